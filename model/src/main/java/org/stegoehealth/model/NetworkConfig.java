@@ -1,0 +1,47 @@
+package org.stegoehealth.model;
+
+/**
+ * Architecture of the hiding network. Stored in every model artifact so a model can be rebuilt exactly.
+ *
+ * <p>The network follows the paper's three parts (a preprocessing module over cover and secret, an embedding
+ * network, an extraction network) but runs on a pixel-unshuffled grid: {@code unshuffle} x {@code unshuffle}
+ * pixel blocks become channels, so the convolutions see a wider neighbourhood at a fraction of the cost.
+ *
+ * @param secretChannels 1 for the grayscale X-ray mode, 3 for the paper's mode (gray replicated to RGB)
+ * @param unshuffle      side of the pixel blocks folded into channels (1 = full resolution)
+ * @param prepWidth      channels of the three preprocessing convolutions
+ * @param width          channels of the embedding and extraction convolutions
+ * @param depth          3x3 convolutions in each of the embedding and extraction networks
+ * @param residualScale  the stego image is {@code cover + residualScale * embedding output}
+ */
+public record NetworkConfig(int secretChannels, int unshuffle, int prepWidth, int width, int depth,
+                            double residualScale) {
+
+    public static final int COVER_CHANNELS = 3;
+    public static final int PREP_LAYERS = 3;
+
+    public NetworkConfig {
+        if (secretChannels != 1 && secretChannels != 3) {
+            throw new IllegalArgumentException("secretChannels must be 1 or 3, was " + secretChannels);
+        }
+        if (unshuffle < 1 || unshuffle > 8) {
+            throw new IllegalArgumentException("unshuffle must be 1..8, was " + unshuffle);
+        }
+        if (prepWidth < 1 || width < 1 || depth < 1) {
+            throw new IllegalArgumentException("widths and depth must be positive");
+        }
+        if (!(residualScale > 0)) {
+            throw new IllegalArgumentException("residualScale must be positive");
+        }
+    }
+
+    /** The default product network: grayscale secret, 2x2 unshuffle, 64 channels, 4-layer stacks. */
+    public static NetworkConfig defaults() {
+        return new NetworkConfig(1, 2, 32, 64, 4, 0.1);
+    }
+
+    /** Image sides must be a multiple of this. Callers pad or crop to it. */
+    public int sizeMultiple() {
+        return unshuffle;
+    }
+}

@@ -1,0 +1,41 @@
+package org.stegoehealth.ops;
+
+import org.stegoehealth.model.ImageInputException;
+import org.stegoehealth.model.ModelException;
+import org.stegoehealth.trainer.TrainCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one command line of Stego-eHealth: {@code ./stego <command>}. */
+@Command(name = "stego", mixinStandardHelpOptions = true, version = "Stego-eHealth 0.1.0",
+        description = "Hide chest X-rays inside ordinary photographs, move them over Kafka, and recover them.",
+        subcommands = {TrainCommand.class, CommandLine.HelpCommand.class})
+public final class StegoCli implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line; bad input gives one clear line on stderr (stack trace with STEGO_DEBUG=1). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new StegoCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean debug = System.getenv("STEGO_DEBUG") != null;
+            if (debug) {
+                e.printStackTrace();
+            }
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            boolean expected = e instanceof ImageInputException || e instanceof ModelException
+                    || e instanceof IllegalArgumentException || e instanceof java.io.IOException;
+            commandLine.getErr().println("error: " + (expected ? message : e.getClass().getSimpleName() + ": " + message)
+                    + (debug ? "" : "  (set STEGO_DEBUG=1 for details)"));
+            return expected ? 2 : 1;
+        });
+        return cli.execute(args);
+    }
+}

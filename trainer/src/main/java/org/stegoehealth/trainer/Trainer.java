@@ -1,0 +1,302 @@
+package org.stegoehealth.trainer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.PolySchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.stegoehealth.model.FloatImage;
+import org.stegoehealth.model.Metrics;
+import org.stegoehealth.model.ModelArtifact;
+import org.stegoehealth.model.ModelMetadata;
+import org.stegoehealth.model.Progress;
+import org.stegoehealth.model.StegoModel;
+import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.model.Tensors;
+
+/**
+ * The joint training loop: random crops, Adam with a linearly decaying learning rate, held-out validation,
+ * checkpoints (also when the process is interrupted) and resume, and export of a versioned model artifact.
+ *
+ * <p>A run lives in one directory: {@code checkpoint/} (graph with optimiser state + {@code state.json}),
+ * {@code curve.png} and {@code train.log}-style progress on stdout.
+ */
+public final class Trainer {
+
+    static final String CHECKPOINT = "checkpoint";
+    private static final int LOSS_EVERY = 25;
+    static final String GRAPH_FILE = "graph.sd";
+    static final String STATE_FILE = "state.json";
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final TrainingData data;
+    private final Path runDir;
+    private final Progress progress;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private SameDiff graph;
+    private TrainingState state;
+
+    private Trainer(TrainingData data, Path runDir, Progress progress, SameDiff graph, TrainingState state) {
+        this.data = data;
+        this.runDir = runDir;
+        this.progress = progress;
+        this.graph = graph;
+        this.state = state;
+        // SameDiff M2.1 prints a line per op to System.out while it differentiates the graph: do it once, quietly.
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            graph.createGradFunction();
+        } finally {
+            System.setOut(out);
+        }
+    }
+
+    /** A fresh run, or the run in {@code runDir} resumed from its checkpoint when one exists. */
+    public static Trainer open(TrainingSettings settings, TrainingData data, Path runDir, Progress progress,
+                               Map<String, INDArray> startWeights) throws IOException {
+        Files.createDirectories(runDir);
+        Path ckpt = runDir.resolve(CHECKPOINT);
+        if (Files.isRegularFile(ckpt.resolve(STATE_FILE))) {
+            TrainingState state = JSON.readValue(ckpt.resolve(STATE_FILE).toFile(), TrainingState.class);
+            SameDiff graph = SameDiff.load(ckpt.resolve(GRAPH_FILE).toFile(), true);
+            // the learning-rate schedule follows the optimiser's iteration count: keep it in step with the run
+            graph.getTrainingConfig().setIterationCount(state.step());
+            progress.message("Resuming " + runDir + " at step " + state.step() + "/" + state.settings().steps());
+            return new Trainer(data, runDir, progress, graph, state);
+        }
+        Map<String, INDArray> weights = startWeights != null ? startWeights
+                : StegoNetwork.initialWeights(settings.network(), settings.seed());
+        SameDiff graph = StegoNetwork.training(settings.network(), weights, settings.beta());
+        graph.setTrainingConfig(TrainingConfig.builder()
+                .updater(new Adam(new PolySchedule(ScheduleType.ITERATION, settings.learningRate(), 1.0, settings.steps())))
+                .dataSetFeatureMapping(StegoNetwork.COVER, StegoNetwork.SECRET, StegoNetwork.NOISE)
+                .markLabelsUnused()
+                .build());
+        return new Trainer(data, runDir, progress, graph, new TrainingState(settings, 0, 0, List.of()));
+    }
+
+    public TrainingState state() {
+        return state;
+    }
+
+    /** Asks a running {@link #train()} to checkpoint and return at the next step. */
+    public void requestStop() {
+        stopRequested.set(true);
+    }
+
+    /**
+     * Trains until the configured number of steps or a stop request, checkpointing on the way and at the end.
+     * Installs a shutdown hook so Ctrl-C or SIGTERM leaves a checkpoint behind.
+     */
+    public TrainingState train() throws IOException {
+        TrainingSettings s = state.settings();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            requestStop();
+            try {
+                finished.await(120, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "training-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            double lossSum = 0;
+            int lossCount = 0;
+            long lastTick = System.nanoTime();
+            int imagesSinceTick = 0;
+            double rate = 0;
+            double loss = Double.NaN;
+            while (state.step() < s.steps() && !stopRequested.get()) {
+                long stepStart = System.nanoTime();
+                int step = state.step();
+                Random random = new Random(s.seed() * 1_000_003L + step);
+                List<FloatImage> covers = new ArrayList<>(s.batch());
+                List<FloatImage> secrets = new ArrayList<>(s.batch());
+                for (int i = 0; i < s.batch(); i++) {
+                    covers.add(data.sampleCover(random, s.crop()));
+                    secrets.add(data.sampleXray(random, s.crop()).withChannels(s.network().secretChannels()));
+                }
+                INDArray cover = Tensors.stack(covers);
+                INDArray noise = Nd4j.rand(cover.dataType(), cover.shape()).subi(0.5).divi(255.0);
+                INDArray secret = Tensors.stack(secrets);
+                graph.fit(new MultiDataSet(new INDArray[] {cover, secret, noise}, new INDArray[0]));
+                if ((step + 1) % LOSS_EVERY == 0) {
+                    // The fit call does not hand back the loss; one forward pass every few steps measures it.
+                    Map<String, INDArray> out = graph.output(Map.of(StegoNetwork.COVER, cover,
+                            StegoNetwork.SECRET, secret, StegoNetwork.NOISE, noise), StegoNetwork.LOSS);
+                    loss = out.get(StegoNetwork.LOSS).getDouble(0);
+                    lossSum += loss;
+                    lossCount++;
+                }
+                imagesSinceTick += s.batch();
+                long now = System.nanoTime();
+                double dt = (now - lastTick) / 1e9;
+                if (dt > 5) {
+                    rate = imagesSinceTick / dt;
+                    imagesSinceTick = 0;
+                    lastTick = now;
+                }
+                state = new TrainingState(s, step + 1, state.elapsedSeconds() + (now - stepStart) / 1e9, state.history());
+                boolean validate = state.step() % s.validateEvery() == 0 || state.step() == s.steps();
+                if (validate) {
+                    double[] psnr = validate();
+                    state.history().add(new TrainingState.Point(state.step(), state.elapsedSeconds(),
+                            (lossCount == 0 ? loss : lossSum / lossCount), psnr[0], psnr[1]));
+                    progress.message(String.format("step %d: loss %.6f, held-out PSNR cover %.2f dB, secret %.2f dB",
+                            state.step(), (lossCount == 0 ? loss : lossSum / lossCount), psnr[0], psnr[1]));
+                    lossSum = 0;
+                    lossCount = 0;
+                } else if (state.step() % 50 == 0 && lossCount > 0) {
+                    state.history().add(new TrainingState.Point(state.step(), state.elapsedSeconds(),
+                            (lossCount == 0 ? loss : lossSum / lossCount), 0, 0));
+                    lossSum = 0;
+                    lossCount = 0;
+                }
+                if (state.step() % s.checkpointEvery() == 0) {
+                    checkpoint();
+                }
+                TrainingState.Point v = state.lastValidation();
+                progress.update("training", state.step(), s.steps(), String.format("loss %.5f  %.1f img/s%s",
+                        loss, rate, v == null ? "" : String.format("  val %.2f/%.2f dB", v.coverPsnr(), v.secretPsnr())));
+            }
+            checkpoint();
+            if (stopRequested.get() && state.step() < s.steps()) {
+                progress.message("Stopped at step " + state.step() + "; checkpoint saved in " + runDir.resolve(CHECKPOINT)
+                        + ". Run the same command again to resume.");
+            }
+            return state;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting; the hook is waiting for us and will return now
+            }
+        }
+    }
+
+    /** Current weights, by name, copied out of the training graph. */
+    public Map<String, INDArray> weights() {
+        Map<String, INDArray> weights = new LinkedHashMap<>();
+        for (String name : StegoNetwork.initialWeights(state.settings().network(), 0).keySet()) {
+            weights.put(name, graph.getVariable(name).getArr().dup());
+        }
+        return weights;
+    }
+
+    /** Held-out PSNR {cover/stego, secret/extracted}, with the stego image rounded to 8 bits as when sent. */
+    double[] validate() {
+        TrainingSettings s = state.settings();
+        StegoModel model = new StegoModel(s.network(), weights(), "validation");
+        List<FloatImage> xrays = data.validationXrays();
+        List<FloatImage> covers = data.validationCovers();
+        int n = Math.min(s.validationImages(), xrays.size());
+        double coverPsnr = 0;
+        double secretPsnr = 0;
+        for (int i = 0; i < n; i++) {
+            FloatImage cover = covers.get(i % covers.size());
+            FloatImage secret = xrays.get(i).withChannels(s.network().secretChannels());
+            FloatImage stego = model.embed(List.of(cover), List.of(secret)).get(0).quantize8();
+            FloatImage revealed = model.extract(List.of(stego)).get(0);
+            coverPsnr += Metrics.psnr(cover, stego);
+            secretPsnr += Metrics.psnr(secret, revealed);
+        }
+        return new double[] {coverPsnr / n, secretPsnr / n};
+    }
+
+    void checkpoint() throws IOException {
+        Path tmp = runDir.resolve(CHECKPOINT + ".tmp");
+        Path dst = runDir.resolve(CHECKPOINT);
+        deleteTree(tmp);
+        Files.createDirectories(tmp);
+        graph.save(tmp.resolve(GRAPH_FILE).toFile(), true);
+        JSON.writeValue(tmp.resolve(STATE_FILE).toFile(), state);
+        Path old = runDir.resolve(CHECKPOINT + ".old");
+        deleteTree(old);
+        if (Files.exists(dst)) {
+            Files.move(dst, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(old);
+        TrainingCurve.write(state.history(), runDir.resolve("curve.png"), runDir.getFileName().toString());
+    }
+
+    /**
+     * Writes the current weights as an immutable model artifact under {@code modelsDir}.
+     *
+     * @param command the command line that produced the model, for the record
+     */
+    public Path export(Path modelsDir, String command) throws IOException {
+        TrainingSettings s = state.settings();
+        Map<String, INDArray> weights = weights();
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmm").withZone(ZoneOffset.UTC).format(Instant.now());
+        String version = "stego-" + (s.network().secretChannels() == 1 ? "gray" : "rgb") + "-" + stamp + "-"
+                + ModelArtifact.fingerprint(weights);
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("settings", s);
+        training.put("stepsDone", state.step());
+        training.put("trainingSeconds", Math.round(state.elapsedSeconds()));
+        training.put("optimizer", "Adam, learning rate decaying linearly to 0 over the steps");
+        training.put("loss", "MSE(cover, stego) + beta * MSE(secret, extracted), +-0.5/255 uniform noise on the stego");
+        training.put("command", command);
+        training.put("machine", System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        Map<String, Object> preprocessing = new LinkedHashMap<>();
+        preprocessing.put("range", "pixels scaled to [0, 1] (8-bit / 255, 16-bit / 65535)");
+        preprocessing.put("layout", "NHWC float32");
+        preprocessing.put("cover", "RGB; gray covers replicated");
+        preprocessing.put("secret", s.network().secretChannels() == 1 ? "grayscale (BT.601 luminance of RGB inputs)"
+                : "RGB (gray X-rays replicated to three channels)");
+        preprocessing.put("sizes", "any; sides padded to a multiple of " + s.network().sizeMultiple() + " and cropped back");
+        Map<String, Object> validation = new LinkedHashMap<>();
+        TrainingState.Point v = state.lastValidation();
+        if (v != null) {
+            validation.put("step", v.step());
+            validation.put("images", Math.min(s.validationImages(), data.validationXrays().size()));
+            validation.put("size", s.validationSize());
+            validation.put("coverPsnr", v.coverPsnr());
+            validation.put("secretPsnr", v.secretPsnr());
+            validation.put("stegoRounding", "8-bit before extraction");
+        }
+        ModelMetadata meta = new ModelMetadata(version, Instant.now().toString(), s.network(), preprocessing,
+                training, data.summary(), validation, ModelArtifact.WEIGHTS_FILE, null);
+        Files.createDirectories(modelsDir);
+        Path dir = ModelArtifact.write(modelsDir, meta, weights);
+        Files.copy(runDir.resolve("curve.png"), dir.resolve("curve.png"), StandardCopyOption.REPLACE_EXISTING);
+        return dir;
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+}
