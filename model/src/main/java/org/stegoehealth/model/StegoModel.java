@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * size work (the network is fully convolutional); sides that are not a multiple of the unshuffle factor are
  * padded by edge replication and cropped back. Calls are serialised: one inference at a time per model.
  */
-public final class StegoModel {
+public final class StegoModel implements HidingModel {
 
     private final NetworkConfig config;
     private final String version;
@@ -29,6 +29,12 @@ public final class StegoModel {
         return config;
     }
 
+    @Override
+    public int secretChannels() {
+        return config.secretChannels();
+    }
+
+    @Override
     public String version() {
         return version;
     }
@@ -39,6 +45,7 @@ public final class StegoModel {
      *
      * @return stego images, RGB, same size as the covers, not yet rounded to 8 bits
      */
+    @Override
     public synchronized List<FloatImage> embed(List<FloatImage> covers, List<FloatImage> secrets) {
         if (covers.size() != secrets.size() || covers.isEmpty()) {
             throw new IllegalArgumentException("need as many covers as secrets, and at least one");
@@ -61,6 +68,7 @@ public final class StegoModel {
     }
 
     /** Recovers the secret from each stego image (RGB, one geometry per batch). */
+    @Override
     public synchronized List<FloatImage> extract(List<FloatImage> stegos) {
         if (stegos.isEmpty()) {
             throw new IllegalArgumentException("empty batch");

@@ -74,7 +74,7 @@ public final class TrainingData {
             String name = p.getFileName().toString();
             var image = Images.read(p);
             if (Split.isHeldOut(name, Split.COVER_VALIDATION)) {
-                valC.add(Images.squareAt(image, valSize));
+                valC.add(Images.squareAt(image, valSize).toRgb());
                 heldOutC.add(name);
             } else if (maxImages == 0 || trainC.size() < maxImages) {
                 trainC.add(pyramid(FloatImage.of(image).toRgb(), COVER_SIDES));

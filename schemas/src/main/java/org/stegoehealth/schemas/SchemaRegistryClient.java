@@ -1,0 +1,21 @@
+package org.stegoehealth.schemas;
+
+import org.apache.avro.Schema;
+
+/**
+ * The part of the Confluent Schema Registry API the serdes need. Implementations cache: a schema id never changes
+ * meaning, so lookups by id are answered once.
+ */
+public interface SchemaRegistryClient {
+
+    /**
+     * Registers {@code schema} under {@code subject} (or finds it already registered).
+     *
+     * @return the registry's global id of the schema
+     * @throws SchemaRegistryException if the registry refuses it, e.g. as incompatible with the subject's history
+     */
+    int register(String subject, Schema schema);
+
+    /** The schema with this global id. */
+    Schema schemaById(int id);
+}
