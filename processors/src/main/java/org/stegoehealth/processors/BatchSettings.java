@@ -1,0 +1,95 @@
+package org.stegoehealth.processors;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * How the inference processors batch: the largest batch per image size, how long a partial batch may wait, and the
+ * largest image side accepted at all.
+ *
+ * <p>Large images get small batches: per-image throughput of big batches of big images drops on CPUs (fresh large
+ * allocations), so the batch size is tuned per size class. A class applies to images whose longer side is at most
+ * its bound; {@code *} covers everything larger.
+ *
+ * @param sizesBySide batch size per upper bound of the longer image side; {@link Integer#MAX_VALUE} is the catch-all
+ * @param linger      how long the oldest record of a partial batch waits (wall-clock) before the batch runs anyway
+ * @param maxImageSide images with a longer side are refused (dead-lettered) before they are buffered
+ */
+public record BatchSettings(NavigableMap<Integer, Integer> sizesBySide, Duration linger, int maxImageSide) {
+
+    /** 8 images up to 256 px, 4 up to 512 px, one at a time above. */
+    public static final String DEFAULT_SIZES = "256:8,512:4,*:1";
+
+    public BatchSettings {
+        if (sizesBySide.isEmpty()) {
+            throw new IllegalArgumentException("no batch sizes given");
+        }
+        sizesBySide.forEach((side, size) -> {
+            if (side <= 0 || size <= 0) {
+                throw new IllegalArgumentException("batch size " + size + " for side " + side + " must be positive");
+            }
+        });
+        if (linger.isNegative() || linger.isZero()) {
+            throw new IllegalArgumentException("linger " + linger + " must be positive");
+        }
+        if (maxImageSide <= 0) {
+            throw new IllegalArgumentException("max image side " + maxImageSide + " must be positive");
+        }
+        sizesBySide = Collections.unmodifiableNavigableMap(new TreeMap<>(sizesBySide));
+    }
+
+    /** The default sizes with the given linger and size limit. */
+    public static BatchSettings defaults(Duration linger, int maxImageSide) {
+        return new BatchSettings(parseSizes(DEFAULT_SIZES), linger, maxImageSide);
+    }
+
+    /** The same batch size for every image size (tests, benchmarks). */
+    public static BatchSettings uniform(int size, Duration linger, int maxImageSide) {
+        return new BatchSettings(new TreeMap<>(Map.of(Integer.MAX_VALUE, size)), linger, maxImageSide);
+    }
+
+    /** Batch size for a {@code width x height} image: the class of the smallest bound at least its longer side. */
+    public int batchSizeFor(int width, int height) {
+        Map.Entry<Integer, Integer> e = sizesBySide.ceilingEntry(Math.max(width, height));
+        return e == null ? 1 : e.getValue();
+    }
+
+    /**
+     * Parses {@code "256:8,512:4,*:1"}: comma-separated {@code maxSide:batchSize}, {@code *} for larger images.
+     * Without a {@code *} entry, images larger than every bound run one at a time.
+     */
+    public static NavigableMap<Integer, Integer> parseSizes(String spec) {
+        NavigableMap<Integer, Integer> out = new TreeMap<>();
+        for (String part : spec.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            int colon = p.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("batch size entry '" + p + "' is not maxSide:batchSize (e.g. 256:8 or *:1)");
+            }
+            String side = p.substring(0, colon).trim();
+            String size = p.substring(colon + 1).trim();
+            try {
+                int bound = side.equals("*") ? Integer.MAX_VALUE : Integer.parseInt(side);
+                int n = Integer.parseInt(size);
+                if (bound <= 0 || n <= 0) {
+                    throw new IllegalArgumentException("batch size entry '" + p + "' must use positive numbers");
+                }
+                if (out.put(bound, n) != null) {
+                    throw new IllegalArgumentException("batch size entry '" + p + "' repeats side " + side);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("batch size entry '" + p + "' is not maxSide:batchSize (e.g. 256:8 or *:1)");
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no batch sizes in '" + spec + "'");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,135 @@
+package org.stegoehealth.processors;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stegoehealth.model.FloatImage;
+import org.stegoehealth.schemas.CoverImageEvent;
+
+/**
+ * The cover library as the embedder sees it: a global store (cover id -> the cover record's original bytes) fed by
+ * the compacted cover topic. The store keeps the topic's bytes as they are, because Kafka Streams restores a global
+ * store straight from the topic; covers are therefore decoded when used, and an unreadable one is reported then.
+ */
+final class CoverLibrary {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoverLibrary.class);
+
+    private final ReadOnlyKeyValueStore<String, byte[]> store;
+    private final Deserializer<CoverImageEvent> deserializer;
+    private final String topic;
+
+    CoverLibrary(ReadOnlyKeyValueStore<String, byte[]> store, Deserializer<CoverImageEvent> deserializer, String topic) {
+        this.store = store;
+        this.deserializer = deserializer;
+        this.topic = topic;
+    }
+
+    /**
+     * The cover for an X-ray: the one it names, or else a deterministic pick from {@code messageId}: the cover ids
+     * sorted as strings, indexed by the first 8 bytes of SHA-256(messageId) modulo their count. The same message
+     * against the same library always gets the same cover.
+     *
+     * @throws RecordRejectedException UNKNOWN_COVER when the named cover is absent or the library is empty
+     */
+    String choose(String namedCover, String messageId) {
+        if (namedCover != null) {
+            if (store.get(namedCover) == null) {
+                throw new RecordRejectedException(ErrorType.UNKNOWN_COVER, "cover '" + namedCover + "' is not in the cover library");
+            }
+            return namedCover;
+        }
+        List<String> ids = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                ids.add(it.next().key);
+            }
+        }
+        if (ids.isEmpty()) {
+            throw new RecordRejectedException(ErrorType.UNKNOWN_COVER, "the cover library is empty; publish covers first");
+        }
+        return ids.stream().sorted().toList().get(pick(messageId, ids.size()));
+    }
+
+    static int pick(String messageId, int count) {
+        byte[] h = MessageIds.sha256(messageId.getBytes(StandardCharsets.UTF_8));
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (h[i] & 0xff);
+        }
+        return (int) Math.floorMod(v, (long) count);
+    }
+
+    /** The cover, fitted to {@code width x height} (see {@link CoverFitting}). */
+    FloatImage fitted(String coverId, int width, int height) {
+        byte[] bytes = store.get(coverId);
+        if (bytes == null) {
+            throw new RecordRejectedException(ErrorType.UNKNOWN_COVER, "cover '" + coverId + "' is no longer in the cover library");
+        }
+        CoverImageEvent cover;
+        try {
+            cover = deserializer.deserialize(topic, bytes);
+        } catch (SerializationException e) {
+            throw new RecordRejectedException(ErrorType.UNKNOWN_COVER, "cover '" + coverId + "' is unreadable: " + e.getMessage(), e);
+        }
+        InputImages.Decoded image;
+        try {
+            image = InputImages.decode(InputImages.bytes(cover.getImage()), "cover '" + coverId + "'", Integer.MAX_VALUE);
+        } catch (RecordRejectedException e) {
+            throw new RecordRejectedException(ErrorType.UNKNOWN_COVER, "unusable " + e.getMessage(), e);
+        }
+        return CoverFitting.fit(FloatImage.of(image.image()), width, height);
+    }
+
+    /** Keeps the global store in step with the cover topic: puts valid covers, deletes on tombstones. */
+    static final class Updater implements Processor<String, byte[], Void, Void> {
+        private final String storeName;
+        private final Deserializer<CoverImageEvent> deserializer;
+        private final String topic;
+        private KeyValueStore<String, byte[]> store;
+
+        Updater(String storeName, Deserializer<CoverImageEvent> deserializer, String topic) {
+            this.storeName = storeName;
+            this.deserializer = deserializer;
+            this.topic = topic;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(storeName);
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            String id = record.key();
+            if (id == null) {
+                LOG.warn("ignored a cover record without a key on {}", topic);
+                return;
+            }
+            if (record.value() == null) {
+                store.delete(id);
+                LOG.info("cover '{}' removed from the cover library", id);
+                return;
+            }
+            try {
+                CoverImageEvent cover = deserializer.deserialize(topic, record.value());
+                if (!id.equals(cover.getCoverId())) {
+                    LOG.warn("cover record keyed '{}' names itself '{}'; stored under its key", id, cover.getCoverId());
+                }
+                store.put(id, record.value());
+            } catch (SerializationException e) {
+                LOG.warn("ignored unreadable cover record '{}' on {}: {}", id, topic, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.stegoehealth.processors;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+import org.stegoehealth.schemas.TopicSpec;
+import org.stegoehealth.schemas.Topics;
+
+/**
+ * The shape both inference topologies share: a raw-bytes source, a {@link BatchingProcessor} with its buffer store,
+ * an output sink and a dead-letter sink. Extra children of the processor (e.g. a file writer) may be added after.
+ */
+final class InferencePipeline {
+
+    /** Processor and store names of one pipeline; names are part of the topology's contract (changelog topics). */
+    record Names(String source, String processor, String bufferStore, String sink, String deadLetterSink) {
+    }
+
+    private InferencePipeline() {
+    }
+
+    static <I, O extends SpecificRecord> Topology addTo(Topology topology, Names names, String inputTopic,
+                                                       TopicSpec<String, O> output, Topics topics, BatchSettings settings,
+                                                       Supplier<BatchStage<I, O>> stages, List<String> extraOutputChildren) {
+        List<String> outputChildren = new ArrayList<>();
+        outputChildren.add(names.sink());
+        outputChildren.addAll(extraOutputChildren);
+        topology.addSource(names.source(), new ByteArrayDeserializer(), new ByteArrayDeserializer(), inputTopic);
+        topology.addProcessor(names.processor(),
+                () -> new BatchingProcessor<>(names.bufferStore(), stages.get(), settings, outputChildren, names.deadLetterSink()),
+                names.source());
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.bufferStore()), Serdes.String(), Serdes.ByteArray())
+                        .withCachingDisabled(),
+                names.processor());
+        topology.addSink(names.sink(), output.name(), output.keySerde().serializer(), values(output.valueSerde()),
+                names.processor());
+        topology.addSink(names.deadLetterSink(), topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
+                values(topics.deadLetters.valueSerde()), names.processor());
+        return topology;
+    }
+
+    /**
+     * The processor forwards {@link SpecificRecord}s to every child, each sink receiving only the type of its topic
+     * (the processor routes by child name), so a sink's serializer may be seen as one of {@code SpecificRecord}.
+     */
+    @SuppressWarnings("unchecked")
+    static Serializer<SpecificRecord> values(Serde<? extends SpecificRecord> serde) {
+        return (Serializer<SpecificRecord>) serde.serializer();
+    }
+}

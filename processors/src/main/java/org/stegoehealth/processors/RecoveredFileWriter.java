@@ -1,0 +1,60 @@
+package org.stegoehealth.processors;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stegoehealth.schemas.RecoveredImageEvent;
+
+/**
+ * Writes each recovered X-ray to {@code <dir>/<messageId>.png} for the clinic's viewer. Writes go to a temporary
+ * file that is then renamed, so a viewer never sees half a file, and a replayed record rewrites the same bytes.
+ * The recovered topic stays the record of truth: a failed write is logged, not retried.
+ */
+final class RecoveredFileWriter implements Processor<String, SpecificRecord, Void, Void> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecoveredFileWriter.class);
+
+    private final Path dir;
+
+    RecoveredFileWriter(Path dir) {
+        this.dir = dir;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the recovered-image directory " + dir + " (" + e + ")", e);
+        }
+    }
+
+    @Override
+    public void process(Record<String, SpecificRecord> record) {
+        if (!(record.value() instanceof RecoveredImageEvent event)) {
+            return;
+        }
+        // message ids were checked to be plain file names before extraction
+        String id = MessageIds.requireSafe(event.getMessageId());
+        Path target = dir.resolve(id + ".png");
+        try {
+            Path tmp = Files.createTempFile(dir, ".incoming-", ".png");
+            try {
+                Files.write(tmp, InputImages.bytes(event.getImage()));
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            LOG.info("wrote recovered X-ray {}", target);
+        } catch (IOException e) {
+            LOG.error("could not write recovered X-ray {}: {}", target, e.toString());
+        }
+    }
+}

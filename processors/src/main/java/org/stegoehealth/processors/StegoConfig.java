@@ -1,0 +1,286 @@
+package org.stegoehealth.processors;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The one configuration of every Stego-eHealth application. Values come from, lowest precedence first: built-in
+ * defaults, a properties file, environment variables ({@code STEGO_} + the key in upper case with dots as
+ * underscores, e.g. {@code STEGO_BOOTSTRAP_SERVERS}), and explicit overrides (command-line options).
+ *
+ * <p>Every key that starts with {@value #KAFKA_PREFIX} is handed, without the prefix, to the Kafka clients and
+ * Kafka Streams (TLS, SASL, client tuning): {@code kafka.security.protocol=SSL} becomes {@code security.protocol}.
+ * Other keys must be known: a typo in a file or override is an error, not a silently ignored setting.
+ */
+public final class StegoConfig {
+
+    public static final String KAFKA_PREFIX = "kafka.";
+    public static final String ENV_PREFIX = "STEGO_";
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String STATE_DIR = "state.dir";
+    public static final String MODEL_PATH = "model.path";
+    public static final String BATCH_SIZES = "batch.sizes";
+    public static final String BATCH_LINGER_MS = "batch.linger.ms";
+    public static final String MAX_IMAGE_SIDE = "max.image.side";
+    public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+    public static final String RECOVERED_DIR = "recovered.dir";
+    public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+    public static final String STREAM_THREADS = "stream.threads";
+    public static final String EMBEDDER_APPLICATION_ID = "embedder.application.id";
+    public static final String EXTRACTOR_APPLICATION_ID = "extractor.application.id";
+
+    private static final Map<String, String> DEFAULTS = defaults();
+
+    /** A value and where it came from, so that a bad value can be traced in the error message. */
+    private record Entry(String value, String source) {
+    }
+
+    private final Map<String, Entry> entries;
+
+    private StegoConfig(Map<String, Entry> entries) {
+        this.entries = Collections.unmodifiableMap(new TreeMap<>(entries));
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(BOOTSTRAP_SERVERS, "localhost:9092");
+        d.put(SCHEMA_REGISTRY_URL, "http://localhost:8081");
+        d.put(TOPIC_PREFIX, "");
+        d.put(TOPIC_PARTITIONS, "3");
+        d.put(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "stego-ehealth-streams").toString());
+        d.put(MODEL_PATH, "");
+        d.put(BATCH_SIZES, BatchSettings.DEFAULT_SIZES);
+        d.put(BATCH_LINGER_MS, "2000");
+        d.put(MAX_IMAGE_SIDE, "4096");
+        d.put(MAX_MESSAGE_BYTES, Integer.toString(32 * 1024 * 1024));
+        d.put(RECOVERED_DIR, "");
+        d.put(COMMIT_INTERVAL_MS, "1000");
+        d.put(STREAM_THREADS, "1");
+        d.put(EMBEDDER_APPLICATION_ID, "stego-embedder");
+        d.put(EXTRACTOR_APPLICATION_ID, "stego-extractor");
+        return Collections.unmodifiableMap(d);
+    }
+
+    /** Keys this class knows, besides the {@value #KAFKA_PREFIX} pass-through. */
+    public static Set<String> knownKeys() {
+        return DEFAULTS.keySet();
+    }
+
+    /** Defaults only: for tests and tools that set everything explicitly. */
+    public static StegoConfig defaultsOnly() {
+        return load(null, Map.of(), Map.of());
+    }
+
+    /** Defaults, then the file (if not null), then the process environment, then {@code overrides}. */
+    public static StegoConfig load(Path file, Map<String, String> overrides) {
+        return load(file, System.getenv(), overrides);
+    }
+
+    /**
+     * As {@link #load(Path, Map)} with an explicit environment.
+     *
+     * @throws IllegalArgumentException naming the file, variable or key when something cannot be used
+     */
+    public static StegoConfig load(Path file, Map<String, String> environment, Map<String, String> overrides) {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        DEFAULTS.forEach((k, v) -> entries.put(k, new Entry(v, "default")));
+        if (file != null) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read config file " + file + " (" + e.getMessage() + ")", e);
+            }
+            for (String key : properties.stringPropertyNames()) {
+                put(entries, key.trim(), properties.getProperty(key).trim(), "config file " + file);
+            }
+        }
+        environment.forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX)) {
+                String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                // the environment also holds unrelated STEGO_ variables (launcher options): take only known keys
+                if (DEFAULTS.containsKey(key) || key.startsWith(KAFKA_PREFIX)) {
+                    entries.put(key, new Entry(value.trim(), "environment variable " + name));
+                }
+            }
+        });
+        overrides.forEach((k, v) -> {
+            if (v != null) {
+                put(entries, k, v, "option");
+            }
+        });
+        return new StegoConfig(entries);
+    }
+
+    private static void put(Map<String, Entry> entries, String key, String value, String source) {
+        if (!DEFAULTS.containsKey(key) && !key.startsWith(KAFKA_PREFIX)) {
+            throw new IllegalArgumentException("unknown config key '" + key + "' in " + source + " (known: "
+                    + String.join(", ", DEFAULTS.keySet()) + ", or kafka.* for Kafka client settings)");
+        }
+        entries.put(key, new Entry(value, source));
+    }
+
+    /** A copy with more overrides on top. */
+    public StegoConfig with(Map<String, String> overrides) {
+        Map<String, Entry> copy = new LinkedHashMap<>(entries);
+        overrides.forEach((k, v) -> put(copy, k, v, "override"));
+        return new StegoConfig(copy);
+    }
+
+    public String get(String key) {
+        Entry e = entries.get(key);
+        return e == null ? null : e.value();
+    }
+
+    /** Where the value of {@code key} came from ("default", "config file X", "environment variable Y", "option"). */
+    public String sourceOf(String key) {
+        Entry e = entries.get(key);
+        return e == null ? "unset" : e.source();
+    }
+
+    public String bootstrapServers() {
+        return required(BOOTSTRAP_SERVERS);
+    }
+
+    public String schemaRegistryUrl() {
+        String url = required(SCHEMA_REGISTRY_URL);
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            throw invalid(SCHEMA_REGISTRY_URL, "is not an http(s) URL");
+        }
+        return url;
+    }
+
+    public String topicPrefix() {
+        return get(TOPIC_PREFIX);
+    }
+
+    public int topicPartitions() {
+        return positiveInt(TOPIC_PARTITIONS);
+    }
+
+    public Path stateDir() {
+        return Path.of(required(STATE_DIR));
+    }
+
+    /** The model artifact directory; required by the embedder and the extractor. */
+    public Path modelPath() {
+        return Path.of(required(MODEL_PATH));
+    }
+
+    public Duration batchLinger() {
+        return Duration.ofMillis(positiveLong(BATCH_LINGER_MS));
+    }
+
+    public int maxImageSide() {
+        return positiveInt(MAX_IMAGE_SIDE);
+    }
+
+    /** Largest record the applications produce or fetch; topics need a {@code max.message.bytes} at least this. */
+    public int maxMessageBytes() {
+        return positiveInt(MAX_MESSAGE_BYTES);
+    }
+
+    public long commitIntervalMs() {
+        return positiveLong(COMMIT_INTERVAL_MS);
+    }
+
+    public int streamThreads() {
+        return positiveInt(STREAM_THREADS);
+    }
+
+    public String embedderApplicationId() {
+        return required(EMBEDDER_APPLICATION_ID);
+    }
+
+    public String extractorApplicationId() {
+        return required(EXTRACTOR_APPLICATION_ID);
+    }
+
+    /** The directory the extractor also writes {@code <messageId>.png} files into, if configured. */
+    public Optional<Path> recoveredDir() {
+        String v = get(RECOVERED_DIR);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(Path.of(v));
+    }
+
+    /** Batch sizes, linger and the image size limit, checked. */
+    public BatchSettings batchSettings() {
+        try {
+            return new BatchSettings(BatchSettings.parseSizes(required(BATCH_SIZES)), batchLinger(), maxImageSide());
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith("config ")) {
+                throw e;
+            }
+            throw invalid(BATCH_SIZES, e.getMessage());
+        }
+    }
+
+    /** The {@value #KAFKA_PREFIX} keys without their prefix, for Kafka clients and Kafka Streams. */
+    public Map<String, String> kafkaOverrides() {
+        Map<String, String> out = new TreeMap<>();
+        entries.forEach((k, e) -> {
+            if (k.startsWith(KAFKA_PREFIX) && k.length() > KAFKA_PREFIX.length()) {
+                out.put(k.substring(KAFKA_PREFIX.length()), e.value());
+            }
+        });
+        return out;
+    }
+
+    private String required(String key) {
+        String v = get(key);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("config " + key + " is not set (set it in the config file, as "
+                    + ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_') + ", or with the matching option)");
+        }
+        return v;
+    }
+
+    private int positiveInt(String key) {
+        long v = positiveLong(key);
+        if (v > Integer.MAX_VALUE) {
+            throw invalid(key, "is too large");
+        }
+        return (int) v;
+    }
+
+    private long positiveLong(String key) {
+        String v = required(key);
+        long n;
+        try {
+            n = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw invalid(key, "is not a whole number");
+        }
+        if (n <= 0) {
+            throw invalid(key, "must be positive");
+        }
+        return n;
+    }
+
+    private IllegalArgumentException invalid(String key, String problem) {
+        return new IllegalArgumentException("config " + key + "='" + get(key) + "' (from " + sourceOf(key) + ") " + problem);
+    }
+
+    @Override
+    public String toString() {
+        // values of kafka.* keys may be secrets (SASL passwords): show their names only
+        StringBuilder sb = new StringBuilder("StegoConfig{");
+        entries.forEach((k, e) -> sb.append(k).append('=').append(k.startsWith(KAFKA_PREFIX) ? "***" : e.value()).append(", "));
+        return sb.append('}').toString();
+    }
+}
