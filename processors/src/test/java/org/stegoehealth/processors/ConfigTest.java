@@ -1,0 +1,126 @@
+package org.stegoehealth.processors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private Path file(String text) throws Exception {
+        Path f = dir.resolve("stego.properties");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void overridesBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults() throws Exception {
+        Path f = file("bootstrap.servers=file:9092\nschema.registry.url=http://file:8081\ntopic.prefix=file.\nbatch.linger.ms=50\n");
+        Map<String, String> env = Map.of("STEGO_SCHEMA_REGISTRY_URL", "http://env:8081", "STEGO_TOPIC_PREFIX", "env.",
+                "STEGO_DEBUG", "1", "HOME", "/root");
+        StegoConfig c = StegoConfig.load(f, env, Map.of(StegoConfig.TOPIC_PREFIX, "cli."));
+        assertEquals("file:9092", c.bootstrapServers());
+        assertEquals("http://env:8081", c.schemaRegistryUrl());
+        assertEquals("cli.", c.topicPrefix());
+        assertEquals(Duration.ofMillis(50), c.batchLinger());
+        assertEquals(4096, c.maxImageSide());
+        assertEquals("environment variable STEGO_SCHEMA_REGISTRY_URL", c.sourceOf(StegoConfig.SCHEMA_REGISTRY_URL));
+        assertEquals(Optional.empty(), c.recoveredDir());
+    }
+
+    @Test
+    void kafkaPrefixedKeysPassThroughToStreamsAndProducers() throws Exception {
+        Path f = file("kafka.security.protocol=SASL_SSL\nkafka.sasl.mechanism=PLAIN\n");
+        StegoConfig c = StegoConfig.load(f, Map.of("STEGO_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/trust.p12"), Map.of());
+        assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN",
+                "ssl.truststore.location", "/etc/trust.p12"), c.kafkaOverrides());
+        Properties streams = StreamsConfigs.base(c, "app-1");
+        assertEquals("SASL_SSL", streams.get("security.protocol"));
+        assertEquals("/etc/trust.p12", streams.get("ssl.truststore.location"));
+        Properties producer = StreamsConfigs.producer(c, "p");
+        assertEquals("SASL_SSL", producer.get("security.protocol"));
+        assertFalse(c.toString().contains("SASL_SSL"), "pass-through values may be secrets");
+    }
+
+    @Test
+    void streamsConfigIsExactlyOnceWithTheConfiguredStateDirAndLimits() {
+        StegoConfig c = StegoConfig.defaultsOnly().with(Map.of(StegoConfig.STATE_DIR, "/var/lib/stego",
+                StegoConfig.COMMIT_INTERVAL_MS, "250", StegoConfig.MAX_MESSAGE_BYTES, "1000000"));
+        Properties p = StreamsConfigs.base(c, "stego-embedder");
+        assertEquals("stego-embedder", p.get(StreamsConfig.APPLICATION_ID_CONFIG));
+        assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        assertEquals("/var/lib/stego", p.get(StreamsConfig.STATE_DIR_CONFIG));
+        assertEquals("250", p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+        assertEquals("1000000", p.get("producer.max.request.size"));
+        assertEquals("1000000", p.get("topic.max.message.bytes"));
+        new StreamsConfig(p); // Kafka accepts it
+        Properties producer = StreamsConfigs.producer(c, "xray-producer");
+        assertEquals("true", producer.get("enable.idempotence"));
+        assertEquals("all", producer.get("acks"));
+    }
+
+    @Test
+    void anUnknownKeyInTheFileIsAnErrorNamingTheFile() throws Exception {
+        Path f = file("bootstrap.server=typo:9092\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StegoConfig.load(f, Map.of(), Map.of()));
+        assertTrue(e.getMessage().startsWith("unknown config key 'bootstrap.server' in config file "), e.getMessage());
+    }
+
+    @Test
+    void aBadNumberNamesTheKeyValueAndSource() {
+        StegoConfig c = StegoConfig.load(null, Map.of("STEGO_BATCH_LINGER_MS", "soon"), Map.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::batchLinger);
+        assertEquals("config batch.linger.ms='soon' (from environment variable STEGO_BATCH_LINGER_MS) is not a whole number",
+                e.getMessage());
+    }
+
+    @Test
+    void aMissingModelPathSaysHowToSetIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StegoConfig.defaultsOnly().modelPath());
+        assertTrue(e.getMessage().contains("STEGO_MODEL_PATH"), e.getMessage());
+    }
+
+    @Test
+    void aMissingConfigFileIsAClearError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StegoConfig.load(dir.resolve("nope.properties"), Map.of(), Map.of()));
+        assertTrue(e.getMessage().startsWith("cannot read config file "), e.getMessage());
+    }
+
+    @Test
+    void batchSettingsParseSizesPerImageSide() {
+        StegoConfig c = StegoConfig.defaultsOnly().with(Map.of(StegoConfig.BATCH_SIZES, "256:8, 512:4, *:1",
+                StegoConfig.BATCH_LINGER_MS, "700", StegoConfig.MAX_IMAGE_SIDE, "2048"));
+        BatchSettings s = c.batchSettings();
+        assertEquals(8, s.batchSizeFor(256, 100));
+        assertEquals(4, s.batchSizeFor(300, 512));
+        assertEquals(1, s.batchSizeFor(513, 10));
+        assertEquals(Duration.ofMillis(700), s.linger());
+        assertEquals(2048, s.maxImageSide());
+        assertEquals(1, new BatchSettings(BatchSettings.parseSizes("128:16"), Duration.ofSeconds(1), 10).batchSizeFor(129, 1),
+                "larger than every bound: one at a time");
+    }
+
+    @Test
+    void badBatchSizesAreRejectedWithTheEntry() {
+        StegoConfig c = StegoConfig.defaultsOnly().with(Map.of(StegoConfig.BATCH_SIZES, "256=8"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::batchSettings);
+        assertEquals("config batch.sizes='256=8' (from override) batch size entry '256=8' is not maxSide:batchSize (e.g. 256:8 or *:1)",
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> BatchSettings.parseSizes("256:0"));
+        assertThrows(IllegalArgumentException.class, () -> BatchSettings.parseSizes("256:2,256:4"));
+    }
+}

@@ -1,0 +1,214 @@
+package org.stegoehealth.processors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.model.FloatImage;
+import org.stegoehealth.model.Metrics;
+import org.stegoehealth.schemas.DeadLetterEvent;
+import org.stegoehealth.schemas.RecoveredImageEvent;
+import org.stegoehealth.schemas.StegoImageEvent;
+
+class ExtractionTopologyTest {
+
+    private static final Duration LINGER = Duration.ofMillis(500);
+
+    @TempDir
+    Path dir;
+
+    private final LsbModel model = new LsbModel();
+    private Harness embedder;
+    private Harness extractor;
+
+    @AfterEach
+    void close() {
+        for (Harness h : new Harness[] {embedder, extractor}) {
+            if (h != null) {
+                h.close();
+            }
+        }
+    }
+
+    /** Stego events made by the real embedding topology, in the order of {@code xrays}. */
+    private List<StegoImageEvent> embed(List<BufferedImage> xrays) {
+        embedder = new Harness(dir.resolve("embedder-state"));
+        embedder.start(EmbeddingTopology.build(embedder.topics, model, BatchSettings.uniform(1, LINGER, 1024)));
+        embedder.pipeCover("sky", TestImages.cover(120, 80, 0x4080C0));
+        for (int i = 0; i < xrays.size(); i++) {
+            byte[] value = embedder.serialize(embedder.topics.xrays, TestImages.xray("x-" + i, xrays.get(i)));
+            embedder.raw(embedder.topics.xrays.name()).pipeInput(null, value);
+        }
+        return embedder.output(embedder.topics.stego).readValuesToList();
+    }
+
+    private Harness startExtractor(BatchSettings settings, Path recoveredDir) {
+        extractor = new Harness(dir.resolve("extractor-state"));
+        extractor.start(ExtractionTopology.build(extractor.topics, model, settings, recoveredDir));
+        return extractor;
+    }
+
+    private void pipe(StegoImageEvent e) {
+        extractor.raw(extractor.topics.stego.name()).pipeInput(e.getMessageId().getBytes(StandardCharsets.UTF_8),
+                extractor.serialize(extractor.topics.stego, e));
+    }
+
+    private List<RecoveredImageEvent> recovered() {
+        return extractor.output(extractor.topics.recovered).readValuesToList();
+    }
+
+    @Test
+    void recoversTheXrayAsAGrayPngAndWritesItForTheViewer() throws Exception {
+        BufferedImage xray = TestImages.grayXray(64, 48, 4);
+        StegoImageEvent stego = embed(List.of(xray)).get(0);
+        Path viewer = dir.resolve("viewer");
+        startExtractor(BatchSettings.uniform(1, LINGER, 1024), viewer);
+        pipe(stego);
+
+        List<RecoveredImageEvent> out = recovered();
+        assertEquals(1, out.size());
+        RecoveredImageEvent r = out.get(0);
+        assertEquals("x-0", r.getMessageId());
+        assertEquals("lsb4-test", r.getModelVersion());
+        assertEquals(64, r.getWidth());
+        assertEquals(48, r.getHeight());
+        assertEquals(1, r.getChannels());
+        InputImages.Decoded png = InputImages.decode(TestImages.bytes(r.getImage()), "recovered", 1024);
+        assertEquals(1, png.channels());
+        assertEquals(8, png.bitDepth());
+        double psnr = Metrics.psnr(FloatImage.of(xray), FloatImage.of(png.image()));
+        assertTrue(psnr > 30, "PSNR " + psnr);
+
+        Path file = viewer.resolve("x-0.png");
+        assertArrayEquals(TestImages.bytes(r.getImage()), Files.readAllBytes(file));
+        try (Stream<Path> files = Files.list(viewer)) {
+            assertEquals(List.of(file), files.toList(), "no temporary files left behind");
+        }
+    }
+
+    @Test
+    void extractsInBatchesLikeTheEmbedder() {
+        List<StegoImageEvent> stego = embed(List.of(TestImages.grayXray(32, 32, 1), TestImages.grayXray(32, 32, 2),
+                TestImages.grayXray(48, 32, 3)));
+        model.calls.clear();
+        startExtractor(BatchSettings.uniform(2, LINGER, 1024), null);
+        stego.forEach(this::pipe);
+        assertEquals(List.of("x-0", "x-1"), recovered().stream().map(RecoveredImageEvent::getMessageId).toList());
+        extractor.driver.advanceWallClockTime(LINGER.minusMillis(1));
+        assertTrue(recovered().isEmpty());
+        extractor.driver.advanceWallClockTime(Duration.ofMillis(1));
+        assertEquals(List.of("x-2"), recovered().stream().map(RecoveredImageEvent::getMessageId).toList());
+        assertEquals(List.of(new LsbModel.Call("extract", 2, 32, 32), new LsbModel.Call("extract", 1, 48, 32)), model.calls);
+    }
+
+    private DeadLetterEvent deadLetterFor(StegoImageEvent bad, StegoImageEvent good) {
+        pipe(good);
+        pipe(bad);
+        pipe(good);
+        assertEquals(2, recovered().size(), "the good records around the bad one are still extracted");
+        List<TestRecord<String, DeadLetterEvent>> dead = extractor.deadLetters();
+        assertEquals(1, dead.size());
+        DeadLetterEvent d = dead.get(0).value();
+        assertEquals(1L, d.getSourceOffset());
+        assertEquals(extractor.topics.stego.name(), d.getSourceTopic());
+        assertArrayEquals(extractor.serialize(extractor.topics.stego, bad), TestImages.bytes(d.getValue()));
+        return d;
+    }
+
+    @Test
+    void anUnknownModelVersionIsDeadLettered() {
+        StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
+        startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
+        StegoImageEvent other = StegoImageEvent.newBuilder(good).setModelVersion("v-2031").build();
+        DeadLetterEvent d = deadLetterFor(other, good);
+        assertEquals("UNKNOWN_MODEL", d.getErrorType());
+        assertEquals("unknown model version v-2031; this extractor holds lsb4-test", d.getReason());
+    }
+
+    @Test
+    void aJpegStegoImageIsRefused() {
+        StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
+        startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
+        BufferedImage photo = TestImages.cover(32, 32, 0x808080);
+        StegoImageEvent jpeg = StegoImageEvent.newBuilder(good)
+                .setImage(ByteBuffer.wrap(TestImages.encode(photo, "jpg"))).build();
+        DeadLetterEvent d = deadLetterFor(jpeg, good);
+        assertEquals("VALIDATION", d.getErrorType());
+        assertTrue(d.getReason().contains("must be a lossless PNG"), d.getReason());
+    }
+
+    @Test
+    void aGeometryMismatchIsRefused() {
+        StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
+        startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
+        DeadLetterEvent d = deadLetterFor(StegoImageEvent.newBuilder(good).setWidth(33).build(), good);
+        assertEquals("VALIDATION", d.getErrorType());
+        assertEquals("stego image x-0: declared 33x32 but the image is 32x32", d.getReason());
+    }
+
+    @Test
+    void aGrayStegoImageIsRefused() {
+        StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
+        startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
+        StegoImageEvent gray = StegoImageEvent.newBuilder(good)
+                .setImage(ByteBuffer.wrap(TestImages.png(TestImages.grayXray(32, 32, 1)))).build();
+        DeadLetterEvent d = deadLetterFor(gray, good);
+        assertEquals("VALIDATION", d.getErrorType());
+        assertTrue(d.getReason().contains("a stego image is 8-bit RGB"), d.getReason());
+    }
+
+    @Test
+    void aMessageIdThatIsNoPlainFileNameIsRefusedAndNoFileIsWritten() throws Exception {
+        StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
+        Path viewer = dir.resolve("viewer");
+        startExtractor(BatchSettings.uniform(1, LINGER, 1024), viewer);
+        DeadLetterEvent d = deadLetterFor(StegoImageEvent.newBuilder(good).setMessageId("../escape").build(), good);
+        assertEquals("VALIDATION", d.getErrorType());
+        try (Stream<Path> files = Files.list(viewer)) {
+            assertEquals(List.of(viewer.resolve("x-0.png")), files.toList());
+        }
+        assertFalse(Files.exists(dir.resolve("escape.png")));
+    }
+
+    @Test
+    void garbageIsDeadLetteredAsDeserialization() {
+        StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
+        startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
+        pipe(good);
+        extractor.raw(extractor.topics.stego.name()).pipeInput(new byte[] {0, 0, 0, 0, 1, 2, 3});
+        pipe(good);
+        assertEquals(2, recovered().size());
+        DeadLetterEvent d = extractor.deadLetters().get(0).value();
+        assertEquals("DESERIALIZATION", d.getErrorType());
+        assertEquals(Instant.ofEpochMilli(Harness.START.toEpochMilli()), d.getFailedAt());
+    }
+
+    @Test
+    void topologyNamesEveryProcessorAndStore() {
+        startExtractor(BatchSettings.uniform(1, LINGER, 1024), dir.resolve("viewer"));
+        String description = ExtractionTopology.build(extractor.topics, model, BatchSettings.uniform(1, LINGER, 1024),
+                dir.resolve("viewer")).describe().toString();
+        for (String name : List.of(ExtractionTopology.SOURCE, ExtractionTopology.PROCESSOR, ExtractionTopology.BUFFER_STORE,
+                ExtractionTopology.SINK, ExtractionTopology.DEAD_LETTER_SINK, ExtractionTopology.FILE_WRITER)) {
+            assertTrue(description.contains(name), name + " missing from\n" + description);
+        }
+        assertFalse(description.contains("KSTREAM-"));
+        String plain = ExtractionTopology.build(extractor.topics, model, BatchSettings.uniform(1, LINGER, 1024))
+                .describe().toString();
+        assertFalse(plain.contains(ExtractionTopology.FILE_WRITER));
+    }
+}

@@ -1,0 +1,71 @@
+package org.stegoehealth.processors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.stegoehealth.schemas.DeadLetterEvent;
+import org.stegoehealth.schemas.InMemorySchemaRegistry;
+import org.stegoehealth.schemas.RecoveredImageEvent;
+import org.stegoehealth.schemas.StegoImageEvent;
+import org.stegoehealth.schemas.TopicSpec;
+import org.stegoehealth.schemas.Topics;
+import org.stegoehealth.schemas.XrayImageEvent;
+
+class SerdeRoundTripTest {
+
+    private final Topics topics = new Topics("rt.", new InMemorySchemaRegistry(), 1);
+
+    private <V> V roundTrip(TopicSpec<String, V> spec, V value) {
+        byte[] bytes = spec.valueSerde().serializer().serialize(spec.name(), value);
+        assertEquals(0, bytes[0], "Confluent magic byte");
+        return spec.valueSerde().deserializer().deserialize(spec.name(), bytes);
+    }
+
+    @Test
+    void everyEventTheProcessorsWriteSurvivesItsSerde() {
+        XrayImageEvent xray = TestImages.xray("id-1", TestImages.grayXray(16, 16, 1));
+        assertEquals(xray, roundTrip(topics.xrays, xray));
+        StegoImageEvent stego = new StegoImageEvent("id-1", "v1", 16, 16, 1, ByteBuffer.wrap(new byte[] {1, 2, 3}),
+                Instant.ofEpochMilli(5));
+        assertEquals(stego, roundTrip(topics.stego, stego));
+        RecoveredImageEvent recovered = new RecoveredImageEvent("id-1", "v1", 16, 16, 1, ByteBuffer.wrap(new byte[] {4}),
+                Instant.ofEpochMilli(6));
+        assertEquals(recovered, roundTrip(topics.recovered, recovered));
+        InputRecord in = new InputRecord("t", 2, 42, 7, null, new byte[] {9, 8}, 11, null);
+        DeadLetterEvent dead = DeadLetters.of(in, ErrorType.DECODE, "broken", "app", 99);
+        DeadLetterEvent back = roundTrip(topics.deadLetters, dead);
+        assertEquals(dead, back);
+        assertEquals(null, back.getKey());
+        assertEquals("t", back.getSourceTopic());
+    }
+
+    @Test
+    void bufferedRecordsSurviveTheirBinaryForm() {
+        InputRecord r = new InputRecord("topic-ü", 3, 1234567890123L, -1, "k".getBytes(), new byte[1000], 77, "cover-1");
+        InputRecord back = InputRecord.fromBytes(r.toBytes());
+        assertEquals(r.topic(), back.topic());
+        assertEquals(r.partition(), back.partition());
+        assertEquals(r.offset(), back.offset());
+        assertEquals(r.timestamp(), back.timestamp());
+        assertArrayEquals(r.key(), back.key());
+        assertArrayEquals(r.value(), back.value());
+        assertEquals(77, back.enqueuedAtMs());
+        assertEquals("cover-1", back.coverId());
+        InputRecord empty = InputRecord.fromBytes(new InputRecord("t", 0, 0, 0, null, null, 0, null).toBytes());
+        assertEquals(null, empty.key());
+        assertEquals(null, empty.value());
+        assertEquals(null, empty.coverId());
+    }
+
+    @Test
+    void coverFittingCropsToTheTargetAspectThenResizes() {
+        org.stegoehealth.model.FloatImage tall = new org.stegoehealth.model.FloatImage(10, 40, 1, new float[400]);
+        org.stegoehealth.model.FloatImage fitted = CoverFitting.fit(tall, 20, 20);
+        assertEquals(20, fitted.width());
+        assertEquals(20, fitted.height());
+        assertEquals(3, fitted.channels());
+    }
+}
