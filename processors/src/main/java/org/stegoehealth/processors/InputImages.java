@@ -85,7 +85,7 @@ public final class InputImages {
         try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
             if (!readers.hasNext()) {
-                throw new RecordRejectedException(ErrorType.DECODE, name + ": no decoder for this image");
+                throw new RecordRejectedException(ErrorType.DECODE, name + ": corrupt image header (no decoder recognises it)");
             }
             ImageReader reader = readers.next();
             try {

@@ -13,13 +13,13 @@ import org.stegoehealth.schemas.ImageFormat;
 import org.stegoehealth.schemas.XrayImageEvent;
 
 /** Synthetic images and events for tests. */
-final class TestImages {
+public final class TestImages {
 
     private TestImages() {
     }
 
     /** An 8-bit gray "X-ray": a smooth pattern that depends on {@code seed}. */
-    static BufferedImage grayXray(int w, int h, int seed) {
+    public static BufferedImage grayXray(int w, int h, int seed) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -31,7 +31,7 @@ final class TestImages {
     }
 
     /** A 16-bit gray X-ray. */
-    static BufferedImage gray16Xray(int w, int h, int seed) {
+    public static BufferedImage gray16Xray(int w, int h, int seed) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_USHORT_GRAY);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -42,7 +42,7 @@ final class TestImages {
     }
 
     /** A flat RGB photo of one colour, with faint texture. */
-    static BufferedImage cover(int w, int h, int rgb) {
+    public static BufferedImage cover(int w, int h, int rgb) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -52,11 +52,11 @@ final class TestImages {
         return img;
     }
 
-    static BufferedImage rgba(int w, int h) {
+    public static BufferedImage rgba(int w, int h) {
         return new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
     }
 
-    static byte[] encode(BufferedImage img, String format) {
+    public static byte[] encode(BufferedImage img, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(img, format, out)) {
@@ -68,17 +68,17 @@ final class TestImages {
         return out.toByteArray();
     }
 
-    static byte[] png(BufferedImage img) {
+    public static byte[] png(BufferedImage img) {
         return encode(img, "png");
     }
 
-    static XrayImageEvent xray(String messageId, BufferedImage img) {
+    public static XrayImageEvent xray(String messageId, BufferedImage img) {
         FloatImage f = FloatImage.of(img);
         return xray(messageId, png(img), img.getWidth(), img.getHeight(), f.channels(),
                 img.getColorModel().getComponentSize(0), null);
     }
 
-    static XrayImageEvent xray(String messageId, byte[] png, int w, int h, int channels, int bits, String coverId) {
+    public static XrayImageEvent xray(String messageId, byte[] png, int w, int h, int channels, int bits, String coverId) {
         return XrayImageEvent.newBuilder()
                 .setMessageId(messageId)
                 .setStudyRef("STUDY-4711-SECRET")
@@ -94,7 +94,7 @@ final class TestImages {
                 .build();
     }
 
-    static CoverImageEvent coverEvent(String id, BufferedImage img) {
+    public static CoverImageEvent coverEvent(String id, BufferedImage img) {
         return CoverImageEvent.newBuilder()
                 .setCoverId(id)
                 .setFormat(ImageFormat.PNG)
@@ -105,7 +105,7 @@ final class TestImages {
                 .build();
     }
 
-    static byte[] bytes(ByteBuffer b) {
+    public static byte[] bytes(ByteBuffer b) {
         return InputImages.bytes(b);
     }
 }
