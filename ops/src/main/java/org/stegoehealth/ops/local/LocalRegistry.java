@@ -1,0 +1,162 @@
+package org.stegoehealth.ops.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Apicurio Registry (in-memory storage) in a child JVM on a free loopback port. Clients use its
+ * Confluent-compatible API at {@link #ccompatUrl()}, for example through
+ * {@link org.stegoehealth.schemas.HttpSchemaRegistryClient}. Nothing is kept between runs.
+ */
+public final class LocalRegistry implements AutoCloseable {
+
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(90);
+    public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRegistry.class);
+
+    private final ChildJvm process;
+    private final int port;
+    private final long launchedNanos;
+
+    private LocalRegistry(ChildJvm process, int port, long launchedNanos) {
+        this.process = process;
+        this.port = port;
+        this.launchedNanos = launchedNanos;
+    }
+
+    /** Starts a registry, its log in {@code workDir}, and waits until its API answers. */
+    public static LocalRegistry start(Path workDir) {
+        return start(workDir, DEFAULT_START_TIMEOUT);
+    }
+
+    /** Starts a registry and waits until its API answers, at most {@code timeout}. */
+    public static LocalRegistry start(Path workDir, Duration timeout) {
+        LocalRegistry registry = launch(workDir);
+        registry.awaitReady(timeout);
+        return registry;
+    }
+
+    /** Starts the process without waiting, so other work overlaps its start; call {@link #awaitReady} next. */
+    static LocalRegistry launch(Path workDir) {
+        long started = System.nanoTime();
+        Path dir = workDir.toAbsolutePath();
+        Path runner = runnerJar(OpsBuild.apicurioHome());
+        int port = LocalSupport.freePort();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new LocalStackException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        List<String> jvm = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+                "-Dquarkus.http.host=" + LocalSupport.HOST, "-Dquarkus.http.port=" + port,
+                "-Dquarkus.log.console.color=false", "-Dquarkus.banner.enabled=false");
+        ChildJvm child = ChildJvm.start("apicurio-registry", dir, dir.resolve("registry.log"), List.of(runner.toString()),
+                jvm, mainClass(runner), List.of());
+        return new LocalRegistry(child, port, started);
+    }
+
+    /** Waits until {@code GET /apis/ccompat/v7/subjects} answers 200; stops the process if it never does. */
+    void awaitReady(Duration timeout) {
+        long deadline = launchedNanos + timeout.toNanos();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(ccompatUrl() + "/subjects"))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        try {
+            while (true) {
+                if (!process.isAlive()) {
+                    throw new LocalStackException("Apicurio Registry exited with code " + process.exitCode()
+                            + " while starting" + process.lastError() + "; see " + process.logFile());
+                }
+                if (LocalSupport.accepts(port) && answers(http, probe)) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new LocalStackException("Apicurio Registry did not become ready within " + timeout.toSeconds()
+                            + " s; see " + process.logFile());
+                }
+                LocalSupport.sleep(250);
+            }
+        } catch (RuntimeException e) {
+            process.close();
+            throw e;
+        }
+        LOG.info("Apicurio Registry ready on {} in {} s (pid {}, log {})", ccompatUrl(),
+                LocalSupport.seconds(System.nanoTime() - launchedNanos), process.pid(), process.logFile());
+    }
+
+    private static boolean answers(HttpClient http, HttpRequest probe) {
+        try {
+            return http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalStackException("interrupted while waiting for Apicurio Registry", e);
+        }
+    }
+
+    /** The Confluent-compatible API root, e.g. {@code http://127.0.0.1:41234/apis/ccompat/v7}. */
+    public String ccompatUrl() {
+        return baseUrl() + CCOMPAT_PATH;
+    }
+
+    /** The registry's root URL, e.g. {@code http://127.0.0.1:41234}. */
+    public String baseUrl() {
+        return "http://" + LocalSupport.HOST + ":" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path logFile() {
+        return process.logFile();
+    }
+
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        long started = System.nanoTime();
+        process.close();
+        LOG.info("Apicurio Registry on port {} stopped in {} s", port, LocalSupport.seconds(System.nanoTime() - started));
+    }
+
+    private static Path runnerJar(Path home) {
+        try (Stream<Path> files = Files.list(home)) {
+            return files.filter(p -> p.getFileName().toString().matches("apicurio-registry-app-.*-runner\\.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new LocalStackException("no apicurio-registry-app-*-runner.jar in " + home
+                            + "; rebuild with ./mvnw -pl ops -am package -DskipTests"));
+        } catch (IOException e) {
+            throw new LocalStackException("cannot list " + home + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The runner jar's Main-Class; its manifest Class-Path brings the jars in lib/ along. */
+    private static String mainClass(Path runner) {
+        try (JarFile jar = new JarFile(runner.toFile())) {
+            String main = jar.getManifest() == null ? null : jar.getManifest().getMainAttributes().getValue("Main-Class");
+            if (main == null) {
+                throw new LocalStackException(runner + " names no Main-Class in its manifest");
+            }
+            return main;
+        } catch (IOException e) {
+            throw new LocalStackException("cannot read " + runner + ": " + e.getMessage(), e);
+        }
+    }
+}

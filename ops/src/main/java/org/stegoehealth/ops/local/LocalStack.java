@@ -1,0 +1,170 @@
+package org.stegoehealth.ops.local;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stegoehealth.schemas.HttpSchemaRegistryClient;
+import org.stegoehealth.schemas.TopicSpec;
+import org.stegoehealth.schemas.Topics;
+
+/**
+ * A Kafka broker and a schema registry, both real, both local: what the system needs to run end to end on one
+ * machine without Docker.
+ *
+ * <pre>{@code
+ * try (LocalStack stack = LocalStack.start(Path.of("target/local-stack"))) {
+ *     Topics topics = new Topics("", stack.schemaRegistryClient(), 3);
+ *     stack.createTopics(topics);
+ *     // clients use stack.bootstrapServers() and stack.schemaRegistryUrl()
+ * }
+ * }</pre>
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    private static final short REPLICAS = 1;
+
+    private final LocalKafka kafka;
+    private final LocalRegistry registry;
+    private final HttpSchemaRegistryClient registryClient;
+
+    private LocalStack(LocalKafka kafka, LocalRegistry registry) {
+        this.kafka = kafka;
+        this.registry = registry;
+        this.registryClient = new HttpSchemaRegistryClient(registry.ccompatUrl());
+    }
+
+    /**
+     * Starts the registry and the broker side by side, with the broker's data in {@code workDir/kafka} and the
+     * registry's log in {@code workDir/registry}, and returns once both answer.
+     */
+    public static LocalStack start(Path workDir) {
+        return start(workDir, LocalKafka.DEFAULT_START_TIMEOUT);
+    }
+
+    /** As {@link #start(Path)}, waiting at most {@code timeout} for each of the two. */
+    public static LocalStack start(Path workDir, Duration timeout) {
+        long started = System.nanoTime();
+        LocalRegistry registry = LocalRegistry.launch(workDir.resolve("registry"));
+        LocalKafka kafka = null;
+        try {
+            kafka = LocalKafka.start(workDir.resolve("kafka"), timeout);
+            registry.awaitReady(timeout);
+        } catch (RuntimeException e) {
+            closeQuietly(registry, e);
+            if (kafka != null) {
+                closeQuietly(kafka, e);
+            }
+            throw e;
+        }
+        LOG.info("Local stack ready in {} s: Kafka {}, schema registry {}", LocalSupport.seconds(System.nanoTime() - started),
+                kafka.bootstrapServers(), registry.ccompatUrl());
+        return new LocalStack(kafka, registry);
+    }
+
+    /** {@code bootstrap.servers} for Kafka clients. */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** The schema registry's Confluent-compatible API root, for {@link HttpSchemaRegistryClient} and other clients. */
+    public String schemaRegistryUrl() {
+        return registry.ccompatUrl();
+    }
+
+    /** A registry client for this stack's registry, shared (its caches are safe to share). */
+    public HttpSchemaRegistryClient schemaRegistryClient() {
+        return registryClient;
+    }
+
+    public LocalKafka kafka() {
+        return kafka;
+    }
+
+    public LocalRegistry registry() {
+        return registry;
+    }
+
+    /** Client settings every Kafka client of this stack needs; add serdes, group ids and the like. */
+    public Map<String, Object> clientConfig() {
+        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    }
+
+    /**
+     * Creates every topic of the catalog with its partitions and configs and one replica; topics that already exist
+     * are left as they are.
+     */
+    public void createTopics(Topics topics) {
+        long started = System.nanoTime();
+        List<NewTopic> newTopics = new ArrayList<>();
+        for (TopicSpec<?, ?> spec : topics.all()) {
+            newTopics.add(new NewTopic(spec.name(), spec.partitions(), REPLICAS).configs(spec.configs()));
+        }
+        List<String> created = new ArrayList<>();
+        try (Admin admin = Admin.create(clientConfig())) {
+            Map<String, KafkaFuture<Void>> results = admin.createTopics(newTopics).values();
+            for (NewTopic topic : newTopics) {
+                try {
+                    results.get(topic.name()).get(30, TimeUnit.SECONDS);
+                    created.add(topic.name());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new LocalStackException("cannot create topic " + topic.name() + ": "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
+                } catch (TimeoutException e) {
+                    throw new LocalStackException("creating topic " + topic.name() + " took over 30 s; see "
+                            + kafka.logFile(), e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new LocalStackException("interrupted while creating topics", e);
+                }
+            }
+        }
+        LOG.info("Created {} of {} topics in {} s: {}", created.size(), newTopics.size(),
+                LocalSupport.seconds(System.nanoTime() - started), created);
+    }
+
+    /** Stops the broker and the registry and waits for both processes to end. */
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        try {
+            kafka.close();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            registry.close();
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource, RuntimeException failure) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            failure.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package org.stegoehealth.ops.local;
+
+/** A local broker or registry could not be started or used; the message says which, why, and where its log is. */
+public class LocalStackException extends RuntimeException {
+
+    public LocalStackException(String message) {
+        super(message);
+    }
+
+    public LocalStackException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
