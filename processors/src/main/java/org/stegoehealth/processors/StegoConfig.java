@@ -31,6 +31,7 @@ public final class StegoConfig {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_USER_INFO = "schema.registry.user.info";
     public static final String TOPIC_PREFIX = "topic.prefix";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String STATE_DIR = "state.dir";
@@ -61,6 +62,7 @@ public final class StegoConfig {
         Map<String, String> d = new LinkedHashMap<>();
         d.put(BOOTSTRAP_SERVERS, "localhost:9092");
         d.put(SCHEMA_REGISTRY_URL, "http://localhost:8081");
+        d.put(SCHEMA_REGISTRY_USER_INFO, "");
         d.put(TOPIC_PREFIX, "");
         d.put(TOPIC_PARTITIONS, "3");
         d.put(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "stego-ehealth-streams").toString());
@@ -164,6 +166,12 @@ public final class StegoConfig {
             throw invalid(SCHEMA_REGISTRY_URL, "is not an http(s) URL");
         }
         return url;
+    }
+
+    /** {@code user:password} for a registry behind HTTP basic auth, if configured. */
+    public Optional<String> schemaRegistryUserInfo() {
+        String v = get(SCHEMA_REGISTRY_USER_INFO);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v);
     }
 
     public String topicPrefix() {
@@ -280,7 +288,8 @@ public final class StegoConfig {
     public String toString() {
         // values of kafka.* keys may be secrets (SASL passwords): show their names only
         StringBuilder sb = new StringBuilder("StegoConfig{");
-        entries.forEach((k, e) -> sb.append(k).append('=').append(k.startsWith(KAFKA_PREFIX) ? "***" : e.value()).append(", "));
+        entries.forEach((k, e) -> sb.append(k).append('=')
+                .append(k.startsWith(KAFKA_PREFIX) || k.equals(SCHEMA_REGISTRY_USER_INFO) ? "***" : e.value()).append(", "));
         return sb.append('}').toString();
     }
 }

@@ -1,0 +1,97 @@
+package org.stegoehealth.processors.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.Producer;
+import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.produce.PublishOutcome;
+import org.stegoehealth.processors.produce.XrayProducer;
+import org.stegoehealth.schemas.Topics;
+import org.stegoehealth.schemas.XrayImageEvent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code stego produce-xrays}: publishes X-ray files, or watches a drop folder. */
+@Command(name = "produce-xrays", mixinStandardHelpOptions = true,
+        description = {"Publish chest X-rays (PNG or JPEG; 8- or 16-bit gray, or RGB) to the X-ray topic.",
+                "Each file is checked first; bad files are reported and skipped. The same file always gets the same key."})
+public final class ProduceXraysCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Image files or directories of them.")
+    List<Path> paths;
+
+    @Option(names = "--watch", description = "Watch the one directory given: publish what is there, then every new file once.")
+    boolean watch;
+
+    @Option(names = "--settle-ms", paramLabel = "MS", defaultValue = "1000",
+            description = "In watch mode, how long a file must stay unchanged before it is read (default: ${DEFAULT-VALUE}).")
+    long settleMs;
+
+    @Option(names = "--cover", paramLabel = "ID", description = "Cover to hide these X-rays in (default: the embedder chooses).")
+    String cover;
+
+    @Override
+    public Integer call() throws Exception {
+        if (watch && (paths.size() != 1 || !Files.isDirectory(paths.get(0)))) {
+            throw new ParameterException(spec.commandLine(), "--watch needs exactly one directory");
+        }
+        StegoConfig config = common.load(Map.of());
+        Topics topics = CommonOptions.topics(config);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        AtomicBoolean running = new AtomicBoolean(true);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            running.set(false);
+            try {
+                // let the watch loop finish its file and the producer close cleanly
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "produce-xrays-shutdown");
+        if (watch) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        try (Producer<String, XrayImageEvent> kafka = XrayProducer.kafkaProducer(config, topics.xrays)) {
+            XrayProducer producer = new XrayProducer(kafka, topics.xrays.name(), config.maxImageSide(), Clock.systemUTC());
+            if (watch) {
+                producer.watch(paths.get(0), cover, Duration.ofMillis(settleMs), running::get, o -> report(o, out, err));
+                return 0;
+            }
+            List<PublishOutcome> outcomes = producer.publishAll(paths, cover);
+            outcomes.forEach(o -> report(o, out, err));
+            long bad = outcomes.stream().filter(o -> !o.ok()).count();
+            out.println("published " + (outcomes.size() - bad) + " X-ray(s) to " + topics.xrays.name()
+                    + (bad > 0 ? "; skipped " + bad : ""));
+            out.flush();
+            return bad > 0 ? 2 : 0;
+        } finally {
+            done.countDown();
+        }
+    }
+
+    static void report(PublishOutcome o, PrintWriter out, PrintWriter err) {
+        (o.ok() ? out : err).println(o);
+        (o.ok() ? out : err).flush();
+    }
+}
