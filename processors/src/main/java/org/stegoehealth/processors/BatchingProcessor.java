@@ -106,6 +106,9 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
             deadLetter(in, e.type(), e.getMessage());
             return;
         } catch (RuntimeException e) {
+            if (Deserialization.isOutage(e)) {
+                throw e;
+            }
             deadLetter(in, ErrorType.PROCESSING, describe(e));
             return;
         }
@@ -160,6 +163,9 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
                     deadLetter(e.value, ex.type(), ex.getMessage());
                     continue;
                 } catch (RuntimeException ex) {
+                    if (Deserialization.isOutage(ex)) {
+                        throw ex;
+                    }
                     deadLetter(e.value, ErrorType.PROCESSING, describe(ex));
                     continue;
                 }
@@ -169,28 +175,40 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
         }
         if (!items.isEmpty()) {
             long started = System.nanoTime();
+            List<KeyValue<String, O>> outputs = null;
             try {
-                emit(records, stage.run(items, now));
-                LOG.info("{} a batch of {} image(s) {}x{} in {} ms", stage.verb(), items.size(), wh[0], wh[1],
-                        (System.nanoTime() - started) / 1_000_000);
+                outputs = stage.run(items, now);
             } catch (RuntimeException batchFailure) {
                 if (items.size() == 1) {
                     deadLetter(records.get(0), failureType(batchFailure), reason(batchFailure));
                 } else {
                     LOG.warn("a batch of {} image(s) {}x{} failed ({}); retrying one at a time", items.size(), wh[0], wh[1],
                             describe(batchFailure));
-                    for (int i = 0; i < items.size(); i++) {
-                        try {
-                            emit(List.of(records.get(i)), stage.run(List.of(items.get(i)), now));
-                        } catch (RuntimeException single) {
-                            deadLetter(records.get(i), failureType(single), reason(single));
-                        }
-                    }
+                    runOneByOne(items, records, now);
                 }
+            }
+            // outside the try: a failure to write the output (registry, broker) is no fault of the record
+            if (outputs != null) {
+                emit(records, outputs);
+                LOG.info("{} a batch of {} image(s) {}x{} in {} ms", stage.verb(), items.size(), wh[0], wh[1],
+                        (System.nanoTime() - started) / 1_000_000);
             }
         }
         for (KeyValue<String, InputRecord> e : entries) {
             buffer.delete(e.key);
+        }
+    }
+
+    private void runOneByOne(List<I> items, List<InputRecord> records, long now) {
+        for (int i = 0; i < items.size(); i++) {
+            List<KeyValue<String, O>> single;
+            try {
+                single = stage.run(List.of(items.get(i)), now);
+            } catch (RuntimeException e) {
+                deadLetter(records.get(i), failureType(e), reason(e));
+                continue;
+            }
+            emit(List.of(records.get(i)), single);
         }
     }
 

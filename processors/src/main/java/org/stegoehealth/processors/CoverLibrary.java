@@ -3,7 +3,6 @@ package org.stegoehealth.processors;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -78,8 +77,8 @@ final class CoverLibrary {
         }
         CoverImageEvent cover;
         try {
-            cover = deserializer.deserialize(topic, bytes);
-        } catch (SerializationException e) {
+            cover = Deserialization.deserialize(deserializer, topic, bytes);
+        } catch (RecordRejectedException e) {
             throw new RecordRejectedException(ErrorType.UNKNOWN_COVER, "cover '" + coverId + "' is unreadable: " + e.getMessage(), e);
         }
         InputImages.Decoded image;
@@ -122,12 +121,13 @@ final class CoverLibrary {
                 return;
             }
             try {
-                CoverImageEvent cover = deserializer.deserialize(topic, record.value());
+                // an unreachable registry propagates: the library must not silently lose a cover
+                CoverImageEvent cover = Deserialization.deserialize(deserializer, topic, record.value());
                 if (!id.equals(cover.getCoverId())) {
                     LOG.warn("cover record keyed '{}' names itself '{}'; stored under its key", id, cover.getCoverId());
                 }
                 store.put(id, record.value());
-            } catch (SerializationException e) {
+            } catch (RecordRejectedException e) {
                 LOG.warn("ignored unreadable cover record '{}' on {}: {}", id, topic, e.getMessage());
             }
         }

@@ -3,7 +3,6 @@ package org.stegoehealth.processors;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -90,15 +89,7 @@ public final class EmbeddingTopology {
 
         @Override
         public Admitted<Item> admit(InputRecord record) {
-            if (record.value() == null) {
-                throw new RecordRejectedException(ErrorType.DESERIALIZATION, "record has no value");
-            }
-            XrayImageEvent event;
-            try {
-                event = deserializer.deserialize(record.topic(), record.value());
-            } catch (SerializationException e) {
-                throw new RecordRejectedException(ErrorType.DESERIALIZATION, e.getMessage(), e);
-            }
+            XrayImageEvent event = Deserialization.deserialize(deserializer, record.topic(), record.value());
             String id = MessageIds.requireSafe(event.getMessageId());
             String name = "X-ray " + id;
             checkDeclared(name, event);

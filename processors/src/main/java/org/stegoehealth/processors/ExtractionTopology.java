@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.Topology;
@@ -83,15 +82,7 @@ public final class ExtractionTopology {
 
         @Override
         public Admitted<Item> admit(InputRecord record) {
-            if (record.value() == null) {
-                throw new RecordRejectedException(ErrorType.DESERIALIZATION, "record has no value");
-            }
-            StegoImageEvent event;
-            try {
-                event = deserializer.deserialize(record.topic(), record.value());
-            } catch (SerializationException e) {
-                throw new RecordRejectedException(ErrorType.DESERIALIZATION, e.getMessage(), e);
-            }
+            StegoImageEvent event = Deserialization.deserialize(deserializer, record.topic(), record.value());
             String id = MessageIds.requireSafe(event.getMessageId());
             if (!model.version().equals(event.getModelVersion())) {
                 throw new RecordRejectedException(ErrorType.UNKNOWN_MODEL, "unknown model version "
