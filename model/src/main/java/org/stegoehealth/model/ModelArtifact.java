@@ -53,6 +53,28 @@ public final class ModelArtifact {
         return new StegoModel(metadata.architecture(), weights, metadata.version());
     }
 
+    /** File under {@code <home>/models} naming the default model's directory. */
+    public static final String DEFAULT_POINTER = "DEFAULT";
+
+    /**
+     * The model to use: {@code path} when given, else the default model named by {@code models/DEFAULT} under the
+     * installation directory (system property {@code stego.home}, else environment {@code STEGO_HOME}, else the
+     * working directory).
+     */
+    public static Path locate(Path path) {
+        if (path != null) {
+            return path;
+        }
+        String home = System.getProperty("stego.home", System.getenv().getOrDefault("STEGO_HOME", "."));
+        Path models = Path.of(home, "models");
+        Path pointer = models.resolve(DEFAULT_POINTER);
+        try {
+            return models.resolve(Files.readString(pointer).trim());
+        } catch (IOException e) {
+            throw new ModelException(pointer + ": no default model (pass --model DIR)");
+        }
+    }
+
     /** Loads and verifies an artifact directory (or its model.json). */
     public static ModelArtifact load(Path path) {
         Path dir = Files.isDirectory(path) ? path : path.getParent();

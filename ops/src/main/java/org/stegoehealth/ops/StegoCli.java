@@ -2,6 +2,8 @@ package org.stegoehealth.ops;
 
 import org.stegoehealth.model.ImageInputException;
 import org.stegoehealth.model.ModelException;
+import org.stegoehealth.ops.bench.BenchCommand;
+import org.stegoehealth.ops.eval.EvaluateCommand;
 import org.stegoehealth.trainer.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +11,7 @@ import picocli.CommandLine.Command;
 /** The one command line of Stego-eHealth: {@code ./stego <command>}. */
 @Command(name = "stego", mixinStandardHelpOptions = true, version = "Stego-eHealth 0.1.0",
         description = "Hide chest X-rays inside ordinary photographs, move them over Kafka, and recover them.",
-        subcommands = {TrainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class StegoCli implements Runnable {
 
     @Override
@@ -23,7 +25,13 @@ public final class StegoCli implements Runnable {
 
     /** Runs a command line; bad input gives one clear line on stderr (stack trace with STEGO_DEBUG=1). */
     public static int execute(String... args) {
+        return execute(new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #execute(String...)}, with errors written to {@code err}. */
+    public static int execute(java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new StegoCli());
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean debug = System.getenv("STEGO_DEBUG") != null;
             if (debug) {

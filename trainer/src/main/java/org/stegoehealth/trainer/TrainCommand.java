@@ -96,6 +96,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-export", description = "Do not export a model at the end.")
     boolean noExport;
 
+    @Option(names = "--export-checkpoint",
+            description = "Export the run's latest checkpoint as a model now, without training.")
+    boolean exportCheckpoint;
+
     @Override
     public Integer call() throws Exception {
         NetworkConfig network = new NetworkConfig(secretChannels, unshuffle, prepWidth, width, depth, residualScale);
@@ -117,8 +121,11 @@ public final class TrainCommand implements Callable<Integer> {
             start = init.weights();
         }
         Trainer trainer = Trainer.open(settings, data, runDir, progress, start);
-        TrainingState state = trainer.train();
-        if (state.step() < state.settings().steps()) {
+        if (exportCheckpoint) {
+            if (trainer.state().step() == 0) {
+                throw new IllegalArgumentException(runDir + ": no checkpoint to export");
+            }
+        } else if (trainer.train().step() < trainer.state().settings().steps()) {
             return 3;
         }
         if (!noExport) {

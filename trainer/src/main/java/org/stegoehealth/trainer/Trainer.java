@@ -149,9 +149,14 @@ public final class Trainer {
                     Map<String, INDArray> out = graph.output(Map.of(StegoNetwork.COVER, cover,
                             StegoNetwork.SECRET, secret, StegoNetwork.NOISE, noise), StegoNetwork.LOSS);
                     loss = out.get(StegoNetwork.LOSS).getDouble(0);
+                    out.values().forEach(INDArray::close);
                     lossSum += loss;
                     lossCount++;
                 }
+                // free the batch now rather than when the garbage collector gets round to it (off-heap memory)
+                cover.close();
+                secret.close();
+                noise.close();
                 imagesSinceTick += s.batch();
                 long now = System.nanoTime();
                 double dt = (now - lastTick) / 1e9;

@@ -1,0 +1,70 @@
+package org.stegoehealth.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImagesTest {
+
+    @Test
+    void read_emptyFile_namesTheFile(@TempDir Path dir) throws IOException {
+        Path f = Files.createFile(dir.resolve("empty.png"));
+        ImageInputException e = assertThrows(ImageInputException.class, () -> Images.read(f));
+        assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains("empty"), e.getMessage());
+    }
+
+    @Test
+    void read_textFile_isNotAnImage(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("notes.jpg"), "hello, not an image");
+        ImageInputException e = assertThrows(ImageInputException.class, () -> Images.read(f));
+        assertTrue(e.getMessage().contains("not a supported image"), e.getMessage());
+    }
+
+    @Test
+    void decode_truncatedPng_isCorrupt() throws IOException {
+        byte[] png = png(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB));
+        byte[] cut = java.util.Arrays.copyOf(png, png.length / 2);
+        ImageInputException e = assertThrows(ImageInputException.class, () -> Images.decode(cut, "cut.png"));
+        assertTrue(e.getMessage().startsWith("cut.png"), e.getMessage());
+    }
+
+    @Test
+    void decode_absurdSize_isRefusedBeforeDecoding() throws IOException {
+        byte[] tiny = png(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY));
+        ImageInputException e = assertThrows(ImageInputException.class, () -> Images.decode(tiny, "tiny.png"));
+        assertTrue(e.getMessage().contains("outside the supported"), e.getMessage());
+    }
+
+    @Test
+    void floatImage_sixteenBitGray_keepsItsDepth() {
+        BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_USHORT_GRAY);
+        img.getRaster().setSample(3, 2, 0, 65535);
+        img.getRaster().setSample(4, 2, 0, 257);
+        FloatImage f = FloatImage.of(img);
+        assertEquals(1, f.channels());
+        assertEquals(1.0f, f.data()[2 * 8 + 3], 1e-6);
+        assertEquals(257 / 65535f, f.data()[2 * 8 + 4], 1e-7);
+    }
+
+    @Test
+    void floatImage_pngRoundTrip_isLossless() throws IOException {
+        FloatImage f = StegoModelTest.random(20, 10, 3, 3).quantize8();
+        FloatImage back = FloatImage.of(Images.decode(png(f.toBufferedImage()), "rt.png"));
+        assertEquals(f, back);
+    }
+
+    static byte[] png(BufferedImage img) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,75 @@
+package org.stegoehealth.ops.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import org.stegoehealth.model.ModelArtifact;
+import org.stegoehealth.model.Progress;
+import org.stegoehealth.model.StegoModel;
+import org.stegoehealth.trainer.Split;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code stego evaluate}: the paper's table on real images, against k-LSB baselines. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Embed each secret in a cover, round the stego image to 8 bits, extract, and report MSE, PSNR",
+                "and SSIM next to the paper's figures and k-bit LSB baselines on the same pairs."})
+public final class EvaluateCommand implements Callable<Integer> {
+
+    @Option(names = "--covers", required = true, description = "Directory of cover photos (sorted; they cycle).")
+    Path covers;
+
+    @Option(names = "--secrets", required = true, description = "Directory of X-rays (sorted).")
+    Path secrets;
+
+    @Option(names = "--size", defaultValue = "256", description = "Square side images are brought to (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--model", description = "Model directory (default: the bundled default model).")
+    Path model;
+
+    @Option(names = "--json", description = "Write the results as JSON to this file.")
+    Path json;
+
+    @Option(names = "--out", description = "Write an image grid per pair and report.html into this directory.")
+    Path out;
+
+    @Option(names = "--held-out", description = "Only images the training split holds out (never trained on).")
+    boolean heldOut;
+
+    @Option(names = "--limit", defaultValue = "0", description = "Evaluate at most this many secrets; 0 = all.")
+    int limit;
+
+    @Option(names = "--batch", defaultValue = "4", description = "Images per model call (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Override
+    public Integer call() throws Exception {
+        if (size < 16 || size > 4096) {
+            throw new IllegalArgumentException("--size must be 16..4096, was " + size);
+        }
+        ModelArtifact artifact = ModelArtifact.load(ModelArtifact.locate(model));
+        StegoModel stego = artifact.toModel();
+        Predicate<String> xrayFilter = heldOut ? n -> Split.isHeldOut(n, Split.XRAY_VALIDATION) : n -> true;
+        Predicate<String> coverFilter = heldOut ? n -> Split.isHeldOut(n, Split.COVER_VALIDATION) : n -> true;
+        List<Path> secretFiles = Evaluation.imageFiles(secrets, xrayFilter);
+        if (limit > 0 && secretFiles.size() > limit) {
+            secretFiles = secretFiles.subList(0, limit);
+        }
+        List<Path> coverFiles = Evaluation.imageFiles(covers, coverFilter);
+        Progress progress = new Progress(System.err);
+        Evaluation.Result result = Evaluation.run(stego, coverFiles, secretFiles, size, Math.max(1, batch), out != null, progress);
+        System.out.print(Evaluation.table(result));
+        if (json != null) {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), Evaluation.json(result));
+            System.out.println("JSON written to " + json);
+        }
+        if (out != null) {
+            System.out.println("Report written to " + Report.writeEvaluation(result, out));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,87 @@
+package org.stegoehealth.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.model.ModelArtifact;
+import org.stegoehealth.model.NetworkConfig;
+import org.stegoehealth.model.Progress;
+
+class TrainerTest {
+
+    /** Smooth random images: gradients plus a few discs, like a very simple photo or radiograph. */
+    static void writeImages(Path dir, String prefix, int count, boolean gray, long seed) throws IOException {
+        Files.createDirectories(dir);
+        Random r = new Random(seed);
+        for (int n = 0; n < count; n++) {
+            int w = 96 + r.nextInt(64);
+            int h = 96 + r.nextInt(64);
+            BufferedImage img = new BufferedImage(w, h, gray ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+            double[] a = {r.nextDouble(), r.nextDouble(), r.nextDouble()};
+            int cx = r.nextInt(w);
+            int cy = r.nextInt(h);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    boolean disc = (x - cx) * (x - cx) + (y - cy) * (y - cy) < 400;
+                    int rr = (int) (255 * ((a[0] * x / w + (disc ? 0.5 : 0)) % 1.0));
+                    int gg = (int) (255 * ((a[1] * y / h + (disc ? 0.3 : 0)) % 1.0));
+                    int bb = (int) (255 * ((a[2] * (x + y) / (w + h)) % 1.0));
+                    img.setRGB(x, y, (rr << 16) | (gg << 8) | bb);
+                }
+            }
+            ImageIO.write(img, "png", dir.resolve(prefix + n + ".png").toFile());
+        }
+    }
+
+    @Test
+    void shortRun_lowersTheLoss_checkpointsResumesAndExports(@TempDir Path tmp) throws IOException {
+        writeImages(tmp.resolve("xray"), "xray-", 40, true, 1);
+        writeImages(tmp.resolve("covers"), "cover-", 24, false, 2);
+        Progress quiet = new Progress(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        TrainingData data = TrainingData.load(tmp.resolve("xray"), tmp.resolve("covers"), 64, 0, (w, d, t) -> { });
+        NetworkConfig net = new NetworkConfig(1, 2, 8, 16, 2, 0.1);
+        TrainingSettings settings = new TrainingSettings(net, 40, 4, 32, 3e-3, 1.0, 11, 40, 20, 4, 64);
+        Path run = tmp.resolve("run");
+
+        Trainer trainer = Trainer.open(settings, data, run, quiet, null);
+        double[] before = trainer.validate();
+        TrainingState done = trainer.train();
+        double[] after = trainer.validate();
+
+        assertEquals(40, done.step());
+        // the training loss is MSE(cover, stego) + beta * MSE(secret, extracted); PSNR gives each MSE back
+        assertTrue(loss(after) < 0.8 * loss(before),
+                "held-out loss should fall: PSNR before " + before[0] + "/" + before[1] + ", after " + after[0] + "/" + after[1]);
+        assertTrue(Files.isRegularFile(run.resolve("curve.png")));
+
+        Trainer resumed = Trainer.open(settings, data, run, quiet, null);
+        assertEquals(40, resumed.state().step(), "a second open resumes from the checkpoint");
+
+        Path model = resumed.export(tmp.resolve("models"), "test");
+        ModelArtifact artifact = ModelArtifact.load(model);
+        assertEquals(net, artifact.metadata().architecture());
+        assertTrue(artifact.metadata().validation().containsKey("secretPsnr"));
+    }
+
+    private static double loss(double[] psnr) {
+        return Math.pow(10, -psnr[0] / 10) + Math.pow(10, -psnr[1] / 10);
+    }
+
+    @Test
+    void split_isAPureFunctionOfTheName() {
+        assertEquals(Split.isHeldOut("IM-0003-0001.jpeg", 0.5), Split.isHeldOut("IM-0003-0001.jpeg", 0.5));
+        int held = 0;
+        for (int i = 0; i < 2000; i++) {
+            held += Split.isHeldOut("file-" + i + ".png", Split.XRAY_VALIDATION) ? 1 : 0;
+        }
+        assertTrue(held > 140 && held < 260, "about 10% held out, was " + held);
+    }
+}
