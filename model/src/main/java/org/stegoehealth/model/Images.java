@@ -79,6 +79,25 @@ public final class Images {
         }
     }
 
+    /** Whether a file name looks like an image this project reads (PNG, JPEG, BMP; hidden files excluded). */
+    public static boolean isImageFile(Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return !name.startsWith(".") && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg")
+                || name.endsWith(".bmp"));
+    }
+
+    /** The image files directly in {@code dir}, in name order. */
+    public static java.util.List<Path> listImages(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new ImageInputException(dir + ": not a directory");
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isRegularFile).filter(Images::isImageFile).sorted().toList();
+        } catch (IOException e) {
+            throw new ImageInputException(dir + ": cannot list (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** The largest centred square. */
     public static BufferedImage centerCropSquare(BufferedImage image) {
         int side = Math.min(image.getWidth(), image.getHeight());

@@ -1,15 +1,12 @@
 package org.stegoehealth.trainer;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.Images;
 
@@ -49,8 +46,8 @@ public final class TrainingData {
      */
     public static TrainingData load(Path xrayDir, Path coverDir, int valSize, int maxImages, ProgressSink progress)
             throws IOException {
-        List<Path> xrays = list(xrayDir);
-        List<Path> covers = list(coverDir);
+        List<Path> xrays = Images.listImages(xrayDir);
+        List<Path> covers = Images.listImages(coverDir);
         List<List<FloatImage>> trainX = new ArrayList<>();
         List<List<FloatImage>> trainC = new ArrayList<>();
         List<FloatImage> valX = new ArrayList<>();
@@ -97,20 +94,6 @@ public final class TrainingData {
         summary.put("xrayScales", XRAY_SIDES);
         summary.put("coverShortSides", COVER_SIDES);
         return new TrainingData(trainX, trainC, valX, valC, summary);
-    }
-
-    static List<Path> list(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(dir + ": not a directory");
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile).filter(TrainingData::isImageName).sorted().toList();
-        }
-    }
-
-    public static boolean isImageName(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".bmp");
     }
 
     /** The image resized so its short side takes each of {@code sides}. */

@@ -1,14 +1,11 @@
 package org.stegoehealth.ops.eval;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.model.ImageInputException;
@@ -43,23 +40,12 @@ public final class Evaluation {
     }
 
     /** Sorted image files of a directory, optionally filtered by file name. */
-    public static List<Path> imageFiles(Path dir, Predicate<String> keep) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new ImageInputException(dir + ": not a directory");
+    public static List<Path> imageFiles(Path dir, Predicate<String> keep) {
+        List<Path> files = Images.listImages(dir).stream().filter(p -> keep.test(p.getFileName().toString())).toList();
+        if (files.isEmpty()) {
+            throw new ImageInputException(dir + ": no PNG or JPEG images");
         }
-        try (Stream<Path> s = Files.list(dir)) {
-            List<Path> files = s.filter(Files::isRegularFile).filter(p -> isImageName(p.getFileName().toString()))
-                    .filter(p -> keep.test(p.getFileName().toString())).sorted().toList();
-            if (files.isEmpty()) {
-                throw new ImageInputException(dir + ": no PNG or JPEG images");
-            }
-            return files;
-        }
-    }
-
-    static boolean isImageName(String name) {
-        String n = name.toLowerCase(java.util.Locale.ROOT);
-        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".bmp");
+        return files;
     }
 
     /**

@@ -5,8 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
+import org.stegoehealth.model.Images;
 import org.stegoehealth.processors.ErrorType;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.RecordRejectedException;
@@ -17,19 +16,12 @@ final class ImageFiles {
     private ImageFiles() {
     }
 
-    static boolean looksLikeImage(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return !name.startsWith(".") && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg"));
-    }
-
     /** The files named, with directories replaced by their PNG/JPEG files (not recursive), in name order. */
     static List<Path> expand(List<Path> paths) throws IOException {
         List<Path> out = new ArrayList<>();
         for (Path p : paths) {
             if (Files.isDirectory(p)) {
-                try (Stream<Path> s = Files.list(p)) {
-                    s.filter(Files::isRegularFile).filter(ImageFiles::looksLikeImage).sorted().forEach(out::add);
-                }
+                out.addAll(Images.listImages(p));
             } else {
                 out.add(p);
             }

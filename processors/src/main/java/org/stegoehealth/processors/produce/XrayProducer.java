@@ -28,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stegoehealth.model.Images;
 import org.stegoehealth.processors.MessageIds;
 import org.stegoehealth.processors.RecordRejectedException;
 import org.stegoehealth.processors.StegoConfig;
@@ -175,7 +176,7 @@ public final class XrayProducer {
                     for (WatchEvent<?> event : key.pollEvents()) {
                         if (event.context() instanceof Path name) {
                             Path file = dir.resolve(name);
-                            if (ImageFiles.looksLikeImage(file)) {
+                            if (Images.isImageFile(file)) {
                                 pending.put(file, now);
                             }
                         }
