@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import org.stegoehealth.model.ModelArtifact;
 
 /**
  * The one configuration of every Stego-eHealth application. Values come from, lowest precedence first: built-in
@@ -189,6 +190,12 @@ public final class StegoConfig {
     /** The model artifact directory; required by the embedder and the extractor. */
     public Path modelPath() {
         return Path.of(required(MODEL_PATH));
+    }
+
+    /** The configured model artifact directory, or else the bundled default model ({@link ModelArtifact#locate}). */
+    public Path modelPathOrDefault() {
+        String v = get(MODEL_PATH);
+        return ModelArtifact.locate(v == null || v.isBlank() ? null : Path.of(v));
     }
 
     public Duration batchLinger() {

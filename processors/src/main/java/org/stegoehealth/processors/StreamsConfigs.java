@@ -1,6 +1,7 @@
 package org.stegoehealth.processors;
 
 import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
@@ -50,6 +51,32 @@ public final class StreamsConfigs {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(config.maxMessageBytes()));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        p.putAll(config.kafkaOverrides());
+        return p;
+    }
+
+    /**
+     * Settings for a {@code read_committed} consumer that sees only what exactly-once applications committed, with
+     * the same fetch limits and pass-through settings. Offsets are not committed: each reader starts from the earliest.
+     */
+    public static Properties readCommittedConsumer(StegoConfig config, String groupId) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        String maxBytes = Integer.toString(config.maxMessageBytes());
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, maxBytes);
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, maxBytes);
+        p.putAll(config.kafkaOverrides());
+        return p;
+    }
+
+    /** Settings for an admin client (topic management) with the pass-through settings (TLS, SASL). */
+    public static Properties admin(StegoConfig config) {
+        Properties p = new Properties();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.putAll(config.kafkaOverrides());
         return p;
     }

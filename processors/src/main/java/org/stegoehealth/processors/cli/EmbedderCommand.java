@@ -26,7 +26,7 @@ public final class EmbedderCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model artifact directory (or STEGO_MODEL_PATH).")
+    @Option(names = "--model", paramLabel = "DIR", description = "Model artifact directory (or STEGO_MODEL_PATH; default: the bundled default model).")
     Path model;
 
     @Option(names = "--application-id", paramLabel = "ID", description = "Kafka Streams application id (default: stego-embedder).")
@@ -42,8 +42,9 @@ public final class EmbedderCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StegoConfig config = config();
-        HidingModel hiding = ModelArtifact.load(config.modelPath()).toModel();
-        LOG.info("loaded model {} ({}-channel secrets) from {}", hiding.version(), hiding.secretChannels(), config.modelPath());
+        Path modelDir = config.modelPathOrDefault();
+        HidingModel hiding = ModelArtifact.load(modelDir).toModel();
+        LOG.info("loaded model {} ({}-channel secrets) from {}", hiding.version(), hiding.secretChannels(), modelDir);
         Topics topics = CommonOptions.topics(config);
         var topology = EmbeddingTopology.build(topics, hiding, config.batchSettings());
         return StreamsRunner.run("embedder", topology, StreamsConfigs.base(config, config.embedderApplicationId()));

@@ -26,8 +26,8 @@ public final class ExtractorCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model artifact directory (or STEGO_MODEL_PATH); "
-            + "must be the version the embedder used.")
+    @Option(names = "--model", paramLabel = "DIR", description = "Model artifact directory (or STEGO_MODEL_PATH; default: the bundled "
+            + "default model); must be the version the embedder used.")
     Path model;
 
     @Option(names = "--output-dir", paramLabel = "DIR", description = "Also write <messageId>.png here for a viewer "
@@ -48,8 +48,9 @@ public final class ExtractorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StegoConfig config = config();
-        HidingModel hiding = ModelArtifact.load(config.modelPath()).toModel();
-        LOG.info("loaded model {} ({}-channel secrets) from {}", hiding.version(), hiding.secretChannels(), config.modelPath());
+        Path modelDir = config.modelPathOrDefault();
+        HidingModel hiding = ModelArtifact.load(modelDir).toModel();
+        LOG.info("loaded model {} ({}-channel secrets) from {}", hiding.version(), hiding.secretChannels(), modelDir);
         Topics topics = CommonOptions.topics(config);
         var topology = ExtractionTopology.build(topics, hiding, config.batchSettings(), config.recoveredDir().orElse(null));
         return StreamsRunner.run("extractor", topology, StreamsConfigs.base(config, config.extractorApplicationId()));
