@@ -2,21 +2,16 @@ package org.stegoehealth.ops.local;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Optional;
+import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stegoehealth.ops.topics.TopicAdmin;
+import org.stegoehealth.ops.topics.TopicAdminException;
+import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.HttpSchemaRegistryClient;
-import org.stegoehealth.schemas.TopicSpec;
 import org.stegoehealth.schemas.Topics;
 
 /**
@@ -103,38 +98,17 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Creates every topic of the catalog with its partitions and configs and one replica; topics that already exist
-     * are left as they are.
+     * Creates every topic of the catalog with its partitions and configs and one replica (see {@link TopicAdmin});
+     * topics that already exist are left as they are.
      */
     public void createTopics(Topics topics) {
-        long started = System.nanoTime();
-        List<NewTopic> newTopics = new ArrayList<>();
-        for (TopicSpec<?, ?> spec : topics.all()) {
-            newTopics.add(new NewTopic(spec.name(), spec.partitions(), REPLICAS).configs(spec.configs()));
+        Properties admin = new Properties();
+        admin.putAll(clientConfig());
+        try {
+            TopicAdmin.create(admin, topics, Optional.of(REPLICAS), StegoConfig.defaultsOnly().maxMessageBytes());
+        } catch (TopicAdminException e) {
+            throw new LocalStackException(e.getMessage() + "; see " + kafka.logFile(), e);
         }
-        List<String> created = new ArrayList<>();
-        try (Admin admin = Admin.create(clientConfig())) {
-            Map<String, KafkaFuture<Void>> results = admin.createTopics(newTopics).values();
-            for (NewTopic topic : newTopics) {
-                try {
-                    results.get(topic.name()).get(30, TimeUnit.SECONDS);
-                    created.add(topic.name());
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new LocalStackException("cannot create topic " + topic.name() + ": "
-                                + e.getCause().getMessage(), e.getCause());
-                    }
-                } catch (TimeoutException e) {
-                    throw new LocalStackException("creating topic " + topic.name() + " took over 30 s; see "
-                            + kafka.logFile(), e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new LocalStackException("interrupted while creating topics", e);
-                }
-            }
-        }
-        LOG.info("Created {} of {} topics in {} s: {}", created.size(), newTopics.size(),
-                LocalSupport.seconds(System.nanoTime() - started), created);
     }
 
     /** Stops the broker and the registry and waits for both processes to end. */

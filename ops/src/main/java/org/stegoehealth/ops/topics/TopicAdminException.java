@@ -1,0 +1,9 @@
+package org.stegoehealth.ops.topics;
+
+/** Topics could not be created; the message is one line naming the topic and the cluster's answer. */
+public final class TopicAdminException extends RuntimeException {
+
+    public TopicAdminException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

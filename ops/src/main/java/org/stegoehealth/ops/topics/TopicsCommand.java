@@ -1,0 +1,64 @@
+package org.stegoehealth.ops.topics;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.cli.CommonOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code stego topics}: topic administration. */
+@Command(name = "topics", mixinStandardHelpOptions = true, description = "Manage the system's Kafka topics.",
+        subcommands = TopicsCommand.Create.class)
+public final class TopicsCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code stego topics create}. */
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = {"Create every topic of the catalog (X-rays, covers, stego, recovered, dead letters) with its",
+                    "partitions (topic.partitions), cleanup policy, retention and max.message.bytes. Existing topics are",
+                    "left as they are, so running it again is harmless."})
+    static final class Create implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--replication-factor", paramLabel = "N",
+                description = "Replicas per partition (default: the broker's default.replication.factor).")
+        Short replicationFactor;
+
+        @Override
+        public Integer call() {
+            if (replicationFactor != null && replicationFactor < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--replication-factor must be at least 1");
+            }
+            StegoConfig config = common.load(Map.of());
+            TopicAdmin.Outcome outcome = TopicAdmin.create(StreamsConfigs.admin(config), CommonOptions.topics(config),
+                    Optional.ofNullable(replicationFactor), config.maxMessageBytes());
+            PrintWriter out = spec.commandLine().getOut();
+            outcome.created().forEach(t -> out.println("created " + t));
+            outcome.existing().forEach(t -> out.println("exists  " + t));
+            out.println("topics ready on " + config.bootstrapServers() + ": " + outcome.created().size() + " created, "
+                    + outcome.existing().size() + " already there");
+            out.flush();
+            return 0;
+        }
+    }
+}
