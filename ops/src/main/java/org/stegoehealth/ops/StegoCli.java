@@ -3,7 +3,17 @@ package org.stegoehealth.ops;
 import org.stegoehealth.model.ImageInputException;
 import org.stegoehealth.model.ModelException;
 import org.stegoehealth.ops.bench.BenchCommand;
+import org.stegoehealth.ops.demo.DemoCommand;
+import org.stegoehealth.ops.demo.PipelineException;
 import org.stegoehealth.ops.eval.EvaluateCommand;
+import org.stegoehealth.ops.local.LocalStackException;
+import org.stegoehealth.ops.topics.TopicAdminException;
+import org.stegoehealth.ops.topics.TopicsCommand;
+import org.stegoehealth.processors.cli.EmbedderCommand;
+import org.stegoehealth.processors.cli.ExtractorCommand;
+import org.stegoehealth.processors.cli.ProduceCoversCommand;
+import org.stegoehealth.processors.cli.ProduceXraysCommand;
+import org.stegoehealth.schemas.SchemaRegistryException;
 import org.stegoehealth.trainer.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +21,9 @@ import picocli.CommandLine.Command;
 /** The one command line of Stego-eHealth: {@code ./stego <command>}. */
 @Command(name = "stego", mixinStandardHelpOptions = true, version = "Stego-eHealth 0.1.0",
         description = "Hide chest X-rays inside ordinary photographs, move them over Kafka, and recover them.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TopicsCommand.class, EmbedderCommand.class, ExtractorCommand.class,
+                ProduceXraysCommand.class, ProduceCoversCommand.class, TrainCommand.class, EvaluateCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class StegoCli implements Runnable {
 
     @Override
@@ -39,7 +51,9 @@ public final class StegoCli implements Runnable {
             }
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             boolean expected = e instanceof ImageInputException || e instanceof ModelException
-                    || e instanceof IllegalArgumentException || e instanceof java.io.IOException;
+                    || e instanceof IllegalArgumentException || e instanceof java.io.IOException
+                    || e instanceof PipelineException || e instanceof LocalStackException
+                    || e instanceof TopicAdminException || e instanceof SchemaRegistryException;
             commandLine.getErr().println("error: " + (expected ? message : e.getClass().getSimpleName() + ": " + message)
                     + (debug ? "" : "  (set STEGO_DEBUG=1 for details)"));
             return expected ? 2 : 1;

@@ -1,0 +1,194 @@
+package org.stegoehealth.ops.demo;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.stegoehealth.model.FloatImage;
+import org.stegoehealth.model.ModelArtifact;
+import org.stegoehealth.model.Progress;
+import org.stegoehealth.model.StegoModel;
+import org.stegoehealth.ops.eval.Evaluation;
+import org.stegoehealth.processors.CoverFitting;
+import org.stegoehealth.processors.InputImages;
+import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.produce.CoverProducer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code stego demo}: the whole system end to end on this machine. Starts a real Kafka broker and schema registry
+ * (or uses the ones given), creates the topics, runs the embedder and the extractor, publishes the sample covers and
+ * X-rays, waits until every X-ray has been recovered, and writes a report comparing what went in with what came out.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run the system end to end: a local Kafka broker and schema registry (or --bootstrap-servers and",
+                "--schema-registry-url), the embedder and the extractor, the sample covers and X-rays; then report how",
+                "each X-ray came out (PSNR/SSIM) and shut everything down."})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    PipelineOptions options;
+
+    @Option(names = "--xrays", paramLabel = "DIR", description = "X-rays to send (default: samples/xray).")
+    Path xrays;
+
+    @Option(names = "--covers", paramLabel = "DIR", description = "Cover photos (default: samples/covers).")
+    Path covers;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: <work-dir>/report).")
+    Path out;
+
+    @Option(names = "--keep-running", description = "Leave the broker, registry and applications up after the report; "
+            + "stop with Ctrl-C.")
+    boolean keepRunning;
+
+    /** Where an X-ray went: its file, the cover it was hidden in, and when it was published. */
+    private record Sent(Path file, Path cover, String coverId, long publishedNanos) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = PipelineCluster.home();
+        Path work = options.workDir("demo");
+        Path reportDir = out != null ? out : work.resolve("report");
+        List<Path> xrayFiles = Evaluation.imageFiles(xrays != null ? xrays : home.resolve("samples").resolve("xray"), n -> true);
+        Path coverDir = covers != null ? covers : home.resolve("samples").resolve("covers");
+        List<Path> coverFiles = Evaluation.imageFiles(coverDir, n -> true);
+        StegoConfig base = options.config(common);
+        Path modelDir = base.modelPathOrDefault();
+        StegoModel stego = ModelArtifact.load(modelDir).toModel();
+        PrintWriter stdout = spec.commandLine().getOut();
+        Progress progress = new Progress(System.err);
+        progress.message("model " + stego.version() + " from " + modelDir + "; starting (local stack under " + work + ")");
+
+        CountDownLatch released = new CountDownLatch(1);
+        try (PipelineCluster cluster = PipelineCluster.open(spec, base, work, "demo")) {
+            StegoConfig config = cluster.config();
+            progress.message("Kafka " + config.bootstrapServers() + ", schema registry " + config.schemaRegistryUrl());
+            cluster.createTopics();
+            // covers first: the embedder loads its cover library at start, before it takes any X-ray
+            cluster.publishCovers(coverDir);
+            try (InProcessPipeline pipeline = InProcessPipeline.start(config, cluster.topics(), stego, InProcessPipeline.START_TIMEOUT);
+                 PipelineOutputs outputs = new PipelineOutputs(config, cluster.topics(), config.embedderApplicationId() + "-reader")) {
+                progress.message("embedder and extractor running; publishing " + xrayFiles.size() + " X-ray(s)");
+                Map<String, Sent> sent = publishXrays(cluster, xrayFiles, coverFiles);
+                outputs.awaitRecovered(sent.keySet(), options.timeout(), new Progress(System.err), pipeline::checkHealthy);
+                awaitStego(outputs, sent, pipeline);
+                DemoReport report = new DemoReport(stego.version(), rows(config, stego, sent, outputs));
+                Path html = report.write(reportDir);
+                long once = sent.keySet().stream().filter(id -> outputs.recoveredCounts().get(id) == 1).count();
+                stdout.print(report.table());
+                stdout.printf("recovered exactly once: %d of %d X-ray(s) (read_committed); dead letters: %d%n", once,
+                        sent.size(), outputs.deadLetters().size());
+                stdout.println("report: " + html.toAbsolutePath().normalize());
+                stdout.flush();
+                if (keepRunning) {
+                    stdout.println("still running: Kafka " + config.bootstrapServers() + ", schema registry "
+                            + config.schemaRegistryUrl() + ", topics " + cluster.topics().xrays.name() + " ... "
+                            + cluster.topics().deadLetters.name() + "; press Ctrl-C to stop");
+                    stdout.flush();
+                    awaitInterrupt(released);
+                }
+            }
+        } finally {
+            released.countDown();
+        }
+        return 0;
+    }
+
+    /** Publishes each X-ray with a named cover (covers in turn), so the report knows which cover each one got. */
+    private static Map<String, Sent> publishXrays(PipelineCluster cluster, List<Path> xrayFiles, List<Path> coverFiles)
+            throws IOException {
+        Map<String, Sent> sent = new LinkedHashMap<>();
+        for (int i = 0; i < xrayFiles.size(); i++) {
+            Path cover = coverFiles.get(i % coverFiles.size());
+            String coverId = CoverProducer.coverIdOf(cover);
+            long now = System.nanoTime();
+            String id = cluster.publishXray(xrayFiles.get(i), coverId);
+            sent.putIfAbsent(id, new Sent(xrayFiles.get(i), cover, coverId, now));
+        }
+        return sent;
+    }
+
+    /** Stego records are committed before their recovered ones; a read may still be on its way. */
+    private static void awaitStego(PipelineOutputs outputs, Map<String, Sent> sent, InProcessPipeline pipeline) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!outputs.stego().keySet().containsAll(sent.keySet())) {
+            if (System.nanoTime() > deadline) {
+                throw new PipelineException("stego records missing for recovered X-rays after 30 s");
+            }
+            pipeline.checkHealthy();
+            outputs.poll(Duration.ofMillis(100));
+        }
+    }
+
+    private static List<DemoReport.Row> rows(StegoConfig config, StegoModel model, Map<String, Sent> sent,
+                                             PipelineOutputs outputs) throws IOException {
+        List<DemoReport.Row> rows = new ArrayList<>();
+        Map<Path, FloatImage> coverImages = new HashMap<>();
+        for (Map.Entry<String, Sent> e : sent.entrySet()) {
+            Sent s = e.getValue();
+            String id = e.getKey();
+            FloatImage original = decode(Files.readAllBytes(s.file()), s.file().getFileName().toString(), config)
+                    .withChannels(model.secretChannels());
+            FloatImage cover = coverImages.computeIfAbsent(s.cover(), DemoCommand::decodeFile);
+            FloatImage stegoImage = decode(InputImages.bytes(outputs.stego().get(id).getImage()), "stego " + id, config);
+            FloatImage recovered = decode(InputImages.bytes(outputs.recovered().get(id).getImage()), "recovered " + id, config);
+            double latency = (outputs.recoveredAtNanos().get(id) - s.publishedNanos()) / 1e9;
+            rows.add(new DemoReport.Row(s.file().getFileName().toString(), s.coverId(),
+                    CoverFitting.fit(cover, original.width(), original.height()), stegoImage, original, recovered, latency));
+        }
+        return rows;
+    }
+
+    private static FloatImage decodeFile(Path file) {
+        try {
+            return decode(Files.readAllBytes(file), file.getFileName().toString(), Integer.MAX_VALUE);
+        } catch (IOException e) {
+            throw new PipelineException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static FloatImage decode(byte[] bytes, String name, StegoConfig config) {
+        return decode(bytes, name, config.maxImageSide());
+    }
+
+    private static FloatImage decode(byte[] bytes, String name, int maxSide) {
+        return FloatImage.of(InputImages.decode(bytes, name, maxSide).image());
+    }
+
+    private static void awaitInterrupt(CountDownLatch released) throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                // let the applications commit and the local stack stop before the JVM exits
+                released.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-shutdown"));
+        stop.await();
+        System.err.println("stopping the demo");
+    }
+}

@@ -1,0 +1,170 @@
+package org.stegoehealth.ops.demo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.Producer;
+import org.stegoehealth.ops.local.LocalStack;
+import org.stegoehealth.ops.topics.TopicAdmin;
+import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.produce.CoverProducer;
+import org.stegoehealth.processors.produce.PublishOutcome;
+import org.stegoehealth.processors.produce.XrayProducer;
+import org.stegoehealth.schemas.CoverImageEvent;
+import org.stegoehealth.schemas.Topics;
+import org.stegoehealth.schemas.XrayImageEvent;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Where an in-process pipeline runs: a {@link LocalStack} started fresh under a work directory, or an existing
+ * cluster and registry named by the configuration. Either way the run gets its own application ids and state
+ * directory; on an existing cluster it also gets its own topic prefix (unless one is configured explicitly), so it
+ * never reads or writes a deployment's topics.
+ */
+public final class PipelineCluster implements AutoCloseable {
+
+    private final LocalStack stack;
+    private final StegoConfig config;
+    private final Topics topics;
+    private Producer<String, XrayImageEvent> xrayKafka;
+    private XrayProducer xrayProducer;
+
+    private PipelineCluster(LocalStack stack, StegoConfig config) {
+        this.stack = stack;
+        this.config = config;
+        this.topics = CommonOptions.topics(config);
+    }
+
+    /** The installation directory (system property stego.home, else STEGO_HOME, else the working directory). */
+    public static Path home() {
+        return Path.of(System.getProperty("stego.home", System.getenv().getOrDefault("STEGO_HOME", ".")));
+    }
+
+    /**
+     * As {@link #open(StegoConfig, boolean, boolean, Path, String)} for a command with {@link CommonOptions}: an
+     * existing cluster when {@code --bootstrap-servers} or {@code --schema-registry-url} was given, and the configured
+     * topic prefix when {@code --topic-prefix} was.
+     */
+    public static PipelineCluster open(CommandSpec command, StegoConfig base, Path workDir, String name) throws IOException {
+        ParseResult parsed = command.commandLine().getParseResult();
+        boolean external = parsed.hasMatchedOption("--bootstrap-servers") || parsed.hasMatchedOption("--schema-registry-url");
+        return open(base, external, parsed.hasMatchedOption("--topic-prefix"), workDir, name);
+    }
+
+    /**
+     * @param base          the loaded configuration (file, environment, options)
+     * @param external      use the cluster and registry of {@code base} instead of starting a local stack
+     * @param keepPrefix    on an external cluster, use the configured topic prefix rather than a fresh one
+     * @param workDir       holds the local stack ({@code stack/}) and the Streams state ({@code streams/}); both are
+     *                      wiped first so every run starts empty
+     * @param name          names the application ids and the fresh topic prefix ({@code demo}, {@code bench})
+     */
+    public static PipelineCluster open(StegoConfig base, boolean external, boolean keepPrefix, Path workDir, String name)
+            throws IOException {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Path stateDir = workDir.resolve("streams");
+        deleteTree(stateDir);
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put(StegoConfig.STATE_DIR, stateDir.toAbsolutePath().toString());
+        overrides.put(StegoConfig.EMBEDDER_APPLICATION_ID, "stego-" + name + "-" + run + "-embedder");
+        overrides.put(StegoConfig.EXTRACTOR_APPLICATION_ID, "stego-" + name + "-" + run + "-extractor");
+        if (external) {
+            if (!keepPrefix) {
+                overrides.put(StegoConfig.TOPIC_PREFIX, name + "-" + run + "-");
+            }
+            return new PipelineCluster(null, base.with(overrides));
+        }
+        Path stackDir = workDir.resolve("stack");
+        deleteTree(stackDir);
+        LocalStack stack = LocalStack.start(stackDir);
+        overrides.put(StegoConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
+        overrides.put(StegoConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl());
+        return new PipelineCluster(stack, base.with(overrides));
+    }
+
+    /** The configuration every client of this run uses. */
+    public StegoConfig config() {
+        return config;
+    }
+
+    /** The topic catalog of this run, with serdes bound to its registry. */
+    public Topics topics() {
+        return topics;
+    }
+
+    /** The local stack, when this run started one. */
+    public Optional<LocalStack> localStack() {
+        return Optional.ofNullable(stack);
+    }
+
+    /** Creates the catalog's topics (one replica on a local stack, the broker's default elsewhere). */
+    public void createTopics() {
+        TopicAdmin.create(StreamsConfigs.admin(config), topics, stack == null ? Optional.empty() : Optional.of((short) 1),
+                config.maxMessageBytes());
+    }
+
+    /** Publishes every cover of {@code dir} and waits for the broker's acknowledgements. */
+    public void publishCovers(Path dir) throws IOException {
+        try (Producer<String, CoverImageEvent> kafka = CoverProducer.kafkaProducer(config, topics.covers)) {
+            List<PublishOutcome> outcomes = new CoverProducer(kafka, topics.covers.name(), Clock.systemUTC()).publish(dir, null);
+            if (outcomes.isEmpty()) {
+                throw new PipelineException(dir + ": no covers to publish");
+            }
+            outcomes.forEach(PipelineCluster::requirePublished);
+        }
+    }
+
+    /**
+     * Publishes one X-ray file, to be hidden in {@code coverId} (null: the embedder chooses), and waits for the
+     * broker's acknowledgement.
+     *
+     * @return its message id
+     */
+    public String publishXray(Path file, String coverId) throws IOException {
+        if (xrayProducer == null) {
+            xrayKafka = XrayProducer.kafkaProducer(config, topics.xrays);
+            xrayProducer = new XrayProducer(xrayKafka, topics.xrays.name(), config.maxImageSide(), Clock.systemUTC());
+        }
+        PublishOutcome outcome = xrayProducer.publishAll(List.of(file), coverId).get(0);
+        requirePublished(outcome);
+        return outcome.key();
+    }
+
+    private static void requirePublished(PublishOutcome o) {
+        if (!o.ok()) {
+            throw new PipelineException("cannot publish " + o.file() + ": " + o.problem());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (xrayKafka != null) {
+            xrayKafka.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package org.stegoehealth.ops.demo;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.stegoehealth.model.Progress;
+import org.stegoehealth.processors.InputImages;
+import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.schemas.DeadLetterEvent;
+import org.stegoehealth.schemas.RecoveredImageEvent;
+import org.stegoehealth.schemas.StegoImageEvent;
+import org.stegoehealth.schemas.Topics;
+
+/**
+ * What comes out of the pipeline, read as a downstream consumer sees it: one {@code read_committed} consumer on the
+ * stego, recovered and dead-letter topics, so only records of committed transactions count. Every recovered record is
+ * counted per message id (exactly-once means each count is 1) and stamped with the time it was read.
+ * Not thread-safe: poll and read from one thread.
+ */
+public final class PipelineOutputs implements AutoCloseable {
+
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private final Topics topics;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, StegoImageEvent> stego = new HashMap<>();
+    private final Map<String, RecoveredImageEvent> recovered = new HashMap<>();
+    private final Map<String, Integer> recoveredCounts = new HashMap<>();
+    private final Map<String, Long> recoveredAtNanos = new HashMap<>();
+    private final List<DeadLetterEvent> deadLetters = new ArrayList<>();
+
+    public PipelineOutputs(StegoConfig config, Topics topics, String groupId) {
+        this.topics = topics;
+        this.consumer = new KafkaConsumer<>(StreamsConfigs.readCommittedConsumer(config, groupId),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topics.stego.name(), topics.recovered.name(), topics.deadLetters.name()));
+    }
+
+    /** Reads what is there (waiting at most {@code timeout} for the first records). */
+    public void poll(Duration timeout) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(timeout)) {
+            long now = System.nanoTime();
+            if (r.topic().equals(topics.recovered.name())) {
+                RecoveredImageEvent event = topics.recovered.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                recovered.put(event.getMessageId(), event);
+                recoveredCounts.merge(event.getMessageId(), 1, Integer::sum);
+                recoveredAtNanos.putIfAbsent(event.getMessageId(), now);
+            } else if (r.topic().equals(topics.stego.name())) {
+                StegoImageEvent event = topics.stego.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                stego.put(event.getMessageId(), event);
+            } else {
+                deadLetters.add(topics.deadLetters.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+            }
+        }
+    }
+
+    /**
+     * Polls until every id in {@code ids} has been recovered, showing progress.
+     *
+     * @param healthCheck run between polls; throws when the pipeline has stopped
+     * @throws PipelineException when one of {@code ids} is dead-lettered, or on timeout (naming how many are missing)
+     */
+    public void awaitRecovered(Collection<String> ids, Duration timeout, Progress progress, Runnable healthCheck) {
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        Set<String> wanted = Set.copyOf(ids);
+        while (true) {
+            long done = wanted.stream().filter(recovered::containsKey).count();
+            if (progress != null) {
+                progress.update("recovering X-rays", done, wanted.size(), "");
+            }
+            if (done == wanted.size()) {
+                return;
+            }
+            for (DeadLetterEvent d : deadLetters) {
+                String key = originalKey(d);
+                if (key != null && wanted.contains(key)) {
+                    throw new PipelineException("X-ray " + key + " was dead-lettered by the " + d.getApplication() + " ("
+                            + d.getErrorType() + "): " + d.getReason());
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new PipelineException((wanted.size() - done) + " of " + wanted.size() + " X-rays not recovered within "
+                        + timeout.toSeconds() + " s; the applications' log lines above say where they are");
+            }
+            healthCheck.run();
+            poll(POLL);
+        }
+    }
+
+    /** The key of the record a dead letter stands for (the message id of an X-ray or stego record), if any. */
+    public static String originalKey(DeadLetterEvent d) {
+        if (d.getKey() == null) {
+            return null;
+        }
+        return new String(InputImages.bytes(d.getKey()), StandardCharsets.UTF_8);
+    }
+
+    public Map<String, StegoImageEvent> stego() {
+        return stego;
+    }
+
+    public Map<String, RecoveredImageEvent> recovered() {
+        return recovered;
+    }
+
+    /** How many recovered records each message id has had; exactly-once processing gives 1 for every id. */
+    public Map<String, Integer> recoveredCounts() {
+        return recoveredCounts;
+    }
+
+    /** {@link System#nanoTime()} when each message id's recovered record was first read. */
+    public Map<String, Long> recoveredAtNanos() {
+        return recoveredAtNanos;
+    }
+
+    public List<DeadLetterEvent> deadLetters() {
+        return deadLetters;
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}
