@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code stego bench}: model throughput against same-run sgemm. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+        subcommands = PipelineBenchCommand.class,
         description = {"Measure embedding and extraction throughput (images/s, GFLOP/s, peak memory) per image size",
                 "and batch size, next to a plain sgemm measured in the same run. Close other work first: the",
                 "figures are only as quiet as the machine."})
