@@ -1,0 +1,232 @@
+package org.stegoehealth.ops.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.model.FloatImage;
+import org.stegoehealth.model.ModelArtifact;
+import org.stegoehealth.model.ModelMetadata;
+import org.stegoehealth.model.NetworkConfig;
+import org.stegoehealth.model.StegoModel;
+import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.ops.demo.InProcessPipeline;
+import org.stegoehealth.ops.demo.PipelineCluster;
+import org.stegoehealth.ops.demo.PipelineOutputs;
+import org.stegoehealth.ops.eval.Evaluation;
+import org.stegoehealth.ops.eval.Quality;
+import org.stegoehealth.ops.local.LocalStack;
+import org.stegoehealth.processors.CoverFitting;
+import org.stegoehealth.processors.ErrorType;
+import org.stegoehealth.processors.InputImages;
+import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.produce.CoverProducer;
+import org.stegoehealth.schemas.AvroSerde;
+import org.stegoehealth.schemas.DeadLetterEvent;
+import org.stegoehealth.schemas.HttpSchemaRegistryClient;
+import org.stegoehealth.schemas.ImageFormat;
+import org.stegoehealth.schemas.SchemaRegistryException;
+import org.stegoehealth.schemas.XrayImageEvent;
+
+/**
+ * The whole system against a real Kafka broker and a real Apicurio Registry (one {@link LocalStack} for the class):
+ * X-ray files in, recovered X-rays out, through both Kafka Streams applications exactly as the CLI runs them. Each
+ * test gets its own topic prefix and application ids ({@link PipelineCluster} on an existing cluster). The model is a
+ * tiny untrained one: these tests check the plumbing, not the hiding quality.
+ */
+@Tag("integration")
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class PipelineIT {
+
+    private static final Path SAMPLES = Path.of("..", "samples");
+    private static final Duration WAIT = Duration.ofMinutes(2);
+
+    @TempDir
+    static Path tmp;
+    private static LocalStack stack;
+    private static StegoModel model;
+
+    @BeforeAll
+    static void startStackAndWriteModel() throws IOException {
+        NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
+        Path dir = ModelArtifact.write(tmp, new ModelMetadata("it-tiny", "2026-01-01T00:00:00Z", net, Map.of(), Map.of(),
+                Map.of(), Map.of(), ModelArtifact.WEIGHTS_FILE, null), StegoNetwork.initialWeights(net, 1));
+        model = ModelArtifact.load(dir).toModel();
+        stack = LocalStack.start(tmp.resolve("stack"));
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    /** This test's cluster view: its own topic prefix, application ids and state directory, fast batching. */
+    private static PipelineCluster cluster(String name, int partitions) throws IOException {
+        StegoConfig config = StegoConfig.defaultsOnly().with(Map.of(
+                StegoConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                StegoConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl(),
+                StegoConfig.TOPIC_PARTITIONS, Integer.toString(partitions),
+                StegoConfig.BATCH_LINGER_MS, "300",
+                StegoConfig.COMMIT_INTERVAL_MS, "200"));
+        PipelineCluster cluster = PipelineCluster.open(config, true, false, Files.createTempDirectory(tmp, name), name);
+        cluster.createTopics();
+        cluster.publishCovers(SAMPLES.resolve("covers"));
+        return cluster;
+    }
+
+    private static FloatImage image(byte[] bytes, String name) {
+        return FloatImage.of(InputImages.decode(bytes, name, Integer.MAX_VALUE).image());
+    }
+
+    /** What travels: an image as the 8-bit PNG the topologies publish, decoded again. */
+    private static FloatImage asPng(FloatImage image, String name) {
+        return image(InputImages.png(image.toBufferedImage()), name);
+    }
+
+    @Test
+    void xrayFiles_throughBothTopologies_comeOutOnceEach_withTheQualityTheModelGivesOffline() throws Exception {
+        List<Path> xrays = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true);
+        List<Path> covers = Evaluation.imageFiles(SAMPLES.resolve("covers"), n -> true);
+        try (PipelineCluster cluster = cluster("roundtrip", 3);
+             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model, InProcessPipeline.START_TIMEOUT);
+             PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "roundtrip-reader")) {
+            Map<String, Path[]> sent = new LinkedHashMap<>();
+            for (int i = 0; i < xrays.size(); i++) {
+                Path cover = covers.get(i % covers.size());
+                sent.put(cluster.publishXray(xrays.get(i), CoverProducer.coverIdOf(cover)), new Path[] {xrays.get(i), cover});
+            }
+            outputs.awaitRecovered(sent.keySet(), WAIT, null, pipeline::checkHealthy);
+            // a duplicate would come in a later transaction: keep reading for a few commit intervals
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (System.nanoTime() < until) {
+                outputs.poll(Duration.ofMillis(200));
+            }
+
+            assertEquals(sent.keySet(), outputs.recoveredCounts().keySet(), "recovered message ids");
+            outputs.recoveredCounts().forEach((id, count) -> assertEquals(1, count, "recovered records of " + id));
+            assertTrue(outputs.deadLetters().isEmpty(), "dead letters: " + outputs.deadLetters());
+            for (Map.Entry<String, Path[]> e : sent.entrySet()) {
+                String id = e.getKey();
+                FloatImage original = image(Files.readAllBytes(e.getValue()[0]), id).withChannels(model.secretChannels());
+                FloatImage cover = CoverFitting.fit(image(Files.readAllBytes(e.getValue()[1]), "cover"),
+                        original.width(), original.height());
+                FloatImage offlineStego = asPng(model.embed(List.of(cover), List.of(original)).get(0), id);
+                FloatImage offlineRecovered = asPng(model.extract(List.of(offlineStego)).get(0)
+                        .withChannels(model.secretChannels()), id);
+                FloatImage stego = image(InputImages.bytes(outputs.stego().get(id).getImage()), id);
+                FloatImage recovered = image(InputImages.bytes(outputs.recovered().get(id).getImage()), id);
+
+                assertEquals(model.version(), outputs.recovered().get(id).getModelVersion());
+                assertEquals(Quality.of(cover, offlineStego).psnr(), Quality.of(cover, stego).psnr(), 0.01,
+                        "cover/stego PSNR of " + e.getValue()[0].getFileName());
+                assertEquals(Quality.of(original, offlineRecovered).psnr(), Quality.of(original, recovered).psnr(), 0.01,
+                        "original/recovered PSNR of " + e.getValue()[0].getFileName());
+            }
+        }
+    }
+
+    @Test
+    void poisonRecords_midStream_goToTheDeadLetterTopicWithTheirReason_whileTheirNeighboursAreProcessed() throws Exception {
+        List<Path> xrays = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true);
+        // one partition: the order before -> garbage -> corrupt PNG -> after is the order of processing
+        try (PipelineCluster cluster = cluster("poison", 1);
+             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model, InProcessPipeline.START_TIMEOUT);
+             PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "poison-reader");
+             KafkaProducer<String, byte[]> raw = new KafkaProducer<>(StreamsConfigs.producer(cluster.config(), "poison-raw"),
+                     new StringSerializer(), new ByteArraySerializer());
+             KafkaProducer<String, XrayImageEvent> avro = new KafkaProducer<>(StreamsConfigs.producer(cluster.config(), "poison-avro"),
+                     new StringSerializer(), cluster.topics().xrays.valueSerde().serializer())) {
+            String topic = cluster.topics().xrays.name();
+            String before = cluster.publishXray(xrays.get(0), null);
+            raw.send(new ProducerRecord<>(topic, "poison-garbage", "not an X-ray event".getBytes(StandardCharsets.UTF_8))).get();
+            byte[] brokenPng = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R', 1, 2, 3};
+            XrayImageEvent corrupt = XrayImageEvent.newBuilder().setMessageId("poison-png").setStudyRef(null)
+                    .setSourceName("broken.png").setFormat(ImageFormat.PNG).setWidth(64).setHeight(64).setChannels(1)
+                    .setBitDepth(8).setImage(ByteBuffer.wrap(brokenPng)).setProducedAt(Instant.now()).build();
+            avro.send(new ProducerRecord<>(topic, "poison-png", corrupt)).get();
+            String after = cluster.publishXray(xrays.get(1), null);
+
+            outputs.awaitRecovered(List.of(before, after), WAIT, null, pipeline::checkHealthy);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (outputs.deadLetters().size() < 2 && System.nanoTime() < deadline) {
+                outputs.poll(Duration.ofMillis(200));
+            }
+
+            assertEquals(Map.of(before, 1, after, 1), outputs.recoveredCounts());
+            Map<String, DeadLetterEvent> letters = new LinkedHashMap<>();
+            outputs.deadLetters().forEach(d -> letters.put(PipelineOutputs.originalKey(d), d));
+            assertEquals(List.of("poison-garbage", "poison-png"), List.copyOf(letters.keySet()), "dead-lettered keys");
+            DeadLetterEvent garbage = letters.get("poison-garbage");
+            DeadLetterEvent png = letters.get("poison-png");
+            assertEquals(ErrorType.DESERIALIZATION.name(), garbage.getErrorType(), garbage.getReason());
+            assertEquals(ErrorType.DECODE.name(), png.getErrorType(), png.getReason());
+            assertTrue(png.getReason().contains("poison-png"), png.getReason());
+            assertEquals(List.of(1L, 2L), List.of(garbage.getSourceOffset(), png.getSourceOffset()), "source offsets");
+            for (DeadLetterEvent d : letters.values()) {
+                assertEquals(topic, d.getSourceTopic());
+                assertFalse(d.getReason().isBlank() || d.getReason().contains("\n"), d.getReason());
+            }
+        }
+    }
+
+    /** An X-ray event as another team's newer build might write it: with a new required field. */
+    static final class EvolvedXray extends GenericData.Record implements SpecificRecord {
+        EvolvedXray(Schema schema) {
+            super(schema);
+        }
+    }
+
+    @Test
+    void producerWithIncompatibleSchema_onAnExistingSubject_failsWithTheRegistrysOneLineRefusal() throws Exception {
+        List<Path> xrays = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true);
+        try (PipelineCluster cluster = cluster("schema", 1)) {
+            String topic = cluster.topics().xrays.name();
+            cluster.publishXray(xrays.get(0), null);
+            Schema evolved = new Schema.Parser().parse(XrayImageEvent.getClassSchema().toString()
+                    .replace("\"fields\":[", "\"fields\":[{\"name\":\"patientAge\",\"type\":\"int\"},"));
+            EvolvedXray record = new EvolvedXray(evolved);
+            XrayImageEvent.getClassSchema().getFields().forEach(f -> record.put(f.name(), null));
+            record.put("patientAge", 42);
+            AvroSerde<EvolvedXray> serde = AvroSerde.forValue(new HttpSchemaRegistryClient(stack.schemaRegistryUrl()), evolved);
+
+            try (KafkaProducer<String, EvolvedXray> producer = new KafkaProducer<>(
+                    StreamsConfigs.producer(cluster.config(), "schema-evolved"), new StringSerializer(), serde.serializer())) {
+                SchemaRegistryException refused = assertThrows(SchemaRegistryException.class,
+                        () -> producer.send(new ProducerRecord<>(topic, "evolved-1", record)));
+                assertEquals(409, refused.status(), refused.getMessage());
+                assertTrue(refused.getMessage().contains(topic + "-value"), refused.getMessage());
+                assertFalse(refused.getMessage().contains("\n"), refused.getMessage());
+            }
+            // the subject is untouched: the current schema still publishes
+            cluster.publishXray(xrays.get(1), null);
+        }
+    }
+}
