@@ -81,7 +81,6 @@ public final class DemoCommand implements Callable<Integer> {
         Progress progress = new Progress(System.err);
         progress.message("model " + stego.version() + " from " + modelDir + "; starting (local stack under " + work + ")");
 
-        CountDownLatch released = new CountDownLatch(1);
         try (PipelineCluster cluster = PipelineCluster.open(spec, base, work, "demo")) {
             StegoConfig config = cluster.config();
             progress.message("Kafka " + config.bootstrapServers() + ", schema registry " + config.schemaRegistryUrl());
@@ -103,15 +102,14 @@ public final class DemoCommand implements Callable<Integer> {
                 stdout.println("report: " + html.toAbsolutePath().normalize());
                 stdout.flush();
                 if (keepRunning) {
+                    outputs.close();
                     stdout.println("still running: Kafka " + config.bootstrapServers() + ", schema registry "
                             + config.schemaRegistryUrl() + ", topics " + cluster.topics().xrays.name() + " ... "
                             + cluster.topics().deadLetters.name() + "; press Ctrl-C to stop");
                     stdout.flush();
-                    awaitInterrupt(released);
+                    awaitStopSignal();
                 }
             }
-        } finally {
-            released.countDown();
         }
         return 0;
     }
@@ -177,17 +175,15 @@ public final class DemoCommand implements Callable<Integer> {
         return FloatImage.of(InputImages.decode(bytes, name, maxSide).image());
     }
 
-    private static void awaitInterrupt(CountDownLatch released) throws InterruptedException {
+    /**
+     * Waits for Ctrl-C or SIGTERM. The signals are taken here rather than in a shutdown hook: the applications must
+     * commit and leave their groups before the local broker, whose process a shutdown hook stops, goes away.
+     */
+    private static void awaitStopSignal() throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.countDown();
-            try {
-                // let the applications commit and the local stack stop before the JVM exits
-                released.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "demo-shutdown"));
+        for (String name : List.of("INT", "TERM")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+        }
         stop.await();
         System.err.println("stopping the demo");
     }
