@@ -30,6 +30,9 @@ public final class StegoNetwork {
     public static final String LOSS = "loss";
     public static final String COVER_MSE = "coverMse";
     public static final String SECRET_MSE = "secretMse";
+    public static final String OUT_OF_RANGE = "outOfRange";
+    /** Weight of the penalty on stego values outside [0, 1] during training. */
+    static final double RANGE_WEIGHT = 10.0;
 
     private StegoNetwork() {
     }
@@ -62,11 +65,17 @@ public final class StegoNetwork {
         SDVariable secret = sd.placeHolder(SECRET, DataType.FLOAT, -1, -1, -1, config.secretChannels());
         SDVariable noise = sd.placeHolder(NOISE, DataType.FLOAT, -1, -1, -1, NetworkConfig.COVER_CHANNELS);
         Layers layers = new Layers(sd, config, weights);
-        SDVariable stego = layers.embed(cover, secret, STEGO);
+        // Unclipped during training: a hard clip has no gradient, so a residual pushed past white or black in a
+        // saturated part of the cover could never be pulled back, and the secret hidden there would be lost.
+        // A penalty keeps the stego image inside [0, 1] instead, so the clip at inference changes (almost) nothing.
+        SDVariable stego = layers.embed(cover, secret, STEGO, false);
         SDVariable revealed = layers.extract(stego.add(noise), REVEALED);
         SDVariable coverMse = sd.math().squaredDifference(stego, cover).mean(COVER_MSE);
         SDVariable secretMse = sd.math().squaredDifference(revealed, secret).mean(SECRET_MSE);
-        coverMse.add(secretMse.mul(beta)).rename(LOSS);
+        SDVariable over = sd.nn().relu(stego.sub(1.0), 0.0);
+        SDVariable under = sd.nn().relu(stego.neg(), 0.0);
+        SDVariable outOfRange = over.mul(over).add(under.mul(under)).mean(OUT_OF_RANGE);
+        coverMse.add(secretMse.mul(beta)).add(outOfRange.mul(RANGE_WEIGHT)).rename(LOSS);
         sd.setLossVariables(LOSS);
         return sd;
     }
@@ -76,7 +85,7 @@ public final class StegoNetwork {
         SameDiff sd = SameDiff.create();
         SDVariable cover = sd.placeHolder(COVER, DataType.FLOAT, -1, -1, -1, NetworkConfig.COVER_CHANNELS);
         SDVariable secret = sd.placeHolder(SECRET, DataType.FLOAT, -1, -1, -1, config.secretChannels());
-        new Layers(sd, config, weights).embed(cover, secret, STEGO);
+        new Layers(sd, config, weights).embed(cover, secret, STEGO, true);
         return sd;
     }
 
@@ -154,14 +163,14 @@ public final class StegoNetwork {
             }
         }
 
-        SDVariable embed(SDVariable cover, SDVariable secret, String outName) {
+        SDVariable embed(SDVariable cover, SDVariable secret, String outName, boolean clip) {
             SDVariable c = unshuffle(cover);
             SDVariable pc = stack("prepCover", NetworkConfig.PREP_LAYERS, c);
             SDVariable ps = stack("prepSecret", NetworkConfig.PREP_LAYERS, unshuffle(secret));
             SDVariable merged = sd.concat(3, c, pc, ps);
             SDVariable residual = conv("embedOut", stack("embed", config.depth(), merged));
-            SDVariable stego = c.add(residual.mul(config.residualScale()));
-            return sd.math().clipByValue(outName, shuffle(stego), 0.0, 1.0);
+            SDVariable stego = shuffle(c.add(residual.mul(config.residualScale())));
+            return clip ? sd.math().clipByValue(outName, stego, 0.0, 1.0) : stego.rename(outName);
         }
 
         SDVariable extract(SDVariable stego, String outName) {

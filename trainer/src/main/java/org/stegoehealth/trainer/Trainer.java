@@ -266,7 +266,8 @@ public final class Trainer {
         training.put("stepsDone", state.step());
         training.put("trainingSeconds", Math.round(state.elapsedSeconds()));
         training.put("optimizer", "Adam, learning rate decaying linearly to 0 over the steps");
-        training.put("loss", "MSE(cover, stego) + beta * MSE(secret, extracted), +-0.5/255 uniform noise on the stego");
+        training.put("loss", "MSE(cover, stego) + beta * MSE(secret, extracted) + 10 * mean(out-of-range stego^2);"
+                + " +-0.5/255 uniform noise on the stego before extraction");
         training.put("command", command);
         training.put("machine", System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
         Map<String, Object> preprocessing = new LinkedHashMap<>();
