@@ -2,7 +2,10 @@ package org.stegoehealth.processors;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -69,12 +72,31 @@ final class CoverLibrary {
         return (int) Math.floorMod(v, (long) count);
     }
 
+    /** Fitted covers recently used, keyed by cover id, geometry and content: decoding a photo costs more than hiding. */
+    private final Map<String, FloatImage> fittedCache = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, FloatImage> eldest) {
+            return size() > FITTED_CACHE_SIZE;
+        }
+    };
+    private static final int FITTED_CACHE_SIZE = 16;
+
     /** The cover, fitted to {@code width x height} (see {@link CoverFitting}). */
     FloatImage fitted(String coverId, int width, int height) {
         byte[] bytes = store.get(coverId);
         if (bytes == null) {
             throw new RecordRejectedException(ErrorType.UNKNOWN_COVER, "cover '" + coverId + "' is no longer in the cover library");
         }
+        String key = coverId + '\u0000' + width + 'x' + height + '\u0000' + bytes.length + ':' + Arrays.hashCode(bytes);
+        FloatImage cached = fittedCache.get(key);
+        if (cached == null) {
+            cached = decodeAndFit(coverId, bytes, width, height);
+            fittedCache.put(key, cached);
+        }
+        return cached;
+    }
+
+    private FloatImage decodeAndFit(String coverId, byte[] bytes, int width, int height) {
         CoverImageEvent cover;
         try {
             cover = Deserialization.deserialize(deserializer, topic, bytes);

@@ -65,15 +65,17 @@ public final class StegoConfig {
         d.put(SCHEMA_REGISTRY_URL, "http://localhost:8081");
         d.put(SCHEMA_REGISTRY_USER_INFO, "");
         d.put(TOPIC_PREFIX, "");
-        d.put(TOPIC_PARTITIONS, "3");
+        // Batches form per partition (each stream task buffers its own), so a single-threaded application fills
+        // its batches only over few partitions; raise this together with instances x stream.threads to scale out.
+        d.put(TOPIC_PARTITIONS, "1");
         d.put(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "stego-ehealth-streams").toString());
         d.put(MODEL_PATH, "");
         d.put(BATCH_SIZES, BatchSettings.DEFAULT_SIZES);
-        d.put(BATCH_LINGER_MS, "2000");
+        d.put(BATCH_LINGER_MS, "500");
         d.put(MAX_IMAGE_SIDE, "4096");
         d.put(MAX_MESSAGE_BYTES, Integer.toString(32 * 1024 * 1024));
         d.put(RECOVERED_DIR, "");
-        d.put(COMMIT_INTERVAL_MS, "1000");
+        d.put(COMMIT_INTERVAL_MS, "250");
         d.put(STREAM_THREADS, "1");
         d.put(EMBEDDER_APPLICATION_ID, "stego-embedder");
         d.put(EXTRACTOR_APPLICATION_ID, "stego-extractor");
