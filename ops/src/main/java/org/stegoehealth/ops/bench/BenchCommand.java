@@ -43,7 +43,7 @@ public final class BenchCommand implements Callable<Integer> {
         ModelBenchmark bench = new ModelBenchmark(stego, seconds);
         Progress progress = new Progress(System.err);
         double sgemm = ModelBenchmark.sgemmGflops(1024, Math.max(1, seconds));
-        progress.message(String.format("sgemm 1024^3: %.1f GFLOP/s (best of %.0f s)", sgemm, Math.max(1, seconds)));
+        progress.message(String.format("sgemm 1024^3: %.1f GFLOP/s (sustained over %.0f s)", sgemm, Math.max(1, seconds)));
         List<ModelBenchmark.Result> results = new ArrayList<>();
         int total = 2 * sizes.size() * batches.size();
         for (String op : List.of("embed", "extract")) {

@@ -32,21 +32,25 @@ public final class ModelBenchmark {
         this.minSeconds = minSeconds;
     }
 
-    /** Best of a few timed n x n x n single-precision matrix multiplications, in GFLOP/s. */
+    /** Sustained n x n x n single-precision matrix multiplication over {@code seconds}, in GFLOP/s. */
     public static double sgemmGflops(int n, double seconds) {
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray c = Nd4j.create(DataType.FLOAT, n, n);
         Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
-        double best = 0;
-        long end = System.nanoTime() + (long) (seconds * 1e9);
+        int calls = 0;
+        long t0 = System.nanoTime();
+        double elapsed;
         do {
-            long t0 = System.nanoTime();
             Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
-            double dt = (System.nanoTime() - t0) / 1e9;
-            best = Math.max(best, 2.0 * n * n * n / dt / 1e9);
-        } while (System.nanoTime() < end);
-        return best;
+            calls++;
+            elapsed = (System.nanoTime() - t0) / 1e9;
+        } while (elapsed < seconds || calls < 3);
+        // read a value back so the multiplication is certainly complete before the clock stops
+        if (Double.isNaN(c.getDouble(0, 0))) {
+            throw new IllegalStateException("sgemm produced NaN");
+        }
+        return calls * 2.0 * n * n * n / ((System.nanoTime() - t0) / 1e9) / 1e9;
     }
 
     public Result measure(String op, int size, int batch) {
