@@ -3,6 +3,9 @@ package org.stegoehealth.processors.cli;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.stegoehealth.model.HidingModel;
+import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.HttpSchemaRegistryClient;
 import org.stegoehealth.schemas.SchemaRegistryClient;
@@ -54,6 +57,14 @@ public final class CommonOptions {
     }
 
     /** The topic catalog for this configuration, with serdes bound to the HTTP registry. */
+    /** Loads the configured model (or the bundled default) and logs which one. */
+    public static HidingModel model(StegoConfig config, Logger log) {
+        Path dir = config.modelPathOrDefault();
+        HidingModel model = ModelArtifact.load(dir).toModel();
+        log.info("loaded model {} ({}-channel secrets) from {}", model.version(), model.secretChannels(), dir);
+        return model;
+    }
+
     public static Topics topics(StegoConfig config) {
         return new Topics(config.topicPrefix(), registry(config), config.topicPartitions());
     }

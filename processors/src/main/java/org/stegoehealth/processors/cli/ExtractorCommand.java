@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stegoehealth.model.HidingModel;
-import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.processors.ExtractionTopology;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
@@ -48,9 +47,7 @@ public final class ExtractorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StegoConfig config = config();
-        Path modelDir = config.modelPathOrDefault();
-        HidingModel hiding = ModelArtifact.load(modelDir).toModel();
-        LOG.info("loaded model {} ({}-channel secrets) from {}", hiding.version(), hiding.secretChannels(), modelDir);
+        HidingModel hiding = CommonOptions.model(config, LOG);
         Topics topics = CommonOptions.topics(config);
         var topology = ExtractionTopology.build(topics, hiding, config.batchSettings(), config.recoveredDir().orElse(null));
         return StreamsRunner.run("extractor", topology, StreamsConfigs.base(config, config.extractorApplicationId()));
