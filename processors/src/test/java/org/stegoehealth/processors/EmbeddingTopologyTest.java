@@ -211,6 +211,18 @@ class EmbeddingTopologyTest {
     }
 
     @Test
+    void aCoverOverTheImageSizeLimitIsUnusableLikeAnXrayOverIt() {
+        start(BatchSettings.uniform(1, LINGER, 128));
+        h.pipeCover("c-huge", TestImages.cover(200, 120, RED));
+        pipe(TestImages.xray("in-huge", TestImages.grayXray(32, 32, 5)));
+        List<DeadLetterEvent> dead = h.deadLetters().stream().map(TestRecord::value).toList();
+        assertEquals(1, dead.size());
+        assertEquals("UNKNOWN_COVER", dead.get(0).getErrorType());
+        assertEquals("unusable cover 'c-huge': image 200x120 exceeds the 128 px limit", dead.get(0).getReason());
+        assertTrue(stego().isEmpty());
+    }
+
+    @Test
     void anEmptyCoverLibraryDeadLettersTheXray() {
         startOneByOne();
         pipe(TestImages.xray("lonely", TestImages.grayXray(32, 32, 5)));

@@ -20,7 +20,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stegoehealth.model.Images;
 import org.stegoehealth.processors.RecordRejectedException;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
@@ -38,11 +37,14 @@ public final class CoverProducer {
 
     private final Producer<String, CoverImageEvent> producer;
     private final String topic;
+    private final int maxSide;
     private final Clock clock;
 
-    public CoverProducer(Producer<String, CoverImageEvent> producer, String topic, Clock clock) {
+    /** @param maxSide the longest side a cover may have (the configured {@code max.image.side}) */
+    public CoverProducer(Producer<String, CoverImageEvent> producer, String topic, int maxSide, Clock clock) {
         this.producer = producer;
         this.topic = topic;
+        this.maxSide = maxSide;
         this.clock = clock;
     }
 
@@ -92,7 +94,7 @@ public final class CoverProducer {
             }
             ImageFiles.Checked checked;
             try {
-                checked = ImageFiles.read(file, Images.MAX_SIDE);
+                checked = ImageFiles.read(file, maxSide);
             } catch (RecordRejectedException e) {
                 String prefix = file.getFileName() + ": ";
                 outcomes.add(refuse(file, e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage()));
