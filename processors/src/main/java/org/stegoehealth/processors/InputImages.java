@@ -73,7 +73,8 @@ public final class InputImages {
      * Decodes the image an event carries, checking the geometry the event declares: within {@code maxSide} before
      * the bytes are looked at, and equal to the image's own geometry after decoding.
      */
-    public static Decoded decodeDeclared(ByteBuffer image, String name, int declaredWidth, int declaredHeight, int maxSide) {
+    public static Decoded decodeDeclared(ByteBuffer image, String name, int declaredWidth, int declaredHeight,
+                                         int maxSide) {
         try {
             Images.checkSize(name, declaredWidth, declaredHeight, maxSide);
         } catch (ImageInputException e) {
@@ -89,8 +90,8 @@ public final class InputImages {
 
     /** The rejection for an image the decoder refused: DECODE when unreadable, VALIDATION when out of limits. */
     private static RecordRejectedException rejected(ImageInputException e) {
-        ErrorType type = e.problem() == ImageInputException.Problem.UNREADABLE ? ErrorType.DECODE : ErrorType.VALIDATION;
-        return new RecordRejectedException(type, e.getMessage(), e);
+        boolean unreadable = e.problem() == ImageInputException.Problem.UNREADABLE;
+        return new RecordRejectedException(unreadable ? ErrorType.DECODE : ErrorType.VALIDATION, e.getMessage(), e);
     }
 
     /** Lossless PNG bytes of an 8-bit image (no metadata chunks). */

@@ -35,7 +35,8 @@ public final class CommandErrors implements IExecutionExceptionHandler {
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int code = exitCode(e);
-        commandLine.getErr().println("error: " + (code == EXIT_DEFECT ? e.getClass().getSimpleName() + ": " + message : message)
+        String line = code == EXIT_DEFECT ? e.getClass().getSimpleName() + ": " + message : message;
+        commandLine.getErr().println("error: " + line
                 + (debug ? "" : "  (set STEGO_DEBUG=1 for details)"));
         commandLine.getErr().flush();
         return code;
@@ -46,6 +47,7 @@ public final class CommandErrors implements IExecutionExceptionHandler {
         if (e instanceof StegoException s) {
             return s.exitCode();
         }
-        return e instanceof IllegalArgumentException || e instanceof IOException ? StegoException.EXIT_FAILURE : EXIT_DEFECT;
+        boolean badInput = e instanceof IllegalArgumentException || e instanceof IOException;
+        return badInput ? StegoException.EXIT_FAILURE : EXIT_DEFECT;
     }
 }

@@ -40,6 +40,18 @@ class CommandsTest {
     }
 
     @Test
+    void theStreamsAppsNameTheirOwnDefaultApplicationId() {
+        for (Object command : List.of(new EmbedderCommand(), new ExtractorCommand())) {
+            CommandLine cli = new CommandLine(command);
+            StringWriter out = new StringWriter();
+            cli.setOut(new PrintWriter(out));
+            assertEquals(0, cli.execute("--help"));
+            String help = out.toString().replaceAll("\\s+", " ");
+            assertTrue(help.contains("--model") && help.contains("(default: stego-" + cli.getCommandName() + ")"), help);
+        }
+    }
+
+    @Test
     void optionsOverrideTheConfigFile() throws Exception {
         Path file = dir.resolve("stego.properties");
         Files.writeString(file, "bootstrap.servers=file:9092\nmodel.path=/models/file\nrecovered.dir=/viewer/file\n");
