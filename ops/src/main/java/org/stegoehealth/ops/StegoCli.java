@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import org.stegoehealth.ops.bench.BenchCommand;
 import org.stegoehealth.ops.demo.DemoCommand;
 import org.stegoehealth.ops.eval.EvaluateCommand;
+import org.stegoehealth.ops.keys.KeysCommand;
 import org.stegoehealth.ops.topics.TopicsCommand;
 import org.stegoehealth.processors.cli.CommandErrors;
 import org.stegoehealth.processors.cli.EmbedderCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
         description = "Hide chest X-rays inside ordinary photographs, move them over Kafka, and recover them.",
         subcommands = {DemoCommand.class, TopicsCommand.class, EmbedderCommand.class, ExtractorCommand.class,
                 ProduceXraysCommand.class, ProduceCoversCommand.class, TrainCommand.class, EvaluateCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
 public final class StegoCli implements Runnable {
 
     @Override
