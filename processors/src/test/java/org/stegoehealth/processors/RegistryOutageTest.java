@@ -53,8 +53,9 @@ class RegistryOutageTest {
         try (TopologyTestDriver driver = new TopologyTestDriver(
                 ExtractionTopology.build(topics, new LsbModel(), BatchSettings.uniform(1, Duration.ofSeconds(1), 256)), p, Instant.EPOCH)) {
             byte[] value = topics.stego.valueSerde().serializer().serialize(topics.stego.name(),
-                    new org.stegoehealth.schemas.StegoImageEvent("m", "lsb4-test", 8, 8, 1,
-                            java.nio.ByteBuffer.wrap(new byte[] {1}), Instant.EPOCH));
+                    org.stegoehealth.schemas.StegoImageEvent.newBuilder().setMessageId("m").setModelVersion("lsb4-test")
+                            .setWidth(8).setHeight(8).setSecretChannels(1)
+                            .setImage(java.nio.ByteBuffer.wrap(new byte[] {1})).setCreatedAt(Instant.EPOCH).build());
             registry.failWith = -1;
             RuntimeException e = assertThrows(RuntimeException.class, () -> driver.createInputTopic(topics.stego.name(),
                     new ByteArraySerializer(), new ByteArraySerializer()).pipeInput(value));

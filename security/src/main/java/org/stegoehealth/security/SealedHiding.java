@@ -38,8 +38,11 @@ public final class SealedHiding {
     private static final int HEADER_BYTES = 4 + TAG_BYTES;
     private static final int HEADER_BITS = HEADER_BYTES * 8;
 
-    /** A stego image and what the receiver needs, besides its keyring, to open it. */
-    public record Embedded(BufferedImage stego, String receivingKeyId, String positionsKeyId, long payloadBits,
+    /**
+     * A stego image and what the receiver needs, besides its keyring, to open it; {@code cover} is the cover crop it
+     * was made from (for quality figures).
+     */
+    public record Embedded(BufferedImage stego, BufferedImage cover, String receivingKeyId, String positionsKeyId, long payloadBits,
                            double bitsPerChannel, boolean coverScaled) {
     }
 
@@ -109,7 +112,7 @@ public final class SealedHiding {
         }
         BufferedImage stego = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         stego.getRaster().setPixels(0, 0, w, h, samples);
-        return new Embedded(stego, keyring.receivingKeyIdOf(recipient), KeyIds.format(positionsKeyId), payloadBits,
+        return new Embedded(stego, canvas, keyring.receivingKeyIdOf(recipient), KeyIds.format(positionsKeyId), payloadBits,
                 (double) payloadBits / slots, w > cover.getWidth() || h > cover.getHeight());
     }
 
