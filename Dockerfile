@@ -1,8 +1,8 @@
 # Stego-eHealth image: the `stego` command line with every subcommand (embedder, extractor, producers, trainer).
 #   docker build -t stego-ehealth .                 compiles inside Docker (official Maven and Temurin images)
 #   docker run --rm stego-ehealth --help
-# ops/docker/build-images.sh builds the `prebuilt` target instead: the jars Maven built on the host, on a base
-# image made locally (BASE_IMAGE, any image with a Java 17+ runtime and useradd).
+# ops/docker/build-images.sh builds the `runtime` target on a base image made locally (BASE_IMAGE: any image with
+# a Java 17+ runtime and useradd) and adds the jars Maven built on the host (ops/docker/app/Dockerfile).
 ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
 ARG BASE_IMAGE=eclipse-temurin:17-jre
 
@@ -14,17 +14,13 @@ RUN useradd --system --uid 10001 --gid 0 --home-dir /var/lib/stego --no-create-h
 WORKDIR /app
 COPY models /app/models
 COPY samples /app/samples
+COPY ops/docker/app/connected-to-kafka /app/bin/
 ENV STEGO_HOME=/app \
     STEGO_STATE_DIR=/var/lib/stego/state \
     JAVA_TOOL_OPTIONS="-Xmx3g -Dorg.bytedeco.javacpp.maxbytes=3g -Dorg.bytedeco.javacpp.maxphysicalbytes=7g -Dorg.bytedeco.javacpp.platform.extension=-onednn-avx2 -Dstego.home=/app"
 USER 10001
 ENTRYPOINT ["java", "-jar", "/app/stego.jar"]
 CMD ["--help"]
-
-# the jars built on the host by `./mvnw install` (ops/target)
-FROM runtime AS prebuilt
-COPY ops/target/lib /app/lib
-COPY ops/target/ops-0.1.0-SNAPSHOT.jar /app/stego.jar
 
 FROM ${BUILD_IMAGE} AS build
 WORKDIR /src

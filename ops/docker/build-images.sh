@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds every container image of Stego-eHealth locally, with no image registry: a Debian base made with
 # debootstrap and imported with `docker import`, a Java runtime on it, Kafka 4.1.1 (KRaft) and Apicurio Registry
-# 3.3.3 from their Maven Central jars, and the application image from the repository's Dockerfile.
+# 3.3.3 from their Maven Central jars, and the application image from the repository's Dockerfile (its `runtime`
+# stage on the local Java base) with the jars Maven built on the host.
 #
 #   ops/docker/build-images.sh            # build what is missing or out of date
 #   ops/docker/build-images.sh --force    # rebuild everything (the debootstrap tarball stays cached)
@@ -55,6 +56,7 @@ build() { # image fingerprint context dockerfile [docker build args...]
   local image=$1 print=$2 context=$3 dockerfile=$4
   shift 4
   docker build --network host --label "org.stegoehealth.inputs=$print" -t "$image" -f "$dockerfile" "$@" "$context"
+  docker image prune -f --filter label=org.stegoehealth.inputs >/dev/null # the replaced image, if any
 }
 
 # 1. Debian base: debootstrap (minbase) into a cached tarball, then docker import
@@ -118,18 +120,24 @@ else
     --build-arg "BASE_IMAGE=$JRE_IMAGE"
 fi
 
-# 5. The application. The jar is built on the host with Maven and copied in (the Dockerfile's `prebuilt`
-# target) rather than compiled inside Docker: CI has just built and tested exactly these jars, ~/.m2 already
-# holds every dependency (a build inside Docker would download ~250 MB and compile again on every cold run),
-# and the image then contains the artifacts that passed the tests. Users without a JDK use the default
-# target, which compiles inside Docker from the official Maven image.
+# 5. The application. The jars are built on the host with Maven and copied in (ops/docker/app/Dockerfile on top
+# of the repository Dockerfile's `runtime` stage) rather than compiled inside Docker: CI has just built and tested
+# exactly these jars, ~/.m2 already holds every dependency (a build inside Docker would download ~250 MB and
+# compile again on every cold run), and the image then contains the artifacts that passed the tests. Users without
+# a JDK build the Dockerfile's default target, which compiles inside Docker from the official Maven image.
 step "Application image ($APP_IMAGE)"
 JAR="$ROOT/ops/target/ops-0.1.0-SNAPSHOT.jar"
 if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/pom.xml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main -newer "$JAR" -print -quit)" ]; then
-  echo "building the application jar with Maven (skipping tests)"
+  echo "building the application jars with Maven (./mvnw -DskipTests install)"
   "$ROOT/mvnw" -B -q -DskipTests install -f "$ROOT/pom.xml"
 fi
-docker build --network host --target prebuilt --build-arg "BASE_IMAGE=$JRE_IMAGE" -t "$APP_IMAGE" "$ROOT"
+docker build --network host --target runtime --build-arg "BASE_IMAGE=$JRE_IMAGE" -t stego-ehealth/app-runtime:latest \
+  --label org.stegoehealth.image=app "$ROOT"
+rm -rf "$STAGE/app" && mkdir -p "$STAGE/app"
+cp -rl "$ROOT/ops/target/lib" "$JAR" "$STAGE/app/" 2>/dev/null || cp -r "$ROOT/ops/target/lib" "$JAR" "$STAGE/app/"
+docker build --network host --build-arg RUNTIME_IMAGE=stego-ehealth/app-runtime:latest -t "$APP_IMAGE" \
+  --label org.stegoehealth.image=app -f "$HERE/app/Dockerfile" "$STAGE/app"
+docker image prune -f --filter label=org.stegoehealth.image=app >/dev/null # the previous build's image
 
 step "done in $((SECONDS - started)) s"
 docker image ls --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' | grep -E '^stego-ehealth' | sort

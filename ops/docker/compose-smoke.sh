@@ -28,7 +28,7 @@ COMPOSE=(docker-compose -f "$ROOT/docker-compose.yml")
 started=$SECONDS
 declare -a SUMMARY=()
 phase() { printf '\n=== [%4ss] %s\n' "$((SECONDS - started))" "$*"; }
-note() { SUMMARY+=("$(printf '%-44s %s' "$1" "$2")"); echo "$1: $2"; }
+note() { SUMMARY+=("$(printf '%-48s %s' "$1" "$2")"); echo "$1: $2"; }
 fail() {
   echo
   echo "compose-smoke: FAILED after $((SECONDS - started)) s: $*" >&2
@@ -140,11 +140,13 @@ await_recovered() { # count
     sleep 2
   done
 }
-await_healthy() { # service
+await_healthy() { # services...
   local deadline=$((SECONDS + 180))
-  until [ "$(state "$1")" = running/healthy ]; do
-    [ $SECONDS -lt $deadline ] || fail "$1 is not healthy 180 s after its restart ($(state "$1"))"
-    sleep 2
+  for service in "$@"; do
+    until [ "$(state "$service")" = running/healthy ]; do
+      [ $SECONDS -lt $deadline ] || fail "$service is not healthy within 180 s ($(state "$service"))"
+      sleep 2
+    done
   done
 }
 drop() { # files...: moved into the watched folder complete (rename on one file system)
@@ -164,6 +166,10 @@ mapfile -t SAMPLES < <(find "$ROOT/samples/xray" -maxdepth 1 -type f \( -name '*
 [ ${#SAMPLES[@]} -ge 2 ] || fail "need at least two sample X-rays in samples/xray"
 FIRST=("${SAMPLES[@]:0:${#SAMPLES[@]}-1}")
 LAST="${SAMPLES[${#SAMPLES[@]}-1]}"
+
+t=$SECONDS
+await_healthy embedder extractor produce-xrays
+note "applications healthy (connected to the broker)" "$((SECONDS - t)) s later"
 
 phase "publishing ${#FIRST[@]} sample X-rays through the drop folder"
 t=$SECONDS
@@ -188,7 +194,8 @@ note "schema ids after the registry restart" "unchanged ($(echo "$after" | wc -l
 phase "restarting the embedder"
 t=$SECONDS
 "${COMPOSE[@]}" restart embedder
-note "embedder restarted" "$((SECONDS - t)) s"
+await_healthy embedder
+note "embedder restarted and healthy" "$((SECONDS - t)) s"
 
 phase "publishing one more X-ray after the restarts"
 t=$SECONDS
@@ -202,6 +209,7 @@ dead=$("${COMPOSE[@]}" exec -T kafka /opt/kafka/bin/kafka-get-offsets.sh --boots
 note "dead letters" "0"
 [ "$(schema_ids)" = "$before" ] || fail "schema ids changed after the restarts"
 check_running
+await_healthy kafka registry embedder extractor produce-xrays
 
 phase "summary"
 note "recovered X-rays" "$(recovered) of ${#SAMPLES[@]} (PNG files in the extractor's output folder)"
