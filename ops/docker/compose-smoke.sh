@@ -212,6 +212,7 @@ check_running
 await_healthy kafka registry embedder extractor produce-xrays
 
 phase "summary"
+docker stats --no-stream --format 'table {{.Name}}\t{{.MemUsage}}\t{{.CPUPerc}}' "${CONTAINER[@]}" 2>/dev/null || true
 note "recovered X-rays" "$(recovered) of ${#SAMPLES[@]} (PNG files in the extractor's output folder)"
 note "total wall time" "$((SECONDS - started)) s"
 echo
