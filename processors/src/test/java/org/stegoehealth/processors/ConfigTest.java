@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -77,6 +78,17 @@ class ConfigTest {
         Path f = file("bootstrap.server=typo:9092\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StegoConfig.load(f, Map.of(), Map.of()));
         assertTrue(e.getMessage().startsWith("unknown config key 'bootstrap.server' in config file "), e.getMessage());
+    }
+
+    @Test
+    void theMetricsPortIsOffByDefaultAndMustBeAPort() {
+        assertEquals(0, StegoConfig.defaultsOnly().metricsPort());
+        assertEquals(9401, StegoConfig.load(null, Map.of("STEGO_METRICS_PORT", "9401"), Map.of()).metricsPort());
+        for (String bad : List.of("70000", "-1", "http")) {
+            StegoConfig c = StegoConfig.load(null, Map.of("STEGO_METRICS_PORT", bad), Map.of());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::metricsPort);
+            assertTrue(e.getMessage().startsWith("config metrics.port='" + bad + "' (from "), e.getMessage());
+        }
     }
 
     @Test
