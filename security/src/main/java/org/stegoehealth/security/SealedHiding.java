@@ -264,12 +264,15 @@ public final class SealedHiding {
 
     /** LSB matching: where a sample's LSB differs from the bit, move the sample by +-1 at random. */
     private void writeBits(int[] samples, int[] slots, byte[] data) {
+        byte[] signs = new byte[(slots.length + 7) / 8];
+        random.nextBytes(signs);
         for (int i = 0; i < slots.length; i++) {
             int bit = (data[i >>> 3] >>> (7 - (i & 7))) & 1;
             int s = slots[i];
             int v = samples[s];
             if ((v & 1) != bit) {
-                samples[s] = v == 0 ? 1 : v == 255 ? 254 : v + (random.nextBoolean() ? 1 : -1);
+                boolean up = ((signs[i >>> 3] >>> (i & 7)) & 1) != 0;
+                samples[s] = v == 0 ? 1 : v == 255 ? 254 : v + (up ? 1 : -1);
             }
         }
     }
