@@ -46,8 +46,11 @@ public final class SealedHiding {
                            double bitsPerChannel, boolean coverScaled) {
     }
 
-    /** What came out of a sealed stego image: the X-ray bit for bit and the study reference, if one was sealed. */
-    public record Opened(BufferedImage xray, Optional<String> studyRef) {
+    /**
+     * What came out of a sealed stego image: the X-ray bit for bit (decoded, and the lossless PNG it travelled as)
+     * and the study reference, if one was sealed.
+     */
+    public record Opened(BufferedImage xray, byte[] png, Optional<String> studyRef) {
     }
 
     private final Keyring keyring;
@@ -226,7 +229,7 @@ public final class SealedHiding {
         if (xray == null) {
             throw new SealedException(Reason.TAMPERED, "sealed payload holds no readable X-ray");
         }
-        return new Opened(xray, hasRef ? Optional.of(new String(ref, StandardCharsets.UTF_8)) : Optional.empty());
+        return new Opened(xray, png, hasRef ? Optional.of(new String(ref, StandardCharsets.UTF_8)) : Optional.empty());
     }
 
     /**
