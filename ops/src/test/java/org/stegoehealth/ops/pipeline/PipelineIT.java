@@ -37,6 +37,7 @@ import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.model.StegoNetwork;
 import org.stegoehealth.ops.demo.InProcessPipeline;
+import org.stegoehealth.ops.demo.PipelineKeys;
 import org.stegoehealth.ops.demo.PipelineCluster;
 import org.stegoehealth.ops.demo.PipelineOutputs;
 import org.stegoehealth.ops.eval.Evaluation;
@@ -117,7 +118,8 @@ class PipelineIT {
         List<Path> xrays = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true);
         List<Path> covers = Evaluation.imageFiles(SAMPLES.resolve("covers"), n -> true);
         try (PipelineCluster cluster = cluster("roundtrip", 3);
-             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model, InProcessPipeline.START_TIMEOUT);
+             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model,
+                     PipelineKeys.under(tmp.resolve("keys")), InProcessPipeline.START_TIMEOUT);
              PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "roundtrip-reader")) {
             Map<String, Path[]> sent = new LinkedHashMap<>();
             for (int i = 0; i < xrays.size(); i++) {
@@ -159,7 +161,8 @@ class PipelineIT {
         List<Path> xrays = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true);
         // one partition: the order before -> garbage -> corrupt PNG -> after is the order of processing
         try (PipelineCluster cluster = cluster("poison", 1);
-             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model, InProcessPipeline.START_TIMEOUT);
+             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model,
+                     PipelineKeys.under(tmp.resolve("keys")), InProcessPipeline.START_TIMEOUT);
              PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "poison-reader");
              KafkaProducer<String, byte[]> raw = new KafkaProducer<>(StreamsConfigs.producer(cluster.config(), "poison-raw"),
                      new StringSerializer(), new ByteArraySerializer());

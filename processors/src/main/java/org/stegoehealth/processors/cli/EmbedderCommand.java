@@ -3,6 +3,7 @@ package org.stegoehealth.processors.cli;
 import java.util.concurrent.Callable;
 import org.stegoehealth.processors.EmbeddingTopology;
 import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.TransferSecurity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -25,6 +26,7 @@ public final class EmbedderCommand implements Callable<Integer> {
     public Integer call() {
         StegoConfig config = config();
         return StreamsRunner.run("embedder", config, config.embedderApplicationId(),
-                (topics, hiding) -> EmbeddingTopology.build(topics, hiding, config.batchSettings()));
+                (topics, hiding) -> EmbeddingTopology.build(topics, hiding, config.batchSettings(),
+                        TransferSecurity.from(config)));
     }
 }
