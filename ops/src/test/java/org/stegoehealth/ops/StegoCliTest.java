@@ -44,13 +44,19 @@ class StegoCliTest {
         Path json = tmp.resolve("eval.json");
         String[] r = run("evaluate", "--covers", samples.resolve("covers").toString(), "--secrets",
                 samples.resolve("xray").toString(), "--size", "64", "--limit", "2", "--model", model.toString(),
-                "--json", json.toString());
+                "--json", json.toString(), "--attack", "jpeg90,resize0.9,noise2", "--out", tmp.resolve("report").toString());
         assertEquals("0", r[0], r[1]);
         String doc = Files.readString(json);
         for (String key : new String[] {"\"images\" : 2", "\"size\" : 64", "\"model\" : \"tiny\"", "\"embedding\"",
-                "\"extraction\"", "\"lsb-1\"", "\"lsb-4\"", "\"psnr\"", "\"ssim\"", "\"mse\""}) {
+                "\"extraction\"", "\"baselines\"", "\"spread-lsb-1-1-1\"", "\"spread-lsb-2-1-1\"",
+                "\"spread-lsb-2-2-1\"", "\"spread-lsb-2-2-2\"", "\"spread-lsb-3-3-2\"", "\"bitsPerChannel\"",
+                "\"attacks\"", "\"jpeg90\"", "\"resize0.9\"", "\"noise2\"", "\"psnr\"", "\"ssim\"", "\"mse\""}) {
             assertTrue(doc.contains(key), key + " missing in " + doc);
         }
+        // a gray-secret model is compared with spread LSB, not with the replicated 3-channel rows
+        assertFalse(doc.contains("\"lsb-1\""), doc);
+        assertTrue(Files.size(tmp.resolve("report").resolve("rate-distortion.png")) > 1000);
+        assertTrue(Files.readString(tmp.resolve("report").resolve("report.html")).contains("rate-distortion.png"));
     }
 
     @Test
