@@ -60,6 +60,29 @@ class StegoCliTest {
     }
 
     @Test
+    void steganalysis_onSamples_reportsEveryMethodInJson() throws IOException {
+        Path json = tmp.resolve("steganalysis.json");
+        String[] r = run("steganalysis", "--covers", samples.resolve("covers").toString(), "--secrets",
+                samples.resolve("xray").toString(), "--size", "64", "--cover-side", "256", "--tiles-per-cover", "8",
+                "--methods", "neural,spread-lsb-2-2-1,lsbm-0.5", "--model", model.toString(), "--json", json.toString());
+        assertEquals("0", r[0], r[1]);
+        String doc = Files.readString(json);
+        for (String key : new String[] {"\"photos\" : 3", "\"tiles\" : 24", "\"neural\"", "\"spread-lsb-2-2-1\"",
+                "\"lsbm-0.5\"", "\"auc\"", "\"accuracy\"", "\"folds\" : 3", "\"samples\" : 48"}) {
+            assertTrue(doc.contains(key), key + " missing in " + doc);
+        }
+    }
+
+    @Test
+    void steganalysis_unknownMethod_failsWithOneLine() {
+        String[] r = run("steganalysis", "--covers", samples.resolve("covers").toString(), "--secrets",
+                samples.resolve("xray").toString(), "--methods", "wavelet", "--model", model.toString());
+        assertEquals("2", r[0], r[1]);
+        assertTrue(r[1].startsWith("error: unknown method 'wavelet'"), r[1]);
+        assertFalse(r[1].contains("\tat "), "no stack trace");
+    }
+
+    @Test
     void evaluate_nonImageSecret_failsWithOneLineNamingTheFile() throws IOException {
         Path secrets = Files.createDirectories(tmp.resolve("bad-secrets"));
         Path bogus = Files.writeString(secrets.resolve("scan.png"), "this is not a PNG");

@@ -191,7 +191,8 @@ public final class Evaluation {
         String rule = "-".repeat(34) + "-+-" + "-".repeat(5) + "-+-" + "-".repeat(27) + "-+-" + "-".repeat(27) + "\n";
         sb.append(rule);
         row(sb, "Stego-eHealth paper (reported)", PAPER_BITS_PER_CHANNEL, PAPER_EMBEDDING, PAPER_EXTRACTION);
-        row(sb, "this model (" + r.model() + ")", r.network().bitsPerChannel(), r.embedding(), r.extraction());
+        sb.append(String.format("%-34s%n", "this model: " + r.model()));
+        row(sb, "this model", r.network().bitsPerChannel(), r.embedding(), r.extraction());
         r.baselines().values().forEach(m -> row(sb, label(m.name()), m.bitsPerChannel(), m.embedding(), m.extraction()));
         sb.append("bpc: secret bits per cover sample (the network's is nominal: the secret's 8 bits per pixel over the "
                 + "cover's channels)\n");

@@ -8,11 +8,13 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
+import org.stegoehealth.model.Metrics;
 
 /**
  * The rate-distortion picture of an evaluation: cover/stego PSNR (how little the cover changes) against
  * secret/extracted PSNR (how well the secret comes back), one point per method, labelled with its payload in secret
- * bits per cover sample. Up and to the right is better on both axes at once.
+ * bits per cover sample. Up and to the right is better on both axes at once. A lossless method (secret PSNR at the
+ * cap) is drawn at the top edge.
  */
 public final class RateDistortionPlot {
 
@@ -74,11 +76,13 @@ public final class RateDistortionPlot {
         g.rotate(Math.PI / 2);
         g.setStroke(new BasicStroke(1.5f));
         for (Point p : pts) {
+            boolean lossless = p.secretPsnr() >= Metrics.PSNR_CAP;
             int px = sx(p.coverPsnr(), x);
-            int py = sy(p.secretPsnr(), y);
+            int py = lossless ? TOP + 8 : sy(p.secretPsnr(), y);
             g.setColor(p.color());
             g.fillOval(px - 5, py - 5, 10, 10);
-            String label = String.format("%s, %.2f bpc", p.label(), p.bitsPerChannel());
+            String label = String.format("%s, %.2f bpc%s", p.label(), p.bitsPerChannel(),
+                    lossless ? " (lossless, off the scale)" : "");
             int width = g.getFontMetrics().stringWidth(label);
             int lx = px + 8 + width > RIGHT ? px - 8 - width : px + 8;
             g.drawString(label, lx, py - 6);
@@ -93,7 +97,7 @@ public final class RateDistortionPlot {
         double hi = -Double.MAX_VALUE;
         for (Point p : pts) {
             double v = cover ? p.coverPsnr() : p.secretPsnr();
-            if (Double.isFinite(v)) {
+            if (Double.isFinite(v) && v < Metrics.PSNR_CAP) {
                 lo = Math.min(lo, v);
                 hi = Math.max(hi, v);
             }
