@@ -3,15 +3,18 @@ package org.stegoehealth.ops.steganalysis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import org.stegoehealth.model.Baseline;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.model.SpreadLsb;
+import org.stegoehealth.security.Keyring;
+import org.stegoehealth.security.SealedHiding;
 
 /**
  * A way of making stego images from 8-bit RGB covers for the detector to face: the network, a classical baseline
- * hiding the X-ray, or random bits written by LSB replacement or LSB matching at a given payload.
+ * hiding the X-ray, the sealed method, or random bits written by LSB replacement or LSB matching at a given payload.
  */
 public interface HidingMethod {
 
@@ -21,18 +24,22 @@ public interface HidingMethod {
     double bitsPerChannel();
 
     /**
-     * 8-bit stego images, one per cover.
+     * 8-bit stego images, one per cover: the cover's size, or a centred crop of it for a method that uses only the
+     * area its payload needs (the clean side of the comparison is then cut the same way).
      *
      * @param secrets gray secrets of the covers' size (ignored by the random-bit methods)
      * @param seed    makes random bits reproducible
      */
     List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed);
 
-    /** The methods run when none are named: the network, every spread-LSB layout, LSB matching at three payloads. */
+    /**
+     * The methods run when none are named: the network, every spread-LSB layout, the sealed method, LSB matching of
+     * random bits at three payloads.
+     */
     static String defaults() {
         StringBuilder sb = new StringBuilder("neural");
         SpreadLsb.STANDARD.forEach(m -> sb.append(',').append(m.name()));
-        return sb.append(",lsbm-0.1,lsbm-0.4,lsbm-1").toString();
+        return sb.append(",sealed,lsbm-0.1,lsbm-0.4,lsbm-1").toString();
     }
 
     /**
@@ -41,9 +48,16 @@ public interface HidingMethod {
      * +-1 at random) or {@code lsbr-P} (LSB replacement of random bits at payload P).
      *
      * @param model the network, needed only for {@code neural}
+     * @param keyring a keyring to seal to, needed only for {@code sealed}
      */
-    static HidingMethod parse(String spec, HidingModel model) {
+    static HidingMethod parse(String spec, HidingModel model, Keyring keyring) {
         String s = spec.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("sealed")) {
+            if (keyring == null) {
+                throw new IllegalArgumentException("method sealed needs a keyring");
+            }
+            return sealed(keyring, SEALED_SECRET_SIDE);
+        }
         if (s.equals("neural")) {
             if (model == null) {
                 throw new IllegalArgumentException("method neural needs a model");
@@ -66,8 +80,42 @@ public interface HidingMethod {
         } catch (NumberFormatException e) {
             // falls through to the error below
         }
-        throw new IllegalArgumentException("unknown method '" + spec + "': expected neural, spread-lsb-R-G-B, lsb-K, "
-                + "lsbm-P or lsbr-P (P in 0..1), for example " + defaults());
+        throw new IllegalArgumentException("unknown method '" + spec + "': expected neural, sealed, spread-lsb-R-G-B, "
+                + "lsb-K, lsbm-P or lsbr-P (P in 0..1), for example " + defaults());
+    }
+
+    /** Side the X-ray is scaled to for {@code sealed}, so that its sealed PNG fits in a 256 px tile at the budget. */
+    int SEALED_SECRET_SIDE = 96;
+
+    /**
+     * The lossless sealed method ({@link SealedHiding}, default budget): the X-ray, scaled to {@code secretSide}
+     * pixels so the payload fits a tile, compressed, encrypted and written by keyed LSB matching into the centred
+     * crop of the cover the payload needs.
+     */
+    static HidingMethod sealed(Keyring keyring, int secretSide) {
+        SealedHiding hiding = new SealedHiding(keyring);
+        return new HidingMethod() {
+            @Override
+            public String name() {
+                return "sealed";
+            }
+
+            @Override
+            public double bitsPerChannel() {
+                return hiding.budget();
+            }
+
+            @Override
+            public List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
+                List<FloatImage> out = new ArrayList<>();
+                for (int i = 0; i < covers.size(); i++) {
+                    FloatImage xray = secrets.get(i).toGray().resize(secretSide, secretSide).quantize8();
+                    out.add(FloatImage.of(hiding.embed(covers.get(i).toBufferedImage(), xray.toBufferedImage(),
+                            "steganalysis-" + seed + "-" + i, keyring.name(), Optional.empty()).stego()));
+                }
+                return out;
+            }
+        };
     }
 
     /** The network's stego images, rounded to 8 bits as they are sent. */

@@ -112,8 +112,20 @@ public final class Steganalysis {
                 List<FloatImage> covers = tiles.subList(start, end).stream().map(Tile::image).toList();
                 List<FloatImage> stego = method.hide(covers, secrets.subList(start, end), start);
                 for (int j = 0; j < stego.size(); j++) {
-                    x[n + start + j] = ResidualFeatures.of(stego.get(j));
-                    psnr += Metrics.psnr(covers.get(j), stego.get(j));
+                    FloatImage cover = covers.get(j);
+                    FloatImage st = stego.get(j);
+                    if (st.width() > cover.width() || st.height() > cover.height()) {
+                        throw new IllegalArgumentException(method.name() + " needs a larger image than a " + cover.width()
+                                + " px tile for its payload: use a larger --size");
+                    }
+                    if (st.width() != cover.width() || st.height() != cover.height()) {
+                        // the method used a centred crop: compare with the same crop of the clean tile
+                        cover = cover.crop((cover.width() - st.width()) / 2, (cover.height() - st.height()) / 2,
+                                st.width(), st.height());
+                        x[start + j] = ResidualFeatures.of(cover);
+                    }
+                    x[n + start + j] = ResidualFeatures.of(st);
+                    psnr += Metrics.psnr(cover, st);
                 }
                 done += end - start;
                 progress.update("steganalysis", done, total, method.name());

@@ -2,15 +2,20 @@ package org.stegoehealth.ops.steganalysis;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.ops.eval.Evaluation;
+import org.stegoehealth.security.Keyring;
 import org.stegoehealth.trainer.Split;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,10 +76,23 @@ public final class SteganalysisCommand implements Callable<Integer> {
         }
         HidingModel network = names.stream().anyMatch(n -> n.equalsIgnoreCase("neural"))
                 ? ModelArtifact.load(ModelArtifact.locate(model)).toModel() : null;
-        List<HidingMethod> list = new ArrayList<>();
-        for (String n : names) {
-            list.add(HidingMethod.parse(n, network));
+        Path keyDir = names.stream().anyMatch(n -> n.equalsIgnoreCase("sealed"))
+                ? Files.createTempDirectory("stego-steganalysis-keyring") : null;
+        try {
+            Keyring keyring = keyDir == null ? null : Keyring.init(keyDir.resolve("keyring"), "steganalysis");
+            List<HidingMethod> list = new ArrayList<>();
+            for (String n : names) {
+                list.add(HidingMethod.parse(n, network, keyring));
+            }
+            return run(list);
+        } finally {
+            if (keyDir != null) {
+                deleteTree(keyDir);
+            }
         }
+    }
+
+    private int run(List<HidingMethod> list) throws IOException {
         Predicate<String> xrayFilter = heldOut ? n -> Split.isHeldOut(n, Split.XRAY_VALIDATION) : n -> true;
         Predicate<String> coverFilter = heldOut ? n -> Split.isHeldOut(n, Split.COVER_VALIDATION) : n -> true;
         List<Path> coverFiles = Evaluation.imageFiles(covers, coverFilter);
@@ -93,5 +111,14 @@ public final class SteganalysisCommand implements Callable<Integer> {
             System.out.println("JSON written to " + json);
         }
         return 0;
+    }
+
+    /** Removes the throwaway keyring the sealed method used. */
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

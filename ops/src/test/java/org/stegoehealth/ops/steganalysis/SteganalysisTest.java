@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.Images;
 import org.stegoehealth.model.Progress;
+import org.stegoehealth.security.Keyring;
 
 /** The detector on real photographs (the sample covers), cut into small tiles so the test stays fast. */
 class SteganalysisTest {
@@ -40,7 +42,7 @@ class SteganalysisTest {
 
     @Test
     void detects_fullPayloadLsbReplacementOfRandomBits() {
-        Steganalysis.MethodScore s = score(HidingMethod.parse("lsbr-1", null));
+        Steganalysis.MethodScore s = score(HidingMethod.parse("lsbr-1", null, null));
         assertTrue(s.auc() > 0.95, "AUC " + s.auc());
         assertTrue(s.accuracy() > 0.85, "accuracy " + s.accuracy());
         assertEquals(3, s.folds());
@@ -67,6 +69,21 @@ class SteganalysisTest {
         };
         Steganalysis.MethodScore s = score(none);
         assertTrue(s.auc() >= 0.4 && s.auc() <= 0.6, "AUC " + s.auc());
+    }
+
+    @Test
+    void sealed_isComparedWithTheSameCropOfTheCleanTile(@TempDir Path dir) {
+        Keyring keyring = Keyring.init(dir.resolve("keyring"), "steganalysis");
+        List<Steganalysis.Tile> few = new java.util.ArrayList<>(tiles.subList(0, 4));
+        few.addAll(tiles.subList(40, 44)); // two photos, so there are two folds
+        HidingMethod sealed = HidingMethod.sealed(keyring, 32);
+        List<FloatImage> stego = sealed.hide(few.stream().map(Steganalysis.Tile::image).toList(), secrets, 0);
+        assertTrue(stego.get(0).width() < 128, "a 32 px X-ray needs only part of a 128 px tile");
+        Steganalysis.MethodScore s = Steganalysis.run(few, secrets, List.of(sealed), 4, new Progress(System.err))
+                .methods().get(0);
+        // LSB matching at half a bit per sample changes a quarter of the samples by one level: about 54 dB
+        assertTrue(s.coverPsnr() > 50, "PSNR " + s.coverPsnr());
+        assertEquals(16, s.samples());
     }
 
     @Test
@@ -99,9 +116,9 @@ class SteganalysisTest {
     @Test
     void parse_refusesUnknownMethodsWithTheList() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> HidingMethod.parse("wavelet", null));
+                () -> HidingMethod.parse("wavelet", null, null));
         assertTrue(e.getMessage().contains("spread-lsb-R-G-B"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> HidingMethod.parse("neural", null));
-        assertThrows(IllegalArgumentException.class, () -> HidingMethod.parse("lsbm-2", null));
+        assertThrows(IllegalArgumentException.class, () -> HidingMethod.parse("neural", null, null));
+        assertThrows(IllegalArgumentException.class, () -> HidingMethod.parse("lsbm-2", null, null));
     }
 }
