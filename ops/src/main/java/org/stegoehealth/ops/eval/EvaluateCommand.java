@@ -49,7 +49,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--attack", paramLabel = "LIST", description = {"Also extract after these attacks on the 8-bit "
             + "stego image, comma-separated: jpegQ (JPEG quality Q), resizeF (resize by F and back), noiseS (Gaussian "
-            + "noise, sigma S grey levels); 'default' means " + Attack.DEFAULTS + "."})
+            + "noise, sigma S grey levels), jpeg444qQ (JPEG without chroma subsampling); 'default' means " + Attack.DEFAULTS + "."})
     String attack;
 
     @Override

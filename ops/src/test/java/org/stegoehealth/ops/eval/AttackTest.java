@@ -52,6 +52,10 @@ class AttackTest {
             assertTrue(psnr > 25, name + " " + psnr);
             previous = psnr;
         }
+        // without chroma subsampling the same quality keeps more of the image
+        assertEquals(Attack.Kind.JPEG444, Attack.parse("jpeg444q90").kind());
+        assertTrue(Metrics.psnr(img, Attack.parse("jpeg444q90").apply(img, 1))
+                > Metrics.psnr(img, Attack.parse("jpeg90").apply(img, 1)));
         FloatImage resized = Attack.parse("resize0.9").apply(img, 1);
         img.requireSameGeometry(resized);
         assertTrue(Metrics.psnr(img, resized) > 30);
