@@ -46,7 +46,7 @@ public record Attack(String name, Kind kind, double amount) {
     }
 
     /** The attacks of the robustness table when none are named. */
-    public static final String DEFAULTS = "jpeg95,jpeg90,jpeg75,resize0.9,noise1,noise2";
+    public static final String DEFAULTS = "jpeg95,jpeg90,jpeg75,jpeg444q95,resize0.9,noise1,noise2";
 
     public Attack {
         boolean ok = switch (kind) {
