@@ -29,11 +29,30 @@ public final class LinearDetector {
     }
 
     /** Out-of-fold scores (higher: more likely stego) and the figures computed from them. */
-    public record Scores(double[] scores, int[] labels, int folds) {
+    public record Scores(double[] scores, int[] labels, int[] groups, int folds) {
 
-        /** Area under the ROC curve of the out-of-fold scores (ties count one half). */
+        /** Area under the ROC curve of the out-of-fold scores of all folds pooled (ties count one half). */
         public double auc() {
             return LinearDetector.auc(scores, labels);
+        }
+
+        /**
+         * Mean over test folds (source photos) of each fold's own AUC; folds holding one class only are skipped.
+         * Unlike the pooled AUC it does not suffer when scores shift from one photo to the next.
+         */
+        public double meanFoldAuc() {
+            double sum = 0;
+            int n = 0;
+            for (int g : Arrays.stream(groups).distinct().toArray()) {
+                int[] rows = select(groups, g, true);
+                double[] s = Arrays.stream(rows).mapToDouble(i -> scores[i]).toArray();
+                int[] y = Arrays.stream(rows).map(i -> labels[i]).toArray();
+                if (Arrays.stream(y).distinct().count() == 2) {
+                    sum += LinearDetector.auc(s, y);
+                    n++;
+                }
+            }
+            return n == 0 ? Double.NaN : sum / n;
         }
 
         /** Share of samples on the right side of score 0 (probability one half). */
@@ -72,7 +91,7 @@ public final class LinearDetector {
                 scores[i] = fit.score(x[i]);
             }
         }
-        return new Scores(scores, labels.clone(), ids.length);
+        return new Scores(scores, labels.clone(), groups.clone(), ids.length);
     }
 
     /** The C with the best grouped cross-validated AUC on the training samples (the largest C wins ties). */

@@ -25,7 +25,7 @@ public final class Steganalysis {
 
     /** How one method fared. */
     public record MethodScore(String name, double bitsPerChannel, double coverPsnr, double accuracy, double auc,
-                              int samples, int folds) {
+                              double meanPhotoAuc, int samples, int folds) {
     }
 
     /** Everything a run measured. */
@@ -132,7 +132,7 @@ public final class Steganalysis {
             }
             LinearDetector.Scores s = LinearDetector.crossValidate(x, labels, groups);
             MethodScore score = new MethodScore(method.name(), method.bitsPerChannel(), psnr / n, s.accuracy(),
-                    s.auc(), 2 * n, s.folds());
+                    s.auc(), s.meanFoldAuc(), 2 * n, s.folds());
             progress.message(String.format("%-18s accuracy %.3f  AUC %.3f", method.name(), score.accuracy(),
                     score.auc()));
             scores.add(score);
@@ -146,14 +146,17 @@ public final class Steganalysis {
         sb.append(String.format("%d clean tiles of %d photos at %dx%d, each also as a stego image; folds grouped by "
                 + "photo (%d)%n", r.tiles(), r.photos(), r.size(), r.size(), r.methods().isEmpty() ? 0
                 : r.methods().get(0).folds()));
-        sb.append(String.format("%-18s | %5s | %10s | %8s | %6s%n", "method", "bpc", "cover PSNR", "accuracy", "AUC"));
+        sb.append(String.format("%-18s | %5s | %10s | %8s | %6s | %9s%n", "method", "bpc", "cover PSNR", "accuracy",
+                "AUC", "photo AUC"));
         sb.append("-".repeat(18)).append("-+-").append("-".repeat(5)).append("-+-").append("-".repeat(10))
-                .append("-+-").append("-".repeat(8)).append("-+-").append("-".repeat(6)).append('\n');
+                .append("-+-").append("-".repeat(8)).append("-+-").append("-".repeat(6)).append("-+-")
+                .append("-".repeat(9)).append('\n');
         for (MethodScore m : r.methods()) {
-            sb.append(String.format("%-18s | %5.2f | %7.2f dB | %8.3f | %6.3f%n", m.name(), m.bitsPerChannel(),
-                    m.coverPsnr(), m.accuracy(), m.auc()));
+            sb.append(String.format("%-18s | %5.2f | %7.2f dB | %8.3f | %6.3f | %9.3f%n", m.name(), m.bitsPerChannel(),
+                    m.coverPsnr(), m.accuracy(), m.auc(), m.meanPhotoAuc()));
         }
-        sb.append("accuracy 0.5 and AUC 0.5: the detector cannot tell; 1.0: it always can\n");
+        sb.append("accuracy 0.5 and AUC 0.5: the detector cannot tell; 1.0: it always can. AUC: all photos' "
+                + "held-out scores pooled;\nphoto AUC: mean of each held-out photo's own AUC\n");
         return sb.toString();
     }
 
@@ -171,6 +174,7 @@ public final class Steganalysis {
             x.put("coverPsnr", s.coverPsnr());
             x.put("accuracy", s.accuracy());
             x.put("auc", s.auc());
+            x.put("meanPhotoAuc", s.meanPhotoAuc());
             x.put("samples", s.samples());
             x.put("folds", s.folds());
             methods.put(s.name(), x);

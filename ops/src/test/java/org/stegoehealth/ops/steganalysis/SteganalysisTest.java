@@ -44,6 +44,7 @@ class SteganalysisTest {
     void detects_fullPayloadLsbReplacementOfRandomBits() {
         Steganalysis.MethodScore s = score(HidingMethod.parse("lsbr-1", null, null));
         assertTrue(s.auc() > 0.95, "AUC " + s.auc());
+        assertTrue(s.meanPhotoAuc() > 0.95, "photo AUC " + s.meanPhotoAuc());
         assertTrue(s.accuracy() > 0.85, "accuracy " + s.accuracy());
         assertEquals(3, s.folds());
         assertEquals(240, s.samples());
@@ -69,6 +70,7 @@ class SteganalysisTest {
         };
         Steganalysis.MethodScore s = score(none);
         assertTrue(s.auc() >= 0.4 && s.auc() <= 0.6, "AUC " + s.auc());
+        assertTrue(s.meanPhotoAuc() >= 0.4 && s.meanPhotoAuc() <= 0.6, "photo AUC " + s.meanPhotoAuc());
     }
 
     @Test
