@@ -50,7 +50,8 @@ class StegoCliTest {
         for (String key : new String[] {"\"images\" : 2", "\"size\" : 64", "\"model\" : \"tiny\"", "\"embedding\"",
                 "\"extraction\"", "\"baselines\"", "\"spread-lsb-1-1-1\"", "\"spread-lsb-2-1-1\"",
                 "\"spread-lsb-2-2-1\"", "\"spread-lsb-2-2-2\"", "\"spread-lsb-3-3-2\"", "\"bitsPerChannel\"",
-                "\"attacks\"", "\"jpeg90\"", "\"resize0.9\"", "\"noise2\"", "\"psnr\"", "\"ssim\"", "\"mse\""}) {
+                "\"attacks\"", "\"jpeg90\"", "\"resize0.9\"", "\"noise2\"", "\"psnr\"", "\"ssim\"", "\"mse\"",
+                "\"sealed\"", "\"lossless\" : true"}) {
             assertTrue(doc.contains(key), key + " missing in " + doc);
         }
         // a gray-secret model is compared with spread LSB, not with the replicated 3-channel rows

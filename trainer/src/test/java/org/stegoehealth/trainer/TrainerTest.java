@@ -1,19 +1,30 @@
 package org.stegoehealth.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.learning.config.Adam;
+import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.Progress;
+import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.model.Tensors;
 
 class TrainerTest {
 
@@ -57,6 +68,9 @@ class TrainerTest {
         double[] after = trainer.validate();
 
         assertEquals(40, done.step());
+        assertFalse(done.history().isEmpty());
+        assertTrue(done.history().stream().allMatch(p -> p.loss() > 0 && Double.isFinite(p.loss())),
+                "the recorded training loss is the real one: " + done.history());
         // the training loss is MSE(cover, stego) + beta * MSE(secret, extracted); PSNR gives each MSE back
         assertTrue(loss(after) < 0.8 * loss(before),
                 "held-out loss should fall: PSNR before " + before[0] + "/" + before[1] + ", after " + after[0] + "/" + after[1]);
@@ -71,17 +85,68 @@ class TrainerTest {
         assertTrue(artifact.metadata().validation().containsKey("secretPsnr"));
     }
 
+    @Test
+    void lossListener_reportsTheLossOfTheStepTheFitTook() {
+        NetworkConfig net = new NetworkConfig(1, 2, 8, 16, 2, 0.1);
+        SameDiff graph = StegoNetwork.training(net, StegoNetwork.initialWeights(net, 3), 1.0);
+        graph.setTrainingConfig(TrainingConfig.builder().updater(new Adam(1e-3))
+                .dataSetFeatureMapping(StegoNetwork.COVER, StegoNetwork.SECRET, StegoNetwork.NOISE)
+                .markLabelsUnused().build());
+        LossListener losses = new LossListener(1.0);
+        graph.addListeners(losses);
+        Random r = new Random(5);
+        INDArray cover = Tensors.stack(List.of(random(r, 3), random(r, 3)));
+        INDArray secret = Tensors.stack(List.of(random(r, 1), random(r, 1)));
+        INDArray noise = Tensors.stack(List.of(new FloatImage(16, 16, 3, new float[16 * 16 * 3]),
+                new FloatImage(16, 16, 3, new float[16 * 16 * 3])));
+        double before = graph.output(Map.of(StegoNetwork.COVER, cover, StegoNetwork.SECRET, secret,
+                StegoNetwork.NOISE, noise), StegoNetwork.LOSS).get(StegoNetwork.LOSS).getDouble(0);
+
+        graph.fit(new MultiDataSet(new INDArray[] {cover, secret, noise}, new INDArray[0]));
+        assertEquals(1, losses.count());
+        assertEquals(before, losses.last(), 1e-4 * before, "the loss of the forward pass the step trained on");
+        graph.fit(new MultiDataSet(new INDArray[] {cover, secret, noise}, new INDArray[0]));
+        assertEquals(2, losses.count());
+        assertTrue(losses.last() < before, "a step of Adam lowers the loss on its own batch");
+        losses.reset();
+        assertEquals(0, losses.count());
+    }
+
+    private static FloatImage random(Random r, int channels) {
+        float[] data = new float[16 * 16 * channels];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = r.nextFloat();
+        }
+        return new FloatImage(16, 16, channels, data);
+    }
+
     private static double loss(double[] psnr) {
         return Math.pow(10, -psnr[0] / 10) + Math.pow(10, -psnr[1] / 10);
     }
 
     @Test
-    void split_isAPureFunctionOfTheName() {
-        assertEquals(Split.isHeldOut("IM-0003-0001.jpeg", 0.5), Split.isHeldOut("IM-0003-0001.jpeg", 0.5));
+    void split_heldOutFilesArePinned() {
+        // Known answers: if any of these changes, the held-out set changed and every published figure with it.
+        for (String name : List.of("IM-0003-0001.jpeg", "IM-0035-0001.jpeg", "IM-0235-0001.jpeg",
+                "IM-0339-0001.jpeg", "person1258_virus_2138.jpeg")) {
+            assertTrue(Split.isHeldOut(name, Split.XRAY_VALIDATION), name + " is a held-out X-ray");
+        }
+        for (String name : List.of("person1665_virus_2878.jpeg", "person54_virus_109.jpeg")) {
+            assertFalse(Split.isHeldOut(name, Split.XRAY_VALIDATION), name + " is a training X-ray");
+        }
+        for (String name : List.of("lomiri-16.04__friends_by_Aitzol_Berasategi.jpg", "plasma-photos__Kite.jpg")) {
+            assertTrue(Split.isHeldOut(name, Split.COVER_VALIDATION), name + " is a held-out cover");
+        }
+        for (String name : List.of("plasma-photos__EveningGlow.jpg", "plasma-photos__Path.jpg")) {
+            assertFalse(Split.isHeldOut(name, Split.COVER_VALIDATION), name + " is a training cover");
+        }
+        // the fraction is a bound on SHA-256(name)[0..2] / 65536: IM-0003-0001.jpeg hashes to 5141
+        assertFalse(Split.isHeldOut("IM-0003-0001.jpeg", 5141 / 65536.0));
+        assertTrue(Split.isHeldOut("IM-0003-0001.jpeg", 5142 / 65536.0));
         int held = 0;
         for (int i = 0; i < 2000; i++) {
             held += Split.isHeldOut("file-" + i + ".png", Split.XRAY_VALIDATION) ? 1 : 0;
         }
-        assertTrue(held > 140 && held < 260, "about 10% held out, was " + held);
+        assertEquals(206, held, "held-out count of file-0.png .. file-1999.png");
     }
 }

@@ -87,7 +87,8 @@ public final class DemoCommand implements Callable<Integer> {
             cluster.createTopics();
             // covers first: the embedder loads its cover library at start, before it takes any X-ray
             cluster.publishCovers(coverDir);
-            try (InProcessPipeline pipeline = InProcessPipeline.start(config, cluster.topics(), stego, InProcessPipeline.START_TIMEOUT);
+            try (InProcessPipeline pipeline = InProcessPipeline.start(config, cluster.topics(), stego,
+                    PipelineKeys.under(work.resolve("keys")), InProcessPipeline.START_TIMEOUT);
                  PipelineOutputs outputs = new PipelineOutputs(config, cluster.topics(), config.embedderApplicationId() + "-reader")) {
                 progress.message("embedder and extractor running; publishing " + xrayFiles.size() + " X-ray(s)");
                 Map<String, Sent> sent = publishXrays(cluster, xrayFiles, coverFiles);
@@ -149,7 +150,7 @@ public final class DemoCommand implements Callable<Integer> {
             String id = e.getKey();
             FloatImage original = decode(Files.readAllBytes(s.file()), s.file().getFileName().toString(), config)
                     .withChannels(model.secretChannels());
-            FloatImage cover = coverImages.computeIfAbsent(s.cover(), DemoCommand::decodeFile);
+            FloatImage cover = coverImages.computeIfAbsent(s.cover(), file -> decodeFile(file, config));
             FloatImage stegoImage = decode(InputImages.bytes(outputs.stego().get(id).getImage()), "stego " + id, config);
             FloatImage recovered = decode(InputImages.bytes(outputs.recovered().get(id).getImage()), "recovered " + id, config);
             double latency = (outputs.recoveredAtNanos().get(id) - s.publishedNanos()) / 1e9;
@@ -159,20 +160,16 @@ public final class DemoCommand implements Callable<Integer> {
         return rows;
     }
 
-    private static FloatImage decodeFile(Path file) {
+    private static FloatImage decodeFile(Path file, StegoConfig config) {
         try {
-            return decode(Files.readAllBytes(file), file.getFileName().toString(), Integer.MAX_VALUE);
+            return decode(Files.readAllBytes(file), file.getFileName().toString(), config);
         } catch (IOException e) {
             throw new PipelineException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
     private static FloatImage decode(byte[] bytes, String name, StegoConfig config) {
-        return decode(bytes, name, config.maxImageSide());
-    }
-
-    private static FloatImage decode(byte[] bytes, String name, int maxSide) {
-        return FloatImage.of(InputImages.decode(bytes, name, maxSide).image());
+        return FloatImage.of(InputImages.decode(bytes, name, config.maxImageSide()).image());
     }
 
     /**

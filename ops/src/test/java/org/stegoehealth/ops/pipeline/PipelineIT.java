@@ -30,12 +30,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.model.FloatImage;
+import org.stegoehealth.model.Images;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.model.StegoNetwork;
 import org.stegoehealth.ops.demo.InProcessPipeline;
+import org.stegoehealth.ops.demo.PipelineKeys;
 import org.stegoehealth.ops.demo.PipelineCluster;
 import org.stegoehealth.ops.demo.PipelineOutputs;
 import org.stegoehealth.ops.eval.Evaluation;
@@ -103,7 +105,7 @@ class PipelineIT {
     }
 
     private static FloatImage image(byte[] bytes, String name) {
-        return FloatImage.of(InputImages.decode(bytes, name, Integer.MAX_VALUE).image());
+        return FloatImage.of(Images.decode(bytes, name));
     }
 
     /** What travels: an image as the 8-bit PNG the topologies publish, decoded again. */
@@ -116,7 +118,8 @@ class PipelineIT {
         List<Path> xrays = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true);
         List<Path> covers = Evaluation.imageFiles(SAMPLES.resolve("covers"), n -> true);
         try (PipelineCluster cluster = cluster("roundtrip", 3);
-             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model, InProcessPipeline.START_TIMEOUT);
+             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model,
+                     PipelineKeys.under(tmp.resolve("keys")), InProcessPipeline.START_TIMEOUT);
              PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "roundtrip-reader")) {
             Map<String, Path[]> sent = new LinkedHashMap<>();
             for (int i = 0; i < xrays.size(); i++) {
@@ -158,7 +161,8 @@ class PipelineIT {
         List<Path> xrays = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true);
         // one partition: the order before -> garbage -> corrupt PNG -> after is the order of processing
         try (PipelineCluster cluster = cluster("poison", 1);
-             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model, InProcessPipeline.START_TIMEOUT);
+             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model,
+                     PipelineKeys.under(tmp.resolve("keys")), InProcessPipeline.START_TIMEOUT);
              PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "poison-reader");
              KafkaProducer<String, byte[]> raw = new KafkaProducer<>(StreamsConfigs.producer(cluster.config(), "poison-raw"),
                      new StringSerializer(), new ByteArraySerializer());
