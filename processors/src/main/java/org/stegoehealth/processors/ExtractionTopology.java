@@ -1,5 +1,6 @@
 package org.stegoehealth.processors;
 
+import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -15,6 +16,9 @@ import org.stegoehealth.schemas.ImageFormat;
 import org.stegoehealth.schemas.RecoveredImageEvent;
 import org.stegoehealth.schemas.StegoImageEvent;
 import org.stegoehealth.schemas.Topics;
+import org.stegoehealth.security.SealedException;
+import org.stegoehealth.security.SealedHiding;
+import org.stegoehealth.security.StudyReferences;
 
 /**
  * Clinic side: recovers the X-ray from each stego image.
@@ -25,9 +29,12 @@ import org.stegoehealth.schemas.Topics;
  *                                                              -> extractor-dead-letter-sink (dead letters)
  * </pre>
  *
- * Batched like the embedder ({@link BatchingProcessor}). A stego image made by another model version is
- * dead-lettered (UNKNOWN_MODEL): a different model would recover noise. The recovered X-ray is an 8-bit PNG, gray
- * when the model hides gray images.
+ * Batched like the embedder ({@link BatchingProcessor}). Every event is verified against the hospital's public
+ * signing keys before anything else ({@link StegoEvents#verify}): unsigned, untrusted or altered events are
+ * dead-lettered as TAMPERED. A neural stego image made by another model version is dead-lettered (UNKNOWN_MODEL): a
+ * different model would recover noise; its recovered X-ray is an 8-bit PNG, gray when the model hides gray images.
+ * A sealed one is opened with the clinic's keys and comes back bit for bit (8 or 16 bits), or is dead-lettered as
+ * NOT_FOR_THIS_KEY or TAMPERED. The study reference, opened with the clinic's key, is on the recovered event.
  */
 public final class ExtractionTopology {
 
@@ -42,37 +49,50 @@ public final class ExtractionTopology {
     }
 
     /** Extraction to the recovered topic only. */
-    public static Topology build(Topics topics, HidingModel model, BatchSettings settings) {
-        return build(topics, model, settings, null);
+    public static Topology build(Topics topics, HidingModel model, BatchSettings settings, TransferSecurity security) {
+        return build(topics, model, settings, security, null);
     }
 
     /**
      * Extraction to the recovered topic and, when {@code recoveredDir} is not null, also to
-     * {@code recoveredDir/<messageId>.png} for the clinic's viewer.
+     * {@code recoveredDir/[<studyRef>_]<messageId>.png} for the clinic's viewer.
      */
-    public static Topology build(Topics topics, HidingModel model, BatchSettings settings, Path recoveredDir) {
+    public static Topology build(Topics topics, HidingModel model, BatchSettings settings, TransferSecurity security,
+                                 Path recoveredDir) {
         Topology topology = new Topology();
         InferencePipeline.addTo(topology,
                 new InferencePipeline.Names(SOURCE, PROCESSOR, BUFFER_STORE, SINK, DEAD_LETTER_SINK),
                 topics.stego.name(), topics.recovered, topics, settings,
-                () -> new Stage(topics, model, settings), recoveredDir == null ? List.of() : List.of(FILE_WRITER));
+                () -> new Stage(topics, model, settings, security), recoveredDir == null ? List.of() : List.of(FILE_WRITER));
         if (recoveredDir != null) {
             topology.addProcessor(FILE_WRITER, () -> new RecoveredFileWriter(recoveredDir), PROCESSOR);
         }
         return topology;
     }
 
-    record Item(String messageId, FloatImage stego) {
+    /**
+     * A verified stego image. Neural: the stego pixels for the model and the opened study reference. Sealed: the
+     * X-ray already recovered (no model needed, so it is opened on admission, where a failure is dead-lettered as
+     * TAMPERED or NOT_FOR_THIS_KEY at once).
+     */
+    record Item(String messageId, HidingMethod method, FloatImage stego, String studyRef, String modelVersion,
+                SealedHiding.Opened opened) {
     }
 
     static final class Stage implements BatchStage<Item, RecoveredImageEvent> {
         private final HidingModel model;
         private final BatchSettings settings;
+        private final TransferSecurity security;
+        private final SealedHiding sealedHiding;
+        private final StudyReferences studyReferences;
         private final Deserializer<StegoImageEvent> deserializer;
 
-        Stage(Topics topics, HidingModel model, BatchSettings settings) {
+        Stage(Topics topics, HidingModel model, BatchSettings settings, TransferSecurity security) {
             this.model = model;
             this.settings = settings;
+            this.security = security;
+            this.sealedHiding = security.sealedHiding(settings.maxImageSide());
+            this.studyReferences = new StudyReferences(security.keyring());
             this.deserializer = topics.stego.valueSerde().deserializer();
         }
 
@@ -84,14 +104,25 @@ public final class ExtractionTopology {
         public Admitted<Item> admit(InputRecord record) {
             StegoImageEvent event = Deserialization.deserialize(deserializer, record.topic(), record.value());
             String id = MessageIds.requireSafe(event.getMessageId());
-            if (!model.version().equals(event.getModelVersion())) {
-                throw new RecordRejectedException(ErrorType.UNKNOWN_MODEL, "unknown model version "
-                        + event.getModelVersion() + "; this extractor holds " + model.version());
-            }
             String name = "stego image " + id;
-            if (event.getSecretChannels() != model.secretChannels()) {
-                throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declares a " + event.getSecretChannels()
-                        + "-channel secret but model " + model.version() + " hides " + model.secretChannels());
+            // authenticate first: nothing of an event that does not verify is looked at further
+            StegoEvents.verify(event, security.keyring().verifier(), security.allowUnsigned());
+            HidingMethod method;
+            try {
+                method = HidingMethod.parse(event.getHidingMethod());
+            } catch (IllegalArgumentException e) {
+                throw new RecordRejectedException(ErrorType.VALIDATION, name + ": " + e.getMessage());
+            }
+            if (method == HidingMethod.NEURAL) {
+                if (!model.version().equals(event.getModelVersion())) {
+                    throw new RecordRejectedException(ErrorType.UNKNOWN_MODEL, "unknown model version "
+                            + event.getModelVersion() + "; this extractor holds " + model.version());
+                }
+                if (event.getSecretChannels() != model.secretChannels()) {
+                    throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declares a "
+                            + event.getSecretChannels() + "-channel secret but model " + model.version() + " hides "
+                            + model.secretChannels());
+                }
             }
             InputImages.Decoded image = InputImages.decodeDeclared(event.getImage(), name, event.getWidth(),
                     event.getHeight(), settings.maxImageSide());
@@ -103,32 +134,65 @@ public final class ExtractionTopology {
                 throw new RecordRejectedException(ErrorType.VALIDATION, name + ": " + image.describe()
                         + "; a stego image is 8-bit RGB");
             }
-            return new Admitted<>(record, image.width(), image.height(), new Item(id, FloatImage.of(image.image())));
+            try {
+                if (method == HidingMethod.SEALED) {
+                    if (event.getReceivingKeyId() == null || event.getPositionsKeyId() == null) {
+                        throw new RecordRejectedException(ErrorType.VALIDATION, name + ": sealed, but without its"
+                                + " receiving and position key ids");
+                    }
+                    SealedHiding.Opened opened = sealedHiding.extract(image.image(), id, event.getReceivingKeyId(),
+                            event.getPositionsKeyId());
+                    return new Admitted<>(record, image.width(), image.height(), new Item(id, method, null,
+                            opened.studyRef().orElse(null), event.getModelVersion(), opened));
+                }
+                String studyRef = event.getSealedStudyRef() == null ? null
+                        : studyReferences.open(id, InputImages.bytes(event.getSealedStudyRef()));
+                return new Admitted<>(record, image.width(), image.height(),
+                        new Item(id, method, FloatImage.of(image.image()), studyRef, model.version(), null));
+            } catch (SealedException e) {
+                throw new RecordRejectedException(ErrorType.valueOf(e.reason().name()), name + ": " + e.getMessage(),
+                        e);
+            }
         }
 
         @Override
         public List<KeyValue<String, RecoveredImageEvent>> run(List<Item> items, long nowMs) {
-            List<FloatImage> stegos = new ArrayList<>(items.size());
+            List<FloatImage> stegos = new ArrayList<>();
             for (Item item : items) {
-                stegos.add(item.stego());
+                if (item.method() == HidingMethod.NEURAL) {
+                    stegos.add(item.stego());
+                }
             }
-            List<FloatImage> secrets = model.extract(stegos);
-            if (secrets.size() != items.size()) {
-                throw new IllegalStateException("model returned " + secrets.size() + " images for " + items.size() + " stego images");
+            List<FloatImage> secrets = stegos.isEmpty() ? List.of() : model.extract(stegos);
+            if (secrets.size() != stegos.size()) {
+                throw new IllegalStateException("model returned " + secrets.size() + " images for " + stegos.size()
+                        + " stego images");
             }
             List<KeyValue<String, RecoveredImageEvent>> out = new ArrayList<>(items.size());
-            for (int i = 0; i < items.size(); i++) {
-                FloatImage secret = secrets.get(i).withChannels(model.secretChannels());
-                RecoveredImageEvent event = RecoveredImageEvent.newBuilder()
-                        .setMessageId(items.get(i).messageId())
-                        .setModelVersion(model.version())
-                        .setWidth(secret.width())
-                        .setHeight(secret.height())
-                        .setChannels(secret.channels())
-                        .setImage(ByteBuffer.wrap(InputImages.png(secret.toBufferedImage())))
-                        .setRecoveredAt(Instant.ofEpochMilli(nowMs))
-                        .build();
-                out.add(KeyValue.pair(items.get(i).messageId(), event));
+            int neural = 0;
+            for (Item item : items) {
+                RecoveredImageEvent.Builder event = RecoveredImageEvent.newBuilder()
+                        .setMessageId(item.messageId())
+                        .setModelVersion(item.modelVersion())
+                        .setHidingMethod(item.method().label())
+                        .setStudyRef(item.studyRef())
+                        .setRecoveredAt(Instant.ofEpochMilli(nowMs));
+                if (item.method() == HidingMethod.NEURAL) {
+                    FloatImage secret = secrets.get(neural++).withChannels(model.secretChannels());
+                    event.setWidth(secret.width())
+                            .setHeight(secret.height())
+                            .setChannels(secret.channels())
+                            .setBitDepth(8)
+                            .setImage(ByteBuffer.wrap(InputImages.png(secret.toBufferedImage())));
+                } else {
+                    BufferedImage xray = item.opened().xray();
+                    event.setWidth(xray.getWidth())
+                            .setHeight(xray.getHeight())
+                            .setChannels(xray.getColorModel().getNumComponents())
+                            .setBitDepth(xray.getColorModel().getComponentSize(0))
+                            .setImage(ByteBuffer.wrap(item.opened().png()));
+                }
+                out.add(KeyValue.pair(item.messageId(), event.build()));
             }
             return out;
         }

@@ -47,6 +47,10 @@ public final class StegoConfig {
     public static final String EMBEDDER_APPLICATION_ID = "embedder.application.id";
     public static final String EXTRACTOR_APPLICATION_ID = "extractor.application.id";
     public static final String KEYRING_DIR = "keyring.dir";
+    public static final String HIDING_METHOD = "hiding.method";
+    public static final String CLINIC_ID = "clinic.id";
+    public static final String SEALED_BUDGET = "sealed.budget";
+    public static final String ALLOW_UNSIGNED = "security.allow.unsigned";
     public static final String METRICS_PORT = "metrics.port";
 
     private static final Map<String, String> DEFAULTS = defaults();
@@ -82,6 +86,10 @@ public final class StegoConfig {
         d.put(EMBEDDER_APPLICATION_ID, "stego-embedder");
         d.put(EXTRACTOR_APPLICATION_ID, "stego-extractor");
         d.put(KEYRING_DIR, Path.of(".stego", "keyring").toString());
+        d.put(HIDING_METHOD, "neural");
+        d.put(CLINIC_ID, "");
+        d.put(SEALED_BUDGET, "0.5");
+        d.put(ALLOW_UNSIGNED, "false");
         // embedder and extractor: HTTP port of /metrics, /health/live, /health/ready; 0 serves none
         d.put(METRICS_PORT, "0");
         return Collections.unmodifiableMap(d);
@@ -252,6 +260,45 @@ public final class StegoConfig {
     /** The directory of this party's keyring ({@code stego keys init}); relative paths are under the working dir. */
     public Path keyringDir() {
         return Path.of(required(KEYRING_DIR));
+    }
+
+    /** The embedder's default hiding method ({@code neural} or {@code sealed}); an X-ray event may name its own. */
+    public HidingMethod hidingMethod() {
+        try {
+            return HidingMethod.parse(required(HIDING_METHOD));
+        } catch (IllegalArgumentException e) {
+            throw invalid(HIDING_METHOD, "is not neural or sealed");
+        }
+    }
+
+    /** The clinic the embedder sends to (its keyring name): sealed payloads and study references are for it. */
+    public Optional<String> clinicId() {
+        String v = get(CLINIC_ID);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    /** Most payload bits per colour channel of a sealed stego image. */
+    public double sealedBudget() {
+        String v = required(SEALED_BUDGET);
+        double d;
+        try {
+            d = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw invalid(SEALED_BUDGET, "is not a number");
+        }
+        if (!(d > 0 && d <= 1)) {
+            throw invalid(SEALED_BUDGET, "must be in (0, 1]");
+        }
+        return d;
+    }
+
+    /** Whether the extractor accepts stego events without a signature (never by default). */
+    public boolean allowUnsigned() {
+        String v = required(ALLOW_UNSIGNED).trim();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw invalid(ALLOW_UNSIGNED, "is not true or false");
+        }
+        return Boolean.parseBoolean(v);
     }
 
     /** The directory the extractor also writes {@code <messageId>.png} files into, if configured. */

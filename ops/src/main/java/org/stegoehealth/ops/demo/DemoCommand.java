@@ -87,7 +87,8 @@ public final class DemoCommand implements Callable<Integer> {
             cluster.createTopics();
             // covers first: the embedder loads its cover library at start, before it takes any X-ray
             cluster.publishCovers(coverDir);
-            try (InProcessPipeline pipeline = InProcessPipeline.start(config, cluster.topics(), stego, InProcessPipeline.START_TIMEOUT);
+            try (InProcessPipeline pipeline = InProcessPipeline.start(config, cluster.topics(), stego,
+                    PipelineKeys.under(work.resolve("keys")), InProcessPipeline.START_TIMEOUT);
                  PipelineOutputs outputs = new PipelineOutputs(config, cluster.topics(), config.embedderApplicationId() + "-reader")) {
                 progress.message("embedder and extractor running; publishing " + xrayFiles.size() + " X-ray(s)");
                 Map<String, Sent> sent = publishXrays(cluster, xrayFiles, coverFiles);

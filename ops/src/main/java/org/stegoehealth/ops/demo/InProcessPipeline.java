@@ -2,6 +2,7 @@ package org.stegoehealth.ops.demo;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.processors.EmbeddingTopology;
@@ -9,13 +10,15 @@ import org.stegoehealth.processors.ExtractionTopology;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsApp;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.schemas.Topics;
 
 /**
  * The embedder and the extractor as two Kafka Streams applications in this process, built exactly as
  * {@code stego embedder} and {@code stego extractor} build them ({@link EmbeddingTopology#build},
  * {@link ExtractionTopology#build}, {@link StreamsConfigs#base}): exactly-once, the configured batching, the
- * configured application ids, each run as a {@link StreamsApp} like the commands run them.
+ * configured application ids, each run as a {@link StreamsApp} like the commands run them. The embedder holds the
+ * hospital's keyring and seals to the clinic; the extractor holds the clinic's ({@link PipelineKeys}).
  */
 public final class InProcessPipeline implements AutoCloseable {
 
@@ -33,12 +36,16 @@ public final class InProcessPipeline implements AutoCloseable {
      *
      * @throws PipelineException when either stops on an error or is not running within {@code timeout}
      */
-    public static InProcessPipeline start(StegoConfig config, Topics topics, HidingModel model, Duration timeout) {
+    public static InProcessPipeline start(StegoConfig config, Topics topics, HidingModel model, PipelineKeys keys,
+                                          Duration timeout) {
+        TransferSecurity hospital = TransferSecurity.of(keys.hospital(),
+                config.with(Map.of(StegoConfig.CLINIC_ID, keys.clinic().name())));
+        TransferSecurity clinic = TransferSecurity.of(keys.clinic(), config);
         StreamsApp embedder = StreamsApp.start("embedder",
-                EmbeddingTopology.build(topics, model, config.batchSettings()),
+                EmbeddingTopology.build(topics, model, config.batchSettings(), hospital),
                 StreamsConfigs.base(config, config.embedderApplicationId()));
         StreamsApp extractor = StreamsApp.start("extractor",
-                ExtractionTopology.build(topics, model, config.batchSettings()),
+                ExtractionTopology.build(topics, model, config.batchSettings(), clinic),
                 StreamsConfigs.base(config, config.extractorApplicationId()));
         InProcessPipeline pipeline = new InProcessPipeline(List.of(embedder, extractor));
         try {
