@@ -123,8 +123,9 @@ fi
 # 5. The application. The jars are built on the host with Maven and copied in (ops/docker/app/Dockerfile on top
 # of the repository Dockerfile's `runtime` stage) rather than compiled inside Docker: CI has just built and tested
 # exactly these jars, ~/.m2 already holds every dependency (a build inside Docker would download ~250 MB and
-# compile again on every cold run), and the image then contains the artifacts that passed the tests. Users without
-# a JDK build the Dockerfile's default target, which compiles inside Docker from the official Maven image.
+# compile again on every cold run), Maven runs with the host's settings and trust store (proxies, private CAs), and
+# the image then contains the artifacts that passed the tests. Users without a JDK build the Dockerfile's default
+# target, which compiles inside Docker from the official Maven image.
 step "Application image ($APP_IMAGE)"
 JAR="$ROOT/ops/target/ops-0.1.0-SNAPSHOT.jar"
 if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/pom.xml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main -newer "$JAR" -print -quit)" ]; then
