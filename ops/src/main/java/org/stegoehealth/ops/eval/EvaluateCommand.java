@@ -49,7 +49,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--sealed-budget", defaultValue = "0.5",
-            description = "Bits-per-channel budget of the sealed (lossless, keyed) row (default: ${DEFAULT-VALUE}); 0 leaves it out.")
+            description = "Bits-per-channel budget of the sealed (lossless, keyed) row (default: ${DEFAULT-VALUE}); "
+                    + "0 leaves it out.")
     double sealedBudget;
 
     @Override
