@@ -5,6 +5,7 @@ import org.stegoehealth.ops.bench.BenchCommand;
 import org.stegoehealth.ops.demo.DemoCommand;
 import org.stegoehealth.ops.eval.EvaluateCommand;
 import org.stegoehealth.ops.keys.KeysCommand;
+import org.stegoehealth.ops.steganalysis.SteganalysisCommand;
 import org.stegoehealth.ops.topics.TopicsCommand;
 import org.stegoehealth.processors.cli.CommandErrors;
 import org.stegoehealth.processors.cli.EmbedderCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
         description = "Hide chest X-rays inside ordinary photographs, move them over Kafka, and recover them.",
         subcommands = {DemoCommand.class, TopicsCommand.class, EmbedderCommand.class, ExtractorCommand.class,
                 ProduceXraysCommand.class, ProduceCoversCommand.class, TrainCommand.class, EvaluateCommand.class,
-                BenchCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+                SteganalysisCommand.class, BenchCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
 public final class StegoCli implements Runnable {
 
     @Override
