@@ -83,10 +83,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 out != null, progress);
         SealedEvaluation.Result sealed = sealedBudget > 0
                 ? SealedEvaluation.run(coverFiles, secretFiles, size, sealedBudget, progress) : null;
-        System.out.print(Evaluation.table(result));
-        if (sealed != null) {
-            System.out.print(SealedEvaluation.row(sealed));
-        }
+        String table = Evaluation.table(result);
+        System.out.print(sealed == null ? table : SealedEvaluation.withRow(table, sealed));
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>(Evaluation.json(result));
             if (sealed != null) {
