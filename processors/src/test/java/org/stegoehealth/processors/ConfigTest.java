@@ -142,4 +142,23 @@ class ConfigTest {
         assertEquals(Path.of("/etc/stego/keyring"),
                 StegoConfig.load(null, Map.of("STEGO_KEYRING_DIR", "/etc/stego/keyring"), Map.of()).keyringDir());
     }
+
+    @Test
+    void securitySettings_haveSafeDefaults_andBadValuesNameTheKey() {
+        StegoConfig d = StegoConfig.defaultsOnly();
+        assertEquals(HidingMethod.NEURAL, d.hidingMethod());
+        assertEquals(Optional.empty(), d.clinicId());
+        assertEquals(0.5, d.sealedBudget());
+        assertFalse(d.allowUnsigned(), "unsigned stego events are refused unless allowed");
+        StegoConfig c = StegoConfig.load(null, Map.of("STEGO_HIDING_METHOD", "sealed", "STEGO_CLINIC_ID", "clinic-a"),
+                Map.of());
+        assertEquals(HidingMethod.SEALED, c.hidingMethod());
+        assertEquals(Optional.of("clinic-a"), c.clinicId());
+        IllegalArgumentException method = assertThrows(IllegalArgumentException.class,
+                () -> d.with(Map.of(StegoConfig.HIDING_METHOD, "lsb")).hidingMethod());
+        assertTrue(method.getMessage().contains("hiding.method='lsb'"), method.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> d.with(Map.of(StegoConfig.SEALED_BUDGET, "2")).sealedBudget());
+        assertThrows(IllegalArgumentException.class,
+                () -> d.with(Map.of(StegoConfig.ALLOW_UNSIGNED, "yes")).allowUnsigned());
+    }
 }

@@ -27,7 +27,8 @@ public final class EmbedderCommand implements Callable<Integer> {
     String hidingMethod;
 
     @Option(names = "--clinic", paramLabel = "NAME",
-            description = "Keyring name of the clinic to seal to, whose public keys this keyring imported (or STEGO_CLINIC_ID).")
+            description = "Keyring name of the clinic to seal to, whose public keys this keyring imported "
+                    + "(or STEGO_CLINIC_ID).")
     String clinic;
 
     StegoConfig config() {
