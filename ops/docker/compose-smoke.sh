@@ -34,7 +34,7 @@ fail() {
   echo "compose-smoke: FAILED after $((SECONDS - started)) s: $*" >&2
   if [ "${STACK_UP:-0}" = 1 ]; then
     "${COMPOSE[@]}" ps >&2 || true
-    for service in kafka registry topics produce-covers embedder extractor produce-xrays; do
+    for service in kafka registry topics keys produce-covers embedder extractor produce-xrays; do
       echo "--- last log lines of $service" >&2
       "${COMPOSE[@]}" logs --no-color --tail=40 "$service" >&2 || true
     done
@@ -113,7 +113,7 @@ note "stack up (every service started or healthy)" "$((SECONDS - t)) s"
 "${COMPOSE[@]}" ps
 
 declare -A CONTAINER=()
-for service in kafka registry topics produce-covers embedder extractor produce-xrays; do
+for service in kafka registry topics keys produce-covers embedder extractor produce-xrays; do
   CONTAINER[$service]=$("${COMPOSE[@]}" ps -q "$service")
   [ -n "${CONTAINER[$service]}" ] || fail "no container for $service"
 done
@@ -126,7 +126,7 @@ check_running() {
       *) fail "$service is not running ($(state "$service"))" ;;
     esac
   done
-  for job in topics produce-covers; do
+  for job in topics keys produce-covers; do
     [ "$(docker inspect --format '{{.State.Status}}:{{.State.ExitCode}}' "${CONTAINER[$job]}")" = exited:0 ] \
       || fail "the one-shot job $job did not succeed"
   done
