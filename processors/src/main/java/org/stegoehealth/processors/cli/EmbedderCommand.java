@@ -41,8 +41,9 @@ public final class EmbedderCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StegoConfig config = config();
+        // keys first: a missing keyring or clinic is reported before the model is loaded
+        TransferSecurity security = TransferSecurity.from(config).checkedForEmbedder();
         return StreamsRunner.run("embedder", config, config.embedderApplicationId(),
-                (topics, hiding) -> EmbeddingTopology.build(topics, hiding, config.batchSettings(),
-                        TransferSecurity.from(config)));
+                (topics, hiding) -> EmbeddingTopology.build(topics, hiding, config.batchSettings(), security));
     }
 }

@@ -41,8 +41,10 @@ public final class ExtractorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StegoConfig config = config();
+        // keys first: a missing keyring is reported before the model is loaded
+        TransferSecurity security = TransferSecurity.from(config);
         return StreamsRunner.run("extractor", config, config.extractorApplicationId(), (topics, hiding) ->
-                ExtractionTopology.build(topics, hiding, config.batchSettings(), TransferSecurity.from(config),
+                ExtractionTopology.build(topics, hiding, config.batchSettings(), security,
                         config.recoveredDir().orElse(null)));
     }
 }
