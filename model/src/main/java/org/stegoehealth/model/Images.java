@@ -6,9 +6,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -16,6 +19,10 @@ import javax.imageio.stream.ImageInputStream;
  * size checked against a limit before any pixel is allocated; the same reader then decodes the pixels. Every failure
  * is an {@link ImageInputException} naming the input: {@code UNREADABLE} when the bytes are no readable image,
  * {@code OUT_OF_LIMITS} when a readable image is too large or too small.
+ *
+ * <p>A cut-off file is refused, not decoded in part: Java's decoders fill what is missing with gray and at most
+ * warn, so a JPEG must end with its end-of-image marker, a PNG with its {@code IEND} chunk, and the reader must
+ * not warn while decoding.
  */
 public final class Images {
 
@@ -67,14 +74,25 @@ public final class Images {
                         : ": not a supported image (PNG, JPEG, BMP or GIF expected)"));
             }
             ImageReader reader = readers.next();
+            List<String> warnings = new ArrayList<>();
             try {
                 reader.setInput(iis, true, true);
                 int w = reader.getWidth(0);
                 int h = reader.getHeight(0);
                 checkSize(name, w, h, maxSide);
+                checkComplete(bytes, name);
+                reader.addIIOReadWarningListener(new IIOReadWarningListener() {
+                    @Override
+                    public void warningOccurred(ImageReader source, String warning) {
+                        warnings.add(warning);
+                    }
+                });
                 BufferedImage image = reader.read(0);
                 if (image == null) {
                     throw new ImageInputException(name + ": image could not be decoded");
+                }
+                if (!warnings.isEmpty()) {
+                    throw new ImageInputException(name + ": corrupt or truncated image (" + warnings.get(0) + ")");
                 }
                 return image;
             } finally {
@@ -86,6 +104,29 @@ public final class Images {
             }
             throw new ImageInputException(name + ": corrupt image (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        }
+    }
+
+    /**
+     * Refuses a JPEG without its end-of-image marker (FF D9, trailing zero padding allowed) and a PNG without its
+     * closing {@code IEND} chunk: both mean the file was cut off, and the decoders would fill the rest with gray.
+     */
+    private static void checkComplete(byte[] b, String name) {
+        boolean jpeg = b.length >= 2 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8;
+        boolean png = b.length >= 4 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
+        if (jpeg) {
+            int end = b.length;
+            while (end > 2 && b[end - 1] == 0) {
+                end--;
+            }
+            if (end < 4 || (b[end - 2] & 0xff) != 0xFF || (b[end - 1] & 0xff) != 0xD9) {
+                throw new ImageInputException(name + ": truncated JPEG (no end-of-image marker)");
+            }
+        } else if (png) {
+            int at = b.length - 8;
+            if (at < 8 || b[at] != 'I' || b[at + 1] != 'E' || b[at + 2] != 'N' || b[at + 3] != 'D') {
+                throw new ImageInputException(name + ": truncated PNG (no IEND chunk at the end)");
+            }
         }
     }
 
@@ -122,7 +163,7 @@ public final class Images {
     }
 
     /** The image files directly in {@code dir}, in name order. */
-    public static java.util.List<Path> listImages(Path dir) {
+    public static List<Path> listImages(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new ImageInputException(dir + ": not a directory");
         }

@@ -9,11 +9,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImagesTest {
+
+    private static final Path SAMPLE_XRAY = Path.of("..", "samples", "xray", "IM-0003-0001.jpeg");
 
     @Test
     void read_emptyFile_namesTheFile(@TempDir Path dir) throws IOException {
@@ -71,6 +74,50 @@ class ImagesTest {
         FloatImage f = StegoModelTest.random(20, 10, 3, 3).quantize8();
         FloatImage back = FloatImage.of(Images.decode(png(f.toBufferedImage()), "rt.png"));
         assertEquals(f, back);
+    }
+
+    @Test
+    void decode_sampleXrayJpegCutInHalf_isRefusedNotGrayFilled() throws IOException {
+        byte[] whole = Files.readAllBytes(SAMPLE_XRAY);
+        assertTrue(Images.decode(whole, "whole.jpeg").getHeight() > 0);
+        byte[] half = Arrays.copyOf(whole, whole.length / 2);
+        ImageInputException e = assertThrows(ImageInputException.class, () -> Images.decode(half, "half.jpeg"));
+        assertEquals("half.jpeg: truncated JPEG (no end-of-image marker)", e.getMessage());
+        assertEquals(ImageInputException.Problem.UNREADABLE, e.problem());
+    }
+
+    @Test
+    void decode_sampleJpegCutNearTheEnd_isRefused() throws IOException {
+        byte[] whole = Files.readAllBytes(SAMPLE_XRAY);
+        byte[] cut = Arrays.copyOf(whole, whole.length - 3);
+        assertThrows(ImageInputException.class, () -> Images.decode(cut, "cut.jpeg"));
+    }
+
+    @Test
+    void decode_jpegWithEndMarkerButMissingScanData_isRefusedOnTheDecodersWarning() throws IOException {
+        byte[] whole = Files.readAllBytes(SAMPLE_XRAY);
+        byte[] half = Arrays.copyOf(whole, whole.length / 2 + 2);
+        half[half.length - 2] = (byte) 0xFF;
+        half[half.length - 1] = (byte) 0xD9;
+        ImageInputException e = assertThrows(ImageInputException.class, () -> Images.decode(half, "patched.jpeg"));
+        assertTrue(e.getMessage().startsWith("patched.jpeg: corrupt"), e.getMessage());
+    }
+
+    @Test
+    void decode_samplePngMissingItsLastChunk_isRefused() throws IOException {
+        byte[] png = png(ImageIO.read(SAMPLE_XRAY.toFile()));
+        assertTrue(Images.decode(png, "whole.png").getWidth() > 0);
+        byte[] noIend = Arrays.copyOf(png, png.length - 12);
+        ImageInputException e = assertThrows(ImageInputException.class, () -> Images.decode(noIend, "noiend.png"));
+        assertEquals("noiend.png: truncated PNG (no IEND chunk at the end)", e.getMessage());
+    }
+
+    @Test
+    void read_truncatedSampleFile_namesTheFile(@TempDir Path dir) throws IOException {
+        byte[] whole = Files.readAllBytes(SAMPLE_XRAY);
+        Path f = Files.write(dir.resolve("cut.jpeg"), Arrays.copyOf(whole, whole.length * 2 / 3));
+        ImageInputException e = assertThrows(ImageInputException.class, () -> Images.read(f));
+        assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains("truncated"), e.getMessage());
     }
 
     static byte[] png(BufferedImage img) throws IOException {
