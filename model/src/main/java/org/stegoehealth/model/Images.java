@@ -73,6 +73,7 @@ public final class Images {
                         ? ": corrupt image header (no decoder recognises it)"
                         : ": not a supported image (PNG, JPEG, BMP or GIF expected)"));
             }
+            checkComplete(bytes, name);
             ImageReader reader = readers.next();
             List<String> warnings = new ArrayList<>();
             try {
@@ -80,7 +81,6 @@ public final class Images {
                 int w = reader.getWidth(0);
                 int h = reader.getHeight(0);
                 checkSize(name, w, h, maxSide);
-                checkComplete(bytes, name);
                 reader.addIIOReadWarningListener(new IIOReadWarningListener() {
                     @Override
                     public void warningOccurred(ImageReader source, String warning) {

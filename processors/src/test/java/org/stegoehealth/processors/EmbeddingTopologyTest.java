@@ -347,6 +347,8 @@ class EmbeddingTopologyTest {
         byte[] png = TestImages.png(gray);
         byte[] truncated = Arrays.copyOf(png, png.length / 2);
         BufferedImage rgb = TestImages.cover(40, 40, RED);
+        byte[] jpeg = TestImages.encode(gray, "jpeg");
+        byte[] halfJpeg = Arrays.copyOf(jpeg, jpeg.length / 2);
         return Stream.of(
                 Arguments.of("garbage bytes", raw("no avro here".getBytes(StandardCharsets.UTF_8)), "DESERIALIZATION", "not Confluent-framed"),
                 Arguments.of("wrong magic byte", (Bad) (hh, ok) -> {
@@ -363,6 +365,8 @@ class EmbeddingTopologyTest {
                         .serialize(hh.topics.xrays.name(), TestImages.coverEvent("x", rgb)), "DESERIALIZATION", "corrupt XrayImageEvent"),
                 Arguments.of("truncated Avro", (Bad) (hh, ok) -> Arrays.copyOf(ok, 30), "DESERIALIZATION", "corrupt XrayImageEvent"),
                 Arguments.of("corrupt PNG", event(TestImages.xray("bad", truncated, 40, 40, 1, 8, null)), "DECODE", "X-ray bad"),
+                Arguments.of("JPEG cut in half", event(withFormat(TestImages.xray("bad", halfJpeg, 40, 40, 1, 8, null),
+                        ImageFormat.JPEG)), "DECODE", "truncated JPEG"),
                 Arguments.of("not an image", event(TestImages.xray("bad", "hello".getBytes(StandardCharsets.UTF_8), 40, 40, 1, 8, null)),
                         "DECODE", "not a PNG or JPEG"),
                 Arguments.of("oversized image", event(TestImages.xray("bad", TestImages.grayXray(200, 100, 1))), "VALIDATION",
