@@ -119,6 +119,31 @@ class StegoCliTest {
     }
 
     @Test
+    void evaluate_zeroBatchOrNegativeLimit_isOneErrorLineNamingTheOption() {
+        String[][] cases = {{"--batch", "0", "error: --batch must be at least 1, was 0"},
+                {"--limit", "-1", "error: --limit must be at least 0, was -1"}};
+        for (String[] c : cases) {
+            String[] r = run("evaluate", "--covers", samples.resolve("covers").toString(), "--secrets",
+                    samples.resolve("xray").toString(), "--model", model.toString(), c[0], c[1]);
+            assertEquals("2", r[0], r[1]);
+            assertOneErrorLine(c[2], r[1]);
+        }
+    }
+
+    @Test
+    void train_negativeSteps_isOneErrorLineNamingTheOption() {
+        String[] r = run("train", "--steps", "-1", "--run-dir", tmp.resolve("run").toString());
+        assertEquals("2", r[0], r[1]);
+        assertOneErrorLine("error: --steps must be at least 1, was -1", r[1]);
+        String[] lr = run("train", "--lr", "0", "--run-dir", tmp.resolve("run").toString());
+        assertOneErrorLine("error: --lr must be a positive number, was 0.0", lr[1]);
+    }
+
+    private static void assertOneErrorLine(String expectedStart, String stderr) {
+        assertTrue(stderr.startsWith(expectedStart) && stderr.strip().lines().count() == 1, stderr);
+    }
+
+    @Test
     void everyCommand_hasHelp() {
         for (String cmd : new String[] {"train", "evaluate", "bench"}) {
             assertEquals("0", run(cmd, "--help")[0], cmd);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.stegoehealth.errors.OptionChecks;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.Progress;
@@ -102,6 +103,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkOptions();
         NetworkConfig network = new NetworkConfig(secretChannels, unshuffle, prepWidth, width, depth, residualScale);
         TrainingSettings settings = new TrainingSettings(network, steps, batch, crop, lr, beta, seed,
                 validateEvery, checkpointEvery, validationImages, validationSize);
@@ -134,5 +136,25 @@ public final class TrainCommand implements Callable<Integer> {
             Files.writeString(runDir.resolve("exported.txt"), dir.toString() + System.lineSeparator());
         }
         return 0;
+    }
+
+    /** Refuses an out-of-range option by name before any data is loaded. */
+    private void checkOptions() {
+        OptionChecks.atLeast("--steps", steps, 1);
+        OptionChecks.atLeast("--batch", batch, 1);
+        OptionChecks.atLeast("--crop", crop, 16);
+        OptionChecks.positive("--lr", lr);
+        OptionChecks.positive("--beta", beta);
+        OptionChecks.atLeast("--secret-channels", secretChannels, 1);
+        OptionChecks.atLeast("--unshuffle", unshuffle, 1);
+        OptionChecks.atLeast("--prep-width", prepWidth, 1);
+        OptionChecks.atLeast("--width", width, 1);
+        OptionChecks.atLeast("--depth", depth, 1);
+        OptionChecks.positive("--residual-scale", residualScale);
+        OptionChecks.atLeast("--validate-every", validateEvery, 1);
+        OptionChecks.atLeast("--checkpoint-every", checkpointEvery, 1);
+        OptionChecks.atLeast("--validation-images", validationImages, 1);
+        OptionChecks.atLeast("--validation-size", validationSize, 16);
+        OptionChecks.atLeast("--max-images", maxImages, 0);
     }
 }

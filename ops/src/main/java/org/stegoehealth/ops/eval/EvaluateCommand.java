@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
+import org.stegoehealth.errors.OptionChecks;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoModel;
@@ -67,6 +68,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (size < 16 || size > 4096) {
             throw new IllegalArgumentException("--size must be 16..4096, was " + size);
         }
+        OptionChecks.atLeast("--limit", limit, 0);
+        OptionChecks.atLeast("--batch", batch, 1);
         List<Attack> attacks = attack == null ? List.of()
                 : Attack.parseList("default".equals(attack) ? Attack.DEFAULTS : attack);
         ModelArtifact artifact = ModelArtifact.load(ModelArtifact.locate(model));
