@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stegoehealth.errors.StegoException;
 import org.stegoehealth.processors.RecordRejectedException;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
@@ -102,7 +103,7 @@ final class SendBatch<V> {
                 LOG.info("published {} to {} as {}", o.file().getFileName(), topic, o.key());
                 out.add(o);
             } catch (ExecutionException e) {
-                out.add(unconfirmed(o.file(), "not acknowledged by Kafka: " + e.getCause().getMessage()));
+                out.add(unconfirmed(o.file(), sendFailure(e.getCause())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 out.add(unconfirmed(o.file(), "interrupted before Kafka acknowledged it"));
@@ -111,6 +112,19 @@ final class SendBatch<V> {
             }
         }
         return out;
+    }
+
+    /**
+     * Why a send failed: an outage of the schema registry (the value could not be serialised) is named as such, so
+     * the operator looks at the registry, not at Kafka.
+     */
+    static String sendFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (StegoException.isOutage(t)) {
+                return "not sent, the schema registry is unavailable: " + t.getMessage();
+            }
+        }
+        return "not acknowledged by Kafka: " + failure.getMessage();
     }
 
     private static PublishOutcome unconfirmed(Path file, String problem) {

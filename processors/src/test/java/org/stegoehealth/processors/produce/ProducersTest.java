@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,8 @@ import org.stegoehealth.processors.TestImages;
 import org.stegoehealth.schemas.CoverImageEvent;
 import org.stegoehealth.schemas.ImageFormat;
 import org.stegoehealth.schemas.InMemorySchemaRegistry;
+import org.stegoehealth.schemas.SchemaRegistryClient;
+import org.stegoehealth.schemas.SchemaRegistryException;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.schemas.XrayImageEvent;
 
@@ -108,6 +112,31 @@ class ProducersTest {
         Path f = write("x.png", TestImages.png(TestImages.grayXray(32, 32, 3)));
         List<PublishOutcome> o = p.publishAll(List.of(f), null);
         assertEquals("not acknowledged by Kafka: record too large", o.get(0).problem());
+    }
+
+    @Test
+    void aRegistryOutageIsReportedAsARegistryOutageNotAsKafka() throws Exception {
+        SchemaRegistryClient down = new SchemaRegistryClient() {
+            @Override
+            public int register(String subject, Schema schema) {
+                throw new SchemaRegistryException("schema registry failed 5 tries of POST http://registry:8081/subjects;"
+                        + " last: ConnectException", new ConnectException("Connection refused"));
+            }
+
+            @Override
+            public Schema schemaById(int id) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        Topics offline = new Topics("p.", down, 1);
+        MockProducer<String, XrayImageEvent> kafka = new MockProducer<>(true, null,
+                offline.xrays.keySerde().serializer(), offline.xrays.valueSerde().serializer());
+        XrayProducer p = new XrayProducer(kafka, offline.xrays.name(), 1024, CLOCK);
+        Path f = write("x.png", TestImages.png(TestImages.grayXray(32, 32, 3)));
+        String problem = p.publishAll(List.of(f), null).get(0).problem();
+        assertTrue(problem.startsWith("not sent, the schema registry is unavailable: schema registry failed 5 tries"),
+                problem);
+        assertTrue(kafka.history().isEmpty());
     }
 
     @Test
