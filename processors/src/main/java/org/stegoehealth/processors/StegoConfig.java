@@ -52,7 +52,10 @@ public final class StegoConfig {
     public static final String SEALED_BUDGET = "sealed.budget";
     public static final String ALLOW_UNSIGNED = "security.allow.unsigned";
     public static final String METRICS_PORT = "metrics.port";
+    public static final String INSTANCE_ID = "instance.id";
+    public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout.ms";
 
+    private static final long MAX_TRANSACTION_TIMEOUT_MS = 900_000;
     private static final Map<String, String> DEFAULTS = defaults();
 
     /** A value and where it came from, so that a bad value can be traced in the error message. */
@@ -74,7 +77,9 @@ public final class StegoConfig {
         // Batches form per partition (each stream task buffers its own), so a single-threaded application fills
         // its batches only over few partitions; raise this together with instances x stream.threads to scale out.
         d.put(TOPIC_PARTITIONS, "1");
-        d.put(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "stego-ehealth-streams").toString());
+        // under the working directory, not /tmp: the state and the Streams process id survive a reboot, so a
+        // restarted instance resumes its tasks without rebuilding them and fences its own unfinished transactions
+        d.put(STATE_DIR, Path.of(".stego", "state").toString());
         d.put(MODEL_PATH, "");
         d.put(BATCH_SIZES, BatchSettings.DEFAULT_SIZES);
         d.put(BATCH_LINGER_MS, "500");
@@ -92,6 +97,12 @@ public final class StegoConfig {
         d.put(ALLOW_UNSIGNED, "false");
         // embedder and extractor: HTTP port of /metrics, /health/live, /health/ready; 0 serves none
         d.put(METRICS_PORT, "0");
+        // embedder and extractor: a stable name per instance (static group membership), so a restarted instance
+        // takes its tasks back at once instead of waiting for a rebalance; empty: dynamic membership
+        d.put(INSTANCE_ID, "");
+        // exactly-once: how long one transaction may stay open; it must cover the longest punctuation (several
+        // batches of the largest images back to back) and stay within the broker's transaction.max.timeout.ms
+        d.put(TRANSACTION_TIMEOUT_MS, "300000");
         return Collections.unmodifiableMap(d);
     }
 
@@ -228,6 +239,22 @@ public final class StegoConfig {
 
     public long commitIntervalMs() {
         return positiveLong(COMMIT_INTERVAL_MS);
+    }
+
+    /** The static group member name of this instance, if set. */
+    public Optional<String> instanceId() {
+        String v = get(INSTANCE_ID);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+    }
+
+    /** Exactly-once transaction timeout; at most the broker default {@code transaction.max.timeout.ms} of 15 min. */
+    public long transactionTimeoutMs() {
+        long v = positiveLong(TRANSACTION_TIMEOUT_MS);
+        if (v > MAX_TRANSACTION_TIMEOUT_MS) {
+            throw invalid(TRANSACTION_TIMEOUT_MS, "must be at most " + MAX_TRANSACTION_TIMEOUT_MS
+                    + " (the broker's default transaction.max.timeout.ms)");
+        }
+        return v;
     }
 
     public int streamThreads() {

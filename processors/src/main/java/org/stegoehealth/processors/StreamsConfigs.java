@@ -17,14 +17,16 @@ public final class StreamsConfigs {
     /**
      * Streams settings for application {@code applicationId}: exactly-once (v2) processing, the configured state
      * directory, commit interval and thread count, byte-array default serdes (the topologies name their serdes),
-     * record size limits raised for images, and finally every {@code kafka.*} pass-through setting, which wins.
+     * record size limits raised for images, a transaction timeout sized for long punctuations, a 10 s session
+     * timeout and, with {@code instance.id}, static membership (a killed instance is replaced or rejoins within
+     * seconds), and finally every {@code kafka.*} pass-through setting, which wins.
      */
     public static Properties base(StegoConfig config, String applicationId) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(config.commitIntervalMs()));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.streamThreads()));
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
@@ -38,6 +40,13 @@ public final class StreamsConfigs {
         // a batch of large images can take a while on a CPU; keep the member in the group meanwhile
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), "900000");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "50");
+        // one punctuation can run several large batches in one transaction: far beyond the 10 s default
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                Long.toString(config.transactionTimeoutMs()));
+        // a killed member is noticed in 10 s instead of 45 s (unprefixed, so kafka.session.timeout.ms still wins)
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+        config.instanceId().ifPresent(id -> p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
         p.putAll(config.kafkaOverrides());
         return p;
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +72,39 @@ class ConfigTest {
         Properties producer = StreamsConfigs.producer(c, "xray-producer");
         assertEquals("true", producer.get("enable.idempotence"));
         assertEquals("all", producer.get("acks"));
+    }
+
+    @Test
+    void stateDirDefaultsUnderTheWorkingDirectoryNotTmp() {
+        Properties p = StreamsConfigs.base(StegoConfig.defaultsOnly(), "stego-embedder");
+        assertEquals(Path.of(".stego", "state").toAbsolutePath().toString(), p.get(StreamsConfig.STATE_DIR_CONFIG));
+        assertFalse(p.get(StreamsConfig.STATE_DIR_CONFIG).toString().startsWith(System.getProperty("java.io.tmpdir")));
+    }
+
+    @Test
+    void exactlyOnceTransactionsMayOutlastALongPunctuation() {
+        Properties p = StreamsConfigs.base(StegoConfig.defaultsOnly(), "stego-embedder");
+        assertEquals("300000", p.get("producer.transaction.timeout.ms"));
+        StegoConfig ten = StegoConfig.load(null, Map.of("STEGO_TRANSACTION_TIMEOUT_MS", "600000"), Map.of());
+        assertEquals("600000", StreamsConfigs.base(ten, "a").get("producer.transaction.timeout.ms"));
+        StegoConfig tooLong = StegoConfig.load(null, Map.of("STEGO_TRANSACTION_TIMEOUT_MS", "3600000"), Map.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StreamsConfigs.base(tooLong, "a"));
+        assertTrue(e.getMessage().startsWith("config transaction.timeout.ms='3600000'"), e.getMessage());
+        new StreamsConfig(p);
+    }
+
+    @Test
+    void aKilledMemberIsNoticedWithinSecondsAndAnInstanceIdMakesMembershipStatic() {
+        Properties dynamic = StreamsConfigs.base(StegoConfig.defaultsOnly(), "stego-extractor");
+        assertEquals("10000", dynamic.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
+        assertEquals("3000", dynamic.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG));
+        assertFalse(dynamic.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+        StegoConfig named = StegoConfig.load(null, Map.of("STEGO_INSTANCE_ID", "extractor-1",
+                "STEGO_KAFKA_SESSION_TIMEOUT_MS", "20000"), Map.of());
+        Properties p = StreamsConfigs.base(named, "stego-extractor");
+        assertEquals("extractor-1", p.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+        assertEquals("20000", p.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "kafka.* settings still win");
+        new StreamsConfig(p);
     }
 
     @Test
