@@ -40,7 +40,8 @@ public final class ProduceXraysCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Image files or directories of them.")
     List<Path> paths;
 
-    @Option(names = "--watch", description = "Watch the one directory given: publish what is there, then every new file once.")
+    @Option(names = "--watch", description = {"Watch the one directory given: publish what is there, then every new "
+            + "file once.", "Sent files move to DIR/done/, refused ones to DIR/failed/ with a .reason file."})
     boolean watch;
 
     @Option(names = "--settle-ms", paramLabel = "MS", defaultValue = "1000",

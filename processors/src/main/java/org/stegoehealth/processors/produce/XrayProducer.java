@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
@@ -40,6 +41,11 @@ import org.stegoehealth.schemas.XrayImageEvent;
 public final class XrayProducer {
 
     private static final Logger LOG = LoggerFactory.getLogger(XrayProducer.class);
+
+    /** Sub-folder of a watched folder that sent X-rays move to. */
+    public static final String DONE = "done";
+    /** Sub-folder of a watched folder that refused files move to, each with a {@code .reason} file. */
+    public static final String FAILED = "failed";
 
     private final SendBatch.Target<XrayImageEvent> target;
     private final Clock clock;
@@ -89,6 +95,34 @@ public final class XrayProducer {
         return batch.confirm();
     }
 
+    /**
+     * Moves a handled file into {@code sub}/ of its folder under a name not taken yet there, with a
+     * {@code .reason} file holding {@code reason} when one is given. A file that cannot be moved stays and is
+     * logged: it is sent again at the next start, which the content-derived key makes harmless.
+     */
+    static void moveAside(Path file, String sub, String reason) {
+        try {
+            Path target = Files.createDirectories(file.resolveSibling(sub)).resolve(file.getFileName());
+            String name = file.getFileName().toString();
+            for (int n = 1; Files.exists(target) || Files.exists(reasonFile(target)); n++) {
+                int dot = name.lastIndexOf('.');
+                target = target.resolveSibling(dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot)
+                        : name + "-" + n);
+            }
+            if (reason != null) {
+                Files.writeString(reasonFile(target), reason + System.lineSeparator());
+            }
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.error("{} could not be moved to {}/ ({}); it will be sent again at the next start", file, sub,
+                    e.toString());
+        }
+    }
+
+    private static Path reasonFile(Path file) {
+        return file.resolveSibling(file.getFileName() + ".reason");
+    }
+
     /** Sends a checked X-ray file, keyed by the message id of its content. */
     private void send(SendBatch<XrayImageEvent> batch, Path file, ImageFiles.Checked checked, String coverId) {
         String id = MessageIds.fromContent(checked.bytes());
@@ -111,7 +145,10 @@ public final class XrayProducer {
     /**
      * Watches a drop folder: publishes the images already there, then each new or changed image file once it has
      * stopped changing for {@code settle}. Identical content is published once per run (files copied in twice, or
-     * touched, are not re-sent). Returns when {@code keepRunning} turns false.
+     * touched, are not re-sent). A file Kafka acknowledged moves to {@value #DONE}/ (so a restart does not send the
+     * folder again); a file that is no usable X-ray moves to {@value #FAILED}/ next to a {@code .reason} file with
+     * the problem; a file whose send failed (broker or registry unavailable) stays and is sent again when it changes
+     * or at the next start. Returns when {@code keepRunning} turns false.
      *
      * @param report receives every outcome as it happens
      */
@@ -172,6 +209,7 @@ public final class XrayProducer {
                         String id = MessageIds.fromContent(checked.get().bytes());
                         if (published.contains(id)) {
                             LOG.info("{} has the content of an X-ray already published as {}; not sent again", file, id);
+                            moveAside(file, DONE, null);
                             continue;
                         }
                         send(batch, file, checked.get(), coverId);
@@ -180,6 +218,9 @@ public final class XrayProducer {
                     if (outcome.ok()) {
                         published.add(outcome.key());
                         refusedVersion.remove(file);
+                        moveAside(file, DONE, null);
+                    } else if (checked.isEmpty()) {
+                        moveAside(file, FAILED, outcome.problem());
                     } else {
                         refusedVersion.put(file, version);
                     }

@@ -141,6 +141,81 @@ class ProducersTest {
 
     @Test
     @Timeout(20)
+    void watchModeMovesSentFilesToDoneAndRefusedOnesToFailedWithTheReason() throws Exception {
+        Path drop = Files.createDirectory(dir.resolve("drop"));
+        byte[] xray = TestImages.png(TestImages.grayXray(32, 32, 1));
+        Files.write(drop.resolve("a.png"), xray);
+        byte[] whole = TestImages.encode(TestImages.grayXray(64, 64, 5), "jpeg");
+        Files.write(drop.resolve("cut.jpeg"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        List<PublishOutcome> seen = watchUntil(drop, 2);
+        assertEquals(List.of("a.png"), names(drop.resolve(XrayProducer.DONE)));
+        assertEquals(List.of("cut.jpeg", "cut.jpeg.reason"), names(drop.resolve(XrayProducer.FAILED)));
+        String reason = Files.readString(drop.resolve(XrayProducer.FAILED).resolve("cut.jpeg.reason")).strip();
+        assertTrue(reason.contains("truncated JPEG"), reason);
+        assertEquals(1, seen.stream().filter(PublishOutcome::ok).count());
+
+        // a restart finds nothing left to send; a new file with a taken name gets a fresh one in done/
+        Files.write(drop.resolve("a.png"), TestImages.png(TestImages.grayXray(32, 32, 9)));
+        watchUntil(drop, 1);
+        assertEquals(List.of("a-1.png", "a.png"), names(drop.resolve(XrayProducer.DONE)));
+        assertEquals(2, xrayKafka.history().size());
+        assertTrue(names(drop).stream().noneMatch(n -> n.endsWith(".png") || n.endsWith(".jpeg")), names(drop).toString());
+    }
+
+    @Test
+    @Timeout(20)
+    void watchModeKeepsAFileWhoseSendFailedForTheNextStart() throws Exception {
+        MockProducer<String, XrayImageEvent> failing = new MockProducer<>(true, null,
+                topics.xrays.keySerde().serializer(), topics.xrays.valueSerde().serializer());
+        failing.sendException = new org.apache.kafka.common.errors.TimeoutException("broker unavailable");
+        XrayProducer p = new XrayProducer(failing, topics.xrays.name(), 1024, CLOCK);
+        Path drop = Files.createDirectory(dir.resolve("drop"));
+        Files.write(drop.resolve("a.png"), TestImages.png(TestImages.grayXray(32, 32, 1)));
+        List<PublishOutcome> seen = new CopyOnWriteArrayList<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread watcher = new Thread(() -> {
+            try {
+                p.watch(drop, null, Duration.ofMillis(50), running::get, seen::add);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        watcher.start();
+        await(() -> seen.size() == 1);
+        running.set(false);
+        watcher.join();
+        assertTrue(Files.exists(drop.resolve("a.png")));
+        assertTrue(Files.notExists(drop.resolve(XrayProducer.FAILED)));
+    }
+
+    private List<PublishOutcome> watchUntil(Path drop, int outcomes) throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<PublishOutcome> seen = new CopyOnWriteArrayList<>();
+        Thread watcher = new Thread(() -> {
+            try {
+                xrays.watch(drop, null, Duration.ofMillis(50), running::get, seen::add);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        watcher.start();
+        try {
+            await(() -> seen.size() >= outcomes);
+        } finally {
+            running.set(false);
+            watcher.join();
+        }
+        return seen;
+    }
+
+    private static List<String> names(Path folder) throws Exception {
+        try (var files = Files.list(folder)) {
+            return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    @Timeout(20)
     void watchModePublishesEachNewFileOnce() throws Exception {
         Path drop = Files.createDirectory(dir.resolve("drop"));
         Files.write(drop.resolve("already-there.png"), TestImages.png(TestImages.grayXray(32, 32, 1)));
