@@ -21,6 +21,6 @@ public record PublishOutcome(Path file, String key, String problem) {
 
     @Override
     public String toString() {
-        return ok() ? "published " + file + " as " + key : "skipped " + file + ": " + problem;
+        return ok() ? "published " + file + " as " + key : "error: " + file + ": " + problem;
     }
 }

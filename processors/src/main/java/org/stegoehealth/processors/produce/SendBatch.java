@@ -70,7 +70,8 @@ final class SendBatch<V> {
 
     /** Records that {@code file} is not published, and why. */
     void refuse(Path file, String problem) {
-        LOG.warn("skipped {}: {}", file, problem);
+        // the caller reports the outcome (one error line); logging it too would print it twice
+        LOG.debug("refused {}: {}", file, problem);
         outcomes.add(PublishOutcome.refused(file, problem));
         sends.add(null);
     }
@@ -128,7 +129,7 @@ final class SendBatch<V> {
     }
 
     private static PublishOutcome unconfirmed(Path file, String problem) {
-        LOG.error("{}: {}", file, problem);
+        LOG.debug("{}: {}", file, problem);
         return PublishOutcome.refused(file, problem);
     }
 }

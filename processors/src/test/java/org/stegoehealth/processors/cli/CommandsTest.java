@@ -86,16 +86,16 @@ class CommandsTest {
     }
 
     @Test
-    void aMissingModelIsOneErrorLineWithExitCodeTwo() {
+    void aMissingKeyringIsOneErrorLineWithExitCodeTwoBeforeTheModelIsLoaded() {
         CommandLine cli = new CommandLine(new EmbedderCommand());
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
         cli.setExecutionExceptionHandler(new CommandErrors(false));
-        Path missing = dir.resolve("no-model");
-        assertEquals(2, cli.execute("--model", missing.toString()));
+        Path missing = dir.resolve("no-keyring");
+        assertEquals(2, cli.execute("--keyring", missing.toString(), "--model", dir.resolve("no-model").toString()));
         List<String> lines = err.toString().lines().toList();
         assertEquals(1, lines.size(), err.toString());
-        assertTrue(lines.get(0).startsWith("error: " + missing) && lines.get(0).contains("not a model")
+        assertTrue(lines.get(0).startsWith("error: no keyring in " + missing)
                 && lines.get(0).endsWith("  (set STEGO_DEBUG=1 for details)"), lines.get(0));
     }
 

@@ -63,6 +63,8 @@ class ProducersTest {
         assertEquals(6, outcomes.size());
         assertEquals(List.of(true, true, true, false, false, false), outcomes.stream().map(PublishOutcome::ok).toList());
         assertEquals("not a PNG or JPEG image (12 bytes)", outcomes.get(3).problem());
+        assertEquals("error: " + dir.resolve("d-notes.png") + ": not a PNG or JPEG image (12 bytes)",
+                outcomes.get(3).toString());
         assertEquals("image 1500x20 exceeds the 1024 px limit", outcomes.get(4).problem());
         assertEquals("image has 4 channels (with alpha); 1 (gray) or 3 (RGB) expected", outcomes.get(5).problem());
 
