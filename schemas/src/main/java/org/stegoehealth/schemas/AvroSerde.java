@@ -95,15 +95,56 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             throw new SerializationException("unknown writer schema id " + id + " on " + topic + ": " + e.getMessage(), e);
         }
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null);
-            T record = reader.read(null, decoder);
-            if (!decoder.isEnd()) {
-                throw new IOException((bytes.length - 5) + " bytes hold more than one " + readerSchema.getName());
-            }
-            return record;
+            return read(reader, bytes);
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("corrupt " + readerSchema.getName() + " on " + topic + " (schema id " + id
-                    + "): " + e.getMessage(), e);
+            SpecificDatumReader<T> fresh = refreshedReader(topic, id, reader);
+            if (fresh != null) {
+                try {
+                    return read(fresh, bytes);
+                } catch (IOException | RuntimeException again) {
+                    throw corrupt(topic, id, again);
+                }
+            }
+            throw corrupt(topic, id, e);
         }
+    }
+
+    private T read(SpecificDatumReader<T> reader, byte[] bytes) throws IOException {
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null);
+        T record = reader.read(null, decoder);
+        if (!decoder.isEnd()) {
+            throw new IOException((bytes.length - 5) + " bytes hold more than one " + readerSchema.getName());
+        }
+        return record;
+    }
+
+    /**
+     * A reader for the schema the registry holds under {@code id} now, when it differs from the cached one that
+     * failed: a registry restarted without its storage hands old ids out for other schemas. Null when the registry
+     * still holds the same schema (the record is corrupt) or no longer knows the id; an outage of the registry
+     * propagates, so the record is retried later rather than set aside.
+     */
+    private SpecificDatumReader<T> refreshedReader(String topic, int id, SpecificDatumReader<T> failed) {
+        Schema now;
+        try {
+            now = registry.refreshSchemaById(id);
+        } catch (SchemaRegistryException e) {
+            if (e.isOutage()) {
+                throw new SerializationException("cannot check writer schema id " + id + " on " + topic + ": "
+                        + e.getMessage(), e);
+            }
+            return null;
+        }
+        if (now.equals(failed.getSchema())) {
+            return null;
+        }
+        SpecificDatumReader<T> fresh = new SpecificDatumReader<>(now, readerSchema);
+        readersById.put(id, fresh);
+        return fresh;
+    }
+
+    private SerializationException corrupt(String topic, int id, Exception e) {
+        return new SerializationException("corrupt " + readerSchema.getName() + " on " + topic + " (schema id " + id
+                + "): " + e.getMessage(), e);
     }
 }

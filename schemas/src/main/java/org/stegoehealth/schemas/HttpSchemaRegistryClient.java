@@ -169,6 +169,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return previous != null ? previous : schema;
     }
 
+    @Override
+    public Schema refreshSchemaById(int id) {
+        schemasById.remove(id);
+        return schemaById(id);
+    }
+
     /**
      * Whether {@code schema} could be registered under {@code subject} under the subject's compatibility rule, checked
      * against the latest version. A subject with no versions accepts any schema.

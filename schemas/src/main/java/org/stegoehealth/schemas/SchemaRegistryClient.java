@@ -18,4 +18,13 @@ public interface SchemaRegistryClient {
 
     /** The schema with this global id. */
     Schema schemaById(int id);
+
+    /**
+     * The schema with this global id as the registry answers now, not from a cache: for a reader whose cached
+     * schema failed to decode a record, because a registry that lost its schemas on a restart (in-memory storage)
+     * hands the same ids out again for other schemas.
+     */
+    default Schema refreshSchemaById(int id) {
+        return schemaById(id);
+    }
 }
