@@ -35,7 +35,7 @@ public final class SteganalysisCommand implements Callable<Integer> {
     Path secrets;
 
     @Option(names = "--methods", paramLabel = "LIST", description = {"Comma-separated hiding methods: neural, "
-            + "spread-lsb-R-G-B, lsb-K, lsbm-P (LSB matching of random bits at payload P), lsbr-P (LSB replacement "
+            + "sealed (throwaway keyring; the X-ray scaled to 3/8 of the tile side so it fits), spread-lsb-R-G-B, lsb-K, lsbm-P (LSB matching of random bits at payload P), lsbr-P (LSB replacement "
             + "of random bits).", "Default: ${DEFAULT-VALUE}."})
     String methods = HidingMethod.defaults();
 

@@ -78,7 +78,7 @@ class SteganalysisTest {
         Keyring keyring = Keyring.init(dir.resolve("keyring"), "steganalysis");
         List<Steganalysis.Tile> few = new java.util.ArrayList<>(tiles.subList(0, 4));
         few.addAll(tiles.subList(40, 44)); // two photos, so there are two folds
-        HidingMethod sealed = HidingMethod.sealed(keyring, 32);
+        HidingMethod sealed = HidingMethod.sealed(keyring, 0.25);
         List<FloatImage> stego = sealed.hide(few.stream().map(Steganalysis.Tile::image).toList(), secrets, 0);
         assertTrue(stego.get(0).width() < 128, "a 32 px X-ray needs only part of a 128 px tile");
         Steganalysis.MethodScore s = Steganalysis.run(few, secrets, List.of(sealed), 4, new Progress(System.err))
