@@ -201,12 +201,14 @@ public final class Evaluation {
         row(sb, "Stego-eHealth paper (reported)", PAPER_BITS_PER_CHANNEL, PAPER_EMBEDDING, PAPER_EXTRACTION);
         sb.append(String.format("%-34s%n", "this model: " + r.model()));
         row(sb, "this model", r.network().bitsPerChannel(), r.embedding(), r.extraction());
-        r.baselines().values().forEach(m -> row(sb, label(m.name()), m.bitsPerChannel(), m.embedding(), m.extraction()));
+        r.baselines().values().forEach(m -> row(sb, label(m.name()), m.bitsPerChannel(), m.embedding(),
+                m.extraction()));
         sb.append(extraRows);
         sb.append("bpc: secret bits per cover sample (the network's is nominal: the secret's 8 bits per pixel over the "
                 + "cover's channels)\n");
         if (!r.attacks().isEmpty()) {
-            sb.append(String.format("%nsecret/extracted PSNR (dB) and SSIM after an attack on the 8-bit stego image%n"));
+            sb.append(String.format("%nsecret/extracted PSNR (dB) and SSIM after an attack on the 8-bit stego "
+                    + "image%n"));
             sb.append(String.format("%-34s", "method"));
             r.attacks().forEach(a -> sb.append(String.format(" | %15s", a)));
             sb.append('\n');

@@ -92,8 +92,8 @@ public interface HidingMethod {
 
     /**
      * The lossless sealed method ({@link SealedHiding}, default budget): the X-ray, scaled to {@code secretShare}
-     * of the cover's width so the payload fits a tile, compressed, encrypted and written by keyed LSB matching into the centred
-     * crop of the cover the payload needs.
+     * of the cover's width so the payload fits a tile, compressed, encrypted and written by keyed LSB matching into
+     * the centred crop of the cover the payload needs.
      */
     static HidingMethod sealed(Keyring keyring, double secretShare) {
         SealedHiding hiding = new SealedHiding(keyring);
@@ -160,7 +160,8 @@ public interface HidingMethod {
             public List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
                 List<FloatImage> out = new ArrayList<>();
                 for (int i = 0; i < covers.size(); i++) {
-                    FloatImage secret = baseline instanceof SpreadLsb ? secrets.get(i).toGray() : secrets.get(i).toRgb();
+                    FloatImage s = secrets.get(i);
+                    FloatImage secret = baseline instanceof SpreadLsb ? s.toGray() : s.toRgb();
                     out.add(baseline.embed(covers.get(i), secret));
                 }
                 return out;

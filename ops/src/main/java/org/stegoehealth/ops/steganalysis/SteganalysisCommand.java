@@ -35,7 +35,8 @@ public final class SteganalysisCommand implements Callable<Integer> {
     Path secrets;
 
     @Option(names = "--methods", paramLabel = "LIST", description = {"Comma-separated hiding methods: neural, "
-            + "sealed (throwaway keyring; the X-ray scaled to 3/8 of the tile side so it fits), spread-lsb-R-G-B, lsb-K, lsbm-P (LSB matching of random bits at payload P), lsbr-P (LSB replacement "
+            + "sealed (throwaway keyring; the X-ray scaled to 3/8 of the tile side so it fits), spread-lsb-R-G-B, "
+            + "lsb-K, lsbm-P (LSB matching of random bits at payload P), lsbr-P (LSB replacement "
             + "of random bits).", "Default: ${DEFAULT-VALUE}."})
     String methods = HidingMethod.defaults();
 
@@ -107,7 +108,8 @@ public final class SteganalysisCommand implements Callable<Integer> {
                 list, Math.max(1, batch), progress);
         System.out.print(Steganalysis.table(result));
         if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), Steganalysis.json(result));
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(json.toFile(), Steganalysis.json(result));
             System.out.println("JSON written to " + json);
         }
         return 0;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,7 +77,7 @@ class SteganalysisTest {
     @Test
     void sealed_isComparedWithTheSameCropOfTheCleanTile(@TempDir Path dir) {
         Keyring keyring = Keyring.init(dir.resolve("keyring"), "steganalysis");
-        List<Steganalysis.Tile> few = new java.util.ArrayList<>(tiles.subList(0, 4));
+        List<Steganalysis.Tile> few = new ArrayList<>(tiles.subList(0, 4));
         few.addAll(tiles.subList(40, 44)); // two photos, so there are two folds
         HidingMethod sealed = HidingMethod.sealed(keyring, 0.25);
         List<FloatImage> stego = sealed.hide(few.stream().map(Steganalysis.Tile::image).toList(), secrets, 0);
