@@ -22,10 +22,10 @@ import picocli.CommandLine.Option;
 
 /** {@code stego steganalysis}: how well a learned detector tells each method's stego images from clean covers. */
 @Command(name = "steganalysis", mixinStandardHelpOptions = true,
-        description = {"Train and cross-validate a learned detector (rich-model residual co-occurrences, L2 logistic",
-                "regression) that tells stego images from clean covers prepared the same way, for each hiding method.",
-                "Folds are grouped by source photo, so no photo is both trained and tested on. Reports accuracy and",
-                "AUC per method: 0.5 means the detector cannot tell, 1.0 that it always can."})
+        description = {"Train and cross-validate a learned detector (rich-model residual co-occurrences, L2 logistic "
+                + "regression) that tells stego images from clean covers prepared the same way, for each hiding "
+                + "method. Folds are grouped by source photo, so no photo is both trained and tested on.",
+                "Reports accuracy and AUC per method: 0.5 means the detector cannot tell, 1.0 that it always can."})
 public final class SteganalysisCommand implements Callable<Integer> {
 
     @Option(names = "--covers", required = true, description = "Directory of cover photos.")
