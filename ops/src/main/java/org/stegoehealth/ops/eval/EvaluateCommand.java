@@ -56,7 +56,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     String attack;
 
     @Option(names = "--sealed-budget", defaultValue = "0.5",
-            description = "Bits-per-channel budget of the sealed (lossless, keyed) row (default: ${DEFAULT-VALUE}); 0 leaves it out.")
+            description = "Bits-per-channel budget of the sealed (lossless, keyed) row (default: ${DEFAULT-VALUE}); "
+                    + "0 leaves it out.")
     double sealedBudget;
 
     @Override

@@ -94,13 +94,13 @@ public final class SealedEvaluation {
                 b.getRaster().getPixels(0, 0, b.getWidth(), b.getHeight(), (int[]) null));
     }
 
-    /** One table row, in the layout of {@link Evaluation#table}. */
+    /** One table row, in the layout of {@link Evaluation#table}, and a line with its size and rates. */
     public static String row(Result r) {
         return Evaluation.row("sealed (lossless, keyed)", r.bitsPerChannel(), r.cover(), r.lossless() ? "0" : "MISMATCH",
                 r.lossless() ? "lossless" : "-", r.lossless() ? "1.0000" : "-")
-                + String.format("  sealed: %.3f bits per channel (budget %.2f), stego %.0f px on average (%d covers"
-                        + " scaled up), %.1f embeds/s, %.1f extracts/s%n", r.bitsPerChannel(), r.budget(),
-                r.meanStegoPixels(), r.scaledCovers(), r.embedPerSecond(), r.extractPerSecond());
+                + String.format("  sealed: budget %.2f bits per channel, stego %.0f px on average (%d covers scaled up),"
+                        + " %.1f embeds/s, %.1f extracts/s%n", r.budget(), r.meanStegoPixels(), r.scaledCovers(),
+                r.embedPerSecond(), r.extractPerSecond());
     }
 
     /** The sealed method's point on the rate-distortion plot (a lossless one sits at the top edge). */

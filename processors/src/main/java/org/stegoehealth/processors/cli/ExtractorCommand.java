@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code stego extractor}: the clinic-side Kafka Streams application. */
 @Command(name = "extractor", mixinStandardHelpOptions = true,
         description = {"Recover the X-ray from every stego image and publish it (optionally also as PNG files).",
-                "The model must be the version the embedder used."})
+                "Every stego event is verified against the hospital's public keys in this clinic's keyring first;",
+                "the model must be the version the embedder used."})
 public final class ExtractorCommand implements Callable<Integer> {
 
     @Mixin
@@ -26,8 +27,13 @@ public final class ExtractorCommand implements Callable<Integer> {
             + "(or STEGO_RECOVERED_DIR).")
     Path outputDir;
 
+    @Option(names = "--allow-unsigned",
+            description = "Accept stego events without a signature (default: refused as TAMPERED).")
+    boolean allowUnsigned;
+
     StegoConfig config() {
         Map<String, String> extra = app.overrides(StegoConfig.EXTRACTOR_APPLICATION_ID);
+        extra.put(StegoConfig.ALLOW_UNSIGNED, allowUnsigned ? "true" : null);
         extra.put(StegoConfig.RECOVERED_DIR, outputDir == null ? null : outputDir.toString());
         return common.load(extra);
     }
@@ -35,8 +41,10 @@ public final class ExtractorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StegoConfig config = config();
+        // keys first: a missing keyring is reported before the model is loaded
+        TransferSecurity security = TransferSecurity.from(config);
         return StreamsRunner.run("extractor", config, config.extractorApplicationId(), (topics, hiding) ->
-                ExtractionTopology.build(topics, hiding, config.batchSettings(), TransferSecurity.from(config),
+                ExtractionTopology.build(topics, hiding, config.batchSettings(), security,
                         config.recoveredDir().orElse(null)));
     }
 }

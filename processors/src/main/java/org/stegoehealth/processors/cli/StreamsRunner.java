@@ -1,5 +1,6 @@
 package org.stegoehealth.processors.cli;
 
+import java.util.List;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,15 @@ final class StreamsRunner {
     static int run(String name, StegoConfig config, String applicationId, TopologyBuilder builder) {
         HidingModel model = CommonOptions.model(config, LOG);
         Topology topology = builder.build(CommonOptions.topics(config), model);
+        int metricsPort = config.metricsPort();
         StreamsApp app = StreamsApp.start(name, topology, StreamsConfigs.base(config, applicationId));
+        MonitoringServer monitoring = null;
+        if (metricsPort > 0) {
+            monitoring = MonitoringServer.start(metricsPort, applicationId, model.version(), app::state, app::failed,
+                    List.of(app.metricsBinder()));
+            LOG.info("{}: metrics on http://localhost:{}/metrics, health on /health/live and /health/ready", name,
+                    monitoring.port());
+        }
         Thread hook = new Thread(() -> {
             LOG.info("{}: shutting down", name);
             app.close();
@@ -42,6 +51,9 @@ final class StreamsRunner {
             Thread.currentThread().interrupt();
         }
         app.close();
+        if (monitoring != null) {
+            monitoring.close();
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
