@@ -15,6 +15,7 @@ import org.stegoehealth.errors.StegoException;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.HttpSchemaRegistryClient;
 import org.stegoehealth.schemas.SchemaRegistryException;
+import org.stegoehealth.security.Keyring;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -86,17 +87,33 @@ class CommandsTest {
     }
 
     @Test
-    void aMissingKeyringIsOneErrorLineWithExitCodeTwoBeforeTheModelIsLoaded() {
+    void aMissingModelIsOneErrorLineWithExitCodeTwo() {
         CommandLine cli = new CommandLine(new EmbedderCommand());
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
         cli.setExecutionExceptionHandler(new CommandErrors(false));
-        Path missing = dir.resolve("no-keyring");
-        assertEquals(2, cli.execute("--keyring", missing.toString(), "--model", dir.resolve("no-model").toString()));
+        Path missing = dir.resolve("no-model");
+        Path keys = dir.resolve("keys");
+        Keyring.init(keys, "hospital");
+        assertEquals(2, cli.execute("--model", missing.toString(), "--keyring", keys.toString()));
         List<String> lines = err.toString().lines().toList();
         assertEquals(1, lines.size(), err.toString());
-        assertTrue(lines.get(0).startsWith("error: no keyring in " + missing)
+        assertTrue(lines.get(0).startsWith("error: " + missing) && lines.get(0).contains("not a model")
                 && lines.get(0).endsWith("  (set STEGO_DEBUG=1 for details)"), lines.get(0));
+    }
+
+    @Test
+    void aMissingKeyringIsOneErrorLine_beforeTheModelIsLoaded() {
+        CommandLine cli = new CommandLine(new ExtractorCommand());
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        cli.setExecutionExceptionHandler(new CommandErrors(false));
+        Path none = dir.resolve("no-keyring");
+        assertEquals(2, cli.execute("--model", dir.resolve("no-model").toString(), "--keyring", none.toString()));
+        List<String> lines = err.toString().lines().toList();
+        assertEquals(1, lines.size(), err.toString());
+        assertTrue(lines.get(0).startsWith("error: no keyring in " + none) && lines.get(0).contains("stego keys init"),
+                lines.get(0));
     }
 
     @Command(name = "failing")
