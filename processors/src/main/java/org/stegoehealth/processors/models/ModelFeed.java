@@ -1,0 +1,154 @@
+package org.stegoehealth.processors.models;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stegoehealth.schemas.ModelEvent;
+import org.stegoehealth.schemas.ModelPromotionEvent;
+import org.stegoehealth.schemas.Topics;
+
+/**
+ * Reads the model and promotion topics from the beginning into a {@link ModelRegistry} and then follows them, on
+ * its own thread. It commits nothing: every start replays the compacted topics, which hold one record per version
+ * and one promotion. A record that does not deserialise is refused like a bad signature: one log line, nothing
+ * changes.
+ */
+public final class ModelFeed implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelFeed.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Topics topics;
+    private final ModelRegistry registry;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /** @param consumerConfig consumer settings (bootstrap servers, fetch sizes, TLS); group and offsets are unused */
+    public ModelFeed(Properties consumerConfig, Topics topics, ModelRegistry registry) {
+        Properties p = new Properties();
+        p.putAll(consumerConfig);
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.topics = topics;
+        this.registry = registry;
+        this.thread = new Thread(this::run, "model-feed");
+        thread.setDaemon(true);
+    }
+
+    /** Reads everything published so far, then keeps following on a background thread. */
+    public ModelFeed start(Duration catchUpTimeout) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(topics.models.name(), topics.promotions.name())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, catchUpTimeout);
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist (run `stego topics create`)");
+            }
+            infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, catchUpTimeout));
+        long deadline = System.nanoTime() + catchUpTimeout.toNanos();
+        while (!reached(end) && System.nanoTime() < deadline) {
+            poll();
+        }
+        if (!reached(end)) {
+            throw new IllegalStateException("could not read the model topics within " + catchUpTimeout.toSeconds()
+                    + " s");
+        }
+        caughtUp.countDown();
+        LOG.info("model feed caught up: {} versions, promoted {}", registry.versions().size(),
+                registry.promotedVersion().orElse("none"));
+        thread.start();
+        return this;
+    }
+
+    private boolean reached(Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                poll();
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            LOG.error("model feed stopped: {}", e.toString());
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void poll() {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+            handle(r);
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> r) {
+        if (r.value() == null) {
+            return; // a tombstone: compaction removes the version from the topic; the cache keeps it
+        }
+        String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+        try {
+            if (r.topic().equals(topics.models.name())) {
+                ModelEvent event = topics.models.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                registry.accept(key, event);
+            } else {
+                ModelPromotionEvent event = topics.promotions.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                registry.accept(event);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("refused record {}-{}@{}: {}; keeping the versions already held", r.topic(), r.partition(),
+                    r.offset(), e.getMessage());
+        }
+    }
+
+    /** Waits until the initial catch-up is done. */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread.isAlive()) {
+            consumer.wakeup();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            consumer.close();
+        }
+    }
+}
