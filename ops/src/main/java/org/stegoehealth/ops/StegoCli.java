@@ -6,6 +6,7 @@ import org.stegoehealth.ops.bench.BenchCommand;
 import org.stegoehealth.ops.demo.DemoCommand;
 import org.stegoehealth.ops.demo.PipelineException;
 import org.stegoehealth.ops.eval.EvaluateCommand;
+import org.stegoehealth.ops.keys.KeysCommand;
 import org.stegoehealth.ops.local.LocalStackException;
 import org.stegoehealth.ops.topics.TopicAdminException;
 import org.stegoehealth.ops.topics.TopicsCommand;
@@ -14,6 +15,7 @@ import org.stegoehealth.processors.cli.ExtractorCommand;
 import org.stegoehealth.processors.cli.ProduceCoversCommand;
 import org.stegoehealth.processors.cli.ProduceXraysCommand;
 import org.stegoehealth.schemas.SchemaRegistryException;
+import org.stegoehealth.security.KeyringException;
 import org.stegoehealth.trainer.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Command;
         description = "Hide chest X-rays inside ordinary photographs, move them over Kafka, and recover them.",
         subcommands = {DemoCommand.class, TopicsCommand.class, EmbedderCommand.class, ExtractorCommand.class,
                 ProduceXraysCommand.class, ProduceCoversCommand.class, TrainCommand.class, EvaluateCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
 public final class StegoCli implements Runnable {
 
     @Override
@@ -53,7 +55,8 @@ public final class StegoCli implements Runnable {
             boolean expected = e instanceof ImageInputException || e instanceof ModelException
                     || e instanceof IllegalArgumentException || e instanceof java.io.IOException
                     || e instanceof PipelineException || e instanceof LocalStackException
-                    || e instanceof TopicAdminException || e instanceof SchemaRegistryException;
+                    || e instanceof TopicAdminException || e instanceof SchemaRegistryException
+                    || e instanceof KeyringException;
             commandLine.getErr().println("error: " + (expected ? message : e.getClass().getSimpleName() + ": " + message)
                     + (debug ? "" : "  (set STEGO_DEBUG=1 for details)"));
             return expected ? 2 : 1;

@@ -46,6 +46,7 @@ public final class StegoConfig {
     public static final String STREAM_THREADS = "stream.threads";
     public static final String EMBEDDER_APPLICATION_ID = "embedder.application.id";
     public static final String EXTRACTOR_APPLICATION_ID = "extractor.application.id";
+    public static final String KEYRING_DIR = "keyring.dir";
 
     private static final Map<String, String> DEFAULTS = defaults();
 
@@ -79,6 +80,7 @@ public final class StegoConfig {
         d.put(STREAM_THREADS, "1");
         d.put(EMBEDDER_APPLICATION_ID, "stego-embedder");
         d.put(EXTRACTOR_APPLICATION_ID, "stego-extractor");
+        d.put(KEYRING_DIR, Path.of(".stego", "keyring").toString());
         return Collections.unmodifiableMap(d);
     }
 
@@ -227,6 +229,11 @@ public final class StegoConfig {
 
     public String extractorApplicationId() {
         return required(EXTRACTOR_APPLICATION_ID);
+    }
+
+    /** The directory of this party's keyring ({@code stego keys init}); relative paths are under the working dir. */
+    public Path keyringDir() {
+        return Path.of(required(KEYRING_DIR));
     }
 
     /** The directory the extractor also writes {@code <messageId>.png} files into, if configured. */

@@ -123,4 +123,11 @@ class ConfigTest {
         assertThrows(IllegalArgumentException.class, () -> BatchSettings.parseSizes("256:0"));
         assertThrows(IllegalArgumentException.class, () -> BatchSettings.parseSizes("256:2,256:4"));
     }
+
+    @Test
+    void keyringDir_defaultsUnderTheWorkingDirectory_andFollowsTheEnvironment() {
+        assertEquals(Path.of(".stego", "keyring"), StegoConfig.defaultsOnly().keyringDir());
+        assertEquals(Path.of("/etc/stego/keyring"),
+                StegoConfig.load(null, Map.of("STEGO_KEYRING_DIR", "/etc/stego/keyring"), Map.of()).keyringDir());
+    }
 }

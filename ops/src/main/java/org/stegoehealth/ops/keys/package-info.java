@@ -1,0 +1,2 @@
+/** {@code stego keys}: the keyring of this party on the command line. */
+package org.stegoehealth.ops.keys;

@@ -1,0 +1,79 @@
+package org.stegoehealth.ops.keys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.ops.StegoCli;
+import org.stegoehealth.security.Keyring;
+
+/** {@code stego keys}: the hospital/clinic key exchange on the command line, and its errors. */
+class KeysCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private static String[] run(String... args) {
+        StringWriter err = new StringWriter();
+        int code = StegoCli.execute(new PrintWriter(err, true), args);
+        return new String[] {Integer.toString(code), err.toString()};
+    }
+
+    private static void ok(String... args) {
+        String[] r = run(args);
+        assertEquals("0", r[0], String.join(" ", args) + ": " + r[1]);
+    }
+
+    @Test
+    void keys_exchangeBetweenHospitalAndClinic_rotateAndList() {
+        String h = tmp.resolve("hospital").toString();
+        String c = tmp.resolve("clinic").toString();
+        String hPub = tmp.resolve("hospital.pub.json").toString();
+        String cPub = tmp.resolve("clinic.pub.json").toString();
+
+        ok("keys", "init", "--name", "hospital", "--keyring", h);
+        ok("keys", "init", "--name", "clinic-a", "--keyring", c);
+        ok("keys", "export-public", "--keyring", h, "--out", hPub);
+        ok("keys", "import-public", "--keyring", c, hPub);
+        ok("keys", "export-public", "--keyring", c, "--share-positions-with", "hospital", "--out", cPub);
+        ok("keys", "import-public", "--keyring", h, cPub);
+        ok("keys", "rotate", "--keyring", h, "--purpose", "signing");
+        ok("keys", "list", "--keyring", h);
+
+        Keyring hospital = Keyring.open(Path.of(h));
+        Keyring clinic = Keyring.open(Path.of(c));
+        assertEquals(2, hospital.keys().stream().filter(k -> k.purpose().label().equals("signing")).count());
+        assertTrue(hospital.trusted().get(0).positionKeys());
+        byte[] data = "x".getBytes(StandardCharsets.UTF_8);
+        assertFalse(clinic.verifier().isValid(hospital.signer().sign(data), data),
+                "the clinic does not trust the rotated key before it imports it");
+        ok("keys", "export-public", "--keyring", h, "--out", hPub);
+        ok("keys", "import-public", "--keyring", c, hPub);
+        assertEquals("hospital", Keyring.open(Path.of(c)).verifier().verify(hospital.signer().sign(data), data));
+    }
+
+    @Test
+    void keys_missingKeyring_unknownPurpose_andNotAKeyFile_failWithOneErrorLine() throws Exception {
+        String[] none = run("keys", "list", "--keyring", tmp.resolve("none").toString());
+        assertEquals("2", none[0]);
+        assertTrue(none[1].startsWith("error: no keyring in") && none[1].strip().lines().count() == 1, none[1]);
+
+        String h = tmp.resolve("hospital").toString();
+        ok("keys", "init", "--name", "hospital", "--keyring", h);
+        String[] purpose = run("keys", "rotate", "--keyring", h, "--purpose", "everything");
+        assertEquals("2", purpose[0]);
+        assertTrue(purpose[1].contains("unknown key purpose 'everything'"), purpose[1]);
+
+        Path bogus = Files.writeString(tmp.resolve("bogus.json"), "{\"hello\": 1}");
+        String[] notKeys = run("keys", "import-public", "--keyring", h, bogus.toString());
+        assertEquals("2", notKeys[0]);
+        assertTrue(notKeys[1].contains(bogus.toString()) && notKeys[1].contains("not a public-key file"), notKeys[1]);
+    }
+}

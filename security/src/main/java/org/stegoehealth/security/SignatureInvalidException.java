@@ -1,0 +1,11 @@
+package org.stegoehealth.security;
+
+/** A signature is missing, made by a key this keyring does not trust, or does not match the signed data. */
+public class SignatureInvalidException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public SignatureInvalidException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,177 @@
+package org.stegoehealth.security;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeyringTest {
+
+    private static final byte[] DATA = "message 42, stego image bytes".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void signer_signature_verifiesWithTheSameKeyring_andAfterReopening() {
+        Keyring keyring = Keyring.init(tmp.resolve("hospital"), "hospital");
+        byte[] sig = keyring.signer().sign(DATA);
+
+        assertEquals("hospital", keyring.verifier().verify(sig, DATA));
+        assertEquals("hospital", Keyring.open(tmp.resolve("hospital")).verifier().verify(sig, DATA));
+        assertTrue(keyring.signer().keyId().matches("[0-9a-f]{8}"), keyring.signer().keyId());
+    }
+
+    @Test
+    void verify_alteredData_missingSignature_orUntrustedKey_areRefusedWithTheReason() {
+        Keyring hospital = Keyring.init(tmp.resolve("hospital"), "hospital");
+        Keyring stranger = Keyring.init(tmp.resolve("stranger"), "stranger");
+        byte[] sig = hospital.signer().sign(DATA);
+        byte[] altered = DATA.clone();
+        altered[3] ^= 1;
+
+        SignatureInvalidException changed = assertThrows(SignatureInvalidException.class,
+                () -> hospital.verifier().verify(sig, altered));
+        assertTrue(changed.getMessage().contains("does not match"), changed.getMessage());
+        SignatureInvalidException missing = assertThrows(SignatureInvalidException.class,
+                () -> hospital.verifier().verify(new byte[0], DATA));
+        assertTrue(missing.getMessage().contains("missing"), missing.getMessage());
+        SignatureInvalidException untrusted = assertThrows(SignatureInvalidException.class,
+                () -> hospital.verifier().verify(stranger.signer().sign(DATA), DATA));
+        assertTrue(untrusted.getMessage().contains(stranger.signer().keyId())
+                && untrusted.getMessage().contains("not a trusted"), untrusted.getMessage());
+        assertFalse(hospital.verifier().isValid(sig, altered));
+    }
+
+    @Test
+    void rotate_newPrimarySigns_andSignaturesMadeBeforeStillVerify() {
+        Keyring before = Keyring.init(tmp.resolve("hospital"), "hospital");
+        byte[] oldSig = before.signer().sign(DATA);
+
+        Keyring after = before.rotate(EnumSet.of(KeyPurpose.SIGNING));
+
+        assertNotEquals(before.signer().keyId(), after.signer().keyId());
+        assertEquals("hospital", after.verifier().verify(oldSig, DATA));
+        assertEquals("hospital", after.verifier().verify(after.signer().sign(DATA), DATA));
+        List<KeyInfo> signing = after.keys().stream().filter(k -> k.purpose() == KeyPurpose.SIGNING).toList();
+        assertEquals(2, signing.size());
+        assertEquals(after.signer().keyId(), signing.stream().filter(KeyInfo::primary).findFirst().orElseThrow().keyId());
+    }
+
+    @Test
+    void rotate_receiving_whatWasEncryptedBeforeStillOpens() throws GeneralSecurityException {
+        Keyring clinic = Keyring.init(tmp.resolve("clinic"), "clinic-a");
+        byte[] info = "context".getBytes(StandardCharsets.UTF_8);
+        byte[] sealed = clinic.encrypterFor("clinic-a").encrypt(DATA, info);
+        String oldId = clinic.receivingKeyIdOf("clinic-a");
+
+        Keyring rotated = clinic.rotate(EnumSet.allOf(KeyPurpose.class));
+
+        assertNotEquals(oldId, rotated.receivingKeyIdOf("clinic-a"));
+        assertArrayEquals(DATA, rotated.decrypter().decrypt(sealed, info));
+        assertTrue(rotated.receivingKeyIds().contains(oldId));
+    }
+
+    @Test
+    void files_areReadableByTheOwnerOnly() throws IOException {
+        Path dir = tmp.resolve("nested").resolve("keyring");
+        Keyring.init(dir, "hospital");
+
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.toList()) {
+                String expected = Files.isDirectory(p) ? "rwx------" : "rw-------";
+                assertEquals(expected, PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), p.toString());
+            }
+        }
+    }
+
+    @Test
+    void open_keyFileReadableByOthers_missingKeyring_orSecondInit_areClearErrors() throws IOException {
+        Path dir = tmp.resolve("hospital");
+        Keyring.init(dir, "hospital");
+
+        KeyringException twice = assertThrows(KeyringException.class, () -> Keyring.init(dir, "hospital"));
+        assertTrue(twice.getMessage().contains("already exists"), twice.getMessage());
+
+        KeyringException none = assertThrows(KeyringException.class, () -> Keyring.open(tmp.resolve("nothing")));
+        assertTrue(none.getMessage().contains("no keyring in") && none.getMessage().contains("stego keys init"),
+                none.getMessage());
+
+        Files.setPosixFilePermissions(dir.resolve("signing.json"), PosixFilePermissions.fromString("rw-r--r--"));
+        KeyringException open = assertThrows(KeyringException.class, () -> Keyring.open(dir));
+        assertTrue(open.getMessage().contains("signing.json") && open.getMessage().contains("chmod 600"),
+                open.getMessage());
+
+        KeyringException badName = assertThrows(KeyringException.class,
+                () -> Keyring.init(tmp.resolve("x"), "../etc"));
+        assertTrue(badName.getMessage().contains("not valid"), badName.getMessage());
+    }
+
+    @Test
+    void exportImport_publicHalves_letTheClinicVerifyAndTheHospitalEncrypt() throws GeneralSecurityException {
+        Keyring hospital = Keyring.init(tmp.resolve("hospital"), "hospital");
+        Keyring clinic = Keyring.init(tmp.resolve("clinic"), "clinic-a");
+
+        String hospitalPublic = hospital.exportPublic(Optional.empty());
+        assertFalse(hospitalPublic.contains("ASYMMETRIC_PRIVATE") || hospitalPublic.contains("SYMMETRIC\""),
+                "no private key material: " + hospitalPublic);
+        Keyring.Imported atClinic = clinic.importPublic(hospitalPublic, "hospital.pub.json", false);
+        assertEquals("hospital", atClinic.party().name());
+        assertEquals(hospital.fingerprint(), atClinic.party().fingerprint());
+        assertEquals("hospital", atClinic.keyring().verifier().verify(hospital.signer().sign(DATA), DATA));
+
+        Keyring.Imported atHospital = hospital.importPublic(
+                atClinic.keyring().exportPublic(Optional.of("hospital")), "clinic-a.pub.json", false);
+        assertTrue(atHospital.party().positionKeys());
+        byte[] info = "study".getBytes(StandardCharsets.UTF_8);
+        byte[] sealed = atHospital.keyring().encrypterFor("clinic-a").encrypt(DATA, info);
+        assertArrayEquals(DATA, clinic.decrypter().decrypt(sealed, info));
+        assertThrows(GeneralSecurityException.class, () -> hospital.decrypter().decrypt(sealed, info));
+        // the shared position keys compute what the clinic's own keys compute
+        byte[] input = "positions".getBytes(StandardCharsets.UTF_8);
+        assertArrayEquals(clinic.positionKeys().computePrimary(input, 32),
+                atHospital.keyring().positionKeysOf("clinic-a").computePrimary(input, 32));
+
+        KeyringException unknown = assertThrows(KeyringException.class, () -> hospital.encrypterFor("clinic-b"));
+        assertTrue(unknown.getMessage().contains("clinic-b") && unknown.getMessage().contains("import-public"),
+                unknown.getMessage());
+    }
+
+    @Test
+    void importPublic_rotatedKeys_replaceQuietly_butDroppedKeysNeedReplace() {
+        Path hospitalDir = tmp.resolve("hospital");
+        Keyring hospital = Keyring.init(hospitalDir, "hospital");
+        Keyring clinic = Keyring.init(tmp.resolve("clinic"), "clinic-a");
+        clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "v1", false).keyring();
+        byte[] oldSig = hospital.signer().sign(DATA);
+
+        Keyring rotated = hospital.rotate(EnumSet.of(KeyPurpose.SIGNING));
+        clinic = clinic.importPublic(rotated.exportPublic(Optional.empty()), "v2", false).keyring();
+        assertEquals("hospital", clinic.verifier().verify(oldSig, DATA));
+        assertEquals("hospital", clinic.verifier().verify(rotated.signer().sign(DATA), DATA));
+
+        Keyring impostor = Keyring.init(tmp.resolve("impostor"), "hospital");
+        Keyring finalClinic = clinic;
+        KeyringException refused = assertThrows(KeyringException.class,
+                () -> finalClinic.importPublic(impostor.exportPublic(Optional.empty()), "impostor.json", false));
+        assertTrue(refused.getMessage().contains("--replace"), refused.getMessage());
+        assertThrows(KeyringException.class,
+                () -> finalClinic.importPublic(finalClinic.exportPublic(Optional.empty()), "self.json", false));
+    }
+}
