@@ -1,9 +1,5 @@
 package org.stegoehealth.processors.models;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,22 +11,26 @@ import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.schemas.ModelStatus;
+import org.stegoehealth.security.Canonical;
+import org.stegoehealth.security.Signer;
+import org.stegoehealth.security.Verifier;
 
 /**
  * Builds, signs and verifies model and promotion events. What is signed is a canonical byte string of every field
  * but the weights (which the signed SHA-256 covers) and the signature itself, so a changed field, a swapped
- * checksum or a changed model.json all break the signature.
+ * checksum or a changed model.json all break the signature. Signed with the keyring's Ed25519 key; verified
+ * against every signing key the keyring trusts.
  */
 public final class ModelEvents {
 
-    private static final String MODEL_DOMAIN = "stego-ehealth/model-event/v1";
-    private static final String PROMOTION_DOMAIN = "stego-ehealth/model-promotion/v1";
+    private static final String MODEL_DOMAIN = "stego-ehealth model event v1";
+    private static final String PROMOTION_DOMAIN = "stego-ehealth model promotion v1";
 
     private ModelEvents() {
     }
 
     /** A signed event carrying the artifact in {@code dir} (checked first), fine-tuned from {@code parent}. */
-    public static ModelEvent fromArtifact(Path dir, String parent, String publishedBy, Instant at, SigningKey key) {
+    public static ModelEvent fromArtifact(Path dir, String parent, String publishedBy, Instant at, Signer key) {
         ModelArtifact.Bytes bytes = ModelArtifact.readBytes(dir);
         ModelMetadata metadata = ModelArtifact.parseMetadata(bytes.metadataJson(), dir.toString());
         ModelEvent event = ModelEvent.newBuilder()
@@ -51,14 +51,14 @@ public final class ModelEvents {
 
     /** The same artifact with a new status (a retirement), re-signed. */
     public static ModelEvent withStatus(ModelEvent event, ModelStatus status, String reason, String by, Instant at,
-                                        SigningKey key) {
+                                        Signer key) {
         ModelEvent changed = ModelEvent.newBuilder(event).setStatus(status).setStatusReason(reason).setPublishedBy(by)
                 .setPublishedAt(at).setSigningKeyId(key.keyId()).build();
         return signed(changed, key);
     }
 
     /** A signed promotion of {@code version}. */
-    public static ModelPromotionEvent promotion(String version, String reason, String by, Instant at, SigningKey key) {
+    public static ModelPromotionEvent promotion(String version, String reason, String by, Instant at, Signer key) {
         ModelPromotionEvent event = ModelPromotionEvent.newBuilder().setVersion(version).setReason(reason)
                 .setPromotedBy(by).setPromotedAt(at).setSigningKeyId(key.keyId())
                 .setSignature(ByteBuffer.allocate(0)).build();
@@ -73,7 +73,7 @@ public final class ModelEvents {
         return parent == null ? null : parent.toString();
     }
 
-    private static ModelEvent signed(ModelEvent event, SigningKey key) {
+    private static ModelEvent signed(ModelEvent event, Signer key) {
         event.setSignature(ByteBuffer.wrap(key.sign(signedBytes(event))));
         return event;
     }
@@ -85,7 +85,7 @@ public final class ModelEvents {
      * @return the artifact's files, ready to install
      * @throws ModelEventRefusedException with one line saying what is wrong
      */
-    public static ModelArtifact.Bytes verify(String key, ModelEvent event, SignatureCheck trust) {
+    public static ModelArtifact.Bytes verify(String key, ModelEvent event, Verifier trust) {
         String version = event.getVersion();
         if (key != null && !key.equals(version)) {
             throw new ModelEventRefusedException("model event keyed " + key + " carries version " + version);
@@ -112,11 +112,11 @@ public final class ModelEvents {
     }
 
     /** Checks a promotion's signature; throws {@link ModelEventRefusedException} when it does not verify. */
-    public static void verify(ModelPromotionEvent event, SignatureCheck trust) {
+    public static void verify(ModelPromotionEvent event, Verifier trust) {
         checkSignature("promotion of " + event.getVersion(), event.getSignature(), signedBytes(event), trust);
     }
 
-    private static void checkSignature(String what, ByteBuffer signature, byte[] data, SignatureCheck trust) {
+    private static void checkSignature(String what, ByteBuffer signature, byte[] data, Verifier trust) {
         byte[] sig = bytes(signature);
         if (sig.length == 0) {
             throw new ModelEventRefusedException(what + ": unsigned");
@@ -129,34 +129,16 @@ public final class ModelEvents {
     }
 
     static byte[] signedBytes(ModelEvent e) {
-        return canonical(MODEL_DOMAIN, e.getVersion(), e.getParent(),
-                ModelArtifact.sha256(e.getMetadataJson().getBytes(StandardCharsets.UTF_8)), e.getWeightsSha256(),
-                e.getStatus().name(), e.getStatusReason(), e.getPublishedBy(),
-                Long.toString(e.getPublishedAt().toEpochMilli()), e.getSigningKeyId());
+        return Canonical.of(MODEL_DOMAIN).text(e.getVersion()).text(e.getParent())
+                .text(ModelArtifact.sha256(e.getMetadataJson().getBytes(StandardCharsets.UTF_8)))
+                .text(e.getWeightsSha256()).text(e.getStatus().name()).text(e.getStatusReason())
+                .text(e.getPublishedBy()).number(e.getPublishedAt().toEpochMilli()).text(e.getSigningKeyId())
+                .toByteArray();
     }
 
     static byte[] signedBytes(ModelPromotionEvent e) {
-        return canonical(PROMOTION_DOMAIN, e.getVersion(), e.getReason(), e.getPromotedBy(),
-                Long.toString(e.getPromotedAt().toEpochMilli()), e.getSigningKeyId());
-    }
-
-    /** Length-prefixed fields (null distinct from empty), so no two field lists give the same bytes. */
-    private static byte[] canonical(String... fields) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(buffer)) {
-            for (String field : fields) {
-                if (field == null) {
-                    out.writeInt(-1);
-                } else {
-                    byte[] b = field.getBytes(StandardCharsets.UTF_8);
-                    out.writeInt(b.length);
-                    out.write(b);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return buffer.toByteArray();
+        return Canonical.of(PROMOTION_DOMAIN).text(e.getVersion()).text(e.getReason()).text(e.getPromotedBy())
+                .number(e.getPromotedAt().toEpochMilli()).text(e.getSigningKeyId()).toByteArray();
     }
 
     static byte[] bytes(ByteBuffer buffer) {

@@ -18,6 +18,7 @@ import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.schemas.ModelStatus;
+import org.stegoehealth.security.Verifier;
 
 /**
  * The model versions one application has seen, and which one is promoted. Fed with model and promotion events (by
@@ -43,7 +44,7 @@ public final class ModelRegistry {
     }
 
     private final ModelCache cache;
-    private final SignatureCheck trust;
+    private final Verifier trust;
     private final Function<ModelArtifact, HidingModel> loader;
     private final int maxLoaded;
     private final Map<String, Version> versions = new LinkedHashMap<>();
@@ -56,12 +57,12 @@ public final class ModelRegistry {
      * @param trust     verifies event signatures against the keys this party trusts
      * @param maxLoaded most models held in memory at once
      */
-    public ModelRegistry(ModelCache cache, SignatureCheck trust, int maxLoaded) {
+    public ModelRegistry(ModelCache cache, Verifier trust, int maxLoaded) {
         this(cache, trust, maxLoaded, ModelArtifact::toModel);
     }
 
     /** As above, with the function that turns a loaded artifact into a model (tests substitute a cheap one). */
-    public ModelRegistry(ModelCache cache, SignatureCheck trust, int maxLoaded,
+    public ModelRegistry(ModelCache cache, Verifier trust, int maxLoaded,
                          Function<ModelArtifact, HidingModel> loader) {
         if (maxLoaded < 1) {
             throw new IllegalArgumentException("at least one model must fit in memory, was " + maxLoaded);

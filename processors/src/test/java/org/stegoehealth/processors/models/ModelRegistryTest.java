@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.model.HidingModel;
@@ -27,17 +28,23 @@ import org.stegoehealth.model.StegoNetwork;
 import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.schemas.ModelStatus;
+import org.stegoehealth.security.Keyring;
 
 class ModelRegistryTest {
 
     private static final NetworkConfig SMALL = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
     private static final Instant T0 = Instant.parse("2026-11-29T12:00:00Z");
 
-    private final TestKeys hospital = new TestKeys("hospital-1");
-    private final TestKeys stranger = new TestKeys("stranger-1");
-
     @TempDir
     Path tmp;
+    private Keyring hospital;
+    private Keyring stranger;
+
+    @BeforeEach
+    void keyrings() {
+        hospital = Keyring.init(tmp.resolve("keys/hospital"), "hospital");
+        stranger = Keyring.init(tmp.resolve("keys/stranger"), "stranger");
+    }
 
     static Path artifact(Path parent, String version, long seed) throws IOException {
         Files.createDirectories(parent);
@@ -47,13 +54,13 @@ class ModelRegistryTest {
         return ModelArtifact.write(parent, metadata, StegoNetwork.initialWeights(SMALL, seed));
     }
 
-    private ModelEvent event(String version, long seed, TestKeys keys) throws IOException {
+    private ModelEvent event(String version, long seed, Keyring keys) throws IOException {
         return ModelEvents.fromArtifact(artifact(tmp.resolve("src-" + seed), version, seed), null, "ops",
-                T0.plusSeconds(seed), keys.signingKey());
+                T0.plusSeconds(seed), keys.signer());
     }
 
     private ModelRegistry registry(int maxLoaded, AtomicInteger loads) {
-        return new ModelRegistry(new ModelCache(tmp.resolve("cache")), hospital.trust(), maxLoaded, artifact -> {
+        return new ModelRegistry(new ModelCache(tmp.resolve("cache")), hospital.verifier(), maxLoaded, artifact -> {
             loads.incrementAndGet();
             return artifact.toModel();
         });
@@ -112,13 +119,13 @@ class ModelRegistryTest {
     void promotion_latestVerifiedWins_andTakesEffectOnceItsVersionArrives() throws IOException {
         ModelRegistry registry = registry(2, new AtomicInteger());
         registry.accept("v1", event("v1", 1, hospital));
-        registry.accept(ModelEvents.promotion("v1", "first", "ops", T0, hospital.signingKey()));
+        registry.accept(ModelEvents.promotion("v1", "first", "ops", T0, hospital.signer()));
         assertEquals(Optional.of("v1"), registry.promotedVersion());
 
-        registry.accept(ModelEvents.promotion("v2", "better", "trainer", T0.plusSeconds(5), hospital.signingKey()));
+        registry.accept(ModelEvents.promotion("v2", "better", "trainer", T0.plusSeconds(5), hospital.signer()));
         assertEquals(Optional.empty(), registry.promotedVersion(), "v2 has not arrived yet");
         ModelPromotionEvent forged = ModelEvents.promotion("v1", "forged", "x", T0.plusSeconds(9),
-                stranger.signingKey());
+                stranger.signer());
         assertFalse(registry.accept(forged));
 
         registry.accept("v2", event("v2", 2, hospital));
@@ -131,10 +138,10 @@ class ModelRegistryTest {
         ModelRegistry registry = registry(2, new AtomicInteger());
         ModelEvent v1 = event("v1", 1, hospital);
         registry.accept("v1", v1);
-        registry.accept(ModelEvents.promotion("v1", "first", "ops", T0, hospital.signingKey()));
+        registry.accept(ModelEvents.promotion("v1", "first", "ops", T0, hospital.signer()));
 
         ModelEvent retired = ModelEvents.withStatus(v1, ModelStatus.RETIRED, "superseded", "ops", T0.plusSeconds(60),
-                hospital.signingKey());
+                hospital.signer());
         assertTrue(registry.accept("v1", retired));
 
         assertEquals(ModelStatus.RETIRED, registry.version("v1").orElseThrow().status());
