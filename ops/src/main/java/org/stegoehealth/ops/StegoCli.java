@@ -8,6 +8,7 @@ import org.stegoehealth.ops.demo.PipelineException;
 import org.stegoehealth.ops.eval.EvaluateCommand;
 import org.stegoehealth.ops.keys.KeysCommand;
 import org.stegoehealth.ops.local.LocalStackException;
+import org.stegoehealth.ops.models.ModelsCommand;
 import org.stegoehealth.ops.topics.TopicAdminException;
 import org.stegoehealth.ops.topics.TopicsCommand;
 import org.stegoehealth.processors.cli.EmbedderCommand;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Command;
         description = "Hide chest X-rays inside ordinary photographs, move them over Kafka, and recover them.",
         subcommands = {DemoCommand.class, TopicsCommand.class, EmbedderCommand.class, ExtractorCommand.class,
                 ProduceXraysCommand.class, ProduceCoversCommand.class, TrainCommand.class, EvaluateCommand.class,
-                BenchCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, KeysCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
 public final class StegoCli implements Runnable {
 
     @Override

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
+import org.stegoehealth.schemas.TopicSpec;
 import org.stegoehealth.schemas.Topics;
 
 /**
@@ -56,6 +57,13 @@ public final class ModelFeed implements AutoCloseable {
 
     /** Reads everything published so far, then keeps following on a background thread. */
     public ModelFeed start(Duration catchUpTimeout) {
+        catchUp(catchUpTimeout);
+        thread.start();
+        return this;
+    }
+
+    /** Reads everything published so far (for one-shot readers such as the command line). */
+    public ModelFeed catchUp(Duration catchUpTimeout) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(topics.models.name(), topics.promotions.name())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, catchUpTimeout);
@@ -78,7 +86,6 @@ public final class ModelFeed implements AutoCloseable {
         caughtUp.countDown();
         LOG.info("model feed caught up: {} versions, promoted {}", registry.versions().size(),
                 registry.promotedVersion().orElse("none"));
-        thread.start();
         return this;
     }
 
@@ -130,6 +137,43 @@ public final class ModelFeed implements AutoCloseable {
             LOG.warn("refused record {}-{}@{}: {}; keeping the versions already held", r.topic(), r.partition(),
                     r.offset(), e.getMessage());
         }
+    }
+
+    /**
+     * Reads a whole topic once, from the beginning to the end offsets found at the start (the training-round
+     * history, for example).
+     */
+    public static <V> List<V> readAll(Properties consumerConfig, TopicSpec<String, V> spec, Duration timeout) {
+        Properties p = new Properties();
+        p.putAll(consumerConfig);
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<V> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(spec.name(), timeout);
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("topic " + spec.name() + " does not exist (run `stego topics create`)");
+            }
+            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + spec.name() + " within " + timeout.toSeconds()
+                            + " s");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                    if (r.value() != null) {
+                        out.add(spec.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** Waits until the initial catch-up is done. */

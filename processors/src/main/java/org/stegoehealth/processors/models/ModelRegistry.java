@@ -1,5 +1,6 @@
 package org.stegoehealth.processors.models;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -194,6 +195,14 @@ public final class ModelRegistry {
         }
         LOG.info("model {} loaded in {} ms", version, (System.nanoTime() - started) / 1_000_000);
         return model;
+    }
+
+    /** The verified artifact directory of a received version. */
+    public Path artifactDir(String version) {
+        if (!has(version)) {
+            throw new ModelException("model " + version + " has not been received");
+        }
+        return cache.dir().resolve(version);
     }
 
     /** Versions currently in memory, least recently used first. */
