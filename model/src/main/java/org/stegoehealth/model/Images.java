@@ -11,16 +11,25 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
-/** Reading, validating and resampling images. Every failure is an {@link ImageInputException} naming the input. */
+/**
+ * Reading, validating and resampling images: the project's one image decoder. The header is read first and the
+ * size checked against a limit before any pixel is allocated; the same reader then decodes the pixels. Every failure
+ * is an {@link ImageInputException} naming the input: {@code UNREADABLE} when the bytes are no readable image,
+ * {@code OUT_OF_LIMITS} when a readable image is too large or too small.
+ */
 public final class Images {
 
-    /** Sides beyond this are refused before decoding (decompression bombs, absurd scans). */
+    /**
+     * The default limit for image files read by the offline tools (training, evaluation): sides beyond it are refused
+     * before decoding (decompression bombs, absurd scans). The streaming system passes its configured limit instead.
+     */
     public static final int MAX_SIDE = 8192;
     public static final int MIN_SIDE = 8;
 
     private Images() {
     }
 
+    /** Reads an image file whose sides are within {@link #MAX_SIDE}. */
     public static BufferedImage read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ImageInputException(file + ": no such file");
@@ -35,26 +44,34 @@ public final class Images {
         }
     }
 
-    /**
-     * Decodes PNG/JPEG/BMP/GIF bytes, checking the declared geometry before allocating pixels.
-     *
-     * @param name what to call the input in error messages
-     */
+    /** Decodes PNG/JPEG/BMP/GIF bytes whose sides are within {@link #MAX_SIDE}. */
     public static BufferedImage decode(byte[] bytes, String name) {
+        return decode(bytes, name, MAX_SIDE);
+    }
+
+    /**
+     * Decodes PNG/JPEG/BMP/GIF bytes, checking the header's geometry against {@code maxSide} (and
+     * {@link #MIN_SIDE}) before allocating pixels.
+     *
+     * @param name what to call the input in error messages (never patient data)
+     */
+    public static BufferedImage decode(byte[] bytes, String name, int maxSide) {
         if (bytes == null || bytes.length == 0) {
             throw new ImageInputException(name + ": empty image");
         }
         try (InputStream in = new ByteArrayInputStream(bytes); ImageInputStream iis = ImageIO.createImageInputStream(in)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
             if (!readers.hasNext()) {
-                throw new ImageInputException(name + ": not a supported image (PNG, JPEG, BMP or GIF expected)");
+                throw new ImageInputException(name + (hasImageSignature(bytes)
+                        ? ": corrupt image header (no decoder recognises it)"
+                        : ": not a supported image (PNG, JPEG, BMP or GIF expected)"));
             }
             ImageReader reader = readers.next();
             try {
                 reader.setInput(iis, true, true);
                 int w = reader.getWidth(0);
                 int h = reader.getHeight(0);
-                checkSize(name, w, h);
+                checkSize(name, w, h, maxSide);
                 BufferedImage image = reader.read(0);
                 if (image == null) {
                     throw new ImageInputException(name + ": image could not be decoded");
@@ -72,10 +89,28 @@ public final class Images {
         }
     }
 
-    public static void checkSize(String name, int w, int h) {
-        if (w < MIN_SIDE || h < MIN_SIDE || w > MAX_SIDE || h > MAX_SIDE) {
-            throw new ImageInputException(name + ": size " + w + "x" + h + " outside the supported "
-                    + MIN_SIDE + ".." + MAX_SIDE + " pixels per side");
+    /** Whether the bytes start like a PNG, JPEG, BMP or GIF file. */
+    private static boolean hasImageSignature(byte[] b) {
+        return b.length >= 4 && ((b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G'
+                || (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8
+                || b[0] == 'B' && b[1] == 'M'
+                || b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8');
+    }
+
+    /**
+     * The one size rule: both sides within {@link #MIN_SIDE}..{@code maxSide}. Used on an image's header before
+     * decoding, and on the geometry an event declares before its bytes are looked at.
+     *
+     * @throws ImageInputException OUT_OF_LIMITS naming the image and the limit it breaks
+     */
+    public static void checkSize(String name, int w, int h, int maxSide) {
+        if (w > maxSide || h > maxSide) {
+            throw new ImageInputException(ImageInputException.Problem.OUT_OF_LIMITS, name + ": image " + w + "x" + h
+                    + " exceeds the " + maxSide + " px limit", null);
+        }
+        if (w < MIN_SIDE || h < MIN_SIDE) {
+            throw new ImageInputException(ImageInputException.Problem.OUT_OF_LIMITS, name + ": image " + w + "x" + h
+                    + " is below the " + MIN_SIDE + " px minimum", null);
         }
     }
 

@@ -35,13 +35,24 @@ class ImagesTest {
         byte[] cut = java.util.Arrays.copyOf(png, png.length / 2);
         ImageInputException e = assertThrows(ImageInputException.class, () -> Images.decode(cut, "cut.png"));
         assertTrue(e.getMessage().startsWith("cut.png"), e.getMessage());
+        assertEquals(ImageInputException.Problem.UNREADABLE, e.problem());
     }
 
     @Test
     void decode_absurdSize_isRefusedBeforeDecoding() throws IOException {
         byte[] tiny = png(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY));
         ImageInputException e = assertThrows(ImageInputException.class, () -> Images.decode(tiny, "tiny.png"));
-        assertTrue(e.getMessage().contains("outside the supported"), e.getMessage());
+        assertEquals("tiny.png: image 4x4 is below the 8 px minimum", e.getMessage());
+        assertEquals(ImageInputException.Problem.OUT_OF_LIMITS, e.problem());
+    }
+
+    @Test
+    void decode_overTheCallersLimit_isRefusedNamingTheLimit() throws IOException {
+        byte[] wide = png(new BufferedImage(300, 20, BufferedImage.TYPE_BYTE_GRAY));
+        ImageInputException e = assertThrows(ImageInputException.class, () -> Images.decode(wide, "wide.png", 256));
+        assertEquals("wide.png: image 300x20 exceeds the 256 px limit", e.getMessage());
+        assertEquals(ImageInputException.Problem.OUT_OF_LIMITS, e.problem());
+        assertEquals(300, Images.decode(wide, "wide.png", 300).getWidth());
     }
 
     @Test

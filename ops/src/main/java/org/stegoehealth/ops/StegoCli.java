@@ -1,22 +1,17 @@
 package org.stegoehealth.ops;
 
-import org.stegoehealth.model.ImageInputException;
-import org.stegoehealth.model.ModelException;
+import java.io.PrintWriter;
 import org.stegoehealth.ops.bench.BenchCommand;
 import org.stegoehealth.ops.demo.DemoCommand;
-import org.stegoehealth.ops.demo.PipelineException;
 import org.stegoehealth.ops.eval.EvaluateCommand;
 import org.stegoehealth.ops.keys.KeysCommand;
-import org.stegoehealth.ops.local.LocalStackException;
 import org.stegoehealth.ops.models.ModelsCommand;
-import org.stegoehealth.ops.topics.TopicAdminException;
 import org.stegoehealth.ops.topics.TopicsCommand;
+import org.stegoehealth.processors.cli.CommandErrors;
 import org.stegoehealth.processors.cli.EmbedderCommand;
 import org.stegoehealth.processors.cli.ExtractorCommand;
 import org.stegoehealth.processors.cli.ProduceCoversCommand;
 import org.stegoehealth.processors.cli.ProduceXraysCommand;
-import org.stegoehealth.schemas.SchemaRegistryException;
-import org.stegoehealth.security.KeyringException;
 import org.stegoehealth.trainer.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,30 +33,16 @@ public final class StegoCli implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs a command line; bad input gives one clear line on stderr (stack trace with STEGO_DEBUG=1). */
+    /** Runs a command line; a failure ends it with one line on stderr and an exit code ({@link CommandErrors}). */
     public static int execute(String... args) {
-        return execute(new java.io.PrintWriter(System.err, true), args);
+        return execute(new PrintWriter(System.err, true), args);
     }
 
     /** As {@link #execute(String...)}, with errors written to {@code err}. */
-    public static int execute(java.io.PrintWriter err, String... args) {
+    public static int execute(PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new StegoCli());
         cli.setErr(err);
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            boolean debug = System.getenv("STEGO_DEBUG") != null;
-            if (debug) {
-                e.printStackTrace();
-            }
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            boolean expected = e instanceof ImageInputException || e instanceof ModelException
-                    || e instanceof IllegalArgumentException || e instanceof java.io.IOException
-                    || e instanceof PipelineException || e instanceof LocalStackException
-                    || e instanceof TopicAdminException || e instanceof SchemaRegistryException
-                    || e instanceof KeyringException;
-            commandLine.getErr().println("error: " + (expected ? message : e.getClass().getSimpleName() + ": " + message)
-                    + (debug ? "" : "  (set STEGO_DEBUG=1 for details)"));
-            return expected ? 2 : 1;
-        });
+        cli.setExecutionExceptionHandler(CommandErrors.fromEnvironment());
         return cli.execute(args);
     }
 }

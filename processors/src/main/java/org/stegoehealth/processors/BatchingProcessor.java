@@ -18,13 +18,18 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stegoehealth.errors.StegoException;
+import org.stegoehealth.schemas.DeadLetterEvent;
 
 /**
  * Batching inference over raw records. Each arriving record is decoded and validated by the {@link BatchStage}
  * (failures become dead letters at once), then buffered in a persistent, changelogged key-value store under
- * {@code <width>x<height>/<offset>}, so records of one geometry sit together and a crash loses nothing. A geometry's
+ * {@code <width>x<height>/<offset>} ({@link GeometryKey}), so records of one geometry sit together and a crash loses nothing. A geometry's
  * batch runs as soon as it holds its batch size ({@link BatchSettings#batchSizeFor}); a wall-clock punctuator runs
  * any batch whose oldest record has waited the linger time. One model call sees one geometry only.
+ *
+ * <p>Forwarding is typed by child: the outputs ({@code O}) go to the output children only, dead letters to the
+ * dead-letter child only, so every child receives exactly the one event type it is written for.
  *
  * <p>If a batch fails as a whole, its records are retried one at a time, so one poison record cannot take its
  * neighbours to the dead-letter topic.
@@ -44,9 +49,9 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
     private KeyValueStore<String, byte[]> buffer;
     /** Decoded items of buffered records, so a batch need not decode again; lost (and rebuilt) on restart. */
     private final Map<String, I> decoded = new HashMap<>();
-    /** Per geometry group: buffered record count and the enqueue time of the oldest. */
-    private final Map<String, Integer> counts = new LinkedHashMap<>();
-    private final Map<String, Long> oldest = new LinkedHashMap<>();
+    /** Per geometry: buffered record count and the enqueue time of the oldest. */
+    private final Map<GeometryKey, Integer> counts = new LinkedHashMap<>();
+    private final Map<GeometryKey, Long> oldest = new LinkedHashMap<>();
 
     BatchingProcessor(String storeName, BatchStage<I, O> stage, BatchSettings settings, List<String> outputChildren,
                       String deadLetterChild) {
@@ -63,12 +68,45 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
         return Duration.ofMillis(ms);
     }
 
-    static String group(int width, int height) {
-        return String.format("%05dx%05d/", width, height);
-    }
+    /**
+     * The geometry part of a batch buffer key. Keys are {@code <width>x<height>/<offset>}, zero-padded
+     * ({@code 00064x00048/0000000000000000042}), so a prefix scan finds one geometry's records in offset order.
+     */
+    record GeometryKey(int width, int height) {
 
-    private static int[] geometry(String group) {
-        return new int[] {Integer.parseInt(group.substring(0, 5)), Integer.parseInt(group.substring(6, 11))};
+        private static final int MAX_SIDE = 99_999;
+
+        GeometryKey {
+            if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE) {
+                throw new IllegalArgumentException("image geometry " + width + "x" + height + " out of range");
+            }
+        }
+
+        /** The store-key prefix shared by every record of this geometry. */
+        String prefix() {
+            return String.format("%05dx%05d/", width, height);
+        }
+
+        /** The store key of the record at {@code offset}. */
+        String storeKey(long offset) {
+            return prefix() + String.format("%019d", offset);
+        }
+
+        /** The geometry of a store key (or prefix) made by {@link #storeKey}. */
+        static GeometryKey parse(String storeKey) {
+            int x = storeKey.indexOf('x');
+            int slash = storeKey.indexOf('/');
+            if (x < 1 || slash < x + 2) {
+                throw new IllegalStateException("not a batch buffer key: '" + storeKey + "'");
+            }
+            return new GeometryKey(Integer.parseInt(storeKey.substring(0, x)),
+                    Integer.parseInt(storeKey.substring(x + 1, slash)));
+        }
+
+        @Override
+        public String toString() {
+            return width + "x" + height;
+        }
     }
 
     @Override
@@ -80,10 +118,10 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
         try (KeyValueIterator<String, byte[]> it = buffer.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> e = it.next();
-                String group = e.key.substring(0, 12);
-                counts.merge(group, 1, Integer::sum);
+                GeometryKey geometry = GeometryKey.parse(e.key);
+                counts.merge(geometry, 1, Integer::sum);
                 long enqueued = InputRecord.fromBytes(e.value).enqueuedAtMs();
-                oldest.merge(group, enqueued, Math::min);
+                oldest.merge(geometry, enqueued, Math::min);
             }
         }
         if (!counts.isEmpty()) {
@@ -99,76 +137,76 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
         long now = context.currentSystemTimeMs();
         InputRecord in = new InputRecord(meta.topic(), meta.partition(), meta.offset(), record.timestamp(),
                 record.key(), record.value(), now, null);
-        BatchStage.Admitted<I> admitted;
-        try {
-            admitted = stage.admit(in);
-        } catch (RecordRejectedException e) {
-            deadLetter(in, e.type(), e.getMessage());
-            return;
-        } catch (RuntimeException e) {
-            if (Deserialization.isOutage(e)) {
-                throw e;
-            }
-            deadLetter(in, ErrorType.PROCESSING, describe(e));
+        BatchStage.Admitted<I> admitted = admitOrDeadLetter(in);
+        if (admitted == null) {
             return;
         }
-        String group = group(admitted.width(), admitted.height());
-        String key = group + String.format("%019d", meta.offset());
+        GeometryKey geometry = new GeometryKey(admitted.width(), admitted.height());
+        String key = geometry.storeKey(meta.offset());
         buffer.put(key, admitted.record().toBytes());
         decoded.put(key, admitted.item());
-        int count = counts.merge(group, 1, Integer::sum);
-        oldest.putIfAbsent(group, now);
-        if (count >= settings.batchSizeFor(admitted.width(), admitted.height())) {
-            flush(group);
+        int count = counts.merge(geometry, 1, Integer::sum);
+        oldest.putIfAbsent(geometry, now);
+        if (count >= settings.batchSizeFor(geometry.width(), geometry.height())) {
+            flush(geometry);
+        }
+    }
+
+    /**
+     * The stage's admission of {@code record}, or null when the record was bad and has been dead-lettered. An
+     * {@linkplain StegoException#isOutage() outage} propagates: the record is no worse than its neighbours, so the
+     * task fails and reads it again after a restart.
+     */
+    private BatchStage.Admitted<I> admitOrDeadLetter(InputRecord record) {
+        try {
+            return stage.admit(record);
+        } catch (RuntimeException e) {
+            if (StegoException.isOutage(e)) {
+                throw e;
+            }
+            deadLetter(record, e);
+            return null;
         }
     }
 
     private void flushDue(long now) {
         long linger = settings.linger().toMillis();
-        for (Map.Entry<String, Long> e : new ArrayList<>(oldest.entrySet())) {
+        for (Map.Entry<GeometryKey, Long> e : new ArrayList<>(oldest.entrySet())) {
             if (now - e.getValue() >= linger) {
                 flush(e.getKey());
             }
         }
     }
 
-    /** Runs every buffered record of {@code group}, in batches of the group's size. */
-    private void flush(String group) {
+    /** Runs every buffered record of {@code geometry}, in batches of the geometry's size. */
+    private void flush(GeometryKey geometry) {
         List<KeyValue<String, InputRecord>> pending = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = buffer.prefixScan(group, KEYS)) {
+        try (KeyValueIterator<String, byte[]> it = buffer.prefixScan(geometry.prefix(), KEYS)) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> e = it.next();
                 pending.add(KeyValue.pair(e.key, InputRecord.fromBytes(e.value)));
             }
         }
-        counts.remove(group);
-        oldest.remove(group);
-        int[] wh = geometry(group);
-        int size = settings.batchSizeFor(wh[0], wh[1]);
+        counts.remove(geometry);
+        oldest.remove(geometry);
+        int size = settings.batchSizeFor(geometry.width(), geometry.height());
         for (int from = 0; from < pending.size(); from += size) {
-            runBatch(pending.subList(from, Math.min(pending.size(), from + size)), wh);
+            runBatch(pending.subList(from, Math.min(pending.size(), from + size)), geometry);
         }
     }
 
-    private void runBatch(List<KeyValue<String, InputRecord>> entries, int[] wh) {
+    private void runBatch(List<KeyValue<String, InputRecord>> entries, GeometryKey geometry) {
         long now = context.currentSystemTimeMs();
         List<I> items = new ArrayList<>();
         List<InputRecord> records = new ArrayList<>();
         for (KeyValue<String, InputRecord> e : entries) {
             I item = decoded.remove(e.key);
             if (item == null) {
-                try {
-                    item = stage.admit(e.value).item();
-                } catch (RecordRejectedException ex) {
-                    deadLetter(e.value, ex.type(), ex.getMessage());
-                    continue;
-                } catch (RuntimeException ex) {
-                    if (Deserialization.isOutage(ex)) {
-                        throw ex;
-                    }
-                    deadLetter(e.value, ErrorType.PROCESSING, describe(ex));
+                BatchStage.Admitted<I> admitted = admitOrDeadLetter(e.value);
+                if (admitted == null) {
                     continue;
                 }
+                item = admitted.item();
             }
             items.add(item);
             records.add(e.value);
@@ -180,9 +218,9 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
                 outputs = stage.run(items, now);
             } catch (RuntimeException batchFailure) {
                 if (items.size() == 1) {
-                    deadLetter(records.get(0), failureType(batchFailure), reason(batchFailure));
+                    deadLetter(records.get(0), batchFailure);
                 } else {
-                    LOG.warn("a batch of {} image(s) {}x{} failed ({}); retrying one at a time", items.size(), wh[0], wh[1],
+                    LOG.warn("a batch of {} image(s) {} failed ({}); retrying one at a time", items.size(), geometry,
                             describe(batchFailure));
                     runOneByOne(items, records, now);
                 }
@@ -190,7 +228,7 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
             // outside the try: a failure to write the output (registry, broker) is no fault of the record
             if (outputs != null) {
                 emit(records, outputs);
-                LOG.info("{} a batch of {} image(s) {}x{} in {} ms", stage.verb(), items.size(), wh[0], wh[1],
+                LOG.info("{} a batch of {} image(s) {} in {} ms", stage.verb(), items.size(), geometry,
                         (System.nanoTime() - started) / 1_000_000);
             }
         }
@@ -205,7 +243,7 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
             try {
                 single = stage.run(List.of(items.get(i)), now);
             } catch (RuntimeException e) {
-                deadLetter(records.get(i), failureType(e), reason(e));
+                deadLetter(records.get(i), e);
                 continue;
             }
             emit(List.of(records.get(i)), single);
@@ -218,25 +256,27 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
         }
         for (int i = 0; i < outputs.size(); i++) {
             KeyValue<String, O> out = outputs.get(i);
-            Record<String, SpecificRecord> r = new Record<>(out.key, out.value, records.get(i).timestamp());
+            Record<String, O> r = new Record<>(out.key, out.value, records.get(i).timestamp());
             for (String child : outputChildren) {
                 context.forward(r, child);
             }
         }
     }
 
-    private static ErrorType failureType(RuntimeException e) {
-        return e instanceof RecordRejectedException r ? r.type() : ErrorType.PROCESSING;
-    }
-
-    private static String reason(RuntimeException e) {
-        return e instanceof RecordRejectedException ? e.getMessage() : describe(e);
+    /** Dead-letters {@code record} for {@code failure}: a rejection with its category and reason, else PROCESSING. */
+    private void deadLetter(InputRecord record, RuntimeException failure) {
+        if (failure instanceof RecordRejectedException rejected) {
+            deadLetter(record, rejected.type(), rejected.getMessage());
+        } else {
+            deadLetter(record, ErrorType.PROCESSING, describe(failure));
+        }
     }
 
     private void deadLetter(InputRecord record, ErrorType type, String reason) {
         long now = context.currentSystemTimeMs();
-        context.forward(new Record<>(record.coordinates(),
-                DeadLetters.of(record, type, reason, context.applicationId(), now), record.timestamp()), deadLetterChild);
+        Record<String, DeadLetterEvent> letter = new Record<>(record.coordinates(),
+                DeadLetters.of(record, type, reason, context.applicationId(), now), record.timestamp());
+        context.forward(letter, deadLetterChild);
     }
 
     static String describe(Throwable e) {

@@ -30,11 +30,14 @@ final class CoverLibrary {
     private final ReadOnlyKeyValueStore<String, byte[]> store;
     private final Deserializer<CoverImageEvent> deserializer;
     private final String topic;
+    private final int maxSide;
 
-    CoverLibrary(ReadOnlyKeyValueStore<String, byte[]> store, Deserializer<CoverImageEvent> deserializer, String topic) {
+    CoverLibrary(ReadOnlyKeyValueStore<String, byte[]> store, Deserializer<CoverImageEvent> deserializer, String topic,
+                 int maxSide) {
         this.store = store;
         this.deserializer = deserializer;
         this.topic = topic;
+        this.maxSide = maxSide;
     }
 
     /**
@@ -105,7 +108,7 @@ final class CoverLibrary {
         }
         InputImages.Decoded image;
         try {
-            image = InputImages.decode(InputImages.bytes(cover.getImage()), "cover '" + coverId + "'", Integer.MAX_VALUE);
+            image = InputImages.decode(InputImages.bytes(cover.getImage()), "cover '" + coverId + "'", maxSide);
         } catch (RecordRejectedException e) {
             throw new RecordRejectedException(ErrorType.UNKNOWN_COVER, "unusable " + e.getMessage(), e);
         }

@@ -2,7 +2,7 @@ package org.stegoehealth.processors;
 
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.stegoehealth.schemas.SchemaRegistryException;
+import org.stegoehealth.errors.StegoException;
 
 /** Deserialising inside a processor, telling a bad record from an unreachable registry. */
 final class Deserialization {
@@ -13,9 +13,9 @@ final class Deserialization {
     /**
      * @throws RecordRejectedException DESERIALIZATION when the bytes are at fault (framing, unknown schema id,
      *                                 incompatible or corrupt data)
-     * @throws SchemaRegistryException when the registry could not be reached or failed (5xx): no fault of the
-     *                                 record, so it must not be dead-lettered; the task fails and the record is
-     *                                 read again after a restart
+     * @throws StegoException          an {@linkplain StegoException#isOutage() outage} (the registry could not be
+     *                                 reached or failed): no fault of the record, so it must not be
+     *                                 dead-lettered; the task fails and the record is read again after a restart
      */
     static <T> T deserialize(Deserializer<T> deserializer, String topic, byte[] bytes) {
         if (bytes == null) {
@@ -24,15 +24,10 @@ final class Deserialization {
         try {
             return deserializer.deserialize(topic, bytes);
         } catch (SerializationException e) {
-            if (e.getCause() instanceof SchemaRegistryException r && (r.status() < 0 || r.status() >= 500)) {
-                throw r;
+            if (e.getCause() instanceof StegoException cause && cause.isOutage()) {
+                throw cause;
             }
             throw new RecordRejectedException(ErrorType.DESERIALIZATION, e.getMessage(), e);
         }
-    }
-
-    /** Whether {@code e} is an outage to fail on rather than a record to dead-letter. */
-    static boolean isOutage(RuntimeException e) {
-        return e instanceof SchemaRegistryException r && (r.status() < 0 || r.status() >= 500);
     }
 }

@@ -1,5 +1,6 @@
 package org.stegoehealth.processors;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +85,8 @@ public final class EmbeddingTopology {
         @Override
         public void init(ProcessorContext<?, ?> context) {
             KeyValueStore<String, byte[]> store = context.getStateStore(COVER_STORE);
-            covers = new CoverLibrary(store, topics.covers.valueSerde().deserializer(), topics.covers.name());
+            covers = new CoverLibrary(store, topics.covers.valueSerde().deserializer(), topics.covers.name(),
+                    settings.maxImageSide());
         }
 
         @Override
@@ -93,15 +95,11 @@ public final class EmbeddingTopology {
             String id = MessageIds.requireSafe(event.getMessageId());
             String name = "X-ray " + id;
             checkDeclared(name, event);
-            byte[] bytes = InputImages.bytes(event.getImage());
-            InputImages.Decoded image = InputImages.decode(bytes, name, settings.maxImageSide());
+            InputImages.Decoded image = InputImages.decodeDeclared(event.getImage(), name, event.getWidth(),
+                    event.getHeight(), settings.maxImageSide());
             if (image.format() != event.getFormat()) {
                 throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declared " + event.getFormat()
                         + " but the bytes are " + image.format());
-            }
-            if (image.width() != event.getWidth() || image.height() != event.getHeight()) {
-                throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declared " + event.getWidth() + "x"
-                        + event.getHeight() + " but the image is " + image.width() + "x" + image.height());
             }
             if (image.channels() != event.getChannels()) {
                 throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declared " + event.getChannels()
@@ -126,10 +124,6 @@ public final class EmbeddingTopology {
                 throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declares " + e.getBitDepth()
                         + "-bit samples; 8 or 16 expected");
             }
-            if (e.getWidth() > settings.maxImageSide() || e.getHeight() > settings.maxImageSide()) {
-                throw new RecordRejectedException(ErrorType.VALIDATION, name + ": image " + e.getWidth() + "x"
-                        + e.getHeight() + " exceeds the " + settings.maxImageSide() + " px limit");
-            }
         }
 
         @Override
@@ -153,7 +147,7 @@ public final class EmbeddingTopology {
                         .setWidth(stego.width())
                         .setHeight(stego.height())
                         .setSecretChannels(model.secretChannels())
-                        .setImage(java.nio.ByteBuffer.wrap(InputImages.png(stego.toBufferedImage())))
+                        .setImage(ByteBuffer.wrap(InputImages.png(stego.toBufferedImage())))
                         .setCreatedAt(Instant.ofEpochMilli(nowMs))
                         .build();
                 out.add(KeyValue.pair(items.get(i).messageId(), event));

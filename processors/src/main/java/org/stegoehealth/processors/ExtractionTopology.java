@@ -93,18 +93,11 @@ public final class ExtractionTopology {
                 throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declares a " + event.getSecretChannels()
                         + "-channel secret but model " + model.version() + " hides " + model.secretChannels());
             }
-            if (event.getWidth() > settings.maxImageSide() || event.getHeight() > settings.maxImageSide()) {
-                throw new RecordRejectedException(ErrorType.VALIDATION, name + ": image " + event.getWidth() + "x"
-                        + event.getHeight() + " exceeds the " + settings.maxImageSide() + " px limit");
-            }
-            InputImages.Decoded image = InputImages.decode(InputImages.bytes(event.getImage()), name, settings.maxImageSide());
+            InputImages.Decoded image = InputImages.decodeDeclared(event.getImage(), name, event.getWidth(),
+                    event.getHeight(), settings.maxImageSide());
             if (image.format() != ImageFormat.PNG) {
                 throw new RecordRejectedException(ErrorType.VALIDATION, name + ": is " + image.format()
                         + "; a stego image must be a lossless PNG (lossy compression destroys the hidden image)");
-            }
-            if (image.width() != event.getWidth() || image.height() != event.getHeight()) {
-                throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declared " + event.getWidth() + "x"
-                        + event.getHeight() + " but the image is " + image.width() + "x" + image.height());
             }
             if (image.channels() != 3 || image.bitDepth() != 8) {
                 throw new RecordRejectedException(ErrorType.VALIDATION, name + ": " + image.describe()

@@ -5,9 +5,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.stegoehealth.schemas.TopicSpec;
@@ -15,7 +13,8 @@ import org.stegoehealth.schemas.Topics;
 
 /**
  * The shape both inference topologies share: a raw-bytes source, a {@link BatchingProcessor} with its buffer store,
- * an output sink and a dead-letter sink. Extra children of the processor (e.g. a file writer) may be added after.
+ * an output sink and a dead-letter sink. Extra children of the processor (e.g. a file writer) may be added after;
+ * they receive the output events ({@code O}) only.
  */
 final class InferencePipeline {
 
@@ -40,19 +39,11 @@ final class InferencePipeline {
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.bufferStore()), Serdes.String(), Serdes.ByteArray())
                         .withCachingDisabled(),
                 names.processor());
-        topology.addSink(names.sink(), output.name(), output.keySerde().serializer(), values(output.valueSerde()),
+        // the processor forwards O to the output sink and its extra children, dead letters to the dead-letter sink
+        topology.addSink(names.sink(), output.name(), output.keySerde().serializer(), output.valueSerde().serializer(),
                 names.processor());
         topology.addSink(names.deadLetterSink(), topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
-                values(topics.deadLetters.valueSerde()), names.processor());
+                topics.deadLetters.valueSerde().serializer(), names.processor());
         return topology;
-    }
-
-    /**
-     * The processor forwards {@link SpecificRecord}s to every child, each sink receiving only the type of its topic
-     * (the processor routes by child name), so a sink's serializer may be seen as one of {@code SpecificRecord}.
-     */
-    @SuppressWarnings("unchecked")
-    static Serializer<SpecificRecord> values(Serde<? extends SpecificRecord> serde) {
-        return (Serializer<SpecificRecord>) serde.serializer();
     }
 }

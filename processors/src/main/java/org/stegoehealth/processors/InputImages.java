@@ -1,23 +1,20 @@
 package org.stegoehealth.processors;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.util.Iterator;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import org.stegoehealth.model.ImageInputException;
 import org.stegoehealth.model.Images;
 import org.stegoehealth.schemas.ImageFormat;
 
 /**
- * Decoding and checking the images that arrive in events or files. The header is read first, so an image over the
- * size limit is refused before its pixels are allocated. Failures are {@link RecordRejectedException}s: DECODE when
- * the bytes are no readable image, VALIDATION when the image breaks a rule.
+ * Checking the images that arrive in events or files against the streaming system's rules (PNG or JPEG, gray or RGB,
+ * 8 or 16 bits, sides within the configured limit, declared geometry true), on top of the one decoder
+ * ({@link Images#decode}). Failures are {@link RecordRejectedException}s: DECODE when the bytes are no readable
+ * image, VALIDATION when the image breaks a rule.
  */
 public final class InputImages {
 
@@ -43,8 +40,8 @@ public final class InputImages {
     }
 
     /**
-     * Decodes a PNG or JPEG whose longer side is at most {@code maxSide}, and accepts only 1 (gray) or 3 (RGB)
-     * channels of 8 or 16 bits.
+     * Decodes a PNG or JPEG whose sides are within {@code maxSide} ({@link Images#decode}, the one decoder), and
+     * accepts only 1 (gray) or 3 (RGB) channels of 8 or 16 bits.
      *
      * @param name what to call the image in messages (never patient data)
      */
@@ -54,20 +51,11 @@ public final class InputImages {
             throw new RecordRejectedException(ErrorType.DECODE, name + ": not a PNG or JPEG image ("
                     + (bytes == null ? 0 : bytes.length) + " bytes)");
         }
-        int[] size = headerSize(bytes, name);
-        if (size[0] > maxSide || size[1] > maxSide) {
-            throw new RecordRejectedException(ErrorType.VALIDATION, name + ": image " + size[0] + "x" + size[1]
-                    + " exceeds the " + maxSide + " px limit");
-        }
-        if (size[0] < Images.MIN_SIDE || size[1] < Images.MIN_SIDE) {
-            throw new RecordRejectedException(ErrorType.VALIDATION, name + ": image " + size[0] + "x" + size[1]
-                    + " is below the " + Images.MIN_SIDE + " px minimum");
-        }
         BufferedImage image;
         try {
-            image = Images.decode(bytes, name);
+            image = Images.decode(bytes, name, maxSide);
         } catch (ImageInputException e) {
-            throw new RecordRejectedException(ErrorType.DECODE, e.getMessage(), e);
+            throw rejected(e);
         }
         int channels = image.getColorModel().getNumComponents();
         int bits = image.getColorModel().getComponentSize(0);
@@ -81,26 +69,29 @@ public final class InputImages {
         return new Decoded(image, format, image.getWidth(), image.getHeight(), channels, bits);
     }
 
-    private static int[] headerSize(byte[] bytes, String name) {
-        try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
-            if (!readers.hasNext()) {
-                throw new RecordRejectedException(ErrorType.DECODE, name + ": corrupt image header (no decoder recognises it)");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(iis, true, true);
-                return new int[] {reader.getWidth(0), reader.getHeight(0)};
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof RecordRejectedException r) {
-                throw r;
-            }
-            throw new RecordRejectedException(ErrorType.DECODE, name + ": corrupt image header ("
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+    /**
+     * Decodes the image an event carries, checking the geometry the event declares: within {@code maxSide} before
+     * the bytes are looked at, and equal to the image's own geometry after decoding.
+     */
+    public static Decoded decodeDeclared(ByteBuffer image, String name, int declaredWidth, int declaredHeight,
+                                         int maxSide) {
+        try {
+            Images.checkSize(name, declaredWidth, declaredHeight, maxSide);
+        } catch (ImageInputException e) {
+            throw rejected(e);
         }
+        Decoded decoded = decode(bytes(image), name, maxSide);
+        if (decoded.width() != declaredWidth || decoded.height() != declaredHeight) {
+            throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declared " + declaredWidth + "x"
+                    + declaredHeight + " but the image is " + decoded.width() + "x" + decoded.height());
+        }
+        return decoded;
+    }
+
+    /** The rejection for an image the decoder refused: DECODE when unreadable, VALIDATION when out of limits. */
+    private static RecordRejectedException rejected(ImageInputException e) {
+        boolean unreadable = e.problem() == ImageInputException.Problem.UNREADABLE;
+        return new RecordRejectedException(unreadable ? ErrorType.DECODE : ErrorType.VALIDATION, e.getMessage(), e);
     }
 
     /** Lossless PNG bytes of an 8-bit image (no metadata chunks). */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,7 +16,7 @@ import org.stegoehealth.schemas.RecoveredImageEvent;
  * file that is then renamed, so a viewer never sees half a file, and a replayed record rewrites the same bytes.
  * The recovered topic stays the record of truth: a failed write is logged, not retried.
  */
-final class RecoveredFileWriter implements Processor<String, SpecificRecord, Void, Void> {
+final class RecoveredFileWriter implements Processor<String, RecoveredImageEvent, Void, Void> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecoveredFileWriter.class);
 
@@ -37,10 +36,8 @@ final class RecoveredFileWriter implements Processor<String, SpecificRecord, Voi
     }
 
     @Override
-    public void process(Record<String, SpecificRecord> record) {
-        if (!(record.value() instanceof RecoveredImageEvent event)) {
-            return;
-        }
+    public void process(Record<String, RecoveredImageEvent> record) {
+        RecoveredImageEvent event = record.value();
         // message ids were checked to be plain file names before extraction
         String id = MessageIds.requireSafe(event.getMessageId());
         Path target = dir.resolve(id + ".png");

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -208,6 +211,18 @@ class EmbeddingTopologyTest {
         assertEquals("UNKNOWN_COVER", dead.get(0).getErrorType());
         assertEquals("cover 'c-purple' is not in the cover library", dead.get(0).getReason());
         assertEquals(List.of("fine"), stego().stream().map(StegoImageEvent::getMessageId).toList());
+    }
+
+    @Test
+    void aCoverOverTheImageSizeLimitIsUnusableLikeAnXrayOverIt() {
+        start(BatchSettings.uniform(1, LINGER, 128));
+        h.pipeCover("c-huge", TestImages.cover(200, 120, RED));
+        pipe(TestImages.xray("in-huge", TestImages.grayXray(32, 32, 5)));
+        List<DeadLetterEvent> dead = h.deadLetters().stream().map(TestRecord::value).toList();
+        assertEquals(1, dead.size());
+        assertEquals("UNKNOWN_COVER", dead.get(0).getErrorType());
+        assertEquals("unusable cover 'c-huge': image 200x120 exceeds the 128 px limit", dead.get(0).getReason());
+        assertTrue(stego().isEmpty());
     }
 
     @Test
@@ -420,6 +435,49 @@ class EmbeddingTopologyTest {
             assertEquals(null, d.getValue());
         } else {
             assertArrayEquals(value, TestImages.bytes(d.getValue()));
+        }
+    }
+
+    @Test
+    void bufferedRecordsSurviveARestartOnTheSameStateDirAndAreEmbeddedOnceEach(@TempDir Path saved) throws IOException {
+        BatchSettings settings = BatchSettings.uniform(3, LINGER, 1024);
+        start(settings);
+        threeCovers();
+        for (String id : List.of("done-0", "done-1", "done-2", "kept-0", "kept-1")) {
+            pipe(TestImages.xray(id, TestImages.grayXray(32, 32, id.hashCode())));
+        }
+        assertEquals(List.of("done-0", "done-1", "done-2"), stego().stream().map(StegoImageEvent::getMessageId).toList());
+        assertEquals(2, count(h.driver.getKeyValueStore(EmbeddingTopology.BUFFER_STORE)));
+
+        // TopologyTestDriver.close() wipes its state directory, so keep the directory as the driver left it on disk
+        // (committed after every record) and put it back after the close: a restart on the same state directory
+        copyTree(stateDir, saved);
+        h.close();
+        copyTree(saved, stateDir);
+        h = new Harness(stateDir, h.registry);
+        h.start(EmbeddingTopology.build(h.topics, model, settings));
+        threeCovers();
+        assertEquals(2, count(h.driver.getKeyValueStore(EmbeddingTopology.BUFFER_STORE)), "the buffer survived");
+        assertTrue(stego().isEmpty());
+
+        h.driver.advanceWallClockTime(LINGER);
+        assertEquals(List.of("kept-0", "kept-1"), stego().stream().map(StegoImageEvent::getMessageId).toList());
+        h.driver.advanceWallClockTime(LINGER.multipliedBy(5));
+        assertTrue(stego().isEmpty(), "nothing is embedded twice");
+        assertTrue(h.deadLetters().isEmpty());
+        assertEquals(List.of(new LsbModel.Call("embed", 3, 32, 32), new LsbModel.Call("embed", 2, 32, 32)), model.calls);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else if (!f.getFileName().toString().equals("LOCK")) {
+                    Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
         }
     }
 

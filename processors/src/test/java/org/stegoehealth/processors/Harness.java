@@ -25,13 +25,20 @@ final class Harness implements AutoCloseable {
     static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
     static final String APP = "stego-test";
 
-    final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-    final Topics topics = new Topics("t.", registry, 1);
+    final InMemorySchemaRegistry registry;
+    final Topics topics;
     TopologyTestDriver driver;
     private final Path stateDir;
 
     Harness(Path stateDir) {
+        this(stateDir, new InMemorySchemaRegistry());
+    }
+
+    /** A harness on {@code registry}, so records written through an earlier harness still deserialise. */
+    Harness(Path stateDir, InMemorySchemaRegistry registry) {
         this.stateDir = stateDir;
+        this.registry = registry;
+        this.topics = new Topics("t.", registry, 1);
     }
 
     Harness start(Topology topology) {

@@ -149,7 +149,7 @@ public final class DemoCommand implements Callable<Integer> {
             String id = e.getKey();
             FloatImage original = decode(Files.readAllBytes(s.file()), s.file().getFileName().toString(), config)
                     .withChannels(model.secretChannels());
-            FloatImage cover = coverImages.computeIfAbsent(s.cover(), DemoCommand::decodeFile);
+            FloatImage cover = coverImages.computeIfAbsent(s.cover(), file -> decodeFile(file, config));
             FloatImage stegoImage = decode(InputImages.bytes(outputs.stego().get(id).getImage()), "stego " + id, config);
             FloatImage recovered = decode(InputImages.bytes(outputs.recovered().get(id).getImage()), "recovered " + id, config);
             double latency = (outputs.recoveredAtNanos().get(id) - s.publishedNanos()) / 1e9;
@@ -159,20 +159,16 @@ public final class DemoCommand implements Callable<Integer> {
         return rows;
     }
 
-    private static FloatImage decodeFile(Path file) {
+    private static FloatImage decodeFile(Path file, StegoConfig config) {
         try {
-            return decode(Files.readAllBytes(file), file.getFileName().toString(), Integer.MAX_VALUE);
+            return decode(Files.readAllBytes(file), file.getFileName().toString(), config);
         } catch (IOException e) {
             throw new PipelineException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
     private static FloatImage decode(byte[] bytes, String name, StegoConfig config) {
-        return decode(bytes, name, config.maxImageSide());
-    }
-
-    private static FloatImage decode(byte[] bytes, String name, int maxSide) {
-        return FloatImage.of(InputImages.decode(bytes, name, maxSide).image());
+        return FloatImage.of(InputImages.decode(bytes, name, config.maxImageSide()).image());
     }
 
     /**

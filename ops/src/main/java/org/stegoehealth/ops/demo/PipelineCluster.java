@@ -117,7 +117,8 @@ public final class PipelineCluster implements AutoCloseable {
     /** Publishes every cover of {@code dir} and waits for the broker's acknowledgements. */
     public void publishCovers(Path dir) throws IOException {
         try (Producer<String, CoverImageEvent> kafka = CoverProducer.kafkaProducer(config, topics.covers)) {
-            List<PublishOutcome> outcomes = new CoverProducer(kafka, topics.covers.name(), Clock.systemUTC()).publish(dir, null);
+            CoverProducer producer = new CoverProducer(kafka, topics.covers.name(), config.maxImageSide(), Clock.systemUTC());
+            List<PublishOutcome> outcomes = producer.publish(dir, null);
             if (outcomes.isEmpty()) {
                 throw new PipelineException(dir + ": no covers to publish");
             }

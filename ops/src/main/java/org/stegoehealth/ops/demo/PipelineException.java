@@ -1,7 +1,9 @@
 package org.stegoehealth.ops.demo;
 
+import org.stegoehealth.errors.StegoException;
+
 /** An end-to-end run could not complete; the message is one line saying what did not happen and why. */
-public final class PipelineException extends RuntimeException {
+public final class PipelineException extends StegoException {
 
     public PipelineException(String message) {
         super(message);

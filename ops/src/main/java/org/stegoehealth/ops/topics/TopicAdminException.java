@@ -1,7 +1,9 @@
 package org.stegoehealth.ops.topics;
 
+import org.stegoehealth.errors.StegoException;
+
 /** Topics could not be created; the message is one line naming the topic and the cluster's answer. */
-public final class TopicAdminException extends RuntimeException {
+public final class TopicAdminException extends StegoException {
 
     public TopicAdminException(String message, Throwable cause) {
         super(message, cause);

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.model.FloatImage;
+import org.stegoehealth.model.Images;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.model.NetworkConfig;
@@ -103,7 +104,7 @@ class PipelineIT {
     }
 
     private static FloatImage image(byte[] bytes, String name) {
-        return FloatImage.of(InputImages.decode(bytes, name, Integer.MAX_VALUE).image());
+        return FloatImage.of(Images.decode(bytes, name));
     }
 
     /** What travels: an image as the 8-bit PNG the topologies publish, decoded again. */

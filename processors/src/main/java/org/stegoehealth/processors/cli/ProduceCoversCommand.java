@@ -44,7 +44,7 @@ public final class ProduceCoversCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (Producer<String, CoverImageEvent> kafka = CoverProducer.kafkaProducer(config, topics.covers)) {
-            List<PublishOutcome> outcomes = new CoverProducer(kafka, topics.covers.name(), Clock.systemUTC())
+            List<PublishOutcome> outcomes = new CoverProducer(kafka, topics.covers.name(), config.maxImageSide(), Clock.systemUTC())
                     .publish(dir, attribution);
             outcomes.forEach(o -> ProduceXraysCommand.report(o, out, err));
             long bad = outcomes.stream().filter(o -> !o.ok()).count();

@@ -1,7 +1,9 @@
 package org.stegoehealth.processors.models;
 
+import org.stegoehealth.errors.StegoException;
+
 /** A model or promotion event that must not be used: bad checksum, bad signature, or inconsistent fields. */
-public final class ModelEventRefusedException extends RuntimeException {
+public final class ModelEventRefusedException extends StegoException {
 
     public ModelEventRefusedException(String message) {
         super(message);

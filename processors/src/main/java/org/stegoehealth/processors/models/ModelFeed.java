@@ -68,7 +68,7 @@ public final class ModelFeed implements AutoCloseable {
         for (String topic : List.of(topics.models.name(), topics.promotions.name())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, catchUpTimeout);
             if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist (run `stego topics create`)");
+                throw new ModelTopicException("topic " + topic + " does not exist (run `stego topics create`)");
             }
             infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
         }
@@ -80,7 +80,7 @@ public final class ModelFeed implements AutoCloseable {
             poll();
         }
         if (!reached(end)) {
-            throw new IllegalStateException("could not read the model topics within " + catchUpTimeout.toSeconds()
+            throw new ModelTopicException("could not read the model topics within " + catchUpTimeout.toSeconds()
                     + " s");
         }
         caughtUp.countDown();
@@ -153,7 +153,7 @@ public final class ModelFeed implements AutoCloseable {
                 new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(spec.name(), timeout);
             if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("topic " + spec.name() + " does not exist (run `stego topics create`)");
+                throw new ModelTopicException("topic " + spec.name() + " does not exist (run `stego topics create`)");
             }
             List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition()))
                     .toList();
@@ -163,7 +163,7 @@ public final class ModelFeed implements AutoCloseable {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + spec.name() + " within " + timeout.toSeconds()
+                    throw new ModelTopicException("could not read " + spec.name() + " within " + timeout.toSeconds()
                             + " s");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {

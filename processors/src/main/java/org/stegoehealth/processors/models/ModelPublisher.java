@@ -84,13 +84,13 @@ public final class ModelPublisher implements AutoCloseable {
         try {
             return producer.send(new ProducerRecord<>(spec.name(), key, bytes)).get(TIMEOUT_S, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot write to " + spec.name() + ": " + e.getCause().getMessage(),
+            throw new ModelTopicException("cannot write to " + spec.name() + ": " + e.getCause().getMessage(),
                     e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("writing to " + spec.name() + " took over " + TIMEOUT_S + " s", e);
+            throw new ModelTopicException("writing to " + spec.name() + " took over " + TIMEOUT_S + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing to " + spec.name(), e);
+            throw new ModelTopicException("interrupted while writing to " + spec.name(), e);
         }
     }
 

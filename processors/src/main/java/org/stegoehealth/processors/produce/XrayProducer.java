@@ -16,23 +16,17 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stegoehealth.model.Images;
 import org.stegoehealth.processors.MessageIds;
-import org.stegoehealth.processors.RecordRejectedException;
 import org.stegoehealth.processors.StegoConfig;
-import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.schemas.TopicSpec;
 import org.stegoehealth.schemas.XrayImageEvent;
 
@@ -46,22 +40,17 @@ public final class XrayProducer {
 
     private static final Logger LOG = LoggerFactory.getLogger(XrayProducer.class);
 
-    private final Producer<String, XrayImageEvent> producer;
-    private final String topic;
-    private final int maxSide;
+    private final SendBatch.Target<XrayImageEvent> target;
     private final Clock clock;
 
     public XrayProducer(Producer<String, XrayImageEvent> producer, String topic, int maxSide, Clock clock) {
-        this.producer = producer;
-        this.topic = topic;
-        this.maxSide = maxSide;
+        this.target = new SendBatch.Target<>(producer, topic, maxSide);
         this.clock = clock;
     }
 
     /** An idempotent ({@code enable.idempotence=true, acks=all}) Kafka producer for the X-ray topic. */
     public static Producer<String, XrayImageEvent> kafkaProducer(StegoConfig config, TopicSpec<String, XrayImageEvent> spec) {
-        return new KafkaProducer<>(StreamsConfigs.producer(config, "stego-xray-producer"),
-                spec.keySerde().serializer(), spec.valueSerde().serializer());
+        return SendBatch.kafkaProducer(config, spec, "stego-xray-producer");
     }
 
     /**
@@ -71,29 +60,17 @@ public final class XrayProducer {
      * @param coverId the cover to hide them in, or null to let the embedder choose
      */
     public List<PublishOutcome> publishAll(List<Path> paths, String coverId) throws IOException {
-        List<PublishOutcome> outcomes = new ArrayList<>();
-        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        SendBatch<XrayImageEvent> batch = target.batch();
         for (Path file : ImageFiles.expand(paths)) {
-            PublishOutcome o = send(file, coverId, sends);
-            outcomes.add(o);
+            batch.check(file).ifPresent(checked -> send(batch, file, checked, coverId));
         }
-        producer.flush();
-        return confirm(outcomes, sends);
+        return batch.confirm();
     }
 
-    private PublishOutcome send(Path file, String coverId, List<Future<RecordMetadata>> sends) {
-        ImageFiles.Checked checked;
-        try {
-            checked = ImageFiles.read(file, maxSide);
-        } catch (RecordRejectedException e) {
-            String problem = e.getMessage().startsWith(file.getFileName().toString() + ": ")
-                    ? e.getMessage().substring(file.getFileName().toString().length() + 2) : e.getMessage();
-            LOG.warn("skipped {}: {}", file, problem);
-            sends.add(null);
-            return PublishOutcome.refused(file, problem);
-        }
+    /** Sends a checked X-ray file, keyed by the message id of its content. */
+    private void send(SendBatch<XrayImageEvent> batch, Path file, ImageFiles.Checked checked, String coverId) {
         String id = MessageIds.fromContent(checked.bytes());
-        XrayImageEvent event = XrayImageEvent.newBuilder()
+        batch.send(file, id, XrayImageEvent.newBuilder()
                 .setMessageId(id)
                 .setStudyRef(null)
                 .setSourceName(file.getFileName().toString())
@@ -105,40 +82,7 @@ public final class XrayProducer {
                 .setBitDepth(checked.image().bitDepth())
                 .setImage(ByteBuffer.wrap(checked.bytes()))
                 .setProducedAt(clock.instant())
-                .build();
-        try {
-            sends.add(producer.send(new ProducerRecord<>(topic, id, event)));
-        } catch (RuntimeException e) {
-            sends.add(java.util.concurrent.CompletableFuture.failedFuture(e));
-        }
-        return PublishOutcome.published(file, id);
-    }
-
-    private List<PublishOutcome> confirm(List<PublishOutcome> outcomes, List<Future<RecordMetadata>> sends) {
-        List<PublishOutcome> out = new ArrayList<>(outcomes.size());
-        for (int i = 0; i < outcomes.size(); i++) {
-            PublishOutcome o = outcomes.get(i);
-            Future<RecordMetadata> f = sends.get(i);
-            if (f == null) {
-                out.add(o);
-                continue;
-            }
-            try {
-                f.get(2, TimeUnit.MINUTES);
-                LOG.info("published {} ({}) as {}", o.file().getFileName(), topic, o.key());
-                out.add(o);
-            } catch (ExecutionException e) {
-                String problem = "not acknowledged by Kafka: " + e.getCause().getMessage();
-                LOG.error("{}: {}", o.file(), problem);
-                out.add(PublishOutcome.refused(o.file(), problem));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                out.add(PublishOutcome.refused(o.file(), "interrupted before Kafka acknowledged it"));
-            } catch (java.util.concurrent.TimeoutException e) {
-                out.add(PublishOutcome.refused(o.file(), "not acknowledged by Kafka within 2 minutes"));
-            }
-        }
-        return out;
+                .build());
     }
 
     /**
@@ -198,15 +142,18 @@ public final class XrayProducer {
                     if (version.equals(refusedVersion.get(file))) {
                         continue;
                     }
-                    String id = MessageIds.fromContent(Files.readAllBytes(file));
-                    if (published.contains(id)) {
-                        LOG.info("{} has the content of an X-ray already published as {}; not sent again", file, id);
-                        continue;
+                    // read once: the bytes checked are the bytes keyed and sent
+                    SendBatch<XrayImageEvent> batch = target.batch();
+                    Optional<ImageFiles.Checked> checked = batch.check(file);
+                    if (checked.isPresent()) {
+                        String id = MessageIds.fromContent(checked.get().bytes());
+                        if (published.contains(id)) {
+                            LOG.info("{} has the content of an X-ray already published as {}; not sent again", file, id);
+                            continue;
+                        }
+                        send(batch, file, checked.get(), coverId);
                     }
-                    List<Future<RecordMetadata>> sends = new ArrayList<>();
-                    PublishOutcome sent = send(file, coverId, sends);
-                    producer.flush();
-                    PublishOutcome outcome = confirm(List.of(sent), sends).get(0);
+                    PublishOutcome outcome = batch.confirm().get(0);
                     if (outcome.ok()) {
                         published.add(outcome.key());
                         refusedVersion.remove(file);

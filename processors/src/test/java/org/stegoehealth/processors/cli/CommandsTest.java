@@ -8,11 +8,15 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.errors.StegoException;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.HttpSchemaRegistryClient;
+import org.stegoehealth.schemas.SchemaRegistryException;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 class CommandsTest {
 
@@ -32,6 +36,18 @@ class CommandsTest {
                     "--help", "--version")) {
                 assertTrue(help.contains(option), cli.getCommandName() + " lacks " + option + ":\n" + help);
             }
+        }
+    }
+
+    @Test
+    void theStreamsAppsNameTheirOwnDefaultApplicationId() {
+        for (Object command : List.of(new EmbedderCommand(), new ExtractorCommand())) {
+            CommandLine cli = new CommandLine(command);
+            StringWriter out = new StringWriter();
+            cli.setOut(new PrintWriter(out));
+            assertEquals(0, cli.execute("--help"));
+            String help = out.toString().replaceAll("\\s+", " ");
+            assertTrue(help.contains("--model") && help.contains("(default: stego-" + cli.getCommandName() + ")"), help);
         }
     }
 
@@ -70,15 +86,65 @@ class CommandsTest {
     }
 
     @Test
-    void aMissingModelIsOneClearLine() {
+    void aMissingModelIsOneErrorLineWithExitCodeTwo() {
         CommandLine cli = new CommandLine(new EmbedderCommand());
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
-        cli.setExecutionExceptionHandler((e, c, p) -> {
-            c.getErr().println("error: " + e.getMessage());
-            return 2;
-        });
-        assertEquals(2, cli.execute("--model", dir.resolve("no-model").toString()));
-        assertTrue(err.toString().startsWith("error: ") && err.toString().contains("not a model"), err.toString());
+        cli.setExecutionExceptionHandler(new CommandErrors(false));
+        Path missing = dir.resolve("no-model");
+        assertEquals(2, cli.execute("--model", missing.toString()));
+        List<String> lines = err.toString().lines().toList();
+        assertEquals(1, lines.size(), err.toString());
+        assertTrue(lines.get(0).startsWith("error: " + missing) && lines.get(0).contains("not a model")
+                && lines.get(0).endsWith("  (set STEGO_DEBUG=1 for details)"), lines.get(0));
+    }
+
+    @Command(name = "failing")
+    static final class Failing implements Callable<Integer> {
+        RuntimeException failure;
+
+        @Override
+        public Integer call() {
+            throw failure;
+        }
+    }
+
+    private static String[] runFailing(RuntimeException failure, boolean debug) {
+        Failing command = new Failing();
+        command.failure = failure;
+        CommandLine cli = new CommandLine(command);
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        cli.setExecutionExceptionHandler(new CommandErrors(debug));
+        return new String[] {Integer.toString(cli.execute()), err.toString()};
+    }
+
+    @Test
+    void aUserFacingFailureIsItsMessageAndItsExitCode() {
+        String[] r = runFailing(new SchemaRegistryException("schema registry at http://r:8081 is unreachable", -1), false);
+        assertEquals("2", r[0]);
+        assertEquals("error: schema registry at http://r:8081 is unreachable  (set STEGO_DEBUG=1 for details)",
+                r[1].strip());
+        String[] custom = runFailing(new StegoException("keyring locked", null) {
+            @Override
+            public int exitCode() {
+                return 5;
+            }
+        }, false);
+        assertEquals("5", custom[0]);
+    }
+
+    @Test
+    void anUnexpectedFailureNamesItsTypeAndExitsWithOne() {
+        String[] r = runFailing(new IllegalStateException("broken invariant"), false);
+        assertEquals("1", r[0]);
+        assertEquals("error: IllegalStateException: broken invariant  (set STEGO_DEBUG=1 for details)", r[1].strip());
+    }
+
+    @Test
+    void debugPrintsTheStackTraceBeforeTheErrorLine() {
+        String[] r = runFailing(new IllegalArgumentException("--size must be 16..4096"), true);
+        assertEquals("2", r[0]);
+        assertTrue(r[1].contains("\tat ") && r[1].strip().endsWith("error: --size must be 16..4096"), r[1]);
     }
 }

@@ -160,7 +160,7 @@ class ProducersTest {
     void coversAreKeyedByTheirFileNameAndBadOnesAreReported() throws Exception {
         MockProducer<String, CoverImageEvent> kafka = new MockProducer<>(true, null,
                 topics.covers.keySerde().serializer(), topics.covers.valueSerde().serializer());
-        CoverProducer covers = new CoverProducer(kafka, topics.covers.name(), CLOCK);
+        CoverProducer covers = new CoverProducer(kafka, topics.covers.name(), 1024, CLOCK);
         write("Beach Sunset 2.JPG", TestImages.encode(TestImages.cover(64, 48, 0xFFAA33), "jpg"));
         write("forest.png", TestImages.png(TestImages.cover(80, 80, 0x22AA22)));
         write("forest.jpeg", TestImages.encode(TestImages.cover(80, 80, 0x22AA22), "jpg"));

@@ -1,0 +1,53 @@
+package org.stegoehealth.processors.cli;
+
+import java.io.IOException;
+import org.stegoehealth.errors.StegoException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * How every {@code stego} command ends on a failure: one {@code error:} line on stderr and an exit code. A
+ * {@link StegoException} (and the JDK's own words for a bad argument or an unusable file,
+ * {@link IllegalArgumentException} and {@link IOException}) is reported by its message with exit code 2; anything
+ * else is a defect, reported with its type and exit code 1. With debugging on, the stack trace comes first.
+ */
+public final class CommandErrors implements IExecutionExceptionHandler {
+
+    /** Exit code of a command that stopped on an unexpected error (a defect). */
+    public static final int EXIT_DEFECT = 1;
+
+    private final boolean debug;
+
+    public CommandErrors(boolean debug) {
+        this.debug = debug;
+    }
+
+    /** Debugging follows the {@code STEGO_DEBUG} environment variable. */
+    public static CommandErrors fromEnvironment() {
+        return new CommandErrors(System.getenv("STEGO_DEBUG") != null);
+    }
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
+        if (debug) {
+            e.printStackTrace(commandLine.getErr());
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int code = exitCode(e);
+        String line = code == EXIT_DEFECT ? e.getClass().getSimpleName() + ": " + message : message;
+        commandLine.getErr().println("error: " + line
+                + (debug ? "" : "  (set STEGO_DEBUG=1 for details)"));
+        commandLine.getErr().flush();
+        return code;
+    }
+
+    /** The exit code a command ends with on {@code e}. */
+    public static int exitCode(Throwable e) {
+        if (e instanceof StegoException s) {
+            return s.exitCode();
+        }
+        boolean badInput = e instanceof IllegalArgumentException || e instanceof IOException;
+        return badInput ? StegoException.EXIT_FAILURE : EXIT_DEFECT;
+    }
+}

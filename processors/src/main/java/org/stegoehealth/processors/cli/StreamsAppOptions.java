@@ -1,0 +1,27 @@
+package org.stegoehealth.processors.cli;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.stegoehealth.processors.StegoConfig;
+import picocli.CommandLine.Option;
+
+/** Options of the two Kafka Streams applications ({@code stego embedder}, {@code stego extractor}). */
+public final class StreamsAppOptions {
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Model artifact directory (or STEGO_MODEL_PATH; default: the bundled default model).")
+    Path model;
+
+    @Option(names = "--application-id", paramLabel = "ID",
+            description = "Kafka Streams application id (default: stego-${COMMAND-NAME}).")
+    String applicationId;
+
+    /** These options as configuration overrides; the application id under {@code applicationIdKey}. */
+    Map<String, String> overrides(String applicationIdKey) {
+        Map<String, String> extra = new HashMap<>();
+        extra.put(StegoConfig.MODEL_PATH, model == null ? null : model.toString());
+        extra.put(applicationIdKey, applicationId);
+        return extra;
+    }
+}

@@ -1,0 +1,171 @@
+package org.stegoehealth.processors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedPunctuator;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.stegoehealth.schemas.DeadLetterEvent;
+import org.stegoehealth.schemas.RecoveredImageEvent;
+
+/** The batching processor on its own, driven by a {@link MockProcessorContext} and a stage that records its calls. */
+class BatchingProcessorTest {
+
+    private static final String STORE = "buffer";
+    private static final Duration LINGER = Duration.ofMillis(400);
+    private static final long T0 = 1_000_000L;
+
+    /** Admits a record whose value is "<width>x<height>:<name>", rejects one whose value is "bad". */
+    static final class RecordingStage implements BatchStage<String, RecoveredImageEvent> {
+        final List<List<String>> runs = new ArrayList<>();
+
+        @Override
+        public void init(ProcessorContext<?, ?> context) {
+        }
+
+        @Override
+        public Admitted<String> admit(InputRecord record) {
+            String value = new String(record.value(), StandardCharsets.UTF_8);
+            if (value.equals("bad")) {
+                throw new RecordRejectedException(ErrorType.VALIDATION, "bad record");
+            }
+            String[] geometry = value.substring(0, value.indexOf(':')).split("x");
+            return new Admitted<>(record, Integer.parseInt(geometry[0]), Integer.parseInt(geometry[1]),
+                    value.substring(value.indexOf(':') + 1));
+        }
+
+        @Override
+        public List<KeyValue<String, RecoveredImageEvent>> run(List<String> items, long nowMs) {
+            runs.add(List.copyOf(items));
+            return items.stream().map(name -> KeyValue.pair(name, RecoveredImageEvent.newBuilder()
+                    .setMessageId(name).setModelVersion("v").setWidth(8).setHeight(8).setChannels(1)
+                    .setImage(ByteBuffer.wrap(new byte[] {1})).setRecoveredAt(Instant.ofEpochMilli(nowMs)).build()))
+                    .toList();
+        }
+
+        @Override
+        public String verb() {
+            return "recorded";
+        }
+    }
+
+    private final RecordingStage stage = new RecordingStage();
+    private MockProcessorContext<String, SpecificRecord> context;
+    private BatchingProcessor<String, RecoveredImageEvent> processor;
+    private KeyValueStore<String, byte[]> store;
+    private long offset;
+
+    @BeforeEach
+    void setUp() {
+        context = new MockProcessorContext<>();
+        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        processor = new BatchingProcessor<>(STORE, stage, BatchSettings.uniform(3, LINGER, 1024), List.of("out"), "dead");
+        context.setCurrentSystemTimeMs(T0);
+        processor.init(context);
+    }
+
+    private void process(String value, long atMs) {
+        context.setCurrentSystemTimeMs(atMs);
+        context.setRecordMetadata("in", 0, offset++);
+        processor.process(new Record<>(null, value.getBytes(StandardCharsets.UTF_8), atMs));
+    }
+
+    private CapturedPunctuator punctuator() {
+        assertEquals(1, context.scheduledPunctuators().size());
+        return context.scheduledPunctuators().get(0);
+    }
+
+    private List<String> forwardedTo(String child) {
+        return context.forwarded(child).stream().map(f -> (String) f.record().key()).toList();
+    }
+
+    private int buffered() {
+        int n = 0;
+        try (var it = store.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aPartialBatchIsFlushedByTheWallClockPunctuatorOnceTheOldestHasWaitedTheLinger() {
+        CapturedPunctuator punctuator = punctuator();
+        assertEquals(PunctuationType.WALL_CLOCK_TIME, punctuator.getType());
+        assertEquals(Duration.ofMillis(100), punctuator.getInterval());
+
+        process("64x64:a", T0);
+        process("64x64:b", T0 + 150);
+        punctuator.getPunctuator().punctuate(T0 + LINGER.toMillis() - 1);
+        assertTrue(context.forwarded().isEmpty());
+        assertEquals(2, buffered());
+
+        punctuator.getPunctuator().punctuate(T0 + LINGER.toMillis());
+        assertEquals(List.of("a", "b"), forwardedTo("out"));
+        assertEquals(List.of(List.of("a", "b")), stage.runs, "one model call for the two records");
+        assertEquals(0, buffered());
+
+        context.resetForwards();
+        punctuator.getPunctuator().punctuate(T0 + 10 * LINGER.toMillis());
+        assertTrue(context.forwarded().isEmpty(), "nothing is flushed twice");
+    }
+
+    @Test
+    void eachGeometryLingersFromItsOwnOldestRecord() {
+        process("64x64:early", T0);
+        process("32x48:late", T0 + 300);
+        punctuator().getPunctuator().punctuate(T0 + 400);
+        assertEquals(List.of("early"), forwardedTo("out"));
+        punctuator().getPunctuator().punctuate(T0 + 699);
+        assertEquals(List.of("early"), forwardedTo("out"));
+        punctuator().getPunctuator().punctuate(T0 + 700);
+        assertEquals(List.of("early", "late"), forwardedTo("out"));
+        assertEquals(List.of(List.of("early"), List.of("late")), stage.runs);
+    }
+
+    @Test
+    void outputsGoToTheOutputChildrenAndDeadLettersToTheDeadLetterChildOnly() {
+        process("bad", T0);
+        process("8x8:x", T0);
+        punctuator().getPunctuator().punctuate(T0 + LINGER.toMillis());
+        assertEquals(List.of("x"), forwardedTo("out"));
+        assertTrue(context.forwarded("out").stream().allMatch(f -> f.record().value() instanceof RecoveredImageEvent));
+        assertEquals(List.of("in-0@0"), forwardedTo("dead"));
+        DeadLetterEvent dead = (DeadLetterEvent) context.forwarded("dead").get(0).record().value();
+        assertEquals("VALIDATION", dead.getErrorType());
+        assertEquals("bad record", dead.getReason());
+    }
+
+    @Test
+    void bufferKeysCarryTheGeometryAndTheOffset() {
+        BatchingProcessor.GeometryKey key = new BatchingProcessor.GeometryKey(640, 48);
+        assertEquals("00640x00048/", key.prefix());
+        assertEquals("00640x00048/0000000000000000042", key.storeKey(42));
+        assertEquals(key, BatchingProcessor.GeometryKey.parse(key.storeKey(42)));
+        assertEquals(new BatchingProcessor.GeometryKey(99_999, 1), BatchingProcessor.GeometryKey.parse("99999x00001/7"));
+        assertThrows(IllegalStateException.class, () -> BatchingProcessor.GeometryKey.parse("garbage"));
+        assertThrows(IllegalArgumentException.class, () -> new BatchingProcessor.GeometryKey(100_000, 8));
+    }
+}
