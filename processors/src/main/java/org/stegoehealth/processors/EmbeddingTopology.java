@@ -49,7 +49,16 @@ public final class EmbeddingTopology {
     private EmbeddingTopology() {
     }
 
+    /** Embedding with one fixed model. */
     public static Topology build(Topics topics, HidingModel model, BatchSettings settings) {
+        return build(topics, ModelSource.fixed(model), settings);
+    }
+
+    /**
+     * Embedding with the model {@code models} names current, asked afresh for every batch: a promotion takes effect
+     * at the next batch boundary, every batch uses one version, and every stego event names it.
+     */
+    public static Topology build(Topics topics, ModelSource models, BatchSettings settings) {
         Topology topology = new Topology();
         Deserializer<CoverImageEvent> covers = topics.covers.valueSerde().deserializer();
         String coverTopic = topics.covers.name();
@@ -61,23 +70,23 @@ public final class EmbeddingTopology {
         return InferencePipeline.addTo(topology,
                 new InferencePipeline.Names(SOURCE, PROCESSOR, BUFFER_STORE, SINK, DEAD_LETTER_SINK),
                 topics.xrays.name(), topics.stego, topics, settings,
-                () -> new Stage(topics, model, settings), List.of());
+                () -> new Stage(topics, models, settings), List.of());
     }
 
-    /** An X-ray ready to embed: the secret in the model's channel count and its fitted cover. */
+    /** An X-ray ready to embed: the secret as decoded (gray or RGB) and its fitted cover. */
     record Item(String messageId, FloatImage secret, FloatImage cover) {
     }
 
     static final class Stage implements BatchStage<Item, StegoImageEvent> {
         private final Topics topics;
-        private final HidingModel model;
+        private final ModelSource models;
         private final BatchSettings settings;
         private final Deserializer<XrayImageEvent> deserializer;
         private CoverLibrary covers;
 
-        Stage(Topics topics, HidingModel model, BatchSettings settings) {
+        Stage(Topics topics, ModelSource models, BatchSettings settings) {
             this.topics = topics;
-            this.model = model;
+            this.models = models;
             this.settings = settings;
             this.deserializer = topics.xrays.valueSerde().deserializer();
         }
@@ -111,7 +120,7 @@ public final class EmbeddingTopology {
             }
             String coverId = record.coverId() != null ? record.coverId() : covers.choose(event.getCoverId(), id);
             FloatImage cover = covers.fitted(coverId, image.width(), image.height());
-            FloatImage secret = FloatImage.of(image.image()).withChannels(model.secretChannels());
+            FloatImage secret = FloatImage.of(image.image());
             return new Admitted<>(record.withCoverId(coverId), image.width(), image.height(), new Item(id, secret, cover));
         }
 
@@ -127,12 +136,20 @@ public final class EmbeddingTopology {
         }
 
         @Override
+        public boolean ready() {
+            return models.current().isPresent();
+        }
+
+        @Override
         public List<KeyValue<String, StegoImageEvent>> run(List<Item> items, long nowMs) {
+            // one version for the whole batch, chosen now: a promotion takes effect at the next batch
+            HidingModel model = models.current().orElseThrow(
+                    () -> new IllegalStateException("no promoted model to embed with"));
             List<FloatImage> coverImages = new ArrayList<>(items.size());
             List<FloatImage> secrets = new ArrayList<>(items.size());
             for (Item item : items) {
                 coverImages.add(item.cover());
-                secrets.add(item.secret());
+                secrets.add(item.secret().withChannels(model.secretChannels()));
             }
             List<FloatImage> stegos = model.embed(coverImages, secrets);
             if (stegos.size() != items.size()) {

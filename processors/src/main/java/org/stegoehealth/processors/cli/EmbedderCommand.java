@@ -8,7 +8,9 @@ import picocli.CommandLine.Mixin;
 
 /** {@code stego embedder}: the hospital-side Kafka Streams application. */
 @Command(name = "embedder", mixinStandardHelpOptions = true,
-        description = "Hide every X-ray published on the X-ray topic in a cover photo and publish the stego image.")
+        description = {"Hide every X-ray published on the X-ray topic in a cover photo and publish the stego image.",
+                "Embeds with the promoted model version and switches at the next batch when another is promoted",
+                "(stego models promote); --model DIR pins one model instead."})
 public final class EmbedderCommand implements Callable<Integer> {
 
     @Mixin
@@ -25,6 +27,6 @@ public final class EmbedderCommand implements Callable<Integer> {
     public Integer call() {
         StegoConfig config = config();
         return StreamsRunner.run("embedder", config, config.embedderApplicationId(),
-                (topics, hiding) -> EmbeddingTopology.build(topics, hiding, config.batchSettings()));
+                (topics, models) -> EmbeddingTopology.build(topics, models, config.batchSettings()));
     }
 }

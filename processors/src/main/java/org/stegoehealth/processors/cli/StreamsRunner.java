@@ -3,24 +3,26 @@ package org.stegoehealth.processors.cli;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stegoehealth.model.HidingModel;
+import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsApp;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.schemas.Topics;
 
 /**
- * What {@code stego embedder} and {@code stego extractor} do: load the configured model, build the topology, and run
- * it as a {@link StreamsApp} until the process is told to stop (Ctrl-C, SIGTERM) or the application fails.
+ * What {@code stego embedder} and {@code stego extractor} do: follow the model topics (or, with {@code --model},
+ * load one fixed model), build the topology, and run it as a {@link StreamsApp} until the process is told to stop
+ * (Ctrl-C, SIGTERM) or the application fails.
  */
 final class StreamsRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
 
-    /** Builds an application's topology from the catalog and the loaded model. */
+    /** Builds an application's topology from the catalog and its models. */
     @FunctionalInterface
     interface TopologyBuilder {
-        Topology build(Topics topics, HidingModel model);
+        Topology build(Topics topics, ModelSource models);
     }
 
     private StreamsRunner() {
@@ -28,9 +30,25 @@ final class StreamsRunner {
 
     /** @return 0 after a requested shutdown, 1 when the application stopped on an error */
     static int run(String name, StegoConfig config, String applicationId, TopologyBuilder builder) {
-        HidingModel model = CommonOptions.model(config, LOG);
-        Topology topology = builder.build(CommonOptions.topics(config), model);
-        StreamsApp app = StreamsApp.start(name, topology, StreamsConfigs.base(config, applicationId));
+        Topics topics = CommonOptions.topics(config);
+        FollowedModels followed = null;
+        ModelSource models;
+        if (config.hasFixedModel()) {
+            models = ModelSource.fixed(CommonOptions.model(config, LOG));
+        } else {
+            followed = FollowedModels.start(config, topics, applicationId + "-models");
+            models = followed.registry();
+        }
+        Topology topology = builder.build(topics, models);
+        StreamsApp app;
+        try {
+            app = StreamsApp.start(name, topology, StreamsConfigs.base(config, applicationId));
+        } catch (RuntimeException e) {
+            if (followed != null) {
+                followed.close();
+            }
+            throw e;
+        }
         Thread hook = new Thread(() -> {
             LOG.info("{}: shutting down", name);
             app.close();
@@ -42,6 +60,9 @@ final class StreamsRunner {
             Thread.currentThread().interrupt();
         }
         app.close();
+        if (followed != null) {
+            followed.close();
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {

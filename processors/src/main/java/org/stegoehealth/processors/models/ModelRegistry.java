@@ -16,6 +16,7 @@ import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.ModelCache;
 import org.stegoehealth.model.ModelException;
 import org.stegoehealth.model.ModelMetadata;
+import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.schemas.ModelStatus;
@@ -29,7 +30,7 @@ import org.stegoehealth.security.Verifier;
  *
  * <p>Thread-safe: the feed writes while stream threads read.
  */
-public final class ModelRegistry {
+public final class ModelRegistry implements ModelSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
 
@@ -166,7 +167,19 @@ public final class ModelRegistry {
         return v == null || v.status() == ModelStatus.RETIRED ? Optional.empty() : Optional.of(v.version());
     }
 
+    /** The promoted version's model, once it has arrived and while it is not retired. */
+    @Override
+    public synchronized Optional<HidingModel> current() {
+        return promotedVersion().map(this::model);
+    }
+
+    @Override
+    public boolean followsPublications() {
+        return true;
+    }
+
     /** Whether the version has arrived (retired versions included: images made with them still extract). */
+    @Override
     public synchronized boolean has(String version) {
         return versions.containsKey(version);
     }
@@ -177,6 +190,7 @@ public final class ModelRegistry {
      *
      * @throws ModelException when the version has not arrived or its cached files no longer verify
      */
+    @Override
     public synchronized HidingModel model(String version) {
         HidingModel model = loaded.get(version);
         if (model != null) {
