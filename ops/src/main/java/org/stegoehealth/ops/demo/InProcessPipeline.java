@@ -6,6 +6,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.processors.EmbeddingTopology;
 import org.stegoehealth.processors.ExtractionTopology;
+import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsApp;
 import org.stegoehealth.processors.StreamsConfigs;
@@ -34,11 +35,20 @@ public final class InProcessPipeline implements AutoCloseable {
      * @throws PipelineException when either stops on an error or is not running within {@code timeout}
      */
     public static InProcessPipeline start(StegoConfig config, Topics topics, HidingModel model, Duration timeout) {
+        return start(config, topics, ModelSource.fixed(model), ModelSource.fixed(model), timeout);
+    }
+
+    /**
+     * As {@link #start(StegoConfig, Topics, HidingModel, Duration)}, the embedder following {@code embedderModels}
+     * (the promoted version) and the extractor serving every version {@code extractorModels} holds.
+     */
+    public static InProcessPipeline start(StegoConfig config, Topics topics, ModelSource embedderModels,
+                                          ModelSource extractorModels, Duration timeout) {
         StreamsApp embedder = StreamsApp.start("embedder",
-                EmbeddingTopology.build(topics, model, config.batchSettings()),
+                EmbeddingTopology.build(topics, embedderModels, config.batchSettings()),
                 StreamsConfigs.base(config, config.embedderApplicationId()));
         StreamsApp extractor = StreamsApp.start("extractor",
-                ExtractionTopology.build(topics, model, config.batchSettings()),
+                ExtractionTopology.build(topics, extractorModels, config.batchSettings(), null, config.modelWait()),
                 StreamsConfigs.base(config, config.extractorApplicationId()));
         InProcessPipeline pipeline = new InProcessPipeline(List.of(embedder, extractor));
         try {

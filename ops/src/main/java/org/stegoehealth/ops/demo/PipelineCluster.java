@@ -17,12 +17,14 @@ import org.stegoehealth.ops.topics.TopicAdmin;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.models.ModelPublisher;
 import org.stegoehealth.processors.produce.CoverProducer;
 import org.stegoehealth.processors.produce.PublishOutcome;
 import org.stegoehealth.processors.produce.XrayProducer;
 import org.stegoehealth.schemas.CoverImageEvent;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.schemas.XrayImageEvent;
+import org.stegoehealth.security.Keyring;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
 
@@ -77,6 +79,10 @@ public final class PipelineCluster implements AutoCloseable {
         deleteTree(stateDir);
         Map<String, String> overrides = new HashMap<>();
         overrides.put(StegoConfig.STATE_DIR, stateDir.toAbsolutePath().toString());
+        // a throwaway keyring signs and verifies this run's model events
+        Path keyringDir = workDir.resolve("keyring");
+        deleteTree(keyringDir);
+        overrides.put(StegoConfig.KEYRING_DIR, keyringDir.toAbsolutePath().toString());
         overrides.put(StegoConfig.EMBEDDER_APPLICATION_ID, "stego-" + name + "-" + run + "-embedder");
         overrides.put(StegoConfig.EXTRACTOR_APPLICATION_ID, "stego-" + name + "-" + run + "-extractor");
         if (external) {
@@ -112,6 +118,23 @@ public final class PipelineCluster implements AutoCloseable {
     public void createTopics() {
         TopicAdmin.create(StreamsConfigs.admin(config), topics, stack == null ? Optional.empty() : Optional.of((short) 1),
                 config.maxMessageBytes());
+    }
+
+    /**
+     * Signs and publishes the model artifact in {@code dir} on the model topic and promotes it, with this run's
+     * keyring (created on first use).
+     *
+     * @return its version
+     */
+    public String publishAndPromote(Path dir, String reason) {
+        Path keyringDir = config.keyringDir();
+        Keyring keyring = Files.exists(keyringDir) ? Keyring.open(keyringDir) : Keyring.init(keyringDir, "hospital");
+        try (ModelPublisher publisher = new ModelPublisher(StreamsConfigs.producer(config, "stego-model-publisher"),
+                topics, keyring.signer(), "stego demo", Clock.systemUTC())) {
+            String version = publisher.publish(dir, null).getVersion();
+            publisher.promote(version, reason);
+            return version;
+        }
     }
 
     /** Publishes every cover of {@code dir} and waits for the broker's acknowledgements. */
