@@ -6,6 +6,7 @@ import org.stegoehealth.ops.demo.DemoCommand;
 import org.stegoehealth.ops.eval.EvaluateCommand;
 import org.stegoehealth.ops.keys.KeysCommand;
 import org.stegoehealth.ops.models.ModelsCommand;
+import org.stegoehealth.ops.retrain.TrainerServiceCommand;
 import org.stegoehealth.ops.topics.TopicsCommand;
 import org.stegoehealth.processors.cli.CommandErrors;
 import org.stegoehealth.processors.cli.EmbedderCommand;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Command;
         description = "Hide chest X-rays inside ordinary photographs, move them over Kafka, and recover them.",
         subcommands = {DemoCommand.class, TopicsCommand.class, EmbedderCommand.class, ExtractorCommand.class,
                 ProduceXraysCommand.class, ProduceCoversCommand.class, TrainCommand.class, EvaluateCommand.class,
-                BenchCommand.class, KeysCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, KeysCommand.class, ModelsCommand.class, TrainerServiceCommand.class,
+                CommandLine.HelpCommand.class})
 public final class StegoCli implements Runnable {
 
     @Override

@@ -175,8 +175,12 @@ public final class ModelsCommand implements Runnable {
         @Mixin
         Connection connection;
 
-        @Parameters(paramLabel = "DIR", description = "Model artifact directory (model.json + weights.bin).")
+        @Parameters(paramLabel = "DIR", arity = "0..1",
+                description = "Model artifact directory (model.json + weights.bin).")
         Path dir;
+
+        @Option(names = "--default", description = "Publish the bundled default model (models/DEFAULT) instead of DIR.")
+        boolean bundled;
 
         @Option(names = "--parent", paramLabel = "VERSION", description = "Version it was fine-tuned from.")
         String parent;
@@ -195,8 +199,12 @@ public final class ModelsCommand implements Runnable {
             StegoConfig config = connection.config();
             Topics topics = CommonOptions.topics(config);
             Keyring keys = connection.openKeyring(config);
+            if ((dir == null) == !bundled) {
+                throw new IllegalArgumentException("give either a model directory or --default");
+            }
+            Path artifact = bundled ? ModelArtifact.locate(null) : dir;
             try (ModelPublisher publisher = connection.publisher(config, topics, keys, who(by))) {
-                String version = publisher.publish(dir, parent).getVersion();
+                String version = publisher.publish(artifact, parent).getVersion();
                 spec.commandLine().getOut().printf("published %s (signed with key %s)%n", version,
                         keys.signer().keyId());
                 if (promote) {
