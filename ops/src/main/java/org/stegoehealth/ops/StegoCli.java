@@ -2,10 +2,12 @@ package org.stegoehealth.ops;
 
 import java.io.PrintWriter;
 import org.stegoehealth.ops.bench.BenchCommand;
+import org.stegoehealth.ops.deadletters.DeadLettersCommand;
 import org.stegoehealth.ops.demo.DemoCommand;
 import org.stegoehealth.ops.eval.EvaluateCommand;
 import org.stegoehealth.ops.keys.KeysCommand;
 import org.stegoehealth.ops.models.ModelsCommand;
+import org.stegoehealth.ops.replay.ReplayCommand;
 import org.stegoehealth.ops.retrain.TrainerServiceCommand;
 import org.stegoehealth.ops.topics.TopicsCommand;
 import org.stegoehealth.processors.cli.CommandErrors;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, TopicsCommand.class, EmbedderCommand.class, ExtractorCommand.class,
                 ProduceXraysCommand.class, ProduceCoversCommand.class, TrainCommand.class, EvaluateCommand.class,
                 BenchCommand.class, KeysCommand.class, ModelsCommand.class, TrainerServiceCommand.class,
-                CommandLine.HelpCommand.class})
+                ReplayCommand.class, DeadLettersCommand.class, CommandLine.HelpCommand.class})
 public final class StegoCli implements Runnable {
 
     @Override

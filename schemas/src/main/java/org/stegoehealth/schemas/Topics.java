@@ -27,6 +27,7 @@ public final class Topics {
     public final TopicSpec<String, ModelEvent> models;
     public final TopicSpec<String, ModelPromotionEvent> promotions;
     public final TopicSpec<String, TrainingRoundEvent> trainingRounds;
+    public final TopicSpec<String, DeadLetterReplayEvent> deadLetterReplays;
 
     public Topics(String prefix, SchemaRegistryClient registry, int partitions) {
         Serde<String> keys = Serdes.String();
@@ -47,9 +48,12 @@ public final class Topics {
                 AvroSerde.forValue(registry, ModelPromotionEvent.getClassSchema()), 1, "compact", -1);
         trainingRounds = new TopicSpec<>(prefix + "training-rounds", keys,
                 AvroSerde.forValue(registry, TrainingRoundEvent.getClassSchema()), 1, "compact", -1);
+        deadLetterReplays = new TopicSpec<>(prefix + "dead-letter-replays", keys,
+                AvroSerde.forValue(registry, DeadLetterReplayEvent.getClassSchema()), 1, "compact", -1);
     }
 
     public List<TopicSpec<?, ?>> all() {
-        return List.of(xrays, covers, stego, recovered, deadLetters, models, promotions, trainingRounds);
+        return List.of(xrays, covers, stego, recovered, deadLetters, models, promotions, trainingRounds,
+                deadLetterReplays);
     }
 }
