@@ -9,15 +9,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -199,10 +203,24 @@ public final class ModelArtifact {
             Files.write(tmp.resolve(METADATA_FILE), files.metadataJson());
             String weightsFile = safeName(metadata.weightsFile(), version);
             Files.write(tmp.resolve(weightsFile), files.weights());
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+                // another reader installed it meanwhile: keep theirs if it is the same artifact
+                deleteTree(tmp);
+                return install(parent, version, files);
+            }
             return dir;
         } catch (IOException e) {
             throw new ModelException(dir + ": cannot install model (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

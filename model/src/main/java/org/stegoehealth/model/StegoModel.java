@@ -9,7 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A loaded hiding model: embeds secrets into covers and extracts them again, a batch at a time. Images of any
  * size work (the network is fully convolutional); sides that are not a multiple of the unshuffle factor are
- * padded by edge replication and cropped back. Calls are serialised: one inference at a time per model.
+ * padded by edge replication and cropped back. Calls are serialised: one inference at a time per model. Every
+ * tensor of a call (input batches, outputs) is closed before it returns, so off-heap memory does not wait for the
+ * garbage collector on the streaming hot path.
  */
 public final class StegoModel implements HidingModel {
 
@@ -62,9 +64,11 @@ public final class StegoModel implements HidingModel {
             c.add(pad(cover));
             s.add(pad(secret));
         }
-        INDArray out = embedder.outputSingle(Map.of(StegoNetwork.COVER, Tensors.stack(c),
-                StegoNetwork.SECRET, Tensors.stack(s)), StegoNetwork.STEGO);
-        return cropAll(Tensors.unstack(out), covers.get(0).width(), covers.get(0).height());
+        try (INDArray coverBatch = Tensors.stack(c); INDArray secretBatch = Tensors.stack(s);
+             INDArray out = embedder.outputSingle(Map.of(StegoNetwork.COVER, coverBatch,
+                     StegoNetwork.SECRET, secretBatch), StegoNetwork.STEGO)) {
+            return cropAll(Tensors.unstack(out), covers.get(0).width(), covers.get(0).height());
+        }
     }
 
     /** Recovers the secret from each stego image (RGB, one geometry per batch). */
@@ -77,8 +81,10 @@ public final class StegoModel implements HidingModel {
         for (FloatImage stego : stegos) {
             padded.add(pad(stego.toRgb()));
         }
-        INDArray out = extractor.outputSingle(Map.of(StegoNetwork.STEGO, Tensors.stack(padded)), StegoNetwork.REVEALED);
-        return cropAll(Tensors.unstack(out), stegos.get(0).width(), stegos.get(0).height());
+        try (INDArray stegoBatch = Tensors.stack(padded);
+             INDArray out = extractor.outputSingle(Map.of(StegoNetwork.STEGO, stegoBatch), StegoNetwork.REVEALED)) {
+            return cropAll(Tensors.unstack(out), stegos.get(0).width(), stegos.get(0).height());
+        }
     }
 
     private FloatImage pad(FloatImage image) {

@@ -80,6 +80,15 @@ public final class StegoNetwork {
         return sd;
     }
 
+    /**
+     * The training loss from its three terms, added up as the training graph adds them ({@link #LOSS}). While it
+     * fits, SameDiff computes the terms (the backward pass needs them) but not their sum, so a training listener
+     * takes the terms and uses this.
+     */
+    public static double loss(double coverMse, double secretMse, double outOfRange, double beta) {
+        return coverMse + beta * secretMse + RANGE_WEIGHT * outOfRange;
+    }
+
     /** Cover + secret in, stego image (same size as the cover, clipped to [0, 1]) out. */
     public static SameDiff embedder(NetworkConfig config, Map<String, INDArray> weights) {
         SameDiff sd = SameDiff.create();

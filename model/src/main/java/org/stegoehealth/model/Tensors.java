@@ -30,7 +30,10 @@ public final class Tensors {
         int h = (int) s[1];
         int w = (int) s[2];
         int c = (int) s[3];
-        float[] all = batch.dup('c').data().asFloat();
+        float[] all;
+        try (INDArray contiguous = batch.dup('c')) {
+            all = contiguous.data().asFloat();
+        }
         int per = h * w * c;
         List<FloatImage> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

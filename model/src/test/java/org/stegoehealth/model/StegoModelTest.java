@@ -52,6 +52,20 @@ class StegoModelTest {
     }
 
     @Test
+    void repeatedCalls_afterTheirTensorsAreClosed_giveTheSameImages() {
+        NetworkConfig config = new NetworkConfig(1, 2, 8, 8, 1, 0.1);
+        StegoModel model = new StegoModel(config, StegoNetwork.initialWeights(config, 4), "test");
+        List<FloatImage> covers = List.of(random(24, 16, 3, 1), random(24, 16, 3, 2));
+        List<FloatImage> secrets = List.of(random(24, 16, 1, 3), random(24, 16, 1, 4));
+        List<FloatImage> first = model.embed(covers, secrets);
+        List<FloatImage> revealed = model.extract(first);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(first, model.embed(covers, secrets), "embed, call " + (i + 2));
+            assertEquals(revealed, model.extract(first), "extract, call " + (i + 2));
+        }
+    }
+
+    @Test
     void embed_mismatchedCoverAndSecret_isRefused() {
         StegoModel model = new StegoModel(SMALL, StegoNetwork.initialWeights(SMALL, 1), "test");
         assertThrows(IllegalArgumentException.class,

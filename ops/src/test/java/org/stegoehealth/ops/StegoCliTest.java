@@ -48,7 +48,8 @@ class StegoCliTest {
         assertEquals("0", r[0], r[1]);
         String doc = Files.readString(json);
         for (String key : new String[] {"\"images\" : 2", "\"size\" : 64", "\"model\" : \"tiny\"", "\"embedding\"",
-                "\"extraction\"", "\"lsb-1\"", "\"lsb-4\"", "\"psnr\"", "\"ssim\"", "\"mse\""}) {
+                "\"extraction\"", "\"lsb-1\"", "\"lsb-4\"", "\"psnr\"", "\"ssim\"", "\"mse\"", "\"sealed\"",
+                "\"lossless\" : true", "\"bitsPerChannel\""}) {
             assertTrue(doc.contains(key), key + " missing in " + doc);
         }
     }

@@ -1,5 +1,6 @@
 package org.stegoehealth.processors;
 
+import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -109,7 +110,35 @@ public final class CoverLibrary {
         return cached;
     }
 
+    /** Native covers recently used (the sealed method crops them at their own resolution). */
+    private final Map<String, BufferedImage> nativeCache = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, BufferedImage> eldest) {
+            return size() > NATIVE_CACHE_SIZE;
+        }
+    };
+    private static final int NATIVE_CACHE_SIZE = 4;
+
+    /** The cover as published, decoded at its own resolution. */
+    BufferedImage original(String coverId) {
+        byte[] bytes = store.get(coverId);
+        if (bytes == null) {
+            throw new RecordRejectedException(ErrorType.UNKNOWN_COVER, "cover '" + coverId + "' is no longer in the cover library");
+        }
+        String key = coverId + '\u0000' + bytes.length + ':' + Arrays.hashCode(bytes);
+        BufferedImage cached = nativeCache.get(key);
+        if (cached == null) {
+            cached = decode(coverId, bytes);
+            nativeCache.put(key, cached);
+        }
+        return cached;
+    }
+
     private FloatImage decodeAndFit(String coverId, byte[] bytes, int width, int height) {
+        return CoverFitting.fit(FloatImage.of(decode(coverId, bytes)), width, height);
+    }
+
+    private BufferedImage decode(String coverId, byte[] bytes) {
         CoverImageEvent cover;
         try {
             cover = Deserialization.deserialize(deserializer, topic, bytes);
@@ -122,7 +151,7 @@ public final class CoverLibrary {
         } catch (RecordRejectedException e) {
             throw new RecordRejectedException(ErrorType.UNKNOWN_COVER, "unusable " + e.getMessage(), e);
         }
-        return CoverFitting.fit(FloatImage.of(image.image()), width, height);
+        return image.image();
     }
 
     /** Keeps the global store in step with the cover topic: puts valid covers, deletes on tombstones. */

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -19,6 +20,9 @@ import org.stegoehealth.schemas.CoverImageEvent;
 import org.stegoehealth.schemas.StegoImageEvent;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.schemas.XrayImageEvent;
+import org.stegoehealth.security.SealedException;
+import org.stegoehealth.security.SealedHiding;
+import org.stegoehealth.security.StudyReferences;
 
 /**
  * Hospital side: hides each X-ray in a cover photo and publishes the stego image.
@@ -31,9 +35,13 @@ import org.stegoehealth.schemas.XrayImageEvent;
  *
  * X-ray records are deserialised inside the processor so a bad one is dead-lettered with its original bytes. Each
  * X-ray gets the cover it names or a deterministic pick ({@link CoverLibrary#choose}); the cover is centre-cropped
- * to the X-ray's aspect ratio and resized to its width x height ({@link CoverFitting}). The stego event is a
- * lossless 8-bit RGB PNG keyed by the message id, with the model version and geometry and nothing else: no study
- * reference, no source name.
+ * to the X-ray's aspect ratio and resized to its width x height ({@link CoverFitting}). With the sealed method
+ * ({@link HidingMethod}) the X-ray is instead encrypted to the clinic and hidden losslessly in a crop of the cover at
+ * its native resolution ({@link SealedHiding}). The stego event is a lossless 8-bit RGB PNG keyed by the message
+ * id, with the method, model version, geometry and key ids, signed with the hospital's key ({@link StegoEvents});
+ * the study reference travels only encrypted to the clinic, the source name not at all. The neural method embeds with
+ * the model the {@link ModelSource} names current, asked afresh for every batch: a promotion takes effect at the next
+ * batch boundary, every batch uses one version, and every stego event names it.
  */
 public final class EmbeddingTopology {
 
@@ -49,16 +57,14 @@ public final class EmbeddingTopology {
     private EmbeddingTopology() {
     }
 
-    /** Embedding with one fixed model. */
-    public static Topology build(Topics topics, HidingModel model, BatchSettings settings) {
-        return build(topics, ModelSource.fixed(model), settings);
+    public static Topology build(Topics topics, HidingModel model, BatchSettings settings, TransferSecurity security) {
+        return build(topics, ModelSource.fixed(model), settings, security);
     }
 
-    /**
-     * Embedding with the model {@code models} names current, asked afresh for every batch: a promotion takes effect
-     * at the next batch boundary, every batch uses one version, and every stego event names it.
-     */
-    public static Topology build(Topics topics, ModelSource models, BatchSettings settings) {
+    /** Embedding with the version {@code models} names current at each batch. */
+    public static Topology build(Topics topics, ModelSource models, BatchSettings settings,
+                                 TransferSecurity security) {
+        security.checkedForEmbedder();
         Topology topology = new Topology();
         Deserializer<CoverImageEvent> covers = topics.covers.valueSerde().deserializer();
         String coverTopic = topics.covers.name();
@@ -70,24 +76,35 @@ public final class EmbeddingTopology {
         return InferencePipeline.addTo(topology,
                 new InferencePipeline.Names(SOURCE, PROCESSOR, BUFFER_STORE, SINK, DEAD_LETTER_SINK),
                 topics.xrays.name(), topics.stego, topics, settings,
-                () -> new Stage(topics, models, settings), List.of());
+                () -> new Stage(topics, models, settings, security), List.of());
     }
 
-    /** An X-ray ready to embed: the secret as decoded (gray or RGB) and its fitted cover. */
-    record Item(String messageId, FloatImage secret, FloatImage cover) {
+    /**
+     * An X-ray ready to embed. Neural: the secret in the model's channel count and its fitted cover, plus the study
+     * reference sealed to the clinic. Sealed: the finished stego image (sealing needs no model, so it is done on
+     * admission, where a payload too large for the cover becomes a CAPACITY dead letter at once).
+     */
+    record Item(String messageId, HidingMethod method, FloatImage secret, FloatImage cover, byte[] sealedStudyRef,
+                SealedHiding.Embedded sealed, int channels) {
     }
 
     static final class Stage implements BatchStage<Item, StegoImageEvent> {
         private final Topics topics;
         private final ModelSource models;
         private final BatchSettings settings;
+        private final TransferSecurity security;
+        private final SealedHiding sealedHiding;
+        private final StudyReferences studyReferences;
         private final Deserializer<XrayImageEvent> deserializer;
         private CoverLibrary covers;
 
-        Stage(Topics topics, ModelSource models, BatchSettings settings) {
+        Stage(Topics topics, ModelSource models, BatchSettings settings, TransferSecurity security) {
             this.topics = topics;
             this.models = models;
             this.settings = settings;
+            this.security = security;
+            this.sealedHiding = security.sealedHiding(settings.maxImageSide());
+            this.studyReferences = new StudyReferences(security.keyring());
             this.deserializer = topics.xrays.valueSerde().deserializer();
         }
 
@@ -118,10 +135,41 @@ public final class EmbeddingTopology {
                 throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declared " + event.getBitDepth()
                         + "-bit but the image is " + image.bitDepth() + "-bit");
             }
+            HidingMethod method = method(name, event);
             String coverId = record.coverId() != null ? record.coverId() : covers.choose(event.getCoverId(), id);
+            Optional<String> studyRef = Optional.ofNullable(event.getStudyRef()).filter(r -> !r.isBlank());
+            if (method == HidingMethod.SEALED) {
+                String clinic = security.recipient().orElseThrow(() -> new RecordRejectedException(
+                        ErrorType.VALIDATION, name + ": asks for the sealed method but this embedder has no clinic.id"
+                        + " to seal to"));
+                SealedHiding.Embedded sealed;
+                try {
+                    sealed = sealedHiding.embed(covers.original(coverId), image.image(), id, clinic, studyRef);
+                } catch (SealedException e) {
+                    throw new RecordRejectedException(ErrorType.valueOf(e.reason().name()), name + ": "
+                            + e.getMessage(), e);
+                }
+                return new Admitted<>(record.withCoverId(coverId), image.width(), image.height(),
+                        new Item(id, method, null, null, null, sealed, image.channels()));
+            }
             FloatImage cover = covers.fitted(coverId, image.width(), image.height());
+            // brought to the model's channel count in run(): the version is chosen per batch
             FloatImage secret = FloatImage.of(image.image());
-            return new Admitted<>(record.withCoverId(coverId), image.width(), image.height(), new Item(id, secret, cover));
+            byte[] sealedRef = studyRef.isEmpty() || security.recipient().isEmpty() ? null
+                    : studyReferences.seal(security.recipient().get(), id, studyRef.get());
+            return new Admitted<>(record.withCoverId(coverId), image.width(), image.height(),
+                    new Item(id, method, secret, cover, sealedRef, null, image.channels()));
+        }
+
+        private HidingMethod method(String name, XrayImageEvent event) {
+            if (event.getHidingMethod() == null) {
+                return security.defaultMethod();
+            }
+            try {
+                return HidingMethod.parse(event.getHidingMethod());
+            } catch (IllegalArgumentException e) {
+                throw new RecordRejectedException(ErrorType.VALIDATION, name + ": " + e.getMessage());
+            }
         }
 
         private void checkDeclared(String name, XrayImageEvent e) {
@@ -135,6 +183,7 @@ public final class EmbeddingTopology {
             }
         }
 
+        /** Batches wait while no model version is promoted (sealed X-rays included, which wait with them). */
         @Override
         public boolean ready() {
             return models.current().isPresent();
@@ -145,29 +194,48 @@ public final class EmbeddingTopology {
             // one version for the whole batch, chosen now: a promotion takes effect at the next batch
             HidingModel model = models.current().orElseThrow(
                     () -> new IllegalStateException("no promoted model to embed with"));
-            List<FloatImage> coverImages = new ArrayList<>(items.size());
-            List<FloatImage> secrets = new ArrayList<>(items.size());
+            List<FloatImage> coverImages = new ArrayList<>();
+            List<FloatImage> secrets = new ArrayList<>();
             for (Item item : items) {
-                coverImages.add(item.cover());
-                secrets.add(item.secret().withChannels(model.secretChannels()));
+                if (item.method() == HidingMethod.NEURAL) {
+                    coverImages.add(item.cover());
+                    secrets.add(item.secret().withChannels(model.secretChannels()));
+                }
             }
-            List<FloatImage> stegos = model.embed(coverImages, secrets);
-            if (stegos.size() != items.size()) {
-                throw new IllegalStateException("model returned " + stegos.size() + " stego images for " + items.size() + " X-rays");
+            List<FloatImage> stegos = secrets.isEmpty() ? List.of() : model.embed(coverImages, secrets);
+            if (stegos.size() != secrets.size()) {
+                throw new IllegalStateException("model returned " + stegos.size() + " stego images for "
+                        + secrets.size() + " X-rays");
             }
             List<KeyValue<String, StegoImageEvent>> out = new ArrayList<>(items.size());
-            for (int i = 0; i < items.size(); i++) {
-                FloatImage stego = stegos.get(i).withChannels(3);
-                StegoImageEvent event = StegoImageEvent.newBuilder()
-                        .setMessageId(items.get(i).messageId())
-                        .setModelVersion(model.version())
-                        .setWidth(stego.width())
-                        .setHeight(stego.height())
-                        .setSecretChannels(model.secretChannels())
-                        .setImage(ByteBuffer.wrap(InputImages.png(stego.toBufferedImage())))
-                        .setCreatedAt(Instant.ofEpochMilli(nowMs))
-                        .build();
-                out.add(KeyValue.pair(items.get(i).messageId(), event));
+            int neural = 0;
+            for (Item item : items) {
+                StegoImageEvent.Builder event = StegoImageEvent.newBuilder()
+                        .setMessageId(item.messageId())
+                        .setHidingMethod(item.method().label())
+                        .setCreatedAt(Instant.ofEpochMilli(nowMs));
+                if (item.method() == HidingMethod.NEURAL) {
+                    FloatImage stego = stegos.get(neural++).withChannels(3);
+                    event.setModelVersion(model.version())
+                            .setWidth(stego.width())
+                            .setHeight(stego.height())
+                            .setSecretChannels(model.secretChannels())
+                            .setImage(ByteBuffer.wrap(InputImages.png(stego.toBufferedImage())));
+                    if (item.sealedStudyRef() != null) {
+                        event.setReceivingKeyId(security.keyring().receivingKeyIdOf(security.recipient().orElseThrow()))
+                                .setSealedStudyRef(ByteBuffer.wrap(item.sealedStudyRef()));
+                    }
+                } else {
+                    SealedHiding.Embedded sealed = item.sealed();
+                    event.setModelVersion(TransferSecurity.SEALED_VERSION)
+                            .setWidth(sealed.stego().getWidth())
+                            .setHeight(sealed.stego().getHeight())
+                            .setSecretChannels(item.channels())
+                            .setImage(ByteBuffer.wrap(InputImages.png(sealed.stego())))
+                            .setReceivingKeyId(sealed.receivingKeyId())
+                            .setPositionsKeyId(sealed.positionsKeyId());
+                }
+                out.add(KeyValue.pair(item.messageId(), StegoEvents.sign(event.build(), security.keyring().signer())));
             }
             return out;
         }

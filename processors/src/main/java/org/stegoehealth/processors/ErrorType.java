@@ -12,6 +12,16 @@ public enum ErrorType {
     UNKNOWN_MODEL,
     /** The X-ray names a cover the cover library lacks, or the library is empty. */
     UNKNOWN_COVER,
+    /**
+     * A stego event that does not authenticate: unsigned (where signatures are required), signed by an untrusted
+     * key, or changed after signing (pixels, message id, model version, any field); or a sealed payload that fails
+     * its integrity checks.
+     */
+    TAMPERED,
+    /** Sealed to keys this clinic does not hold: meant for another clinic, or for keys it never had. */
+    NOT_FOR_THIS_KEY,
+    /** A sealed payload that does not fit its cover within the bits-per-channel budget and the size limit. */
+    CAPACITY,
     /** Everything checked out but the model or the encoder failed on it. */
     PROCESSING
 }

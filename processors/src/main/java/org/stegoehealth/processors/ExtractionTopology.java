@@ -1,11 +1,12 @@
 package org.stegoehealth.processors;
 
+import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,9 @@ import org.stegoehealth.schemas.ImageFormat;
 import org.stegoehealth.schemas.RecoveredImageEvent;
 import org.stegoehealth.schemas.StegoImageEvent;
 import org.stegoehealth.schemas.Topics;
+import org.stegoehealth.security.SealedException;
+import org.stegoehealth.security.SealedHiding;
+import org.stegoehealth.security.StudyReferences;
 
 /**
  * Clinic side: recovers the X-ray from each stego image.
@@ -29,12 +33,15 @@ import org.stegoehealth.schemas.Topics;
  *                                                              -> extractor-dead-letter-sink (dead letters)
  * </pre>
  *
- * Batched like the embedder ({@link BatchingProcessor}). Each stego image is extracted with the model version its
- * event names (a different model would recover noise): with a registry that follows the model topic, every version
- * seen so far, retired ones included, loaded on first use; an image naming a version not received yet waits (up to
- * a bound, then a dead letter UNKNOWN_MODEL) and is extracted once the version arrives. With one fixed model, an image
- * of any other version is dead-lettered at once. The recovered X-ray is an 8-bit PNG, gray when the model hides gray
- * images.
+ * Batched like the embedder ({@link BatchingProcessor}). Every event is verified against the hospital's public
+ * signing keys before anything else ({@link StegoEvents#verify}): unsigned, untrusted or altered events are
+ * dead-lettered as TAMPERED. A neural stego image is extracted with the model version its event names (a different
+ * model would recover noise): with a registry that follows the model topic, every version seen so far, retired ones
+ * included, loaded on first use; an image naming a version not received yet waits (up to a bound, then a dead letter
+ * UNKNOWN_MODEL) and is extracted once the version arrives. With one fixed model, an image of any other version is
+ * dead-lettered at once. Its recovered X-ray is an 8-bit PNG, gray when the model hides gray images.
+ * A sealed one is opened with the clinic's keys and comes back bit for bit (8 or 16 bits), or is dead-lettered as
+ * NOT_FOR_THIS_KEY or TAMPERED. The study reference, opened with the clinic's key, is on the recovered event.
  */
 public final class ExtractionTopology {
 
@@ -48,49 +55,64 @@ public final class ExtractionTopology {
     private ExtractionTopology() {
     }
 
-    /** Extraction to the recovered topic only, with one fixed model. */
-    public static Topology build(Topics topics, HidingModel model, BatchSettings settings) {
-        return build(topics, model, settings, null);
-    }
-
-    /** As {@link #build(Topics, ModelSource, BatchSettings, Path, Duration)} with one fixed model. */
-    public static Topology build(Topics topics, HidingModel model, BatchSettings settings, Path recoveredDir) {
-        return build(topics, ModelSource.fixed(model), settings, recoveredDir, Duration.ZERO);
+    /** Extraction to the recovered topic only. */
+    public static Topology build(Topics topics, HidingModel model, BatchSettings settings, TransferSecurity security) {
+        return build(topics, model, settings, security, null);
     }
 
     /**
      * Extraction to the recovered topic and, when {@code recoveredDir} is not null, also to
-     * {@code recoveredDir/<messageId>.png} for the clinic's viewer.
-     *
-     * @param models           the versions this extractor holds
-     * @param maxWaitForModel  how long an image naming a version not received yet waits for it
+     * {@code recoveredDir/[<studyRef>_]<messageId>.png} for the clinic's viewer.
      */
-    public static Topology build(Topics topics, ModelSource models, BatchSettings settings, Path recoveredDir,
-                                 Duration maxWaitForModel) {
+    public static Topology build(Topics topics, HidingModel model, BatchSettings settings, TransferSecurity security,
+                                 Path recoveredDir) {
+        return build(topics, ModelSource.fixed(model), settings, security, recoveredDir, Duration.ZERO);
+    }
+
+    /**
+     * As above, extracting each neural image with the version it names from {@code models}.
+     *
+     * @param maxWaitForModel how long an image naming a version not received yet waits for it
+     */
+    public static Topology build(Topics topics, ModelSource models, BatchSettings settings, TransferSecurity security,
+                                 Path recoveredDir, Duration maxWaitForModel) {
         Topology topology = new Topology();
         InferencePipeline.addTo(topology,
                 new InferencePipeline.Names(SOURCE, PROCESSOR, BUFFER_STORE, SINK, DEAD_LETTER_SINK),
                 topics.stego.name(), topics.recovered, topics, settings,
-                () -> new Stage(topics, models, settings, maxWaitForModel), recoveredDir == null ? List.of() : List.of(FILE_WRITER));
+                () -> new Stage(topics, models, settings, security, maxWaitForModel), recoveredDir == null ? List.of() : List.of(FILE_WRITER));
         if (recoveredDir != null) {
             topology.addProcessor(FILE_WRITER, () -> new RecoveredFileWriter(recoveredDir), PROCESSOR);
         }
         return topology;
     }
 
-    record Item(String messageId, String version, FloatImage stego) {
+    /**
+     * A verified stego image. Neural: the stego pixels for the model and the opened study reference. Sealed: the
+     * X-ray already recovered (no model needed, so it is opened on admission, where a failure is dead-lettered as
+     * TAMPERED or NOT_FOR_THIS_KEY at once).
+     */
+    record Item(String messageId, HidingMethod method, FloatImage stego, String studyRef, String modelVersion,
+                SealedHiding.Opened opened) {
     }
 
     static final class Stage implements BatchStage<Item, RecoveredImageEvent> {
         private final ModelSource models;
         private final BatchSettings settings;
         private final Duration maxWait;
+        private final TransferSecurity security;
+        private final SealedHiding sealedHiding;
+        private final StudyReferences studyReferences;
         private final Deserializer<StegoImageEvent> deserializer;
 
-        Stage(Topics topics, ModelSource models, BatchSettings settings, Duration maxWait) {
+        Stage(Topics topics, ModelSource models, BatchSettings settings, TransferSecurity security,
+              Duration maxWait) {
             this.models = models;
             this.settings = settings;
             this.maxWait = maxWait;
+            this.security = security;
+            this.sealedHiding = security.sealedHiding(settings.maxImageSide());
+            this.studyReferences = new StudyReferences(security.keyring());
             this.deserializer = topics.stego.valueSerde().deserializer();
         }
 
@@ -102,20 +124,32 @@ public final class ExtractionTopology {
         public Admitted<Item> admit(InputRecord record) {
             StegoImageEvent event = Deserialization.deserialize(deserializer, record.topic(), record.value());
             String id = MessageIds.requireSafe(event.getMessageId());
-            String version = event.getModelVersion();
-            if (!models.has(version)) {
-                if (models.followsPublications()) {
-                    throw new RecordNotReadyException(ErrorType.UNKNOWN_MODEL, "model version " + version
-                            + " has not been received", maxWait);
-                }
-                throw new RecordRejectedException(ErrorType.UNKNOWN_MODEL, "unknown model version " + version
-                        + "; this extractor holds " + models);
-            }
-            HidingModel model = models.model(version);
             String name = "stego image " + id;
-            if (event.getSecretChannels() != model.secretChannels()) {
-                throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declares a " + event.getSecretChannels()
-                        + "-channel secret but model " + model.version() + " hides " + model.secretChannels());
+            // authenticate first: nothing of an event that does not verify is looked at further
+            StegoEvents.verify(event, security.keyring().verifier(), security.allowUnsigned());
+            HidingMethod method;
+            try {
+                method = HidingMethod.parse(event.getHidingMethod());
+            } catch (IllegalArgumentException e) {
+                throw new RecordRejectedException(ErrorType.VALIDATION, name + ": " + e.getMessage());
+            }
+            HidingModel model = null;
+            if (method == HidingMethod.NEURAL) {
+                String version = event.getModelVersion();
+                if (!models.has(version)) {
+                    if (models.followsPublications()) {
+                        throw new RecordNotReadyException(ErrorType.UNKNOWN_MODEL, "model version " + version
+                                + " has not been received", maxWait);
+                    }
+                    throw new RecordRejectedException(ErrorType.UNKNOWN_MODEL, "unknown model version " + version
+                            + "; this extractor holds " + models);
+                }
+                model = models.model(version);
+                if (event.getSecretChannels() != model.secretChannels()) {
+                    throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declares a "
+                            + event.getSecretChannels() + "-channel secret but model " + model.version() + " hides "
+                            + model.secretChannels());
+                }
             }
             InputImages.Decoded image = InputImages.decodeDeclared(event.getImage(), name, event.getWidth(),
                     event.getHeight(), settings.maxImageSide());
@@ -127,43 +161,74 @@ public final class ExtractionTopology {
                 throw new RecordRejectedException(ErrorType.VALIDATION, name + ": " + image.describe()
                         + "; a stego image is 8-bit RGB");
             }
-            return new Admitted<>(record, image.width(), image.height(), new Item(id, version,
-                    FloatImage.of(image.image())));
+            try {
+                if (method == HidingMethod.SEALED) {
+                    if (event.getReceivingKeyId() == null || event.getPositionsKeyId() == null) {
+                        throw new RecordRejectedException(ErrorType.VALIDATION, name + ": sealed, but without its"
+                                + " receiving and position key ids");
+                    }
+                    SealedHiding.Opened opened = sealedHiding.extract(image.image(), id, event.getReceivingKeyId(),
+                            event.getPositionsKeyId());
+                    return new Admitted<>(record, image.width(), image.height(), new Item(id, method, null,
+                            opened.studyRef().orElse(null), event.getModelVersion(), opened));
+                }
+                String studyRef = event.getSealedStudyRef() == null ? null
+                        : studyReferences.open(id, InputImages.bytes(event.getSealedStudyRef()));
+                return new Admitted<>(record, image.width(), image.height(),
+                        new Item(id, method, FloatImage.of(image.image()), studyRef, event.getModelVersion(), null));
+            } catch (SealedException e) {
+                throw new RecordRejectedException(ErrorType.valueOf(e.reason().name()), name + ": " + e.getMessage(),
+                        e);
+            }
         }
 
         @Override
         public List<KeyValue<String, RecoveredImageEvent>> run(List<Item> items, long nowMs) {
-            // one model call per version present in the batch, results put back in the batch's order
-            Map<String, List<Integer>> byVersion = new LinkedHashMap<>();
-            for (int i = 0; i < items.size(); i++) {
-                byVersion.computeIfAbsent(items.get(i).version(), v -> new ArrayList<>()).add(i);
-            }
-            List<KeyValue<String, RecoveredImageEvent>> out = new ArrayList<>(Collections.nCopies(items.size(), null));
-            for (Map.Entry<String, List<Integer>> group : byVersion.entrySet()) {
-                HidingModel model = models.model(group.getKey());
-                List<FloatImage> stegos = new ArrayList<>(group.getValue().size());
-                for (int i : group.getValue()) {
-                    stegos.add(items.get(i).stego());
+            // one model call per version present in the batch
+            Map<String, List<Item>> byVersion = new LinkedHashMap<>();
+            for (Item item : items) {
+                if (item.method() == HidingMethod.NEURAL) {
+                    byVersion.computeIfAbsent(item.modelVersion(), v -> new ArrayList<>()).add(item);
                 }
-                List<FloatImage> secrets = model.extract(stegos);
-                if (secrets.size() != stegos.size()) {
-                    throw new IllegalStateException("model returned " + secrets.size() + " images for "
+            }
+            Map<Item, FloatImage> secrets = new IdentityHashMap<>();
+            for (Map.Entry<String, List<Item>> group : byVersion.entrySet()) {
+                HidingModel model = models.model(group.getKey());
+                List<FloatImage> stegos = new ArrayList<>();
+                group.getValue().forEach(item -> stegos.add(item.stego()));
+                List<FloatImage> extracted = model.extract(stegos);
+                if (extracted.size() != stegos.size()) {
+                    throw new IllegalStateException("model returned " + extracted.size() + " images for "
                             + stegos.size() + " stego images");
                 }
-                for (int j = 0; j < stegos.size(); j++) {
-                    int i = group.getValue().get(j);
-                    FloatImage secret = secrets.get(j).withChannels(model.secretChannels());
-                    RecoveredImageEvent event = RecoveredImageEvent.newBuilder()
-                            .setMessageId(items.get(i).messageId())
-                            .setModelVersion(model.version())
-                            .setWidth(secret.width())
+                for (int i = 0; i < stegos.size(); i++) {
+                    secrets.put(group.getValue().get(i), extracted.get(i).withChannels(model.secretChannels()));
+                }
+            }
+            List<KeyValue<String, RecoveredImageEvent>> out = new ArrayList<>(items.size());
+            for (Item item : items) {
+                RecoveredImageEvent.Builder event = RecoveredImageEvent.newBuilder()
+                        .setMessageId(item.messageId())
+                        .setModelVersion(item.modelVersion())
+                        .setHidingMethod(item.method().label())
+                        .setStudyRef(item.studyRef())
+                        .setRecoveredAt(Instant.ofEpochMilli(nowMs));
+                if (item.method() == HidingMethod.NEURAL) {
+                    FloatImage secret = secrets.get(item);
+                    event.setWidth(secret.width())
                             .setHeight(secret.height())
                             .setChannels(secret.channels())
-                            .setImage(ByteBuffer.wrap(InputImages.png(secret.toBufferedImage())))
-                            .setRecoveredAt(Instant.ofEpochMilli(nowMs))
-                            .build();
-                    out.set(i, KeyValue.pair(items.get(i).messageId(), event));
+                            .setBitDepth(8)
+                            .setImage(ByteBuffer.wrap(InputImages.png(secret.toBufferedImage())));
+                } else {
+                    BufferedImage xray = item.opened().xray();
+                    event.setWidth(xray.getWidth())
+                            .setHeight(xray.getHeight())
+                            .setChannels(xray.getColorModel().getNumComponents())
+                            .setBitDepth(xray.getColorModel().getComponentSize(0))
+                            .setImage(ByteBuffer.wrap(item.opened().png()));
                 }
+                out.add(KeyValue.pair(item.messageId(), event.build()));
             }
             return out;
         }

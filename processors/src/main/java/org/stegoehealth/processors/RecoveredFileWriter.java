@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 import org.stegoehealth.schemas.RecoveredImageEvent;
 
 /**
- * Writes each recovered X-ray to {@code <dir>/<messageId>.png} for the clinic's viewer. Writes go to a temporary
+ * Writes each recovered X-ray to {@code <dir>/<messageId>.png} (with the opened study reference in front, see
+ * {@link #fileName}) for the clinic's viewer. Writes go to a temporary
  * file that is then renamed, so a viewer never sees half a file, and a replayed record rewrites the same bytes.
  * The recovered topic stays the record of truth: a failed write is logged, not retried.
  */
@@ -24,6 +25,18 @@ final class RecoveredFileWriter implements Processor<String, RecoveredImageEvent
 
     RecoveredFileWriter(Path dir) {
         this.dir = dir;
+    }
+
+    /**
+     * {@code <messageId>.png}, or {@code <studyRef>_<messageId>.png} when the study reference was opened, with the
+     * reference reduced to letters, digits, '.', '-' and '_' so it is always a plain file name.
+     */
+    static String fileName(String messageId, String studyRef) {
+        if (studyRef == null || studyRef.isBlank()) {
+            return messageId + ".png";
+        }
+        String safe = studyRef.strip().replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^[.]+", "_");
+        return (safe.length() > 100 ? safe.substring(0, 100) : safe) + "_" + messageId + ".png";
     }
 
     @Override
@@ -40,7 +53,7 @@ final class RecoveredFileWriter implements Processor<String, RecoveredImageEvent
         RecoveredImageEvent event = record.value();
         // message ids were checked to be plain file names before extraction
         String id = MessageIds.requireSafe(event.getMessageId());
-        Path target = dir.resolve(id + ".png");
+        Path target = dir.resolve(fileName(id, event.getStudyRef()));
         try {
             Path tmp = Files.createTempFile(dir, ".incoming-", ".png");
             try {

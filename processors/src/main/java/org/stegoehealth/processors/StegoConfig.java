@@ -50,6 +50,10 @@ public final class StegoConfig {
     public static final String MODEL_CACHE_DIR = "model.cache.dir";
     public static final String MODELS_LOADED_MAX = "models.loaded.max";
     public static final String MODEL_WAIT_MS = "model.wait.ms";
+    public static final String HIDING_METHOD = "hiding.method";
+    public static final String CLINIC_ID = "clinic.id";
+    public static final String SEALED_BUDGET = "sealed.budget";
+    public static final String ALLOW_UNSIGNED = "security.allow.unsigned";
 
     private static final Map<String, String> DEFAULTS = defaults();
 
@@ -89,6 +93,10 @@ public final class StegoConfig {
         d.put(MODELS_LOADED_MAX, "3");
         // how long a stego image naming a model version not received yet waits for it
         d.put(MODEL_WAIT_MS, Long.toString(Duration.ofMinutes(10).toMillis()));
+        d.put(HIDING_METHOD, "neural");
+        d.put(CLINIC_ID, "");
+        d.put(SEALED_BUDGET, "0.5");
+        d.put(ALLOW_UNSIGNED, "false");
         return Collections.unmodifiableMap(d);
     }
 
@@ -264,6 +272,45 @@ public final class StegoConfig {
     /** How long a stego image naming a model version not received yet waits before it is dead-lettered. */
     public Duration modelWait() {
         return Duration.ofMillis(positiveLong(MODEL_WAIT_MS));
+    }
+
+    /** The embedder's default hiding method ({@code neural} or {@code sealed}); an X-ray event may name its own. */
+    public HidingMethod hidingMethod() {
+        try {
+            return HidingMethod.parse(required(HIDING_METHOD));
+        } catch (IllegalArgumentException e) {
+            throw invalid(HIDING_METHOD, "is not neural or sealed");
+        }
+    }
+
+    /** The clinic the embedder sends to (its keyring name): sealed payloads and study references are for it. */
+    public Optional<String> clinicId() {
+        String v = get(CLINIC_ID);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    /** Most payload bits per colour channel of a sealed stego image. */
+    public double sealedBudget() {
+        String v = required(SEALED_BUDGET);
+        double d;
+        try {
+            d = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw invalid(SEALED_BUDGET, "is not a number");
+        }
+        if (!(d > 0 && d <= 1)) {
+            throw invalid(SEALED_BUDGET, "must be in (0, 1]");
+        }
+        return d;
+    }
+
+    /** Whether the extractor accepts stego events without a signature (never by default). */
+    public boolean allowUnsigned() {
+        String v = required(ALLOW_UNSIGNED).trim();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw invalid(ALLOW_UNSIGNED, "is not true or false");
+        }
+        return Boolean.parseBoolean(v);
     }
 
     /** The directory the extractor also writes {@code <messageId>.png} files into, if configured. */

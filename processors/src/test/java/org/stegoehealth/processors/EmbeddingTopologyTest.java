@@ -62,7 +62,7 @@ class EmbeddingTopologyTest {
 
     private Harness start(BatchSettings settings) {
         h = new Harness(stateDir);
-        h.start(EmbeddingTopology.build(h.topics, model, settings));
+        h.start(EmbeddingTopology.build(h.topics, model, settings, TestKeys.hospital()));
         return h;
     }
 
@@ -177,7 +177,7 @@ class EmbeddingTopologyTest {
         // a second embedder that learnt the covers in another order picks the same ones
         h.close();
         h = new Harness(stateDir.resolve("second"));
-        h.start(EmbeddingTopology.build(h.topics, model, BatchSettings.uniform(1, LINGER, 1024)));
+        h.start(EmbeddingTopology.build(h.topics, model, BatchSettings.uniform(1, LINGER, 1024), TestKeys.hospital()));
         threeCovers();
         for (int i = 0; i < 12; i++) {
             pipe(TestImages.xray("msg-" + i, TestImages.grayXray(32, 32, i)));
@@ -455,7 +455,7 @@ class EmbeddingTopologyTest {
         h.close();
         copyTree(saved, stateDir);
         h = new Harness(stateDir, h.registry);
-        h.start(EmbeddingTopology.build(h.topics, model, settings));
+        h.start(EmbeddingTopology.build(h.topics, model, settings, TestKeys.hospital()));
         threeCovers();
         assertEquals(2, count(h.driver.getKeyValueStore(EmbeddingTopology.BUFFER_STORE)), "the buffer survived");
         assertTrue(stego().isEmpty());
@@ -484,7 +484,7 @@ class EmbeddingTopologyTest {
     @Test
     void topologyNamesEveryProcessorAndStore() {
         startOneByOne();
-        String description = EmbeddingTopology.build(h.topics, model, BatchSettings.uniform(1, LINGER, 1024)).describe().toString();
+        String description = EmbeddingTopology.build(h.topics, model, BatchSettings.uniform(1, LINGER, 1024), TestKeys.hospital()).describe().toString();
         for (String name : List.of(EmbeddingTopology.SOURCE, EmbeddingTopology.PROCESSOR, EmbeddingTopology.BUFFER_STORE,
                 EmbeddingTopology.SINK, EmbeddingTopology.DEAD_LETTER_SINK, EmbeddingTopology.COVER_SOURCE,
                 EmbeddingTopology.COVER_UPDATER, EmbeddingTopology.COVER_STORE)) {

@@ -47,7 +47,7 @@ class ExtractionTopologyTest {
     /** Stego events made by the real embedding topology, in the order of {@code xrays}. */
     private List<StegoImageEvent> embed(List<BufferedImage> xrays) {
         embedder = new Harness(dir.resolve("embedder-state"));
-        embedder.start(EmbeddingTopology.build(embedder.topics, model, BatchSettings.uniform(1, LINGER, 1024)));
+        embedder.start(EmbeddingTopology.build(embedder.topics, model, BatchSettings.uniform(1, LINGER, 1024), TestKeys.hospital()));
         embedder.pipeCover("sky", TestImages.cover(120, 80, 0x4080C0));
         for (int i = 0; i < xrays.size(); i++) {
             byte[] value = embedder.serialize(embedder.topics.xrays, TestImages.xray("x-" + i, xrays.get(i)));
@@ -58,13 +58,18 @@ class ExtractionTopologyTest {
 
     private Harness startExtractor(BatchSettings settings, Path recoveredDir) {
         extractor = new Harness(dir.resolve("extractor-state"));
-        extractor.start(ExtractionTopology.build(extractor.topics, model, settings, recoveredDir));
+        extractor.start(ExtractionTopology.build(extractor.topics, model, settings, TestKeys.clinic(), recoveredDir));
         return extractor;
     }
 
     private void pipe(StegoImageEvent e) {
         extractor.raw(extractor.topics.stego.name()).pipeInput(e.getMessageId().getBytes(StandardCharsets.UTF_8),
                 extractor.serialize(extractor.topics.stego, e));
+    }
+
+    /** {@code e} signed again by the hospital: a genuine event whose content breaks a rule. */
+    private static StegoImageEvent resigned(StegoImageEvent e) {
+        return StegoEvents.sign(e, TestKeys.hospitalKeyring().signer());
     }
 
     private List<RecoveredImageEvent> recovered() {
@@ -93,7 +98,8 @@ class ExtractionTopologyTest {
         double psnr = Metrics.psnr(FloatImage.of(xray), FloatImage.of(png.image()));
         assertTrue(psnr > 30, "PSNR " + psnr);
 
-        Path file = viewer.resolve("x-0.png");
+        assertEquals("STUDY-4711-SECRET", r.getStudyRef(), "opened with the clinic's key");
+        Path file = viewer.resolve("STUDY-4711-SECRET_x-0.png");
         assertArrayEquals(TestImages.bytes(r.getImage()), Files.readAllBytes(file));
         try (Stream<Path> files = Files.list(viewer)) {
             assertEquals(List.of(file), files.toList(), "no temporary files left behind");
@@ -133,7 +139,7 @@ class ExtractionTopologyTest {
     void anUnknownModelVersionIsDeadLettered() {
         StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
-        StegoImageEvent other = StegoImageEvent.newBuilder(good).setModelVersion("v-2031").build();
+        StegoImageEvent other = resigned(StegoImageEvent.newBuilder(good).setModelVersion("v-2031").build());
         DeadLetterEvent d = deadLetterFor(other, good);
         assertEquals("UNKNOWN_MODEL", d.getErrorType());
         assertEquals("unknown model version v-2031; this extractor holds lsb4-test", d.getReason());
@@ -144,8 +150,8 @@ class ExtractionTopologyTest {
         StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
         BufferedImage photo = TestImages.cover(32, 32, 0x808080);
-        StegoImageEvent jpeg = StegoImageEvent.newBuilder(good)
-                .setImage(ByteBuffer.wrap(TestImages.encode(photo, "jpg"))).build();
+        StegoImageEvent jpeg = resigned(StegoImageEvent.newBuilder(good)
+                .setImage(ByteBuffer.wrap(TestImages.encode(photo, "jpg"))).build());
         DeadLetterEvent d = deadLetterFor(jpeg, good);
         assertEquals("VALIDATION", d.getErrorType());
         assertTrue(d.getReason().contains("must be a lossless PNG"), d.getReason());
@@ -155,7 +161,7 @@ class ExtractionTopologyTest {
     void aGeometryMismatchIsRefused() {
         StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
-        DeadLetterEvent d = deadLetterFor(StegoImageEvent.newBuilder(good).setWidth(33).build(), good);
+        DeadLetterEvent d = deadLetterFor(resigned(StegoImageEvent.newBuilder(good).setWidth(33).build()), good);
         assertEquals("VALIDATION", d.getErrorType());
         assertEquals("stego image x-0: declared 33x32 but the image is 32x32", d.getReason());
     }
@@ -164,8 +170,8 @@ class ExtractionTopologyTest {
     void aGrayStegoImageIsRefused() {
         StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
-        StegoImageEvent gray = StegoImageEvent.newBuilder(good)
-                .setImage(ByteBuffer.wrap(TestImages.png(TestImages.grayXray(32, 32, 1)))).build();
+        StegoImageEvent gray = resigned(StegoImageEvent.newBuilder(good)
+                .setImage(ByteBuffer.wrap(TestImages.png(TestImages.grayXray(32, 32, 1)))).build());
         DeadLetterEvent d = deadLetterFor(gray, good);
         assertEquals("VALIDATION", d.getErrorType());
         assertTrue(d.getReason().contains("a stego image is 8-bit RGB"), d.getReason());
@@ -179,7 +185,7 @@ class ExtractionTopologyTest {
         DeadLetterEvent d = deadLetterFor(StegoImageEvent.newBuilder(good).setMessageId("../escape").build(), good);
         assertEquals("VALIDATION", d.getErrorType());
         try (Stream<Path> files = Files.list(viewer)) {
-            assertEquals(List.of(viewer.resolve("x-0.png")), files.toList());
+            assertEquals(List.of(viewer.resolve("STUDY-4711-SECRET_x-0.png")), files.toList());
         }
         assertFalse(Files.exists(dir.resolve("escape.png")));
     }
@@ -201,14 +207,14 @@ class ExtractionTopologyTest {
     void topologyNamesEveryProcessorAndStore() {
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), dir.resolve("viewer"));
         String description = ExtractionTopology.build(extractor.topics, model, BatchSettings.uniform(1, LINGER, 1024),
-                dir.resolve("viewer")).describe().toString();
+                TestKeys.clinic(), dir.resolve("viewer")).describe().toString();
         for (String name : List.of(ExtractionTopology.SOURCE, ExtractionTopology.PROCESSOR, ExtractionTopology.BUFFER_STORE,
                 ExtractionTopology.SINK, ExtractionTopology.DEAD_LETTER_SINK, ExtractionTopology.FILE_WRITER)) {
             assertTrue(description.contains(name), name + " missing from\n" + description);
         }
         assertFalse(description.contains("KSTREAM-"));
-        String plain = ExtractionTopology.build(extractor.topics, model, BatchSettings.uniform(1, LINGER, 1024))
-                .describe().toString();
+        String plain = ExtractionTopology.build(extractor.topics, model, BatchSettings.uniform(1, LINGER, 1024),
+                TestKeys.clinic()).describe().toString();
         assertFalse(plain.contains(ExtractionTopology.FILE_WRITER));
     }
 }

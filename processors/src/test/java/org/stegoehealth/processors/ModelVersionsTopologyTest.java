@@ -80,7 +80,8 @@ class ModelVersionsTopologyTest {
 
     private void startEmbedder(int batch) {
         embedder = new Harness(dir.resolve("embedder-state"));
-        embedder.start(EmbeddingTopology.build(embedder.topics, registry, BatchSettings.uniform(batch, LINGER, 1024)));
+        embedder.start(EmbeddingTopology.build(embedder.topics, registry, BatchSettings.uniform(batch, LINGER, 1024),
+                TestKeys.hospital()));
         embedder.pipeCover("sky", TestImages.cover(120, 80, 0x4080C0));
     }
 
@@ -96,7 +97,7 @@ class ModelVersionsTopologyTest {
     private void startExtractor() {
         extractor = new Harness(dir.resolve("extractor-state"));
         extractor.start(ExtractionTopology.build(extractor.topics, registry, BatchSettings.uniform(4, LINGER, 1024),
-                null, WAIT));
+                TestKeys.clinic(), null, WAIT));
     }
 
     private void pipeStego(StegoImageEvent e) {
@@ -225,7 +226,8 @@ class ModelVersionsTopologyTest {
         startEmbedder(1);
         pipeXray("a", 1);
         StegoImageEvent good = stego().get(0);
-        StegoImageEvent orphan = StegoImageEvent.newBuilder(good).setMessageId("b").setModelVersion("v9").build();
+        StegoImageEvent orphan = StegoEvents.sign(StegoImageEvent.newBuilder(good).setMessageId("b")
+                .setModelVersion("v9").build(), TestKeys.hospitalKeyring().signer());
         startExtractor();
 
         pipeStego(orphan);

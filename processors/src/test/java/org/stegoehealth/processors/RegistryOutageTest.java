@@ -51,10 +51,11 @@ class RegistryOutageTest {
         Topics topics = new Topics("o.", registry, 1);
         Properties p = StreamsConfigs.base(StegoConfig.defaultsOnly().with(Map.of(StegoConfig.STATE_DIR, stateDir.toString())), "outage");
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                ExtractionTopology.build(topics, new LsbModel(), BatchSettings.uniform(1, Duration.ofSeconds(1), 256)), p, Instant.EPOCH)) {
+                ExtractionTopology.build(topics, new LsbModel(), BatchSettings.uniform(1, Duration.ofSeconds(1), 256), TestKeys.clinicAllowingUnsigned()), p, Instant.EPOCH)) {
             byte[] value = topics.stego.valueSerde().serializer().serialize(topics.stego.name(),
-                    new org.stegoehealth.schemas.StegoImageEvent("m", "lsb4-test", 8, 8, 1,
-                            java.nio.ByteBuffer.wrap(new byte[] {1}), Instant.EPOCH));
+                    org.stegoehealth.schemas.StegoImageEvent.newBuilder().setMessageId("m").setModelVersion("lsb4-test")
+                            .setWidth(8).setHeight(8).setSecretChannels(1)
+                            .setImage(java.nio.ByteBuffer.wrap(new byte[] {1})).setCreatedAt(Instant.EPOCH).build());
             registry.failWith = -1;
             RuntimeException e = assertThrows(RuntimeException.class, () -> driver.createInputTopic(topics.stego.name(),
                     new ByteArraySerializer(), new ByteArraySerializer()).pipeInput(value));
@@ -70,7 +71,7 @@ class RegistryOutageTest {
         Topics topics = new Topics("o.", registry, 1);
         Properties p = StreamsConfigs.base(StegoConfig.defaultsOnly().with(Map.of(StegoConfig.STATE_DIR, stateDir.toString())), "outage");
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                ExtractionTopology.build(topics, new LsbModel(), BatchSettings.uniform(1, Duration.ofSeconds(1), 256)), p, Instant.EPOCH)) {
+                ExtractionTopology.build(topics, new LsbModel(), BatchSettings.uniform(1, Duration.ofSeconds(1), 256), TestKeys.clinicAllowingUnsigned()), p, Instant.EPOCH)) {
             registry.failWith = 404;
             driver.createInputTopic(topics.stego.name(), new ByteArraySerializer(), new ByteArraySerializer())
                     .pipeInput(new byte[] {0, 0, 0, 0, 42, 1, 2});

@@ -28,11 +28,16 @@ class SerdeRoundTripTest {
     void everyEventTheProcessorsWriteSurvivesItsSerde() {
         XrayImageEvent xray = TestImages.xray("id-1", TestImages.grayXray(16, 16, 1));
         assertEquals(xray, roundTrip(topics.xrays, xray));
-        StegoImageEvent stego = new StegoImageEvent("id-1", "v1", 16, 16, 1, ByteBuffer.wrap(new byte[] {1, 2, 3}),
-                Instant.ofEpochMilli(5));
+        StegoImageEvent stego = StegoImageEvent.newBuilder().setMessageId("id-1").setModelVersion("v1").setWidth(16)
+                .setHeight(16).setSecretChannels(1).setImage(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                .setCreatedAt(Instant.ofEpochMilli(5)).setHidingMethod("sealed").setSigningKeyId("0badcafe")
+                .setReceivingKeyId("12345678").setPositionsKeyId("9abcdef0")
+                .setSealedStudyRef(ByteBuffer.wrap(new byte[] {7})).setSignature(ByteBuffer.wrap(new byte[] {8}))
+                .build();
         assertEquals(stego, roundTrip(topics.stego, stego));
-        RecoveredImageEvent recovered = new RecoveredImageEvent("id-1", "v1", 16, 16, 1, ByteBuffer.wrap(new byte[] {4}),
-                Instant.ofEpochMilli(6));
+        RecoveredImageEvent recovered = RecoveredImageEvent.newBuilder().setMessageId("id-1").setModelVersion("v1")
+                .setWidth(16).setHeight(16).setChannels(1).setImage(ByteBuffer.wrap(new byte[] {4}))
+                .setRecoveredAt(Instant.ofEpochMilli(6)).setBitDepth(16).setStudyRef("S-1").build();
         assertEquals(recovered, roundTrip(topics.recovered, recovered));
         InputRecord in = new InputRecord("t", 2, 42, 7, null, new byte[] {9, 8}, 11, null);
         DeadLetterEvent dead = DeadLetters.of(in, ErrorType.DECODE, "broken", "app", 99);

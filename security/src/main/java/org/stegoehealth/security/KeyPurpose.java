@@ -12,8 +12,11 @@ public enum KeyPurpose {
     SIGNING("signing", "Ed25519"),
     /** HPKE X25519 + HKDF-SHA256 + AES-256-GCM: others encrypt to its public half, only this party opens. */
     RECEIVING("receiving", "HPKE X25519 HKDF-SHA256 AES-256-GCM"),
-    /** HMAC-SHA256 PRF: keyed pixel positions of the sealed hiding method; shared sealed with one sender. */
-    POSITIONS("positions", "HMAC-SHA256 PRF");
+    /**
+     * HKDF-SHA256 PRF: keyed pixel positions of the sealed hiding method; shared, sealed, with one sender. HKDF
+     * gives up to 8160 bytes per call, so drawing a million positions takes a few hundred calls.
+     */
+    POSITIONS("positions", "HKDF-SHA256 PRF");
 
     private final String fileStem;
     private final String algorithm;
@@ -46,7 +49,7 @@ public enum KeyPurpose {
                     .setAeadId(HpkeParameters.AeadId.AES_256_GCM)
                     .setVariant(HpkeParameters.Variant.TINK)
                     .build();
-            case POSITIONS -> PredefinedPrfParameters.HMAC_SHA256_PRF;
+            case POSITIONS -> PredefinedPrfParameters.HKDF_SHA256;
         };
     }
 

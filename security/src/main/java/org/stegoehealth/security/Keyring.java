@@ -45,7 +45,7 @@ import java.util.regex.Pattern;
 
 /**
  * The keyring of one party (the hospital or a clinic): a directory, readable by its owner only, holding Tink keysets
- * for signing (Ed25519), for receiving (HPKE X25519 + AES-256-GCM) and for keyed positions (HMAC-SHA256 PRF), and
+ * for signing (Ed25519), for receiving (HPKE X25519 + AES-256-GCM) and for keyed positions (HKDF-SHA256 PRF), and
  * the public keys of the parties it trusts.
  *
  * <pre>

@@ -1,7 +1,9 @@
 package org.stegoehealth.security;
 
+import org.stegoehealth.errors.StegoException;
+
 /** A sealed stego image cannot be made or opened; {@link #reason()} says which kind of failure it is. */
-public class SealedException extends RuntimeException {
+public class SealedException extends StegoException {
 
     private static final long serialVersionUID = 1L;
 

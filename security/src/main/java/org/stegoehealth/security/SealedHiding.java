@@ -38,13 +38,19 @@ public final class SealedHiding {
     private static final int HEADER_BYTES = 4 + TAG_BYTES;
     private static final int HEADER_BITS = HEADER_BYTES * 8;
 
-    /** A stego image and what the receiver needs, besides its keyring, to open it. */
-    public record Embedded(BufferedImage stego, String receivingKeyId, String positionsKeyId, long payloadBits,
+    /**
+     * A stego image and what the receiver needs, besides its keyring, to open it; {@code cover} is the cover crop it
+     * was made from (for quality figures).
+     */
+    public record Embedded(BufferedImage stego, BufferedImage cover, String receivingKeyId, String positionsKeyId, long payloadBits,
                            double bitsPerChannel, boolean coverScaled) {
     }
 
-    /** What came out of a sealed stego image: the X-ray bit for bit and the study reference, if one was sealed. */
-    public record Opened(BufferedImage xray, Optional<String> studyRef) {
+    /**
+     * What came out of a sealed stego image: the X-ray bit for bit (decoded, and the lossless PNG it travelled as)
+     * and the study reference, if one was sealed.
+     */
+    public record Opened(BufferedImage xray, byte[] png, Optional<String> studyRef) {
     }
 
     private final Keyring keyring;
@@ -109,7 +115,7 @@ public final class SealedHiding {
         }
         BufferedImage stego = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         stego.getRaster().setPixels(0, 0, w, h, samples);
-        return new Embedded(stego, keyring.receivingKeyIdOf(recipient), KeyIds.format(positionsKeyId), payloadBits,
+        return new Embedded(stego, canvas, keyring.receivingKeyIdOf(recipient), KeyIds.format(positionsKeyId), payloadBits,
                 (double) payloadBits / slots, w > cover.getWidth() || h > cover.getHeight());
     }
 
@@ -223,7 +229,7 @@ public final class SealedHiding {
         if (xray == null) {
             throw new SealedException(Reason.TAMPERED, "sealed payload holds no readable X-ray");
         }
-        return new Opened(xray, hasRef ? Optional.of(new String(ref, StandardCharsets.UTF_8)) : Optional.empty());
+        return new Opened(xray, png, hasRef ? Optional.of(new String(ref, StandardCharsets.UTF_8)) : Optional.empty());
     }
 
     /**
@@ -261,12 +267,15 @@ public final class SealedHiding {
 
     /** LSB matching: where a sample's LSB differs from the bit, move the sample by +-1 at random. */
     private void writeBits(int[] samples, int[] slots, byte[] data) {
+        byte[] signs = new byte[(slots.length + 7) / 8];
+        random.nextBytes(signs);
         for (int i = 0; i < slots.length; i++) {
             int bit = (data[i >>> 3] >>> (7 - (i & 7))) & 1;
             int s = slots[i];
             int v = samples[s];
             if ((v & 1) != bit) {
-                samples[s] = v == 0 ? 1 : v == 255 ? 254 : v + (random.nextBoolean() ? 1 : -1);
+                boolean up = ((signs[i >>> 3] >>> (i & 7)) & 1) != 0;
+                samples[s] = v == 0 ? 1 : v == 255 ? 254 : v + (up ? 1 : -1);
             }
         }
     }

@@ -45,7 +45,6 @@ import org.stegoehealth.model.Tensors;
 public final class Trainer {
 
     static final String CHECKPOINT = "checkpoint";
-    private static final int LOSS_EVERY = 25;
     static final String GRAPH_FILE = "graph.sd";
     static final String STATE_FILE = "state.json";
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -54,6 +53,7 @@ public final class Trainer {
     private final Path runDir;
     private final Progress progress;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private final LossListener losses;
     private SameDiff graph;
     private TrainingState state;
 
@@ -71,6 +71,8 @@ public final class Trainer {
         } finally {
             System.setOut(out);
         }
+        this.losses = new LossListener(state.settings().beta());
+        graph.addListeners(losses);
     }
 
     /** A fresh run, or the run in {@code runDir} resumed from its checkpoint when one exists. */
@@ -123,12 +125,10 @@ public final class Trainer {
         }, "training-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            double lossSum = 0;
-            int lossCount = 0;
+            losses.reset();
             long lastTick = System.nanoTime();
             int imagesSinceTick = 0;
             double rate = 0;
-            double loss = Double.NaN;
             while (state.step() < s.steps() && !stopRequested.get()) {
                 long stepStart = System.nanoTime();
                 int step = state.step();
@@ -142,16 +142,8 @@ public final class Trainer {
                 INDArray cover = Tensors.stack(covers);
                 INDArray noise = Nd4j.rand(cover.dataType(), cover.shape()).subi(0.5).divi(255.0);
                 INDArray secret = Tensors.stack(secrets);
+                // the loss listener receives this step's loss from the fit itself
                 graph.fit(new MultiDataSet(new INDArray[] {cover, secret, noise}, new INDArray[0]));
-                if ((step + 1) % LOSS_EVERY == 0) {
-                    // The fit call does not hand back the loss; one forward pass every few steps measures it.
-                    Map<String, INDArray> out = graph.output(Map.of(StegoNetwork.COVER, cover,
-                            StegoNetwork.SECRET, secret, StegoNetwork.NOISE, noise), StegoNetwork.LOSS);
-                    loss = out.get(StegoNetwork.LOSS).getDouble(0);
-                    out.values().forEach(INDArray::close);
-                    lossSum += loss;
-                    lossCount++;
-                }
                 // free the batch now rather than when the garbage collector gets round to it (off-heap memory)
                 cover.close();
                 secret.close();
@@ -169,23 +161,20 @@ public final class Trainer {
                 if (validate) {
                     double[] psnr = validate();
                     state.history().add(new TrainingState.Point(state.step(), state.elapsedSeconds(),
-                            (lossCount == 0 ? loss : lossSum / lossCount), psnr[0], psnr[1]));
+                            losses.mean(), psnr[0], psnr[1]));
                     progress.message(String.format("step %d: loss %.6f, held-out PSNR cover %.2f dB, secret %.2f dB",
-                            state.step(), (lossCount == 0 ? loss : lossSum / lossCount), psnr[0], psnr[1]));
-                    lossSum = 0;
-                    lossCount = 0;
-                } else if (state.step() % 50 == 0 && lossCount > 0) {
-                    state.history().add(new TrainingState.Point(state.step(), state.elapsedSeconds(),
-                            (lossCount == 0 ? loss : lossSum / lossCount), 0, 0));
-                    lossSum = 0;
-                    lossCount = 0;
+                            state.step(), losses.mean(), psnr[0], psnr[1]));
+                    losses.reset();
+                } else if (state.step() % 50 == 0 && losses.count() > 0) {
+                    state.history().add(new TrainingState.Point(state.step(), state.elapsedSeconds(), losses.mean(), 0, 0));
+                    losses.reset();
                 }
                 if (state.step() % s.checkpointEvery() == 0) {
                     checkpoint();
                 }
                 TrainingState.Point v = state.lastValidation();
                 progress.update("training", state.step(), s.steps(), String.format("loss %.5f  %.1f img/s%s",
-                        loss, rate, v == null ? "" : String.format("  val %.2f/%.2f dB", v.coverPsnr(), v.secretPsnr())));
+                        losses.last(), rate, v == null ? "" : String.format("  val %.2f/%.2f dB", v.coverPsnr(), v.secretPsnr())));
             }
             checkpoint();
             if (stopRequested.get() && state.step() < s.steps()) {

@@ -9,13 +9,22 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.learning.config.Adam;
+import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.Progress;
+import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.model.Tensors;
 
 class TrainerTest {
 
@@ -59,6 +68,9 @@ class TrainerTest {
         double[] after = trainer.validate();
 
         assertEquals(40, done.step());
+        assertFalse(done.history().isEmpty());
+        assertTrue(done.history().stream().allMatch(p -> p.loss() > 0 && Double.isFinite(p.loss())),
+                "the recorded training loss is the real one: " + done.history());
         // the training loss is MSE(cover, stego) + beta * MSE(secret, extracted); PSNR gives each MSE back
         assertTrue(loss(after) < 0.8 * loss(before),
                 "held-out loss should fall: PSNR before " + before[0] + "/" + before[1] + ", after " + after[0] + "/" + after[1]);
@@ -71,6 +83,41 @@ class TrainerTest {
         ModelArtifact artifact = ModelArtifact.load(model);
         assertEquals(net, artifact.metadata().architecture());
         assertTrue(artifact.metadata().validation().containsKey("secretPsnr"));
+    }
+
+    @Test
+    void lossListener_reportsTheLossOfTheStepTheFitTook() {
+        NetworkConfig net = new NetworkConfig(1, 2, 8, 16, 2, 0.1);
+        SameDiff graph = StegoNetwork.training(net, StegoNetwork.initialWeights(net, 3), 1.0);
+        graph.setTrainingConfig(TrainingConfig.builder().updater(new Adam(1e-3))
+                .dataSetFeatureMapping(StegoNetwork.COVER, StegoNetwork.SECRET, StegoNetwork.NOISE)
+                .markLabelsUnused().build());
+        LossListener losses = new LossListener(1.0);
+        graph.addListeners(losses);
+        Random r = new Random(5);
+        INDArray cover = Tensors.stack(List.of(random(r, 3), random(r, 3)));
+        INDArray secret = Tensors.stack(List.of(random(r, 1), random(r, 1)));
+        INDArray noise = Tensors.stack(List.of(new FloatImage(16, 16, 3, new float[16 * 16 * 3]),
+                new FloatImage(16, 16, 3, new float[16 * 16 * 3])));
+        double before = graph.output(Map.of(StegoNetwork.COVER, cover, StegoNetwork.SECRET, secret,
+                StegoNetwork.NOISE, noise), StegoNetwork.LOSS).get(StegoNetwork.LOSS).getDouble(0);
+
+        graph.fit(new MultiDataSet(new INDArray[] {cover, secret, noise}, new INDArray[0]));
+        assertEquals(1, losses.count());
+        assertEquals(before, losses.last(), 1e-4 * before, "the loss of the forward pass the step trained on");
+        graph.fit(new MultiDataSet(new INDArray[] {cover, secret, noise}, new INDArray[0]));
+        assertEquals(2, losses.count());
+        assertTrue(losses.last() < before, "a step of Adam lowers the loss on its own batch");
+        losses.reset();
+        assertEquals(0, losses.count());
+    }
+
+    private static FloatImage random(Random r, int channels) {
+        float[] data = new float[16 * 16 * channels];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = r.nextFloat();
+        }
+        return new FloatImage(16, 16, channels, data);
     }
 
     private static double loss(double[] psnr) {

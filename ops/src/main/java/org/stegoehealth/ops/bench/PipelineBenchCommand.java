@@ -13,6 +13,7 @@ import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.ops.demo.InProcessPipeline;
 import org.stegoehealth.ops.demo.PipelineCluster;
 import org.stegoehealth.ops.demo.PipelineOptions;
+import org.stegoehealth.ops.demo.PipelineKeys;
 import org.stegoehealth.ops.demo.PipelineOutputs;
 import org.stegoehealth.ops.eval.Evaluation;
 import org.stegoehealth.processors.StegoConfig;
@@ -73,7 +74,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             StegoConfig config = cluster.config();
             cluster.createTopics();
             cluster.publishCovers(covers);
-            try (InProcessPipeline pipeline = InProcessPipeline.start(config, cluster.topics(), stego, InProcessPipeline.START_TIMEOUT);
+            try (InProcessPipeline pipeline = InProcessPipeline.start(config, cluster.topics(), stego,
+                    PipelineKeys.under(work.resolve("keys")), InProcessPipeline.START_TIMEOUT);
                  PipelineOutputs outputs = new PipelineOutputs(config, cluster.topics(), config.embedderApplicationId() + "-reader")) {
                 PipelineBenchmark bench = new PipelineBenchmark(cluster, stego, pipeline, outputs,
                         Evaluation.imageFiles(home.resolve("samples").resolve("xray"), n -> true),

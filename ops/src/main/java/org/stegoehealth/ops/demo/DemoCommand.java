@@ -88,12 +88,19 @@ public final class DemoCommand implements Callable<Integer> {
             cluster.createTopics();
             // covers first: the embedder loads its cover library at start, before it takes any X-ray
             cluster.publishCovers(coverDir);
+            PipelineKeys keys = PipelineKeys.under(work.resolve("keys"));
             // the model travels as a signed event and a promotion, as in production
-            String version = cluster.publishAndPromote(modelDir, "bundled default model, published by stego demo");
+            String version = cluster.publishAndPromote(modelDir, "bundled default model, published by stego demo",
+                    keys.hospital());
             progress.message("published and promoted model " + version + " on " + cluster.topics().models.name());
-            try (FollowedModels models = FollowedModels.start(config, cluster.topics(), "stego-demo-models");
-                 InProcessPipeline pipeline = InProcessPipeline.start(config, cluster.topics(), models.registry(),
-                         models.registry(), InProcessPipeline.START_TIMEOUT);
+            try (FollowedModels hospitalModels = FollowedModels.start(config.with(Map.of(StegoConfig.MODEL_CACHE_DIR,
+                         config.stateDir().resolve("hospital-models").toString())), cluster.topics(), keys.hospital(),
+                         "stego-demo-hospital-models");
+                 FollowedModels clinicModels = FollowedModels.start(config.with(Map.of(StegoConfig.MODEL_CACHE_DIR,
+                         config.stateDir().resolve("clinic-models").toString())), cluster.topics(), keys.clinic(),
+                         "stego-demo-clinic-models");
+                 InProcessPipeline pipeline = InProcessPipeline.start(config, cluster.topics(),
+                         hospitalModels.registry(), clinicModels.registry(), keys, InProcessPipeline.START_TIMEOUT);
                  PipelineOutputs outputs = new PipelineOutputs(config, cluster.topics(), config.embedderApplicationId() + "-reader")) {
                 progress.message("embedder and extractor running; publishing " + xrayFiles.size() + " X-ray(s)");
                 Map<String, Sent> sent = publishXrays(cluster, xrayFiles, coverFiles);

@@ -2,6 +2,7 @@ package org.stegoehealth.ops.demo;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.processors.EmbeddingTopology;
@@ -10,13 +11,15 @@ import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsApp;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.schemas.Topics;
 
 /**
  * The embedder and the extractor as two Kafka Streams applications in this process, built exactly as
  * {@code stego embedder} and {@code stego extractor} build them ({@link EmbeddingTopology#build},
  * {@link ExtractionTopology#build}, {@link StreamsConfigs#base}): exactly-once, the configured batching, the
- * configured application ids, each run as a {@link StreamsApp} like the commands run them.
+ * configured application ids, each run as a {@link StreamsApp} like the commands run them. The embedder holds the
+ * hospital's keyring and seals to the clinic; the extractor holds the clinic's ({@link PipelineKeys}).
  */
 public final class InProcessPipeline implements AutoCloseable {
 
@@ -34,21 +37,27 @@ public final class InProcessPipeline implements AutoCloseable {
      *
      * @throws PipelineException when either stops on an error or is not running within {@code timeout}
      */
-    public static InProcessPipeline start(StegoConfig config, Topics topics, HidingModel model, Duration timeout) {
-        return start(config, topics, ModelSource.fixed(model), ModelSource.fixed(model), timeout);
+    public static InProcessPipeline start(StegoConfig config, Topics topics, HidingModel model, PipelineKeys keys,
+                                          Duration timeout) {
+        return start(config, topics, ModelSource.fixed(model), ModelSource.fixed(model), keys, timeout);
     }
 
     /**
-     * As {@link #start(StegoConfig, Topics, HidingModel, Duration)}, the embedder following {@code embedderModels}
-     * (the promoted version) and the extractor serving every version {@code extractorModels} holds.
+     * As {@link #start(StegoConfig, Topics, HidingModel, PipelineKeys, Duration)}, the embedder following
+     * {@code embedderModels} (the promoted version) and the extractor serving every version {@code extractorModels}
+     * holds.
      */
     public static InProcessPipeline start(StegoConfig config, Topics topics, ModelSource embedderModels,
-                                          ModelSource extractorModels, Duration timeout) {
+                                          ModelSource extractorModels, PipelineKeys keys, Duration timeout) {
+        TransferSecurity hospital = TransferSecurity.of(keys.hospital(),
+                config.with(Map.of(StegoConfig.CLINIC_ID, keys.clinic().name())));
+        TransferSecurity clinic = TransferSecurity.of(keys.clinic(), config);
         StreamsApp embedder = StreamsApp.start("embedder",
-                EmbeddingTopology.build(topics, embedderModels, config.batchSettings()),
+                EmbeddingTopology.build(topics, embedderModels, config.batchSettings(), hospital),
                 StreamsConfigs.base(config, config.embedderApplicationId()));
         StreamsApp extractor = StreamsApp.start("extractor",
-                ExtractionTopology.build(topics, extractorModels, config.batchSettings(), null, config.modelWait()),
+                ExtractionTopology.build(topics, extractorModels, config.batchSettings(), clinic, null,
+                        config.modelWait()),
                 StreamsConfigs.base(config, config.extractorApplicationId()));
         InProcessPipeline pipeline = new InProcessPipeline(List.of(embedder, extractor));
         try {

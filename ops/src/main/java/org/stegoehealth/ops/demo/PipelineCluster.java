@@ -79,10 +79,6 @@ public final class PipelineCluster implements AutoCloseable {
         deleteTree(stateDir);
         Map<String, String> overrides = new HashMap<>();
         overrides.put(StegoConfig.STATE_DIR, stateDir.toAbsolutePath().toString());
-        // a throwaway keyring signs and verifies this run's model events
-        Path keyringDir = workDir.resolve("keyring");
-        deleteTree(keyringDir);
-        overrides.put(StegoConfig.KEYRING_DIR, keyringDir.toAbsolutePath().toString());
         overrides.put(StegoConfig.EMBEDDER_APPLICATION_ID, "stego-" + name + "-" + run + "-embedder");
         overrides.put(StegoConfig.EXTRACTOR_APPLICATION_ID, "stego-" + name + "-" + run + "-extractor");
         if (external) {
@@ -121,14 +117,11 @@ public final class PipelineCluster implements AutoCloseable {
     }
 
     /**
-     * Signs and publishes the model artifact in {@code dir} on the model topic and promotes it, with this run's
-     * keyring (created on first use).
+     * Signs the model artifact in {@code dir} with {@code keyring}, publishes it on the model topic and promotes it.
      *
      * @return its version
      */
-    public String publishAndPromote(Path dir, String reason) {
-        Path keyringDir = config.keyringDir();
-        Keyring keyring = Files.exists(keyringDir) ? Keyring.open(keyringDir) : Keyring.init(keyringDir, "hospital");
+    public String publishAndPromote(Path dir, String reason, Keyring keyring) {
         try (ModelPublisher publisher = new ModelPublisher(StreamsConfigs.producer(config, "stego-model-publisher"),
                 topics, keyring.signer(), "stego demo", Clock.systemUTC())) {
             String version = publisher.publish(dir, null).getVersion();

@@ -3,7 +3,9 @@ package org.stegoehealth.ops.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import org.stegoehealth.model.ModelArtifact;
@@ -46,8 +48,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "4", description = "Images per model call (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--sealed-budget", defaultValue = "0.5",
+            description = "Bits-per-channel budget of the sealed (lossless, keyed) row (default: ${DEFAULT-VALUE}); 0 leaves it out.")
+    double sealedBudget;
+
     @Override
     public Integer call() throws Exception {
+        if (!(sealedBudget >= 0 && sealedBudget <= 1)) {
+            throw new IllegalArgumentException("--sealed-budget must be 0..1, was " + sealedBudget);
+        }
         if (size < 16 || size > 4096) {
             throw new IllegalArgumentException("--size must be 16..4096, was " + size);
         }
@@ -62,9 +71,18 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<Path> coverFiles = Evaluation.imageFiles(covers, coverFilter);
         Progress progress = new Progress(System.err);
         Evaluation.Result result = Evaluation.run(stego, coverFiles, secretFiles, size, Math.max(1, batch), out != null, progress);
+        SealedEvaluation.Result sealed = sealedBudget > 0
+                ? SealedEvaluation.run(coverFiles, secretFiles, size, sealedBudget, progress) : null;
         System.out.print(Evaluation.table(result));
+        if (sealed != null) {
+            System.out.print(SealedEvaluation.row(sealed));
+        }
         if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), Evaluation.json(result));
+            Map<String, Object> doc = new LinkedHashMap<>(Evaluation.json(result));
+            if (sealed != null) {
+                doc.put("sealed", SealedEvaluation.json(sealed));
+            }
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
             System.out.println("JSON written to " + json);
         }
         if (out != null) {

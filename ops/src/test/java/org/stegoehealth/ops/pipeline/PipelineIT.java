@@ -43,6 +43,7 @@ import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.model.StegoNetwork;
 import org.stegoehealth.ops.demo.InProcessPipeline;
 import org.stegoehealth.ops.demo.PipelineCluster;
+import org.stegoehealth.ops.demo.PipelineKeys;
 import org.stegoehealth.ops.demo.PipelineOutputs;
 import org.stegoehealth.ops.eval.Evaluation;
 import org.stegoehealth.ops.eval.Quality;
@@ -52,8 +53,10 @@ import org.stegoehealth.processors.ErrorType;
 import org.stegoehealth.processors.ExtractionTopology;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.StegoEvents;
 import org.stegoehealth.processors.StreamsApp;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.models.ModelEvents;
 import org.stegoehealth.processors.models.ModelPublisher;
@@ -130,7 +133,8 @@ class PipelineIT {
         List<Path> xrays = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true);
         List<Path> covers = Evaluation.imageFiles(SAMPLES.resolve("covers"), n -> true);
         try (PipelineCluster cluster = cluster("roundtrip", 3);
-             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model, InProcessPipeline.START_TIMEOUT);
+             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model,
+                     PipelineKeys.under(tmp.resolve("keys")), InProcessPipeline.START_TIMEOUT);
              PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "roundtrip-reader")) {
             Map<String, Path[]> sent = new LinkedHashMap<>();
             for (int i = 0; i < xrays.size(); i++) {
@@ -172,7 +176,8 @@ class PipelineIT {
         List<Path> xrays = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true);
         // one partition: the order before -> garbage -> corrupt PNG -> after is the order of processing
         try (PipelineCluster cluster = cluster("poison", 1);
-             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model, InProcessPipeline.START_TIMEOUT);
+             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model,
+                     PipelineKeys.under(tmp.resolve("keys")), InProcessPipeline.START_TIMEOUT);
              PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "poison-reader");
              KafkaProducer<String, byte[]> raw = new KafkaProducer<>(StreamsConfigs.producer(cluster.config(), "poison-raw"),
                      new StringSerializer(), new ByteArraySerializer());
@@ -281,18 +286,21 @@ class PipelineIT {
         List<Path> covers = Evaluation.imageFiles(SAMPLES.resolve("covers"), n -> true);
         try (PipelineCluster cluster = cluster("versions", 1)) {
             StegoConfig config = cluster.config();
-            cluster.publishAndPromote(v1Dir, "first version");
-            Keyring keyring = Keyring.open(config.keyringDir());
+            PipelineKeys keys = PipelineKeys.under(work.resolve("keys"));
+            cluster.publishAndPromote(v1Dir, "first version", keys.hospital());
+            Keyring keyring = keys.hospital();
             Map<String, Path[]> sent = new LinkedHashMap<>();
             long promotedAtMs;
             try (ModelPublisher publisher = new ModelPublisher(StreamsConfigs.producer(config, "versions-publisher"),
                     cluster.topics(), keyring.signer(), "it", Clock.systemUTC());
                  FollowedModels hospital = FollowedModels.start(config.with(Map.of(StegoConfig.MODEL_CACHE_DIR,
-                         work.resolve("hospital-cache").toString())), cluster.topics(), "versions-hospital");
+                         work.resolve("hospital-cache").toString())), cluster.topics(), keys.hospital(),
+                         "versions-hospital");
                  FollowedModels clinic = FollowedModels.start(config.with(Map.of(StegoConfig.MODEL_CACHE_DIR,
-                         work.resolve("clinic-cache").toString())), cluster.topics(), "versions-clinic");
+                         work.resolve("clinic-cache").toString())), cluster.topics(), keys.clinic(),
+                         "versions-clinic");
                  InProcessPipeline pipeline = InProcessPipeline.start(config, cluster.topics(), hospital.registry(),
-                         clinic.registry(), InProcessPipeline.START_TIMEOUT);
+                         clinic.registry(), keys, InProcessPipeline.START_TIMEOUT);
                  PipelineOutputs outputs = new PipelineOutputs(config, cluster.topics(), "versions-reader")) {
                 publisher.publish(v2Dir, "it-v1");
                 // stream X-rays; once the first half is through, promote v2 without stopping anything
@@ -330,10 +338,10 @@ class PipelineIT {
                     FloatImage cover = CoverFitting.fit(image(Files.readAllBytes(covers.get(0)), "cover"),
                             secret.width(), secret.height());
                     FloatImage stego = offline.get("it-v3").embed(List.of(cover), List.of(secret)).get(0);
-                    StegoImageEvent late = StegoImageEvent.newBuilder().setMessageId("late-v3")
+                    StegoImageEvent late = StegoEvents.sign(StegoImageEvent.newBuilder().setMessageId("late-v3")
                             .setModelVersion("it-v3").setWidth(stego.width()).setHeight(stego.height())
                             .setSecretChannels(1).setImage(ByteBuffer.wrap(InputImages.png(stego.toBufferedImage())))
-                            .setCreatedAt(Instant.now()).build();
+                            .setCreatedAt(Instant.now()).build(), keyring.signer());
                     String stegoTopic = cluster.topics().stego.name();
                     raw.send(new ProducerRecord<>(stegoTopic, "late-v3",
                             cluster.topics().stego.valueSerde().serializer().serialize(stegoTopic, late))).get();
@@ -383,9 +391,10 @@ class PipelineIT {
             // an extractor started after the promotion still extracts the images embedded with v1
             StegoConfig late = config.with(Map.of(StegoConfig.EXTRACTOR_APPLICATION_ID, "versions-late-extractor",
                     StegoConfig.MODEL_CACHE_DIR, work.resolve("late-cache").toString()));
-            try (FollowedModels models = FollowedModels.start(late, cluster.topics(), "versions-late");
+            try (FollowedModels models = FollowedModels.start(late, cluster.topics(), keys.clinic(), "versions-late");
                  StreamsApp extractor = StreamsApp.start("late-extractor", ExtractionTopology.build(cluster.topics(),
-                         models.registry(), late.batchSettings(), null, late.modelWait()),
+                         models.registry(), late.batchSettings(), TransferSecurity.of(keys.clinic(), late), null,
+                         late.modelWait()),
                          StreamsConfigs.base(late, late.extractorApplicationId()));
                  PipelineOutputs outputs = new PipelineOutputs(late, cluster.topics(), "versions-late-reader")) {
                 long deadline = System.nanoTime() + WAIT.toNanos();

@@ -3,6 +3,7 @@ package org.stegoehealth.processors.cli;
 import java.util.concurrent.Callable;
 import org.stegoehealth.processors.EmbeddingTopology;
 import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.TransferSecurity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -27,6 +28,7 @@ public final class EmbedderCommand implements Callable<Integer> {
     public Integer call() {
         StegoConfig config = config();
         return StreamsRunner.run("embedder", config, config.embedderApplicationId(),
-                (topics, models) -> EmbeddingTopology.build(topics, models, config.batchSettings()));
+                (topics, models) -> EmbeddingTopology.build(topics, models, config.batchSettings(),
+                        TransferSecurity.from(config)));
     }
 }

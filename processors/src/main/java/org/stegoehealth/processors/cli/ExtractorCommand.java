@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.stegoehealth.processors.ExtractionTopology;
 import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.TransferSecurity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +38,7 @@ public final class ExtractorCommand implements Callable<Integer> {
     public Integer call() {
         StegoConfig config = config();
         return StreamsRunner.run("extractor", config, config.extractorApplicationId(), (topics, models) ->
-                ExtractionTopology.build(topics, models, config.batchSettings(), config.recoveredDir().orElse(null),
-                        config.modelWait()));
+                ExtractionTopology.build(topics, models, config.batchSettings(), TransferSecurity.from(config),
+                        config.recoveredDir().orElse(null), config.modelWait()));
     }
 }

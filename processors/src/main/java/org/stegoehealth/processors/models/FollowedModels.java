@@ -26,9 +26,13 @@ public final class FollowedModels implements AutoCloseable {
         this.feed = feed;
     }
 
-    /** Reads the model topics up to date and keeps following them. */
+    /** Reads the model topics up to date and keeps following them, verified with the keyring at keyring.dir. */
     public static FollowedModels start(StegoConfig config, Topics topics, String clientId) {
-        Keyring keyring = Keyring.open(config.keyringDir());
+        return start(config, topics, Keyring.open(config.keyringDir()), clientId);
+    }
+
+    /** As {@link #start(StegoConfig, Topics, String)}, verified with {@code keyring}. */
+    public static FollowedModels start(StegoConfig config, Topics topics, Keyring keyring, String clientId) {
         ModelRegistry registry = new ModelRegistry(new ModelCache(config.modelCacheDir()), keyring.verifier(),
                 config.modelsLoadedMax());
         ModelFeed feed = new ModelFeed(StreamsConfigs.readCommittedConsumer(config, clientId), topics, registry);

@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Runs docker-compose.yml for real, as operators will: builds the images locally (build-images.sh), brings the
+# stack up on host networking, drops the sample X-rays into the watched folder and waits until every one comes
+# out recovered, then restarts the registry and the embedder and checks that the registry still serves the same
+# schema ids and that an X-ray published after the restarts is recovered too, with nothing dead-lettered.
+# Always tears the stack down (containers and volumes), also on failure or Ctrl-C.
+#
+#   ops/docker/compose-smoke.sh          # needs root (apt, dockerd, debootstrap) on Debian or Ubuntu
+#
+# Environment: SMOKE_TIMEOUT (seconds to wait for recovered X-rays per phase, default 600), KAFKA_PORT,
+# KAFKA_CONTROLLER_PORT, REGISTRY_PORT, REGISTRY_MANAGEMENT_PORT (host ports, defaults 29092, 29093, 28081, 29000,
+# away from the usual ones so that a developer's own broker is not disturbed), SMOKE_KEEP_WORK=1 keeps the work
+# folder (logs, recovered PNGs).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+TIMEOUT="${SMOKE_TIMEOUT:-600}"
+export COMPOSE_PROJECT_NAME="stego-smoke"
+export KAFKA_PORT="${KAFKA_PORT:-29092}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-29093}"
+export REGISTRY_PORT="${REGISTRY_PORT:-28081}" REGISTRY_MANAGEMENT_PORT="${REGISTRY_MANAGEMENT_PORT:-29000}"
+export KAFKA_IMAGE="stego-ehealth/kafka:4.1.1" REGISTRY_IMAGE="stego-ehealth/apicurio-registry:3.3.3"
+export STEGO_IMAGE="stego-ehealth:latest"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/stego-compose-smoke.XXXXXX")"
+export STEGO_DROPBOX_DIR="$WORK/dropbox" STEGO_RECOVERED_DIR="$WORK/recovered"
+REGISTRY="http://localhost:$REGISTRY_PORT/apis/ccompat/v7"
+COMPOSE=(docker-compose -f "$ROOT/docker-compose.yml")
+
+started=$SECONDS
+declare -a SUMMARY=()
+phase() { printf '\n=== [%4ss] %s\n' "$((SECONDS - started))" "$*"; }
+note() { SUMMARY+=("$(printf '%-48s %s' "$1" "$2")"); echo "$1: $2"; }
+fail() {
+  echo
+  echo "compose-smoke: FAILED after $((SECONDS - started)) s: $*" >&2
+  if [ "${STACK_UP:-0}" = 1 ]; then
+    "${COMPOSE[@]}" ps >&2 || true
+    for service in kafka registry topics produce-covers embedder extractor produce-xrays; do
+      echo "--- last log lines of $service" >&2
+      "${COMPOSE[@]}" logs --no-color --tail=40 "$service" >&2 || true
+    done
+  fi
+  exit 1
+}
+
+DOCKERD_PID=""
+teardown() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [ "${STACK_UP:-0}" = 1 ]; then
+    phase "tearing the stack down"
+    "${COMPOSE[@]}" logs --no-color >"$WORK/compose.log" 2>&1 || true
+    "${COMPOSE[@]}" --profile training down --volumes --remove-orphans --timeout 60 || true
+  fi
+  if [ -n "$DOCKERD_PID" ]; then
+    kill "$DOCKERD_PID" 2>/dev/null && wait "$DOCKERD_PID" 2>/dev/null || true
+  fi
+  if [ "${SMOKE_KEEP_WORK:-0}" = 1 ] || [ "$rc" != 0 ]; then
+    echo "work folder kept: $WORK (compose.log has every container's log)"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+trap teardown EXIT
+trap 'fail "interrupted"' INT TERM
+
+phase "tools: docker.io, docker-compose, debootstrap, curl"
+missing=()
+command -v docker >/dev/null || missing+=(docker.io)
+command -v docker-compose >/dev/null || missing+=(docker-compose)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+command -v curl >/dev/null || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} with apt"
+  [ "$(id -u)" = 0 ] || fail "installing ${missing[*]} needs root"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >"$WORK/apt.log" 2>&1 \
+    || { tail -20 "$WORK/apt.log" >&2; fail "apt-get install ${missing[*]} failed"; }
+fi
+docker-compose version --short
+
+phase "Docker daemon"
+if docker info >/dev/null 2>&1; then
+  echo "running ($(docker version --format '{{.Server.Version}}'))"
+else
+  [ "$(id -u)" = 0 ] || fail "the Docker daemon is not running and starting it needs root"
+  echo "starting dockerd --bridge=none --iptables=false (log: $WORK/dockerd.log)"
+  dockerd --bridge=none --iptables=false >"$WORK/dockerd.log" 2>&1 &
+  DOCKERD_PID=$!
+  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || { tail -20 "$WORK/dockerd.log" >&2; fail "dockerd did not start within 60 s"; }
+fi
+
+phase "images"
+t=$SECONDS
+"$ROOT/ops/docker/build-images.sh" || fail "building the images failed (output above)"
+note "images built or reused" "$((SECONDS - t)) s"
+
+for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$REGISTRY_PORT" "$REGISTRY_MANAGEMENT_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    fail "port $port is already in use on this host; set KAFKA_PORT, KAFKA_CONTROLLER_PORT, REGISTRY_PORT or REGISTRY_MANAGEMENT_PORT"
+  fi
+done
+
+phase "docker-compose up (broker :$KAFKA_PORT, registry :$REGISTRY_PORT, host networking)"
+mkdir -p "$STEGO_DROPBOX_DIR" "$STEGO_RECOVERED_DIR" "$WORK/staging"
+# the application containers run as uid 10001 in group 0
+chown 10001:0 "$STEGO_DROPBOX_DIR" "$STEGO_RECOVERED_DIR" 2>/dev/null || chmod 777 "$STEGO_DROPBOX_DIR" "$STEGO_RECOVERED_DIR"
+"${COMPOSE[@]}" config -q
+t=$SECONDS
+STACK_UP=1
+"${COMPOSE[@]}" up -d --no-build || fail "docker-compose up failed"
+note "stack up (every service started or healthy)" "$((SECONDS - t)) s"
+"${COMPOSE[@]}" ps
+
+declare -A CONTAINER=()
+for service in kafka registry topics produce-covers embedder extractor produce-xrays; do
+  CONTAINER[$service]=$("${COMPOSE[@]}" ps -q "$service")
+  [ -n "${CONTAINER[$service]}" ] || fail "no container for $service"
+done
+state() { docker inspect --format '{{.State.Status}}{{if .State.Health}}/{{.State.Health.Status}}{{end}}' \
+  "${CONTAINER[$1]}" 2>/dev/null || echo missing; }
+check_running() {
+  for service in kafka registry embedder extractor produce-xrays; do
+    case "$(state "$service")" in
+      running*) ;;
+      *) fail "$service is not running ($(state "$service"))" ;;
+    esac
+  done
+  for job in topics produce-covers; do
+    [ "$(docker inspect --format '{{.State.Status}}:{{.State.ExitCode}}' "${CONTAINER[$job]}")" = exited:0 ] \
+      || fail "the one-shot job $job did not succeed"
+  done
+}
+recovered() { find "$STEGO_RECOVERED_DIR" -maxdepth 1 -name '*.png' ! -name '.*' | wc -l; }
+await_recovered() { # count
+  local deadline=$((SECONDS + TIMEOUT))
+  while [ "$(recovered)" -lt "$1" ]; do
+    check_running
+    [ $SECONDS -lt $deadline ] || fail "only $(recovered) of $1 X-rays recovered within $TIMEOUT s"
+    sleep 2
+  done
+}
+await_healthy() { # services...
+  local deadline=$((SECONDS + 180))
+  for service in "$@"; do
+    until [ "$(state "$service")" = running/healthy ]; do
+      [ $SECONDS -lt $deadline ] || fail "$service is not healthy within 180 s ($(state "$service"))"
+      sleep 2
+    done
+  done
+}
+drop() { # files...: moved into the watched folder complete (rename on one file system)
+  for f in "$@"; do
+    cp "$f" "$WORK/staging/" && mv "$WORK/staging/$(basename "$f")" "$STEGO_DROPBOX_DIR/"
+  done
+}
+schema_ids() { # subject=id per line, sorted
+  local subjects
+  subjects=$(curl -fsS "$REGISTRY/subjects") || fail "the registry does not answer at $REGISTRY"
+  for s in $(echo "$subjects" | tr -d '[]"' | tr ',' ' '); do
+    printf '%s=%s\n' "$s" "$(curl -fsS "$REGISTRY/subjects/$s/versions/latest" | grep -o '"id":[0-9]*' | cut -d: -f2)"
+  done | sort
+}
+
+mapfile -t SAMPLES < <(find "$ROOT/samples/xray" -maxdepth 1 -type f \( -name '*.jp*g' -o -name '*.png' \) | sort)
+[ ${#SAMPLES[@]} -ge 2 ] || fail "need at least two sample X-rays in samples/xray"
+FIRST=("${SAMPLES[@]:0:${#SAMPLES[@]}-1}")
+LAST="${SAMPLES[${#SAMPLES[@]}-1]}"
+
+t=$SECONDS
+await_healthy embedder extractor produce-xrays
+note "applications healthy (connected to the broker)" "$((SECONDS - t)) s later"
+
+phase "publishing ${#FIRST[@]} sample X-rays through the drop folder"
+t=$SECONDS
+drop "${FIRST[@]}"
+await_recovered "${#FIRST[@]}"
+note "${#FIRST[@]} X-rays recovered" "$((SECONDS - t)) s after the drop"
+before=$(schema_ids)
+echo "schema ids: $(echo "$before" | tr '\n' ' ')"
+[ "$(echo "$before" | grep -c '=[0-9]')" -ge 4 ] || fail "expected at least 4 registered subjects, got: $before"
+
+phase "restarting the registry"
+t=$SECONDS
+"${COMPOSE[@]}" restart registry
+await_healthy registry
+note "registry restarted and ready" "$((SECONDS - t)) s"
+after=$(schema_ids)
+if [ "$before" != "$after" ]; then
+  fail "schema ids changed over the registry restart: before [$(echo $before)] after [$(echo $after)]"
+fi
+note "schema ids after the registry restart" "unchanged ($(echo "$after" | wc -l) subjects)"
+
+phase "restarting the embedder"
+t=$SECONDS
+"${COMPOSE[@]}" restart embedder
+await_healthy embedder
+note "embedder restarted and healthy" "$((SECONDS - t)) s"
+
+phase "publishing one more X-ray after the restarts"
+t=$SECONDS
+drop "$LAST"
+await_recovered "${#SAMPLES[@]}"
+note "X-ray published after the restarts recovered" "$((SECONDS - t)) s after the drop"
+
+dead=$("${COMPOSE[@]}" exec -T kafka /opt/kafka/bin/kafka-get-offsets.sh --bootstrap-server "localhost:$KAFKA_PORT" \
+  --topic dead-letters | awk -F: '{ n += $3 } END { print n + 0 }') || fail "cannot read the dead-letters topic"
+[ "$dead" = 0 ] || fail "$dead record(s) on the dead-letters topic"
+note "dead letters" "0"
+[ "$(schema_ids)" = "$before" ] || fail "schema ids changed after the restarts"
+check_running
+await_healthy kafka registry embedder extractor produce-xrays
+
+phase "summary"
+docker stats --no-stream --format 'table {{.Name}}\t{{.MemUsage}}\t{{.CPUPerc}}' "${CONTAINER[@]}" 2>/dev/null || true
+note "recovered X-rays" "$(recovered) of ${#SAMPLES[@]} (PNG files in the extractor's output folder)"
+note "total wall time" "$((SECONDS - started)) s"
+echo
+echo "compose smoke test PASSED"
+printf '  %s\n' "${SUMMARY[@]}"
