@@ -35,7 +35,7 @@ public final class Lsb {
         return new FloatImage(stego.width(), stego.height(), stego.channels(), out);
     }
 
-    private static void check(int k) {
+    static void check(int k) {
         if (k < 1 || k > 8) {
             throw new IllegalArgumentException("k must be 1..8, was " + k);
         }

@@ -9,6 +9,7 @@ import org.stegoehealth.ops.keys.KeysCommand;
 import org.stegoehealth.ops.models.ModelsCommand;
 import org.stegoehealth.ops.replay.ReplayCommand;
 import org.stegoehealth.ops.retrain.TrainerServiceCommand;
+import org.stegoehealth.ops.steganalysis.SteganalysisCommand;
 import org.stegoehealth.ops.topics.TopicsCommand;
 import org.stegoehealth.processors.cli.CommandErrors;
 import org.stegoehealth.processors.cli.EmbedderCommand;
@@ -24,8 +25,9 @@ import picocli.CommandLine.Command;
         description = "Hide chest X-rays inside ordinary photographs, move them over Kafka, and recover them.",
         subcommands = {DemoCommand.class, TopicsCommand.class, EmbedderCommand.class, ExtractorCommand.class,
                 ProduceXraysCommand.class, ProduceCoversCommand.class, TrainCommand.class, EvaluateCommand.class,
-                BenchCommand.class, KeysCommand.class, ModelsCommand.class, TrainerServiceCommand.class,
-                ReplayCommand.class, DeadLettersCommand.class, CommandLine.HelpCommand.class})
+                SteganalysisCommand.class, BenchCommand.class, KeysCommand.class, ModelsCommand.class,
+                TrainerServiceCommand.class, ReplayCommand.class, DeadLettersCommand.class,
+                CommandLine.HelpCommand.class})
 public final class StegoCli implements Runnable {
 
     @Override

@@ -44,14 +44,43 @@ class StegoCliTest {
         Path json = tmp.resolve("eval.json");
         String[] r = run("evaluate", "--covers", samples.resolve("covers").toString(), "--secrets",
                 samples.resolve("xray").toString(), "--size", "64", "--limit", "2", "--model", model.toString(),
-                "--json", json.toString());
+                "--json", json.toString(), "--attack", "jpeg90,resize0.9,noise2", "--out", tmp.resolve("report").toString());
         assertEquals("0", r[0], r[1]);
         String doc = Files.readString(json);
         for (String key : new String[] {"\"images\" : 2", "\"size\" : 64", "\"model\" : \"tiny\"", "\"embedding\"",
-                "\"extraction\"", "\"lsb-1\"", "\"lsb-4\"", "\"psnr\"", "\"ssim\"", "\"mse\"", "\"sealed\"",
-                "\"lossless\" : true", "\"bitsPerChannel\""}) {
+                "\"extraction\"", "\"baselines\"", "\"spread-lsb-1-1-1\"", "\"spread-lsb-2-1-1\"",
+                "\"spread-lsb-2-2-1\"", "\"spread-lsb-2-2-2\"", "\"spread-lsb-3-3-2\"", "\"bitsPerChannel\"",
+                "\"attacks\"", "\"jpeg90\"", "\"resize0.9\"", "\"noise2\"", "\"psnr\"", "\"ssim\"", "\"mse\"",
+                "\"sealed\"", "\"lossless\" : true"}) {
             assertTrue(doc.contains(key), key + " missing in " + doc);
         }
+        // a gray-secret model is compared with spread LSB, not with the replicated 3-channel rows
+        assertFalse(doc.contains("\"lsb-1\""), doc);
+        assertTrue(Files.size(tmp.resolve("report").resolve("rate-distortion.png")) > 1000);
+        assertTrue(Files.readString(tmp.resolve("report").resolve("report.html")).contains("rate-distortion.png"));
+    }
+
+    @Test
+    void steganalysis_onSamples_reportsEveryMethodInJson() throws IOException {
+        Path json = tmp.resolve("steganalysis.json");
+        String[] r = run("steganalysis", "--covers", samples.resolve("covers").toString(), "--secrets",
+                samples.resolve("xray").toString(), "--size", "64", "--cover-side", "256", "--tiles-per-cover", "8",
+                "--methods", "neural,spread-lsb-2-2-1,lsbm-0.5", "--model", model.toString(), "--json", json.toString());
+        assertEquals("0", r[0], r[1]);
+        String doc = Files.readString(json);
+        for (String key : new String[] {"\"photos\" : 3", "\"tiles\" : 24", "\"neural\"", "\"spread-lsb-2-2-1\"",
+                "\"lsbm-0.5\"", "\"auc\"", "\"accuracy\"", "\"folds\" : 3", "\"samples\" : 48"}) {
+            assertTrue(doc.contains(key), key + " missing in " + doc);
+        }
+    }
+
+    @Test
+    void steganalysis_unknownMethod_failsWithOneLine() {
+        String[] r = run("steganalysis", "--covers", samples.resolve("covers").toString(), "--secrets",
+                samples.resolve("xray").toString(), "--methods", "wavelet", "--model", model.toString());
+        assertEquals("2", r[0], r[1]);
+        assertTrue(r[1].startsWith("error: unknown method 'wavelet'"), r[1]);
+        assertFalse(r[1].contains("\tat "), "no stack trace");
     }
 
     @Test

@@ -438,9 +438,12 @@ class EmbeddingTopologyTest {
         }
     }
 
-    @Test
-    void bufferedRecordsSurviveARestartOnTheSameStateDirAndAreEmbeddedOnceEach(@TempDir Path saved) throws IOException {
-        BatchSettings settings = BatchSettings.uniform(3, LINGER, 1024);
+    /**
+     * Embeds three X-rays in a full batch, leaves two buffered, then restarts: closes the driver and starts a new one
+     * on the same state directory. {@code TopologyTestDriver.close()} wipes its state directory, so the directory is
+     * kept as the driver left it on disk (it commits after every record) and put back after the close.
+     */
+    private void restartWithTwoBuffered(BatchSettings settings, Path saved) throws IOException {
         start(settings);
         threeCovers();
         for (String id : List.of("done-0", "done-1", "done-2", "kept-0", "kept-1")) {
@@ -449,8 +452,6 @@ class EmbeddingTopologyTest {
         assertEquals(List.of("done-0", "done-1", "done-2"), stego().stream().map(StegoImageEvent::getMessageId).toList());
         assertEquals(2, count(h.driver.getKeyValueStore(EmbeddingTopology.BUFFER_STORE)));
 
-        // TopologyTestDriver.close() wipes its state directory, so keep the directory as the driver left it on disk
-        // (committed after every record) and put it back after the close: a restart on the same state directory
         copyTree(stateDir, saved);
         h.close();
         copyTree(saved, stateDir);
@@ -459,13 +460,31 @@ class EmbeddingTopologyTest {
         threeCovers();
         assertEquals(2, count(h.driver.getKeyValueStore(EmbeddingTopology.BUFFER_STORE)), "the buffer survived");
         assertTrue(stego().isEmpty());
+    }
 
-        h.driver.advanceWallClockTime(LINGER);
+    @Test
+    void bufferedRecordsSurviveARestartOnTheSameStateDirAndAreEmbeddedOnceEach(@TempDir Path saved) throws IOException {
+        restartWithTwoBuffered(BatchSettings.uniform(3, LINGER, 1024), saved);
+        h.driver.advanceWallClockTime(LINGER.dividedBy(2));
+        assertTrue(stego().isEmpty(), "the restored records keep their enqueue time");
+        h.driver.advanceWallClockTime(LINGER.dividedBy(2));
         assertEquals(List.of("kept-0", "kept-1"), stego().stream().map(StegoImageEvent::getMessageId).toList());
         h.driver.advanceWallClockTime(LINGER.multipliedBy(5));
         assertTrue(stego().isEmpty(), "nothing is embedded twice");
         assertTrue(h.deadLetters().isEmpty());
         assertEquals(List.of(new LsbModel.Call("embed", 3, 32, 32), new LsbModel.Call("embed", 2, 32, 32)), model.calls);
+    }
+
+    @Test
+    void aBatchRestoredAfterARestartFillsUpWithNewRecords(@TempDir Path saved) throws IOException {
+        restartWithTwoBuffered(BatchSettings.uniform(3, LINGER, 1024), saved);
+        pipe(TestImages.xray("late-0", TestImages.grayXray(32, 32, 9)));
+        // a batch runs in offset order, and a new TopologyTestDriver numbers its input from offset 0 again
+        assertEquals(List.of("kept-0", "kept-1", "late-0"),
+                stego().stream().map(StegoImageEvent::getMessageId).sorted().toList());
+        h.driver.advanceWallClockTime(LINGER.multipliedBy(5));
+        assertTrue(stego().isEmpty(), "nothing is embedded twice");
+        assertEquals(List.of(new LsbModel.Call("embed", 3, 32, 32), new LsbModel.Call("embed", 3, 32, 32)), model.calls);
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

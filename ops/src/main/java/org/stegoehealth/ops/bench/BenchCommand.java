@@ -11,6 +11,8 @@ import java.util.concurrent.Callable;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoModel;
+import org.stegoehealth.ops.demo.PipelineCluster;
+import org.stegoehealth.ops.eval.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,8 +20,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         subcommands = PipelineBenchCommand.class,
         description = {"Measure embedding and extraction throughput (images/s, GFLOP/s, peak memory) per image size",
-                "and batch size, next to a plain sgemm measured in the same run. Close other work first: the",
-                "figures are only as quiet as the machine."})
+                "and batch size, next to a plain sgemm measured in the same run, and the sealed method's rate (no",
+                "model). Close other work first: the figures are only as quiet as the machine."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", description = "Model directory (default: the bundled default model).")
@@ -36,6 +38,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Write the results as JSON to this file.")
     Path json;
+
+    @Option(names = "--no-sealed", description = "Leave out the sealed method (lossless, keyed; no model).")
+    boolean noSealed;
 
     @Override
     public Integer call() throws Exception {
@@ -61,6 +66,22 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.printf("%-8s %5d %5d %10.2f %9.1f %9.0f%% %9.0f%n", r.op(), r.size(), r.batch(), r.imagesPerS(),
                     r.gflops(), 100 * r.gflops() / sgemm, r.peakRssMb());
         }
+        List<SealedBenchmark.Result> sealed = new ArrayList<>();
+        if (!noSealed) {
+            Path samples = PipelineCluster.home().resolve("samples");
+            try (SealedBenchmark sealedBench = new SealedBenchmark(
+                    Evaluation.imageFiles(samples.resolve("xray"), n -> true).get(0),
+                    Evaluation.imageFiles(samples.resolve("covers"), n -> true).get(0), seconds)) {
+                for (int size : sizes) {
+                    sealed.addAll(List.of(sealedBench.measure(size)));
+                    progress.message("sealed method at " + size + " px measured");
+                }
+            }
+            for (SealedBenchmark.Result r : sealed) {
+                System.out.printf("%-14s %5d %5d %10.2f   (no model; %.3f bits per channel)%n", r.op(), r.size(), 1,
+                        r.imagesPerS(), r.bitsPerChannel());
+            }
+        }
         for (String op : List.of("embed", "extract")) {
             for (int size : sizes) {
                 results.stream().filter(r -> r.op().equals(op) && r.size() == size)
@@ -85,6 +106,12 @@ public final class BenchCommand implements Callable<Integer> {
                 rows.add(row);
             }
             doc.put("results", rows);
+            List<Map<String, Object>> sealedRows = new ArrayList<>();
+            for (SealedBenchmark.Result r : sealed) {
+                sealedRows.add(Map.of("op", r.op(), "size", r.size(), "images_per_s", r.imagesPerS(),
+                        "bits_per_channel", r.bitsPerChannel()));
+            }
+            doc.put("sealed", sealedRows);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
             System.out.println("JSON written to " + json);
         }

@@ -15,10 +15,11 @@ import org.stegoehealth.trainer.Split;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code stego evaluate}: the paper's table on real images, against k-LSB baselines. */
+/** {@code stego evaluate}: the paper's table on real images, against LSB baselines, optionally under attack. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Embed each secret in a cover, round the stego image to 8 bits, extract, and report MSE, PSNR",
-                "and SSIM next to the paper's figures and k-bit LSB baselines on the same pairs."})
+                "and SSIM next to the paper's figures and classical LSB baselines on the same pairs (spread over R, G, B",
+                "for a gray secret); optionally again after JPEG, resizing or noise (--attack)."})
 public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--covers", required = true, description = "Directory of cover photos (sorted; they cycle).")
@@ -48,6 +49,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "4", description = "Images per model call (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--attack", paramLabel = "LIST", description = {"Also extract after these attacks on the 8-bit "
+            + "stego image, comma-separated: jpegQ (JPEG quality Q), resizeF (resize by F and back), noiseS (Gaussian "
+            + "noise, sigma S grey levels), jpeg444qQ (JPEG without chroma subsampling); 'default' means " + Attack.DEFAULTS + "."})
+    String attack;
+
     @Option(names = "--sealed-budget", defaultValue = "0.5",
             description = "Bits-per-channel budget of the sealed (lossless, keyed) row (default: ${DEFAULT-VALUE}); 0 leaves it out.")
     double sealedBudget;
@@ -60,6 +66,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (size < 16 || size > 4096) {
             throw new IllegalArgumentException("--size must be 16..4096, was " + size);
         }
+        List<Attack> attacks = attack == null ? List.of()
+                : Attack.parseList("default".equals(attack) ? Attack.DEFAULTS : attack);
         ModelArtifact artifact = ModelArtifact.load(ModelArtifact.locate(model));
         StegoModel stego = artifact.toModel();
         Predicate<String> xrayFilter = heldOut ? n -> Split.isHeldOut(n, Split.XRAY_VALIDATION) : n -> true;
@@ -70,7 +78,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         List<Path> coverFiles = Evaluation.imageFiles(covers, coverFilter);
         Progress progress = new Progress(System.err);
-        Evaluation.Result result = Evaluation.run(stego, coverFiles, secretFiles, size, Math.max(1, batch), out != null, progress);
+        Evaluation.Result result = Evaluation.run(stego, coverFiles, secretFiles, size, Math.max(1, batch), attacks,
+                out != null, progress);
         SealedEvaluation.Result sealed = sealedBudget > 0
                 ? SealedEvaluation.run(coverFiles, secretFiles, size, sealedBudget, progress) : null;
         System.out.print(Evaluation.table(result));

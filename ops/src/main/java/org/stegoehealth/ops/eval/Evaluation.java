@@ -6,24 +6,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.stegoehealth.model.Baseline;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.model.ImageInputException;
 import org.stegoehealth.model.Images;
-import org.stegoehealth.model.Lsb;
 import org.stegoehealth.model.Progress;
+import org.stegoehealth.model.SpreadLsb;
 
 /**
  * Evaluation as the paper reports it: secrets paired in sorted file order with covers in sorted order (covers
  * cycle), each image centre-cropped to a square and resized (bicubic) to one size, the stego image rounded to
- * 8 bits as it would be sent, then extracted. Metrics are averaged per image. The k-LSB baselines run on the same
- * pairs, with the X-ray replicated to three channels as in the paper's setting.
+ * 8 bits as it would be sent, then extracted. Metrics are averaged per image. Classical baselines run on the same
+ * pairs: for a gray secret, spread LSB (the secret's bits spread over R, G and B, see {@link SpreadLsb}); for the
+ * paper's 3-channel secret, k-bit LSB of the replicated X-ray as in the paper's setting. Optional attacks
+ * ({@link Attack}) alter each 8-bit stego image before a second extraction, for the robustness table.
  */
 public final class Evaluation {
 
     /** The paper's figures, as reported (SSIM not reported). */
     public static final Quality PAPER_EMBEDDING = new Quality(40.15, 32.16, Double.NaN);
     public static final Quality PAPER_EXTRACTION = new Quality(44.64, 31.96, Double.NaN);
+    /** The paper hides an RGB secret: 8 bits per cover sample. */
+    public static final double PAPER_BITS_PER_CHANNEL = 8;
     public static final int[] LSB_BITS = {1, 2, 3, 4};
 
     /** One evaluated pair, with the images kept for grids and reports. */
@@ -31,12 +36,44 @@ public final class Evaluation {
                        FloatImage extracted, Quality embedding, Quality extraction) {
     }
 
+    /**
+     * One method's averages.
+     *
+     * @param bitsPerChannel secret bits per cover sample (nominal for the network: the secret's bit depth spread over
+     *                       the cover's channels)
+     * @param attacked       secret/extracted quality after each attack, by attack name
+     */
+    public record MethodResult(String name, double bitsPerChannel, Quality embedding, Quality extraction,
+                               Map<String, Quality> attacked) {
+    }
+
     /** Per-method results. */
-    public record Result(int images, int size, String model, Quality embedding, Quality extraction,
-                         Map<String, Quality[]> baselines, List<Pair> pairs) {
+    public record Result(int images, int size, String model, MethodResult network, Map<String, MethodResult> baselines,
+                         List<String> attacks, List<Pair> pairs) {
+
+        public Quality embedding() {
+            return network.embedding();
+        }
+
+        public Quality extraction() {
+            return network.extraction();
+        }
     }
 
     private Evaluation() {
+    }
+
+    /** The classical methods compared with a model hiding secrets of {@code secretChannels} channels. */
+    public static List<Baseline> baselinesFor(int secretChannels) {
+        List<Baseline> out = new ArrayList<>();
+        if (secretChannels == 1) {
+            out.addAll(SpreadLsb.STANDARD);
+        } else {
+            for (int k : LSB_BITS) {
+                out.add(Baseline.lsb(k));
+            }
+        }
+        return out;
     }
 
     /** Sorted image files of a directory, optionally filtered by file name. */
@@ -48,17 +85,32 @@ public final class Evaluation {
         return files;
     }
 
+    /** Running means of one method. */
+    private static final class Means {
+        final Quality.Mean embedding = new Quality.Mean();
+        final Quality.Mean extraction = new Quality.Mean();
+        final Map<String, Quality.Mean> attacked = new LinkedHashMap<>();
+
+        Means(List<Attack> attacks) {
+            attacks.forEach(a -> attacked.put(a.name(), new Quality.Mean()));
+        }
+
+        MethodResult get(String name, double bits) {
+            Map<String, Quality> a = new LinkedHashMap<>();
+            attacked.forEach((k, v) -> a.put(k, v.get()));
+            return new MethodResult(name, bits, embedding.get(), extraction.get(), a);
+        }
+    }
+
     /**
      * @param keepImages keep the images of each pair (for grids); costs memory on large sets
      */
     public static Result run(HidingModel model, List<Path> covers, List<Path> secrets, int size, int batch,
-                             boolean keepImages, Progress progress) {
-        Quality.Mean embedding = new Quality.Mean();
-        Quality.Mean extraction = new Quality.Mean();
-        Map<String, Quality.Mean[]> lsb = new LinkedHashMap<>();
-        for (int k : LSB_BITS) {
-            lsb.put("lsb-" + k, new Quality.Mean[] {new Quality.Mean(), new Quality.Mean()});
-        }
+                             List<Attack> attacks, boolean keepImages, Progress progress) {
+        List<Baseline> baselines = baselinesFor(model.secretChannels());
+        Means network = new Means(attacks);
+        Map<String, Means> classical = new LinkedHashMap<>();
+        baselines.forEach(b -> classical.put(b.name(), new Means(attacks)));
         List<Pair> pairs = new ArrayList<>();
         Map<Path, FloatImage> coverCache = new LinkedHashMap<>();
         for (int start = 0; start < secrets.size(); start += batch) {
@@ -76,17 +128,30 @@ public final class Evaluation {
                 stego.add(img.quantize8());
             }
             List<FloatImage> extracted = model.extract(stego);
+            for (Attack attack : attacks) {
+                List<FloatImage> hit = new ArrayList<>();
+                for (int j = 0; j < stego.size(); j++) {
+                    hit.add(attack.apply(stego.get(j), start + j));
+                }
+                List<FloatImage> back = model.extract(hit);
+                for (int j = 0; j < back.size(); j++) {
+                    network.attacked.get(attack.name()).add(Quality.of(s.get(j), back.get(j)));
+                }
+            }
             for (int j = 0; j < c.size(); j++) {
                 Quality e = Quality.of(c.get(j), stego.get(j));
                 Quality x = Quality.of(s.get(j), extracted.get(j));
-                embedding.add(e);
-                extraction.add(x);
-                FloatImage secretRgb = s.get(j).toRgb();
-                for (int k : LSB_BITS) {
-                    FloatImage lsbStego = Lsb.embed(c.get(j), secretRgb, k);
-                    Quality.Mean[] m = lsb.get("lsb-" + k);
-                    m[0].add(Quality.of(c.get(j), lsbStego));
-                    m[1].add(Quality.of(secretRgb, Lsb.extract(lsbStego, k)));
+                network.embedding.add(e);
+                network.extraction.add(x);
+                for (Baseline b : baselines) {
+                    FloatImage bStego = b.embed(c.get(j), s.get(j));
+                    Means m = classical.get(b.name());
+                    m.embedding.add(Quality.of(c.get(j), bStego));
+                    m.extraction.add(Quality.of(s.get(j), b.extract(bStego)));
+                    for (Attack attack : attacks) {
+                        m.attacked.get(attack.name()).add(Quality.of(s.get(j),
+                                b.extract(attack.apply(bStego, start + j))));
+                    }
                 }
                 int i = start + j;
                 pairs.add(new Pair(covers.get(i % covers.size()).getFileName().toString(),
@@ -95,29 +160,65 @@ public final class Evaluation {
                         keepImages ? extracted.get(j) : null, e, x));
             }
             progress.update("evaluating", end, secrets.size(), String.format("cover %.2f dB, secret %.2f dB so far",
-                    embedding.get().psnr(), extraction.get().psnr()));
+                    network.embedding.get().psnr(), network.extraction.get().psnr()));
         }
-        Map<String, Quality[]> baselines = new LinkedHashMap<>();
-        lsb.forEach((name, m) -> baselines.put(name, new Quality[] {m[0].get(), m[1].get()}));
-        return new Result(secrets.size(), size, model.version(), embedding.get(), extraction.get(), baselines, pairs);
+        Map<String, MethodResult> results = new LinkedHashMap<>();
+        for (Baseline b : baselines) {
+            results.put(b.name(), classical.get(b.name()).get(b.name(), b.bitsPerChannel()));
+        }
+        MethodResult net = network.get("network", 8.0 * model.secretChannels() / 3);
+        return new Result(secrets.size(), size, model.version(), net, results,
+                attacks.stream().map(Attack::name).toList(), pairs);
     }
 
-    /** The paper's comparison table as text. */
+    /** Human name of a method row. */
+    static String label(String name) {
+        if (name.startsWith("lsb-")) {
+            return name.substring(4) + "-bit LSB";
+        }
+        if (name.startsWith("spread-lsb-")) {
+            return "spread LSB " + name.substring(11);
+        }
+        return name;
+    }
+
+    /** The paper's comparison table as text, then the robustness table when attacks were run. */
     public static String table(Result r) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%d image pairs at %dx%d, stego rounded to 8 bits before extraction%n", r.images(), r.size(), r.size()));
-        sb.append(String.format("%-34s | %9s %9s %7s | %9s %9s %7s%n", "method", "emb MSE", "emb PSNR", "SSIM",
-                "ext MSE", "ext PSNR", "SSIM"));
-        sb.append("-".repeat(34)).append("-+-").append("-".repeat(27)).append("-+-").append("-".repeat(27)).append('\n');
-        row(sb, "Stego-eHealth paper (reported)", PAPER_EMBEDDING, PAPER_EXTRACTION);
-        row(sb, "this model (" + r.model() + ")", r.embedding(), r.extraction());
-        r.baselines().forEach((name, q) -> row(sb, name.replace("lsb-", "") + "-bit LSB", q[0], q[1]));
+        sb.append(String.format("%-34s | %5s | %9s %9s %7s | %9s %9s %7s%n", "method", "bpc", "emb MSE", "emb PSNR",
+                "SSIM", "ext MSE", "ext PSNR", "SSIM"));
+        String rule = "-".repeat(34) + "-+-" + "-".repeat(5) + "-+-" + "-".repeat(27) + "-+-" + "-".repeat(27) + "\n";
+        sb.append(rule);
+        row(sb, "Stego-eHealth paper (reported)", PAPER_BITS_PER_CHANNEL, PAPER_EMBEDDING, PAPER_EXTRACTION);
+        sb.append(String.format("%-34s%n", "this model: " + r.model()));
+        row(sb, "this model", r.network().bitsPerChannel(), r.embedding(), r.extraction());
+        r.baselines().values().forEach(m -> row(sb, label(m.name()), m.bitsPerChannel(), m.embedding(), m.extraction()));
+        sb.append("bpc: secret bits per cover sample (the network's is nominal: the secret's 8 bits per pixel over the "
+                + "cover's channels)\n");
+        if (!r.attacks().isEmpty()) {
+            sb.append(String.format("%nsecret/extracted PSNR (dB) and SSIM after an attack on the 8-bit stego image%n"));
+            sb.append(String.format("%-34s", "method"));
+            r.attacks().forEach(a -> sb.append(String.format(" | %15s", a)));
+            sb.append('\n');
+            robustnessRow(sb, "this model", r.network(), r.attacks());
+            r.baselines().values().forEach(m -> robustnessRow(sb, label(m.name()), m, r.attacks()));
+        }
         return sb.toString();
     }
 
-    private static void row(StringBuilder sb, String name, Quality e, Quality x) {
-        sb.append(String.format("%-34s | %9.2f %9.2f %7s | %9.2f %9.2f %7s%n", name, e.mse(), e.psnr(), fmt(e.ssim()),
-                x.mse(), x.psnr(), fmt(x.ssim())));
+    private static void robustnessRow(StringBuilder sb, String name, MethodResult m, List<String> attacks) {
+        sb.append(String.format("%-34s", name));
+        for (String a : attacks) {
+            Quality q = m.attacked().get(a);
+            sb.append(String.format(" | %6.2f / %6.4f", q.psnr(), q.ssim()));
+        }
+        sb.append('\n');
+    }
+
+    private static void row(StringBuilder sb, String name, double bits, Quality e, Quality x) {
+        sb.append(String.format("%-34s | %5.2f | %9.2f %9.2f %7s | %9.2f %9.2f %7s%n", name, bits, e.mse(), e.psnr(),
+                fmt(e.ssim()), x.mse(), x.psnr(), fmt(x.ssim())));
     }
 
     static String fmt(double v) {
@@ -130,12 +231,31 @@ public final class Evaluation {
         m.put("images", r.images());
         m.put("size", r.size());
         m.put("model", r.model());
+        m.put("bitsPerChannel", r.network().bitsPerChannel());
         m.put("embedding", q(r.embedding()));
         m.put("extraction", q(r.extraction()));
+        if (!r.attacks().isEmpty()) {
+            m.put("attacks", attacks(r.network()));
+        }
         Map<String, Object> b = new LinkedHashMap<>();
-        r.baselines().forEach((name, q) -> b.put(name, Map.of("embedding", q(q[0]), "extraction", q(q[1]))));
+        r.baselines().forEach((name, x) -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("bitsPerChannel", x.bitsPerChannel());
+            row.put("embedding", q(x.embedding()));
+            row.put("extraction", q(x.extraction()));
+            if (!r.attacks().isEmpty()) {
+                row.put("attacks", attacks(x));
+            }
+            b.put(name, row);
+        });
         m.put("baselines", b);
         return m;
+    }
+
+    private static Map<String, Object> attacks(MethodResult x) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        x.attacked().forEach((k, v) -> a.put(k, q(v)));
+        return a;
     }
 
     private static Map<String, Object> q(Quality q) {

@@ -18,6 +18,8 @@ public final class Report {
 
     private static final int LABEL = 22;
     private static final int GAP = 4;
+    /** File name of the rate-distortion plot in an evaluation report directory. */
+    public static final String RATE_DISTORTION_PNG = "rate-distortion.png";
 
     private Report() {
     }
@@ -58,6 +60,9 @@ public final class Report {
     /** Writes the evaluation grids and {@code report.html} into {@code dir}; returns the HTML file. */
     public static Path writeEvaluation(Evaluation.Result r, Path dir) throws IOException {
         Files.createDirectories(dir);
+        writePng(RateDistortionPlot.draw(RateDistortionPlot.points(r), String.format(
+                "Rate-distortion on %d pairs at %dx%d (model %s)", r.images(), r.size(), r.size(), r.model())),
+                dir.resolve(RATE_DISTORTION_PNG));
         StringBuilder rows = new StringBuilder();
         int i = 0;
         for (Evaluation.Pair p : r.pairs()) {
@@ -73,7 +78,8 @@ public final class Report {
         String html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Stego-eHealth evaluation</title>"
                 + "<style>body{font-family:sans-serif;margin:2em}pre{background:#f4f4f4;padding:1em}img{max-width:100%}</style>"
                 + "</head><body><h1>Stego-eHealth evaluation</h1><p>Model <b>" + esc(r.model()) + "</b></p><pre>"
-                + esc(Evaluation.table(r)) + "</pre>" + rows + "</body></html>";
+                + esc(Evaluation.table(r)) + "</pre><h2>Rate-distortion</h2><img src=\"" + RATE_DISTORTION_PNG
+                + "\" alt=\"cover PSNR against secret PSNR per method\">" + rows + "</body></html>";
         Path file = dir.resolve("report.html");
         Files.writeString(file, html, StandardCharsets.UTF_8);
         return file;

@@ -127,7 +127,7 @@ public final class ReplayCommand implements Callable<Integer> {
         for (Map.Entry<String, HidingModel> m : models.entrySet()) {
             progress.message("running " + secretFiles.size() + " pair(s) through " + m.getKey());
             measured.add(new Measured(m.getKey(), Evaluation.run(m.getValue(), coverFiles, secretFiles, size,
-                    Math.max(1, batch), true, progress)));
+                    Math.max(1, batch), List.of(), true, progress)));
         }
         String table = table(measured);
         stdout.print(table);

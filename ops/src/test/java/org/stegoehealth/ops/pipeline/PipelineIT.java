@@ -1,5 +1,6 @@
 package org.stegoehealth.ops.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,6 +26,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -51,6 +53,7 @@ import org.stegoehealth.ops.local.LocalStack;
 import org.stegoehealth.processors.CoverFitting;
 import org.stegoehealth.processors.ErrorType;
 import org.stegoehealth.processors.ExtractionTopology;
+import org.stegoehealth.processors.HidingMethod;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StegoEvents;
@@ -61,11 +64,14 @@ import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.models.ModelEvents;
 import org.stegoehealth.processors.models.ModelPublisher;
 import org.stegoehealth.processors.produce.CoverProducer;
+import org.stegoehealth.processors.produce.PublishOutcome;
+import org.stegoehealth.processors.produce.XrayProducer;
 import org.stegoehealth.schemas.AvroSerde;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.HttpSchemaRegistryClient;
 import org.stegoehealth.schemas.ImageFormat;
 import org.stegoehealth.schemas.ModelEvent;
+import org.stegoehealth.schemas.RecoveredImageEvent;
 import org.stegoehealth.schemas.SchemaRegistryException;
 import org.stegoehealth.schemas.StegoImageEvent;
 import org.stegoehealth.schemas.XrayImageEvent;
@@ -168,6 +174,74 @@ class PipelineIT {
                 assertEquals(Quality.of(original, offlineRecovered).psnr(), Quality.of(original, recovered).psnr(), 0.01,
                         "original/recovered PSNR of " + e.getValue()[0].getFileName());
             }
+        }
+    }
+
+    /** A 16-bit gray X-ray made from a sample: its 8-bit values in the high byte, a varying low byte. */
+    private static Path sixteenBitXray(Path sample, Path dir) throws IOException {
+        BufferedImage eight = Images.decode(Files.readAllBytes(sample), sample.toString());
+        BufferedImage img = new BufferedImage(256, 256, BufferedImage.TYPE_USHORT_GRAY);
+        for (int y = 0; y < 256; y++) {
+            for (int x = 0; x < 256; x++) {
+                int v = eight.getRaster().getSample(x * 2, y * 2, 0);
+                img.getRaster().setSample(x, y, 0, (v << 8) | ((x * 7 + y * 13) & 0xff));
+            }
+        }
+        Path file = dir.resolve("ACC-16BIT-0001.png");
+        ImageIO.write(img, "png", file.toFile());
+        return file;
+    }
+
+    private static int[] pixels(BufferedImage img) {
+        return img.getRaster().getPixels(0, 0, img.getWidth(), img.getHeight(), (int[]) null);
+    }
+
+    @Test
+    void sealedMethod_8and16bitXrays_comeOutBitIdentical_signed_withTheStudyReferenceOnlyAtTheClinic() throws Exception {
+        List<Path> xrays = new ArrayList<>(Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true)
+                .subList(0, 3));
+        xrays.add(sixteenBitXray(xrays.get(0), Files.createDirectories(tmp.resolve("sixteen"))));
+        PipelineKeys keys = PipelineKeys.under(tmp.resolve("keys"));
+        try (PipelineCluster cluster = cluster("sealed", 1);
+             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model, keys,
+                     InProcessPipeline.START_TIMEOUT);
+             PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "sealed-reader");
+             Producer<String, XrayImageEvent> kafka = XrayProducer.kafkaProducer(cluster.config(),
+                     cluster.topics().xrays)) {
+            // per X-ray: the embedder's default stays neural, the producer asks for sealed and names the study
+            XrayProducer producer = new XrayProducer(kafka, cluster.topics().xrays.name(),
+                    cluster.config().maxImageSide(), Clock.systemUTC(), HidingMethod.SEALED, true);
+            Map<String, Path> sent = new LinkedHashMap<>();
+            for (PublishOutcome o : producer.publishAll(xrays, null)) {
+                assertTrue(o.ok(), o.toString());
+                sent.put(o.key(), o.file());
+            }
+            outputs.awaitRecovered(sent.keySet(), WAIT, null, pipeline::checkHealthy);
+
+            assertTrue(outputs.deadLetters().isEmpty(), "dead letters: " + outputs.deadLetters());
+            Keyring clinic = keys.clinic();
+            for (Map.Entry<String, Path> e : sent.entrySet()) {
+                String name = e.getValue().getFileName().toString();
+                String studyRef = name.substring(0, name.lastIndexOf('.'));
+                StegoImageEvent stego = outputs.stego().get(e.getKey());
+                RecoveredImageEvent recovered = outputs.recovered().get(e.getKey());
+                BufferedImage original = Images.decode(Files.readAllBytes(e.getValue()), name);
+                BufferedImage back = Images.decode(InputImages.bytes(recovered.getImage()), name);
+
+                assertEquals("sealed", stego.getHidingMethod(), name);
+                assertEquals(keys.hospital().signer().keyId(), stego.getSigningKeyId(), name);
+                assertFalse(stego.toString().contains(studyRef), "no study reference in clear on the stego topic");
+                assertTrue(clinic.receivingKeyIds().contains(stego.getReceivingKeyId()), name);
+                assertEquals(original.getColorModel().getComponentSize(0), (int) recovered.getBitDepth(), name);
+                assertEquals(original.getWidth(), back.getWidth(), name);
+                assertEquals(original.getHeight(), back.getHeight(), name);
+                assertEquals(original.getColorModel().getComponentSize(0), back.getColorModel().getComponentSize(0));
+                assertArrayEquals(pixels(original), pixels(back),
+                        name + " comes back bit for bit");
+                assertEquals(studyRef, recovered.getStudyRef(), name);
+            }
+            String last = List.copyOf(sent.keySet()).get(sent.size() - 1);
+            assertEquals(16, (int) outputs.recovered().get(last).getBitDepth(), "the 16-bit X-ray kept its depth");
         }
     }
 

@@ -1,15 +1,18 @@
 package org.stegoehealth.processors.cli;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.stegoehealth.processors.EmbeddingTopology;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.TransferSecurity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code stego embedder}: the hospital-side Kafka Streams application. */
 @Command(name = "embedder", mixinStandardHelpOptions = true,
-        description = {"Hide every X-ray published on the X-ray topic in a cover photo and publish the stego image.",
+        description = {"Hide every X-ray published on the X-ray topic in a cover photo and publish the stego image,",
+                "signed with this hospital's keyring; study references travel only encrypted to the clinic.",
                 "Embeds with the promoted model version and switches at the next batch when another is promoted",
                 "(stego models promote); --model DIR pins one model instead."})
 public final class EmbedderCommand implements Callable<Integer> {
@@ -20,8 +23,20 @@ public final class EmbedderCommand implements Callable<Integer> {
     @Mixin
     StreamsAppOptions app;
 
+    @Option(names = "--hiding-method", paramLabel = "METHOD",
+            description = "Default method: neural (the model) or sealed (lossless, encrypted to the clinic); an X-ray "
+                    + "may ask for its own (or STEGO_HIDING_METHOD; default: neural).")
+    String hidingMethod;
+
+    @Option(names = "--clinic", paramLabel = "NAME",
+            description = "Keyring name of the clinic to seal to, whose public keys this keyring imported (or STEGO_CLINIC_ID).")
+    String clinic;
+
     StegoConfig config() {
-        return common.load(app.overrides(StegoConfig.EMBEDDER_APPLICATION_ID));
+        Map<String, String> extra = app.overrides(StegoConfig.EMBEDDER_APPLICATION_ID);
+        extra.put(StegoConfig.HIDING_METHOD, hidingMethod);
+        extra.put(StegoConfig.CLINIC_ID, clinic);
+        return common.load(extra);
     }
 
     @Override

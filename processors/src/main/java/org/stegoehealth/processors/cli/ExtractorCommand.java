@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code stego extractor}: the clinic-side Kafka Streams application. */
 @Command(name = "extractor", mixinStandardHelpOptions = true,
         description = {"Recover the X-ray from every stego image and publish it (optionally also as PNG files).",
+                "Every stego event is verified against the hospital's public keys in this clinic's keyring first.",
                 "Extracts each image with the model version it names: every version published on the model topic,",
                 "retired ones included; an image naming a version not received yet waits for it (model.wait.ms).",
                 "--model DIR pins one model instead (images of other versions are dead-lettered)."})
@@ -28,8 +29,13 @@ public final class ExtractorCommand implements Callable<Integer> {
             + "(or STEGO_RECOVERED_DIR).")
     Path outputDir;
 
+    @Option(names = "--allow-unsigned",
+            description = "Accept stego events without a signature (default: refused as TAMPERED).")
+    boolean allowUnsigned;
+
     StegoConfig config() {
         Map<String, String> extra = app.overrides(StegoConfig.EXTRACTOR_APPLICATION_ID);
+        extra.put(StegoConfig.ALLOW_UNSIGNED, allowUnsigned ? "true" : null);
         extra.put(StegoConfig.RECOVERED_DIR, outputDir == null ? null : outputDir.toString());
         return common.load(extra);
     }

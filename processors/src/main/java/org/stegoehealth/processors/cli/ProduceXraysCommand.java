@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.Producer;
+import org.stegoehealth.processors.HidingMethod;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.produce.PublishOutcome;
 import org.stegoehealth.processors.produce.XrayProducer;
@@ -49,6 +50,15 @@ public final class ProduceXraysCommand implements Callable<Integer> {
     @Option(names = "--cover", paramLabel = "ID", description = "Cover to hide these X-rays in (default: the embedder chooses).")
     String cover;
 
+    @Option(names = "--hiding-method", paramLabel = "METHOD",
+            description = "neural or sealed (lossless, encrypted to the clinic) for these X-rays (default: the embedder's hiding.method).")
+    String hidingMethod;
+
+    @Option(names = "--study-ref-from-name",
+            description = "Use each file's name without extension as its study reference; it leaves the hospital only "
+                    + "encrypted to the clinic, which names the recovered file after it.")
+    boolean studyRefFromName;
+
     @Override
     public Integer call() throws Exception {
         if (watch && (paths.size() != 1 || !Files.isDirectory(paths.get(0)))) {
@@ -73,7 +83,8 @@ public final class ProduceXraysCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
         }
         try (Producer<String, XrayImageEvent> kafka = XrayProducer.kafkaProducer(config, topics.xrays)) {
-            XrayProducer producer = new XrayProducer(kafka, topics.xrays.name(), config.maxImageSide(), Clock.systemUTC());
+            XrayProducer producer = new XrayProducer(kafka, topics.xrays.name(), config.maxImageSide(), Clock.systemUTC(),
+                    hidingMethod == null ? null : HidingMethod.parse(hidingMethod), studyRefFromName);
             if (watch) {
                 producer.watch(paths.get(0), cover, Duration.ofMillis(settleMs), running::get, o -> report(o, out, err));
                 return 0;

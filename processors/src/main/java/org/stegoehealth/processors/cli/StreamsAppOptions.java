@@ -17,9 +17,14 @@ public final class StreamsAppOptions {
             description = "Kafka Streams application id (default: stego-${COMMAND-NAME}).")
     String applicationId;
 
+    @Option(names = {"-k", "--keyring"}, paramLabel = "DIR",
+            description = "This party's keyring (or STEGO_KEYRING_DIR; default: .stego/keyring; see stego keys).")
+    Path keyring;
+
     /** These options as configuration overrides; the application id under {@code applicationIdKey}. */
     Map<String, String> overrides(String applicationIdKey) {
         Map<String, String> extra = new HashMap<>();
+        extra.put(StegoConfig.KEYRING_DIR, keyring == null ? null : keyring.toString());
         extra.put(StegoConfig.MODEL_PATH, model == null ? null : model.toString());
         extra.put(applicationIdKey, applicationId);
         return extra;

@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stegoehealth.model.Images;
 import org.stegoehealth.processors.MessageIds;
+import org.stegoehealth.processors.HidingMethod;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.TopicSpec;
 import org.stegoehealth.schemas.XrayImageEvent;
@@ -42,10 +43,31 @@ public final class XrayProducer {
 
     private final SendBatch.Target<XrayImageEvent> target;
     private final Clock clock;
+    private final HidingMethod hidingMethod;
+    private final boolean studyRefFromName;
 
     public XrayProducer(Producer<String, XrayImageEvent> producer, String topic, int maxSide, Clock clock) {
+        this(producer, topic, maxSide, clock, null, false);
+    }
+
+    /**
+     * @param hidingMethod     the method to ask the embedder for, or null for the embedder's default
+     * @param studyRefFromName take each file's name without extension as its study reference (it leaves the
+     *                         hospital only sealed to the clinic)
+     */
+    public XrayProducer(Producer<String, XrayImageEvent> producer, String topic, int maxSide, Clock clock,
+                        HidingMethod hidingMethod, boolean studyRefFromName) {
         this.target = new SendBatch.Target<>(producer, topic, maxSide);
         this.clock = clock;
+        this.hidingMethod = hidingMethod;
+        this.studyRefFromName = studyRefFromName;
+    }
+
+    /** The file name without its extension. */
+    static String stem(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
     }
 
     /** An idempotent ({@code enable.idempotence=true, acks=all}) Kafka producer for the X-ray topic. */
@@ -72,7 +94,8 @@ public final class XrayProducer {
         String id = MessageIds.fromContent(checked.bytes());
         batch.send(file, id, XrayImageEvent.newBuilder()
                 .setMessageId(id)
-                .setStudyRef(null)
+                .setStudyRef(studyRefFromName ? stem(file) : null)
+                .setHidingMethod(hidingMethod == null ? null : hidingMethod.label())
                 .setSourceName(file.getFileName().toString())
                 .setCoverId(coverId)
                 .setFormat(checked.image().format())
