@@ -55,7 +55,7 @@ up_to_date() { # image fingerprint
 build() { # image fingerprint context dockerfile [docker build args...]
   local image=$1 print=$2 context=$3 dockerfile=$4
   shift 4
-  docker build --network host --label "org.stegoehealth.inputs=$print" -t "$image" -f "$dockerfile" "$@" "$context"
+  docker build --network host --force-rm --label "org.stegoehealth.inputs=$print" -t "$image" -f "$dockerfile" "$@" "$context"
   docker image prune -f --filter label=org.stegoehealth.inputs >/dev/null # the replaced image, if any
 }
 
@@ -123,19 +123,20 @@ fi
 # 5. The application. The jars are built on the host with Maven and copied in (ops/docker/app/Dockerfile on top
 # of the repository Dockerfile's `runtime` stage) rather than compiled inside Docker: CI has just built and tested
 # exactly these jars, ~/.m2 already holds every dependency (a build inside Docker would download ~250 MB and
-# compile again on every cold run), and the image then contains the artifacts that passed the tests. Users without
-# a JDK build the Dockerfile's default target, which compiles inside Docker from the official Maven image.
+# compile again on every cold run), Maven runs with the host's settings and trust store (proxies, private CAs), and
+# the image then contains the artifacts that passed the tests. Users without a JDK build the Dockerfile's default
+# target, which compiles inside Docker from the official Maven image.
 step "Application image ($APP_IMAGE)"
 JAR="$ROOT/ops/target/ops-0.1.0-SNAPSHOT.jar"
 if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/pom.xml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main -newer "$JAR" -print -quit)" ]; then
   echo "building the application jars with Maven (./mvnw -DskipTests install)"
   "$ROOT/mvnw" -B -q -DskipTests install -f "$ROOT/pom.xml"
 fi
-docker build --network host --target runtime --build-arg "BASE_IMAGE=$JRE_IMAGE" -t stego-ehealth/app-runtime:latest \
+docker build --network host --force-rm --target runtime --build-arg "BASE_IMAGE=$JRE_IMAGE" -t stego-ehealth/app-runtime:latest \
   --label org.stegoehealth.image=app "$ROOT"
 rm -rf "$STAGE/app" && mkdir -p "$STAGE/app"
 cp -rl "$ROOT/ops/target/lib" "$JAR" "$STAGE/app/" 2>/dev/null || cp -r "$ROOT/ops/target/lib" "$JAR" "$STAGE/app/"
-docker build --network host --build-arg RUNTIME_IMAGE=stego-ehealth/app-runtime:latest -t "$APP_IMAGE" \
+docker build --network host --force-rm --build-arg RUNTIME_IMAGE=stego-ehealth/app-runtime:latest -t "$APP_IMAGE" \
   --label org.stegoehealth.image=app -f "$HERE/app/Dockerfile" "$STAGE/app"
 docker image prune -f --filter label=org.stegoehealth.image=app >/dev/null # the previous build's image
 

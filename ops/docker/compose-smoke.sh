@@ -8,8 +8,9 @@
 #   ops/docker/compose-smoke.sh          # needs root (apt, dockerd, debootstrap) on Debian or Ubuntu
 #
 # Environment: SMOKE_TIMEOUT (seconds to wait for recovered X-rays per phase, default 600), KAFKA_PORT,
-# KAFKA_CONTROLLER_PORT, REGISTRY_PORT, REGISTRY_MANAGEMENT_PORT (host ports, defaults 29092, 29093, 28081, 29000,
-# away from the usual ones so that a developer's own broker is not disturbed), SMOKE_KEEP_WORK=1 keeps the work
+# KAFKA_CONTROLLER_PORT, REGISTRY_PORT, REGISTRY_MANAGEMENT_PORT, EMBEDDER_METRICS_PORT, EXTRACTOR_METRICS_PORT (host
+# ports, defaults 29092, 29093, 28081, 29000, 29401, 29402, away from the usual ones so that a developer's own stack
+# is not disturbed), SMOKE_KEEP_WORK=1 keeps the work
 # folder (logs, recovered PNGs).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,6 +19,7 @@ TIMEOUT="${SMOKE_TIMEOUT:-600}"
 export COMPOSE_PROJECT_NAME="stego-smoke"
 export KAFKA_PORT="${KAFKA_PORT:-29092}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-29093}"
 export REGISTRY_PORT="${REGISTRY_PORT:-28081}" REGISTRY_MANAGEMENT_PORT="${REGISTRY_MANAGEMENT_PORT:-29000}"
+export EMBEDDER_METRICS_PORT="${EMBEDDER_METRICS_PORT:-29401}" EXTRACTOR_METRICS_PORT="${EXTRACTOR_METRICS_PORT:-29402}"
 export KAFKA_IMAGE="stego-ehealth/kafka:4.1.1" REGISTRY_IMAGE="stego-ehealth/apicurio-registry:3.3.3"
 export STEGO_IMAGE="stego-ehealth:latest"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/stego-compose-smoke.XXXXXX")"
@@ -34,7 +36,7 @@ fail() {
   echo "compose-smoke: FAILED after $((SECONDS - started)) s: $*" >&2
   if [ "${STACK_UP:-0}" = 1 ]; then
     "${COMPOSE[@]}" ps >&2 || true
-    for service in kafka registry topics produce-covers embedder extractor produce-xrays; do
+    for service in kafka registry topics keys produce-covers embedder extractor produce-xrays; do
       echo "--- last log lines of $service" >&2
       "${COMPOSE[@]}" logs --no-color --tail=40 "$service" >&2 || true
     done
@@ -95,9 +97,10 @@ t=$SECONDS
 "$ROOT/ops/docker/build-images.sh" || fail "building the images failed (output above)"
 note "images built or reused" "$((SECONDS - t)) s"
 
-for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$REGISTRY_PORT" "$REGISTRY_MANAGEMENT_PORT"; do
+for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$REGISTRY_PORT" "$REGISTRY_MANAGEMENT_PORT" \
+    "$EMBEDDER_METRICS_PORT" "$EXTRACTOR_METRICS_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    fail "port $port is already in use on this host; set KAFKA_PORT, KAFKA_CONTROLLER_PORT, REGISTRY_PORT or REGISTRY_MANAGEMENT_PORT"
+    fail "port $port is already in use on this host; set the *_PORT variable that names it (see above)"
   fi
 done
 
@@ -113,7 +116,7 @@ note "stack up (every service started or healthy)" "$((SECONDS - t)) s"
 "${COMPOSE[@]}" ps
 
 declare -A CONTAINER=()
-for service in kafka registry topics produce-covers embedder extractor produce-xrays; do
+for service in kafka registry topics keys produce-covers embedder extractor produce-xrays; do
   CONTAINER[$service]=$("${COMPOSE[@]}" ps -q "$service")
   [ -n "${CONTAINER[$service]}" ] || fail "no container for $service"
 done
@@ -126,7 +129,7 @@ check_running() {
       *) fail "$service is not running ($(state "$service"))" ;;
     esac
   done
-  for job in topics produce-covers; do
+  for job in topics keys produce-covers; do
     [ "$(docker inspect --format '{{.State.Status}}:{{.State.ExitCode}}' "${CONTAINER[$job]}")" = exited:0 ] \
       || fail "the one-shot job $job did not succeed"
   done
@@ -169,7 +172,7 @@ LAST="${SAMPLES[${#SAMPLES[@]}-1]}"
 
 t=$SECONDS
 await_healthy embedder extractor produce-xrays
-note "applications healthy (connected to the broker)" "$((SECONDS - t)) s later"
+note "applications healthy (Streams RUNNING)" "$((SECONDS - t)) s later"
 
 phase "publishing ${#FIRST[@]} sample X-rays through the drop folder"
 t=$SECONDS
@@ -208,6 +211,17 @@ dead=$("${COMPOSE[@]}" exec -T kafka /opt/kafka/bin/kafka-get-offsets.sh --boots
 [ "$dead" = 0 ] || fail "$dead record(s) on the dead-letters topic"
 note "dead letters" "0"
 [ "$(schema_ids)" = "$before" ] || fail "schema ids changed after the restarts"
+metric() { # port name{labels}: the value, or empty
+  curl -fsS "http://localhost:$1/metrics" | grep -F "$2 " | awk '{ print $2 }' | head -1
+}
+processed=$(metric "$EXTRACTOR_METRICS_PORT" 'stego_images_processed_total{application="stego-extractor"}')
+[ "${processed%.*}" = "${#SAMPLES[@]}" ] \
+  || fail "the extractor's /metrics counts ${processed:-no} processed images, expected ${#SAMPLES[@]}"
+batches=$(metric "$EMBEDDER_METRICS_PORT" 'stego_batch_size_count{application="stego-embedder"}')
+[ "${batches%.*}" -ge 1 ] 2>/dev/null || fail "the embedder's /metrics shows no batch since its restart"
+[ -n "$(metric "$EMBEDDER_METRICS_PORT" 'stego_dead_letters_total{application="stego-embedder",reason="DECODE"}')" ] \
+  || fail "the embedder's /metrics has no dead-letter counter"
+note "/metrics" "extractor: ${processed%.*} images; embedder: $batches batch(es) since its restart"
 check_running
 await_healthy kafka registry embedder extractor produce-xrays
 

@@ -1,11 +1,16 @@
 package org.stegoehealth.processors;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -41,6 +46,13 @@ import org.stegoehealth.schemas.DeadLetterEvent;
  */
 final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<byte[], byte[], String, SpecificRecord> {
 
+    /** Images per model batch (a summary: count, sum, max), tagged {@code application}. */
+    static final String METRIC_BATCH_SIZE = "stego.batch.size";
+    /** Time of one batch through the model and out (a timer), tagged {@code application}. */
+    static final String METRIC_BATCH_LATENCY = "stego.batch.latency";
+    /** Images that came out of the model (a counter; its rate is images per second), tagged {@code application}. */
+    static final String METRIC_IMAGES = "stego.images.processed";
+
     private static final Logger LOG = LoggerFactory.getLogger(BatchingProcessor.class);
     private static final StringSerializer KEYS = new StringSerializer();
 
@@ -52,6 +64,9 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> buffer;
+    private DistributionSummary batchSizes;
+    private Timer batchLatency;
+    private Counter imagesProcessed;
     /** Decoded items of buffered records, so a batch need not decode again; lost (and rebuilt) on restart. */
     private final Map<String, I> decoded = new HashMap<>();
     /** Per geometry: buffered record count and the enqueue time of the oldest. */
@@ -125,6 +140,13 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
         this.context = context;
         this.buffer = context.getStateStore(storeName);
         stage.init(context);
+        String application = context.applicationId();
+        batchSizes = DistributionSummary.builder(METRIC_BATCH_SIZE).tag("application", application)
+                .register(Metrics.globalRegistry);
+        batchLatency = Timer.builder(METRIC_BATCH_LATENCY).tag("application", application)
+                .register(Metrics.globalRegistry);
+        imagesProcessed = Counter.builder(METRIC_IMAGES).tag("application", application)
+                .register(Metrics.globalRegistry);
         // rebuild the group bookkeeping from what survived in the store
         try (KeyValueIterator<String, byte[]> it = buffer.all()) {
             while (it.hasNext()) {
@@ -314,8 +336,12 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
             // outside the try: a failure to write the output (registry, broker) is no fault of the record
             if (outputs != null) {
                 emit(records, outputs);
+                long nanos = System.nanoTime() - started;
+                batchSizes.record(items.size());
+                batchLatency.record(nanos, TimeUnit.NANOSECONDS);
+                imagesProcessed.increment(items.size());
                 LOG.info("{} a batch of {} image(s) {} in {} ms", stage.verb(), items.size(), geometry,
-                        (System.nanoTime() - started) / 1_000_000);
+                        nanos / 1_000_000);
             }
         }
         for (KeyValue<String, InputRecord> e : entries) {
@@ -333,6 +359,7 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
                 continue;
             }
             emit(List.of(records.get(i)), single);
+            imagesProcessed.increment();
         }
     }
 

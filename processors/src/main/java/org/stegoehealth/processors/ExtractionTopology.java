@@ -80,7 +80,8 @@ public final class ExtractionTopology {
         InferencePipeline.addTo(topology,
                 new InferencePipeline.Names(SOURCE, PROCESSOR, BUFFER_STORE, SINK, DEAD_LETTER_SINK),
                 topics.stego.name(), topics.recovered, topics, settings,
-                () -> new Stage(topics, models, settings, security, maxWaitForModel), recoveredDir == null ? List.of() : List.of(FILE_WRITER));
+                () -> new Stage(topics, models, settings, security, maxWaitForModel),
+                recoveredDir == null ? List.of() : List.of(FILE_WRITER));
         if (recoveredDir != null) {
             topology.addProcessor(FILE_WRITER, () -> new RecoveredFileWriter(recoveredDir), PROCESSOR);
         }

@@ -54,6 +54,7 @@ public final class StegoConfig {
     public static final String CLINIC_ID = "clinic.id";
     public static final String SEALED_BUDGET = "sealed.budget";
     public static final String ALLOW_UNSIGNED = "security.allow.unsigned";
+    public static final String METRICS_PORT = "metrics.port";
 
     private static final Map<String, String> DEFAULTS = defaults();
 
@@ -97,6 +98,8 @@ public final class StegoConfig {
         d.put(CLINIC_ID, "");
         d.put(SEALED_BUDGET, "0.5");
         d.put(ALLOW_UNSIGNED, "false");
+        // embedder and extractor: HTTP port of /metrics, /health/live, /health/ready; 0 serves none
+        d.put(METRICS_PORT, "0");
         return Collections.unmodifiableMap(d);
     }
 
@@ -245,6 +248,21 @@ public final class StegoConfig {
 
     public String extractorApplicationId() {
         return required(EXTRACTOR_APPLICATION_ID);
+    }
+
+    /** The HTTP port of the streaming applications' metrics and health endpoints, or 0 for none. */
+    public int metricsPort() {
+        String v = required(METRICS_PORT);
+        int port;
+        try {
+            port = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw invalid(METRICS_PORT, "is not a port number");
+        }
+        if (port < 0 || port > 65535) {
+            throw invalid(METRICS_PORT, "is not a port number (0 to 65535, 0 for none)");
+        }
+        return port;
     }
 
     /** The directory of this party's keyring ({@code stego keys init}); relative paths are under the working dir. */

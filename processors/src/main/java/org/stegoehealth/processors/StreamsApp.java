@@ -1,5 +1,6 @@
 package org.stegoehealth.processors;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
@@ -77,6 +78,14 @@ public final class StreamsApp implements AutoCloseable {
     /** Blocks until the application stops on an error or is closed. */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
+    }
+
+    /**
+     * The Streams client's own metrics (stream threads, tasks, state stores, and the embedded consumers' and
+     * producers', consumer lag included), to bind to a meter registry; close it when the application closes.
+     */
+    public KafkaStreamsMetrics metricsBinder() {
+        return new KafkaStreamsMetrics(streams);
     }
 
     /** Stops the application, committing what it finished, and waits up to 30 s for it. */

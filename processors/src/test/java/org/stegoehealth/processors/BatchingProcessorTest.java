@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -156,6 +158,31 @@ class BatchingProcessorTest {
         DeadLetterEvent dead = (DeadLetterEvent) context.forwarded("dead").get(0).record().value();
         assertEquals("VALIDATION", dead.getErrorType());
         assertEquals("bad record", dead.getReason());
+    }
+
+    @Test
+    void batchesImagesAndDeadLettersAreCountedPerApplication() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Metrics.addRegistry(meters);
+        try {
+            String app = context.applicationId();
+            process("bad", T0);
+            process("8x8:a", T0);
+            process("8x8:b", T0);
+            process("8x8:c", T0);
+            process("16x16:d", T0);
+            punctuator().getPunctuator().punctuate(T0 + LINGER.toMillis());
+
+            var sizes = meters.get(BatchingProcessor.METRIC_BATCH_SIZE).tag("application", app).summary();
+            assertEquals(2, sizes.count(), "a full batch of three and a lingering batch of one");
+            assertEquals(4.0, sizes.totalAmount());
+            assertEquals(2, meters.get(BatchingProcessor.METRIC_BATCH_LATENCY).tag("application", app).timer().count());
+            assertEquals(4.0, meters.get(BatchingProcessor.METRIC_IMAGES).tag("application", app).counter().count());
+            assertEquals(1.0, meters.get(DeadLetters.METRIC).tags("application", app, "reason", "VALIDATION")
+                    .counter().count());
+        } finally {
+            Metrics.removeRegistry(meters);
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -80,6 +81,17 @@ class ConfigTest {
     }
 
     @Test
+    void theMetricsPortIsOffByDefaultAndMustBeAPort() {
+        assertEquals(0, StegoConfig.defaultsOnly().metricsPort());
+        assertEquals(9401, StegoConfig.load(null, Map.of("STEGO_METRICS_PORT", "9401"), Map.of()).metricsPort());
+        for (String bad : List.of("70000", "-1", "http")) {
+            StegoConfig c = StegoConfig.load(null, Map.of("STEGO_METRICS_PORT", bad), Map.of());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::metricsPort);
+            assertTrue(e.getMessage().startsWith("config metrics.port='" + bad + "' (from "), e.getMessage());
+        }
+    }
+
+    @Test
     void aBadNumberNamesTheKeyValueAndSource() {
         StegoConfig c = StegoConfig.load(null, Map.of("STEGO_BATCH_LINGER_MS", "soon"), Map.of());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::batchLinger);
@@ -129,5 +141,24 @@ class ConfigTest {
         assertEquals(Path.of(".stego", "keyring"), StegoConfig.defaultsOnly().keyringDir());
         assertEquals(Path.of("/etc/stego/keyring"),
                 StegoConfig.load(null, Map.of("STEGO_KEYRING_DIR", "/etc/stego/keyring"), Map.of()).keyringDir());
+    }
+
+    @Test
+    void securitySettings_haveSafeDefaults_andBadValuesNameTheKey() {
+        StegoConfig d = StegoConfig.defaultsOnly();
+        assertEquals(HidingMethod.NEURAL, d.hidingMethod());
+        assertEquals(Optional.empty(), d.clinicId());
+        assertEquals(0.5, d.sealedBudget());
+        assertFalse(d.allowUnsigned(), "unsigned stego events are refused unless allowed");
+        StegoConfig c = StegoConfig.load(null, Map.of("STEGO_HIDING_METHOD", "sealed", "STEGO_CLINIC_ID", "clinic-a"),
+                Map.of());
+        assertEquals(HidingMethod.SEALED, c.hidingMethod());
+        assertEquals(Optional.of("clinic-a"), c.clinicId());
+        IllegalArgumentException method = assertThrows(IllegalArgumentException.class,
+                () -> d.with(Map.of(StegoConfig.HIDING_METHOD, "lsb")).hidingMethod());
+        assertTrue(method.getMessage().contains("hiding.method='lsb'"), method.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> d.with(Map.of(StegoConfig.SEALED_BUDGET, "2")).sealedBudget());
+        assertThrows(IllegalArgumentException.class,
+                () -> d.with(Map.of(StegoConfig.ALLOW_UNSIGNED, "yes")).allowUnsigned());
     }
 }

@@ -55,7 +55,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     String attack;
 
     @Option(names = "--sealed-budget", defaultValue = "0.5",
-            description = "Bits-per-channel budget of the sealed (lossless, keyed) row (default: ${DEFAULT-VALUE}); 0 leaves it out.")
+            description = "Bits-per-channel budget of the sealed (lossless, keyed) row (default: ${DEFAULT-VALUE}); "
+                    + "0 leaves it out.")
     double sealedBudget;
 
     @Override
@@ -82,10 +83,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 out != null, progress);
         SealedEvaluation.Result sealed = sealedBudget > 0
                 ? SealedEvaluation.run(coverFiles, secretFiles, size, sealedBudget, progress) : null;
-        System.out.print(Evaluation.table(result));
-        if (sealed != null) {
-            System.out.print(SealedEvaluation.row(sealed));
-        }
+        String table = Evaluation.table(result);
+        System.out.print(sealed == null ? table : SealedEvaluation.withRow(table, sealed));
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>(Evaluation.json(result));
             if (sealed != null) {

@@ -92,14 +92,20 @@ public final class SealedEvaluation {
                 b.getRaster().getPixels(0, 0, b.getWidth(), b.getHeight(), (int[]) null));
     }
 
-    /** One table row, in the layout of {@link Evaluation#table}. */
+    /** One table row, in the layout of {@link Evaluation#table}, and a line with its size and rates. */
     public static String row(Result r) {
-        return String.format("%-34s | %9.2f %9.2f %7s | %9s %9s %7s%n", "sealed (lossless, keyed)", r.cover().mse(),
-                r.cover().psnr(), Evaluation.fmt(r.cover().ssim()), r.lossless() ? "0" : "MISMATCH",
-                r.lossless() ? "lossless" : "-", r.lossless() ? "1.0000" : "-")
-                + String.format("  sealed: %.3f bits per channel (budget %.2f), stego %.0f px on average (%d covers"
-                        + " scaled up), %.1f embeds/s, %.1f extracts/s%n", r.bitsPerChannel(), r.budget(),
-                r.meanStegoPixels(), r.scaledCovers(), r.embedPerSecond(), r.extractPerSecond());
+        return String.format("%-34s | %5.2f | %9.2f %9.2f %7s | %9s %9s %7s%n", "sealed (lossless, keyed)",
+                r.bitsPerChannel(), r.cover().mse(), r.cover().psnr(), Evaluation.fmt(r.cover().ssim()),
+                r.lossless() ? "0" : "MISMATCH", r.lossless() ? "lossless" : "-", r.lossless() ? "1.0000" : "-")
+                + String.format("  sealed: budget %.2f bits per channel, stego %.0f px on average (%d covers scaled up),"
+                        + " %.1f embeds/s, %.1f extracts/s%n", r.budget(), r.meanStegoPixels(), r.scaledCovers(),
+                r.embedPerSecond(), r.extractPerSecond());
+    }
+
+    /** {@code table} (from {@link Evaluation#table}) with the sealed row after the method rows, before the notes. */
+    public static String withRow(String table, Result r) {
+        int notes = table.indexOf("\nbpc:");
+        return notes < 0 ? table + row(r) : table.substring(0, notes + 1) + row(r) + table.substring(notes + 1);
     }
 
     /** The {@code sealed} entry of the JSON document. */

@@ -45,7 +45,8 @@ public final class KeysCommand implements Runnable {
     /** Where the keyring lives: {@code --keyring}, else {@code keyring.dir} of the configuration. */
     static final class Location {
 
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file (keys as in StegoConfig).")
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+                description = "Properties file (keys as in StegoConfig).")
         Path config;
 
         @Option(names = {"-k", "--keyring"}, paramLabel = "DIR",

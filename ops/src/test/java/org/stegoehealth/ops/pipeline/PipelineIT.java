@@ -180,10 +180,10 @@ class PipelineIT {
     /** A 16-bit gray X-ray made from a sample: its 8-bit values in the high byte, a varying low byte. */
     private static Path sixteenBitXray(Path sample, Path dir) throws IOException {
         BufferedImage eight = Images.decode(Files.readAllBytes(sample), sample.toString());
-        BufferedImage img = new BufferedImage(256, 256, BufferedImage.TYPE_USHORT_GRAY);
-        for (int y = 0; y < 256; y++) {
-            for (int x = 0; x < 256; x++) {
-                int v = eight.getRaster().getSample(x * 2, y * 2, 0);
+        BufferedImage img = new BufferedImage(128, 128, BufferedImage.TYPE_USHORT_GRAY);
+        for (int y = 0; y < 128; y++) {
+            for (int x = 0; x < 128; x++) {
+                int v = eight.getRaster().getSample(x * 4, y * 4, 0);
                 img.getRaster().setSample(x, y, 0, (v << 8) | ((x * 7 + y * 13) & 0xff));
             }
         }
@@ -199,7 +199,7 @@ class PipelineIT {
     @Test
     void sealedMethod_8and16bitXrays_comeOutBitIdentical_signed_withTheStudyReferenceOnlyAtTheClinic() throws Exception {
         List<Path> xrays = new ArrayList<>(Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true)
-                .subList(0, 3));
+                .subList(0, 2));
         xrays.add(sixteenBitXray(xrays.get(0), Files.createDirectories(tmp.resolve("sixteen"))));
         PipelineKeys keys = PipelineKeys.under(tmp.resolve("keys"));
         try (PipelineCluster cluster = cluster("sealed", 1);
@@ -216,7 +216,8 @@ class PipelineIT {
                 assertTrue(o.ok(), o.toString());
                 sent.put(o.key(), o.file());
             }
-            outputs.awaitRecovered(sent.keySet(), WAIT, null, pipeline::checkHealthy);
+            // sealing a 512 px X-ray takes seconds on a busy machine: allow for it
+            outputs.awaitRecovered(sent.keySet(), WAIT.multipliedBy(3).dividedBy(2), null, pipeline::checkHealthy);
 
             assertTrue(outputs.deadLetters().isEmpty(), "dead letters: " + outputs.deadLetters());
             Keyring clinic = keys.clinic();

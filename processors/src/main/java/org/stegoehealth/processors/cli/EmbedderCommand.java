@@ -29,7 +29,8 @@ public final class EmbedderCommand implements Callable<Integer> {
     String hidingMethod;
 
     @Option(names = "--clinic", paramLabel = "NAME",
-            description = "Keyring name of the clinic to seal to, whose public keys this keyring imported (or STEGO_CLINIC_ID).")
+            description = "Keyring name of the clinic to seal to, whose public keys this keyring imported "
+                    + "(or STEGO_CLINIC_ID).")
     String clinic;
 
     StegoConfig config() {
@@ -42,8 +43,9 @@ public final class EmbedderCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StegoConfig config = config();
+        // keys first: a missing keyring or clinic is reported before the model is loaded
+        TransferSecurity security = TransferSecurity.from(config).checkedForEmbedder();
         return StreamsRunner.run("embedder", config, config.embedderApplicationId(),
-                (topics, models) -> EmbeddingTopology.build(topics, models, config.batchSettings(),
-                        TransferSecurity.from(config)));
+                (topics, models) -> EmbeddingTopology.build(topics, models, config.batchSettings(), security));
     }
 }

@@ -43,8 +43,10 @@ public final class ExtractorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StegoConfig config = config();
+        // keys first: a missing keyring is reported before the models are read
+        TransferSecurity security = TransferSecurity.from(config);
         return StreamsRunner.run("extractor", config, config.extractorApplicationId(), (topics, models) ->
-                ExtractionTopology.build(topics, models, config.batchSettings(), TransferSecurity.from(config),
+                ExtractionTopology.build(topics, models, config.batchSettings(), security,
                         config.recoveredDir().orElse(null), config.modelWait()));
     }
 }

@@ -51,7 +51,8 @@ public final class ProduceXraysCommand implements Callable<Integer> {
     String cover;
 
     @Option(names = "--hiding-method", paramLabel = "METHOD",
-            description = "neural or sealed (lossless, encrypted to the clinic) for these X-rays (default: the embedder's hiding.method).")
+            description = "neural or sealed (lossless, encrypted to the clinic) for these X-rays "
+                    + "(default: the embedder's hiding.method).")
     String hidingMethod;
 
     @Option(names = "--study-ref-from-name",

@@ -1,8 +1,10 @@
 package org.stegoehealth.processors.cli;
 
+import java.util.List;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsApp;
@@ -33,13 +35,18 @@ final class StreamsRunner {
         Topics topics = CommonOptions.topics(config);
         FollowedModels followed = null;
         ModelSource models;
+        String modelLabel;
         if (config.hasFixedModel()) {
-            models = ModelSource.fixed(CommonOptions.model(config, LOG));
+            HidingModel model = CommonOptions.model(config, LOG);
+            models = ModelSource.fixed(model);
+            modelLabel = model.version();
         } else {
             followed = FollowedModels.start(config, topics, applicationId + "-models");
             models = followed.registry();
+            modelLabel = "following " + topics.models.name();
         }
         Topology topology = builder.build(topics, models);
+        int metricsPort = config.metricsPort();
         StreamsApp app;
         try {
             app = StreamsApp.start(name, topology, StreamsConfigs.base(config, applicationId));
@@ -48,6 +55,13 @@ final class StreamsRunner {
                 followed.close();
             }
             throw e;
+        }
+        MonitoringServer monitoring = null;
+        if (metricsPort > 0) {
+            monitoring = MonitoringServer.start(metricsPort, applicationId, modelLabel, app::state, app::failed,
+                    List.of(app.metricsBinder()));
+            LOG.info("{}: metrics on http://localhost:{}/metrics, health on /health/live and /health/ready", name,
+                    monitoring.port());
         }
         Thread hook = new Thread(() -> {
             LOG.info("{}: shutting down", name);
@@ -60,6 +74,9 @@ final class StreamsRunner {
             Thread.currentThread().interrupt();
         }
         app.close();
+        if (monitoring != null) {
+            monitoring.close();
+        }
         if (followed != null) {
             followed.close();
         }
