@@ -3,6 +3,7 @@ package org.stegoehealth.processors.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import org.stegoehealth.errors.StegoException;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.HttpSchemaRegistryClient;
 import org.stegoehealth.schemas.SchemaRegistryException;
+import org.stegoehealth.security.Keyring;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -86,13 +88,17 @@ class CommandsTest {
     }
 
     @Test
-    void aMissingModelIsOneErrorLineWithExitCodeTwo() {
+    void aMissingModelIsOneErrorLineWithExitCodeTwo() throws IOException {
         CommandLine cli = new CommandLine(new EmbedderCommand());
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
         cli.setExecutionExceptionHandler(new CommandErrors(false));
         Path missing = dir.resolve("no-model");
-        assertEquals(2, cli.execute("--model", missing.toString()));
+        // the keyring is opened first; with one in place, the missing model is what fails
+        Keyring.init(dir.resolve("keyring"), "hospital");
+        Path config = dir.resolve("stego.properties");
+        Files.writeString(config, StegoConfig.KEYRING_DIR + "=" + dir.resolve("keyring") + "\n");
+        assertEquals(2, cli.execute("--model", missing.toString(), "--config", config.toString()));
         List<String> lines = err.toString().lines().toList();
         assertEquals(1, lines.size(), err.toString());
         assertTrue(lines.get(0).startsWith("error: " + missing) && lines.get(0).contains("not a model")
