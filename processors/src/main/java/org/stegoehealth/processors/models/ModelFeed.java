@@ -18,6 +18,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stegoehealth.errors.StegoException;
 import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.schemas.TopicSpec;
@@ -27,12 +28,13 @@ import org.stegoehealth.schemas.Topics;
  * Reads the model and promotion topics from the beginning into a {@link ModelRegistry} and then follows them, on
  * its own thread. It commits nothing: every start replays the compacted topics, which hold one record per version
  * and one promotion. A record that does not deserialise is refused like a bad signature: one log line, nothing
- * changes.
+ * changes; while the schema registry cannot be reached, the record is read again after a pause.
  */
 public final class ModelFeed implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelFeed.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration OUTAGE_PAUSE = Duration.ofSeconds(2);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Topics topics;
@@ -116,13 +118,27 @@ public final class ModelFeed implements AutoCloseable {
 
     private void poll() {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-            handle(r);
+            if (!handle(r)) {
+                // the registry could not be reached: read this record again after a pause, lose nothing
+                consumer.seek(new TopicPartition(r.topic(), r.partition()), r.offset());
+                pause();
+                return;
+            }
         }
     }
 
-    private void handle(ConsumerRecord<byte[], byte[]> r) {
+    private static void pause() {
+        try {
+            Thread.sleep(OUTAGE_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return false when the record must be read again (an outage of the schema registry) */
+    private boolean handle(ConsumerRecord<byte[], byte[]> r) {
         if (r.value() == null) {
-            return; // a tombstone: compaction removes the version from the topic; the cache keeps it
+            return true; // a tombstone: compaction removes the version from the topic; the cache keeps it
         }
         String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
         try {
@@ -134,9 +150,15 @@ public final class ModelFeed implements AutoCloseable {
                 registry.accept(event);
             }
         } catch (RuntimeException e) {
+            if (StegoException.isOutage(e)) {
+                LOG.warn("cannot read {}-{}@{} now ({}); retrying in {} s", r.topic(), r.partition(), r.offset(),
+                        e.getMessage(), OUTAGE_PAUSE.toSeconds());
+                return false;
+            }
             LOG.warn("refused record {}-{}@{}: {}; keeping the versions already held", r.topic(), r.partition(),
                     r.offset(), e.getMessage());
         }
+        return true;
     }
 
     /**
