@@ -3,6 +3,7 @@ package org.stegoehealth.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,7 @@ class SpreadLsbTest {
         // The secret comes back as 11111 + filler 100 = 252: MSE 9.
         FloatImage cover = new FloatImage(4, 4, 3, new float[48]);
         float[] white = new float[16];
-        java.util.Arrays.fill(white, 1f);
+        Arrays.fill(white, 1f);
         FloatImage secret = new FloatImage(4, 4, 1, white);
         SpreadLsb m = SpreadLsb.parse("2-2-1");
         FloatImage stego = m.embed(cover, secret);

@@ -73,7 +73,8 @@ public record Attack(String name, Kind kind, double amount) {
                 }
             }
         }
-        throw new IllegalArgumentException("unknown attack '" + spec + "': expected jpegQ, jpeg444qQ, resizeF or noiseS, "
+        throw new IllegalArgumentException("unknown attack '" + spec + "': expected jpegQ, jpeg444qQ, resizeF or "
+                + "noiseS, "
                 + "for example " + DEFAULTS);
     }
 

@@ -3,6 +3,7 @@ package org.stegoehealth.ops.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,8 +84,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 out != null, progress);
         SealedEvaluation.Result sealed = sealedBudget > 0
                 ? SealedEvaluation.run(coverFiles, secretFiles, size, sealedBudget, progress) : null;
-        String table = Evaluation.table(result);
-        System.out.print(sealed == null ? table : SealedEvaluation.withRow(table, sealed));
+        String table = Evaluation.table(result, sealed == null ? "" : SealedEvaluation.row(sealed));
+        System.out.print(table);
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>(Evaluation.json(result));
             if (sealed != null) {
@@ -94,7 +95,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             System.out.println("JSON written to " + json);
         }
         if (out != null) {
-            System.out.println("Report written to " + Report.writeEvaluation(result, out));
+            List<RateDistortionPlot.Point> points = new ArrayList<>(RateDistortionPlot.points(result));
+            if (sealed != null) {
+                points.add(SealedEvaluation.point(sealed));
+            }
+            System.out.println("Report written to " + Report.writeEvaluation(result, table, points, out));
         }
         return 0;
     }

@@ -184,6 +184,14 @@ public final class Evaluation {
 
     /** The paper's comparison table as text, then the robustness table when attacks were run. */
     public static String table(Result r) {
+        return table(r, "");
+    }
+
+    /**
+     * As {@link #table(Result)}, with {@code extraRows} (formatted like the method rows, for methods evaluated
+     * elsewhere) after the baselines.
+     */
+    public static String table(Result r, String extraRows) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%d image pairs at %dx%d, stego rounded to 8 bits before extraction%n", r.images(), r.size(), r.size()));
         sb.append(String.format("%-34s | %5s | %9s %9s %7s | %9s %9s %7s%n", "method", "bpc", "emb MSE", "emb PSNR",
@@ -193,11 +201,14 @@ public final class Evaluation {
         row(sb, "Stego-eHealth paper (reported)", PAPER_BITS_PER_CHANNEL, PAPER_EMBEDDING, PAPER_EXTRACTION);
         sb.append(String.format("%-34s%n", "this model: " + r.model()));
         row(sb, "this model", r.network().bitsPerChannel(), r.embedding(), r.extraction());
-        r.baselines().values().forEach(m -> row(sb, label(m.name()), m.bitsPerChannel(), m.embedding(), m.extraction()));
+        r.baselines().values().forEach(m -> row(sb, label(m.name()), m.bitsPerChannel(), m.embedding(),
+                m.extraction()));
+        sb.append(extraRows);
         sb.append("bpc: secret bits per cover sample (the network's is nominal: the secret's 8 bits per pixel over the "
                 + "cover's channels)\n");
         if (!r.attacks().isEmpty()) {
-            sb.append(String.format("%nsecret/extracted PSNR (dB) and SSIM after an attack on the 8-bit stego image%n"));
+            sb.append(String.format("%nsecret/extracted PSNR (dB) and SSIM after an attack on the 8-bit stego "
+                    + "image%n"));
             sb.append(String.format("%-34s", "method"));
             r.attacks().forEach(a -> sb.append(String.format(" | %15s", a)));
             sb.append('\n');
@@ -219,6 +230,12 @@ public final class Evaluation {
     private static void row(StringBuilder sb, String name, double bits, Quality e, Quality x) {
         sb.append(String.format("%-34s | %5.2f | %9.2f %9.2f %7s | %9.2f %9.2f %7s%n", name, bits, e.mse(), e.psnr(),
                 fmt(e.ssim()), x.mse(), x.psnr(), fmt(x.ssim())));
+    }
+
+    /** A method row from text cells, for methods whose extraction is not measured as an MSE. */
+    public static String row(String name, double bits, Quality e, String xMse, String xPsnr, String xSsim) {
+        return String.format("%-34s | %5.2f | %9.2f %9.2f %7s | %9s %9s %7s%n", name, bits, e.mse(), e.psnr(),
+                fmt(e.ssim()), xMse, xPsnr, xSsim);
     }
 
     static String fmt(double v) {

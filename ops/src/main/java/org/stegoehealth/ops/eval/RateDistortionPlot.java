@@ -54,7 +54,8 @@ public final class RateDistortionPlot {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.setColor(Color.BLACK);
         g.drawString(title, LEFT, 22);
-        g.drawString("labels: payload in secret bits per cover sample (bpc)", LEFT, 38);
+        g.drawString("labels: payload in secret bits per cover sample (bpc); lossless methods sit on the top edge",
+                LEFT, 38);
         double[] x = range(pts, true);
         double[] y = range(pts, false);
         g.drawRect(LEFT, TOP, RIGHT - LEFT, BOTTOM - TOP);
@@ -81,11 +82,11 @@ public final class RateDistortionPlot {
             int py = lossless ? TOP + 8 : sy(p.secretPsnr(), y);
             g.setColor(p.color());
             g.fillOval(px - 5, py - 5, 10, 10);
-            String label = String.format("%s, %.2f bpc%s", p.label(), p.bitsPerChannel(),
-                    lossless ? " (lossless, off the scale)" : "");
+            String label = String.format("%s, %.2f bpc%s", p.label(), p.bitsPerChannel(), lossless ? " (lossless)" : "");
             int width = g.getFontMetrics().stringWidth(label);
             int lx = px + 8 + width > RIGHT ? px - 8 - width : px + 8;
-            g.drawString(label, lx, py - 6);
+            // a lossless point sits on the top edge: its label goes below it
+            g.drawString(label, lx, lossless ? py + 18 : py - 6);
         }
         g.dispose();
         return img;

@@ -59,8 +59,17 @@ public final class Report {
 
     /** Writes the evaluation grids and {@code report.html} into {@code dir}; returns the HTML file. */
     public static Path writeEvaluation(Evaluation.Result r, Path dir) throws IOException {
+        return writeEvaluation(r, Evaluation.table(r), RateDistortionPlot.points(r), dir);
+    }
+
+    /**
+     * As {@link #writeEvaluation(Evaluation.Result, Path)}, with the table text and plot points given (for methods
+     * evaluated beside the model and its baselines).
+     */
+    public static Path writeEvaluation(Evaluation.Result r, String table, List<RateDistortionPlot.Point> points,
+                                       Path dir) throws IOException {
         Files.createDirectories(dir);
-        writePng(RateDistortionPlot.draw(RateDistortionPlot.points(r), String.format(
+        writePng(RateDistortionPlot.draw(points, String.format(
                 "Rate-distortion on %d pairs at %dx%d (model %s)", r.images(), r.size(), r.size(), r.model())),
                 dir.resolve(RATE_DISTORTION_PNG));
         StringBuilder rows = new StringBuilder();
@@ -78,7 +87,7 @@ public final class Report {
         String html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Stego-eHealth evaluation</title>"
                 + "<style>body{font-family:sans-serif;margin:2em}pre{background:#f4f4f4;padding:1em}img{max-width:100%}</style>"
                 + "</head><body><h1>Stego-eHealth evaluation</h1><p>Model <b>" + esc(r.model()) + "</b></p><pre>"
-                + esc(Evaluation.table(r)) + "</pre><h2>Rate-distortion</h2><img src=\"" + RATE_DISTORTION_PNG
+                + esc(table) + "</pre><h2>Rate-distortion</h2><img src=\"" + RATE_DISTORTION_PNG
                 + "\" alt=\"cover PSNR against secret PSNR per method\">" + rows + "</body></html>";
         Path file = dir.resolve("report.html");
         Files.writeString(file, html, StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package org.stegoehealth.ops.eval;
 
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.Images;
+import org.stegoehealth.model.Metrics;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.security.Keyring;
 import org.stegoehealth.security.SealedHiding;
@@ -94,18 +96,17 @@ public final class SealedEvaluation {
 
     /** One table row, in the layout of {@link Evaluation#table}, and a line with its size and rates. */
     public static String row(Result r) {
-        return String.format("%-34s | %5.2f | %9.2f %9.2f %7s | %9s %9s %7s%n", "sealed (lossless, keyed)",
-                r.bitsPerChannel(), r.cover().mse(), r.cover().psnr(), Evaluation.fmt(r.cover().ssim()),
-                r.lossless() ? "0" : "MISMATCH", r.lossless() ? "lossless" : "-", r.lossless() ? "1.0000" : "-")
+        return Evaluation.row("sealed (lossless, keyed)", r.bitsPerChannel(), r.cover(), r.lossless() ? "0" : "MISMATCH",
+                r.lossless() ? "lossless" : "-", r.lossless() ? "1.0000" : "-")
                 + String.format("  sealed: budget %.2f bits per channel, stego %.0f px on average (%d covers scaled up),"
                         + " %.1f embeds/s, %.1f extracts/s%n", r.budget(), r.meanStegoPixels(), r.scaledCovers(),
                 r.embedPerSecond(), r.extractPerSecond());
     }
 
-    /** {@code table} (from {@link Evaluation#table}) with the sealed row after the method rows, before the notes. */
-    public static String withRow(String table, Result r) {
-        int notes = table.indexOf("\nbpc:");
-        return notes < 0 ? table + row(r) : table.substring(0, notes + 1) + row(r) + table.substring(notes + 1);
+    /** The sealed method's point on the rate-distortion plot (a lossless one sits at the top edge). */
+    public static RateDistortionPlot.Point point(Result r) {
+        return new RateDistortionPlot.Point("sealed", r.bitsPerChannel(), r.cover().psnr(),
+                r.lossless() ? Metrics.PSNR_CAP : Double.NaN, new Color(0, 128, 0));
     }
 
     /** The {@code sealed} entry of the JSON document. */

@@ -56,7 +56,7 @@ public interface HidingMethod {
             if (keyring == null) {
                 throw new IllegalArgumentException("method sealed needs a keyring");
             }
-            return sealed(keyring, SEALED_SECRET_SIDE);
+            return sealed(keyring, SEALED_SECRET_SHARE);
         }
         if (s.equals("neural")) {
             if (model == null) {
@@ -84,15 +84,18 @@ public interface HidingMethod {
                 + "lsb-K, lsbm-P or lsbr-P (P in 0..1), for example " + defaults());
     }
 
-    /** Side the X-ray is scaled to for {@code sealed}, so that its sealed PNG fits in a 256 px tile at the budget. */
-    int SEALED_SECRET_SIDE = 96;
+    /**
+     * Side of the X-ray for {@code sealed}, as a share of the tile side (96 px for 256 px tiles), so that its sealed
+     * PNG fits in the tile at the default budget.
+     */
+    double SEALED_SECRET_SHARE = 0.375;
 
     /**
-     * The lossless sealed method ({@link SealedHiding}, default budget): the X-ray, scaled to {@code secretSide}
-     * pixels so the payload fits a tile, compressed, encrypted and written by keyed LSB matching into the centred
-     * crop of the cover the payload needs.
+     * The lossless sealed method ({@link SealedHiding}, default budget): the X-ray, scaled to {@code secretShare}
+     * of the cover's width so the payload fits a tile, compressed, encrypted and written by keyed LSB matching into
+     * the centred crop of the cover the payload needs.
      */
-    static HidingMethod sealed(Keyring keyring, int secretSide) {
+    static HidingMethod sealed(Keyring keyring, double secretShare) {
         SealedHiding hiding = new SealedHiding(keyring);
         return new HidingMethod() {
             @Override
@@ -109,7 +112,8 @@ public interface HidingMethod {
             public List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
                 List<FloatImage> out = new ArrayList<>();
                 for (int i = 0; i < covers.size(); i++) {
-                    FloatImage xray = secrets.get(i).toGray().resize(secretSide, secretSide).quantize8();
+                    int side = Math.max(8, (int) Math.round(covers.get(i).width() * secretShare));
+                    FloatImage xray = secrets.get(i).toGray().resize(side, side).quantize8();
                     out.add(FloatImage.of(hiding.embed(covers.get(i).toBufferedImage(), xray.toBufferedImage(),
                             "steganalysis-" + seed + "-" + i, keyring.name(), Optional.empty()).stego()));
                 }
@@ -156,7 +160,8 @@ public interface HidingMethod {
             public List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
                 List<FloatImage> out = new ArrayList<>();
                 for (int i = 0; i < covers.size(); i++) {
-                    FloatImage secret = baseline instanceof SpreadLsb ? secrets.get(i).toGray() : secrets.get(i).toRgb();
+                    FloatImage s = secrets.get(i);
+                    FloatImage secret = baseline instanceof SpreadLsb ? s.toGray() : s.toRgb();
                     out.add(baseline.embed(covers.get(i), secret));
                 }
                 return out;

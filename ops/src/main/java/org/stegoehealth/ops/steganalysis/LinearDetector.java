@@ -10,7 +10,7 @@ import de.bwaldvogel.liblinear.SolverType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * An L2-regularised logistic regression (LIBLINEAR) on standardised features, evaluated by cross-validation with
@@ -76,7 +76,7 @@ public final class LinearDetector {
      * @param groups source photo of each sample; at least two distinct groups
      */
     public static Scores crossValidate(double[][] x, int[] labels, int[] groups) {
-        int[] ids = new TreeSet<>(Arrays.stream(groups).boxed().toList()).stream().mapToInt(Integer::intValue).toArray();
+        int[] ids = Arrays.stream(groups).distinct().sorted().toArray();
         if (ids.length < 2) {
             throw new IllegalArgumentException("grouped cross-validation needs at least two source photos, got "
                     + ids.length);
@@ -129,7 +129,7 @@ public final class LinearDetector {
     }
 
     private static int[] select(int[] groups, int g, boolean in) {
-        return java.util.stream.IntStream.range(0, groups.length).filter(i -> (groups[i] == g) == in).toArray();
+        return IntStream.range(0, groups.length).filter(i -> (groups[i] == g) == in).toArray();
     }
 
     /** A trained detector with the standardisation of its training samples. */

@@ -1,5 +1,6 @@
 package org.stegoehealth.ops.steganalysis;
 
+import java.util.Arrays;
 import org.stegoehealth.model.FloatImage;
 
 /**
@@ -13,9 +14,9 @@ import org.stegoehealth.model.FloatImage;
  *       flips are merged).</li>
  * </ul>
  * Each histogram is normalised to frequencies, and the features are their logarithms: hiding changes the rare
- * (large-residual) bins by large factors, which a linear classifier sees best on a log scale. Hiding adds noise that is independent of the image content and
- * of the other channels; photographs' residuals are small and strongly correlated across channels, so both kinds
- * of co-occurrence move.
+ * (large-residual) bins by large factors, which a linear classifier sees best on a log scale. Hiding adds noise
+ * that is independent of the image content and of the other channels; photographs' residuals are small and
+ * strongly correlated across channels, so both kinds of co-occurrence move.
  */
 public final class ResidualFeatures {
 
@@ -151,7 +152,7 @@ public final class ResidualFeatures {
      * @return the number of merged bins
      */
     private static int symmetrise(int[] bins, boolean reversible) {
-        java.util.Arrays.fill(bins, -1);
+        Arrays.fill(bins, -1);
         int next = 0;
         for (int k = 0; k < COOC; k++) {
             if (bins[k] >= 0) {

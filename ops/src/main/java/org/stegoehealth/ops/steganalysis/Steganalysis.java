@@ -115,8 +115,8 @@ public final class Steganalysis {
                     FloatImage cover = covers.get(j);
                     FloatImage st = stego.get(j);
                     if (st.width() > cover.width() || st.height() > cover.height()) {
-                        throw new IllegalArgumentException(method.name() + " needs a larger image than a " + cover.width()
-                                + " px tile for its payload: use a larger --size");
+                        throw new IllegalArgumentException(method.name() + " needs a larger image than a "
+                                + cover.width() + " px tile for its payload: use a larger --size");
                     }
                     if (st.width() != cover.width() || st.height() != cover.height()) {
                         // the method used a centred crop: compare with the same crop of the clean tile

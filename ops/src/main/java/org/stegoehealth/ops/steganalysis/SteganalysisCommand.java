@@ -22,10 +22,10 @@ import picocli.CommandLine.Option;
 
 /** {@code stego steganalysis}: how well a learned detector tells each method's stego images from clean covers. */
 @Command(name = "steganalysis", mixinStandardHelpOptions = true,
-        description = {"Train and cross-validate a learned detector (rich-model residual co-occurrences, L2 logistic",
-                "regression) that tells stego images from clean covers prepared the same way, for each hiding method.",
-                "Folds are grouped by source photo, so no photo is both trained and tested on. Reports accuracy and",
-                "AUC per method: 0.5 means the detector cannot tell, 1.0 that it always can."})
+        description = {"Train and cross-validate a learned detector (rich-model residual co-occurrences, L2 logistic "
+                + "regression) that tells stego images from clean covers prepared the same way, for each hiding "
+                + "method. Folds are grouped by source photo, so no photo is both trained and tested on.",
+                "Reports accuracy and AUC per method: 0.5 means the detector cannot tell, 1.0 that it always can."})
 public final class SteganalysisCommand implements Callable<Integer> {
 
     @Option(names = "--covers", required = true, description = "Directory of cover photos.")
@@ -35,7 +35,8 @@ public final class SteganalysisCommand implements Callable<Integer> {
     Path secrets;
 
     @Option(names = "--methods", paramLabel = "LIST", description = {"Comma-separated hiding methods: neural, "
-            + "spread-lsb-R-G-B, lsb-K, lsbm-P (LSB matching of random bits at payload P), lsbr-P (LSB replacement "
+            + "sealed (throwaway keyring; the X-ray scaled to 3/8 of the tile side so it fits), spread-lsb-R-G-B, "
+            + "lsb-K, lsbm-P (LSB matching of random bits at payload P), lsbr-P (LSB replacement "
             + "of random bits).", "Default: ${DEFAULT-VALUE}."})
     String methods = HidingMethod.defaults();
 
@@ -107,7 +108,8 @@ public final class SteganalysisCommand implements Callable<Integer> {
                 list, Math.max(1, batch), progress);
         System.out.print(Steganalysis.table(result));
         if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), Steganalysis.json(result));
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(json.toFile(), Steganalysis.json(result));
             System.out.println("JSON written to " + json);
         }
         return 0;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,9 +77,9 @@ class SteganalysisTest {
     @Test
     void sealed_isComparedWithTheSameCropOfTheCleanTile(@TempDir Path dir) {
         Keyring keyring = Keyring.init(dir.resolve("keyring"), "steganalysis");
-        List<Steganalysis.Tile> few = new java.util.ArrayList<>(tiles.subList(0, 4));
+        List<Steganalysis.Tile> few = new ArrayList<>(tiles.subList(0, 4));
         few.addAll(tiles.subList(40, 44)); // two photos, so there are two folds
-        HidingMethod sealed = HidingMethod.sealed(keyring, 32);
+        HidingMethod sealed = HidingMethod.sealed(keyring, 0.25);
         List<FloatImage> stego = sealed.hide(few.stream().map(Steganalysis.Tile::image).toList(), secrets, 0);
         assertTrue(stego.get(0).width() < 128, "a 32 px X-ray needs only part of a 128 px tile");
         Steganalysis.MethodScore s = Steganalysis.run(few, secrets, List.of(sealed), 4, new Progress(System.err))

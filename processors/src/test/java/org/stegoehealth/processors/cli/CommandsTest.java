@@ -3,7 +3,6 @@ package org.stegoehealth.processors.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -88,21 +87,33 @@ class CommandsTest {
     }
 
     @Test
-    void aMissingModelIsOneErrorLineWithExitCodeTwo() throws IOException {
+    void aMissingModelIsOneErrorLineWithExitCodeTwo() {
         CommandLine cli = new CommandLine(new EmbedderCommand());
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
         cli.setExecutionExceptionHandler(new CommandErrors(false));
         Path missing = dir.resolve("no-model");
-        // the keyring is opened first; with one in place, the missing model is what fails
-        Keyring.init(dir.resolve("keyring"), "hospital");
-        Path config = dir.resolve("stego.properties");
-        Files.writeString(config, StegoConfig.KEYRING_DIR + "=" + dir.resolve("keyring") + "\n");
-        assertEquals(2, cli.execute("--model", missing.toString(), "--config", config.toString()));
+        Path keys = dir.resolve("keys");
+        Keyring.init(keys, "hospital");
+        assertEquals(2, cli.execute("--model", missing.toString(), "--keyring", keys.toString()));
         List<String> lines = err.toString().lines().toList();
         assertEquals(1, lines.size(), err.toString());
         assertTrue(lines.get(0).startsWith("error: " + missing) && lines.get(0).contains("not a model")
                 && lines.get(0).endsWith("  (set STEGO_DEBUG=1 for details)"), lines.get(0));
+    }
+
+    @Test
+    void aMissingKeyringIsOneErrorLine_beforeTheModelIsLoaded() {
+        CommandLine cli = new CommandLine(new ExtractorCommand());
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        cli.setExecutionExceptionHandler(new CommandErrors(false));
+        Path none = dir.resolve("no-keyring");
+        assertEquals(2, cli.execute("--model", dir.resolve("no-model").toString(), "--keyring", none.toString()));
+        List<String> lines = err.toString().lines().toList();
+        assertEquals(1, lines.size(), err.toString());
+        assertTrue(lines.get(0).startsWith("error: no keyring in " + none) && lines.get(0).contains("stego keys init"),
+                lines.get(0));
     }
 
     @Command(name = "failing")
