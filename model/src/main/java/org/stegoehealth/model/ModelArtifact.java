@@ -9,14 +9,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -134,6 +139,97 @@ public final class ModelArtifact {
         JSON.writeValue(tmp.resolve(METADATA_FILE).toFile(), sealed);
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         return dir;
+    }
+
+    /** An artifact's two files, byte for byte, as they travel between machines. */
+    public record Bytes(byte[] metadataJson, byte[] weights) {
+    }
+
+    /** Reads an artifact directory's files unchanged, after checking them as {@link #load} does. */
+    public static Bytes readBytes(Path dir) {
+        ModelMetadata metadata = load(dir).metadata();
+        try {
+            return new Bytes(Files.readAllBytes(dir.resolve(METADATA_FILE)),
+                    Files.readAllBytes(dir.resolve(metadata.weightsFile())));
+        } catch (IOException e) {
+            throw new ModelException(dir + ": cannot read model files (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Parses {@code model.json} bytes; {@code source} names them in errors. */
+    public static ModelMetadata parseMetadata(byte[] json, String source) {
+        try {
+            ModelMetadata metadata = JSON.readValue(json, ModelMetadata.class);
+            if (metadata.version() == null || metadata.architecture() == null || metadata.weightsSha256() == null) {
+                throw new ModelException(source + ": model metadata lacks version, architecture or checksum");
+            }
+            return metadata;
+        } catch (IOException e) {
+            throw new ModelException(source + ": corrupt model metadata ("
+                    + e.getMessage().lines().findFirst().orElse("") + ")", e);
+        }
+    }
+
+    /**
+     * Installs an artifact received as bytes under {@code parent/<version>}, after checking that the metadata names
+     * {@code version} and that the weights match its checksum. The directory appears atomically, complete or not at
+     * all. Installing the same artifact again is harmless; a different one under an existing version is refused.
+     *
+     * @return the artifact directory
+     */
+    public static Path install(Path parent, String version, Bytes files) {
+        safeName(version, version);
+        ModelMetadata metadata = parseMetadata(files.metadataJson(), "model " + version);
+        if (!version.equals(metadata.version())) {
+            throw new ModelException("model " + version + ": its metadata names version " + metadata.version());
+        }
+        String actual = sha256(files.weights());
+        if (!actual.equalsIgnoreCase(metadata.weightsSha256())) {
+            throw new ModelException("model " + version + ": checksum mismatch (expected " + metadata.weightsSha256()
+                    + ", found " + actual + "); refusing a modified or corrupt model");
+        }
+        Path dir = parent.resolve(version);
+        try {
+            if (Files.exists(dir)) {
+                Bytes existing = readBytes(dir);
+                if (!Arrays.equals(existing.weights(), files.weights())) {
+                    throw new ModelException(dir + ": a different model with this version already exists; versions"
+                            + " are immutable");
+                }
+                return dir;
+            }
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempDirectory(parent, ".installing-");
+            Files.write(tmp.resolve(METADATA_FILE), files.metadataJson());
+            String weightsFile = safeName(metadata.weightsFile(), version);
+            Files.write(tmp.resolve(weightsFile), files.weights());
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+                // another reader installed it meanwhile: keep theirs if it is the same artifact
+                deleteTree(tmp);
+                return install(parent, version, files);
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new ModelException(dir + ": cannot install model (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** A version id or file name that is safe as one path element. */
+    private static String safeName(String file, String version) {
+        if (file == null || file.length() > 200 || !file.matches("[A-Za-z0-9._-]+") || file.startsWith(".")) {
+            throw new ModelException("model " + version + ": unsafe file or version name '" + file + "'");
+        }
+        return file;
     }
 
     public static String sha256(byte[] bytes) {

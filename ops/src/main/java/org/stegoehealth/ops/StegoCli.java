@@ -2,9 +2,13 @@ package org.stegoehealth.ops;
 
 import java.io.PrintWriter;
 import org.stegoehealth.ops.bench.BenchCommand;
+import org.stegoehealth.ops.deadletters.DeadLettersCommand;
 import org.stegoehealth.ops.demo.DemoCommand;
 import org.stegoehealth.ops.eval.EvaluateCommand;
 import org.stegoehealth.ops.keys.KeysCommand;
+import org.stegoehealth.ops.models.ModelsCommand;
+import org.stegoehealth.ops.replay.ReplayCommand;
+import org.stegoehealth.ops.retrain.TrainerServiceCommand;
 import org.stegoehealth.ops.steganalysis.SteganalysisCommand;
 import org.stegoehealth.ops.topics.TopicsCommand;
 import org.stegoehealth.processors.cli.CommandErrors;
@@ -21,7 +25,9 @@ import picocli.CommandLine.Command;
         description = "Hide chest X-rays inside ordinary photographs, move them over Kafka, and recover them.",
         subcommands = {DemoCommand.class, TopicsCommand.class, EmbedderCommand.class, ExtractorCommand.class,
                 ProduceXraysCommand.class, ProduceCoversCommand.class, TrainCommand.class, EvaluateCommand.class,
-                SteganalysisCommand.class, BenchCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+                SteganalysisCommand.class, BenchCommand.class, KeysCommand.class, ModelsCommand.class,
+                TrainerServiceCommand.class, ReplayCommand.class, DeadLettersCommand.class,
+                CommandLine.HelpCommand.class})
 public final class StegoCli implements Runnable {
 
     @Override

@@ -26,8 +26,18 @@ interface BatchStage<I, O extends SpecificRecord> {
      * whose decoded item did not survive a restart, so it must give the same answer for the stored record.
      *
      * @throws RecordRejectedException with the dead letter's category and reason
+     * @throws RecordNotReadyException when the record needs something not yet received: it waits and is admitted
+     *     again later
      */
     Admitted<I> admit(InputRecord record);
+
+    /**
+     * Whether batches can run now. While not (an embedder with no promoted model yet), buffered records wait and
+     * the batches run once it is.
+     */
+    default boolean ready() {
+        return true;
+    }
 
     /**
      * Runs the model once over items that share one geometry.

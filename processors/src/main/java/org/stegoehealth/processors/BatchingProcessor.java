@@ -38,6 +38,11 @@ import org.stegoehealth.schemas.DeadLetterEvent;
  *
  * <p>If a batch fails as a whole, its records are retried one at a time, so one poison record cannot take its
  * neighbours to the dead-letter topic.
+ *
+ * <p>A record the stage cannot admit yet ({@link RecordNotReadyException}: a stego image naming a model version not
+ * yet received) waits in the same store under {@code waiting/<offset>} and is admitted again at every punctuation;
+ * once admitted it joins its geometry's batch, and after the exception's maximum wait it becomes a dead letter. While
+ * the stage is not {@linkplain BatchStage#ready() ready}, full batches stay buffered.
  */
 final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<byte[], byte[], String, SpecificRecord> {
 
@@ -67,6 +72,12 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
     /** Per geometry: buffered record count and the enqueue time of the oldest. */
     private final Map<GeometryKey, Integer> counts = new LinkedHashMap<>();
     private final Map<GeometryKey, Long> oldest = new LinkedHashMap<>();
+    /** Waiting records: store key to the wall-clock time they started waiting. */
+    private final Map<String, Long> waiting = new LinkedHashMap<>();
+    private long lastNotReadyLog;
+
+    /** Store-key prefix of records waiting for something not yet received; no geometry key starts like this. */
+    static final String WAITING_PREFIX = "waiting/";
 
     BatchingProcessor(String storeName, BatchStage<I, O> stage, BatchSettings settings, List<String> outputChildren,
                       String deadLetterChild) {
@@ -140,15 +151,19 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
         try (KeyValueIterator<String, byte[]> it = buffer.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> e = it.next();
+                if (e.key.startsWith(WAITING_PREFIX)) {
+                    waiting.put(e.key, InputRecord.fromBytes(e.value).enqueuedAtMs());
+                    continue;
+                }
                 GeometryKey geometry = GeometryKey.parse(e.key);
                 counts.merge(geometry, 1, Integer::sum);
                 long enqueued = InputRecord.fromBytes(e.value).enqueuedAtMs();
                 oldest.merge(geometry, enqueued, Math::min);
             }
         }
-        if (!counts.isEmpty()) {
-            LOG.info("{}: resuming with {} buffered record(s) in {} geometry group(s)", storeName,
-                    counts.values().stream().mapToInt(Integer::intValue).sum(), counts.size());
+        if (!counts.isEmpty() || !waiting.isEmpty()) {
+            LOG.info("{}: resuming with {} buffered record(s) in {} geometry group(s), {} waiting", storeName,
+                    counts.values().stream().mapToInt(Integer::intValue).sum(), counts.size(), waiting.size());
         }
         context.schedule(punctuationInterval(settings.linger()), PunctuationType.WALL_CLOCK_TIME, this::flushDue);
     }
@@ -159,18 +174,66 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
         long now = context.currentSystemTimeMs();
         InputRecord in = new InputRecord(meta.topic(), meta.partition(), meta.offset(), record.timestamp(),
                 record.key(), record.value(), now, null);
-        BatchStage.Admitted<I> admitted = admitOrDeadLetter(in);
-        if (admitted == null) {
+        BatchStage.Admitted<I> admitted;
+        try {
+            admitted = admitOrDeadLetter(in);
+        } catch (RecordNotReadyException notReady) {
+            String key = WAITING_PREFIX + String.format("%019d", meta.offset());
+            buffer.put(key, in.toBytes());
+            waiting.put(key, now);
+            LOG.info("{} waits: {} (up to {} s)", in.coordinates(), notReady.getMessage(),
+                    notReady.maxWait().toSeconds());
             return;
         }
+        if (admitted != null) {
+            enqueue(admitted, now);
+        }
+    }
+
+    /**
+     * Puts an admitted record into its geometry's batch, and runs the batch if it is full.
+     *
+     * @param since when the record arrived: the batch's linger counts from its oldest record
+     */
+    private void enqueue(BatchStage.Admitted<I> admitted, long since) {
         GeometryKey geometry = new GeometryKey(admitted.width(), admitted.height());
-        String key = geometry.storeKey(meta.offset());
+        String key = geometry.storeKey(admitted.record().offset());
         buffer.put(key, admitted.record().toBytes());
         decoded.put(key, admitted.item());
         int count = counts.merge(geometry, 1, Integer::sum);
-        oldest.putIfAbsent(geometry, now);
+        oldest.merge(geometry, since, Math::min);
         if (count >= settings.batchSizeFor(geometry.width(), geometry.height())) {
             flush(geometry);
+        }
+    }
+
+    /** Admits waiting records whose dependency has arrived; dead-letters those that waited too long. */
+    private void retryWaiting(long now) {
+        for (Map.Entry<String, Long> e : new ArrayList<>(waiting.entrySet())) {
+            byte[] stored = buffer.get(e.getKey());
+            if (stored == null) {
+                waiting.remove(e.getKey());
+                continue;
+            }
+            InputRecord record = InputRecord.fromBytes(stored);
+            BatchStage.Admitted<I> admitted;
+            try {
+                admitted = admitOrDeadLetter(record);
+            } catch (RecordNotReadyException notReady) {
+                if (now - e.getValue() < notReady.maxWait().toMillis()) {
+                    continue;
+                }
+                deadLetter(record, notReady.type(), notReady.getMessage() + " (waited "
+                        + (now - e.getValue()) / 1000 + " s)");
+                admitted = null;
+            }
+            buffer.delete(e.getKey());
+            waiting.remove(e.getKey());
+            if (admitted != null) {
+                LOG.info("{} admitted after waiting {} ms", record.coordinates(), now - e.getValue());
+                // it has waited long enough already: its batch may run at once
+                enqueue(admitted, e.getValue());
+            }
         }
     }
 
@@ -182,6 +245,8 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
     private BatchStage.Admitted<I> admitOrDeadLetter(InputRecord record) {
         try {
             return stage.admit(record);
+        } catch (RecordNotReadyException e) {
+            throw e;
         } catch (RuntimeException e) {
             if (StegoException.isOutage(e)) {
                 throw e;
@@ -192,6 +257,9 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
     }
 
     private void flushDue(long now) {
+        if (!waiting.isEmpty()) {
+            retryWaiting(now);
+        }
         long linger = settings.linger().toMillis();
         for (Map.Entry<GeometryKey, Long> e : new ArrayList<>(oldest.entrySet())) {
             if (now - e.getValue() >= linger) {
@@ -202,6 +270,15 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
 
     /** Runs every buffered record of {@code geometry}, in batches of the geometry's size. */
     private void flush(GeometryKey geometry) {
+        if (!stage.ready()) {
+            long now = context.currentSystemTimeMs();
+            if (now - lastNotReadyLog > 30_000) {
+                LOG.warn("{}: no model to run batches with yet; {} record(s) wait", storeName,
+                        counts.values().stream().mapToInt(Integer::intValue).sum());
+                lastNotReadyLog = now;
+            }
+            return;
+        }
         List<KeyValue<String, InputRecord>> pending = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = buffer.prefixScan(geometry.prefix(), KEYS)) {
             while (it.hasNext()) {
@@ -224,7 +301,16 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
         for (KeyValue<String, InputRecord> e : entries) {
             I item = decoded.remove(e.key);
             if (item == null) {
-                BatchStage.Admitted<I> admitted = admitOrDeadLetter(e.value);
+                BatchStage.Admitted<I> admitted;
+                try {
+                    admitted = admitOrDeadLetter(e.value);
+                } catch (RecordNotReadyException notReady) {
+                    // after a restart, what it needs has not been received again yet: it waits once more
+                    String key = WAITING_PREFIX + String.format("%019d", e.value.offset());
+                    buffer.put(key, e.value.toBytes());
+                    waiting.put(key, now);
+                    continue;
+                }
                 if (admitted == null) {
                     continue;
                 }

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ import org.stegoehealth.schemas.CoverImageEvent;
  * the compacted cover topic. The store keeps the topic's bytes as they are, because Kafka Streams restores a global
  * store straight from the topic; covers are therefore decoded when used, and an unreadable one is reported then.
  */
-final class CoverLibrary {
+public final class CoverLibrary {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoverLibrary.class);
 
@@ -64,7 +65,16 @@ final class CoverLibrary {
         if (ids.isEmpty()) {
             throw new RecordRejectedException(ErrorType.UNKNOWN_COVER, "the cover library is empty; publish covers first");
         }
-        return ids.stream().sorted().toList().get(pick(messageId, ids.size()));
+        return chooseAmong(ids, messageId);
+    }
+
+    /**
+     * The cover an X-ray without a named cover gets: a pick from the sorted cover ids that depends only on its
+     * message id, so every replay of the X-ray pairs it with the same cover.
+     */
+    public static String chooseAmong(Collection<String> coverIds, String messageId) {
+        List<String> sorted = coverIds.stream().sorted().toList();
+        return sorted.get(pick(messageId, sorted.size()));
     }
 
     static int pick(String messageId, int count) {

@@ -39,7 +39,9 @@ import org.stegoehealth.security.StudyReferences;
  * ({@link HidingMethod}) the X-ray is instead encrypted to the clinic and hidden losslessly in a crop of the cover at
  * its native resolution ({@link SealedHiding}). The stego event is a lossless 8-bit RGB PNG keyed by the message
  * id, with the method, model version, geometry and key ids, signed with the hospital's key ({@link StegoEvents});
- * the study reference travels only encrypted to the clinic, the source name not at all.
+ * the study reference travels only encrypted to the clinic, the source name not at all. The neural method embeds with
+ * the model the {@link ModelSource} names current, asked afresh for every batch: a promotion takes effect at the next
+ * batch boundary, every batch uses one version, and every stego event names it.
  */
 public final class EmbeddingTopology {
 
@@ -56,6 +58,12 @@ public final class EmbeddingTopology {
     }
 
     public static Topology build(Topics topics, HidingModel model, BatchSettings settings, TransferSecurity security) {
+        return build(topics, ModelSource.fixed(model), settings, security);
+    }
+
+    /** Embedding with the version {@code models} names current at each batch. */
+    public static Topology build(Topics topics, ModelSource models, BatchSettings settings,
+                                 TransferSecurity security) {
         security.checkedForEmbedder();
         Topology topology = new Topology();
         Deserializer<CoverImageEvent> covers = topics.covers.valueSerde().deserializer();
@@ -68,7 +76,7 @@ public final class EmbeddingTopology {
         return InferencePipeline.addTo(topology,
                 new InferencePipeline.Names(SOURCE, PROCESSOR, BUFFER_STORE, SINK, DEAD_LETTER_SINK),
                 topics.xrays.name(), topics.stego, topics, settings,
-                () -> new Stage(topics, model, settings, security), List.of());
+                () -> new Stage(topics, models, settings, security), List.of());
     }
 
     /**
@@ -82,7 +90,7 @@ public final class EmbeddingTopology {
 
     static final class Stage implements BatchStage<Item, StegoImageEvent> {
         private final Topics topics;
-        private final HidingModel model;
+        private final ModelSource models;
         private final BatchSettings settings;
         private final TransferSecurity security;
         private final SealedHiding sealedHiding;
@@ -90,9 +98,9 @@ public final class EmbeddingTopology {
         private final Deserializer<XrayImageEvent> deserializer;
         private CoverLibrary covers;
 
-        Stage(Topics topics, HidingModel model, BatchSettings settings, TransferSecurity security) {
+        Stage(Topics topics, ModelSource models, BatchSettings settings, TransferSecurity security) {
             this.topics = topics;
-            this.model = model;
+            this.models = models;
             this.settings = settings;
             this.security = security;
             this.sealedHiding = security.sealedHiding(settings.maxImageSide());
@@ -145,11 +153,12 @@ public final class EmbeddingTopology {
                         new Item(id, method, null, null, null, sealed, image.channels()));
             }
             FloatImage cover = covers.fitted(coverId, image.width(), image.height());
-            FloatImage secret = FloatImage.of(image.image()).withChannels(model.secretChannels());
+            // brought to the model's channel count in run(): the version is chosen per batch
+            FloatImage secret = FloatImage.of(image.image());
             byte[] sealedRef = studyRef.isEmpty() || security.recipient().isEmpty() ? null
                     : studyReferences.seal(security.recipient().get(), id, studyRef.get());
             return new Admitted<>(record.withCoverId(coverId), image.width(), image.height(),
-                    new Item(id, method, secret, cover, sealedRef, null, model.secretChannels()));
+                    new Item(id, method, secret, cover, sealedRef, null, image.channels()));
         }
 
         private HidingMethod method(String name, XrayImageEvent event) {
@@ -174,14 +183,23 @@ public final class EmbeddingTopology {
             }
         }
 
+        /** Batches wait while no model version is promoted (sealed X-rays included, which wait with them). */
+        @Override
+        public boolean ready() {
+            return models.current().isPresent();
+        }
+
         @Override
         public List<KeyValue<String, StegoImageEvent>> run(List<Item> items, long nowMs) {
+            // one version for the whole batch, chosen now: a promotion takes effect at the next batch
+            HidingModel model = models.current().orElseThrow(
+                    () -> new IllegalStateException("no promoted model to embed with"));
             List<FloatImage> coverImages = new ArrayList<>();
             List<FloatImage> secrets = new ArrayList<>();
             for (Item item : items) {
                 if (item.method() == HidingMethod.NEURAL) {
                     coverImages.add(item.cover());
-                    secrets.add(item.secret());
+                    secrets.add(item.secret().withChannels(model.secretChannels()));
                 }
             }
             List<FloatImage> stegos = secrets.isEmpty() ? List.of() : model.embed(coverImages, secrets);

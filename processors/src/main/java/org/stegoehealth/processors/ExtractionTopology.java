@@ -3,9 +3,13 @@ package org.stegoehealth.processors;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.Topology;
@@ -31,8 +35,11 @@ import org.stegoehealth.security.StudyReferences;
  *
  * Batched like the embedder ({@link BatchingProcessor}). Every event is verified against the hospital's public
  * signing keys before anything else ({@link StegoEvents#verify}): unsigned, untrusted or altered events are
- * dead-lettered as TAMPERED. A neural stego image made by another model version is dead-lettered (UNKNOWN_MODEL): a
- * different model would recover noise; its recovered X-ray is an 8-bit PNG, gray when the model hides gray images.
+ * dead-lettered as TAMPERED. A neural stego image is extracted with the model version its event names (a different
+ * model would recover noise): with a registry that follows the model topic, every version seen so far, retired ones
+ * included, loaded on first use; an image naming a version not received yet waits (up to a bound, then a dead letter
+ * UNKNOWN_MODEL) and is extracted once the version arrives. With one fixed model, an image of any other version is
+ * dead-lettered at once. Its recovered X-ray is an 8-bit PNG, gray when the model hides gray images.
  * A sealed one is opened with the clinic's keys and comes back bit for bit (8 or 16 bits), or is dead-lettered as
  * NOT_FOR_THIS_KEY or TAMPERED. The study reference, opened with the clinic's key, is on the recovered event.
  */
@@ -59,11 +66,21 @@ public final class ExtractionTopology {
      */
     public static Topology build(Topics topics, HidingModel model, BatchSettings settings, TransferSecurity security,
                                  Path recoveredDir) {
+        return build(topics, ModelSource.fixed(model), settings, security, recoveredDir, Duration.ZERO);
+    }
+
+    /**
+     * As above, extracting each neural image with the version it names from {@code models}.
+     *
+     * @param maxWaitForModel how long an image naming a version not received yet waits for it
+     */
+    public static Topology build(Topics topics, ModelSource models, BatchSettings settings, TransferSecurity security,
+                                 Path recoveredDir, Duration maxWaitForModel) {
         Topology topology = new Topology();
         InferencePipeline.addTo(topology,
                 new InferencePipeline.Names(SOURCE, PROCESSOR, BUFFER_STORE, SINK, DEAD_LETTER_SINK),
                 topics.stego.name(), topics.recovered, topics, settings,
-                () -> new Stage(topics, model, settings, security),
+                () -> new Stage(topics, models, settings, security, maxWaitForModel),
                 recoveredDir == null ? List.of() : List.of(FILE_WRITER));
         if (recoveredDir != null) {
             topology.addProcessor(FILE_WRITER, () -> new RecoveredFileWriter(recoveredDir), PROCESSOR);
@@ -81,16 +98,19 @@ public final class ExtractionTopology {
     }
 
     static final class Stage implements BatchStage<Item, RecoveredImageEvent> {
-        private final HidingModel model;
+        private final ModelSource models;
         private final BatchSettings settings;
+        private final Duration maxWait;
         private final TransferSecurity security;
         private final SealedHiding sealedHiding;
         private final StudyReferences studyReferences;
         private final Deserializer<StegoImageEvent> deserializer;
 
-        Stage(Topics topics, HidingModel model, BatchSettings settings, TransferSecurity security) {
-            this.model = model;
+        Stage(Topics topics, ModelSource models, BatchSettings settings, TransferSecurity security,
+              Duration maxWait) {
+            this.models = models;
             this.settings = settings;
+            this.maxWait = maxWait;
             this.security = security;
             this.sealedHiding = security.sealedHiding(settings.maxImageSide());
             this.studyReferences = new StudyReferences(security.keyring());
@@ -114,11 +134,18 @@ public final class ExtractionTopology {
             } catch (IllegalArgumentException e) {
                 throw new RecordRejectedException(ErrorType.VALIDATION, name + ": " + e.getMessage());
             }
+            HidingModel model = null;
             if (method == HidingMethod.NEURAL) {
-                if (!model.version().equals(event.getModelVersion())) {
-                    throw new RecordRejectedException(ErrorType.UNKNOWN_MODEL, "unknown model version "
-                            + event.getModelVersion() + "; this extractor holds " + model.version());
+                String version = event.getModelVersion();
+                if (!models.has(version)) {
+                    if (models.followsPublications()) {
+                        throw new RecordNotReadyException(ErrorType.UNKNOWN_MODEL, "model version " + version
+                                + " has not been received", maxWait);
+                    }
+                    throw new RecordRejectedException(ErrorType.UNKNOWN_MODEL, "unknown model version " + version
+                            + "; this extractor holds " + models);
                 }
+                model = models.model(version);
                 if (event.getSecretChannels() != model.secretChannels()) {
                     throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declares a "
                             + event.getSecretChannels() + "-channel secret but model " + model.version() + " hides "
@@ -149,7 +176,7 @@ public final class ExtractionTopology {
                 String studyRef = event.getSealedStudyRef() == null ? null
                         : studyReferences.open(id, InputImages.bytes(event.getSealedStudyRef()));
                 return new Admitted<>(record, image.width(), image.height(),
-                        new Item(id, method, FloatImage.of(image.image()), studyRef, model.version(), null));
+                        new Item(id, method, FloatImage.of(image.image()), studyRef, event.getModelVersion(), null));
             } catch (SealedException e) {
                 throw new RecordRejectedException(ErrorType.valueOf(e.reason().name()), name + ": " + e.getMessage(),
                         e);
@@ -158,19 +185,28 @@ public final class ExtractionTopology {
 
         @Override
         public List<KeyValue<String, RecoveredImageEvent>> run(List<Item> items, long nowMs) {
-            List<FloatImage> stegos = new ArrayList<>();
+            // one model call per version present in the batch
+            Map<String, List<Item>> byVersion = new LinkedHashMap<>();
             for (Item item : items) {
                 if (item.method() == HidingMethod.NEURAL) {
-                    stegos.add(item.stego());
+                    byVersion.computeIfAbsent(item.modelVersion(), v -> new ArrayList<>()).add(item);
                 }
             }
-            List<FloatImage> secrets = stegos.isEmpty() ? List.of() : model.extract(stegos);
-            if (secrets.size() != stegos.size()) {
-                throw new IllegalStateException("model returned " + secrets.size() + " images for " + stegos.size()
-                        + " stego images");
+            Map<Item, FloatImage> secrets = new IdentityHashMap<>();
+            for (Map.Entry<String, List<Item>> group : byVersion.entrySet()) {
+                HidingModel model = models.model(group.getKey());
+                List<FloatImage> stegos = new ArrayList<>();
+                group.getValue().forEach(item -> stegos.add(item.stego()));
+                List<FloatImage> extracted = model.extract(stegos);
+                if (extracted.size() != stegos.size()) {
+                    throw new IllegalStateException("model returned " + extracted.size() + " images for "
+                            + stegos.size() + " stego images");
+                }
+                for (int i = 0; i < stegos.size(); i++) {
+                    secrets.put(group.getValue().get(i), extracted.get(i).withChannels(model.secretChannels()));
+                }
             }
             List<KeyValue<String, RecoveredImageEvent>> out = new ArrayList<>(items.size());
-            int neural = 0;
             for (Item item : items) {
                 RecoveredImageEvent.Builder event = RecoveredImageEvent.newBuilder()
                         .setMessageId(item.messageId())
@@ -179,7 +215,7 @@ public final class ExtractionTopology {
                         .setStudyRef(item.studyRef())
                         .setRecoveredAt(Instant.ofEpochMilli(nowMs));
                 if (item.method() == HidingMethod.NEURAL) {
-                    FloatImage secret = secrets.get(neural++).withChannels(model.secretChannels());
+                    FloatImage secret = secrets.get(item);
                     event.setWidth(secret.width())
                             .setHeight(secret.height())
                             .setChannels(secret.channels())

@@ -47,6 +47,9 @@ public final class StegoConfig {
     public static final String EMBEDDER_APPLICATION_ID = "embedder.application.id";
     public static final String EXTRACTOR_APPLICATION_ID = "extractor.application.id";
     public static final String KEYRING_DIR = "keyring.dir";
+    public static final String MODEL_CACHE_DIR = "model.cache.dir";
+    public static final String MODELS_LOADED_MAX = "models.loaded.max";
+    public static final String MODEL_WAIT_MS = "model.wait.ms";
     public static final String HIDING_METHOD = "hiding.method";
     public static final String CLINIC_ID = "clinic.id";
     public static final String SEALED_BUDGET = "sealed.budget";
@@ -91,6 +94,11 @@ public final class StegoConfig {
         d.put(EMBEDDER_APPLICATION_ID, "stego-embedder");
         d.put(EXTRACTOR_APPLICATION_ID, "stego-extractor");
         d.put(KEYRING_DIR, Path.of(".stego", "keyring").toString());
+        // verified artifacts received from the model topic; empty: <state.dir>/model-cache
+        d.put(MODEL_CACHE_DIR, "");
+        d.put(MODELS_LOADED_MAX, "3");
+        // how long a stego image naming a model version not received yet waits for it
+        d.put(MODEL_WAIT_MS, Long.toString(Duration.ofMinutes(10).toMillis()));
         d.put(HIDING_METHOD, "neural");
         d.put(CLINIC_ID, "");
         d.put(SEALED_BUDGET, "0.5");
@@ -287,6 +295,28 @@ public final class StegoConfig {
     /** The directory of this party's keyring ({@code stego keys init}); relative paths are under the working dir. */
     public Path keyringDir() {
         return Path.of(required(KEYRING_DIR));
+    }
+
+    /** Whether a fixed model directory is configured ({@code model.path}) instead of following the model topic. */
+    public boolean hasFixedModel() {
+        String v = get(MODEL_PATH);
+        return v != null && !v.isBlank();
+    }
+
+    /** Where verified model versions received from the model topic are kept. */
+    public Path modelCacheDir() {
+        String v = get(MODEL_CACHE_DIR);
+        return v == null || v.isBlank() ? stateDir().resolve("model-cache") : Path.of(v);
+    }
+
+    /** How many model versions an application keeps loaded at most (least recently used out). */
+    public int modelsLoadedMax() {
+        return positiveInt(MODELS_LOADED_MAX);
+    }
+
+    /** How long a stego image naming a model version not received yet waits before it is dead-lettered. */
+    public Duration modelWait() {
+        return Duration.ofMillis(positiveLong(MODEL_WAIT_MS));
     }
 
     /** The embedder's default hiding method ({@code neural} or {@code sealed}); an X-ray event may name its own. */

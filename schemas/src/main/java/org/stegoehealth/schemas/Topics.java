@@ -11,12 +11,23 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class Topics {
 
     public static final long WEEK_MS = 7L * 24 * 3600 * 1000;
+    /** Key of every promotion on the promotion topic: compaction keeps the latest, and the latest wins. */
+    public static final String PROMOTION_KEY = "promoted";
+    /**
+     * Smallest {@code max.message.bytes} of the model topic: the bundled weights are 1.26 MB and a model twice as
+     * wide holds four times the weights, so 16 MB leaves room for larger architectures.
+     */
+    public static final int MODEL_MESSAGE_BYTES = 16 * 1024 * 1024;
 
     public final TopicSpec<String, XrayImageEvent> xrays;
     public final TopicSpec<String, CoverImageEvent> covers;
     public final TopicSpec<String, StegoImageEvent> stego;
     public final TopicSpec<String, RecoveredImageEvent> recovered;
     public final TopicSpec<String, DeadLetterEvent> deadLetters;
+    public final TopicSpec<String, ModelEvent> models;
+    public final TopicSpec<String, ModelPromotionEvent> promotions;
+    public final TopicSpec<String, TrainingRoundEvent> trainingRounds;
+    public final TopicSpec<String, DeadLetterReplayEvent> deadLetterReplays;
 
     public Topics(String prefix, SchemaRegistryClient registry, int partitions) {
         Serde<String> keys = Serdes.String();
@@ -30,9 +41,19 @@ public final class Topics {
                 AvroSerde.forValue(registry, RecoveredImageEvent.getClassSchema()), partitions, "delete", WEEK_MS);
         deadLetters = new TopicSpec<>(prefix + "dead-letters", keys,
                 AvroSerde.forValue(registry, DeadLetterEvent.getClassSchema()), partitions, "delete", 4 * WEEK_MS);
+        // model topics: one partition, so every consumer sees versions and promotions in the order they were made
+        models = new TopicSpec<>(prefix + "models", keys,
+                AvroSerde.forValue(registry, ModelEvent.getClassSchema()), 1, "compact", -1, MODEL_MESSAGE_BYTES);
+        promotions = new TopicSpec<>(prefix + "model-promotions", keys,
+                AvroSerde.forValue(registry, ModelPromotionEvent.getClassSchema()), 1, "compact", -1);
+        trainingRounds = new TopicSpec<>(prefix + "training-rounds", keys,
+                AvroSerde.forValue(registry, TrainingRoundEvent.getClassSchema()), 1, "compact", -1);
+        deadLetterReplays = new TopicSpec<>(prefix + "dead-letter-replays", keys,
+                AvroSerde.forValue(registry, DeadLetterReplayEvent.getClassSchema()), 1, "compact", -1);
     }
 
     public List<TopicSpec<?, ?>> all() {
-        return List.of(xrays, covers, stego, recovered, deadLetters);
+        return List.of(xrays, covers, stego, recovered, deadLetters, models, promotions, trainingRounds,
+                deadLetterReplays);
     }
 }

@@ -28,7 +28,6 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.PolySchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.stegoehealth.model.FloatImage;
-import org.stegoehealth.model.Metrics;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.model.Progress;
@@ -205,21 +204,9 @@ public final class Trainer {
     /** Held-out PSNR {cover/stego, secret/extracted}, with the stego image rounded to 8 bits as when sent. */
     double[] validate() {
         TrainingSettings s = state.settings();
-        StegoModel model = new StegoModel(s.network(), weights(), "validation");
-        List<FloatImage> xrays = data.validationXrays();
-        List<FloatImage> covers = data.validationCovers();
-        int n = Math.min(s.validationImages(), xrays.size());
-        double coverPsnr = 0;
-        double secretPsnr = 0;
-        for (int i = 0; i < n; i++) {
-            FloatImage cover = covers.get(i % covers.size());
-            FloatImage secret = xrays.get(i).withChannels(s.network().secretChannels());
-            FloatImage stego = model.embed(List.of(cover), List.of(secret)).get(0).quantize8();
-            FloatImage revealed = model.extract(List.of(stego)).get(0);
-            coverPsnr += Metrics.psnr(cover, stego);
-            secretPsnr += Metrics.psnr(secret, revealed);
-        }
-        return new double[] {coverPsnr / n, secretPsnr / n};
+        HeldOut.Psnr psnr = HeldOut.measure(new StegoModel(s.network(), weights(), "validation"), data,
+                s.validationImages());
+        return new double[] {psnr.cover(), psnr.secret()};
     }
 
     void checkpoint() throws IOException {

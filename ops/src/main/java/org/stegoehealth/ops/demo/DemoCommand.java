@@ -22,6 +22,7 @@ import org.stegoehealth.processors.CoverFitting;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.produce.CoverProducer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,8 +88,19 @@ public final class DemoCommand implements Callable<Integer> {
             cluster.createTopics();
             // covers first: the embedder loads its cover library at start, before it takes any X-ray
             cluster.publishCovers(coverDir);
-            try (InProcessPipeline pipeline = InProcessPipeline.start(config, cluster.topics(), stego,
-                    PipelineKeys.under(work.resolve("keys")), InProcessPipeline.START_TIMEOUT);
+            PipelineKeys keys = PipelineKeys.under(work.resolve("keys"));
+            // the model travels as a signed event and a promotion, as in production
+            String version = cluster.publishAndPromote(modelDir, "bundled default model, published by stego demo",
+                    keys.hospital());
+            progress.message("published and promoted model " + version + " on " + cluster.topics().models.name());
+            try (FollowedModels hospitalModels = FollowedModels.start(config.with(Map.of(StegoConfig.MODEL_CACHE_DIR,
+                         config.stateDir().resolve("hospital-models").toString())), cluster.topics(), keys.hospital(),
+                         "stego-demo-hospital-models");
+                 FollowedModels clinicModels = FollowedModels.start(config.with(Map.of(StegoConfig.MODEL_CACHE_DIR,
+                         config.stateDir().resolve("clinic-models").toString())), cluster.topics(), keys.clinic(),
+                         "stego-demo-clinic-models");
+                 InProcessPipeline pipeline = InProcessPipeline.start(config, cluster.topics(),
+                         hospitalModels.registry(), clinicModels.registry(), keys, InProcessPipeline.START_TIMEOUT);
                  PipelineOutputs outputs = new PipelineOutputs(config, cluster.topics(), config.embedderApplicationId() + "-reader")) {
                 progress.message("embedder and extractor running; publishing " + xrayFiles.size() + " X-ray(s)");
                 Map<String, Sent> sent = publishXrays(cluster, xrayFiles, coverFiles);

@@ -7,6 +7,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.processors.EmbeddingTopology;
 import org.stegoehealth.processors.ExtractionTopology;
+import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsApp;
 import org.stegoehealth.processors.StreamsConfigs;
@@ -38,14 +39,25 @@ public final class InProcessPipeline implements AutoCloseable {
      */
     public static InProcessPipeline start(StegoConfig config, Topics topics, HidingModel model, PipelineKeys keys,
                                           Duration timeout) {
+        return start(config, topics, ModelSource.fixed(model), ModelSource.fixed(model), keys, timeout);
+    }
+
+    /**
+     * As {@link #start(StegoConfig, Topics, HidingModel, PipelineKeys, Duration)}, the embedder following
+     * {@code embedderModels} (the promoted version) and the extractor serving every version {@code extractorModels}
+     * holds.
+     */
+    public static InProcessPipeline start(StegoConfig config, Topics topics, ModelSource embedderModels,
+                                          ModelSource extractorModels, PipelineKeys keys, Duration timeout) {
         TransferSecurity hospital = TransferSecurity.of(keys.hospital(),
                 config.with(Map.of(StegoConfig.CLINIC_ID, keys.clinic().name())));
         TransferSecurity clinic = TransferSecurity.of(keys.clinic(), config);
         StreamsApp embedder = StreamsApp.start("embedder",
-                EmbeddingTopology.build(topics, model, config.batchSettings(), hospital),
+                EmbeddingTopology.build(topics, embedderModels, config.batchSettings(), hospital),
                 StreamsConfigs.base(config, config.embedderApplicationId()));
         StreamsApp extractor = StreamsApp.start("extractor",
-                ExtractionTopology.build(topics, model, config.batchSettings(), clinic),
+                ExtractionTopology.build(topics, extractorModels, config.batchSettings(), clinic, null,
+                        config.modelWait()),
                 StreamsConfigs.base(config, config.extractorApplicationId()));
         InProcessPipeline pipeline = new InProcessPipeline(List.of(embedder, extractor));
         try {

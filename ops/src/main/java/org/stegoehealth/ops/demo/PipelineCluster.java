@@ -17,12 +17,14 @@ import org.stegoehealth.ops.topics.TopicAdmin;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.models.ModelPublisher;
 import org.stegoehealth.processors.produce.CoverProducer;
 import org.stegoehealth.processors.produce.PublishOutcome;
 import org.stegoehealth.processors.produce.XrayProducer;
 import org.stegoehealth.schemas.CoverImageEvent;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.schemas.XrayImageEvent;
+import org.stegoehealth.security.Keyring;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
 
@@ -112,6 +114,20 @@ public final class PipelineCluster implements AutoCloseable {
     public void createTopics() {
         TopicAdmin.create(StreamsConfigs.admin(config), topics, stack == null ? Optional.empty() : Optional.of((short) 1),
                 config.maxMessageBytes());
+    }
+
+    /**
+     * Signs the model artifact in {@code dir} with {@code keyring}, publishes it on the model topic and promotes it.
+     *
+     * @return its version
+     */
+    public String publishAndPromote(Path dir, String reason, Keyring keyring) {
+        try (ModelPublisher publisher = new ModelPublisher(StreamsConfigs.producer(config, "stego-model-publisher"),
+                topics, keyring.signer(), "stego demo", Clock.systemUTC())) {
+            String version = publisher.publish(dir, null).getVersion();
+            publisher.promote(version, reason);
+            return version;
+        }
     }
 
     /** Publishes every cover of {@code dir} and waits for the broker's acknowledgements. */

@@ -47,7 +47,7 @@ public final class TopicAdmin {
         List<NewTopic> newTopics = new ArrayList<>();
         for (TopicSpec<?, ?> spec : topics.all()) {
             Map<String, String> configs = new HashMap<>(spec.configs());
-            configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes));
+            configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(spec.maxMessageBytes(maxMessageBytes)));
             newTopics.add(new NewTopic(spec.name(), Optional.of(spec.partitions()), replicas).configs(configs));
         }
         List<String> created = new ArrayList<>();

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.CoverImageEvent;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.HttpSchemaRegistryClient;
@@ -166,11 +167,13 @@ class LocalStackIT {
         try (Admin admin = Admin.create(stack.clientConfig())) {
             Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
             for (TopicSpec<?, ?> spec : topics.all()) {
-                assertEquals(3, described.get(spec.name()).partitions().size(), spec.name());
+                assertEquals(spec.partitions(), described.get(spec.name()).partitions().size(), spec.name());
                 ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, spec.name());
                 Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
                 assertEquals(spec.cleanupPolicy(), config.get("cleanup.policy").value(), spec.name());
                 assertEquals(Long.toString(spec.retentionMs()), config.get("retention.ms").value(), spec.name());
+                int maxMessageBytes = spec.maxMessageBytes(StegoConfig.defaultsOnly().maxMessageBytes());
+                assertEquals(Integer.toString(maxMessageBytes), config.get("max.message.bytes").value(), spec.name());
             }
         }
     }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.avro.Schema;
@@ -51,10 +52,17 @@ import org.stegoehealth.ops.eval.Quality;
 import org.stegoehealth.ops.local.LocalStack;
 import org.stegoehealth.processors.CoverFitting;
 import org.stegoehealth.processors.ErrorType;
+import org.stegoehealth.processors.ExtractionTopology;
 import org.stegoehealth.processors.HidingMethod;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.StegoEvents;
+import org.stegoehealth.processors.StreamsApp;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.TransferSecurity;
+import org.stegoehealth.processors.models.FollowedModels;
+import org.stegoehealth.processors.models.ModelEvents;
+import org.stegoehealth.processors.models.ModelPublisher;
 import org.stegoehealth.processors.produce.CoverProducer;
 import org.stegoehealth.processors.produce.PublishOutcome;
 import org.stegoehealth.processors.produce.XrayProducer;
@@ -62,6 +70,7 @@ import org.stegoehealth.schemas.AvroSerde;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.HttpSchemaRegistryClient;
 import org.stegoehealth.schemas.ImageFormat;
+import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.RecoveredImageEvent;
 import org.stegoehealth.schemas.SchemaRegistryException;
 import org.stegoehealth.schemas.StegoImageEvent;
@@ -312,6 +321,166 @@ class PipelineIT {
             }
             // the subject is untouched: the current schema still publishes
             cluster.publishXray(xrays.get(1), null);
+        }
+    }
+    /** Distinct X-ray files: square crops of the sample X-rays, as PNG. */
+    private static List<Path> xrayCrops(Path dir, int count, int side) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> samples = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true);
+        List<Path> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            BufferedImage full = ImageIO.read(samples.get(i % samples.size()).toFile());
+            int step = (full.getWidth() - side) / Math.max(1, count / samples.size());
+            int x = Math.min(full.getWidth() - side, (i / samples.size()) * step);
+            BufferedImage crop = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+            crop.getGraphics().drawImage(full.getSubimage(x, x / 2, side, side), 0, 0, null);
+            Path file = dir.resolve("xray-" + i + ".png");
+            ImageIO.write(crop, "png", file.toFile());
+            out.add(file);
+        }
+        return out;
+    }
+
+    private static Path tinyModel(Path dir, String version, long seed) throws IOException {
+        NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
+        return ModelArtifact.write(Files.createDirectories(dir), new ModelMetadata(version, "2026-11-29T10:00:00Z", net,
+                Map.of(), Map.of(), Map.of(), Map.of(), ModelArtifact.WEIGHTS_FILE, null),
+                StegoNetwork.initialWeights(net, seed));
+    }
+
+    @Test
+    void modelVersions_promotedMidStream_switchWithoutDeadLetters_andEveryImageExtractsWithItsOwnVersion()
+            throws Exception {
+        Path work = Files.createTempDirectory(tmp, "versions-files");
+        Path v1Dir = tinyModel(work.resolve("models"), "it-v1", 11);
+        Path v2Dir = tinyModel(work.resolve("models"), "it-v2", 12);
+        Path v3Dir = tinyModel(work.resolve("models"), "it-v3", 13);
+        Map<String, StegoModel> offline = Map.of("it-v1", ModelArtifact.load(v1Dir).toModel(),
+                "it-v2", ModelArtifact.load(v2Dir).toModel(), "it-v3", ModelArtifact.load(v3Dir).toModel());
+        List<Path> xrays = xrayCrops(work.resolve("xrays"), 16, 160);
+        List<Path> covers = Evaluation.imageFiles(SAMPLES.resolve("covers"), n -> true);
+        try (PipelineCluster cluster = cluster("versions", 1)) {
+            StegoConfig config = cluster.config();
+            PipelineKeys keys = PipelineKeys.under(work.resolve("keys"));
+            cluster.publishAndPromote(v1Dir, "first version", keys.hospital());
+            Keyring keyring = keys.hospital();
+            Map<String, Path[]> sent = new LinkedHashMap<>();
+            long promotedAtMs;
+            try (ModelPublisher publisher = new ModelPublisher(StreamsConfigs.producer(config, "versions-publisher"),
+                    cluster.topics(), keyring.signer(), "it", Clock.systemUTC());
+                 FollowedModels hospital = FollowedModels.start(config.with(Map.of(StegoConfig.MODEL_CACHE_DIR,
+                         work.resolve("hospital-cache").toString())), cluster.topics(), keys.hospital(),
+                         "versions-hospital");
+                 FollowedModels clinic = FollowedModels.start(config.with(Map.of(StegoConfig.MODEL_CACHE_DIR,
+                         work.resolve("clinic-cache").toString())), cluster.topics(), keys.clinic(),
+                         "versions-clinic");
+                 InProcessPipeline pipeline = InProcessPipeline.start(config, cluster.topics(), hospital.registry(),
+                         clinic.registry(), keys, InProcessPipeline.START_TIMEOUT);
+                 PipelineOutputs outputs = new PipelineOutputs(config, cluster.topics(), "versions-reader")) {
+                publisher.publish(v2Dir, "it-v1");
+                // stream X-rays; once the first half is through, promote v2 without stopping anything
+                long promoted = 0;
+                for (int i = 0; i < xrays.size(); i++) {
+                    if (i == xrays.size() / 2) {
+                        outputs.awaitRecovered(sent.keySet(), WAIT, null, pipeline::checkHealthy);
+                        promoted = System.currentTimeMillis();
+                        publisher.promote("it-v2", "mid-stream promotion");
+                    }
+                    Path cover = covers.get(i % covers.size());
+                    sent.put(cluster.publishXray(xrays.get(i), CoverProducer.coverIdOf(cover)),
+                            new Path[] {xrays.get(i), cover});
+                    outputs.poll(Duration.ofMillis(250));
+                }
+                promotedAtMs = promoted;
+                outputs.awaitRecovered(sent.keySet(), WAIT, null, pipeline::checkHealthy);
+
+                // a bad checksum and a foreign signature are refused; the clinic keeps serving what it has
+                ModelEvent tampered = ModelEvents.fromArtifact(v3Dir, null, "it", Instant.now(), keyring.signer());
+                byte[] weights = InputImages.bytes(tampered.getWeights());
+                weights[weights.length / 2] ^= 1;
+                tampered.setWeights(ByteBuffer.wrap(weights));
+                Keyring stranger = Keyring.init(work.resolve("stranger"), "stranger");
+                ModelEvent foreign = ModelEvents.fromArtifact(v3Dir, null, "it", Instant.now(), stranger.signer());
+                try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(StreamsConfigs.producer(config, "raw"),
+                        new StringSerializer(), new ByteArraySerializer())) {
+                    String topic = cluster.topics().models.name();
+                    for (ModelEvent bad : List.of(tampered, foreign)) {
+                        raw.send(new ProducerRecord<>(topic, "it-v3",
+                                cluster.topics().models.valueSerde().serializer().serialize(topic, bad))).get();
+                    }
+                    // a stego image made with v3, which the clinic has not received (validly) yet
+                    FloatImage secret = image(Files.readAllBytes(xrays.get(0)), "late").withChannels(1);
+                    FloatImage cover = CoverFitting.fit(image(Files.readAllBytes(covers.get(0)), "cover"),
+                            secret.width(), secret.height());
+                    FloatImage stego = offline.get("it-v3").embed(List.of(cover), List.of(secret)).get(0);
+                    StegoImageEvent late = StegoEvents.sign(StegoImageEvent.newBuilder().setMessageId("late-v3")
+                            .setModelVersion("it-v3").setWidth(stego.width()).setHeight(stego.height())
+                            .setSecretChannels(1).setImage(ByteBuffer.wrap(InputImages.png(stego.toBufferedImage())))
+                            .setCreatedAt(Instant.now()).build(), keyring.signer());
+                    String stegoTopic = cluster.topics().stego.name();
+                    raw.send(new ProducerRecord<>(stegoTopic, "late-v3",
+                            cluster.topics().stego.valueSerde().serializer().serialize(stegoTopic, late))).get();
+                }
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+                while (System.nanoTime() < until) {
+                    outputs.poll(Duration.ofMillis(200));
+                }
+                assertFalse(outputs.recovered().containsKey("late-v3"), "waits for its version");
+                assertTrue(outputs.deadLetters().isEmpty(), "dead letters: " + outputs.deadLetters());
+                assertFalse(clinic.registry().has("it-v3"));
+                assertEquals(2, clinic.registry().refusedCount(), "tampered and foreign model events refused");
+
+                publisher.publish(v3Dir, "it-v2");
+                outputs.awaitRecovered(List.of("late-v3"), WAIT, null, pipeline::checkHealthy);
+                assertEquals("it-v3", outputs.recovered().get("late-v3").getModelVersion());
+
+                // zero dead letters; every image extracted with the version that embedded it, offline quality
+                assertTrue(outputs.deadLetters().isEmpty(), "dead letters: " + outputs.deadLetters());
+                Map<String, Integer> perVersion = new TreeMap<>();
+                long firstV2 = Long.MAX_VALUE;
+                for (Map.Entry<String, Path[]> e : sent.entrySet()) {
+                    String id = e.getKey();
+                    StegoImageEvent stegoEvent = outputs.stego().get(id);
+                    String version = stegoEvent.getModelVersion();
+                    perVersion.merge(version, 1, Integer::sum);
+                    if (version.equals("it-v2")) {
+                        firstV2 = Math.min(firstV2, stegoEvent.getCreatedAt().toEpochMilli());
+                    }
+                    assertEquals(version, outputs.recovered().get(id).getModelVersion(), id);
+                    StegoModel model = offline.get(version);
+                    FloatImage original = image(Files.readAllBytes(e.getValue()[0]), id).withChannels(1);
+                    FloatImage cover = CoverFitting.fit(image(Files.readAllBytes(e.getValue()[1]), "cover"),
+                            original.width(), original.height());
+                    FloatImage offlineStego = asPng(model.embed(List.of(cover), List.of(original)).get(0), id);
+                    FloatImage offlineRecovered = asPng(model.extract(List.of(offlineStego)).get(0).withChannels(1), id);
+                    FloatImage recovered = image(InputImages.bytes(outputs.recovered().get(id).getImage()), id);
+                    assertEquals(Quality.of(original, offlineRecovered).psnr(), Quality.of(original, recovered).psnr(),
+                            0.01, "original/recovered PSNR of " + id + " (" + version + ")");
+                }
+                assertEquals(Map.of("it-v1", xrays.size() / 2, "it-v2", xrays.size() - xrays.size() / 2), perVersion);
+                System.out.printf("model switch: first image with the promoted version made %d ms after the"
+                        + " promotion; images per version %s%n", firstV2 - promotedAtMs, perVersion);
+                assertTrue(firstV2 - promotedAtMs < 5000, "switch took " + (firstV2 - promotedAtMs) + " ms");
+            }
+
+            // an extractor started after the promotion still extracts the images embedded with v1
+            StegoConfig late = config.with(Map.of(StegoConfig.EXTRACTOR_APPLICATION_ID, "versions-late-extractor",
+                    StegoConfig.MODEL_CACHE_DIR, work.resolve("late-cache").toString()));
+            try (FollowedModels models = FollowedModels.start(late, cluster.topics(), keys.clinic(), "versions-late");
+                 StreamsApp extractor = StreamsApp.start("late-extractor", ExtractionTopology.build(cluster.topics(),
+                         models.registry(), late.batchSettings(), TransferSecurity.of(keys.clinic(), late), null,
+                         late.modelWait()),
+                         StreamsConfigs.base(late, late.extractorApplicationId()));
+                 PipelineOutputs outputs = new PipelineOutputs(late, cluster.topics(), "versions-late-reader")) {
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (!sent.keySet().stream().allMatch(id -> outputs.recoveredCounts().getOrDefault(id, 0) >= 2)) {
+                    assertTrue(System.nanoTime() < deadline, "late extractor did not catch up");
+                    outputs.poll(Duration.ofMillis(200));
+                }
+                assertTrue(outputs.deadLetters().isEmpty(), "dead letters: " + outputs.deadLetters());
+                assertTrue(sent.keySet().stream().anyMatch(id -> outputs.stego().get(id).getModelVersion()
+                        .equals("it-v1")));
+            }
         }
     }
 }

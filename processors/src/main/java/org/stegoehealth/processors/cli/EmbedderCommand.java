@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 /** {@code stego embedder}: the hospital-side Kafka Streams application. */
 @Command(name = "embedder", mixinStandardHelpOptions = true,
         description = {"Hide every X-ray published on the X-ray topic in a cover photo and publish the stego image,",
-                "signed with this hospital's keyring; study references travel only encrypted to the clinic."})
+                "signed with this hospital's keyring; study references travel only encrypted to the clinic.",
+                "Embeds with the promoted model version and switches at the next batch when another is promoted",
+                "(stego models promote); --model DIR pins one model instead."})
 public final class EmbedderCommand implements Callable<Integer> {
 
     @Mixin
@@ -44,6 +46,6 @@ public final class EmbedderCommand implements Callable<Integer> {
         // keys first: a missing keyring or clinic is reported before the model is loaded
         TransferSecurity security = TransferSecurity.from(config).checkedForEmbedder();
         return StreamsRunner.run("embedder", config, config.embedderApplicationId(),
-                (topics, hiding) -> EmbeddingTopology.build(topics, hiding, config.batchSettings(), security));
+                (topics, models) -> EmbeddingTopology.build(topics, models, config.batchSettings(), security));
     }
 }

@@ -13,8 +13,10 @@ import picocli.CommandLine.Option;
 /** {@code stego extractor}: the clinic-side Kafka Streams application. */
 @Command(name = "extractor", mixinStandardHelpOptions = true,
         description = {"Recover the X-ray from every stego image and publish it (optionally also as PNG files).",
-                "Every stego event is verified against the hospital's public keys in this clinic's keyring first;",
-                "the model must be the version the embedder used."})
+                "Every stego event is verified against the hospital's public keys in this clinic's keyring first.",
+                "Extracts each image with the model version it names: every version published on the model topic,",
+                "retired ones included; an image naming a version not received yet waits for it (model.wait.ms).",
+                "--model DIR pins one model instead (images of other versions are dead-lettered)."})
 public final class ExtractorCommand implements Callable<Integer> {
 
     @Mixin
@@ -41,10 +43,10 @@ public final class ExtractorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StegoConfig config = config();
-        // keys first: a missing keyring is reported before the model is loaded
+        // keys first: a missing keyring is reported before the models are read
         TransferSecurity security = TransferSecurity.from(config);
-        return StreamsRunner.run("extractor", config, config.extractorApplicationId(), (topics, hiding) ->
-                ExtractionTopology.build(topics, hiding, config.batchSettings(), security,
-                        config.recoveredDir().orElse(null)));
+        return StreamsRunner.run("extractor", config, config.extractorApplicationId(), (topics, models) ->
+                ExtractionTopology.build(topics, models, config.batchSettings(), security,
+                        config.recoveredDir().orElse(null), config.modelWait()));
     }
 }

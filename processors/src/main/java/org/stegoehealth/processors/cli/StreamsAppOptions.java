@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 public final class StreamsAppOptions {
 
     @Option(names = "--model", paramLabel = "DIR",
-            description = "Model artifact directory (or STEGO_MODEL_PATH; default: the bundled default model).")
+            description = "Pin one model artifact directory (or STEGO_MODEL_PATH) instead of following the model topic.")
     Path model;
 
     @Option(names = "--application-id", paramLabel = "ID",

@@ -5,23 +5,26 @@ import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stegoehealth.model.HidingModel;
+import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsApp;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.schemas.Topics;
 
 /**
- * What {@code stego embedder} and {@code stego extractor} do: load the configured model, build the topology, and run
- * it as a {@link StreamsApp} until the process is told to stop (Ctrl-C, SIGTERM) or the application fails.
+ * What {@code stego embedder} and {@code stego extractor} do: follow the model topics (or, with {@code --model},
+ * load one fixed model), build the topology, and run it as a {@link StreamsApp} until the process is told to stop
+ * (Ctrl-C, SIGTERM) or the application fails.
  */
 final class StreamsRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
 
-    /** Builds an application's topology from the catalog and the loaded model. */
+    /** Builds an application's topology from the catalog and its models. */
     @FunctionalInterface
     interface TopologyBuilder {
-        Topology build(Topics topics, HidingModel model);
+        Topology build(Topics topics, ModelSource models);
     }
 
     private StreamsRunner() {
@@ -29,13 +32,33 @@ final class StreamsRunner {
 
     /** @return 0 after a requested shutdown, 1 when the application stopped on an error */
     static int run(String name, StegoConfig config, String applicationId, TopologyBuilder builder) {
-        HidingModel model = CommonOptions.model(config, LOG);
-        Topology topology = builder.build(CommonOptions.topics(config), model);
+        Topics topics = CommonOptions.topics(config);
+        FollowedModels followed = null;
+        ModelSource models;
+        String modelLabel;
+        if (config.hasFixedModel()) {
+            HidingModel model = CommonOptions.model(config, LOG);
+            models = ModelSource.fixed(model);
+            modelLabel = model.version();
+        } else {
+            followed = FollowedModels.start(config, topics, applicationId + "-models");
+            models = followed.registry();
+            modelLabel = "following " + topics.models.name();
+        }
+        Topology topology = builder.build(topics, models);
         int metricsPort = config.metricsPort();
-        StreamsApp app = StreamsApp.start(name, topology, StreamsConfigs.base(config, applicationId));
+        StreamsApp app;
+        try {
+            app = StreamsApp.start(name, topology, StreamsConfigs.base(config, applicationId));
+        } catch (RuntimeException e) {
+            if (followed != null) {
+                followed.close();
+            }
+            throw e;
+        }
         MonitoringServer monitoring = null;
         if (metricsPort > 0) {
-            monitoring = MonitoringServer.start(metricsPort, applicationId, model.version(), app::state, app::failed,
+            monitoring = MonitoringServer.start(metricsPort, applicationId, modelLabel, app::state, app::failed,
                     List.of(app.metricsBinder()));
             LOG.info("{}: metrics on http://localhost:{}/metrics, health on /health/live and /health/ready", name,
                     monitoring.port());
@@ -53,6 +76,9 @@ final class StreamsRunner {
         app.close();
         if (monitoring != null) {
             monitoring.close();
+        }
+        if (followed != null) {
+            followed.close();
         }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);

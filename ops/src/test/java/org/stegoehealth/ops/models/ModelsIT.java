@@ -1,0 +1,242 @@
+package org.stegoehealth.ops.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.model.ModelArtifact;
+import org.stegoehealth.model.ModelMetadata;
+import org.stegoehealth.model.NetworkConfig;
+import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.ops.StegoCli;
+import org.stegoehealth.ops.eval.Evaluation;
+import org.stegoehealth.ops.local.LocalStack;
+import org.stegoehealth.ops.replay.TopicRange;
+import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.models.ModelEvents;
+import org.stegoehealth.processors.produce.CoverProducer;
+import org.stegoehealth.processors.produce.XrayProducer;
+import org.stegoehealth.schemas.CoverImageEvent;
+import org.stegoehealth.schemas.DeadLetterEvent;
+import org.stegoehealth.schemas.ModelEvent;
+import org.stegoehealth.schemas.Topics;
+import org.stegoehealth.schemas.XrayImageEvent;
+import org.stegoehealth.security.Keyring;
+import picocli.CommandLine;
+
+/** {@code stego models} against a real broker and registry: publish, promote, list, retire, pull, verify. */
+@Tag("integration")
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ModelsIT {
+
+    private static final NetworkConfig NET = new NetworkConfig(1, 2, 4, 4, 1, 0.1);
+    private static final Path SAMPLES = Path.of("..", "samples");
+
+    @TempDir
+    static Path tmp;
+    private static LocalStack stack;
+    private static Keyring keyring;
+
+    @BeforeAll
+    static void start() {
+        stack = LocalStack.start(tmp.resolve("stack"));
+        keyring = Keyring.init(tmp.resolve("keyring"), "hospital");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    static Path artifact(String version, long seed) throws IOException {
+        Path parent = Files.createDirectories(tmp.resolve("src-" + version));
+        return ModelArtifact.write(parent, new ModelMetadata(version, "2026-11-29T10:00:00Z", NET, Map.of(), Map.of(),
+                Map.of(), Map.of("coverPsnr", 31.25, "secretPsnr", 30.5), ModelArtifact.WEIGHTS_FILE, null),
+                StegoNetwork.initialWeights(NET, seed));
+    }
+
+    /** Runs {@code stego models ...} on the stack and returns {exit code, stdout + stderr}. */
+    private static String[] models(String prefix, String... args) {
+        List<String> all = new ArrayList<>(List.of("models"));
+        all.addAll(List.of(args));
+        return run(prefix, true, all.toArray(String[]::new));
+    }
+
+    /** Runs {@code stego ...} on the stack (evaluate: offline), with the test keyring if asked; {exit code, output}. */
+    private static String[] run(String prefix, boolean withKeyring, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        if (!args[0].equals("evaluate")) {
+            all.addAll(List.of("--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url",
+                    stack.schemaRegistryUrl(), "--topic-prefix", prefix));
+        }
+        if (withKeyring) {
+            all.addAll(List.of("--keyring", keyring.dir().toString()));
+        }
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new StegoCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(out, true));
+        int code = cli.execute(all.toArray(String[]::new));
+        return new String[] {Integer.toString(code), out.toString()};
+    }
+
+    @Test
+    void publishPromoteRetirePull_roundTripThroughTheTopics_andATamperedEventIsRefused() throws Exception {
+        String prefix = "models-it-";
+        stack.createTopics(new Topics(prefix, stack.schemaRegistryClient(), 1));
+        Path v1 = artifact("v1", 1);
+        Path v2 = artifact("v2", 2);
+
+        assertEquals("0", models(prefix, "publish", v1.toString(), "--promote", "--reason", "first")[0]);
+        String[] published = models(prefix, "publish", v2.toString(), "--parent", "v1");
+        assertEquals("0", published[0], published[1]);
+        assertEquals("0", models(prefix, "promote", "v2", "--reason", "better on held-out")[0]);
+
+        // a tampered copy of v2 under a new version name: its weights no longer match the signed checksum
+        ModelEvent bad = ModelEvents.fromArtifact(artifact("v3", 3), "v2", "mallory", Instant.now(), keyring.signer());
+        byte[] weights = new byte[bad.getWeights().remaining()];
+        bad.getWeights().duplicate().get(weights);
+        weights[weights.length - 1] ^= 1;
+        bad.setWeights(ByteBuffer.wrap(weights));
+        Topics topics = new Topics(prefix, stack.schemaRegistryClient(), 1);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(stack.clientConfig(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.models.name(), "v3",
+                    topics.models.valueSerde().serializer().serialize(topics.models.name(), bad))).get();
+        }
+
+        String[] list = models(prefix, "list");
+        assertEquals("0", list[0], list[1]);
+        assertTrue(list[1].lines().anyMatch(l -> l.startsWith("* v2") && l.contains("v1") && l.contains("31.25")
+                && l.contains("(promoted)")), list[1]);
+        assertTrue(list[1].lines().anyMatch(l -> l.contains("v1 ") && l.contains("AVAILABLE")), list[1]);
+        assertTrue(list[1].contains("1 event(s) refused"), list[1]);
+        assertTrue(list[1].lines().noneMatch(l -> l.contains("v3")), list[1]);
+
+        String[] refused = models(prefix, "promote", "v3");
+        assertNotEquals("0", refused[0], refused[1]);
+        assertTrue(refused[1].contains("model v3 has not been published"), refused[1]);
+
+        assertEquals("0", models(prefix, "retire", "v1", "--reason", "superseded")[0]);
+        list = models(prefix, "list");
+        assertTrue(list[1].lines().anyMatch(l -> l.contains("v1 ") && l.contains("RETIRED")), list[1]);
+
+        Path pulled = tmp.resolve("pulled");
+        assertEquals("0", models(prefix, "pull", "v1", "--to", pulled.toString())[0]);
+        assertArrayEquals(Files.readAllBytes(v1.resolve(ModelArtifact.WEIGHTS_FILE)),
+                Files.readAllBytes(pulled.resolve("v1").resolve(ModelArtifact.WEIGHTS_FILE)));
+        String[] verified = models(prefix, "verify", pulled.resolve("v1").toString(), "--signed");
+        assertEquals("0", verified[0], verified[1]);
+        assertTrue(verified[1].contains("matches the signed event"), verified[1]);
+    }
+    @Test
+    void replay_rangeOfTheXrayTopicThroughTwoVersions_matchesStegoEvaluateOnTheSamePairs() throws Exception {
+        String prefix = "replay-it-";
+        Topics topics = new Topics(prefix, stack.schemaRegistryClient(), 1);
+        stack.createTopics(topics);
+        StegoConfig config = StegoConfig.defaultsOnly().with(Map.of(StegoConfig.BOOTSTRAP_SERVERS,
+                stack.bootstrapServers(), StegoConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl(),
+                StegoConfig.TOPIC_PREFIX, prefix));
+        try (Producer<String, CoverImageEvent> covers = CoverProducer.kafkaProducer(config, topics.covers);
+             Producer<String, XrayImageEvent> xrays = XrayProducer.kafkaProducer(config, topics.xrays)) {
+            new CoverProducer(covers, topics.covers.name(), 4096, Clock.systemUTC()).publish(SAMPLES.resolve("covers"),
+                    null);
+            new XrayProducer(xrays, topics.xrays.name(), 4096, Clock.systemUTC())
+                    .publishAll(Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true), null);
+        }
+        Path v1 = artifact("rv1", 21);
+        Path v2 = artifact("rv2", 22);
+        assertEquals("0", models(prefix, "publish", v1.toString(), "--promote")[0]);
+        Path out = tmp.resolve("replay");
+
+        String[] replay = run(prefix, true, "replay", "--version", "rv1", "--model-dir", v2.toString(),
+                "--from-offset", "1", "--limit", "4", "--size", "64", "--out", out.toString());
+        assertEquals("0", replay[0], replay[1]);
+        assertTrue(replay[1].contains("4 replayed X-ray(s) at 64x64"), replay[1]);
+        assertTrue(replay[1].lines().anyMatch(l -> l.startsWith("rv2") && l.contains("cover")), replay[1]);
+        JsonNode doc = new ObjectMapper().readTree(out.resolve("replay.json").toFile());
+        assertEquals(4, doc.get("images").asInt());
+        assertEquals(2, doc.get("versions").size());
+        assertTrue(Files.isRegularFile(out.resolve("report.html")));
+
+        Path json = tmp.resolve("evaluate.json");
+        String[] evaluate = run(prefix, false, "evaluate", "--covers", out.resolve("pairs/covers").toString(),
+                "--secrets", out.resolve("pairs/xrays").toString(), "--size", "64", "--model", v1.toString(),
+                "--json", json.toString());
+        assertEquals("0", evaluate[0], evaluate[1]);
+        JsonNode eval = new ObjectMapper().readTree(json.toFile());
+        JsonNode rv1 = doc.get("versions").get(0);
+        assertEquals("rv1", rv1.get("version").asText());
+        assertEquals(eval.get("embedding").get("psnr").asDouble(), rv1.get("embedding").get("psnr").asDouble(), 0.01);
+        assertEquals(eval.get("extraction").get("psnr").asDouble(), rv1.get("extraction").get("psnr").asDouble(),
+                0.01);
+    }
+
+    @Test
+    void deadLetters_listedByReason_andReplayedToTheirSourceTopicOnce() throws Exception {
+        String prefix = "dlq-it-";
+        Topics topics = new Topics(prefix, stack.schemaRegistryClient(), 1);
+        stack.createTopics(topics);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(stack.clientConfig(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (String type : List.of("UNKNOWN_MODEL", "DECODE")) {
+                DeadLetterEvent d = DeadLetterEvent.newBuilder().setReason("model version v9 has not been received")
+                        .setErrorType(type).setApplication("stego-extractor").setSourceTopic(topics.stego.name())
+                        .setSourcePartition(0).setSourceOffset(type.length())
+                        .setKey(ByteBuffer.wrap(("msg-" + type).getBytes(StandardCharsets.UTF_8)))
+                        .setValue(ByteBuffer.wrap(("original-" + type).getBytes(StandardCharsets.UTF_8)))
+                        .setFailedAt(Instant.now()).build();
+                producer.send(new ProducerRecord<>(topics.deadLetters.name(), "k-" + type,
+                        topics.deadLetters.valueSerde().serializer().serialize(topics.deadLetters.name(), d))).get();
+            }
+        }
+
+        String[] list = run(prefix, false, "dead-letters", "list", "--reason", "UNKNOWN_MODEL");
+        assertEquals("0", list[0], list[1]);
+        assertTrue(list[1].contains("1 dead letter(s)") && list[1].contains("UNKNOWN_MODEL"), list[1]);
+        String[] replay = run(prefix, false, "dead-letters", "replay", "--reason", "UNKNOWN_MODEL");
+        assertEquals("0", replay[0], replay[1]);
+        assertTrue(replay[1].contains("re-published 1 dead letter(s)"), replay[1]);
+        String[] again = run(prefix, false, "dead-letters", "replay", "--reason", "UNKNOWN_MODEL");
+        assertTrue(again[1].contains("re-published 0 dead letter(s)") && again[1].contains("1 already replayed"),
+                again[1]);
+
+        List<String> values = new ArrayList<>();
+        Properties consumer = new Properties();
+        consumer.putAll(stack.clientConfig());
+        new TopicRange(null, null, null, null, 0).read(consumer, topics.stego.name(), r -> true,
+                r -> values.add(new String(r.key(), StandardCharsets.UTF_8) + "="
+                        + new String(r.value(), StandardCharsets.UTF_8)));
+        assertEquals(List.of("msg-UNKNOWN_MODEL=original-UNKNOWN_MODEL"), values);
+    }
+}

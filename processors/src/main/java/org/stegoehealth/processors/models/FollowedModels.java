@@ -1,0 +1,58 @@
+package org.stegoehealth.processors.models;
+
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stegoehealth.model.ModelCache;
+import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.schemas.Topics;
+import org.stegoehealth.security.Keyring;
+
+/**
+ * A registry that follows the model topics for as long as it is open: read up to date at start, then kept current
+ * by a {@link ModelFeed}, verified with this party's keyring, cached in {@code model.cache.dir}.
+ */
+public final class FollowedModels implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FollowedModels.class);
+    private static final Duration CATCH_UP = Duration.ofMinutes(2);
+
+    private final ModelRegistry registry;
+    private final ModelFeed feed;
+
+    private FollowedModels(ModelRegistry registry, ModelFeed feed) {
+        this.registry = registry;
+        this.feed = feed;
+    }
+
+    /** Reads the model topics up to date and keeps following them, verified with the keyring at keyring.dir. */
+    public static FollowedModels start(StegoConfig config, Topics topics, String clientId) {
+        return start(config, topics, Keyring.open(config.keyringDir()), clientId);
+    }
+
+    /** As {@link #start(StegoConfig, Topics, String)}, verified with {@code keyring}. */
+    public static FollowedModels start(StegoConfig config, Topics topics, Keyring keyring, String clientId) {
+        ModelRegistry registry = new ModelRegistry(new ModelCache(config.modelCacheDir()), keyring.verifier(),
+                config.modelsLoadedMax());
+        ModelFeed feed = new ModelFeed(StreamsConfigs.readCommittedConsumer(config, clientId), topics, registry);
+        try {
+            feed.start(CATCH_UP);
+        } catch (RuntimeException e) {
+            feed.close();
+            throw e;
+        }
+        LOG.info("following {} and {}: {} version(s), promoted {}", topics.models.name(), topics.promotions.name(),
+                registry.versions().size(), registry.promotedVersion().orElse("none yet"));
+        return new FollowedModels(registry, feed);
+    }
+
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        feed.close();
+    }
+}

@@ -1,0 +1,226 @@
+package org.stegoehealth.processors.models;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stegoehealth.model.HidingModel;
+import org.stegoehealth.model.ModelArtifact;
+import org.stegoehealth.model.ModelCache;
+import org.stegoehealth.model.ModelException;
+import org.stegoehealth.model.ModelMetadata;
+import org.stegoehealth.processors.ModelSource;
+import org.stegoehealth.schemas.ModelEvent;
+import org.stegoehealth.schemas.ModelPromotionEvent;
+import org.stegoehealth.schemas.ModelStatus;
+import org.stegoehealth.security.Verifier;
+
+/**
+ * The model versions one application has seen, and which one is promoted. Fed with model and promotion events (by
+ * {@link ModelFeed} from Kafka, or directly in tests); every event is verified first, and a refused one costs one log
+ * line and changes nothing, so the versions already held keep serving. Verified artifacts go to a {@link ModelCache}
+ * on disk; models are loaded from it lazily, and at most {@code maxLoaded} stay in memory (least recently used out).
+ *
+ * <p>Thread-safe: the feed writes while stream threads read.
+ */
+public final class ModelRegistry implements ModelSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+
+    /** What is known about one version. */
+    public record Version(String version, String parent, ModelStatus status, String statusReason,
+                          ModelMetadata metadata, String publishedBy, Instant publishedAt) {
+
+        /** A held-out figure recorded by training ({@code coverPsnr}, {@code secretPsnr}), or NaN. */
+        public double validation(String name) {
+            Object v = metadata.validation() == null ? null : metadata.validation().get(name);
+            return v instanceof Number n ? n.doubleValue() : Double.NaN;
+        }
+    }
+
+    private final ModelCache cache;
+    private final Verifier trust;
+    private final Function<ModelArtifact, HidingModel> loader;
+    private final int maxLoaded;
+    private final Map<String, Version> versions = new LinkedHashMap<>();
+    private final LinkedHashMap<String, HidingModel> loaded = new LinkedHashMap<>(16, 0.75f, true);
+    private ModelPromotionEvent promotion;
+    private int refused;
+
+    /**
+     * @param cache     where verified artifacts are kept
+     * @param trust     verifies event signatures against the keys this party trusts
+     * @param maxLoaded most models held in memory at once
+     */
+    public ModelRegistry(ModelCache cache, Verifier trust, int maxLoaded) {
+        this(cache, trust, maxLoaded, ModelArtifact::toModel);
+    }
+
+    /** As above, with the function that turns a loaded artifact into a model (tests substitute a cheap one). */
+    public ModelRegistry(ModelCache cache, Verifier trust, int maxLoaded,
+                         Function<ModelArtifact, HidingModel> loader) {
+        if (maxLoaded < 1) {
+            throw new IllegalArgumentException("at least one model must fit in memory, was " + maxLoaded);
+        }
+        this.cache = cache;
+        this.trust = trust;
+        this.maxLoaded = maxLoaded;
+        this.loader = loader;
+    }
+
+    /**
+     * Takes a model event: verifies it, installs the artifact in the cache and records its status.
+     *
+     * @return false (after one log line) when the event was refused
+     */
+    public boolean accept(String key, ModelEvent event) {
+        ModelArtifact.Bytes files;
+        try {
+            files = ModelEvents.verify(key, event, trust);
+        } catch (ModelEventRefusedException e) {
+            return refuse(e.getMessage());
+        }
+        String version = event.getVersion();
+        ModelMetadata metadata;
+        try {
+            cache.install(version, files);
+            metadata = ModelArtifact.parseMetadata(files.metadataJson(), "model " + version);
+        } catch (ModelException e) {
+            return refuse(e.getMessage());
+        }
+        synchronized (this) {
+            Version previous = versions.get(version);
+            versions.put(version, new Version(version, event.getParent(), event.getStatus(), event.getStatusReason(),
+                    metadata, event.getPublishedBy(), event.getPublishedAt()));
+            if (previous == null) {
+                LOG.info("model {} received ({}{})", version, event.getStatus(),
+                        event.getParent() == null ? "" : ", fine-tuned from " + event.getParent());
+            } else if (previous.status() != event.getStatus()) {
+                LOG.info("model {} is now {}{}", version, event.getStatus(),
+                        event.getStatusReason() == null ? "" : " (" + event.getStatusReason() + ")");
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Takes a promotion: verified, it replaces the previous one (the latest wins). A promotion of a version not yet
+     * received is kept and takes effect when the version arrives.
+     *
+     * @return false (after one log line) when the event was refused
+     */
+    public boolean accept(ModelPromotionEvent event) {
+        try {
+            ModelEvents.verify(event, trust);
+        } catch (ModelEventRefusedException e) {
+            return refuse(e.getMessage());
+        }
+        synchronized (this) {
+            promotion = event;
+        }
+        LOG.info("model {} promoted by {}: {}", event.getVersion(), event.getPromotedBy(), event.getReason());
+        return true;
+    }
+
+    private boolean refuse(String reason) {
+        synchronized (this) {
+            refused++;
+        }
+        LOG.warn("refused model event: {}; keeping the versions already held", reason);
+        return false;
+    }
+
+    /** Events refused so far. */
+    public synchronized int refusedCount() {
+        return refused;
+    }
+
+    public synchronized Optional<Version> version(String version) {
+        return Optional.ofNullable(versions.get(version));
+    }
+
+    /** Every version received, oldest publication first. */
+    public synchronized List<Version> versions() {
+        List<Version> all = new ArrayList<>(versions.values());
+        all.sort(Comparator.comparing(Version::publishedAt).thenComparing(Version::version));
+        return all;
+    }
+
+    /** The latest verified promotion, whether or not its version has arrived. */
+    public synchronized Optional<ModelPromotionEvent> promotion() {
+        return Optional.ofNullable(promotion);
+    }
+
+    /** The version new embedding must use: the promoted one, once it has arrived and while it is not retired. */
+    public synchronized Optional<String> promotedVersion() {
+        if (promotion == null) {
+            return Optional.empty();
+        }
+        Version v = versions.get(promotion.getVersion());
+        return v == null || v.status() == ModelStatus.RETIRED ? Optional.empty() : Optional.of(v.version());
+    }
+
+    /** The promoted version's model, once it has arrived and while it is not retired. */
+    @Override
+    public synchronized Optional<HidingModel> current() {
+        return promotedVersion().map(this::model);
+    }
+
+    @Override
+    public boolean followsPublications() {
+        return true;
+    }
+
+    /** Whether the version has arrived (retired versions included: images made with them still extract). */
+    @Override
+    public synchronized boolean has(String version) {
+        return versions.containsKey(version);
+    }
+
+    /**
+     * The model of a received version, loaded from the cache on first use; the least recently used model leaves
+     * memory when more than {@code maxLoaded} are held.
+     *
+     * @throws ModelException when the version has not arrived or its cached files no longer verify
+     */
+    @Override
+    public synchronized HidingModel model(String version) {
+        HidingModel model = loaded.get(version);
+        if (model != null) {
+            return model;
+        }
+        if (!versions.containsKey(version)) {
+            throw new ModelException("model " + version + " has not been received");
+        }
+        long started = System.nanoTime();
+        model = loader.apply(cache.load(version));
+        loaded.put(version, model);
+        while (loaded.size() > maxLoaded) {
+            String eldest = loaded.keySet().iterator().next();
+            loaded.remove(eldest);
+            LOG.info("model {} unloaded (least recently used; {} models at most in memory)", eldest, maxLoaded);
+        }
+        LOG.info("model {} loaded in {} ms", version, (System.nanoTime() - started) / 1_000_000);
+        return model;
+    }
+
+    /** The verified artifact directory of a received version. */
+    public Path artifactDir(String version) {
+        if (!has(version)) {
+            throw new ModelException("model " + version + " has not been received");
+        }
+        return cache.dir().resolve(version);
+    }
+
+    /** Versions currently in memory, least recently used first. */
+    public synchronized List<String> loadedVersions() {
+        return List.copyOf(loaded.keySet());
+    }
+}

@@ -1,0 +1,173 @@
+package org.stegoehealth.processors.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.model.HidingModel;
+import org.stegoehealth.model.ModelArtifact;
+import org.stegoehealth.model.ModelCache;
+import org.stegoehealth.model.ModelException;
+import org.stegoehealth.model.ModelMetadata;
+import org.stegoehealth.model.NetworkConfig;
+import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.schemas.ModelEvent;
+import org.stegoehealth.schemas.ModelPromotionEvent;
+import org.stegoehealth.schemas.ModelStatus;
+import org.stegoehealth.security.Keyring;
+
+class ModelRegistryTest {
+
+    private static final NetworkConfig SMALL = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
+    private static final Instant T0 = Instant.parse("2026-11-29T12:00:00Z");
+
+    @TempDir
+    Path tmp;
+    private Keyring hospital;
+    private Keyring stranger;
+
+    @BeforeEach
+    void keyrings() {
+        hospital = Keyring.init(tmp.resolve("keys/hospital"), "hospital");
+        stranger = Keyring.init(tmp.resolve("keys/stranger"), "stranger");
+    }
+
+    static Path artifact(Path parent, String version, long seed) throws IOException {
+        Files.createDirectories(parent);
+        ModelMetadata metadata = new ModelMetadata(version, "2026-01-01T00:00:00Z", SMALL, Map.of(),
+                Map.of("parent", "v0"), Map.of(), Map.of("coverPsnr", 30.5, "secretPsnr", 29.0),
+                ModelArtifact.WEIGHTS_FILE, null);
+        return ModelArtifact.write(parent, metadata, StegoNetwork.initialWeights(SMALL, seed));
+    }
+
+    private ModelEvent event(String version, long seed, Keyring keys) throws IOException {
+        return ModelEvents.fromArtifact(artifact(tmp.resolve("src-" + seed), version, seed), null, "ops",
+                T0.plusSeconds(seed), keys.signer());
+    }
+
+    private ModelRegistry registry(int maxLoaded, AtomicInteger loads) {
+        return new ModelRegistry(new ModelCache(tmp.resolve("cache")), hospital.verifier(), maxLoaded, artifact -> {
+            loads.incrementAndGet();
+            return artifact.toModel();
+        });
+    }
+
+    @Test
+    void accept_signedEvent_installsTheVersionWithItsParentAndFigures() throws IOException {
+        ModelRegistry registry = registry(2, new AtomicInteger());
+
+        assertTrue(registry.accept("v1", event("v1", 1, hospital)));
+
+        ModelRegistry.Version v1 = registry.version("v1").orElseThrow();
+        assertEquals("v0", v1.parent());
+        assertEquals(ModelStatus.AVAILABLE, v1.status());
+        assertEquals(30.5, v1.validation("coverPsnr"));
+        assertTrue(new ModelCache(tmp.resolve("cache")).contains("v1"));
+        assertEquals("v1", registry.model("v1").version());
+    }
+
+    @Test
+    void accept_eventWithBadChecksum_isRefusedAndTheGoodVersionsKeepServing() throws IOException {
+        ModelRegistry registry = registry(2, new AtomicInteger());
+        registry.accept("v1", event("v1", 1, hospital));
+        ModelEvent bad = event("v2", 2, hospital);
+        byte[] weights = ModelEvents.bytes(bad.getWeights());
+        weights[weights.length - 1] ^= 0x01;
+        bad.setWeights(ByteBuffer.wrap(weights));
+
+        assertFalse(registry.accept("v2", bad));
+
+        assertFalse(registry.has("v2"));
+        assertFalse(new ModelCache(tmp.resolve("cache")).contains("v2"));
+        assertEquals(1, registry.refusedCount());
+        assertEquals("v1", registry.model("v1").version());
+    }
+
+    @Test
+    void accept_eventSignedByAnUntrustedKeyOrWithAChangedField_isRefused() throws IOException {
+        ModelRegistry registry = registry(2, new AtomicInteger());
+        ModelEvent foreign = event("v1", 1, stranger);
+        ModelEvent changed = event("v2", 2, hospital);
+        changed.setParent("v-other");
+        ModelEvent unsigned = event("v3", 3, hospital);
+        unsigned.setSignature(ByteBuffer.allocate(0));
+
+        assertFalse(registry.accept("v1", foreign));
+        assertFalse(registry.accept("v2", changed));
+        assertFalse(registry.accept("v3", unsigned));
+        assertFalse(registry.accept("v-wrong-key", event("v4", 4, hospital)));
+
+        assertEquals(List.of(), registry.versions());
+        assertEquals(4, registry.refusedCount());
+    }
+
+    @Test
+    void promotion_latestVerifiedWins_andTakesEffectOnceItsVersionArrives() throws IOException {
+        ModelRegistry registry = registry(2, new AtomicInteger());
+        registry.accept("v1", event("v1", 1, hospital));
+        registry.accept(ModelEvents.promotion("v1", "first", "ops", T0, hospital.signer()));
+        assertEquals(Optional.of("v1"), registry.promotedVersion());
+
+        registry.accept(ModelEvents.promotion("v2", "better", "trainer", T0.plusSeconds(5), hospital.signer()));
+        assertEquals(Optional.empty(), registry.promotedVersion(), "v2 has not arrived yet");
+        ModelPromotionEvent forged = ModelEvents.promotion("v1", "forged", "x", T0.plusSeconds(9),
+                stranger.signer());
+        assertFalse(registry.accept(forged));
+
+        registry.accept("v2", event("v2", 2, hospital));
+        assertEquals(Optional.of("v2"), registry.promotedVersion());
+        assertEquals("better", registry.promotion().orElseThrow().getReason());
+    }
+
+    @Test
+    void retire_stopsNewEmbeddingButNotExtraction() throws IOException {
+        ModelRegistry registry = registry(2, new AtomicInteger());
+        ModelEvent v1 = event("v1", 1, hospital);
+        registry.accept("v1", v1);
+        registry.accept(ModelEvents.promotion("v1", "first", "ops", T0, hospital.signer()));
+
+        ModelEvent retired = ModelEvents.withStatus(v1, ModelStatus.RETIRED, "superseded", "ops", T0.plusSeconds(60),
+                hospital.signer());
+        assertTrue(registry.accept("v1", retired));
+
+        assertEquals(ModelStatus.RETIRED, registry.version("v1").orElseThrow().status());
+        assertEquals(Optional.empty(), registry.promotedVersion());
+        assertTrue(registry.has("v1"));
+        assertEquals("v1", registry.model("v1").version());
+    }
+
+    @Test
+    void model_loadsLazilyAndKeepsAtMostMaxLoaded_leastRecentlyUsedOut() throws IOException {
+        AtomicInteger loads = new AtomicInteger();
+        ModelRegistry registry = registry(2, loads);
+        for (int i = 1; i <= 3; i++) {
+            registry.accept("v" + i, event("v" + i, i, hospital));
+        }
+        assertEquals(0, loads.get(), "nothing loads before it is used");
+
+        HidingModel v1 = registry.model("v1");
+        registry.model("v2");
+        assertSame(v1, registry.model("v1"));
+        registry.model("v3");
+
+        assertEquals(List.of("v1", "v3"), registry.loadedVersions());
+        assertEquals(3, loads.get());
+        registry.model("v2");
+        assertEquals(4, loads.get(), "an unloaded version loads again from the cache");
+        assertThrows(ModelException.class, () -> registry.model("v9"));
+    }
+}
