@@ -6,8 +6,7 @@ package org.stegoehealth.errors;
  */
 public final class OptionChecks {
 
-    private OptionChecks() {
-    }
+    private OptionChecks() {}
 
     /**
      * @throws IllegalArgumentException naming {@code option} when {@code value} is below {@code min}

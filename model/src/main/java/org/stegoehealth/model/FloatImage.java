@@ -15,7 +15,8 @@ public record FloatImage(int width, int height, int channels, float[] data) {
             throw new IllegalArgumentException("bad geometry " + width + "x" + height + "x" + channels);
         }
         if (data.length != width * height * channels) {
-            throw new IllegalArgumentException("data length " + data.length + " != " + width + "x" + height + "x" + channels);
+            throw new IllegalArgumentException(
+                    "data length " + data.length + " != " + width + "x" + height + "x" + channels);
         }
     }
 
@@ -158,8 +159,8 @@ public record FloatImage(int width, int height, int channels, float[] data) {
     }
 
     /** One line of bicubic resampling; {@code step} is the distance between neighbouring samples. */
-    private static void resample(float[] src, int srcOff, int srcStep, int srcLen,
-                                 float[] dst, int dstOff, int dstStep, int dstLen) {
+    private static void resample(
+            float[] src, int srcOff, int srcStep, int srcLen, float[] dst, int dstOff, int dstStep, int dstLen) {
         double scale = (double) srcLen / dstLen;
         for (int i = 0; i < dstLen; i++) {
             double centre = (i + 0.5) * scale - 0.5;
@@ -213,7 +214,10 @@ public record FloatImage(int width, int height, int channels, float[] data) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FloatImage f && f.width == width && f.height == height && f.channels == channels
+        return o instanceof FloatImage f
+                && f.width == width
+                && f.height == height
+                && f.channels == channels
                 && Arrays.equals(f.data, data);
     }
 

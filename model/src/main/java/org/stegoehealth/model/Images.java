@@ -31,10 +31,10 @@ public final class Images {
      * before decoding (decompression bombs, absurd scans). The streaming system passes its configured limit instead.
      */
     public static final int MAX_SIDE = 8192;
+
     public static final int MIN_SIDE = 8;
 
-    private Images() {
-    }
+    private Images() {}
 
     /** Reads an image file whose sides are within {@link #MAX_SIDE}. */
     public static BufferedImage read(Path file) {
@@ -66,12 +66,14 @@ public final class Images {
         if (bytes == null || bytes.length == 0) {
             throw new ImageInputException(name + ": empty image");
         }
-        try (InputStream in = new ByteArrayInputStream(bytes); ImageInputStream iis = ImageIO.createImageInputStream(in)) {
+        try (InputStream in = new ByteArrayInputStream(bytes);
+                ImageInputStream iis = ImageIO.createImageInputStream(in)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
             if (!readers.hasNext()) {
-                throw new ImageInputException(name + (hasImageSignature(bytes)
-                        ? ": corrupt image header (no decoder recognises it)"
-                        : ": not a supported image (PNG, JPEG, BMP or GIF expected)"));
+                throw new ImageInputException(name
+                        + (hasImageSignature(bytes)
+                                ? ": corrupt image header (no decoder recognises it)"
+                                : ": not a supported image (PNG, JPEG, BMP or GIF expected)"));
             }
             checkComplete(bytes, name);
             ImageReader reader = readers.next();
@@ -102,8 +104,10 @@ public final class Images {
             if (e instanceof ImageInputException iie) {
                 throw iie;
             }
-            throw new ImageInputException(name + ": corrupt image (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+            throw new ImageInputException(
+                    name + ": corrupt image (" + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")",
+                    e);
         }
     }
 
@@ -132,10 +136,11 @@ public final class Images {
 
     /** Whether the bytes start like a PNG, JPEG, BMP or GIF file. */
     private static boolean hasImageSignature(byte[] b) {
-        return b.length >= 4 && ((b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G'
-                || (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8
-                || b[0] == 'B' && b[1] == 'M'
-                || b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8');
+        return b.length >= 4
+                && ((b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G'
+                        || (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8
+                        || b[0] == 'B' && b[1] == 'M'
+                        || b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8');
     }
 
     /**
@@ -146,20 +151,24 @@ public final class Images {
      */
     public static void checkSize(String name, int w, int h, int maxSide) {
         if (w > maxSide || h > maxSide) {
-            throw new ImageInputException(ImageInputException.Problem.OUT_OF_LIMITS, name + ": image " + w + "x" + h
-                    + " exceeds the " + maxSide + " px limit", null);
+            throw new ImageInputException(
+                    ImageInputException.Problem.OUT_OF_LIMITS,
+                    name + ": image " + w + "x" + h + " exceeds the " + maxSide + " px limit",
+                    null);
         }
         if (w < MIN_SIDE || h < MIN_SIDE) {
-            throw new ImageInputException(ImageInputException.Problem.OUT_OF_LIMITS, name + ": image " + w + "x" + h
-                    + " is below the " + MIN_SIDE + " px minimum", null);
+            throw new ImageInputException(
+                    ImageInputException.Problem.OUT_OF_LIMITS,
+                    name + ": image " + w + "x" + h + " is below the " + MIN_SIDE + " px minimum",
+                    null);
         }
     }
 
     /** Whether a file name looks like an image this project reads (PNG, JPEG, BMP; hidden files excluded). */
     public static boolean isImageFile(Path file) {
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        return !name.startsWith(".") && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg")
-                || name.endsWith(".bmp"));
+        return !name.startsWith(".")
+                && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".bmp"));
     }
 
     /** The image files directly in {@code dir}, in name order. */
@@ -168,7 +177,10 @@ public final class Images {
             throw new ImageInputException(dir + ": not a directory");
         }
         try (java.util.stream.Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile).filter(Images::isImageFile).sorted().toList();
+            return s.filter(Files::isRegularFile)
+                    .filter(Images::isImageFile)
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new ImageInputException(dir + ": cannot list (" + e.getMessage() + ")", e);
         }

@@ -7,8 +7,7 @@ package org.stegoehealth.model;
  */
 public final class Lsb {
 
-    private Lsb() {
-    }
+    private Lsb() {}
 
     public static FloatImage embed(FloatImage cover, FloatImage secret, int k) {
         check(k);

@@ -9,8 +9,7 @@ public final class Metrics {
 
     public static final double PSNR_CAP = 100.0;
 
-    private Metrics() {
-    }
+    private Metrics() {}
 
     public static double mse(FloatImage a, FloatImage b) {
         a.requireSameGeometry(b);

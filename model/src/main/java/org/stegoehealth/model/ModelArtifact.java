@@ -91,7 +91,10 @@ public final class ModelArtifact {
         try {
             metadata = JSON.readValue(meta.toFile(), ModelMetadata.class);
         } catch (IOException | RuntimeException e) {
-            throw new ModelException(meta + ": corrupt model metadata (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+            throw new ModelException(
+                    meta + ": corrupt model metadata ("
+                            + e.getMessage().lines().findFirst().orElse("") + ")",
+                    e);
         }
         if (metadata.architecture() == null || metadata.weightsSha256() == null || metadata.weightsFile() == null) {
             throw new ModelException(meta + ": model metadata lacks architecture, weights file or checksum");
@@ -111,9 +114,11 @@ public final class ModelArtifact {
         Map<String, INDArray> weights = readWeights(bytes, weightsPath);
         for (StegoNetwork.ConvSpec spec : StegoNetwork.layers(metadata.architecture())) {
             INDArray w = weights.get(spec.name() + "_W");
-            if (w == null || w.length() != (long) spec.kernel() * spec.kernel() * spec.in() * spec.out()
+            if (w == null
+                    || w.length() != (long) spec.kernel() * spec.kernel() * spec.in() * spec.out()
                     || !weights.containsKey(spec.name() + "_b")) {
-                throw new ModelException(weightsPath + ": weights do not match the declared architecture at " + spec.name());
+                throw new ModelException(
+                        weightsPath + ": weights do not match the declared architecture at " + spec.name());
             }
         }
         return new ModelArtifact(metadata, weights);
@@ -131,9 +136,16 @@ public final class ModelArtifact {
             throw new ModelException(dir + ": a model with this version already exists; versions are immutable");
         }
         byte[] bytes = weightBytes(weights);
-        ModelMetadata sealed = new ModelMetadata(metadata.version(), metadata.created(), metadata.architecture(),
-                metadata.preprocessing(), metadata.training(), metadata.data(), metadata.validation(),
-                WEIGHTS_FILE, sha256(bytes));
+        ModelMetadata sealed = new ModelMetadata(
+                metadata.version(),
+                metadata.created(),
+                metadata.architecture(),
+                metadata.preprocessing(),
+                metadata.training(),
+                metadata.data(),
+                metadata.validation(),
+                WEIGHTS_FILE,
+                sha256(bytes));
         Path tmp = Files.createTempDirectory(parent, ".writing-");
         Files.write(tmp.resolve(WEIGHTS_FILE), bytes);
         JSON.writeValue(tmp.resolve(METADATA_FILE).toFile(), sealed);
@@ -142,14 +154,14 @@ public final class ModelArtifact {
     }
 
     /** An artifact's two files, byte for byte, as they travel between machines. */
-    public record Bytes(byte[] metadataJson, byte[] weights) {
-    }
+    public record Bytes(byte[] metadataJson, byte[] weights) {}
 
     /** Reads an artifact directory's files unchanged, after checking them as {@link #load} does. */
     public static Bytes readBytes(Path dir) {
         ModelMetadata metadata = load(dir).metadata();
         try {
-            return new Bytes(Files.readAllBytes(dir.resolve(METADATA_FILE)),
+            return new Bytes(
+                    Files.readAllBytes(dir.resolve(METADATA_FILE)),
                     Files.readAllBytes(dir.resolve(metadata.weightsFile())));
         } catch (IOException e) {
             throw new ModelException(dir + ": cannot read model files (" + e.getMessage() + ")", e);
@@ -165,8 +177,10 @@ public final class ModelArtifact {
             }
             return metadata;
         } catch (IOException e) {
-            throw new ModelException(source + ": corrupt model metadata ("
-                    + e.getMessage().lines().findFirst().orElse("") + ")", e);
+            throw new ModelException(
+                    source + ": corrupt model metadata ("
+                            + e.getMessage().lines().findFirst().orElse("") + ")",
+                    e);
         }
     }
 
@@ -193,8 +207,8 @@ public final class ModelArtifact {
             if (Files.exists(dir)) {
                 Bytes existing = readBytes(dir);
                 if (!Arrays.equals(existing.weights(), files.weights())) {
-                    throw new ModelException(dir + ": a different model with this version already exists; versions"
-                            + " are immutable");
+                    throw new ModelException(
+                            dir + ": a different model with this version already exists; versions" + " are immutable");
                 }
                 return dir;
             }

@@ -49,7 +49,9 @@ public final class ModelCache {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.filter(p -> !p.getFileName().toString().startsWith("."))
                     .filter(p -> Files.isRegularFile(p.resolve(ModelArtifact.METADATA_FILE)))
-                    .map(p -> p.getFileName().toString()).sorted().toList();
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new ModelException(dir + ": cannot list the model cache (" + e.getMessage() + ")", e);
         }

@@ -15,8 +15,13 @@ import java.util.Map;
  * @param weightsFile    file name of the weights, next to model.json
  * @param weightsSha256  hex SHA-256 of the weights file; loading refuses a mismatch
  */
-public record ModelMetadata(String version, String created, NetworkConfig architecture,
-                            Map<String, Object> preprocessing, Map<String, Object> training,
-                            Map<String, Object> data, Map<String, Object> validation,
-                            String weightsFile, String weightsSha256) {
-}
+public record ModelMetadata(
+        String version,
+        String created,
+        NetworkConfig architecture,
+        Map<String, Object> preprocessing,
+        Map<String, Object> training,
+        Map<String, Object> data,
+        Map<String, Object> validation,
+        String weightsFile,
+        String weightsSha256) {}

@@ -14,8 +14,8 @@ package org.stegoehealth.model;
  * @param depth          3x3 convolutions in each of the embedding and extraction networks
  * @param residualScale  the stego image is {@code cover + residualScale * embedding output}
  */
-public record NetworkConfig(int secretChannels, int unshuffle, int prepWidth, int width, int depth,
-                            double residualScale) {
+public record NetworkConfig(
+        int secretChannels, int unshuffle, int prepWidth, int width, int depth, double residualScale) {
 
     public static final int COVER_CHANNELS = 3;
     public static final int PREP_LAYERS = 3;

@@ -32,8 +32,16 @@ public final class Progress {
         int filled = (int) Math.round(frac * width);
         double elapsed = (now - started) / 1e9;
         String eta = done == 0 ? "?" : format(Duration.ofSeconds((long) (elapsed / frac - elapsed)));
-        String line = String.format("%s [%s%s] %d/%d %3.0f%% %s elapsed, ETA %s%s", what, "#".repeat(filled),
-                ".".repeat(width - filled), done, total, frac * 100, format(Duration.ofSeconds((long) elapsed)), eta,
+        String line = String.format(
+                "%s [%s%s] %d/%d %3.0f%% %s elapsed, ETA %s%s",
+                what,
+                "#".repeat(filled),
+                ".".repeat(width - filled),
+                done,
+                total,
+                frac * 100,
+                format(Duration.ofSeconds((long) elapsed)),
+                eta,
                 status == null || status.isEmpty() ? "" : "  " + status);
         if (interactive) {
             out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
@@ -59,6 +67,8 @@ public final class Progress {
 
     public static String format(Duration d) {
         long s = d.getSeconds();
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60) : String.format("%dm%02ds", s / 60, s % 60);
+        return s >= 3600
+                ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
+                : String.format("%dm%02ds", s / 60, s % 60);
     }
 }

@@ -12,13 +12,17 @@ import java.util.List;
 public record SpreadLsb(int r, int g, int b) implements Baseline {
 
     /** The spread layouts evaluation compares, from 1 to 8/3 bits per cover sample. */
-    public static final List<SpreadLsb> STANDARD = List.of(new SpreadLsb(1, 1, 1), new SpreadLsb(2, 1, 1),
-            new SpreadLsb(2, 2, 1), new SpreadLsb(2, 2, 2), new SpreadLsb(3, 3, 2));
+    public static final List<SpreadLsb> STANDARD = List.of(
+            new SpreadLsb(1, 1, 1),
+            new SpreadLsb(2, 1, 1),
+            new SpreadLsb(2, 2, 1),
+            new SpreadLsb(2, 2, 2),
+            new SpreadLsb(3, 3, 2));
 
     public SpreadLsb {
         if (r < 0 || g < 0 || b < 0 || r + g + b == 0 || r + g + b > 8) {
-            throw new IllegalArgumentException("bits per channel must be >= 0 and add up to 1..8, were "
-                    + r + "-" + g + "-" + b);
+            throw new IllegalArgumentException(
+                    "bits per channel must be >= 0 and add up to 1..8, were " + r + "-" + g + "-" + b);
         }
     }
 
@@ -52,7 +56,9 @@ public record SpreadLsb(int r, int g, int b) implements Baseline {
 
     @Override
     public FloatImage embed(FloatImage cover, FloatImage secret) {
-        if (cover.channels() != 3 || secret.channels() != 1 || cover.width() != secret.width()
+        if (cover.channels() != 3
+                || secret.channels() != 1
+                || cover.width() != secret.width()
                 || cover.height() != secret.height()) {
             throw new IllegalArgumentException("spread LSB needs an RGB cover and a gray secret of the same size, got "
                     + cover.describe() + " and " + secret.describe());

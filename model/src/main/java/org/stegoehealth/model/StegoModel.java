@@ -58,16 +58,18 @@ public final class StegoModel implements HidingModel {
             FloatImage cover = covers.get(i).toRgb();
             FloatImage secret = secrets.get(i).withChannels(config.secretChannels());
             if (cover.width() != secret.width() || cover.height() != secret.height()) {
-                throw new IllegalArgumentException("cover " + cover.describe() + " and secret " + secret.describe()
-                        + " differ in size");
+                throw new IllegalArgumentException(
+                        "cover " + cover.describe() + " and secret " + secret.describe() + " differ in size");
             }
             c.add(pad(cover));
             s.add(pad(secret));
         }
-        try (INDArray coverBatch = Tensors.stack(c); INDArray secretBatch = Tensors.stack(s);
-             INDArray out = embedder.outputSingle(Map.of(StegoNetwork.COVER, coverBatch,
-                     StegoNetwork.SECRET, secretBatch), StegoNetwork.STEGO)) {
-            return cropAll(Tensors.unstack(out), covers.get(0).width(), covers.get(0).height());
+        try (INDArray coverBatch = Tensors.stack(c);
+                INDArray secretBatch = Tensors.stack(s);
+                INDArray out = embedder.outputSingle(
+                        Map.of(StegoNetwork.COVER, coverBatch, StegoNetwork.SECRET, secretBatch), StegoNetwork.STEGO)) {
+            return cropAll(
+                    Tensors.unstack(out), covers.get(0).width(), covers.get(0).height());
         }
     }
 
@@ -82,8 +84,9 @@ public final class StegoModel implements HidingModel {
             padded.add(pad(stego.toRgb()));
         }
         try (INDArray stegoBatch = Tensors.stack(padded);
-             INDArray out = extractor.outputSingle(Map.of(StegoNetwork.STEGO, stegoBatch), StegoNetwork.REVEALED)) {
-            return cropAll(Tensors.unstack(out), stegos.get(0).width(), stegos.get(0).height());
+                INDArray out = extractor.outputSingle(Map.of(StegoNetwork.STEGO, stegoBatch), StegoNetwork.REVEALED)) {
+            return cropAll(
+                    Tensors.unstack(out), stegos.get(0).width(), stegos.get(0).height());
         }
     }
 

@@ -34,8 +34,7 @@ public final class StegoNetwork {
     /** Weight of the penalty on stego values outside [0, 1] during training. */
     static final double RANGE_WEIGHT = 10.0;
 
-    private StegoNetwork() {
-    }
+    private StegoNetwork() {}
 
     /** He-initialised weights for {@code config}, reproducible from {@code seed}. */
     public static Map<String, INDArray> initialWeights(NetworkConfig config, long seed) {
@@ -48,7 +47,8 @@ public final class StegoNetwork {
             for (int i = 0; i < w.length; i++) {
                 w[i] = (float) (random.nextGaussian() * std);
             }
-            weights.put(spec.name + "_W", Nd4j.create(w, new long[] {spec.kernel, spec.kernel, spec.in, spec.out}, 'c'));
+            weights.put(
+                    spec.name + "_W", Nd4j.create(w, new long[] {spec.kernel, spec.kernel, spec.in, spec.out}, 'c'));
             weights.put(spec.name + "_b", Nd4j.zeros(DataType.FLOAT, spec.out));
         }
         return weights;
@@ -153,8 +153,7 @@ public final class StegoNetwork {
         return specs;
     }
 
-    record ConvSpec(String name, int kernel, int in, int out, boolean relu) {
-    }
+    record ConvSpec(String name, int kernel, int in, int out, boolean relu) {}
 
     /** Graph construction over one SameDiff instance. */
     private static final class Layers {
@@ -200,8 +199,15 @@ public final class StegoNetwork {
             ConvSpec spec = specs.get(name);
             SDVariable w = sd.var(name + "_W", weights.get(name + "_W"));
             SDVariable b = sd.var(name + "_b", weights.get(name + "_b"));
-            Conv2DConfig cfg = Conv2DConfig.builder().kH(spec.kernel).kW(spec.kernel).sH(1).sW(1)
-                    .paddingMode(PaddingMode.SAME).dataFormat("NHWC").weightsFormat(WeightsFormat.YXIO).build();
+            Conv2DConfig cfg = Conv2DConfig.builder()
+                    .kH(spec.kernel)
+                    .kW(spec.kernel)
+                    .sH(1)
+                    .sW(1)
+                    .paddingMode(PaddingMode.SAME)
+                    .dataFormat("NHWC")
+                    .weightsFormat(WeightsFormat.YXIO)
+                    .build();
             SDVariable out = sd.cnn().conv2d(x, w, b, cfg);
             return spec.relu ? sd.nn().relu(out, 0.0) : out;
         }

@@ -7,8 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** Batches of {@link FloatImage} to and from NHWC tensors. */
 public final class Tensors {
-    private Tensors() {
-    }
+    private Tensors() {}
 
     /** Stacks images of one geometry into a [N, H, W, C] tensor. */
     public static INDArray stack(List<FloatImage> images) {

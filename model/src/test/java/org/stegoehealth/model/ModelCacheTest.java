@@ -19,8 +19,16 @@ class ModelCacheTest {
     private static final NetworkConfig SMALL = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
 
     private static ModelArtifact.Bytes artifact(Path dir, String version, long seed) throws IOException {
-        ModelMetadata metadata = new ModelMetadata(version, "2026-01-01T00:00:00Z", SMALL, Map.of(), Map.of(),
-                Map.of(), Map.of(), ModelArtifact.WEIGHTS_FILE, null);
+        ModelMetadata metadata = new ModelMetadata(
+                version,
+                "2026-01-01T00:00:00Z",
+                SMALL,
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                ModelArtifact.WEIGHTS_FILE,
+                null);
         Files.createDirectories(dir);
         return ModelArtifact.readBytes(ModelArtifact.write(dir, metadata, StegoNetwork.initialWeights(SMALL, seed)));
     }
@@ -47,7 +55,8 @@ class ModelCacheTest {
         weights[weights.length - 1] ^= 0x01;
         ModelCache cache = new ModelCache(tmp.resolve("cache"));
 
-        ModelException e = assertThrows(ModelException.class,
+        ModelException e = assertThrows(
+                ModelException.class,
                 () -> cache.install("v1", new ModelArtifact.Bytes(bytes.metadataJson(), weights)));
 
         assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());

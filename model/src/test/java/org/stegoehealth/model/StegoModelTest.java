@@ -68,7 +68,8 @@ class StegoModelTest {
     @Test
     void embed_mismatchedCoverAndSecret_isRefused() {
         StegoModel model = new StegoModel(SMALL, StegoNetwork.initialWeights(SMALL, 1), "test");
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> model.embed(List.of(random(32, 32, 3, 1)), List.of(random(32, 16, 1, 1))));
     }
 
@@ -84,7 +85,9 @@ class StegoModelTest {
         FloatImage a = original.embed(List.of(cover), List.of(secret)).get(0);
         FloatImage b = loaded.embed(List.of(cover), List.of(secret)).get(0);
         assertArrayEquals(a.data(), b.data());
-        assertArrayEquals(original.extract(List.of(a)).get(0).data(), loaded.extract(List.of(b)).get(0).data());
+        assertArrayEquals(
+                original.extract(List.of(a)).get(0).data(),
+                loaded.extract(List.of(b)).get(0).data());
     }
 
     @Test
@@ -101,7 +104,9 @@ class StegoModelTest {
     @Test
     void write_existingVersion_isRefused(@TempDir Path dir) throws IOException {
         ModelArtifact.write(dir, metadata("v-once"), StegoNetwork.initialWeights(SMALL, 7));
-        assertThrows(ModelException.class, () -> ModelArtifact.write(dir, metadata("v-once"), StegoNetwork.initialWeights(SMALL, 8)));
+        assertThrows(
+                ModelException.class,
+                () -> ModelArtifact.write(dir, metadata("v-once"), StegoNetwork.initialWeights(SMALL, 8)));
     }
 
     @Test
@@ -115,7 +120,15 @@ class StegoModelTest {
     }
 
     private static ModelMetadata metadata(String version) {
-        return new ModelMetadata(version, "2026-01-01T00:00:00Z", SMALL, Map.of(), Map.of(), Map.of(), Map.of(),
-                ModelArtifact.WEIGHTS_FILE, null);
+        return new ModelMetadata(
+                version,
+                "2026-01-01T00:00:00Z",
+                SMALL,
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                ModelArtifact.WEIGHTS_FILE,
+                null);
     }
 }

@@ -21,13 +21,29 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The one command line of Stego-eHealth: {@code ./stego <command>}. */
-@Command(name = "stego", mixinStandardHelpOptions = true, version = "Stego-eHealth 0.1.0",
+@Command(
+        name = "stego",
+        mixinStandardHelpOptions = true,
+        version = "Stego-eHealth 0.1.0",
         description = "Hide chest X-rays inside ordinary photographs, move them over Kafka, and recover them.",
-        subcommands = {DemoCommand.class, TopicsCommand.class, EmbedderCommand.class, ExtractorCommand.class,
-                ProduceXraysCommand.class, ProduceCoversCommand.class, TrainCommand.class, EvaluateCommand.class,
-                SteganalysisCommand.class, BenchCommand.class, KeysCommand.class, ModelsCommand.class,
-                TrainerServiceCommand.class, ReplayCommand.class, DeadLettersCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            TopicsCommand.class,
+            EmbedderCommand.class,
+            ExtractorCommand.class,
+            ProduceXraysCommand.class,
+            ProduceCoversCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
+            SteganalysisCommand.class,
+            BenchCommand.class,
+            KeysCommand.class,
+            ModelsCommand.class,
+            TrainerServiceCommand.class,
+            ReplayCommand.class,
+            DeadLettersCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class StegoCli implements Runnable {
 
     @Override

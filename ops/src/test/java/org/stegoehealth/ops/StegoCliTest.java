@@ -23,14 +23,26 @@ class StegoCliTest {
 
     @TempDir
     static Path tmp;
+
     static Path model;
     static Path samples = Path.of("..", "samples");
 
     @BeforeAll
     static void tinyModel() throws IOException {
         NetworkConfig net = new NetworkConfig(1, 2, 4, 4, 1, 0.1);
-        model = ModelArtifact.write(tmp, new ModelMetadata("tiny", "2026-01-01T00:00:00Z", net, Map.of(), Map.of(),
-                Map.of(), Map.of(), ModelArtifact.WEIGHTS_FILE, null), StegoNetwork.initialWeights(net, 1));
+        model = ModelArtifact.write(
+                tmp,
+                new ModelMetadata(
+                        "tiny",
+                        "2026-01-01T00:00:00Z",
+                        net,
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        ModelArtifact.WEIGHTS_FILE,
+                        null),
+                StegoNetwork.initialWeights(net, 1));
     }
 
     private static String[] run(String... args) {
@@ -42,42 +54,108 @@ class StegoCliTest {
     @Test
     void evaluate_onSamples_writesJsonWithTheDocumentedShape() throws IOException {
         Path json = tmp.resolve("eval.json");
-        String[] r = run("evaluate", "--covers", samples.resolve("covers").toString(), "--secrets",
-                samples.resolve("xray").toString(), "--size", "64", "--limit", "2", "--model", model.toString(),
-                "--json", json.toString(), "--attack", "jpeg90,resize0.9,noise2", "--out", tmp.resolve("report").toString());
+        String[] r = run(
+                "evaluate",
+                "--covers",
+                samples.resolve("covers").toString(),
+                "--secrets",
+                samples.resolve("xray").toString(),
+                "--size",
+                "64",
+                "--limit",
+                "2",
+                "--model",
+                model.toString(),
+                "--json",
+                json.toString(),
+                "--attack",
+                "jpeg90,resize0.9,noise2",
+                "--out",
+                tmp.resolve("report").toString());
         assertEquals("0", r[0], r[1]);
         String doc = Files.readString(json);
-        for (String key : new String[] {"\"images\" : 2", "\"size\" : 64", "\"model\" : \"tiny\"", "\"embedding\"",
-                "\"extraction\"", "\"baselines\"", "\"spread-lsb-1-1-1\"", "\"spread-lsb-2-1-1\"",
-                "\"spread-lsb-2-2-1\"", "\"spread-lsb-2-2-2\"", "\"spread-lsb-3-3-2\"", "\"bitsPerChannel\"",
-                "\"attacks\"", "\"jpeg90\"", "\"resize0.9\"", "\"noise2\"", "\"psnr\"", "\"ssim\"", "\"mse\"",
-                "\"sealed\"", "\"lossless\" : true"}) {
+        for (String key : new String[] {
+            "\"images\" : 2",
+            "\"size\" : 64",
+            "\"model\" : \"tiny\"",
+            "\"embedding\"",
+            "\"extraction\"",
+            "\"baselines\"",
+            "\"spread-lsb-1-1-1\"",
+            "\"spread-lsb-2-1-1\"",
+            "\"spread-lsb-2-2-1\"",
+            "\"spread-lsb-2-2-2\"",
+            "\"spread-lsb-3-3-2\"",
+            "\"bitsPerChannel\"",
+            "\"attacks\"",
+            "\"jpeg90\"",
+            "\"resize0.9\"",
+            "\"noise2\"",
+            "\"psnr\"",
+            "\"ssim\"",
+            "\"mse\"",
+            "\"sealed\"",
+            "\"lossless\" : true"
+        }) {
             assertTrue(doc.contains(key), key + " missing in " + doc);
         }
         // a gray-secret model is compared with spread LSB, not with the replicated 3-channel rows
         assertFalse(doc.contains("\"lsb-1\""), doc);
         assertTrue(Files.size(tmp.resolve("report").resolve("rate-distortion.png")) > 1000);
-        assertTrue(Files.readString(tmp.resolve("report").resolve("report.html")).contains("rate-distortion.png"));
+        assertTrue(
+                Files.readString(tmp.resolve("report").resolve("report.html")).contains("rate-distortion.png"));
     }
 
     @Test
     void steganalysis_onSamples_reportsEveryMethodInJson() throws IOException {
         Path json = tmp.resolve("steganalysis.json");
-        String[] r = run("steganalysis", "--covers", samples.resolve("covers").toString(), "--secrets",
-                samples.resolve("xray").toString(), "--size", "64", "--cover-side", "256", "--tiles-per-cover", "8",
-                "--methods", "neural,spread-lsb-2-2-1,lsbm-0.5", "--model", model.toString(), "--json", json.toString());
+        String[] r = run(
+                "steganalysis",
+                "--covers",
+                samples.resolve("covers").toString(),
+                "--secrets",
+                samples.resolve("xray").toString(),
+                "--size",
+                "64",
+                "--cover-side",
+                "256",
+                "--tiles-per-cover",
+                "8",
+                "--methods",
+                "neural,spread-lsb-2-2-1,lsbm-0.5",
+                "--model",
+                model.toString(),
+                "--json",
+                json.toString());
         assertEquals("0", r[0], r[1]);
         String doc = Files.readString(json);
-        for (String key : new String[] {"\"photos\" : 3", "\"tiles\" : 24", "\"neural\"", "\"spread-lsb-2-2-1\"",
-                "\"lsbm-0.5\"", "\"auc\"", "\"accuracy\"", "\"folds\" : 3", "\"samples\" : 48"}) {
+        for (String key : new String[] {
+            "\"photos\" : 3",
+            "\"tiles\" : 24",
+            "\"neural\"",
+            "\"spread-lsb-2-2-1\"",
+            "\"lsbm-0.5\"",
+            "\"auc\"",
+            "\"accuracy\"",
+            "\"folds\" : 3",
+            "\"samples\" : 48"
+        }) {
             assertTrue(doc.contains(key), key + " missing in " + doc);
         }
     }
 
     @Test
     void steganalysis_unknownMethod_failsWithOneLine() {
-        String[] r = run("steganalysis", "--covers", samples.resolve("covers").toString(), "--secrets",
-                samples.resolve("xray").toString(), "--methods", "wavelet", "--model", model.toString());
+        String[] r = run(
+                "steganalysis",
+                "--covers",
+                samples.resolve("covers").toString(),
+                "--secrets",
+                samples.resolve("xray").toString(),
+                "--methods",
+                "wavelet",
+                "--model",
+                model.toString());
         assertEquals("2", r[0], r[1]);
         assertTrue(r[1].startsWith("error: unknown method 'wavelet'"), r[1]);
         assertFalse(r[1].contains("\tat "), "no stack trace");
@@ -87,8 +165,16 @@ class StegoCliTest {
     void evaluate_nonImageSecret_failsWithOneLineNamingTheFile() throws IOException {
         Path secrets = Files.createDirectories(tmp.resolve("bad-secrets"));
         Path bogus = Files.writeString(secrets.resolve("scan.png"), "this is not a PNG");
-        String[] r = run("evaluate", "--covers", samples.resolve("covers").toString(), "--secrets", secrets.toString(),
-                "--model", model.toString(), "--size", "64");
+        String[] r = run(
+                "evaluate",
+                "--covers",
+                samples.resolve("covers").toString(),
+                "--secrets",
+                secrets.toString(),
+                "--model",
+                model.toString(),
+                "--size",
+                "64");
         assertEquals("2", r[0]);
         assertTrue(r[1].contains(bogus.toString()), r[1]);
         assertEquals(1, r[1].strip().lines().count(), "one line: " + r[1]);
@@ -99,32 +185,64 @@ class StegoCliTest {
     void evaluate_emptyImage_andMissingModel_areClearErrors() throws IOException {
         Path secrets = Files.createDirectories(tmp.resolve("empty-secrets"));
         Files.createFile(secrets.resolve("empty.jpg"));
-        String[] empty = run("evaluate", "--covers", samples.resolve("covers").toString(), "--secrets",
-                secrets.toString(), "--model", model.toString(), "--size", "64");
+        String[] empty = run(
+                "evaluate",
+                "--covers",
+                samples.resolve("covers").toString(),
+                "--secrets",
+                secrets.toString(),
+                "--model",
+                model.toString(),
+                "--size",
+                "64");
         assertEquals("2", empty[0]);
         assertTrue(empty[1].contains("empty.jpg") && empty[1].contains("empty"), empty[1]);
 
-        String[] noModel = run("evaluate", "--covers", samples.resolve("covers").toString(), "--secrets",
-                samples.resolve("xray").toString(), "--model", tmp.resolve("no-such-model").toString());
+        String[] noModel = run(
+                "evaluate",
+                "--covers",
+                samples.resolve("covers").toString(),
+                "--secrets",
+                samples.resolve("xray").toString(),
+                "--model",
+                tmp.resolve("no-such-model").toString());
         assertEquals("2", noModel[0]);
         assertTrue(noModel[1].contains("no-such-model") && noModel[1].contains("not a model"), noModel[1]);
     }
 
     @Test
     void evaluate_absurdSize_isRefused() {
-        String[] r = run("evaluate", "--covers", samples.resolve("covers").toString(), "--secrets",
-                samples.resolve("xray").toString(), "--model", model.toString(), "--size", "100000");
+        String[] r = run(
+                "evaluate",
+                "--covers",
+                samples.resolve("covers").toString(),
+                "--secrets",
+                samples.resolve("xray").toString(),
+                "--model",
+                model.toString(),
+                "--size",
+                "100000");
         assertEquals("2", r[0]);
         assertTrue(r[1].contains("--size"), r[1]);
     }
 
     @Test
     void evaluate_zeroBatchOrNegativeLimit_isOneErrorLineNamingTheOption() {
-        String[][] cases = {{"--batch", "0", "error: --batch must be at least 1, was 0"},
-                {"--limit", "-1", "error: --limit must be at least 0, was -1"}};
+        String[][] cases = {
+            {"--batch", "0", "error: --batch must be at least 1, was 0"},
+            {"--limit", "-1", "error: --limit must be at least 0, was -1"}
+        };
         for (String[] c : cases) {
-            String[] r = run("evaluate", "--covers", samples.resolve("covers").toString(), "--secrets",
-                    samples.resolve("xray").toString(), "--model", model.toString(), c[0], c[1]);
+            String[] r = run(
+                    "evaluate",
+                    "--covers",
+                    samples.resolve("covers").toString(),
+                    "--secrets",
+                    samples.resolve("xray").toString(),
+                    "--model",
+                    model.toString(),
+                    c[0],
+                    c[1]);
             assertEquals("2", r[0], r[1]);
             assertOneErrorLine(c[2], r[1]);
         }
@@ -132,7 +250,8 @@ class StegoCliTest {
 
     @Test
     void train_negativeSteps_isOneErrorLineNamingTheOption() {
-        String[] r = run("train", "--steps", "-1", "--run-dir", tmp.resolve("run").toString());
+        String[] r =
+                run("train", "--steps", "-1", "--run-dir", tmp.resolve("run").toString());
         assertEquals("2", r[0], r[1]);
         assertOneErrorLine("error: --steps must be at least 1, was -1", r[1]);
         String[] lr = run("train", "--lr", "0", "--run-dir", tmp.resolve("run").toString());

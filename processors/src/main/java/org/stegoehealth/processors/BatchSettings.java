@@ -70,7 +70,8 @@ public record BatchSettings(NavigableMap<Integer, Integer> sizesBySide, Duration
             }
             int colon = p.indexOf(':');
             if (colon < 0) {
-                throw new IllegalArgumentException("batch size entry '" + p + "' is not maxSide:batchSize (e.g. 256:8 or *:1)");
+                throw new IllegalArgumentException(
+                        "batch size entry '" + p + "' is not maxSide:batchSize (e.g. 256:8 or *:1)");
             }
             String side = p.substring(0, colon).trim();
             String size = p.substring(colon + 1).trim();
@@ -84,7 +85,8 @@ public record BatchSettings(NavigableMap<Integer, Integer> sizesBySide, Duration
                     throw new IllegalArgumentException("batch size entry '" + p + "' repeats side " + side);
                 }
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("batch size entry '" + p + "' is not maxSide:batchSize (e.g. 256:8 or *:1)");
+                throw new IllegalArgumentException(
+                        "batch size entry '" + p + "' is not maxSide:batchSize (e.g. 256:8 or *:1)");
             }
         }
         if (out.isEmpty()) {

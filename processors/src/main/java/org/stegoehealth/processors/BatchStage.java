@@ -15,8 +15,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 interface BatchStage<I, O extends SpecificRecord> {
 
     /** A record accepted into the buffer: the record to store (possibly amended), its image geometry and item. */
-    record Admitted<I>(InputRecord record, int width, int height, I item) {
-    }
+    record Admitted<I>(InputRecord record, int width, int height, I item) {}
 
     /** Called once per task before any record. */
     void init(ProcessorContext<?, ?> context);

@@ -44,7 +44,8 @@ import org.stegoehealth.schemas.DeadLetterEvent;
  * once admitted it joins its geometry's batch, and after the exception's maximum wait it becomes a dead letter. While
  * the stage is not {@linkplain BatchStage#ready() ready}, full batches stay buffered.
  */
-final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<byte[], byte[], String, SpecificRecord> {
+final class BatchingProcessor<I, O extends SpecificRecord>
+        implements Processor<byte[], byte[], String, SpecificRecord> {
 
     /** Images per model batch (a summary: count, sum, max), tagged {@code application}. */
     static final String METRIC_BATCH_SIZE = "stego.batch.size";
@@ -71,16 +72,22 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
     private final Map<String, I> decoded = new HashMap<>();
     /** Per geometry: buffered record count and the enqueue time of the oldest. */
     private final Map<GeometryKey, Integer> counts = new LinkedHashMap<>();
+
     private final Map<GeometryKey, Long> oldest = new LinkedHashMap<>();
     /** Waiting records: store key to the wall-clock time they started waiting. */
     private final Map<String, Long> waiting = new LinkedHashMap<>();
+
     private long lastNotReadyLog;
 
     /** Store-key prefix of records waiting for something not yet received; no geometry key starts like this. */
     static final String WAITING_PREFIX = "waiting/";
 
-    BatchingProcessor(String storeName, BatchStage<I, O> stage, BatchSettings settings, List<String> outputChildren,
-                      String deadLetterChild) {
+    BatchingProcessor(
+            String storeName,
+            BatchStage<I, O> stage,
+            BatchSettings settings,
+            List<String> outputChildren,
+            String deadLetterChild) {
         this.storeName = storeName;
         this.stage = stage;
         this.settings = settings;
@@ -125,8 +132,8 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
             if (x < 1 || slash < x + 2) {
                 throw new IllegalStateException("not a batch buffer key: '" + storeKey + "'");
             }
-            return new GeometryKey(Integer.parseInt(storeKey.substring(0, x)),
-                    Integer.parseInt(storeKey.substring(x + 1, slash)));
+            return new GeometryKey(
+                    Integer.parseInt(storeKey.substring(0, x)), Integer.parseInt(storeKey.substring(x + 1, slash)));
         }
 
         @Override
@@ -141,12 +148,14 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
         this.buffer = context.getStateStore(storeName);
         stage.init(context);
         String application = context.applicationId();
-        batchSizes = DistributionSummary.builder(METRIC_BATCH_SIZE).tag("application", application)
+        batchSizes = DistributionSummary.builder(METRIC_BATCH_SIZE)
+                .tag("application", application)
                 .register(Metrics.globalRegistry);
-        batchLatency = Timer.builder(METRIC_BATCH_LATENCY).tag("application", application)
+        batchLatency = Timer.builder(METRIC_BATCH_LATENCY)
+                .tag("application", application)
                 .register(Metrics.globalRegistry);
-        imagesProcessed = Counter.builder(METRIC_IMAGES).tag("application", application)
-                .register(Metrics.globalRegistry);
+        imagesProcessed =
+                Counter.builder(METRIC_IMAGES).tag("application", application).register(Metrics.globalRegistry);
         // rebuild the group bookkeeping from what survived in the store
         try (KeyValueIterator<String, byte[]> it = buffer.all()) {
             while (it.hasNext()) {
@@ -162,8 +171,12 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
             }
         }
         if (!counts.isEmpty() || !waiting.isEmpty()) {
-            LOG.info("{}: resuming with {} buffered record(s) in {} geometry group(s), {} waiting", storeName,
-                    counts.values().stream().mapToInt(Integer::intValue).sum(), counts.size(), waiting.size());
+            LOG.info(
+                    "{}: resuming with {} buffered record(s) in {} geometry group(s), {} waiting",
+                    storeName,
+                    counts.values().stream().mapToInt(Integer::intValue).sum(),
+                    counts.size(),
+                    waiting.size());
         }
         context.schedule(punctuationInterval(settings.linger()), PunctuationType.WALL_CLOCK_TIME, this::flushDue);
     }
@@ -172,8 +185,15 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         long now = context.currentSystemTimeMs();
-        InputRecord in = new InputRecord(meta.topic(), meta.partition(), meta.offset(), record.timestamp(),
-                record.key(), record.value(), now, null);
+        InputRecord in = new InputRecord(
+                meta.topic(),
+                meta.partition(),
+                meta.offset(),
+                record.timestamp(),
+                record.key(),
+                record.value(),
+                now,
+                null);
         BatchStage.Admitted<I> admitted;
         try {
             admitted = admitOrDeadLetter(in);
@@ -181,7 +201,10 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
             String key = WAITING_PREFIX + String.format("%019d", meta.offset());
             buffer.put(key, in.toBytes());
             waiting.put(key, now);
-            LOG.info("{} waits: {} (up to {} s)", in.coordinates(), notReady.getMessage(),
+            LOG.info(
+                    "{} waits: {} (up to {} s)",
+                    in.coordinates(),
+                    notReady.getMessage(),
                     notReady.maxWait().toSeconds());
             return;
         }
@@ -223,8 +246,10 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
                 if (now - e.getValue() < notReady.maxWait().toMillis()) {
                     continue;
                 }
-                deadLetter(record, notReady.type(), notReady.getMessage() + " (waited "
-                        + (now - e.getValue()) / 1000 + " s)");
+                deadLetter(
+                        record,
+                        notReady.type(),
+                        notReady.getMessage() + " (waited " + (now - e.getValue()) / 1000 + " s)");
                 admitted = null;
             }
             buffer.delete(e.getKey());
@@ -273,7 +298,9 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
         if (!stage.ready()) {
             long now = context.currentSystemTimeMs();
             if (now - lastNotReadyLog > 30_000) {
-                LOG.warn("{}: no model to run batches with yet; {} record(s) wait", storeName,
+                LOG.warn(
+                        "{}: no model to run batches with yet; {} record(s) wait",
+                        storeName,
                         counts.values().stream().mapToInt(Integer::intValue).sum());
                 lastNotReadyLog = now;
             }
@@ -328,7 +355,10 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
                 if (items.size() == 1) {
                     deadLetter(records.get(0), batchFailure);
                 } else {
-                    LOG.warn("a batch of {} image(s) {} failed ({}); retrying one at a time", items.size(), geometry,
+                    LOG.warn(
+                            "a batch of {} image(s) {} failed ({}); retrying one at a time",
+                            items.size(),
+                            geometry,
                             describe(batchFailure));
                     runOneByOne(items, records, now);
                 }
@@ -340,7 +370,11 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
                 batchSizes.record(items.size());
                 batchLatency.record(nanos, TimeUnit.NANOSECONDS);
                 imagesProcessed.increment(items.size());
-                LOG.info("{} a batch of {} image(s) {} in {} ms", stage.verb(), items.size(), geometry,
+                LOG.info(
+                        "{} a batch of {} image(s) {} in {} ms",
+                        stage.verb(),
+                        items.size(),
+                        geometry,
                         nanos / 1_000_000);
             }
         }
@@ -365,11 +399,13 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
 
     private void emit(List<InputRecord> records, List<KeyValue<String, O>> outputs) {
         if (outputs.size() != records.size()) {
-            throw new IllegalStateException("stage returned " + outputs.size() + " outputs for " + records.size() + " inputs");
+            throw new IllegalStateException(
+                    "stage returned " + outputs.size() + " outputs for " + records.size() + " inputs");
         }
         for (int i = 0; i < outputs.size(); i++) {
             KeyValue<String, O> out = outputs.get(i);
-            Record<String, O> r = new Record<>(out.key, out.value, records.get(i).timestamp());
+            Record<String, O> r =
+                    new Record<>(out.key, out.value, records.get(i).timestamp());
             for (String child : outputChildren) {
                 context.forward(r, child);
             }
@@ -387,13 +423,16 @@ final class BatchingProcessor<I, O extends SpecificRecord> implements Processor<
 
     private void deadLetter(InputRecord record, ErrorType type, String reason) {
         long now = context.currentSystemTimeMs();
-        Record<String, DeadLetterEvent> letter = new Record<>(record.coordinates(),
-                DeadLetters.of(record, type, reason, context.applicationId(), now), record.timestamp());
+        Record<String, DeadLetterEvent> letter = new Record<>(
+                record.coordinates(),
+                DeadLetters.of(record, type, reason, context.applicationId(), now),
+                record.timestamp());
         context.forward(letter, deadLetterChild);
     }
 
     static String describe(Throwable e) {
         String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message.lines().findFirst().orElse(""));
+        return e.getClass().getSimpleName()
+                + (message == null ? "" : ": " + message.lines().findFirst().orElse(""));
     }
 }

@@ -9,8 +9,7 @@ import org.stegoehealth.model.FloatImage;
  */
 public final class CoverFitting {
 
-    private CoverFitting() {
-    }
+    private CoverFitting() {}
 
     public static FloatImage fit(FloatImage cover, int width, int height) {
         int cw = cover.width();

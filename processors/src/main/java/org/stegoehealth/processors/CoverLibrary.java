@@ -34,8 +34,11 @@ public final class CoverLibrary {
     private final String topic;
     private final int maxSide;
 
-    CoverLibrary(ReadOnlyKeyValueStore<String, byte[]> store, Deserializer<CoverImageEvent> deserializer, String topic,
-                 int maxSide) {
+    CoverLibrary(
+            ReadOnlyKeyValueStore<String, byte[]> store,
+            Deserializer<CoverImageEvent> deserializer,
+            String topic,
+            int maxSide) {
         this.store = store;
         this.deserializer = deserializer;
         this.topic = topic;
@@ -52,7 +55,8 @@ public final class CoverLibrary {
     String choose(String namedCover, String messageId) {
         if (namedCover != null) {
             if (store.get(namedCover) == null) {
-                throw new RecordRejectedException(ErrorType.UNKNOWN_COVER, "cover '" + namedCover + "' is not in the cover library");
+                throw new RecordRejectedException(
+                        ErrorType.UNKNOWN_COVER, "cover '" + namedCover + "' is not in the cover library");
             }
             return namedCover;
         }
@@ -63,7 +67,8 @@ public final class CoverLibrary {
             }
         }
         if (ids.isEmpty()) {
-            throw new RecordRejectedException(ErrorType.UNKNOWN_COVER, "the cover library is empty; publish covers first");
+            throw new RecordRejectedException(
+                    ErrorType.UNKNOWN_COVER, "the cover library is empty; publish covers first");
         }
         return chooseAmong(ids, messageId);
     }
@@ -93,13 +98,15 @@ public final class CoverLibrary {
             return size() > FITTED_CACHE_SIZE;
         }
     };
+
     private static final int FITTED_CACHE_SIZE = 16;
 
     /** The cover, fitted to {@code width x height} (see {@link CoverFitting}). */
     FloatImage fitted(String coverId, int width, int height) {
         byte[] bytes = store.get(coverId);
         if (bytes == null) {
-            throw new RecordRejectedException(ErrorType.UNKNOWN_COVER, "cover '" + coverId + "' is no longer in the cover library");
+            throw new RecordRejectedException(
+                    ErrorType.UNKNOWN_COVER, "cover '" + coverId + "' is no longer in the cover library");
         }
         String key = coverId + '\u0000' + width + 'x' + height + '\u0000' + bytes.length + ':' + Arrays.hashCode(bytes);
         FloatImage cached = fittedCache.get(key);
@@ -117,13 +124,15 @@ public final class CoverLibrary {
             return size() > NATIVE_CACHE_SIZE;
         }
     };
+
     private static final int NATIVE_CACHE_SIZE = 4;
 
     /** The cover as published, decoded at its own resolution. */
     BufferedImage original(String coverId) {
         byte[] bytes = store.get(coverId);
         if (bytes == null) {
-            throw new RecordRejectedException(ErrorType.UNKNOWN_COVER, "cover '" + coverId + "' is no longer in the cover library");
+            throw new RecordRejectedException(
+                    ErrorType.UNKNOWN_COVER, "cover '" + coverId + "' is no longer in the cover library");
         }
         String key = coverId + '\u0000' + bytes.length + ':' + Arrays.hashCode(bytes);
         BufferedImage cached = nativeCache.get(key);
@@ -143,7 +152,8 @@ public final class CoverLibrary {
         try {
             cover = Deserialization.deserialize(deserializer, topic, bytes);
         } catch (RecordRejectedException e) {
-            throw new RecordRejectedException(ErrorType.UNKNOWN_COVER, "cover '" + coverId + "' is unreadable: " + e.getMessage(), e);
+            throw new RecordRejectedException(
+                    ErrorType.UNKNOWN_COVER, "cover '" + coverId + "' is unreadable: " + e.getMessage(), e);
         }
         InputImages.Decoded image;
         try {

@@ -16,13 +16,18 @@ public final class DeadLetters {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /** The dead letter for {@code record}, keyed by its coordinates ({@code topic-partition@offset}). */
-    public static DeadLetterEvent of(InputRecord record, ErrorType type, String reason, String application, long nowMs) {
-        LOG.warn("dead-lettered {} ({}, {} bytes) in {}: {}", record.coordinates(), type,
-                record.value() == null ? 0 : record.value().length, application, reason);
+    public static DeadLetterEvent of(
+            InputRecord record, ErrorType type, String reason, String application, long nowMs) {
+        LOG.warn(
+                "dead-lettered {} ({}, {} bytes) in {}: {}",
+                record.coordinates(),
+                type,
+                record.value() == null ? 0 : record.value().length,
+                application,
+                reason);
         counter(application, type).increment();
         return DeadLetterEvent.newBuilder()
                 .setReason(reason)

@@ -7,8 +7,7 @@ import org.stegoehealth.errors.StegoException;
 /** Deserialising inside a processor, telling a bad record from an unreachable registry. */
 final class Deserialization {
 
-    private Deserialization() {
-    }
+    private Deserialization() {}
 
     /**
      * @throws RecordRejectedException DESERIALIZATION when the bytes are at fault (framing, unknown schema id,

@@ -54,29 +54,37 @@ public final class EmbeddingTopology {
     public static final String COVER_UPDATER = "cover-store-updater";
     public static final String COVER_STORE = "cover-store";
 
-    private EmbeddingTopology() {
-    }
+    private EmbeddingTopology() {}
 
     public static Topology build(Topics topics, HidingModel model, BatchSettings settings, TransferSecurity security) {
         return build(topics, ModelSource.fixed(model), settings, security);
     }
 
     /** Embedding with the version {@code models} names current at each batch. */
-    public static Topology build(Topics topics, ModelSource models, BatchSettings settings,
-                                 TransferSecurity security) {
+    public static Topology build(Topics topics, ModelSource models, BatchSettings settings, TransferSecurity security) {
         security.checkedForEmbedder();
         Topology topology = new Topology();
         Deserializer<CoverImageEvent> covers = topics.covers.valueSerde().deserializer();
         String coverTopic = topics.covers.name();
         topology.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COVER_STORE), Serdes.String(), Serdes.ByteArray())
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(COVER_STORE), Serdes.String(), Serdes.ByteArray())
                         .withLoggingDisabled(),
-                COVER_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), coverTopic,
-                COVER_UPDATER, () -> new CoverLibrary.Updater(COVER_STORE, covers, coverTopic));
-        return InferencePipeline.addTo(topology,
+                COVER_SOURCE,
+                new StringDeserializer(),
+                new ByteArrayDeserializer(),
+                coverTopic,
+                COVER_UPDATER,
+                () -> new CoverLibrary.Updater(COVER_STORE, covers, coverTopic));
+        return InferencePipeline.addTo(
+                topology,
                 new InferencePipeline.Names(SOURCE, PROCESSOR, BUFFER_STORE, SINK, DEAD_LETTER_SINK),
-                topics.xrays.name(), topics.stego, topics, settings,
-                () -> new Stage(topics, models, settings, security), List.of());
+                topics.xrays.name(),
+                topics.stego,
+                topics,
+                settings,
+                () -> new Stage(topics, models, settings, security),
+                List.of());
     }
 
     /**
@@ -84,9 +92,14 @@ public final class EmbeddingTopology {
      * reference sealed to the clinic. Sealed: the finished stego image (sealing needs no model, so it is done on
      * admission, where a payload too large for the cover becomes a CAPACITY dead letter at once).
      */
-    record Item(String messageId, HidingMethod method, FloatImage secret, FloatImage cover, byte[] sealedStudyRef,
-                SealedHiding.Embedded sealed, int channels) {
-    }
+    record Item(
+            String messageId,
+            HidingMethod method,
+            FloatImage secret,
+            FloatImage cover,
+            byte[] sealedStudyRef,
+            SealedHiding.Embedded sealed,
+            int channels) {}
 
     static final class Stage implements BatchStage<Item, StegoImageEvent> {
         private final Topics topics;
@@ -111,8 +124,8 @@ public final class EmbeddingTopology {
         @Override
         public void init(ProcessorContext<?, ?> context) {
             KeyValueStore<String, byte[]> store = context.getStateStore(COVER_STORE);
-            covers = new CoverLibrary(store, topics.covers.valueSerde().deserializer(), topics.covers.name(),
-                    settings.maxImageSide());
+            covers = new CoverLibrary(
+                    store, topics.covers.valueSerde().deserializer(), topics.covers.name(), settings.maxImageSide());
         }
 
         @Override
@@ -121,43 +134,57 @@ public final class EmbeddingTopology {
             String id = MessageIds.requireSafe(event.getMessageId());
             String name = "X-ray " + id;
             checkDeclared(name, event);
-            InputImages.Decoded image = InputImages.decodeDeclared(event.getImage(), name, event.getWidth(),
-                    event.getHeight(), settings.maxImageSide());
+            InputImages.Decoded image = InputImages.decodeDeclared(
+                    event.getImage(), name, event.getWidth(), event.getHeight(), settings.maxImageSide());
             if (image.format() != event.getFormat()) {
-                throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declared " + event.getFormat()
-                        + " but the bytes are " + image.format());
+                throw new RecordRejectedException(
+                        ErrorType.VALIDATION,
+                        name + ": declared " + event.getFormat() + " but the bytes are " + image.format());
             }
             if (image.channels() != event.getChannels()) {
-                throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declared " + event.getChannels()
-                        + " channel(s) but the image has " + image.channels());
+                throw new RecordRejectedException(
+                        ErrorType.VALIDATION,
+                        name + ": declared " + event.getChannels() + " channel(s) but the image has "
+                                + image.channels());
             }
             if (image.bitDepth() != event.getBitDepth()) {
-                throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declared " + event.getBitDepth()
-                        + "-bit but the image is " + image.bitDepth() + "-bit");
+                throw new RecordRejectedException(
+                        ErrorType.VALIDATION,
+                        name + ": declared " + event.getBitDepth() + "-bit but the image is " + image.bitDepth()
+                                + "-bit");
             }
             HidingMethod method = method(name, event);
             String coverId = record.coverId() != null ? record.coverId() : covers.choose(event.getCoverId(), id);
             Optional<String> studyRef = Optional.ofNullable(event.getStudyRef()).filter(r -> !r.isBlank());
             if (method == HidingMethod.SEALED) {
-                String clinic = security.recipient().orElseThrow(() -> new RecordRejectedException(
-                        ErrorType.VALIDATION, name + ": asks for the sealed method but this embedder has no clinic.id"
-                        + " to seal to"));
+                String clinic = security.recipient()
+                        .orElseThrow(() -> new RecordRejectedException(
+                                ErrorType.VALIDATION,
+                                name + ": asks for the sealed method but this embedder has no clinic.id"
+                                        + " to seal to"));
                 SealedHiding.Embedded sealed;
                 try {
                     sealed = sealedHiding.embed(covers.original(coverId), image.image(), id, clinic, studyRef);
                 } catch (SealedException e) {
-                    throw new RecordRejectedException(ErrorType.valueOf(e.reason().name()), name + ": "
-                            + e.getMessage(), e);
+                    throw new RecordRejectedException(
+                            ErrorType.valueOf(e.reason().name()), name + ": " + e.getMessage(), e);
                 }
-                return new Admitted<>(record.withCoverId(coverId), image.width(), image.height(),
+                return new Admitted<>(
+                        record.withCoverId(coverId),
+                        image.width(),
+                        image.height(),
                         new Item(id, method, null, null, null, sealed, image.channels()));
             }
             FloatImage cover = covers.fitted(coverId, image.width(), image.height());
             // brought to the model's channel count in run(): the version is chosen per batch
             FloatImage secret = FloatImage.of(image.image());
-            byte[] sealedRef = studyRef.isEmpty() || security.recipient().isEmpty() ? null
+            byte[] sealedRef = studyRef.isEmpty() || security.recipient().isEmpty()
+                    ? null
                     : studyReferences.seal(security.recipient().get(), id, studyRef.get());
-            return new Admitted<>(record.withCoverId(coverId), image.width(), image.height(),
+            return new Admitted<>(
+                    record.withCoverId(coverId),
+                    image.width(),
+                    image.height(),
                     new Item(id, method, secret, cover, sealedRef, null, image.channels()));
         }
 
@@ -174,12 +201,14 @@ public final class EmbeddingTopology {
 
         private void checkDeclared(String name, XrayImageEvent e) {
             if (e.getChannels() != 1 && e.getChannels() != 3) {
-                throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declares " + e.getChannels()
-                        + " channels; 1 (gray) or 3 (RGB) expected");
+                throw new RecordRejectedException(
+                        ErrorType.VALIDATION,
+                        name + ": declares " + e.getChannels() + " channels; 1 (gray) or 3 (RGB) expected");
             }
             if (e.getBitDepth() != 8 && e.getBitDepth() != 16) {
-                throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declares " + e.getBitDepth()
-                        + "-bit samples; 8 or 16 expected");
+                throw new RecordRejectedException(
+                        ErrorType.VALIDATION,
+                        name + ": declares " + e.getBitDepth() + "-bit samples; 8 or 16 expected");
             }
         }
 
@@ -192,8 +221,8 @@ public final class EmbeddingTopology {
         @Override
         public List<KeyValue<String, StegoImageEvent>> run(List<Item> items, long nowMs) {
             // one version for the whole batch, chosen now: a promotion takes effect at the next batch
-            HidingModel model = models.current().orElseThrow(
-                    () -> new IllegalStateException("no promoted model to embed with"));
+            HidingModel model =
+                    models.current().orElseThrow(() -> new IllegalStateException("no promoted model to embed with"));
             List<FloatImage> coverImages = new ArrayList<>();
             List<FloatImage> secrets = new ArrayList<>();
             for (Item item : items) {
@@ -204,8 +233,8 @@ public final class EmbeddingTopology {
             }
             List<FloatImage> stegos = secrets.isEmpty() ? List.of() : model.embed(coverImages, secrets);
             if (stegos.size() != secrets.size()) {
-                throw new IllegalStateException("model returned " + stegos.size() + " stego images for "
-                        + secrets.size() + " X-rays");
+                throw new IllegalStateException(
+                        "model returned " + stegos.size() + " stego images for " + secrets.size() + " X-rays");
             }
             List<KeyValue<String, StegoImageEvent>> out = new ArrayList<>(items.size());
             int neural = 0;
@@ -222,7 +251,8 @@ public final class EmbeddingTopology {
                             .setSecretChannels(model.secretChannels())
                             .setImage(ByteBuffer.wrap(InputImages.png(stego.toBufferedImage())));
                     if (item.sealedStudyRef() != null) {
-                        event.setReceivingKeyId(security.keyring().receivingKeyIdOf(security.recipient().orElseThrow()))
+                        event.setReceivingKeyId(security.keyring()
+                                        .receivingKeyIdOf(security.recipient().orElseThrow()))
                                 .setSealedStudyRef(ByteBuffer.wrap(item.sealedStudyRef()));
                     }
                 } else {
@@ -235,7 +265,9 @@ public final class EmbeddingTopology {
                             .setReceivingKeyId(sealed.receivingKeyId())
                             .setPositionsKeyId(sealed.positionsKeyId());
                 }
-                out.add(KeyValue.pair(item.messageId(), StegoEvents.sign(event.build(), security.keyring().signer())));
+                out.add(KeyValue.pair(
+                        item.messageId(),
+                        StegoEvents.sign(event.build(), security.keyring().signer())));
             }
             return out;
         }

@@ -52,8 +52,7 @@ public final class ExtractionTopology {
     public static final String DEAD_LETTER_SINK = "extractor-dead-letter-sink";
     public static final String FILE_WRITER = "recovered-file-writer";
 
-    private ExtractionTopology() {
-    }
+    private ExtractionTopology() {}
 
     /** Extraction to the recovered topic only. */
     public static Topology build(Topics topics, HidingModel model, BatchSettings settings, TransferSecurity security) {
@@ -64,8 +63,8 @@ public final class ExtractionTopology {
      * Extraction to the recovered topic and, when {@code recoveredDir} is not null, also to
      * {@code recoveredDir/[<studyRef>_]<messageId>.png} for the clinic's viewer.
      */
-    public static Topology build(Topics topics, HidingModel model, BatchSettings settings, TransferSecurity security,
-                                 Path recoveredDir) {
+    public static Topology build(
+            Topics topics, HidingModel model, BatchSettings settings, TransferSecurity security, Path recoveredDir) {
         return build(topics, ModelSource.fixed(model), settings, security, recoveredDir, Duration.ZERO);
     }
 
@@ -74,12 +73,21 @@ public final class ExtractionTopology {
      *
      * @param maxWaitForModel how long an image naming a version not received yet waits for it
      */
-    public static Topology build(Topics topics, ModelSource models, BatchSettings settings, TransferSecurity security,
-                                 Path recoveredDir, Duration maxWaitForModel) {
+    public static Topology build(
+            Topics topics,
+            ModelSource models,
+            BatchSettings settings,
+            TransferSecurity security,
+            Path recoveredDir,
+            Duration maxWaitForModel) {
         Topology topology = new Topology();
-        InferencePipeline.addTo(topology,
+        InferencePipeline.addTo(
+                topology,
                 new InferencePipeline.Names(SOURCE, PROCESSOR, BUFFER_STORE, SINK, DEAD_LETTER_SINK),
-                topics.stego.name(), topics.recovered, topics, settings,
+                topics.stego.name(),
+                topics.recovered,
+                topics,
+                settings,
                 () -> new Stage(topics, models, settings, security, maxWaitForModel),
                 recoveredDir == null ? List.of() : List.of(FILE_WRITER));
         if (recoveredDir != null) {
@@ -93,9 +101,13 @@ public final class ExtractionTopology {
      * X-ray already recovered (no model needed, so it is opened on admission, where a failure is dead-lettered as
      * TAMPERED or NOT_FOR_THIS_KEY at once).
      */
-    record Item(String messageId, HidingMethod method, FloatImage stego, String studyRef, String modelVersion,
-                SealedHiding.Opened opened) {
-    }
+    record Item(
+            String messageId,
+            HidingMethod method,
+            FloatImage stego,
+            String studyRef,
+            String modelVersion,
+            SealedHiding.Opened opened) {}
 
     static final class Stage implements BatchStage<Item, RecoveredImageEvent> {
         private final ModelSource models;
@@ -106,8 +118,7 @@ public final class ExtractionTopology {
         private final StudyReferences studyReferences;
         private final Deserializer<StegoImageEvent> deserializer;
 
-        Stage(Topics topics, ModelSource models, BatchSettings settings, TransferSecurity security,
-              Duration maxWait) {
+        Stage(Topics topics, ModelSource models, BatchSettings settings, TransferSecurity security, Duration maxWait) {
             this.models = models;
             this.settings = settings;
             this.maxWait = maxWait;
@@ -118,8 +129,7 @@ public final class ExtractionTopology {
         }
 
         @Override
-        public void init(ProcessorContext<?, ?> context) {
-        }
+        public void init(ProcessorContext<?, ?> context) {}
 
         @Override
         public Admitted<Item> admit(InputRecord record) {
@@ -139,47 +149,64 @@ public final class ExtractionTopology {
                 String version = event.getModelVersion();
                 if (!models.has(version)) {
                     if (models.followsPublications()) {
-                        throw new RecordNotReadyException(ErrorType.UNKNOWN_MODEL, "model version " + version
-                                + " has not been received", maxWait);
+                        throw new RecordNotReadyException(
+                                ErrorType.UNKNOWN_MODEL,
+                                "model version " + version + " has not been received",
+                                maxWait);
                     }
-                    throw new RecordRejectedException(ErrorType.UNKNOWN_MODEL, "unknown model version " + version
-                            + "; this extractor holds " + models);
+                    throw new RecordRejectedException(
+                            ErrorType.UNKNOWN_MODEL,
+                            "unknown model version " + version + "; this extractor holds " + models);
                 }
                 model = models.model(version);
                 if (event.getSecretChannels() != model.secretChannels()) {
-                    throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declares a "
-                            + event.getSecretChannels() + "-channel secret but model " + model.version() + " hides "
-                            + model.secretChannels());
+                    throw new RecordRejectedException(
+                            ErrorType.VALIDATION,
+                            name + ": declares a "
+                                    + event.getSecretChannels() + "-channel secret but model " + model.version()
+                                    + " hides "
+                                    + model.secretChannels());
                 }
             }
-            InputImages.Decoded image = InputImages.decodeDeclared(event.getImage(), name, event.getWidth(),
-                    event.getHeight(), settings.maxImageSide());
+            InputImages.Decoded image = InputImages.decodeDeclared(
+                    event.getImage(), name, event.getWidth(), event.getHeight(), settings.maxImageSide());
             if (image.format() != ImageFormat.PNG) {
-                throw new RecordRejectedException(ErrorType.VALIDATION, name + ": is " + image.format()
-                        + "; a stego image must be a lossless PNG (lossy compression destroys the hidden image)");
+                throw new RecordRejectedException(
+                        ErrorType.VALIDATION,
+                        name + ": is " + image.format()
+                                + "; a stego image must be a lossless PNG (lossy compression destroys the hidden image)");
             }
             if (image.channels() != 3 || image.bitDepth() != 8) {
-                throw new RecordRejectedException(ErrorType.VALIDATION, name + ": " + image.describe()
-                        + "; a stego image is 8-bit RGB");
+                throw new RecordRejectedException(
+                        ErrorType.VALIDATION, name + ": " + image.describe() + "; a stego image is 8-bit RGB");
             }
             try {
                 if (method == HidingMethod.SEALED) {
                     if (event.getReceivingKeyId() == null || event.getPositionsKeyId() == null) {
-                        throw new RecordRejectedException(ErrorType.VALIDATION, name + ": sealed, but without its"
-                                + " receiving and position key ids");
+                        throw new RecordRejectedException(
+                                ErrorType.VALIDATION,
+                                name + ": sealed, but without its" + " receiving and position key ids");
                     }
-                    SealedHiding.Opened opened = sealedHiding.extract(image.image(), id, event.getReceivingKeyId(),
-                            event.getPositionsKeyId());
-                    return new Admitted<>(record, image.width(), image.height(), new Item(id, method, null,
-                            opened.studyRef().orElse(null), event.getModelVersion(), opened));
+                    SealedHiding.Opened opened = sealedHiding.extract(
+                            image.image(), id, event.getReceivingKeyId(), event.getPositionsKeyId());
+                    return new Admitted<>(
+                            record,
+                            image.width(),
+                            image.height(),
+                            new Item(
+                                    id, method, null, opened.studyRef().orElse(null), event.getModelVersion(), opened));
                 }
-                String studyRef = event.getSealedStudyRef() == null ? null
+                String studyRef = event.getSealedStudyRef() == null
+                        ? null
                         : studyReferences.open(id, InputImages.bytes(event.getSealedStudyRef()));
-                return new Admitted<>(record, image.width(), image.height(),
+                return new Admitted<>(
+                        record,
+                        image.width(),
+                        image.height(),
                         new Item(id, method, FloatImage.of(image.image()), studyRef, event.getModelVersion(), null));
             } catch (SealedException e) {
-                throw new RecordRejectedException(ErrorType.valueOf(e.reason().name()), name + ": " + e.getMessage(),
-                        e);
+                throw new RecordRejectedException(
+                        ErrorType.valueOf(e.reason().name()), name + ": " + e.getMessage(), e);
             }
         }
 
@@ -189,7 +216,9 @@ public final class ExtractionTopology {
             Map<String, List<Item>> byVersion = new LinkedHashMap<>();
             for (Item item : items) {
                 if (item.method() == HidingMethod.NEURAL) {
-                    byVersion.computeIfAbsent(item.modelVersion(), v -> new ArrayList<>()).add(item);
+                    byVersion
+                            .computeIfAbsent(item.modelVersion(), v -> new ArrayList<>())
+                            .add(item);
                 }
             }
             Map<Item, FloatImage> secrets = new IdentityHashMap<>();
@@ -199,8 +228,8 @@ public final class ExtractionTopology {
                 group.getValue().forEach(item -> stegos.add(item.stego()));
                 List<FloatImage> extracted = model.extract(stegos);
                 if (extracted.size() != stegos.size()) {
-                    throw new IllegalStateException("model returned " + extracted.size() + " images for "
-                            + stegos.size() + " stego images");
+                    throw new IllegalStateException(
+                            "model returned " + extracted.size() + " images for " + stegos.size() + " stego images");
                 }
                 for (int i = 0; i < stegos.size(); i++) {
                     secrets.put(group.getValue().get(i), extracted.get(i).withChannels(model.secretChannels()));

@@ -19,31 +19,48 @@ import org.stegoehealth.schemas.Topics;
 final class InferencePipeline {
 
     /** Processor and store names of one pipeline; names are part of the topology's contract (changelog topics). */
-    record Names(String source, String processor, String bufferStore, String sink, String deadLetterSink) {
-    }
+    record Names(String source, String processor, String bufferStore, String sink, String deadLetterSink) {}
 
-    private InferencePipeline() {
-    }
+    private InferencePipeline() {}
 
-    static <I, O extends SpecificRecord> Topology addTo(Topology topology, Names names, String inputTopic,
-                                                       TopicSpec<String, O> output, Topics topics, BatchSettings settings,
-                                                       Supplier<BatchStage<I, O>> stages, List<String> extraOutputChildren) {
+    static <I, O extends SpecificRecord> Topology addTo(
+            Topology topology,
+            Names names,
+            String inputTopic,
+            TopicSpec<String, O> output,
+            Topics topics,
+            BatchSettings settings,
+            Supplier<BatchStage<I, O>> stages,
+            List<String> extraOutputChildren) {
         List<String> outputChildren = new ArrayList<>();
         outputChildren.add(names.sink());
         outputChildren.addAll(extraOutputChildren);
         topology.addSource(names.source(), new ByteArrayDeserializer(), new ByteArrayDeserializer(), inputTopic);
-        topology.addProcessor(names.processor(),
-                () -> new BatchingProcessor<>(names.bufferStore(), stages.get(), settings, outputChildren, names.deadLetterSink()),
+        topology.addProcessor(
+                names.processor(),
+                () -> new BatchingProcessor<>(
+                        names.bufferStore(), stages.get(), settings, outputChildren, names.deadLetterSink()),
                 names.source());
         topology.addStateStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.bufferStore()), Serdes.String(), Serdes.ByteArray())
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(names.bufferStore()),
+                                Serdes.String(),
+                                Serdes.ByteArray())
                         .withCachingDisabled(),
                 names.processor());
         // the processor forwards O to the output sink and its extra children, dead letters to the dead-letter sink
-        topology.addSink(names.sink(), output.name(), output.keySerde().serializer(), output.valueSerde().serializer(),
+        topology.addSink(
+                names.sink(),
+                output.name(),
+                output.keySerde().serializer(),
+                output.valueSerde().serializer(),
                 names.processor());
-        topology.addSink(names.deadLetterSink(), topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
-                topics.deadLetters.valueSerde().serializer(), names.processor());
+        topology.addSink(
+                names.deadLetterSink(),
+                topics.deadLetters.name(),
+                topics.deadLetters.keySerde().serializer(),
+                topics.deadLetters.valueSerde().serializer(),
+                names.processor());
         return topology;
     }
 }

@@ -21,19 +21,28 @@ public final class InputImages {
     /** A decoded image and what it really is. */
     public record Decoded(BufferedImage image, ImageFormat format, int width, int height, int channels, int bitDepth) {
         public String describe() {
-            return width + "x" + height + ", " + channels + " channel" + (channels == 1 ? "" : "s") + ", " + bitDepth + "-bit " + format;
+            return width + "x" + height + ", " + channels + " channel" + (channels == 1 ? "" : "s") + ", " + bitDepth
+                    + "-bit " + format;
         }
     }
 
-    private InputImages() {
-    }
+    private InputImages() {}
 
     /** PNG or JPEG from the magic bytes, or null for anything else. */
     public static ImageFormat sniff(byte[] bytes) {
-        if (bytes != null && bytes.length >= 8 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
+        if (bytes != null
+                && bytes.length >= 8
+                && (bytes[0] & 0xff) == 0x89
+                && bytes[1] == 'P'
+                && bytes[2] == 'N'
+                && bytes[3] == 'G') {
             return ImageFormat.PNG;
         }
-        if (bytes != null && bytes.length >= 3 && (bytes[0] & 0xff) == 0xFF && (bytes[1] & 0xff) == 0xD8 && (bytes[2] & 0xff) == 0xFF) {
+        if (bytes != null
+                && bytes.length >= 3
+                && (bytes[0] & 0xff) == 0xFF
+                && (bytes[1] & 0xff) == 0xD8
+                && (bytes[2] & 0xff) == 0xFF) {
             return ImageFormat.JPEG;
         }
         return null;
@@ -48,8 +57,9 @@ public final class InputImages {
     public static Decoded decode(byte[] bytes, String name, int maxSide) {
         ImageFormat format = sniff(bytes);
         if (format == null) {
-            throw new RecordRejectedException(ErrorType.DECODE, name + ": not a PNG or JPEG image ("
-                    + (bytes == null ? 0 : bytes.length) + " bytes)");
+            throw new RecordRejectedException(
+                    ErrorType.DECODE,
+                    name + ": not a PNG or JPEG image (" + (bytes == null ? 0 : bytes.length) + " bytes)");
         }
         BufferedImage image;
         try {
@@ -60,11 +70,15 @@ public final class InputImages {
         int channels = image.getColorModel().getNumComponents();
         int bits = image.getColorModel().getComponentSize(0);
         if (channels != 1 && channels != 3) {
-            throw new RecordRejectedException(ErrorType.VALIDATION, name + ": image has " + channels + " channels"
-                    + (image.getColorModel().hasAlpha() ? " (with alpha)" : "") + "; 1 (gray) or 3 (RGB) expected");
+            throw new RecordRejectedException(
+                    ErrorType.VALIDATION,
+                    name + ": image has " + channels + " channels"
+                            + (image.getColorModel().hasAlpha() ? " (with alpha)" : "")
+                            + "; 1 (gray) or 3 (RGB) expected");
         }
         if (bits != 8 && bits != 16) {
-            throw new RecordRejectedException(ErrorType.VALIDATION, name + ": " + bits + "-bit samples; 8 or 16 expected");
+            throw new RecordRejectedException(
+                    ErrorType.VALIDATION, name + ": " + bits + "-bit samples; 8 or 16 expected");
         }
         return new Decoded(image, format, image.getWidth(), image.getHeight(), channels, bits);
     }
@@ -73,8 +87,8 @@ public final class InputImages {
      * Decodes the image an event carries, checking the geometry the event declares: within {@code maxSide} before
      * the bytes are looked at, and equal to the image's own geometry after decoding.
      */
-    public static Decoded decodeDeclared(ByteBuffer image, String name, int declaredWidth, int declaredHeight,
-                                         int maxSide) {
+    public static Decoded decodeDeclared(
+            ByteBuffer image, String name, int declaredWidth, int declaredHeight, int maxSide) {
         try {
             Images.checkSize(name, declaredWidth, declaredHeight, maxSide);
         } catch (ImageInputException e) {
@@ -82,8 +96,10 @@ public final class InputImages {
         }
         Decoded decoded = decode(bytes(image), name, maxSide);
         if (decoded.width() != declaredWidth || decoded.height() != declaredHeight) {
-            throw new RecordRejectedException(ErrorType.VALIDATION, name + ": declared " + declaredWidth + "x"
-                    + declaredHeight + " but the image is " + decoded.width() + "x" + decoded.height());
+            throw new RecordRejectedException(
+                    ErrorType.VALIDATION,
+                    name + ": declared " + declaredWidth + "x" + declaredHeight + " but the image is " + decoded.width()
+                            + "x" + decoded.height());
         }
         return decoded;
     }

@@ -14,8 +14,15 @@ import java.io.UncheckedIOException;
  * @param enqueuedAtMs wall-clock time the record entered the batch buffer
  * @param coverId      the cover chosen for it at arrival (embedding only), or null
  */
-public record InputRecord(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value,
-                          long enqueuedAtMs, String coverId) {
+public record InputRecord(
+        String topic,
+        int partition,
+        long offset,
+        long timestamp,
+        byte[] key,
+        byte[] value,
+        long enqueuedAtMs,
+        String coverId) {
 
     private static final byte FORMAT = 1;
 

@@ -12,8 +12,7 @@ public final class MessageIds {
 
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
-    private MessageIds() {
-    }
+    private MessageIds() {}
 
     /**
      * The id of an image file: a name-based UUID of the SHA-256 of its bytes, so publishing the same file twice
@@ -32,8 +31,10 @@ public final class MessageIds {
     public static String requireSafe(String id) {
         if (!isSafe(id)) {
             String shown = id == null ? "null" : id.length() > 40 ? id.substring(0, 40) + "..." : id;
-            throw new RecordRejectedException(ErrorType.VALIDATION, "message id '" + shown.replaceAll("\\p{Cntrl}", "?")
-                    + "' is not 1-128 letters, digits, '.', '_' or '-'");
+            throw new RecordRejectedException(
+                    ErrorType.VALIDATION,
+                    "message id '" + shown.replaceAll("\\p{Cntrl}", "?")
+                            + "' is not 1-128 letters, digits, '.', '_' or '-'");
         }
         return id;
     }

@@ -46,8 +46,8 @@ public interface ModelSource {
             @Override
             public HidingModel model(String version) {
                 if (!has(version)) {
-                    throw new ModelException("model " + version + " is not held; this application holds "
-                            + model.version());
+                    throw new ModelException(
+                            "model " + version + " is not held; this application holds " + model.version());
                 }
                 return model;
             }

@@ -62,8 +62,7 @@ public final class StegoConfig {
     private static final Map<String, String> DEFAULTS = defaults();
 
     /** A value and where it came from, so that a bad value can be traced in the error message. */
-    private record Entry(String value, String source) {
-    }
+    private record Entry(String value, String source) {}
 
     private final Map<String, Entry> entries;
 
@@ -150,7 +149,9 @@ public final class StegoConfig {
         }
         environment.forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX)) {
-                String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                String key = name.substring(ENV_PREFIX.length())
+                        .toLowerCase(Locale.ROOT)
+                        .replace('_', '.');
                 // the environment also holds unrelated STEGO_ variables (launcher options): take only known keys
                 if (DEFAULTS.containsKey(key) || key.startsWith(KAFKA_PREFIX)) {
                     entries.put(key, new Entry(value.trim(), "environment variable " + name));
@@ -259,8 +260,10 @@ public final class StegoConfig {
     public long transactionTimeoutMs() {
         long v = positiveLong(TRANSACTION_TIMEOUT_MS);
         if (v > MAX_TRANSACTION_TIMEOUT_MS) {
-            throw invalid(TRANSACTION_TIMEOUT_MS, "must be at most " + MAX_TRANSACTION_TIMEOUT_MS
-                    + " (the broker's default transaction.max.timeout.ms)");
+            throw invalid(
+                    TRANSACTION_TIMEOUT_MS,
+                    "must be at most " + MAX_TRANSACTION_TIMEOUT_MS
+                            + " (the broker's default transaction.max.timeout.ms)");
         }
         return v;
     }
@@ -419,15 +422,18 @@ public final class StegoConfig {
     }
 
     private IllegalArgumentException invalid(String key, String problem) {
-        return new IllegalArgumentException("config " + key + "='" + get(key) + "' (from " + sourceOf(key) + ") " + problem);
+        return new IllegalArgumentException(
+                "config " + key + "='" + get(key) + "' (from " + sourceOf(key) + ") " + problem);
     }
 
     @Override
     public String toString() {
         // values of kafka.* keys may be secrets (SASL passwords): show their names only
         StringBuilder sb = new StringBuilder("StegoConfig{");
-        entries.forEach((k, e) -> sb.append(k).append('=')
-                .append(k.startsWith(KAFKA_PREFIX) || k.equals(SCHEMA_REGISTRY_USER_INFO) ? "***" : e.value()).append(", "));
+        entries.forEach((k, e) -> sb.append(k)
+                .append('=')
+                .append(k.startsWith(KAFKA_PREFIX) || k.equals(SCHEMA_REGISTRY_USER_INFO) ? "***" : e.value())
+                .append(", "));
         return sb.append('}').toString();
     }
 }

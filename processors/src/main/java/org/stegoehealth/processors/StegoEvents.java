@@ -16,8 +16,7 @@ public final class StegoEvents {
 
     private static final String DOMAIN = "stego-ehealth stego event v1";
 
-    private StegoEvents() {
-    }
+    private StegoEvents() {}
 
     /** The bytes a stego event's signature is made over. */
     public static byte[] signedBytes(StegoImageEvent e) {
@@ -39,7 +38,9 @@ public final class StegoEvents {
 
     /** {@code event} with the signer's key id and its signature set. */
     public static StegoImageEvent sign(StegoImageEvent event, Signer signer) {
-        StegoImageEvent withKey = StegoImageEvent.newBuilder(event).setSigningKeyId(signer.keyId()).setSignature(null)
+        StegoImageEvent withKey = StegoImageEvent.newBuilder(event)
+                .setSigningKeyId(signer.keyId())
+                .setSignature(null)
                 .build();
         withKey.setSignature(ByteBuffer.wrap(signer.sign(signedBytes(withKey))));
         return withKey;
@@ -57,8 +58,10 @@ public final class StegoEvents {
             if (allowUnsigned) {
                 return null;
             }
-            throw new RecordRejectedException(ErrorType.TAMPERED, name + ": unsigned; refused (set"
-                    + " security.allow.unsigned=true only for a channel whose events are authenticated otherwise)");
+            throw new RecordRejectedException(
+                    ErrorType.TAMPERED,
+                    name + ": unsigned; refused (set"
+                            + " security.allow.unsigned=true only for a channel whose events are authenticated otherwise)");
         }
         try {
             return verifier.verify(InputImages.bytes(event.getSignature()), signedBytes(event));

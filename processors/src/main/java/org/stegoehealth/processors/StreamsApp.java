@@ -41,7 +41,10 @@ public final class StreamsApp implements AutoCloseable {
         streams.setUncaughtExceptionHandler(e -> {
             if (isRecoverable(e)) {
                 Duration pause = replacement.nextPause();
-                LOG.warn("{}: stream thread failed on an outage ({}); replacing it in {} s", name, rootMessage(e),
+                LOG.warn(
+                        "{}: stream thread failed on an outage ({}); replacing it in {} s",
+                        name,
+                        rootMessage(e),
                         pause.toSeconds());
                 replacement.pause(pause);
                 return StreamThreadExceptionResponse.REPLACE_THREAD;

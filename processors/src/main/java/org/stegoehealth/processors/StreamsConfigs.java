@@ -11,8 +11,7 @@ import org.apache.kafka.streams.StreamsConfig;
 /** The one Kafka Streams configuration factory of the project. */
 public final class StreamsConfigs {
 
-    private StreamsConfigs() {
-    }
+    private StreamsConfigs() {}
 
     /**
      * Streams settings for application {@code applicationId}: exactly-once (v2) processing, the configured state
@@ -41,7 +40,8 @@ public final class StreamsConfigs {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), "900000");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "50");
         // one punctuation can run several large batches in one transaction: far beyond the 10 s default
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+        p.put(
+                StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
                 Long.toString(config.transactionTimeoutMs()));
         // a killed member is noticed in 10 s instead of 45 s (unprefixed, so kafka.session.timeout.ms still wins)
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");

@@ -11,8 +11,12 @@ import org.stegoehealth.security.SealedHiding;
  *
  * @param recipient the receiving clinic's keyring name (embedder); empty at the clinic
  */
-public record TransferSecurity(Keyring keyring, Optional<String> recipient, HidingMethod defaultMethod,
-                               double sealedBudget, boolean allowUnsigned) {
+public record TransferSecurity(
+        Keyring keyring,
+        Optional<String> recipient,
+        HidingMethod defaultMethod,
+        double sealedBudget,
+        boolean allowUnsigned) {
 
     /** Model version recorded on sealed stego events: the method's format, since no model is involved. */
     public static final String SEALED_VERSION = "sealed-1";
@@ -24,8 +28,8 @@ public record TransferSecurity(Keyring keyring, Optional<String> recipient, Hidi
 
     /** The configured settings around an already opened keyring (the demo holds two). */
     public static TransferSecurity of(Keyring keyring, StegoConfig config) {
-        return new TransferSecurity(keyring, config.clinicId(), config.hidingMethod(), config.sealedBudget(),
-                config.allowUnsigned());
+        return new TransferSecurity(
+                keyring, config.clinicId(), config.hidingMethod(), config.sealedBudget(), config.allowUnsigned());
     }
 
     /**

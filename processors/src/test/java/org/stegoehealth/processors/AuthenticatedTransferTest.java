@@ -54,8 +54,8 @@ class AuthenticatedTransferTest {
 
     private List<StegoImageEvent> embed(TransferSecurity security, int maxSide, XrayImageEvent... xrays) {
         embedder = new Harness(dir.resolve("embedder-state"));
-        embedder.start(EmbeddingTopology.build(embedder.topics, model, BatchSettings.uniform(1, LINGER, maxSide),
-                security));
+        embedder.start(
+                EmbeddingTopology.build(embedder.topics, model, BatchSettings.uniform(1, LINGER, maxSide), security));
         embedder.pipeCover("sky", TestImages.cover(256, 192, 0x4080C0));
         for (XrayImageEvent x : xrays) {
             embedder.raw(embedder.topics.xrays.name()).pipeInput(null, embedder.serialize(embedder.topics.xrays, x));
@@ -65,13 +65,16 @@ class AuthenticatedTransferTest {
 
     private void startExtractor(TransferSecurity security) {
         extractor = new Harness(dir.resolve("extractor-state"));
-        extractor.start(ExtractionTopology.build(extractor.topics, model, BatchSettings.uniform(1, LINGER, 1024),
-                security));
+        extractor.start(
+                ExtractionTopology.build(extractor.topics, model, BatchSettings.uniform(1, LINGER, 1024), security));
     }
 
     private void pipe(StegoImageEvent e) {
-        extractor.raw(extractor.topics.stego.name()).pipeInput(e.getMessageId().getBytes(StandardCharsets.UTF_8),
-                extractor.serialize(extractor.topics.stego, e));
+        extractor
+                .raw(extractor.topics.stego.name())
+                .pipeInput(
+                        e.getMessageId().getBytes(StandardCharsets.UTF_8),
+                        extractor.serialize(extractor.topics.stego, e));
     }
 
     private List<RecoveredImageEvent> recovered() {
@@ -95,7 +98,9 @@ class AuthenticatedTransferTest {
         int y = img.getHeight() / 2;
         int g = copy.getRaster().getSample(x, y, 1);
         copy.getRaster().setSample(x, y, 1, g == 255 ? 254 : g + 1);
-        return StegoImageEvent.newBuilder(e).setImage(ByteBuffer.wrap(TestImages.png(copy))).build();
+        return StegoImageEvent.newBuilder(e)
+                .setImage(ByteBuffer.wrap(TestImages.png(copy)))
+                .build();
     }
 
     private static int[] pixels(BufferedImage img) {
@@ -108,15 +113,17 @@ class AuthenticatedTransferTest {
 
     @Test
     void neural_signedEvent_isRecovered_andTheStudyReferenceIsReadableAtTheClinicOnly() {
-        StegoImageEvent stego = embed(TestKeys.hospital(), 1024,
-                TestImages.xray("x-1", TestImages.grayXray(48, 32, 1))).get(0);
+        StegoImageEvent stego = embed(TestKeys.hospital(), 1024, TestImages.xray("x-1", TestImages.grayXray(48, 32, 1)))
+                .get(0);
 
         assertEquals("neural", stego.getHidingMethod());
         assertEquals(TestKeys.hospitalKeyring().signer().keyId(), stego.getSigningKeyId());
         assertNotNull(stego.getSignature());
         assertNotNull(stego.getSealedStudyRef());
-        assertFalse(new String(embedder.serialize(embedder.topics.stego, stego), StandardCharsets.ISO_8859_1)
-                .contains("STUDY-4711"), "the study reference never travels in clear");
+        assertFalse(
+                new String(embedder.serialize(embedder.topics.stego, stego), StandardCharsets.ISO_8859_1)
+                        .contains("STUDY-4711"),
+                "the study reference never travels in clear");
         startExtractor(TestKeys.clinic());
         pipe(stego);
         List<RecoveredImageEvent> out = recovered();
@@ -127,24 +134,45 @@ class AuthenticatedTransferTest {
 
     @Test
     void neural_onePixel_oneByte_modelVersion_messageId_orAnyField_changed_isTampered() {
-        StegoImageEvent good = embed(TestKeys.hospital(), 1024,
-                TestImages.xray("x-1", TestImages.grayXray(48, 32, 1))).get(0);
+        StegoImageEvent good = embed(TestKeys.hospital(), 1024, TestImages.xray("x-1", TestImages.grayXray(48, 32, 1)))
+                .get(0);
         byte[] image = TestImages.bytes(good.getImage());
         image[image.length / 2] ^= 1;
         byte[] ref = TestImages.bytes(good.getSealedStudyRef());
         ref[ref.length - 1] ^= 1;
         Map<String, StegoImageEvent> variants = new LinkedHashMap<>();
         variants.put("one pixel", onePixelChanged(good));
-        variants.put("one byte of the image", StegoImageEvent.newBuilder(good).setImage(ByteBuffer.wrap(image)).build());
-        variants.put("model version", StegoImageEvent.newBuilder(good).setModelVersion("v-other").build());
-        variants.put("message id", StegoImageEvent.newBuilder(good).setMessageId("x-2").build());
-        variants.put("creation time", StegoImageEvent.newBuilder(good).setCreatedAt(Instant.EPOCH).build());
-        variants.put("sealed study reference", StegoImageEvent.newBuilder(good).setSealedStudyRef(ByteBuffer.wrap(ref))
-                .build());
-        variants.put("method", StegoImageEvent.newBuilder(good).setHidingMethod("sealed").build());
-        variants.put("no signature", StegoImageEvent.newBuilder(good).setSignature(null).setSigningKeyId(null).build());
-        variants.put("signed by an untrusted party", StegoEvents.sign(good,
-                TestKeys.otherClinic().keyring().signer()));
+        variants.put(
+                "one byte of the image",
+                StegoImageEvent.newBuilder(good)
+                        .setImage(ByteBuffer.wrap(image))
+                        .build());
+        variants.put(
+                "model version",
+                StegoImageEvent.newBuilder(good).setModelVersion("v-other").build());
+        variants.put(
+                "message id",
+                StegoImageEvent.newBuilder(good).setMessageId("x-2").build());
+        variants.put(
+                "creation time",
+                StegoImageEvent.newBuilder(good).setCreatedAt(Instant.EPOCH).build());
+        variants.put(
+                "sealed study reference",
+                StegoImageEvent.newBuilder(good)
+                        .setSealedStudyRef(ByteBuffer.wrap(ref))
+                        .build());
+        variants.put(
+                "method",
+                StegoImageEvent.newBuilder(good).setHidingMethod("sealed").build());
+        variants.put(
+                "no signature",
+                StegoImageEvent.newBuilder(good)
+                        .setSignature(null)
+                        .setSigningKeyId(null)
+                        .build());
+        variants.put(
+                "signed by an untrusted party",
+                StegoEvents.sign(good, TestKeys.otherClinic().keyring().signer()));
         startExtractor(TestKeys.clinic());
 
         variants.values().forEach(this::pipe);
@@ -157,18 +185,25 @@ class AuthenticatedTransferTest {
             DeadLetterEvent d = dead.get(i++).value();
             assertEquals("TAMPERED", d.getErrorType(), what + ": " + d.getReason());
         }
-        assertTrue(dead.get(0).value().getReason().contains("does not match the signed data"),
+        assertTrue(
+                dead.get(0).value().getReason().contains("does not match the signed data"),
                 dead.get(0).value().getReason());
-        assertTrue(dead.get(7).value().getReason().contains("unsigned"), dead.get(7).value().getReason());
-        assertTrue(dead.get(8).value().getReason().contains("not a trusted signing key"),
+        assertTrue(
+                dead.get(7).value().getReason().contains("unsigned"),
+                dead.get(7).value().getReason());
+        assertTrue(
+                dead.get(8).value().getReason().contains("not a trusted signing key"),
                 dead.get(8).value().getReason());
     }
 
     @Test
     void unsignedEvents_areAccepted_onlyWhenTheClinicAllowsThem() {
-        StegoImageEvent good = embed(TestKeys.hospital(), 1024,
-                TestImages.xray("x-1", TestImages.grayXray(32, 32, 1))).get(0);
-        StegoImageEvent unsigned = StegoImageEvent.newBuilder(good).setSignature(null).setSigningKeyId(null).build();
+        StegoImageEvent good = embed(TestKeys.hospital(), 1024, TestImages.xray("x-1", TestImages.grayXray(32, 32, 1)))
+                .get(0);
+        StegoImageEvent unsigned = StegoImageEvent.newBuilder(good)
+                .setSignature(null)
+                .setSigningKeyId(null)
+                .build();
         startExtractor(TestKeys.clinicAllowingUnsigned());
         pipe(unsigned);
         assertEquals(1, recovered().size());
@@ -178,8 +213,8 @@ class AuthenticatedTransferTest {
     void sealed_8bitAnd16bitXrays_comeBackBitForBit_withTheStudyReference() {
         BufferedImage x8 = TestImages.grayXray(40, 30, 1);
         BufferedImage x16 = TestImages.gray16Xray(40, 30, 2);
-        List<StegoImageEvent> stego = embed(TestKeys.hospital(HidingMethod.SEALED), 1024,
-                TestImages.xray("x-8", x8), TestImages.xray("x-16", x16));
+        List<StegoImageEvent> stego = embed(
+                TestKeys.hospital(HidingMethod.SEALED), 1024, TestImages.xray("x-8", x8), TestImages.xray("x-16", x16));
         assertEquals(2, stego.size());
         for (StegoImageEvent e : stego) {
             assertEquals("sealed", e.getHidingMethod());
@@ -205,12 +240,17 @@ class AuthenticatedTransferTest {
 
     @Test
     void sealed_onePixelChanged_evenWhenSignedAgain_isTampered_andAnotherClinicGetsNotForThisKey() {
-        StegoImageEvent good = embed(TestKeys.hospital(HidingMethod.SEALED), 1024,
-                TestImages.xray("x-1", TestImages.grayXray(40, 30, 1))).get(0);
+        StegoImageEvent good = embed(
+                        TestKeys.hospital(HidingMethod.SEALED),
+                        1024,
+                        TestImages.xray("x-1", TestImages.grayXray(40, 30, 1)))
+                .get(0);
         StegoImageEvent pixel = onePixelChanged(good);
         // an insider with the hospital's signing key but not the clinic's keys still cannot alter the payload
-        StegoImageEvent pixelResigned = StegoEvents.sign(pixel, TestKeys.hospitalKeyring().signer());
-        StegoImageEvent otherId = StegoEvents.sign(StegoImageEvent.newBuilder(good).setMessageId("x-9").build(),
+        StegoImageEvent pixelResigned =
+                StegoEvents.sign(pixel, TestKeys.hospitalKeyring().signer());
+        StegoImageEvent otherId = StegoEvents.sign(
+                StegoImageEvent.newBuilder(good).setMessageId("x-9").build(),
                 TestKeys.hospitalKeyring().signer());
         startExtractor(TestKeys.clinic());
         pipe(pixel);
@@ -218,9 +258,12 @@ class AuthenticatedTransferTest {
         pipe(otherId);
         assertTrue(recovered().isEmpty());
         List<TestRecord<String, DeadLetterEvent>> dead = extractor.deadLetters();
-        assertEquals(List.of("TAMPERED", "TAMPERED", "TAMPERED"),
+        assertEquals(
+                List.of("TAMPERED", "TAMPERED", "TAMPERED"),
                 dead.stream().map(d -> d.value().getErrorType()).toList());
-        assertTrue(dead.get(1).value().getReason().contains("does not authenticate"), dead.get(1).value().getReason());
+        assertTrue(
+                dead.get(1).value().getReason().contains("does not authenticate"),
+                dead.get(1).value().getReason());
         extractor.close();
 
         extractor = null;
@@ -235,15 +278,20 @@ class AuthenticatedTransferTest {
     void sealed_perXray_overTheSizeLimit_isCapacity_andAnUnknownMethodIsRefused() {
         XrayImageEvent big = sealed(TestImages.xray("x-big", TestImages.gray16Xray(256, 256, 3)));
         XrayImageEvent odd = XrayImageEvent.newBuilder(TestImages.xray("x-odd", TestImages.grayXray(32, 32, 1)))
-                .setHidingMethod("jpeg").build();
+                .setHidingMethod("jpeg")
+                .build();
         XrayImageEvent small = sealed(TestImages.xray("x-small", TestImages.grayXray(8, 8, 1)));
         List<StegoImageEvent> out = embed(TestKeys.hospital(), 256, big, odd, small);
 
-        assertEquals(List.of("x-small"), out.stream().map(StegoImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("x-small"),
+                out.stream().map(StegoImageEvent::getMessageId).toList());
         assertEquals("sealed", out.get(0).getHidingMethod(), "the X-ray's own method beats the embedder's default");
         List<TestRecord<String, DeadLetterEvent>> dead = embedder.deadLetters();
         assertEquals("CAPACITY", dead.get(0).value().getErrorType());
-        assertTrue(dead.get(0).value().getReason().contains("256 px limit"), dead.get(0).value().getReason());
+        assertTrue(
+                dead.get(0).value().getReason().contains("256 px limit"),
+                dead.get(0).value().getReason());
         assertEquals("VALIDATION", dead.get(1).value().getErrorType());
         assertTrue(dead.get(1).value().getReason().contains("unknown hiding method 'jpeg'"));
     }
@@ -252,13 +300,19 @@ class AuthenticatedTransferTest {
     void eventsSignedBeforeTheHospitalRotatedItsKey_stillVerifyAtTheClinic() {
         Keyring hospital = Keyring.init(dir.resolve("h"), "hospital");
         Keyring clinic = Keyring.init(dir.resolve("c"), "clinic");
-        clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "h", false).keyring();
-        hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), "c", false).keyring();
-        StegoImageEvent before = embed(new TransferSecurity(hospital, Optional.of("clinic"), HidingMethod.SEALED, 0.5,
-                false), 1024, TestImages.xray("x-1", TestImages.grayXray(32, 32, 1))).get(0);
+        clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "h", false)
+                .keyring();
+        hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), "c", false)
+                .keyring();
+        StegoImageEvent before = embed(
+                        new TransferSecurity(hospital, Optional.of("clinic"), HidingMethod.SEALED, 0.5, false),
+                        1024,
+                        TestImages.xray("x-1", TestImages.grayXray(32, 32, 1)))
+                .get(0);
 
         Keyring rotated = hospital.rotate(EnumSet.of(KeyPurpose.SIGNING));
-        clinic = clinic.importPublic(rotated.exportPublic(Optional.empty()), "h2", false).keyring();
+        clinic = clinic.importPublic(rotated.exportPublic(Optional.empty()), "h2", false)
+                .keyring();
         Keyring rotatedClinic = clinic.rotate(EnumSet.allOf(KeyPurpose.class));
         startExtractor(new TransferSecurity(rotatedClinic, Optional.empty(), HidingMethod.NEURAL, 0.5, false));
         pipe(before);

@@ -39,8 +39,7 @@ class BatchingProcessorTest {
         final List<List<String>> runs = new ArrayList<>();
 
         @Override
-        public void init(ProcessorContext<?, ?> context) {
-        }
+        public void init(ProcessorContext<?, ?> context) {}
 
         @Override
         public Admitted<String> admit(InputRecord record) {
@@ -49,16 +48,28 @@ class BatchingProcessorTest {
                 throw new RecordRejectedException(ErrorType.VALIDATION, "bad record");
             }
             String[] geometry = value.substring(0, value.indexOf(':')).split("x");
-            return new Admitted<>(record, Integer.parseInt(geometry[0]), Integer.parseInt(geometry[1]),
+            return new Admitted<>(
+                    record,
+                    Integer.parseInt(geometry[0]),
+                    Integer.parseInt(geometry[1]),
                     value.substring(value.indexOf(':') + 1));
         }
 
         @Override
         public List<KeyValue<String, RecoveredImageEvent>> run(List<String> items, long nowMs) {
             runs.add(List.copyOf(items));
-            return items.stream().map(name -> KeyValue.pair(name, RecoveredImageEvent.newBuilder()
-                    .setMessageId(name).setModelVersion("v").setWidth(8).setHeight(8).setChannels(1)
-                    .setImage(ByteBuffer.wrap(new byte[] {1})).setRecoveredAt(Instant.ofEpochMilli(nowMs)).build()))
+            return items.stream()
+                    .map(name -> KeyValue.pair(
+                            name,
+                            RecoveredImageEvent.newBuilder()
+                                    .setMessageId(name)
+                                    .setModelVersion("v")
+                                    .setWidth(8)
+                                    .setHeight(8)
+                                    .setChannels(1)
+                                    .setImage(ByteBuffer.wrap(new byte[] {1}))
+                                    .setRecoveredAt(Instant.ofEpochMilli(nowMs))
+                                    .build()))
                     .toList();
         }
 
@@ -78,10 +89,12 @@ class BatchingProcessorTest {
     void setUp() {
         context = new MockProcessorContext<>();
         store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
+                .withLoggingDisabled()
+                .build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
-        processor = new BatchingProcessor<>(STORE, stage, BatchSettings.uniform(3, LINGER, 1024), List.of("out"), "dead");
+        processor =
+                new BatchingProcessor<>(STORE, stage, BatchSettings.uniform(3, LINGER, 1024), List.of("out"), "dead");
         context.setCurrentSystemTimeMs(T0);
         processor.init(context);
     }
@@ -98,7 +111,9 @@ class BatchingProcessorTest {
     }
 
     private List<String> forwardedTo(String child) {
-        return context.forwarded(child).stream().map(f -> (String) f.record().key()).toList();
+        return context.forwarded(child).stream()
+                .map(f -> (String) f.record().key())
+                .toList();
     }
 
     private int buffered() {
@@ -155,7 +170,8 @@ class BatchingProcessorTest {
         assertEquals(List.of("x"), forwardedTo("out"));
         assertTrue(context.forwarded("out").stream().allMatch(f -> f.record().value() instanceof RecoveredImageEvent));
         assertEquals(List.of("in-0@0"), forwardedTo("dead"));
-        DeadLetterEvent dead = (DeadLetterEvent) context.forwarded("dead").get(0).record().value();
+        DeadLetterEvent dead =
+                (DeadLetterEvent) context.forwarded("dead").get(0).record().value();
         assertEquals("VALIDATION", dead.getErrorType());
         assertEquals("bad record", dead.getReason());
     }
@@ -173,13 +189,29 @@ class BatchingProcessorTest {
             process("16x16:d", T0);
             punctuator().getPunctuator().punctuate(T0 + LINGER.toMillis());
 
-            var sizes = meters.get(BatchingProcessor.METRIC_BATCH_SIZE).tag("application", app).summary();
+            var sizes = meters.get(BatchingProcessor.METRIC_BATCH_SIZE)
+                    .tag("application", app)
+                    .summary();
             assertEquals(2, sizes.count(), "a full batch of three and a lingering batch of one");
             assertEquals(4.0, sizes.totalAmount());
-            assertEquals(2, meters.get(BatchingProcessor.METRIC_BATCH_LATENCY).tag("application", app).timer().count());
-            assertEquals(4.0, meters.get(BatchingProcessor.METRIC_IMAGES).tag("application", app).counter().count());
-            assertEquals(1.0, meters.get(DeadLetters.METRIC).tags("application", app, "reason", "VALIDATION")
-                    .counter().count());
+            assertEquals(
+                    2,
+                    meters.get(BatchingProcessor.METRIC_BATCH_LATENCY)
+                            .tag("application", app)
+                            .timer()
+                            .count());
+            assertEquals(
+                    4.0,
+                    meters.get(BatchingProcessor.METRIC_IMAGES)
+                            .tag("application", app)
+                            .counter()
+                            .count());
+            assertEquals(
+                    1.0,
+                    meters.get(DeadLetters.METRIC)
+                            .tags("application", app, "reason", "VALIDATION")
+                            .counter()
+                            .count());
         } finally {
             Metrics.removeRegistry(meters);
         }
@@ -191,7 +223,8 @@ class BatchingProcessorTest {
         assertEquals("00640x00048/", key.prefix());
         assertEquals("00640x00048/0000000000000000042", key.storeKey(42));
         assertEquals(key, BatchingProcessor.GeometryKey.parse(key.storeKey(42)));
-        assertEquals(new BatchingProcessor.GeometryKey(99_999, 1), BatchingProcessor.GeometryKey.parse("99999x00001/7"));
+        assertEquals(
+                new BatchingProcessor.GeometryKey(99_999, 1), BatchingProcessor.GeometryKey.parse("99999x00001/7"));
         assertThrows(IllegalStateException.class, () -> BatchingProcessor.GeometryKey.parse("garbage"));
         assertThrows(IllegalArgumentException.class, () -> new BatchingProcessor.GeometryKey(100_000, 8));
     }

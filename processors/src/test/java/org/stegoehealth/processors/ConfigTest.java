@@ -30,9 +30,17 @@ class ConfigTest {
 
     @Test
     void overridesBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults() throws Exception {
-        Path f = file("bootstrap.servers=file:9092\nschema.registry.url=http://file:8081\ntopic.prefix=file.\nbatch.linger.ms=50\n");
-        Map<String, String> env = Map.of("STEGO_SCHEMA_REGISTRY_URL", "http://env:8081", "STEGO_TOPIC_PREFIX", "env.",
-                "STEGO_DEBUG", "1", "HOME", "/root");
+        Path f = file(
+                "bootstrap.servers=file:9092\nschema.registry.url=http://file:8081\ntopic.prefix=file.\nbatch.linger.ms=50\n");
+        Map<String, String> env = Map.of(
+                "STEGO_SCHEMA_REGISTRY_URL",
+                "http://env:8081",
+                "STEGO_TOPIC_PREFIX",
+                "env.",
+                "STEGO_DEBUG",
+                "1",
+                "HOME",
+                "/root");
         StegoConfig c = StegoConfig.load(f, env, Map.of(StegoConfig.TOPIC_PREFIX, "cli."));
         assertEquals("file:9092", c.bootstrapServers());
         assertEquals("http://env:8081", c.schemaRegistryUrl());
@@ -47,8 +55,15 @@ class ConfigTest {
     void kafkaPrefixedKeysPassThroughToStreamsAndProducers() throws Exception {
         Path f = file("kafka.security.protocol=SASL_SSL\nkafka.sasl.mechanism=PLAIN\n");
         StegoConfig c = StegoConfig.load(f, Map.of("STEGO_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/trust.p12"), Map.of());
-        assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN",
-                "ssl.truststore.location", "/etc/trust.p12"), c.kafkaOverrides());
+        assertEquals(
+                Map.of(
+                        "security.protocol",
+                        "SASL_SSL",
+                        "sasl.mechanism",
+                        "PLAIN",
+                        "ssl.truststore.location",
+                        "/etc/trust.p12"),
+                c.kafkaOverrides());
         Properties streams = StreamsConfigs.base(c, "app-1");
         assertEquals("SASL_SSL", streams.get("security.protocol"));
         assertEquals("/etc/trust.p12", streams.get("ssl.truststore.location"));
@@ -59,8 +74,14 @@ class ConfigTest {
 
     @Test
     void streamsConfigIsExactlyOnceWithTheConfiguredStateDirAndLimits() {
-        StegoConfig c = StegoConfig.defaultsOnly().with(Map.of(StegoConfig.STATE_DIR, "/var/lib/stego",
-                StegoConfig.COMMIT_INTERVAL_MS, "250", StegoConfig.MAX_MESSAGE_BYTES, "1000000"));
+        StegoConfig c = StegoConfig.defaultsOnly()
+                .with(Map.of(
+                        StegoConfig.STATE_DIR,
+                        "/var/lib/stego",
+                        StegoConfig.COMMIT_INTERVAL_MS,
+                        "250",
+                        StegoConfig.MAX_MESSAGE_BYTES,
+                        "1000000"));
         Properties p = StreamsConfigs.base(c, "stego-embedder");
         assertEquals("stego-embedder", p.get(StreamsConfig.APPLICATION_ID_CONFIG));
         assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
@@ -88,7 +109,8 @@ class ConfigTest {
         StegoConfig ten = StegoConfig.load(null, Map.of("STEGO_TRANSACTION_TIMEOUT_MS", "600000"), Map.of());
         assertEquals("600000", StreamsConfigs.base(ten, "a").get("producer.transaction.timeout.ms"));
         StegoConfig tooLong = StegoConfig.load(null, Map.of("STEGO_TRANSACTION_TIMEOUT_MS", "3600000"), Map.of());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StreamsConfigs.base(tooLong, "a"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> StreamsConfigs.base(tooLong, "a"));
         assertTrue(e.getMessage().startsWith("config transaction.timeout.ms='3600000'"), e.getMessage());
         new StreamsConfig(p);
     }
@@ -99,8 +121,8 @@ class ConfigTest {
         assertEquals("10000", dynamic.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
         assertEquals("3000", dynamic.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG));
         assertFalse(dynamic.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
-        StegoConfig named = StegoConfig.load(null, Map.of("STEGO_INSTANCE_ID", "extractor-1",
-                "STEGO_KAFKA_SESSION_TIMEOUT_MS", "20000"), Map.of());
+        StegoConfig named = StegoConfig.load(
+                null, Map.of("STEGO_INSTANCE_ID", "extractor-1", "STEGO_KAFKA_SESSION_TIMEOUT_MS", "20000"), Map.of());
         Properties p = StreamsConfigs.base(named, "stego-extractor");
         assertEquals("extractor-1", p.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
         assertEquals("20000", p.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "kafka.* settings still win");
@@ -110,14 +132,18 @@ class ConfigTest {
     @Test
     void anUnknownKeyInTheFileIsAnErrorNamingTheFile() throws Exception {
         Path f = file("bootstrap.server=typo:9092\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StegoConfig.load(f, Map.of(), Map.of()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> StegoConfig.load(f, Map.of(), Map.of()));
         assertTrue(e.getMessage().startsWith("unknown config key 'bootstrap.server' in config file "), e.getMessage());
     }
 
     @Test
     void theMetricsPortIsOffByDefaultAndMustBeAPort() {
         assertEquals(0, StegoConfig.defaultsOnly().metricsPort());
-        assertEquals(9401, StegoConfig.load(null, Map.of("STEGO_METRICS_PORT", "9401"), Map.of()).metricsPort());
+        assertEquals(
+                9401,
+                StegoConfig.load(null, Map.of("STEGO_METRICS_PORT", "9401"), Map.of())
+                        .metricsPort());
         for (String bad : List.of("70000", "-1", "http")) {
             StegoConfig c = StegoConfig.load(null, Map.of("STEGO_METRICS_PORT", bad), Map.of());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::metricsPort);
@@ -129,34 +155,45 @@ class ConfigTest {
     void aBadNumberNamesTheKeyValueAndSource() {
         StegoConfig c = StegoConfig.load(null, Map.of("STEGO_BATCH_LINGER_MS", "soon"), Map.of());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::batchLinger);
-        assertEquals("config batch.linger.ms='soon' (from environment variable STEGO_BATCH_LINGER_MS) is not a whole number",
+        assertEquals(
+                "config batch.linger.ms='soon' (from environment variable STEGO_BATCH_LINGER_MS) is not a whole number",
                 e.getMessage());
     }
 
     @Test
     void aMissingModelPathSaysHowToSetIt() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StegoConfig.defaultsOnly().modelPath());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> StegoConfig.defaultsOnly().modelPath());
         assertTrue(e.getMessage().contains("STEGO_MODEL_PATH"), e.getMessage());
     }
 
     @Test
     void aMissingConfigFileIsAClearError() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> StegoConfig.load(dir.resolve("nope.properties"), Map.of(), Map.of()));
         assertTrue(e.getMessage().startsWith("cannot read config file "), e.getMessage());
     }
 
     @Test
     void batchSettingsParseSizesPerImageSide() {
-        StegoConfig c = StegoConfig.defaultsOnly().with(Map.of(StegoConfig.BATCH_SIZES, "256:8, 512:4, *:1",
-                StegoConfig.BATCH_LINGER_MS, "700", StegoConfig.MAX_IMAGE_SIDE, "2048"));
+        StegoConfig c = StegoConfig.defaultsOnly()
+                .with(Map.of(
+                        StegoConfig.BATCH_SIZES,
+                        "256:8, 512:4, *:1",
+                        StegoConfig.BATCH_LINGER_MS,
+                        "700",
+                        StegoConfig.MAX_IMAGE_SIDE,
+                        "2048"));
         BatchSettings s = c.batchSettings();
         assertEquals(8, s.batchSizeFor(256, 100));
         assertEquals(4, s.batchSizeFor(300, 512));
         assertEquals(1, s.batchSizeFor(513, 10));
         assertEquals(Duration.ofMillis(700), s.linger());
         assertEquals(2048, s.maxImageSide());
-        assertEquals(1, new BatchSettings(BatchSettings.parseSizes("128:16"), Duration.ofSeconds(1), 10).batchSizeFor(129, 1),
+        assertEquals(
+                1,
+                new BatchSettings(BatchSettings.parseSizes("128:16"), Duration.ofSeconds(1), 10).batchSizeFor(129, 1),
                 "larger than every bound: one at a time");
     }
 
@@ -164,7 +201,8 @@ class ConfigTest {
     void badBatchSizesAreRejectedWithTheEntry() {
         StegoConfig c = StegoConfig.defaultsOnly().with(Map.of(StegoConfig.BATCH_SIZES, "256=8"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::batchSettings);
-        assertEquals("config batch.sizes='256=8' (from override) batch size entry '256=8' is not maxSide:batchSize (e.g. 256:8 or *:1)",
+        assertEquals(
+                "config batch.sizes='256=8' (from override) batch size entry '256=8' is not maxSide:batchSize (e.g. 256:8 or *:1)",
                 e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> BatchSettings.parseSizes("256:0"));
         assertThrows(IllegalArgumentException.class, () -> BatchSettings.parseSizes("256:2,256:4"));
@@ -173,8 +211,10 @@ class ConfigTest {
     @Test
     void keyringDir_defaultsUnderTheWorkingDirectory_andFollowsTheEnvironment() {
         assertEquals(Path.of(".stego", "keyring"), StegoConfig.defaultsOnly().keyringDir());
-        assertEquals(Path.of("/etc/stego/keyring"),
-                StegoConfig.load(null, Map.of("STEGO_KEYRING_DIR", "/etc/stego/keyring"), Map.of()).keyringDir());
+        assertEquals(
+                Path.of("/etc/stego/keyring"),
+                StegoConfig.load(null, Map.of("STEGO_KEYRING_DIR", "/etc/stego/keyring"), Map.of())
+                        .keyringDir());
     }
 
     @Test
@@ -184,15 +224,19 @@ class ConfigTest {
         assertEquals(Optional.empty(), d.clinicId());
         assertEquals(0.5, d.sealedBudget());
         assertFalse(d.allowUnsigned(), "unsigned stego events are refused unless allowed");
-        StegoConfig c = StegoConfig.load(null, Map.of("STEGO_HIDING_METHOD", "sealed", "STEGO_CLINIC_ID", "clinic-a"),
-                Map.of());
+        StegoConfig c = StegoConfig.load(
+                null, Map.of("STEGO_HIDING_METHOD", "sealed", "STEGO_CLINIC_ID", "clinic-a"), Map.of());
         assertEquals(HidingMethod.SEALED, c.hidingMethod());
         assertEquals(Optional.of("clinic-a"), c.clinicId());
-        IllegalArgumentException method = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException method = assertThrows(
+                IllegalArgumentException.class,
                 () -> d.with(Map.of(StegoConfig.HIDING_METHOD, "lsb")).hidingMethod());
         assertTrue(method.getMessage().contains("hiding.method='lsb'"), method.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> d.with(Map.of(StegoConfig.SEALED_BUDGET, "2")).sealedBudget());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> d.with(Map.of(StegoConfig.SEALED_BUDGET, "2")).sealedBudget());
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> d.with(Map.of(StegoConfig.ALLOW_UNSIGNED, "yes")).allowUnsigned());
     }
 }

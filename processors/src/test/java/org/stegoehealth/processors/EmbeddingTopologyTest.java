@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,7 +33,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.stegoehealth.model.FloatImage;
-import org.stegoehealth.model.Lsb;
 import org.stegoehealth.model.Metrics;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.ImageFormat;
@@ -77,8 +76,8 @@ class EmbeddingTopologyTest {
     }
 
     private void pipe(XrayImageEvent event) {
-        h.raw(h.topics.xrays.name()).pipeInput(event.getMessageId().getBytes(StandardCharsets.UTF_8),
-                h.serialize(h.topics.xrays, event));
+        h.raw(h.topics.xrays.name())
+                .pipeInput(event.getMessageId().getBytes(StandardCharsets.UTF_8), h.serialize(h.topics.xrays, event));
     }
 
     private List<StegoImageEvent> stego() {
@@ -86,7 +85,8 @@ class EmbeddingTopologyTest {
     }
 
     private static FloatImage decode(StegoImageEvent e) {
-        return FloatImage.of(InputImages.decode(TestImages.bytes(e.getImage()), "stego", 8192).image());
+        return FloatImage.of(InputImages.decode(TestImages.bytes(e.getImage()), "stego", 8192)
+                .image());
     }
 
     /** The dominant colour of the stego image: which cover it was made from. */
@@ -120,7 +120,8 @@ class EmbeddingTopologyTest {
         assertEquals(3, png.channels());
         assertEquals(8, png.bitDepth());
 
-        FloatImage recovered = model.extract(List.of(FloatImage.of(png.image()))).get(0);
+        FloatImage recovered =
+                model.extract(List.of(FloatImage.of(png.image()))).get(0);
         double psnr = Metrics.psnr(FloatImage.of(xray), recovered);
         assertTrue(psnr > 30, "recovered X-ray PSNR " + psnr);
         assertTrue(h.deadLetters().isEmpty());
@@ -142,9 +143,12 @@ class EmbeddingTopologyTest {
         startOneByOne();
         threeCovers();
         pipe(TestImages.xray("m-private", TestImages.grayXray(32, 32, 3)));
-        TestRecord<byte[], byte[]> raw = h.driver.createOutputTopic(h.topics.stego.name(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecord();
+        TestRecord<byte[], byte[]> raw = h.driver
+                .createOutputTopic(
+                        h.topics.stego.name(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+                .readRecord();
 
         Set<String> fields = new HashSet<>();
         StegoImageEvent.getClassSchema().getFields().forEach(f -> fields.add(f.name()));
@@ -206,11 +210,14 @@ class EmbeddingTopologyTest {
         BufferedImage img = TestImages.grayXray(32, 32, 5);
         pipe(TestImages.xray("no-such", TestImages.png(img), 32, 32, 1, 8, "c-purple"));
         pipe(TestImages.xray("fine", img));
-        List<DeadLetterEvent> dead = h.deadLetters().stream().map(TestRecord::value).toList();
+        List<DeadLetterEvent> dead =
+                h.deadLetters().stream().map(TestRecord::value).toList();
         assertEquals(1, dead.size());
         assertEquals("UNKNOWN_COVER", dead.get(0).getErrorType());
         assertEquals("cover 'c-purple' is not in the cover library", dead.get(0).getReason());
-        assertEquals(List.of("fine"), stego().stream().map(StegoImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("fine"),
+                stego().stream().map(StegoImageEvent::getMessageId).toList());
     }
 
     @Test
@@ -218,10 +225,13 @@ class EmbeddingTopologyTest {
         start(BatchSettings.uniform(1, LINGER, 128));
         h.pipeCover("c-huge", TestImages.cover(200, 120, RED));
         pipe(TestImages.xray("in-huge", TestImages.grayXray(32, 32, 5)));
-        List<DeadLetterEvent> dead = h.deadLetters().stream().map(TestRecord::value).toList();
+        List<DeadLetterEvent> dead =
+                h.deadLetters().stream().map(TestRecord::value).toList();
         assertEquals(1, dead.size());
         assertEquals("UNKNOWN_COVER", dead.get(0).getErrorType());
-        assertEquals("unusable cover 'c-huge': image 200x120 exceeds the 128 px limit", dead.get(0).getReason());
+        assertEquals(
+                "unusable cover 'c-huge': image 200x120 exceeds the 128 px limit",
+                dead.get(0).getReason());
         assertTrue(stego().isEmpty());
     }
 
@@ -239,8 +249,12 @@ class EmbeddingTopologyTest {
         startOneByOne();
         h.pipeCover("c-red", TestImages.cover(96, 96, RED));
         h.pipeCover("c-green", TestImages.cover(96, 96, GREEN));
-        h.driver.createInputTopic(h.topics.covers.name(), new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer()).pipeInput("c-red", (byte[]) null);
+        h.driver
+                .createInputTopic(
+                        h.topics.covers.name(),
+                        new org.apache.kafka.common.serialization.StringSerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer())
+                .pipeInput("c-red", (byte[]) null);
         for (int i = 0; i < 6; i++) {
             pipe(TestImages.xray("d-" + i, TestImages.grayXray(32, 32, i)));
         }
@@ -274,7 +288,9 @@ class EmbeddingTopologyTest {
         for (int i = 0; i < 3; i++) {
             pipe(TestImages.xray("b-" + i, TestImages.grayXray(64, 64, i)));
         }
-        assertEquals(List.of("b-0", "b-1", "b-2"), stego().stream().map(StegoImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("b-0", "b-1", "b-2"),
+                stego().stream().map(StegoImageEvent::getMessageId).toList());
         assertEquals(List.of(new LsbModel.Call("embed", 3, 64, 64)), model.calls);
     }
 
@@ -293,7 +309,9 @@ class EmbeddingTopologyTest {
         assertTrue(model.calls.isEmpty());
 
         h.driver.advanceWallClockTime(Duration.ofMillis(1));
-        assertEquals(List.of("p-0", "p-1"), stego().stream().map(StegoImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("p-0", "p-1"),
+                stego().stream().map(StegoImageEvent::getMessageId).toList());
         assertEquals(List.of(new LsbModel.Call("embed", 2, 64, 64)), model.calls);
         assertEquals(0, count(buffer));
     }
@@ -305,10 +323,15 @@ class EmbeddingTopologyTest {
         pipe(TestImages.xray("a-0", TestImages.grayXray(64, 64, 0)));
         pipe(TestImages.xray("b-0", TestImages.grayXray(96, 64, 0)));
         pipe(TestImages.xray("a-1", TestImages.grayXray(64, 64, 1)));
-        assertEquals(List.of("a-0", "a-1"), stego().stream().map(StegoImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("a-0", "a-1"),
+                stego().stream().map(StegoImageEvent::getMessageId).toList());
         h.driver.advanceWallClockTime(LINGER);
-        assertEquals(List.of("b-0"), stego().stream().map(StegoImageEvent::getMessageId).toList());
-        assertEquals(List.of(new LsbModel.Call("embed", 2, 64, 64), new LsbModel.Call("embed", 1, 96, 64)), model.calls);
+        assertEquals(
+                List.of("b-0"),
+                stego().stream().map(StegoImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of(new LsbModel.Call("embed", 2, 64, 64), new LsbModel.Call("embed", 1, 96, 64)), model.calls);
     }
 
     @Test
@@ -317,9 +340,13 @@ class EmbeddingTopologyTest {
         threeCovers();
         pipe(TestImages.xray("small", TestImages.grayXray(64, 64, 0)));
         pipe(TestImages.xray("large", TestImages.grayXray(128, 80, 0)));
-        assertEquals(List.of("large"), stego().stream().map(StegoImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("large"),
+                stego().stream().map(StegoImageEvent::getMessageId).toList());
         h.driver.advanceWallClockTime(LINGER);
-        assertEquals(List.of("small"), stego().stream().map(StegoImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("small"),
+                stego().stream().map(StegoImageEvent::getMessageId).toList());
     }
 
     @Test
@@ -332,11 +359,15 @@ class EmbeddingTopologyTest {
         pipe(TestImages.xray("poison", black));
         pipe(TestImages.xray("ok-1", TestImages.grayXray(32, 32, 1)));
 
-        assertEquals(List.of("ok-0", "ok-1"), stego().stream().map(StegoImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("ok-0", "ok-1"),
+                stego().stream().map(StegoImageEvent::getMessageId).toList());
         List<TestRecord<String, DeadLetterEvent>> dead = h.deadLetters();
         assertEquals(1, dead.size());
         assertEquals("PROCESSING", dead.get(0).value().getErrorType());
-        assertEquals("IllegalStateException: model diverged on this input", dead.get(0).value().getReason());
+        assertEquals(
+                "IllegalStateException: model diverged on this input",
+                dead.get(0).value().getReason());
         assertEquals(1L, dead.get(0).value().getSourceOffset());
         assertEquals(4, model.calls.size(), "one failed batch, then three single calls");
     }
@@ -350,45 +381,109 @@ class EmbeddingTopologyTest {
         byte[] jpeg = TestImages.encode(gray, "jpeg");
         byte[] halfJpeg = Arrays.copyOf(jpeg, jpeg.length / 2);
         return Stream.of(
-                Arguments.of("garbage bytes", raw("no avro here".getBytes(StandardCharsets.UTF_8)), "DESERIALIZATION", "not Confluent-framed"),
-                Arguments.of("wrong magic byte", (Bad) (hh, ok) -> {
-                    byte[] b = ok.clone();
-                    b[0] = 7;
-                    return b;
-                }, "DESERIALIZATION", "not Confluent-framed"),
-                Arguments.of("unknown schema id", (Bad) (hh, ok) -> {
-                    byte[] b = ok.clone();
-                    b[4] = 99;
-                    return b;
-                }, "DESERIALIZATION", "unknown writer schema id"),
-                Arguments.of("another schema", (Bad) (hh, ok) -> hh.topics.covers.valueSerde().serializer()
-                        .serialize(hh.topics.xrays.name(), TestImages.coverEvent("x", rgb)), "DESERIALIZATION", "corrupt XrayImageEvent"),
-                Arguments.of("truncated Avro", (Bad) (hh, ok) -> Arrays.copyOf(ok, 30), "DESERIALIZATION", "corrupt XrayImageEvent"),
-                Arguments.of("corrupt PNG", event(TestImages.xray("bad", truncated, 40, 40, 1, 8, null)), "DECODE", "X-ray bad"),
-                Arguments.of("JPEG cut in half", event(withFormat(TestImages.xray("bad", halfJpeg, 40, 40, 1, 8, null),
-                        ImageFormat.JPEG)), "DECODE", "truncated JPEG"),
-                Arguments.of("not an image", event(TestImages.xray("bad", "hello".getBytes(StandardCharsets.UTF_8), 40, 40, 1, 8, null)),
-                        "DECODE", "not a PNG or JPEG"),
-                Arguments.of("oversized image", event(TestImages.xray("bad", TestImages.grayXray(200, 100, 1))), "VALIDATION",
+                Arguments.of(
+                        "garbage bytes",
+                        raw("no avro here".getBytes(StandardCharsets.UTF_8)),
+                        "DESERIALIZATION",
+                        "not Confluent-framed"),
+                Arguments.of(
+                        "wrong magic byte",
+                        (Bad) (hh, ok) -> {
+                            byte[] b = ok.clone();
+                            b[0] = 7;
+                            return b;
+                        },
+                        "DESERIALIZATION",
+                        "not Confluent-framed"),
+                Arguments.of(
+                        "unknown schema id",
+                        (Bad) (hh, ok) -> {
+                            byte[] b = ok.clone();
+                            b[4] = 99;
+                            return b;
+                        },
+                        "DESERIALIZATION",
+                        "unknown writer schema id"),
+                Arguments.of(
+                        "another schema",
+                        (Bad) (hh, ok) -> hh.topics
+                                .covers
+                                .valueSerde()
+                                .serializer()
+                                .serialize(hh.topics.xrays.name(), TestImages.coverEvent("x", rgb)),
+                        "DESERIALIZATION",
+                        "corrupt XrayImageEvent"),
+                Arguments.of(
+                        "truncated Avro",
+                        (Bad) (hh, ok) -> Arrays.copyOf(ok, 30),
+                        "DESERIALIZATION",
+                        "corrupt XrayImageEvent"),
+                Arguments.of(
+                        "corrupt PNG",
+                        event(TestImages.xray("bad", truncated, 40, 40, 1, 8, null)),
+                        "DECODE",
+                        "X-ray bad"),
+                Arguments.of(
+                        "JPEG cut in half",
+                        event(withFormat(TestImages.xray("bad", halfJpeg, 40, 40, 1, 8, null), ImageFormat.JPEG)),
+                        "DECODE",
+                        "truncated JPEG"),
+                Arguments.of(
+                        "not an image",
+                        event(TestImages.xray("bad", "hello".getBytes(StandardCharsets.UTF_8), 40, 40, 1, 8, null)),
+                        "DECODE",
+                        "not a PNG or JPEG"),
+                Arguments.of(
+                        "oversized image",
+                        event(TestImages.xray("bad", TestImages.grayXray(200, 100, 1))),
+                        "VALIDATION",
                         "image 200x100 exceeds the 128 px limit"),
-                Arguments.of("oversized image declared small", event(TestImages.xray("bad", TestImages.png(TestImages.grayXray(200, 100, 1)), 40, 40, 1, 8, null)),
-                        "VALIDATION", "image 200x100 exceeds the 128 px limit"),
-                Arguments.of("RGBA image", event(TestImages.xray("bad", TestImages.png(TestImages.rgba(40, 40)), 40, 40, 3, 8, null)),
-                        "VALIDATION", "image has 4 channels (with alpha)"),
-                Arguments.of("RGB declared gray", event(TestImages.xray("bad", TestImages.png(rgb), 40, 40, 1, 8, null)),
-                        "VALIDATION", "declared 1 channel(s) but the image has 3"),
-                Arguments.of("two channels declared", event(TestImages.xray("bad", png, 40, 40, 2, 8, null)),
-                        "VALIDATION", "declares 2 channels"),
-                Arguments.of("geometry mismatch", event(TestImages.xray("bad", png, 40, 32, 1, 8, null)),
-                        "VALIDATION", "declared 40x32 but the image is 40x40"),
-                Arguments.of("bit depth mismatch", event(TestImages.xray("bad", png, 40, 40, 1, 16, null)),
-                        "VALIDATION", "declared 16-bit but the image is 8-bit"),
-                Arguments.of("unsupported bit depth", event(TestImages.xray("bad", png, 40, 40, 1, 12, null)),
-                        "VALIDATION", "declares 12-bit samples"),
-                Arguments.of("format mismatch", event(withFormat(TestImages.xray("bad", gray), ImageFormat.JPEG)),
-                        "VALIDATION", "declared JPEG but the bytes are PNG"),
-                Arguments.of("path in message id", event(TestImages.xray("../../etc/passwd", gray)),
-                        "VALIDATION", "message id '../../etc/passwd'"),
+                Arguments.of(
+                        "oversized image declared small",
+                        event(TestImages.xray(
+                                "bad", TestImages.png(TestImages.grayXray(200, 100, 1)), 40, 40, 1, 8, null)),
+                        "VALIDATION",
+                        "image 200x100 exceeds the 128 px limit"),
+                Arguments.of(
+                        "RGBA image",
+                        event(TestImages.xray("bad", TestImages.png(TestImages.rgba(40, 40)), 40, 40, 3, 8, null)),
+                        "VALIDATION",
+                        "image has 4 channels (with alpha)"),
+                Arguments.of(
+                        "RGB declared gray",
+                        event(TestImages.xray("bad", TestImages.png(rgb), 40, 40, 1, 8, null)),
+                        "VALIDATION",
+                        "declared 1 channel(s) but the image has 3"),
+                Arguments.of(
+                        "two channels declared",
+                        event(TestImages.xray("bad", png, 40, 40, 2, 8, null)),
+                        "VALIDATION",
+                        "declares 2 channels"),
+                Arguments.of(
+                        "geometry mismatch",
+                        event(TestImages.xray("bad", png, 40, 32, 1, 8, null)),
+                        "VALIDATION",
+                        "declared 40x32 but the image is 40x40"),
+                Arguments.of(
+                        "bit depth mismatch",
+                        event(TestImages.xray("bad", png, 40, 40, 1, 16, null)),
+                        "VALIDATION",
+                        "declared 16-bit but the image is 8-bit"),
+                Arguments.of(
+                        "unsupported bit depth",
+                        event(TestImages.xray("bad", png, 40, 40, 1, 12, null)),
+                        "VALIDATION",
+                        "declares 12-bit samples"),
+                Arguments.of(
+                        "format mismatch",
+                        event(withFormat(TestImages.xray("bad", gray), ImageFormat.JPEG)),
+                        "VALIDATION",
+                        "declared JPEG but the bytes are PNG"),
+                Arguments.of(
+                        "path in message id",
+                        event(TestImages.xray("../../etc/passwd", gray)),
+                        "VALIDATION",
+                        "message id '../../etc/passwd'"),
                 Arguments.of("tombstone", (Bad) (hh, ok) -> null, "DESERIALIZATION", "record has no value"));
     }
 
@@ -411,7 +506,8 @@ class EmbeddingTopologyTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badXrays")
-    void aBadRecordIsDeadLetteredWithItsBytesAndItsNeighboursStillEmbed(String label, Bad bad, String type, String reason) {
+    void aBadRecordIsDeadLetteredWithItsBytesAndItsNeighboursStillEmbed(
+            String label, Bad bad, String type, String reason) {
         start(BatchSettings.uniform(1, LINGER, 128));
         threeCovers();
         pipe(TestImages.xray("before", TestImages.grayXray(32, 32, 1)));
@@ -422,7 +518,9 @@ class EmbeddingTopologyTest {
         in.pipeInput(key, value);
         pipe(TestImages.xray("after", TestImages.grayXray(32, 32, 3)));
 
-        assertEquals(List.of("before", "after"), stego().stream().map(StegoImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("before", "after"),
+                stego().stream().map(StegoImageEvent::getMessageId).toList());
         List<TestRecord<String, DeadLetterEvent>> dead = h.deadLetters();
         assertEquals(1, dead.size(), label);
         DeadLetterEvent d = dead.get(0).value();
@@ -453,7 +551,9 @@ class EmbeddingTopologyTest {
         for (String id : List.of("done-0", "done-1", "done-2", "kept-0", "kept-1")) {
             pipe(TestImages.xray(id, TestImages.grayXray(32, 32, id.hashCode())));
         }
-        assertEquals(List.of("done-0", "done-1", "done-2"), stego().stream().map(StegoImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("done-0", "done-1", "done-2"),
+                stego().stream().map(StegoImageEvent::getMessageId).toList());
         assertEquals(2, count(h.driver.getKeyValueStore(EmbeddingTopology.BUFFER_STORE)));
 
         copyTree(stateDir, saved);
@@ -472,11 +572,14 @@ class EmbeddingTopologyTest {
         h.driver.advanceWallClockTime(LINGER.dividedBy(2));
         assertTrue(stego().isEmpty(), "the restored records keep their enqueue time");
         h.driver.advanceWallClockTime(LINGER.dividedBy(2));
-        assertEquals(List.of("kept-0", "kept-1"), stego().stream().map(StegoImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("kept-0", "kept-1"),
+                stego().stream().map(StegoImageEvent::getMessageId).toList());
         h.driver.advanceWallClockTime(LINGER.multipliedBy(5));
         assertTrue(stego().isEmpty(), "nothing is embedded twice");
         assertTrue(h.deadLetters().isEmpty());
-        assertEquals(List.of(new LsbModel.Call("embed", 3, 32, 32), new LsbModel.Call("embed", 2, 32, 32)), model.calls);
+        assertEquals(
+                List.of(new LsbModel.Call("embed", 3, 32, 32), new LsbModel.Call("embed", 2, 32, 32)), model.calls);
     }
 
     @Test
@@ -484,11 +587,13 @@ class EmbeddingTopologyTest {
         restartWithTwoBuffered(BatchSettings.uniform(3, LINGER, 1024), saved);
         pipe(TestImages.xray("late-0", TestImages.grayXray(32, 32, 9)));
         // a batch runs in offset order, and a new TopologyTestDriver numbers its input from offset 0 again
-        assertEquals(List.of("kept-0", "kept-1", "late-0"),
+        assertEquals(
+                List.of("kept-0", "kept-1", "late-0"),
                 stego().stream().map(StegoImageEvent::getMessageId).sorted().toList());
         h.driver.advanceWallClockTime(LINGER.multipliedBy(5));
         assertTrue(stego().isEmpty(), "nothing is embedded twice");
-        assertEquals(List.of(new LsbModel.Call("embed", 3, 32, 32), new LsbModel.Call("embed", 3, 32, 32)), model.calls);
+        assertEquals(
+                List.of(new LsbModel.Call("embed", 3, 32, 32), new LsbModel.Call("embed", 3, 32, 32)), model.calls);
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
@@ -507,10 +612,19 @@ class EmbeddingTopologyTest {
     @Test
     void topologyNamesEveryProcessorAndStore() {
         startOneByOne();
-        String description = EmbeddingTopology.build(h.topics, model, BatchSettings.uniform(1, LINGER, 1024), TestKeys.hospital()).describe().toString();
-        for (String name : List.of(EmbeddingTopology.SOURCE, EmbeddingTopology.PROCESSOR, EmbeddingTopology.BUFFER_STORE,
-                EmbeddingTopology.SINK, EmbeddingTopology.DEAD_LETTER_SINK, EmbeddingTopology.COVER_SOURCE,
-                EmbeddingTopology.COVER_UPDATER, EmbeddingTopology.COVER_STORE)) {
+        String description = EmbeddingTopology.build(
+                        h.topics, model, BatchSettings.uniform(1, LINGER, 1024), TestKeys.hospital())
+                .describe()
+                .toString();
+        for (String name : List.of(
+                EmbeddingTopology.SOURCE,
+                EmbeddingTopology.PROCESSOR,
+                EmbeddingTopology.BUFFER_STORE,
+                EmbeddingTopology.SINK,
+                EmbeddingTopology.DEAD_LETTER_SINK,
+                EmbeddingTopology.COVER_SOURCE,
+                EmbeddingTopology.COVER_UPDATER,
+                EmbeddingTopology.COVER_STORE)) {
             assertTrue(description.contains(name), name + " missing from\n" + description);
         }
         assertFalse(description.contains("KSTREAM-"), description);

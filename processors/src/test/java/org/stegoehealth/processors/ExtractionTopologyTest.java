@@ -47,7 +47,8 @@ class ExtractionTopologyTest {
     /** Stego events made by the real embedding topology, in the order of {@code xrays}. */
     private List<StegoImageEvent> embed(List<BufferedImage> xrays) {
         embedder = new Harness(dir.resolve("embedder-state"));
-        embedder.start(EmbeddingTopology.build(embedder.topics, model, BatchSettings.uniform(1, LINGER, 1024), TestKeys.hospital()));
+        embedder.start(EmbeddingTopology.build(
+                embedder.topics, model, BatchSettings.uniform(1, LINGER, 1024), TestKeys.hospital()));
         embedder.pipeCover("sky", TestImages.cover(120, 80, 0x4080C0));
         for (int i = 0; i < xrays.size(); i++) {
             byte[] value = embedder.serialize(embedder.topics.xrays, TestImages.xray("x-" + i, xrays.get(i)));
@@ -63,8 +64,11 @@ class ExtractionTopologyTest {
     }
 
     private void pipe(StegoImageEvent e) {
-        extractor.raw(extractor.topics.stego.name()).pipeInput(e.getMessageId().getBytes(StandardCharsets.UTF_8),
-                extractor.serialize(extractor.topics.stego, e));
+        extractor
+                .raw(extractor.topics.stego.name())
+                .pipeInput(
+                        e.getMessageId().getBytes(StandardCharsets.UTF_8),
+                        extractor.serialize(extractor.topics.stego, e));
     }
 
     /** {@code e} signed again by the hospital: a genuine event whose content breaks a rule. */
@@ -108,17 +112,22 @@ class ExtractionTopologyTest {
 
     @Test
     void extractsInBatchesLikeTheEmbedder() {
-        List<StegoImageEvent> stego = embed(List.of(TestImages.grayXray(32, 32, 1), TestImages.grayXray(32, 32, 2),
-                TestImages.grayXray(48, 32, 3)));
+        List<StegoImageEvent> stego = embed(List.of(
+                TestImages.grayXray(32, 32, 1), TestImages.grayXray(32, 32, 2), TestImages.grayXray(48, 32, 3)));
         model.calls.clear();
         startExtractor(BatchSettings.uniform(2, LINGER, 1024), null);
         stego.forEach(this::pipe);
-        assertEquals(List.of("x-0", "x-1"), recovered().stream().map(RecoveredImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("x-0", "x-1"),
+                recovered().stream().map(RecoveredImageEvent::getMessageId).toList());
         extractor.driver.advanceWallClockTime(LINGER.minusMillis(1));
         assertTrue(recovered().isEmpty());
         extractor.driver.advanceWallClockTime(Duration.ofMillis(1));
-        assertEquals(List.of("x-2"), recovered().stream().map(RecoveredImageEvent::getMessageId).toList());
-        assertEquals(List.of(new LsbModel.Call("extract", 2, 32, 32), new LsbModel.Call("extract", 1, 48, 32)), model.calls);
+        assertEquals(
+                List.of("x-2"),
+                recovered().stream().map(RecoveredImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of(new LsbModel.Call("extract", 2, 32, 32), new LsbModel.Call("extract", 1, 48, 32)), model.calls);
     }
 
     private DeadLetterEvent deadLetterFor(StegoImageEvent bad, StegoImageEvent good) {
@@ -139,7 +148,8 @@ class ExtractionTopologyTest {
     void anUnknownModelVersionIsDeadLettered() {
         StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
-        StegoImageEvent other = resigned(StegoImageEvent.newBuilder(good).setModelVersion("v-2031").build());
+        StegoImageEvent other = resigned(
+                StegoImageEvent.newBuilder(good).setModelVersion("v-2031").build());
         DeadLetterEvent d = deadLetterFor(other, good);
         assertEquals("UNKNOWN_MODEL", d.getErrorType());
         assertEquals("unknown model version v-2031; this extractor holds lsb4-test", d.getReason());
@@ -151,7 +161,8 @@ class ExtractionTopologyTest {
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
         BufferedImage photo = TestImages.cover(32, 32, 0x808080);
         StegoImageEvent jpeg = resigned(StegoImageEvent.newBuilder(good)
-                .setImage(ByteBuffer.wrap(TestImages.encode(photo, "jpg"))).build());
+                .setImage(ByteBuffer.wrap(TestImages.encode(photo, "jpg")))
+                .build());
         DeadLetterEvent d = deadLetterFor(jpeg, good);
         assertEquals("VALIDATION", d.getErrorType());
         assertTrue(d.getReason().contains("must be a lossless PNG"), d.getReason());
@@ -161,7 +172,8 @@ class ExtractionTopologyTest {
     void aGeometryMismatchIsRefused() {
         StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
-        DeadLetterEvent d = deadLetterFor(resigned(StegoImageEvent.newBuilder(good).setWidth(33).build()), good);
+        DeadLetterEvent d = deadLetterFor(
+                resigned(StegoImageEvent.newBuilder(good).setWidth(33).build()), good);
         assertEquals("VALIDATION", d.getErrorType());
         assertEquals("stego image x-0: declared 33x32 but the image is 32x32", d.getReason());
     }
@@ -171,7 +183,8 @@ class ExtractionTopologyTest {
         StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
         StegoImageEvent gray = resigned(StegoImageEvent.newBuilder(good)
-                .setImage(ByteBuffer.wrap(TestImages.png(TestImages.grayXray(32, 32, 1)))).build());
+                .setImage(ByteBuffer.wrap(TestImages.png(TestImages.grayXray(32, 32, 1))))
+                .build());
         DeadLetterEvent d = deadLetterFor(gray, good);
         assertEquals("VALIDATION", d.getErrorType());
         assertTrue(d.getReason().contains("a stego image is 8-bit RGB"), d.getReason());
@@ -182,7 +195,8 @@ class ExtractionTopologyTest {
         StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
         Path viewer = dir.resolve("viewer");
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), viewer);
-        DeadLetterEvent d = deadLetterFor(StegoImageEvent.newBuilder(good).setMessageId("../escape").build(), good);
+        DeadLetterEvent d = deadLetterFor(
+                StegoImageEvent.newBuilder(good).setMessageId("../escape").build(), good);
         assertEquals("VALIDATION", d.getErrorType());
         try (Stream<Path> files = Files.list(viewer)) {
             assertEquals(List.of(viewer.resolve("STUDY-4711-SECRET_x-0.png")), files.toList());
@@ -206,15 +220,28 @@ class ExtractionTopologyTest {
     @Test
     void topologyNamesEveryProcessorAndStore() {
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), dir.resolve("viewer"));
-        String description = ExtractionTopology.build(extractor.topics, model, BatchSettings.uniform(1, LINGER, 1024),
-                TestKeys.clinic(), dir.resolve("viewer")).describe().toString();
-        for (String name : List.of(ExtractionTopology.SOURCE, ExtractionTopology.PROCESSOR, ExtractionTopology.BUFFER_STORE,
-                ExtractionTopology.SINK, ExtractionTopology.DEAD_LETTER_SINK, ExtractionTopology.FILE_WRITER)) {
+        String description = ExtractionTopology.build(
+                        extractor.topics,
+                        model,
+                        BatchSettings.uniform(1, LINGER, 1024),
+                        TestKeys.clinic(),
+                        dir.resolve("viewer"))
+                .describe()
+                .toString();
+        for (String name : List.of(
+                ExtractionTopology.SOURCE,
+                ExtractionTopology.PROCESSOR,
+                ExtractionTopology.BUFFER_STORE,
+                ExtractionTopology.SINK,
+                ExtractionTopology.DEAD_LETTER_SINK,
+                ExtractionTopology.FILE_WRITER)) {
             assertTrue(description.contains(name), name + " missing from\n" + description);
         }
         assertFalse(description.contains("KSTREAM-"));
-        String plain = ExtractionTopology.build(extractor.topics, model, BatchSettings.uniform(1, LINGER, 1024),
-                TestKeys.clinic()).describe().toString();
+        String plain = ExtractionTopology.build(
+                        extractor.topics, model, BatchSettings.uniform(1, LINGER, 1024), TestKeys.clinic())
+                .describe()
+                .toString();
         assertFalse(plain.contains(ExtractionTopology.FILE_WRITER));
     }
 }

@@ -42,8 +42,14 @@ final class Harness implements AutoCloseable {
     }
 
     Harness start(Topology topology) {
-        Properties p = StreamsConfigs.base(StegoConfig.defaultsOnly().with(java.util.Map.of(
-                StegoConfig.STATE_DIR, stateDir.toString(), StegoConfig.BOOTSTRAP_SERVERS, "unused:9092")), APP);
+        Properties p = StreamsConfigs.base(
+                StegoConfig.defaultsOnly()
+                        .with(java.util.Map.of(
+                                StegoConfig.STATE_DIR,
+                                stateDir.toString(),
+                                StegoConfig.BOOTSTRAP_SERVERS,
+                                "unused:9092")),
+                APP);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
         driver = new TopologyTestDriver(topology, p, START);
         return this;
@@ -58,13 +64,16 @@ final class Harness implements AutoCloseable {
     }
 
     void pipeCover(String id, java.awt.image.BufferedImage image) {
-        TestInputTopic<String, CoverImageEvent> covers = driver.createInputTopic(topics.covers.name(),
-                new StringSerializer(), topics.covers.valueSerde().serializer());
+        TestInputTopic<String, CoverImageEvent> covers = driver.createInputTopic(
+                topics.covers.name(),
+                new StringSerializer(),
+                topics.covers.valueSerde().serializer());
         covers.pipeInput(id, TestImages.coverEvent(id, image));
     }
 
     <V> TestOutputTopic<String, V> output(TopicSpec<String, V> spec) {
-        return driver.createOutputTopic(spec.name(), new StringDeserializer(), spec.valueSerde().deserializer());
+        return driver.createOutputTopic(
+                spec.name(), new StringDeserializer(), spec.valueSerde().deserializer());
     }
 
     List<TestRecord<String, DeadLetterEvent>> deadLetters() {

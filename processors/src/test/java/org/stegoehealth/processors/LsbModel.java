@@ -14,8 +14,7 @@ import org.stegoehealth.model.Lsb;
 final class LsbModel implements HidingModel {
 
     /** One model call: how many images, of which geometry. */
-    record Call(String kind, int size, int width, int height) {
-    }
+    record Call(String kind, int size, int width, int height) {}
 
     private final String version;
     private final int secretChannels;
@@ -56,7 +55,8 @@ final class LsbModel implements HidingModel {
                 throw new IllegalStateException("model diverged on this input");
             }
             if (secrets.get(i).channels() != secretChannels) {
-                throw new IllegalArgumentException("secret has " + secrets.get(i).channels() + " channels");
+                throw new IllegalArgumentException(
+                        "secret has " + secrets.get(i).channels() + " channels");
             }
             out.add(Lsb.embed(covers.get(i), secrets.get(i).withChannels(3), 4));
         }

@@ -45,6 +45,7 @@ class ModelVersionsTopologyTest {
 
     @TempDir
     Path dir;
+
     private Keyring keyring;
     private ModelRegistry registry;
     private Harness embedder;
@@ -67,8 +68,19 @@ class ModelVersionsTopologyTest {
 
     private ModelEvent publish(String version, long seed) throws IOException {
         Path parent = Files.createDirectories(dir.resolve("src-" + version));
-        Path artifact = ModelArtifact.write(parent, new ModelMetadata(version, "2026-11-29T10:00:00Z", NET, Map.of(),
-                Map.of(), Map.of(), Map.of(), ModelArtifact.WEIGHTS_FILE, null), StegoNetwork.initialWeights(NET, seed));
+        Path artifact = ModelArtifact.write(
+                parent,
+                new ModelMetadata(
+                        version,
+                        "2026-11-29T10:00:00Z",
+                        NET,
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        ModelArtifact.WEIGHTS_FILE,
+                        null),
+                StegoNetwork.initialWeights(NET, seed));
         ModelEvent event = ModelEvents.fromArtifact(artifact, null, "ops", Instant.now(), keyring.signer());
         assertTrue(registry.accept(version, event));
         return event;
@@ -80,14 +92,17 @@ class ModelVersionsTopologyTest {
 
     private void startEmbedder(int batch) {
         embedder = new Harness(dir.resolve("embedder-state"));
-        embedder.start(EmbeddingTopology.build(embedder.topics, registry, BatchSettings.uniform(batch, LINGER, 1024),
-                TestKeys.hospital()));
+        embedder.start(EmbeddingTopology.build(
+                embedder.topics, registry, BatchSettings.uniform(batch, LINGER, 1024), TestKeys.hospital()));
         embedder.pipeCover("sky", TestImages.cover(120, 80, 0x4080C0));
     }
 
     private void pipeXray(String id, int seed) {
-        embedder.raw(embedder.topics.xrays.name()).pipeInput(null,
-                embedder.serialize(embedder.topics.xrays, TestImages.xray(id, TestImages.grayXray(32, 32, seed))));
+        embedder.raw(embedder.topics.xrays.name())
+                .pipeInput(
+                        null,
+                        embedder.serialize(
+                                embedder.topics.xrays, TestImages.xray(id, TestImages.grayXray(32, 32, seed))));
     }
 
     private List<StegoImageEvent> stego() {
@@ -96,13 +111,16 @@ class ModelVersionsTopologyTest {
 
     private void startExtractor() {
         extractor = new Harness(dir.resolve("extractor-state"));
-        extractor.start(ExtractionTopology.build(extractor.topics, registry, BatchSettings.uniform(4, LINGER, 1024),
-                TestKeys.clinic(), null, WAIT));
+        extractor.start(ExtractionTopology.build(
+                extractor.topics, registry, BatchSettings.uniform(4, LINGER, 1024), TestKeys.clinic(), null, WAIT));
     }
 
     private void pipeStego(StegoImageEvent e) {
-        extractor.raw(extractor.topics.stego.name()).pipeInput(e.getMessageId().getBytes(StandardCharsets.UTF_8),
-                extractor.serialize(extractor.topics.stego, e));
+        extractor
+                .raw(extractor.topics.stego.name())
+                .pipeInput(
+                        e.getMessageId().getBytes(StandardCharsets.UTF_8),
+                        extractor.serialize(extractor.topics.stego, e));
     }
 
     private List<RecoveredImageEvent> recovered() {
@@ -112,7 +130,8 @@ class ModelVersionsTopologyTest {
     /** What the named version recovers from the stego image offline, as the PNG the extractor publishes. */
     private byte[] offline(StegoImageEvent e) {
         HidingModel model = registry.model(e.getModelVersion());
-        FloatImage stego = FloatImage.of(InputImages.decode(TestImages.bytes(e.getImage()), "stego", 1024).image());
+        FloatImage stego = FloatImage.of(InputImages.decode(TestImages.bytes(e.getImage()), "stego", 1024)
+                .image());
         FloatImage secret = model.extract(List.of(stego)).get(0).withChannels(model.secretChannels());
         return InputImages.png(secret.toBufferedImage());
     }
@@ -133,9 +152,13 @@ class ModelVersionsTopologyTest {
         embedder.driver.advanceWallClockTime(LINGER);
 
         List<StegoImageEvent> out = stego();
-        assertEquals(List.of("a", "b", "c", "d", "e"), out.stream().map(StegoImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("a", "b", "c", "d", "e"),
+                out.stream().map(StegoImageEvent::getMessageId).toList());
         // c was buffered under v1 but its batch (c, d) ran after the promotion: the whole batch uses v2
-        assertEquals(List.of("v1", "v1", "v2", "v2", "v2"), out.stream().map(StegoImageEvent::getModelVersion).toList());
+        assertEquals(
+                List.of("v1", "v1", "v2", "v2", "v2"),
+                out.stream().map(StegoImageEvent::getModelVersion).toList());
         assertTrue(embedder.deadLetters().isEmpty());
     }
 
@@ -151,7 +174,8 @@ class ModelVersionsTopologyTest {
         promote("v1");
         embedder.driver.advanceWallClockTime(LINGER);
         List<StegoImageEvent> out = stego();
-        assertEquals(List.of("a"), out.stream().map(StegoImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("a"), out.stream().map(StegoImageEvent::getMessageId).toList());
         assertEquals("v1", out.get(0).getModelVersion());
         assertTrue(embedder.deadLetters().isEmpty());
     }
@@ -166,15 +190,18 @@ class ModelVersionsTopologyTest {
         promote("v2");
         pipeXray("b", 2);
         List<StegoImageEvent> made = stego();
-        assertTrue(registry.accept("v1", ModelEvents.withStatus(v1, ModelStatus.RETIRED, "superseded", "ops",
-                Instant.now(), keyring.signer())));
+        assertTrue(registry.accept(
+                "v1",
+                ModelEvents.withStatus(v1, ModelStatus.RETIRED, "superseded", "ops", Instant.now(), keyring.signer())));
         startExtractor();
 
         made.forEach(this::pipeStego);
         extractor.driver.advanceWallClockTime(LINGER);
 
         List<RecoveredImageEvent> out = recovered();
-        assertEquals(List.of("v1", "v2"), out.stream().map(RecoveredImageEvent::getModelVersion).toList());
+        assertEquals(
+                List.of("v1", "v2"),
+                out.stream().map(RecoveredImageEvent::getModelVersion).toList());
         for (int i = 0; i < made.size(); i++) {
             assertArrayEquals(offline(made.get(i)), TestImages.bytes(out.get(i).getImage()));
         }
@@ -191,8 +218,9 @@ class ModelVersionsTopologyTest {
         // a stego image of v3, which this extractor's registry has not received (built from the real v3 output)
         ModelRegistry hospital = registry;
         registry = new ModelRegistry(new ModelCache(dir.resolve("clinic-cache")), keyring.verifier(), 2);
-        registry.accept("v1", ModelEvents.fromArtifact(hospital.artifactDir("v1"), null, "ops", Instant.now(),
-                keyring.signer()));
+        registry.accept(
+                "v1",
+                ModelEvents.fromArtifact(hospital.artifactDir("v1"), null, "ops", Instant.now(), keyring.signer()));
         ModelRegistry clinic = registry;
         registry = hospital;
         ModelEvent v3 = publish("v3", 3);
@@ -205,14 +233,18 @@ class ModelVersionsTopologyTest {
         pipeStego(fromV3);
         pipeStego(fromV1);
         extractor.driver.advanceWallClockTime(LINGER);
-        assertEquals(List.of("a"), recovered().stream().map(RecoveredImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("a"),
+                recovered().stream().map(RecoveredImageEvent::getMessageId).toList());
         extractor.driver.advanceWallClockTime(WAIT.dividedBy(2));
         assertTrue(recovered().isEmpty());
 
         assertTrue(clinic.accept("v3", v3));
         extractor.driver.advanceWallClockTime(LINGER.multipliedBy(2));
         List<RecoveredImageEvent> late = recovered();
-        assertEquals(List.of("b"), late.stream().map(RecoveredImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("b"),
+                late.stream().map(RecoveredImageEvent::getMessageId).toList());
         assertEquals("v3", late.get(0).getModelVersion());
         assertArrayEquals(offline(fromV3), TestImages.bytes(late.get(0).getImage()));
         assertTrue(extractor.deadLetters().isEmpty());
@@ -226,21 +258,29 @@ class ModelVersionsTopologyTest {
         startEmbedder(1);
         pipeXray("a", 1);
         StegoImageEvent good = stego().get(0);
-        StegoImageEvent orphan = StegoEvents.sign(StegoImageEvent.newBuilder(good).setMessageId("b")
-                .setModelVersion("v9").build(), TestKeys.hospitalKeyring().signer());
+        StegoImageEvent orphan = StegoEvents.sign(
+                StegoImageEvent.newBuilder(good)
+                        .setMessageId("b")
+                        .setModelVersion("v9")
+                        .build(),
+                TestKeys.hospitalKeyring().signer());
         startExtractor();
 
         pipeStego(orphan);
         pipeStego(good);
         extractor.driver.advanceWallClockTime(WAIT.minusSeconds(1));
-        assertEquals(List.of("a"), recovered().stream().map(RecoveredImageEvent::getMessageId).toList());
+        assertEquals(
+                List.of("a"),
+                recovered().stream().map(RecoveredImageEvent::getMessageId).toList());
         assertTrue(extractor.deadLetters().isEmpty());
 
         extractor.driver.advanceWallClockTime(Duration.ofSeconds(2));
-        List<DeadLetterEvent> dead = extractor.deadLetters().stream().map(r -> r.value()).toList();
+        List<DeadLetterEvent> dead =
+                extractor.deadLetters().stream().map(r -> r.value()).toList();
         assertEquals(1, dead.size());
         assertEquals("UNKNOWN_MODEL", dead.get(0).getErrorType());
-        assertTrue(dead.get(0).getReason().startsWith("model version v9 has not been received"),
+        assertTrue(
+                dead.get(0).getReason().startsWith("model version v9 has not been received"),
                 dead.get(0).getReason());
         assertEquals(0L, dead.get(0).getSourceOffset());
     }

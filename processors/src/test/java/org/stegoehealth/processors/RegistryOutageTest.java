@@ -38,7 +38,8 @@ class RegistryOutageTest {
         @Override
         public Schema schemaById(int id) {
             if (failWith != 0) {
-                throw failWith < 0 ? new SchemaRegistryException("connection refused", new java.net.ConnectException())
+                throw failWith < 0
+                        ? new SchemaRegistryException("connection refused", new java.net.ConnectException())
                         : new SchemaRegistryException("HTTP " + failWith, failWith);
             }
             return real.schemaById(id);
@@ -49,19 +50,42 @@ class RegistryOutageTest {
     void anUnreachableRegistryFailsTheTaskInsteadOfDeadLetteringGoodRecords() {
         FlakyRegistry registry = new FlakyRegistry();
         Topics topics = new Topics("o.", registry, 1);
-        Properties p = StreamsConfigs.base(StegoConfig.defaultsOnly().with(Map.of(StegoConfig.STATE_DIR, stateDir.toString())), "outage");
+        Properties p = StreamsConfigs.base(
+                StegoConfig.defaultsOnly().with(Map.of(StegoConfig.STATE_DIR, stateDir.toString())), "outage");
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                ExtractionTopology.build(topics, new LsbModel(), BatchSettings.uniform(1, Duration.ofSeconds(1), 256), TestKeys.clinicAllowingUnsigned()), p, Instant.EPOCH)) {
-            byte[] value = topics.stego.valueSerde().serializer().serialize(topics.stego.name(),
-                    org.stegoehealth.schemas.StegoImageEvent.newBuilder().setMessageId("m").setModelVersion("lsb4-test")
-                            .setWidth(8).setHeight(8).setSecretChannels(1)
-                            .setImage(java.nio.ByteBuffer.wrap(new byte[] {1})).setCreatedAt(Instant.EPOCH).build());
+                ExtractionTopology.build(
+                        topics,
+                        new LsbModel(),
+                        BatchSettings.uniform(1, Duration.ofSeconds(1), 256),
+                        TestKeys.clinicAllowingUnsigned()),
+                p,
+                Instant.EPOCH)) {
+            byte[] value = topics.stego
+                    .valueSerde()
+                    .serializer()
+                    .serialize(
+                            topics.stego.name(),
+                            org.stegoehealth.schemas.StegoImageEvent.newBuilder()
+                                    .setMessageId("m")
+                                    .setModelVersion("lsb4-test")
+                                    .setWidth(8)
+                                    .setHeight(8)
+                                    .setSecretChannels(1)
+                                    .setImage(java.nio.ByteBuffer.wrap(new byte[] {1}))
+                                    .setCreatedAt(Instant.EPOCH)
+                                    .build());
             registry.failWith = -1;
-            RuntimeException e = assertThrows(RuntimeException.class, () -> driver.createInputTopic(topics.stego.name(),
-                    new ByteArraySerializer(), new ByteArraySerializer()).pipeInput(value));
+            RuntimeException e = assertThrows(
+                    RuntimeException.class,
+                    () -> driver.createInputTopic(
+                                    topics.stego.name(), new ByteArraySerializer(), new ByteArraySerializer())
+                            .pipeInput(value));
             assertTrue(rootMessages(e).contains("connection refused"), rootMessages(e));
-            assertTrue(driver.createOutputTopic(topics.deadLetters.name(), new StringDeserializer(),
-                    topics.deadLetters.valueSerde().deserializer()).isEmpty());
+            assertTrue(driver.createOutputTopic(
+                            topics.deadLetters.name(),
+                            new StringDeserializer(),
+                            topics.deadLetters.valueSerde().deserializer())
+                    .isEmpty());
         }
     }
 
@@ -69,15 +93,25 @@ class RegistryOutageTest {
     void anIdTheRegistryDoesNotKnowIsTheRecordsFault() {
         FlakyRegistry registry = new FlakyRegistry();
         Topics topics = new Topics("o.", registry, 1);
-        Properties p = StreamsConfigs.base(StegoConfig.defaultsOnly().with(Map.of(StegoConfig.STATE_DIR, stateDir.toString())), "outage");
+        Properties p = StreamsConfigs.base(
+                StegoConfig.defaultsOnly().with(Map.of(StegoConfig.STATE_DIR, stateDir.toString())), "outage");
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                ExtractionTopology.build(topics, new LsbModel(), BatchSettings.uniform(1, Duration.ofSeconds(1), 256), TestKeys.clinicAllowingUnsigned()), p, Instant.EPOCH)) {
+                ExtractionTopology.build(
+                        topics,
+                        new LsbModel(),
+                        BatchSettings.uniform(1, Duration.ofSeconds(1), 256),
+                        TestKeys.clinicAllowingUnsigned()),
+                p,
+                Instant.EPOCH)) {
             registry.failWith = 404;
             driver.createInputTopic(topics.stego.name(), new ByteArraySerializer(), new ByteArraySerializer())
                     .pipeInput(new byte[] {0, 0, 0, 0, 42, 1, 2});
             registry.failWith = 0;
-            var dead = driver.createOutputTopic(topics.deadLetters.name(), new StringDeserializer(),
-                    topics.deadLetters.valueSerde().deserializer()).readValuesToList();
+            var dead = driver.createOutputTopic(
+                            topics.deadLetters.name(),
+                            new StringDeserializer(),
+                            topics.deadLetters.valueSerde().deserializer())
+                    .readValuesToList();
             assertEquals(1, dead.size());
             assertEquals("DESERIALIZATION", dead.get(0).getErrorType());
         }

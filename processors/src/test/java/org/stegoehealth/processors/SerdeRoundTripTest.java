@@ -28,16 +28,33 @@ class SerdeRoundTripTest {
     void everyEventTheProcessorsWriteSurvivesItsSerde() {
         XrayImageEvent xray = TestImages.xray("id-1", TestImages.grayXray(16, 16, 1));
         assertEquals(xray, roundTrip(topics.xrays, xray));
-        StegoImageEvent stego = StegoImageEvent.newBuilder().setMessageId("id-1").setModelVersion("v1").setWidth(16)
-                .setHeight(16).setSecretChannels(1).setImage(ByteBuffer.wrap(new byte[] {1, 2, 3}))
-                .setCreatedAt(Instant.ofEpochMilli(5)).setHidingMethod("sealed").setSigningKeyId("0badcafe")
-                .setReceivingKeyId("12345678").setPositionsKeyId("9abcdef0")
-                .setSealedStudyRef(ByteBuffer.wrap(new byte[] {7})).setSignature(ByteBuffer.wrap(new byte[] {8}))
+        StegoImageEvent stego = StegoImageEvent.newBuilder()
+                .setMessageId("id-1")
+                .setModelVersion("v1")
+                .setWidth(16)
+                .setHeight(16)
+                .setSecretChannels(1)
+                .setImage(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                .setCreatedAt(Instant.ofEpochMilli(5))
+                .setHidingMethod("sealed")
+                .setSigningKeyId("0badcafe")
+                .setReceivingKeyId("12345678")
+                .setPositionsKeyId("9abcdef0")
+                .setSealedStudyRef(ByteBuffer.wrap(new byte[] {7}))
+                .setSignature(ByteBuffer.wrap(new byte[] {8}))
                 .build();
         assertEquals(stego, roundTrip(topics.stego, stego));
-        RecoveredImageEvent recovered = RecoveredImageEvent.newBuilder().setMessageId("id-1").setModelVersion("v1")
-                .setWidth(16).setHeight(16).setChannels(1).setImage(ByteBuffer.wrap(new byte[] {4}))
-                .setRecoveredAt(Instant.ofEpochMilli(6)).setBitDepth(16).setStudyRef("S-1").build();
+        RecoveredImageEvent recovered = RecoveredImageEvent.newBuilder()
+                .setMessageId("id-1")
+                .setModelVersion("v1")
+                .setWidth(16)
+                .setHeight(16)
+                .setChannels(1)
+                .setImage(ByteBuffer.wrap(new byte[] {4}))
+                .setRecoveredAt(Instant.ofEpochMilli(6))
+                .setBitDepth(16)
+                .setStudyRef("S-1")
+                .build();
         assertEquals(recovered, roundTrip(topics.recovered, recovered));
         InputRecord in = new InputRecord("t", 2, 42, 7, null, new byte[] {9, 8}, 11, null);
         DeadLetterEvent dead = DeadLetters.of(in, ErrorType.DECODE, "broken", "app", 99);
@@ -49,7 +66,8 @@ class SerdeRoundTripTest {
 
     @Test
     void bufferedRecordsSurviveTheirBinaryForm() {
-        InputRecord r = new InputRecord("topic-ü", 3, 1234567890123L, -1, "k".getBytes(), new byte[1000], 77, "cover-1");
+        InputRecord r =
+                new InputRecord("topic-ü", 3, 1234567890123L, -1, "k".getBytes(), new byte[1000], 77, "cover-1");
         InputRecord back = InputRecord.fromBytes(r.toBytes());
         assertEquals(r.topic(), back.topic());
         assertEquals(r.partition(), back.partition());

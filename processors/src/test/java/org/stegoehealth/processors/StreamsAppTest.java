@@ -20,10 +20,10 @@ class StreamsAppTest {
 
     @Test
     void isRecoverable_registryOutageDeepInTheCauses_replacesTheThread() {
-        SchemaRegistryException outage = new SchemaRegistryException("schema registry failed 5 tries",
-                new ConnectException("Connection refused"));
-        Throwable wrapped = new StreamsException("task 0_0 failed",
-                new SerializationException("unknown writer schema id 3", outage));
+        SchemaRegistryException outage = new SchemaRegistryException(
+                "schema registry failed 5 tries", new ConnectException("Connection refused"));
+        Throwable wrapped = new StreamsException(
+                "task 0_0 failed", new SerializationException("unknown writer schema id 3", outage));
         assertTrue(StreamsApp.isRecoverable(wrapped));
         assertTrue(StreamsApp.isRecoverable(new SchemaRegistryException("HTTP 503 unavailable", 503)));
     }
@@ -38,8 +38,8 @@ class StreamsAppTest {
         assertFalse(StreamsApp.isRecoverable(new SchemaRegistryException("no schema with id 42", 404)));
         assertFalse(StreamsApp.isRecoverable(new StegoException("model file is corrupt")));
         assertFalse(StreamsApp.isRecoverable(new StreamsException(new IllegalStateException("bug"))));
-        assertFalse(StreamsApp.isRecoverable(new StreamsException(new Error("JVM error",
-                new SchemaRegistryException("unreachable", new ConnectException())))));
+        assertFalse(StreamsApp.isRecoverable(new StreamsException(
+                new Error("JVM error", new SchemaRegistryException("unreachable", new ConnectException())))));
     }
 
     @Test

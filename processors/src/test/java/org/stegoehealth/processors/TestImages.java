@@ -15,8 +15,7 @@ import org.stegoehealth.schemas.XrayImageEvent;
 /** Synthetic images and events for tests. */
 public final class TestImages {
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** An 8-bit gray "X-ray": a smooth pattern that depends on {@code seed}. */
     public static BufferedImage grayXray(int w, int h, int seed) {
@@ -74,11 +73,18 @@ public final class TestImages {
 
     public static XrayImageEvent xray(String messageId, BufferedImage img) {
         FloatImage f = FloatImage.of(img);
-        return xray(messageId, png(img), img.getWidth(), img.getHeight(), f.channels(),
-                img.getColorModel().getComponentSize(0), null);
+        return xray(
+                messageId,
+                png(img),
+                img.getWidth(),
+                img.getHeight(),
+                f.channels(),
+                img.getColorModel().getComponentSize(0),
+                null);
     }
 
-    public static XrayImageEvent xray(String messageId, byte[] png, int w, int h, int channels, int bits, String coverId) {
+    public static XrayImageEvent xray(
+            String messageId, byte[] png, int w, int h, int channels, int bits, String coverId) {
         return XrayImageEvent.newBuilder()
                 .setMessageId(messageId)
                 .setStudyRef("STUDY-4711-SECRET")

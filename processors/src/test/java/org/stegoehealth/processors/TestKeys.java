@@ -18,8 +18,7 @@ final class TestKeys {
     private static Keyring clinic;
     private static Keyring otherClinic;
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     private static synchronized void create() {
         if (hospital != null) {
@@ -30,9 +29,12 @@ final class TestKeys {
             Keyring h = Keyring.init(dir.resolve("hospital"), "hospital");
             Keyring c = Keyring.init(dir.resolve("clinic"), CLINIC);
             Keyring o = Keyring.init(dir.resolve("other"), "other-clinic");
-            c = c.importPublic(h.exportPublic(Optional.empty()), "hospital", false).keyring();
-            o = o.importPublic(h.exportPublic(Optional.empty()), "hospital", false).keyring();
-            h = h.importPublic(c.exportPublic(Optional.of("hospital")), CLINIC, false).keyring();
+            c = c.importPublic(h.exportPublic(Optional.empty()), "hospital", false)
+                    .keyring();
+            o = o.importPublic(h.exportPublic(Optional.empty()), "hospital", false)
+                    .keyring();
+            h = h.importPublic(c.exportPublic(Optional.of("hospital")), CLINIC, false)
+                    .keyring();
             hospital = h;
             clinic = c;
             otherClinic = o;

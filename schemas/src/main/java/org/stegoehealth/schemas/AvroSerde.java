@@ -75,7 +75,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             encoder.flush();
             return out.toByteArray();
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("cannot serialise " + readerSchema.getName() + " for " + topic + ": " + e.getMessage(), e);
+            throw new SerializationException(
+                    "cannot serialise " + readerSchema.getName() + " for " + topic + ": " + e.getMessage(), e);
         }
     }
 
@@ -90,9 +91,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
         SpecificDatumReader<T> reader;
         try {
-            reader = readersById.computeIfAbsent(id, i -> new SpecificDatumReader<>(registry.schemaById(i), readerSchema));
+            reader = readersById.computeIfAbsent(
+                    id, i -> new SpecificDatumReader<>(registry.schemaById(i), readerSchema));
         } catch (RuntimeException e) {
-            throw new SerializationException("unknown writer schema id " + id + " on " + topic + ": " + e.getMessage(), e);
+            throw new SerializationException(
+                    "unknown writer schema id " + id + " on " + topic + ": " + e.getMessage(), e);
         }
         try {
             return read(reader, bytes);
@@ -130,8 +133,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             now = registry.refreshSchemaById(id);
         } catch (SchemaRegistryException e) {
             if (e.isOutage()) {
-                throw new SerializationException("cannot check writer schema id " + id + " on " + topic + ": "
-                        + e.getMessage(), e);
+                throw new SerializationException(
+                        "cannot check writer schema id " + id + " on " + topic + ": " + e.getMessage(), e);
             }
             return null;
         }
@@ -144,7 +147,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     }
 
     private SerializationException corrupt(String topic, int id, Exception e) {
-        return new SerializationException("corrupt " + readerSchema.getName() + " on " + topic + " (schema id " + id
-                + "): " + e.getMessage(), e);
+        return new SerializationException(
+                "corrupt " + readerSchema.getName() + " on " + topic + " (schema id " + id + "): " + e.getMessage(), e);
     }
 }

@@ -51,8 +51,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    private record SubjectSchema(String subject, Schema schema) {
-    }
+    private record SubjectSchema(String subject, Schema schema) {}
 
     private final String baseUrl;
     private final String authorization;
@@ -75,12 +74,22 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      *                          URL's user info)
      */
     public HttpSchemaRegistryClient(String baseUrl, String basicAuthUserInfo) {
-        this(baseUrl, basicAuthUserInfo, Duration.ofSeconds(10), DEFAULT_MAX_ATTEMPTS, DEFAULT_INITIAL_BACKOFF,
+        this(
+                baseUrl,
+                basicAuthUserInfo,
+                Duration.ofSeconds(10),
+                DEFAULT_MAX_ATTEMPTS,
+                DEFAULT_INITIAL_BACKOFF,
                 duration -> Thread.sleep(duration.toMillis()));
     }
 
-    HttpSchemaRegistryClient(String baseUrl, String basicAuthUserInfo, Duration requestTimeout, int maxAttempts,
-                             Duration initialBackoff, Sleeper sleeper) {
+    HttpSchemaRegistryClient(
+            String baseUrl,
+            String basicAuthUserInfo,
+            Duration requestTimeout,
+            int maxAttempts,
+            Duration initialBackoff,
+            Sleeper sleeper) {
         URI uri;
         try {
             uri = URI.create(Objects.requireNonNull(baseUrl, "baseUrl").strip());
@@ -88,17 +97,20 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             throw new IllegalArgumentException("schema registry URL is not a URL: " + baseUrl, e);
         }
         if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
-            throw new IllegalArgumentException("schema registry URL must be http(s)://host[:port][/path], got " + baseUrl);
+            throw new IllegalArgumentException(
+                    "schema registry URL must be http(s)://host[:port][/path], got " + baseUrl);
         }
-        String userInfo = basicAuthUserInfo != null ? basicAuthUserInfo : uri.getRawUserInfo() == null ? null
-                : URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
+        String userInfo = basicAuthUserInfo != null
+                ? basicAuthUserInfo
+                : uri.getRawUserInfo() == null ? null : URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
         if (userInfo != null && !userInfo.contains(":")) {
             throw new IllegalArgumentException("schema registry credentials must be user:password");
         }
-        String withoutUserInfo = uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
-                + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        String withoutUserInfo = uri.getScheme() + "://" + uri.getHost()
+                + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + (uri.getRawPath() == null ? "" : uri.getRawPath());
         this.baseUrl = withoutUserInfo.replaceAll("/+$", "");
-        this.authorization = userInfo == null ? null
+        this.authorization = userInfo == null
+                ? null
                 : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
@@ -107,7 +119,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
         this.sleeper = sleeper;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** The API root requests go to, without credentials. */
@@ -125,14 +138,19 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         boolean configuredBefore = configuredSubjects.contains(subject) || setCompatibility(subject);
         Response response = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
         if (response.status == 409) {
-            throw new SchemaRegistryException("schema registry refused " + schema.getFullName() + " for subject '"
-                    + subject + "' as incompatible (" + COMPATIBILITY + "): " + response.errorMessage(), 409);
+            throw new SchemaRegistryException(
+                    "schema registry refused " + schema.getFullName() + " for subject '" + subject
+                            + "' as incompatible (" + COMPATIBILITY + "): " + response.errorMessage(),
+                    409);
         }
         int id = response.requireOk("register " + schema.getFullName() + " under subject '" + subject + "'")
-                .path("id").asInt(-1);
+                .path("id")
+                .asInt(-1);
         if (id < 0) {
-            throw new SchemaRegistryException("schema registry answered registration under subject '" + subject
-                    + "' without an id: " + response.oneLineBody(), response.status);
+            throw new SchemaRegistryException(
+                    "schema registry answered registration under subject '" + subject + "' without an id: "
+                            + response.oneLineBody(),
+                    response.status);
         }
         if (!configuredBefore) {
             // the registry knows no subject before its first version, so its compatibility is set right after
@@ -151,8 +169,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         Response response = send("GET", "/schemas/ids/" + id, null);
         if (response.status == 404) {
-            throw new SchemaRegistryException("schema registry has no schema with id " + id + ": "
-                    + response.errorMessage(), 404);
+            throw new SchemaRegistryException(
+                    "schema registry has no schema with id " + id + ": " + response.errorMessage(), 404);
         }
         JsonNode body = response.requireOk("fetch schema " + id);
         String type = body.path("schemaType").asText("AVRO");
@@ -163,7 +181,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         try {
             schema = new Schema.Parser().parse(body.path("schema").asText());
         } catch (SchemaParseException e) {
-            throw new SchemaRegistryException("schema " + id + " from the registry is not valid Avro: " + e.getMessage(), e);
+            throw new SchemaRegistryException(
+                    "schema " + id + " from the registry is not valid Avro: " + e.getMessage(), e);
         }
         Schema previous = schemasById.putIfAbsent(id, schema);
         return previous != null ? previous : schema;
@@ -180,8 +199,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * against the latest version. A subject with no versions accepts any schema.
      */
     public boolean isCompatible(String subject, Schema schema) {
-        Response response = send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest",
-                schemaBody(schema));
+        Response response =
+                send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest", schemaBody(schema));
         if (response.status == 404) {
             return true;
         }
@@ -191,8 +210,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         JsonNode compatible = response.requireOk("check " + schema.getFullName() + " against subject '" + subject + "'")
                 .path("is_compatible");
         if (!compatible.isBoolean()) {
-            throw new SchemaRegistryException("schema registry answered a compatibility check for subject '" + subject
-                    + "' without is_compatible: " + response.oneLineBody(), response.status);
+            throw new SchemaRegistryException(
+                    "schema registry answered a compatibility check for subject '" + subject
+                            + "' without is_compatible: " + response.oneLineBody(),
+                    response.status);
         }
         return compatible.asBoolean();
     }
@@ -210,7 +231,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private static String schemaBody(Schema schema) {
-        return JSON.createObjectNode().put("schema", schema.toString()).put("schemaType", "AVRO").toString();
+        return JSON.createObjectNode()
+                .put("schema", schema.toString())
+                .put("schemaType", "AVRO")
+                .toString();
     }
 
     private static String encode(String pathSegment) {
@@ -222,8 +246,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(requestTimeout)
                 .header("Accept", CONTENT_TYPE + ", application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (body != null) {
             builder.header("Content-Type", CONTENT_TYPE);
         }
@@ -238,7 +265,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             Response response = null;
             IOException ioFailure = null;
             try {
-                HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                HttpResponse<String> answer =
+                        http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 response = new Response(what, answer.statusCode(), answer.body());
                 if (response.status < 500) {
                     return response;
@@ -253,10 +281,17 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             }
             if (attempt >= maxAttempts) {
                 String message = "schema registry failed " + maxAttempts + " tries of " + what + "; last: " + failure;
-                throw ioFailure != null ? new SchemaRegistryException(message, ioFailure)
+                throw ioFailure != null
+                        ? new SchemaRegistryException(message, ioFailure)
                         : new SchemaRegistryException(message, response.status);
             }
-            LOG.warn("{} failed ({}); retry {} of {} in {} ms", what, failure, attempt, maxAttempts - 1, backoff.toMillis());
+            LOG.warn(
+                    "{} failed ({}); retry {} of {} in {} ms",
+                    what,
+                    failure,
+                    attempt,
+                    maxAttempts - 1,
+                    backoff.toMillis());
             try {
                 sleeper.sleep(backoff);
             } catch (InterruptedException e) {
@@ -272,14 +307,14 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
         JsonNode requireOk(String action) {
             if (status / 100 != 2) {
-                throw new SchemaRegistryException("schema registry refused to " + action + ": HTTP " + status + " "
-                        + errorMessage(), status);
+                throw new SchemaRegistryException(
+                        "schema registry refused to " + action + ": HTTP " + status + " " + errorMessage(), status);
             }
             try {
                 return JSON.readTree(body == null || body.isBlank() ? "{}" : body);
             } catch (IOException e) {
-                throw new SchemaRegistryException("schema registry answered " + what + " with invalid JSON: "
-                        + oneLineBody(), status);
+                throw new SchemaRegistryException(
+                        "schema registry answered " + what + " with invalid JSON: " + oneLineBody(), status);
             }
         }
 

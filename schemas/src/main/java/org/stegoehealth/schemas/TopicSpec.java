@@ -9,11 +9,22 @@ import org.apache.kafka.common.serialization.Serde;
  * @param retentionMs      -1 keeps records forever
  * @param minMessageBytes  the smallest {@code max.message.bytes} the topic's records need (0: no special need)
  */
-public record TopicSpec<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, int partitions,
-                              String cleanupPolicy, long retentionMs, int minMessageBytes) {
+public record TopicSpec<K, V>(
+        String name,
+        Serde<K> keySerde,
+        Serde<V> valueSerde,
+        int partitions,
+        String cleanupPolicy,
+        long retentionMs,
+        int minMessageBytes) {
 
-    public TopicSpec(String name, Serde<K> keySerde, Serde<V> valueSerde, int partitions, String cleanupPolicy,
-                     long retentionMs) {
+    public TopicSpec(
+            String name,
+            Serde<K> keySerde,
+            Serde<V> valueSerde,
+            int partitions,
+            String cleanupPolicy,
+            long retentionMs) {
         this(name, keySerde, valueSerde, partitions, cleanupPolicy, retentionMs, 0);
     }
 

@@ -31,29 +31,75 @@ public final class Topics {
 
     public Topics(String prefix, SchemaRegistryClient registry, int partitions) {
         Serde<String> keys = Serdes.String();
-        xrays = new TopicSpec<>(prefix + "xray-images", keys,
-                AvroSerde.forValue(registry, XrayImageEvent.getClassSchema()), partitions, "delete", WEEK_MS);
-        covers = new TopicSpec<>(prefix + "cover-images", keys,
-                AvroSerde.forValue(registry, CoverImageEvent.getClassSchema()), partitions, "compact", -1);
-        stego = new TopicSpec<>(prefix + "stego-images", keys,
-                AvroSerde.forValue(registry, StegoImageEvent.getClassSchema()), partitions, "delete", WEEK_MS);
-        recovered = new TopicSpec<>(prefix + "recovered-images", keys,
-                AvroSerde.forValue(registry, RecoveredImageEvent.getClassSchema()), partitions, "delete", WEEK_MS);
-        deadLetters = new TopicSpec<>(prefix + "dead-letters", keys,
-                AvroSerde.forValue(registry, DeadLetterEvent.getClassSchema()), partitions, "delete", 4 * WEEK_MS);
+        xrays = new TopicSpec<>(
+                prefix + "xray-images",
+                keys,
+                AvroSerde.forValue(registry, XrayImageEvent.getClassSchema()),
+                partitions,
+                "delete",
+                WEEK_MS);
+        covers = new TopicSpec<>(
+                prefix + "cover-images",
+                keys,
+                AvroSerde.forValue(registry, CoverImageEvent.getClassSchema()),
+                partitions,
+                "compact",
+                -1);
+        stego = new TopicSpec<>(
+                prefix + "stego-images",
+                keys,
+                AvroSerde.forValue(registry, StegoImageEvent.getClassSchema()),
+                partitions,
+                "delete",
+                WEEK_MS);
+        recovered = new TopicSpec<>(
+                prefix + "recovered-images",
+                keys,
+                AvroSerde.forValue(registry, RecoveredImageEvent.getClassSchema()),
+                partitions,
+                "delete",
+                WEEK_MS);
+        deadLetters = new TopicSpec<>(
+                prefix + "dead-letters",
+                keys,
+                AvroSerde.forValue(registry, DeadLetterEvent.getClassSchema()),
+                partitions,
+                "delete",
+                4 * WEEK_MS);
         // model topics: one partition, so every consumer sees versions and promotions in the order they were made
-        models = new TopicSpec<>(prefix + "models", keys,
-                AvroSerde.forValue(registry, ModelEvent.getClassSchema()), 1, "compact", -1, MODEL_MESSAGE_BYTES);
-        promotions = new TopicSpec<>(prefix + "model-promotions", keys,
-                AvroSerde.forValue(registry, ModelPromotionEvent.getClassSchema()), 1, "compact", -1);
-        trainingRounds = new TopicSpec<>(prefix + "training-rounds", keys,
-                AvroSerde.forValue(registry, TrainingRoundEvent.getClassSchema()), 1, "compact", -1);
-        deadLetterReplays = new TopicSpec<>(prefix + "dead-letter-replays", keys,
-                AvroSerde.forValue(registry, DeadLetterReplayEvent.getClassSchema()), 1, "compact", -1);
+        models = new TopicSpec<>(
+                prefix + "models",
+                keys,
+                AvroSerde.forValue(registry, ModelEvent.getClassSchema()),
+                1,
+                "compact",
+                -1,
+                MODEL_MESSAGE_BYTES);
+        promotions = new TopicSpec<>(
+                prefix + "model-promotions",
+                keys,
+                AvroSerde.forValue(registry, ModelPromotionEvent.getClassSchema()),
+                1,
+                "compact",
+                -1);
+        trainingRounds = new TopicSpec<>(
+                prefix + "training-rounds",
+                keys,
+                AvroSerde.forValue(registry, TrainingRoundEvent.getClassSchema()),
+                1,
+                "compact",
+                -1);
+        deadLetterReplays = new TopicSpec<>(
+                prefix + "dead-letter-replays",
+                keys,
+                AvroSerde.forValue(registry, DeadLetterReplayEvent.getClassSchema()),
+                1,
+                "compact",
+                -1);
     }
 
     public List<TopicSpec<?, ?>> all() {
-        return List.of(xrays, covers, stego, recovered, deadLetters, models, promotions, trainingRounds,
-                deadLetterReplays);
+        return List.of(
+                xrays, covers, stego, recovered, deadLetters, models, promotions, trainingRounds, deadLetterReplays);
     }
 }

@@ -44,9 +44,17 @@ class AvroSerdeTest {
     }
 
     private static XrayImageEvent xray() {
-        return XrayImageEvent.newBuilder().setMessageId("m-1").setSourceName("chest.png").setFormat(ImageFormat.PNG)
-                .setWidth(8).setHeight(8).setChannels(1).setBitDepth(8)
-                .setImage(ByteBuffer.wrap(new byte[] {1, 2, 3})).setProducedAt(Instant.EPOCH).build();
+        return XrayImageEvent.newBuilder()
+                .setMessageId("m-1")
+                .setSourceName("chest.png")
+                .setFormat(ImageFormat.PNG)
+                .setWidth(8)
+                .setHeight(8)
+                .setChannels(1)
+                .setBitDepth(8)
+                .setImage(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                .setProducedAt(Instant.EPOCH)
+                .build();
     }
 
     @Test
@@ -60,7 +68,8 @@ class AvroSerdeTest {
         embedder.schemaById(2);
 
         server.set(new InMemorySchemaRegistry()); // restarted with in-memory storage: ids are handed out again
-        AvroSerde<XrayImageEvent> producer = AvroSerde.forValue(new CachingClient(server), XrayImageEvent.getClassSchema());
+        AvroSerde<XrayImageEvent> producer =
+                AvroSerde.forValue(new CachingClient(server), XrayImageEvent.getClassSchema());
         byte[] bytes = producer.serialize("xrays", xray());
         assertEquals(1, ByteBuffer.wrap(bytes, 1, 4).getInt(), "the X-ray schema now has the cover schema's old id");
 
@@ -72,7 +81,8 @@ class AvroSerdeTest {
     @Test
     void deserialize_aRecordThatIsCorruptUnderTheCurrentSchemaIsStillCorrupt() {
         AtomicReference<SchemaRegistryClient> server = new AtomicReference<>(new InMemorySchemaRegistry());
-        AvroSerde<XrayImageEvent> serde = AvroSerde.forValue(new CachingClient(server), XrayImageEvent.getClassSchema());
+        AvroSerde<XrayImageEvent> serde =
+                AvroSerde.forValue(new CachingClient(server), XrayImageEvent.getClassSchema());
         byte[] bytes = serde.serialize("xrays", xray());
         byte[] cut = Arrays.copyOf(bytes, 12);
         SerializationException e = assertThrows(SerializationException.class, () -> serde.deserialize("xrays", cut));

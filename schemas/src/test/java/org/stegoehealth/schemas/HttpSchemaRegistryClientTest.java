@@ -39,8 +39,7 @@ class HttpSchemaRegistryClientTest {
     }
 
     /** An answer the fake registry gives. */
-    record Answer(int status, String body) {
-    }
+    record Answer(int status, String body) {}
 
     private HttpServer server;
     private final List<Received> received = new ArrayList<>();
@@ -52,7 +51,9 @@ class HttpSchemaRegistryClientTest {
     void startFakeRegistry() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
-            Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+            Received request = new Received(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(),
                     exchange.getRequestHeaders().getFirst("Content-Type"),
                     exchange.getRequestHeaders().getFirst("Authorization"),
                     new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -82,7 +83,8 @@ class HttpSchemaRegistryClientTest {
     }
 
     private HttpSchemaRegistryClient client(String url, String userInfo) {
-        return new HttpSchemaRegistryClient(url, userInfo, Duration.ofSeconds(5), 5, Duration.ofMillis(100), sleeps::add);
+        return new HttpSchemaRegistryClient(
+                url, userInfo, Duration.ofSeconds(5), 5, Duration.ofMillis(100), sleeps::add);
     }
 
     private HttpSchemaRegistryClient client() {
@@ -141,7 +143,9 @@ class HttpSchemaRegistryClientTest {
         client.register("covers-value", CoverImageEvent.getClassSchema());
         assertEquals(2, client.register("covers-value", XRAY));
 
-        assertEquals(List.of("PUT", "POST", "POST"), received().stream().map(Received::method).toList());
+        assertEquals(
+                List.of("PUT", "POST", "POST"),
+                received().stream().map(Received::method).toList());
     }
 
     @Test
@@ -153,21 +157,28 @@ class HttpSchemaRegistryClientTest {
         assertEquals(11, client().register("stego-images-value", XRAY));
 
         List<Received> requests = received();
-        assertEquals(List.of("PUT", "POST", "PUT"), requests.stream().map(Received::method).toList());
-        assertEquals("/apis/ccompat/v7/config/stego-images-value", requests.get(2).path());
+        assertEquals(
+                List.of("PUT", "POST", "PUT"),
+                requests.stream().map(Received::method).toList());
+        assertEquals(
+                "/apis/ccompat/v7/config/stego-images-value", requests.get(2).path());
     }
 
     @Test
     void register_incompatibleSchema_throwsOneLineErrorNamingSubjectAndRegistryText_withoutRetrying() {
         answer(200, "{}");
-        answer(409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\\nwith an earlier schema\"}");
+        answer(
+                409,
+                "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\\nwith an earlier schema\"}");
 
-        SchemaRegistryException e = assertThrows(SchemaRegistryException.class,
-                () -> client().register("xray-images-value", XRAY));
+        SchemaRegistryException e =
+                assertThrows(SchemaRegistryException.class, () -> client().register("xray-images-value", XRAY));
 
         assertEquals(409, e.status());
         assertTrue(e.getMessage().contains("'xray-images-value'"), e.getMessage());
-        assertTrue(e.getMessage().contains("Schema being registered is incompatible with an earlier schema"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("Schema being registered is incompatible with an earlier schema"),
+                e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         assertEquals(2, received().size());
         assertTrue(sleeps.isEmpty());
@@ -218,8 +229,9 @@ class HttpSchemaRegistryClientTest {
         assertEquals(502, e.status());
         assertTrue(e.getMessage().contains("5 tries") && e.getMessage().contains("bad gateway"), e.getMessage());
         assertEquals(5, received().size());
-        assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400),
-                Duration.ofMillis(800)), sleeps);
+        assertEquals(
+                List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(800)),
+                sleeps);
     }
 
     @Test
@@ -227,8 +239,8 @@ class HttpSchemaRegistryClientTest {
         answer(200, "{}");
         answer(422, "{\"error_code\":42201,\"message\":\"Invalid schema\"}");
 
-        SchemaRegistryException e = assertThrows(SchemaRegistryException.class,
-                () -> client().register("xray-images-value", XRAY));
+        SchemaRegistryException e =
+                assertThrows(SchemaRegistryException.class, () -> client().register("xray-images-value", XRAY));
 
         assertEquals(422, e.status());
         assertTrue(e.getMessage().contains("Invalid schema"), e.getMessage());
@@ -241,7 +253,8 @@ class HttpSchemaRegistryClientTest {
         String deadUrl = url();
         server.stop(0);
 
-        SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> client(deadUrl, null).schemaById(1));
+        SchemaRegistryException e = assertThrows(
+                SchemaRegistryException.class, () -> client(deadUrl, null).schemaById(1));
 
         assertEquals(-1, e.status());
         assertTrue(e.getMessage().contains("5 tries"), e.getMessage());
@@ -286,7 +299,9 @@ class HttpSchemaRegistryClientTest {
         HttpSchemaRegistryClient fromUrl = client(urlWithUserInfo, null);
         fromUrl.isCompatible("a-value", XRAY);
 
-        assertEquals(List.of(expected, expected), received().stream().map(Received::authorization).toList());
+        assertEquals(
+                List.of(expected, expected),
+                received().stream().map(Received::authorization).toList());
         assertFalse(fromUrl.baseUrl().contains("s3cret"));
     }
 
@@ -297,7 +312,8 @@ class HttpSchemaRegistryClientTest {
 
         client().register("a b/c-value", XRAY);
 
-        assertEquals("/apis/ccompat/v7/config/a%20b%2Fc-value", received().get(0).path());
+        assertEquals(
+                "/apis/ccompat/v7/config/a%20b%2Fc-value", received().get(0).path());
     }
 
     @Test

@@ -8,10 +8,10 @@ final class KeyIds {
 
     /** Tink's output prefix: one version byte (1 for TINK keys) and the key id, big-endian. */
     private static final byte TINK_PREFIX_VERSION = 1;
+
     static final int PREFIX_SIZE = 5;
 
-    private KeyIds() {
-    }
+    private KeyIds() {}
 
     static String format(int keyId) {
         return HexFormat.of().toHexDigits(keyId);
@@ -29,7 +29,9 @@ final class KeyIds {
         if (output == null || output.length < PREFIX_SIZE || output[0] != TINK_PREFIX_VERSION) {
             return OptionalInt.empty();
         }
-        return OptionalInt.of(((output[1] & 0xff) << 24) | ((output[2] & 0xff) << 16) | ((output[3] & 0xff) << 8)
+        return OptionalInt.of(((output[1] & 0xff) << 24)
+                | ((output[2] & 0xff) << 16)
+                | ((output[3] & 0xff) << 8)
                 | (output[4] & 0xff));
     }
 }

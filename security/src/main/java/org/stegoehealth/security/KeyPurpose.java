@@ -43,12 +43,13 @@ public enum KeyPurpose {
     Parameters parameters() throws GeneralSecurityException {
         return switch (this) {
             case SIGNING -> PredefinedSignatureParameters.ED25519;
-            case RECEIVING -> HpkeParameters.builder()
-                    .setKemId(HpkeParameters.KemId.DHKEM_X25519_HKDF_SHA256)
-                    .setKdfId(HpkeParameters.KdfId.HKDF_SHA256)
-                    .setAeadId(HpkeParameters.AeadId.AES_256_GCM)
-                    .setVariant(HpkeParameters.Variant.TINK)
-                    .build();
+            case RECEIVING ->
+                HpkeParameters.builder()
+                        .setKemId(HpkeParameters.KemId.DHKEM_X25519_HKDF_SHA256)
+                        .setKdfId(HpkeParameters.KdfId.HKDF_SHA256)
+                        .setAeadId(HpkeParameters.AeadId.AES_256_GCM)
+                        .setVariant(HpkeParameters.Variant.TINK)
+                        .build();
             case POSITIONS -> PredefinedPrfParameters.HKDF_SHA256;
         };
     }
@@ -60,6 +61,7 @@ public enum KeyPurpose {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown key purpose '" + label + "' (known: signing, receiving, positions)");
+        throw new IllegalArgumentException(
+                "unknown key purpose '" + label + "' (known: signing, receiving, positions)");
     }
 }

@@ -23,6 +23,7 @@ final class KeyedPositions {
     private long counter;
     /** Unused stream bits, the lowest {@code available} bits of {@code buffer}. */
     private long buffer;
+
     private int available;
     private final ByteBuffer block = ByteBuffer.allocate(BLOCK);
 
@@ -51,7 +52,8 @@ final class KeyedPositions {
     /** Slots in the keyed order, {@code count} of them after those already drawn. */
     int[] next(int count) throws GeneralSecurityException {
         if (count > order.length - drawn) {
-            throw new IllegalArgumentException(count + " more positions requested, " + (order.length - drawn) + " left");
+            throw new IllegalArgumentException(
+                    count + " more positions requested, " + (order.length - drawn) + " left");
         }
         int[] out = new int[count];
         for (int k = 0; k < count; k++) {
@@ -83,7 +85,10 @@ final class KeyedPositions {
     private long takeBits(int bits) throws GeneralSecurityException {
         while (available < bits) {
             if (!block.hasRemaining()) {
-                byte[] in = ByteBuffer.allocate(seed.length + Long.BYTES).put(seed).putLong(counter++).array();
+                byte[] in = ByteBuffer.allocate(seed.length + Long.BYTES)
+                        .put(seed)
+                        .putLong(counter++)
+                        .array();
                 block.clear();
                 block.put(prf.compute(in, BLOCK));
                 block.flip();

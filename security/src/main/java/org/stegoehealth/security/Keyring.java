@@ -82,12 +82,10 @@ public final class Keyring {
     }
 
     /** Public signing and receiving keys of a trusted party. */
-    private record PublicKeys(String party, KeysetHandle signing, KeysetHandle receiving) {
-    }
+    private record PublicKeys(String party, KeysetHandle signing, KeysetHandle receiving) {}
 
     /** The outcome of an import: the updated keyring and the party whose keys were imported. */
-    public record Imported(Keyring keyring, TrustedParty party) {
-    }
+    public record Imported(Keyring keyring, TrustedParty party) {}
 
     private final Path dir;
     private final String name;
@@ -98,8 +96,12 @@ public final class Keyring {
     private final Verifier verifier;
     private final HybridDecrypt decrypter;
 
-    private Keyring(Path dir, String name, Map<KeyPurpose, KeysetHandle> keysets, Map<String, PublicKeys> trusted,
-                    Map<String, KeysetHandle> sharedPositions) {
+    private Keyring(
+            Path dir,
+            String name,
+            Map<KeyPurpose, KeysetHandle> keysets,
+            Map<String, PublicKeys> trusted,
+            Map<String, KeysetHandle> sharedPositions) {
         this.dir = dir;
         this.name = name;
         this.keysets = Collections.unmodifiableMap(new EnumMap<>(keysets));
@@ -107,7 +109,9 @@ public final class Keyring {
         this.sharedPositions = Collections.unmodifiableMap(new TreeMap<>(sharedPositions));
         try {
             KeysetHandle signing = keysets.get(KeyPurpose.SIGNING);
-            this.signer = new Signer(name, signing.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class),
+            this.signer = new Signer(
+                    name,
+                    signing.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class),
                     signing.getPrimary().getId());
             List<Verifier.Party> parties = new ArrayList<>();
             parties.add(verifierParty(name, signing.getPublicKeysetHandle()));
@@ -115,8 +119,8 @@ public final class Keyring {
                 parties.add(verifierParty(p.party(), p.signing()));
             }
             this.verifier = new Verifier(parties);
-            this.decrypter = keysets.get(KeyPurpose.RECEIVING)
-                    .getPrimitive(RegistryConfiguration.get(), HybridDecrypt.class);
+            this.decrypter =
+                    keysets.get(KeyPurpose.RECEIVING).getPrimitive(RegistryConfiguration.get(), HybridDecrypt.class);
         } catch (GeneralSecurityException e) {
             throw new KeyringException("keyring " + dir + " holds keys Tink cannot use: " + e.getMessage(), e);
         }
@@ -124,7 +128,9 @@ public final class Keyring {
 
     private static Verifier.Party verifierParty(String party, KeysetHandle publicSigning)
             throws GeneralSecurityException {
-        return new Verifier.Party(party, Set.copyOf(ids(publicSigning)),
+        return new Verifier.Party(
+                party,
+                Set.copyOf(ids(publicSigning)),
                 publicSigning.getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class));
     }
 
@@ -183,10 +189,13 @@ public final class Keyring {
         for (KeyPurpose purpose : KeyPurpose.values()) {
             Path file = dir.resolve(purpose.fileName());
             try {
-                keysets.put(purpose, TinkJsonProtoKeysetFormat.parseKeyset(KeyringFiles.readPrivate(file),
-                        InsecureSecretKeyAccess.get()));
+                keysets.put(
+                        purpose,
+                        TinkJsonProtoKeysetFormat.parseKeyset(
+                                KeyringFiles.readPrivate(file), InsecureSecretKeyAccess.get()));
             } catch (GeneralSecurityException e) {
-                throw new KeyringException("keyring file " + file + " is not a valid Tink keyset: " + e.getMessage(), e);
+                throw new KeyringException(
+                        "keyring file " + file + " is not a valid Tink keyset: " + e.getMessage(), e);
             }
         }
         Map<String, PublicKeys> trusted = new TreeMap<>();
@@ -199,11 +208,13 @@ public final class Keyring {
                     if (fileName.endsWith(POSITIONS_SUFFIX)) {
                         String party = fileName.substring(0, fileName.length() - POSITIONS_SUFFIX.length());
                         try {
-                            positions.put(party, TinkJsonProtoKeysetFormat.parseKeyset(
-                                    KeyringFiles.readPrivate(file), InsecureSecretKeyAccess.get()));
+                            positions.put(
+                                    party,
+                                    TinkJsonProtoKeysetFormat.parseKeyset(
+                                            KeyringFiles.readPrivate(file), InsecureSecretKeyAccess.get()));
                         } catch (GeneralSecurityException e) {
-                            throw new KeyringException("keyring file " + file + " is not a valid Tink keyset: "
-                                    + e.getMessage(), e);
+                            throw new KeyringException(
+                                    "keyring file " + file + " is not a valid Tink keyset: " + e.getMessage(), e);
                         }
                     } else {
                         PublicKeys keys = parsePublic(KeyringFiles.readPrivate(file), file.toString());
@@ -322,7 +333,11 @@ public final class Keyring {
         keysets.forEach((purpose, handle) -> {
             for (int i = 0; i < handle.size(); i++) {
                 KeysetHandle.Entry e = handle.getAt(i);
-                out.add(new KeyInfo(purpose, KeyIds.format(e.getId()), e.isPrimary(), e.getStatus().toString()));
+                out.add(new KeyInfo(
+                        purpose,
+                        KeyIds.format(e.getId()),
+                        e.isPrimary(),
+                        e.getStatus().toString()));
             }
         });
         return out;
@@ -336,15 +351,19 @@ public final class Keyring {
     }
 
     private TrustedParty describe(PublicKeys p) {
-        return new TrustedParty(p.party(), List.copyOf(formatted(ids(p.signing()))),
-                List.copyOf(formatted(ids(p.receiving()))), sharedPositions.containsKey(p.party()),
+        return new TrustedParty(
+                p.party(),
+                List.copyOf(formatted(ids(p.signing()))),
+                List.copyOf(formatted(ids(p.receiving()))),
+                sharedPositions.containsKey(p.party()),
                 fingerprint(p.signing(), p.receiving()));
     }
 
     /** SHA-256 over this keyring's public keys, to compare with what another party imported. */
     public String fingerprint() {
         try {
-            return fingerprint(keysets.get(KeyPurpose.SIGNING).getPublicKeysetHandle(),
+            return fingerprint(
+                    keysets.get(KeyPurpose.SIGNING).getPublicKeysetHandle(),
                     keysets.get(KeyPurpose.RECEIVING).getPublicKeysetHandle());
         } catch (GeneralSecurityException e) {
             throw new KeyringException("cannot read the public keys of " + dir + ": " + e.getMessage(), e);
@@ -364,7 +383,8 @@ public final class Keyring {
         try {
             for (KeyPurpose purpose : purposes) {
                 KeysetHandle rotated = KeysetHandle.newBuilder(keysets.get(purpose))
-                        .addEntry(KeysetHandle.generateEntryFromParameters(purpose.parameters()).withRandomId()
+                        .addEntry(KeysetHandle.generateEntryFromParameters(purpose.parameters())
+                                .withRandomId()
                                 .makePrimary())
                         .build();
                 writeKeyset(dir, purpose, rotated);
@@ -385,18 +405,23 @@ public final class Keyring {
         doc.put("party", name);
         doc.put("fingerprint", fingerprint());
         try {
-            doc.set("signing", JSON.readTree(TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(
-                    keysets.get(KeyPurpose.SIGNING).getPublicKeysetHandle())));
-            doc.set("receiving", JSON.readTree(TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(
-                    keysets.get(KeyPurpose.RECEIVING).getPublicKeysetHandle())));
+            doc.set(
+                    "signing",
+                    JSON.readTree(TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(
+                            keysets.get(KeyPurpose.SIGNING).getPublicKeysetHandle())));
+            doc.set(
+                    "receiving",
+                    JSON.readTree(TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(
+                            keysets.get(KeyPurpose.RECEIVING).getPublicKeysetHandle())));
             if (sharePositionsWith.isPresent()) {
                 String recipient = sharePositionsWith.get();
                 if (recipient.equals(name)) {
-                    throw new KeyringException("position keys are shared with another party, not with '" + name
-                            + "' itself");
+                    throw new KeyringException(
+                            "position keys are shared with another party, not with '" + name + "' itself");
                 }
-                byte[] secret = TinkJsonProtoKeysetFormat.serializeKeyset(keysets.get(KeyPurpose.POSITIONS),
-                        InsecureSecretKeyAccess.get()).getBytes(StandardCharsets.UTF_8);
+                byte[] secret = TinkJsonProtoKeysetFormat.serializeKeyset(
+                                keysets.get(KeyPurpose.POSITIONS), InsecureSecretKeyAccess.get())
+                        .getBytes(StandardCharsets.UTF_8);
                 byte[] sealed = encrypterFor(recipient).encrypt(secret, positionsContext(name, recipient));
                 ObjectNode positions = doc.putObject("positions");
                 positions.put("for", recipient);
@@ -435,13 +460,16 @@ public final class Keyring {
         KeysetHandle sharedPositionKeys = null;
         if (!positions.isMissingNode() && name.equals(positions.path("for").asText())) {
             try {
-                byte[] sealed = Base64.getDecoder().decode(positions.path("sealed").asText());
-                String keyset = new String(decrypter.decrypt(sealed, positionsContext(party, name)),
-                        StandardCharsets.UTF_8);
+                byte[] sealed =
+                        Base64.getDecoder().decode(positions.path("sealed").asText());
+                String keyset =
+                        new String(decrypter.decrypt(sealed, positionsContext(party, name)), StandardCharsets.UTF_8);
                 sharedPositionKeys = TinkJsonProtoKeysetFormat.parseKeyset(keyset, InsecureSecretKeyAccess.get());
             } catch (GeneralSecurityException | IllegalArgumentException e) {
-                throw new KeyringException("cannot open the position keys that " + source + " shares with '" + name
-                        + "' (sealed to another key of '" + name + "', or altered): " + e.getMessage(), e);
+                throw new KeyringException(
+                        "cannot open the position keys that " + source + " shares with '" + name
+                                + "' (sealed to another key of '" + name + "', or altered): " + e.getMessage(),
+                        e);
             }
         }
         Path trustedDir = dir.resolve(TRUSTED_DIR);
@@ -449,7 +477,8 @@ public final class Keyring {
         KeyringFiles.writePrivate(trustedDir.resolve(party + ".json"), publicDocument(keys));
         if (sharedPositionKeys != null) {
             try {
-                KeyringFiles.writePrivate(trustedDir.resolve(party + POSITIONS_SUFFIX),
+                KeyringFiles.writePrivate(
+                        trustedDir.resolve(party + POSITIONS_SUFFIX),
                         TinkJsonProtoKeysetFormat.serializeKeyset(sharedPositionKeys, InsecureSecretKeyAccess.get()));
             } catch (GeneralSecurityException e) {
                 throw new KeyringException("cannot store the position keys of '" + party + "': " + e.getMessage(), e);
@@ -472,11 +501,12 @@ public final class Keyring {
         doc.put("party", keys.party());
         try {
             doc.set("signing", JSON.readTree(TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(keys.signing())));
-            doc.set("receiving",
+            doc.set(
+                    "receiving",
                     JSON.readTree(TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(keys.receiving())));
         } catch (GeneralSecurityException | JsonProcessingException e) {
-            throw new KeyringException("cannot serialise the public keys of '" + keys.party() + "': "
-                    + e.getMessage(), e);
+            throw new KeyringException(
+                    "cannot serialise the public keys of '" + keys.party() + "': " + e.getMessage(), e);
         }
         return toJson(doc);
     }
@@ -512,14 +542,14 @@ public final class Keyring {
         try {
             return TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(node.toString());
         } catch (GeneralSecurityException e) {
-            throw new KeyringException(source + ": the '" + field + "' keyset is not a public Tink keyset ("
-                    + e.getMessage() + ")", e);
+            throw new KeyringException(
+                    source + ": the '" + field + "' keyset is not a public Tink keyset (" + e.getMessage() + ")", e);
         }
     }
 
-    private static void writeKeyset(Path dir, KeyPurpose purpose, KeysetHandle handle)
-            throws GeneralSecurityException {
-        KeyringFiles.writePrivate(dir.resolve(purpose.fileName()),
+    private static void writeKeyset(Path dir, KeyPurpose purpose, KeysetHandle handle) throws GeneralSecurityException {
+        KeyringFiles.writePrivate(
+                dir.resolve(purpose.fileName()),
                 TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get()));
     }
 
@@ -561,7 +591,8 @@ public final class Keyring {
         if (key instanceof HpkePublicKey k) {
             return k.getPublicKeyBytes().toByteArray();
         }
-        throw new KeyringException("unexpected public key type " + key.getClass().getSimpleName());
+        throw new KeyringException(
+                "unexpected public key type " + key.getClass().getSimpleName());
     }
 
     private String knownParties() {

@@ -2,8 +2,6 @@ package org.stegoehealth.security;
 
 import org.stegoehealth.errors.StegoException;
 
-import org.stegoehealth.errors.StegoException;
-
 /** A keyring cannot be created, read or used; the message says which file or key and what to do. */
 public class KeyringException extends StegoException {
 

@@ -20,11 +20,14 @@ final class KeyringFiles {
     static final Set<PosixFilePermission> DIR_PERMISSIONS = PosixFilePermissions.fromString("rwx------");
     static final Set<PosixFilePermission> FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_EXECUTE);
 
-    private KeyringFiles() {
-    }
+    private KeyringFiles() {}
 
     private static boolean posix(Path p) {
         return p.getFileSystem().supportedFileAttributeViews().contains("posix");
@@ -60,7 +63,8 @@ final class KeyringFiles {
         Path tmp = null;
         try {
             tmp = posix(file)
-                    ? Files.createTempFile(dir, ".tmp-", ".json", PosixFilePermissions.asFileAttribute(FILE_PERMISSIONS))
+                    ? Files.createTempFile(
+                            dir, ".tmp-", ".json", PosixFilePermissions.asFileAttribute(FILE_PERMISSIONS))
                     : Files.createTempFile(dir, ".tmp-", ".json");
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             try {

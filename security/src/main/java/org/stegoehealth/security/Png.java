@@ -14,14 +14,13 @@ import javax.imageio.stream.ImageOutputStream;
 /** Lossless PNG encoding of a raster (8- or 16-bit, gray or colour), with the strongest deflate level. */
 final class Png {
 
-    private Png() {
-    }
+    private Png() {}
 
     /** PNG bytes of the pixels only: no metadata from the source file travels along. */
     static byte[] encode(BufferedImage image) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
         try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-             ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+                ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
             writer.setOutput(out);
             ImageWriteParam param = writer.getDefaultWriteParam();
             if (param.canWriteCompressed()) {

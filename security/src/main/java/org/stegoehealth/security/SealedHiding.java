@@ -42,16 +42,20 @@ public final class SealedHiding {
      * A stego image and what the receiver needs, besides its keyring, to open it; {@code cover} is the cover crop it
      * was made from (for quality figures).
      */
-    public record Embedded(BufferedImage stego, BufferedImage cover, String receivingKeyId, String positionsKeyId, long payloadBits,
-                           double bitsPerChannel, boolean coverScaled) {
-    }
+    public record Embedded(
+            BufferedImage stego,
+            BufferedImage cover,
+            String receivingKeyId,
+            String positionsKeyId,
+            long payloadBits,
+            double bitsPerChannel,
+            boolean coverScaled) {}
 
     /**
      * What came out of a sealed stego image: the X-ray bit for bit (decoded, and the lossless PNG it travelled as)
      * and the study reference, if one was sealed.
      */
-    public record Opened(BufferedImage xray, byte[] png, Optional<String> studyRef) {
-    }
+    public record Opened(BufferedImage xray, byte[] png, Optional<String> studyRef) {}
 
     private final Keyring keyring;
     private final double budget;
@@ -80,8 +84,8 @@ public final class SealedHiding {
      * @throws SealedException with {@link Reason#CAPACITY} if the payload needs a stego image over the size limit
      * @throws KeyringException if the keyring lacks the recipient's public or position keys
      */
-    public Embedded embed(BufferedImage cover, BufferedImage xray, String messageId, String recipient,
-                          Optional<String> studyRef) {
+    public Embedded embed(
+            BufferedImage cover, BufferedImage xray, String messageId, String recipient, Optional<String> studyRef) {
         byte[] plaintext = plaintext(Png.encode(xray), studyRef.orElse(null));
         byte[] ciphertext;
         try {
@@ -105,18 +109,29 @@ public final class SealedHiding {
             int[] headerSlots = order.next(HEADER_BITS);
             int[] payloadSlots = order.next(Math.toIntExact(payloadBits - HEADER_BITS));
             writeBits(samples, payloadSlots, ciphertext);
-            byte[] header = ByteBuffer.allocate(HEADER_BYTES).putInt(ciphertext.length)
-                    .put(tag(prf, messageId, w, h, ciphertext.length, samples, headerSlots)).array();
-            xor(header, prf.compute(KeyedPositions.input("stego-ehealth sealed header mask v1", messageId, w, h),
-                    HEADER_BYTES));
+            byte[] header = ByteBuffer.allocate(HEADER_BYTES)
+                    .putInt(ciphertext.length)
+                    .put(tag(prf, messageId, w, h, ciphertext.length, samples, headerSlots))
+                    .array();
+            xor(
+                    header,
+                    prf.compute(
+                            KeyedPositions.input("stego-ehealth sealed header mask v1", messageId, w, h),
+                            HEADER_BYTES));
             replaceBits(samples, headerSlots, header);
         } catch (GeneralSecurityException e) {
             throw new KeyringException("position keys of '" + recipient + "' failed: " + e.getMessage(), e);
         }
         BufferedImage stego = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         stego.getRaster().setPixels(0, 0, w, h, samples);
-        return new Embedded(stego, canvas, keyring.receivingKeyIdOf(recipient), KeyIds.format(positionsKeyId), payloadBits,
-                (double) payloadBits / slots, w > cover.getWidth() || h > cover.getHeight());
+        return new Embedded(
+                stego,
+                canvas,
+                keyring.receivingKeyIdOf(recipient),
+                KeyIds.format(positionsKeyId),
+                payloadBits,
+                (double) payloadBits / slots,
+                w > cover.getWidth() || h > cover.getHeight());
     }
 
     /**
@@ -129,9 +144,11 @@ public final class SealedHiding {
      */
     public Opened extract(BufferedImage stego, String messageId, String receivingKeyId, String positionsKeyId) {
         if (!keyring.receivingKeyIds().contains(receivingKeyId)) {
-            throw new SealedException(Reason.NOT_FOR_THIS_KEY, "sealed to receiving key " + receivingKeyId
-                    + ", which keyring '" + keyring.name() + "' does not hold (its keys: "
-                    + String.join(",", keyring.receivingKeyIds()) + ")");
+            throw new SealedException(
+                    Reason.NOT_FOR_THIS_KEY,
+                    "sealed to receiving key " + receivingKeyId
+                            + ", which keyring '" + keyring.name() + "' does not hold (its keys: "
+                            + String.join(",", keyring.receivingKeyIds()) + ")");
         }
         PrfSet positions = keyring.positionKeys();
         int pid;
@@ -143,13 +160,17 @@ public final class SealedHiding {
             throw new SealedException(Reason.TAMPERED, "position key id '" + positionsKeyId + "' is malformed");
         }
         if (prf == null) {
-            throw new SealedException(Reason.NOT_FOR_THIS_KEY, "positions drawn with key " + positionsKeyId
-                    + ", which keyring '" + keyring.name() + "' does not hold");
+            throw new SealedException(
+                    Reason.NOT_FOR_THIS_KEY,
+                    "positions drawn with key " + positionsKeyId + ", which keyring '" + keyring.name()
+                            + "' does not hold");
         }
         Raster raster = stego.getRaster();
         if (raster.getNumBands() != 3 || raster.getSampleModel().getSampleSize(0) != 8) {
-            throw new SealedException(Reason.TAMPERED, "stego image is not 8-bit RGB (" + raster.getNumBands()
-                    + " bands of " + raster.getSampleModel().getSampleSize(0) + " bits)");
+            throw new SealedException(
+                    Reason.TAMPERED,
+                    "stego image is not 8-bit RGB (" + raster.getNumBands() + " bands of "
+                            + raster.getSampleModel().getSampleSize(0) + " bits)");
         }
         int w = stego.getWidth();
         int h = stego.getHeight();
@@ -162,27 +183,37 @@ public final class SealedHiding {
             KeyedPositions order = new KeyedPositions(prf, messageId, w, h, (int) slots);
             int[] headerSlots = order.next(HEADER_BITS);
             byte[] header = readBits(samples, headerSlots, HEADER_BYTES);
-            xor(header, prf.compute(KeyedPositions.input("stego-ehealth sealed header mask v1", messageId, w, h),
-                    HEADER_BYTES));
+            xor(
+                    header,
+                    prf.compute(
+                            KeyedPositions.input("stego-ehealth sealed header mask v1", messageId, w, h),
+                            HEADER_BYTES));
             ByteBuffer hb = ByteBuffer.wrap(header);
             int length = hb.getInt();
             byte[] storedTag = new byte[TAG_BYTES];
             hb.get(storedTag);
             if (length <= 0 || HEADER_BITS + 8L * length > slots) {
-                throw new SealedException(Reason.TAMPERED, "sealed header is damaged (payload length " + length
-                        + " does not fit a " + w + "x" + h + " image), or the message id was changed");
+                throw new SealedException(
+                        Reason.TAMPERED,
+                        "sealed header is damaged (payload length " + length + " does not fit a " + w + "x" + h
+                                + " image), or the message id was changed");
             }
             if (!MessageDigest.isEqual(storedTag, tag(prf, messageId, w, h, length, samples, headerSlots))) {
-                throw new SealedException(Reason.TAMPERED, "stego image does not authenticate: pixels, size or"
-                        + " message id were changed after sealing");
+                throw new SealedException(
+                        Reason.TAMPERED,
+                        "stego image does not authenticate: pixels, size or"
+                                + " message id were changed after sealing");
             }
             byte[] ciphertext = readBits(samples, order.next(8 * length), length);
             byte[] plaintext;
             try {
                 plaintext = keyring.decrypter().decrypt(ciphertext, context(messageId));
             } catch (GeneralSecurityException e) {
-                throw new SealedException(Reason.TAMPERED, "sealed payload does not decrypt with receiving key "
-                        + receivingKeyId + " (altered, or sealed for another message id)", e);
+                throw new SealedException(
+                        Reason.TAMPERED,
+                        "sealed payload does not decrypt with receiving key " + receivingKeyId
+                                + " (altered, or sealed for another message id)",
+                        e);
             }
             return open(plaintext);
         } catch (GeneralSecurityException e) {
@@ -206,8 +237,13 @@ public final class SealedHiding {
         if (ref.length > 0xffff) {
             throw new IllegalArgumentException("study reference of " + ref.length + " bytes is too long");
         }
-        return ByteBuffer.allocate(1 + 1 + 2 + ref.length + png.length).put((byte) VERSION)
-                .put((byte) (studyRef == null ? 0 : 1)).putShort((short) ref.length).put(ref).put(png).array();
+        return ByteBuffer.allocate(1 + 1 + 2 + ref.length + png.length)
+                .put((byte) VERSION)
+                .put((byte) (studyRef == null ? 0 : 1))
+                .putShort((short) ref.length)
+                .put(ref)
+                .put(png)
+                .array();
     }
 
     private static Opened open(byte[] plaintext) {
@@ -241,8 +277,10 @@ public final class SealedHiding {
         int w = (int) Math.max(1, Math.ceil(Math.sqrt(area * aspect)));
         int h = (int) Math.max(1, Math.ceil((double) area / w));
         if (w > maxSide || h > maxSide) {
-            throw new SealedException(Reason.CAPACITY, "sealed payload of " + payloadBits + " bits needs a " + w + "x"
-                    + h + " stego image at " + budget + " bits per channel, over the " + maxSide + " px limit");
+            throw new SealedException(
+                    Reason.CAPACITY,
+                    "sealed payload of " + payloadBits + " bits needs a " + w + "x" + h + " stego image at " + budget
+                            + " bits per channel, over the " + maxSide + " px limit");
         }
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();

@@ -21,8 +21,8 @@ public final class Signer {
         try {
             return sign.sign(data);
         } catch (GeneralSecurityException e) {
-            throw new KeyringException("cannot sign with key " + keyId + " of keyring '" + party + "': "
-                    + e.getMessage(), e);
+            throw new KeyringException(
+                    "cannot sign with key " + keyId + " of keyring '" + party + "': " + e.getMessage(), e);
         }
     }
 

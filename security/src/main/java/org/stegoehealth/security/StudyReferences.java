@@ -24,8 +24,8 @@ public final class StudyReferences {
     /** Seals {@code studyRef} of message {@code messageId} to {@code recipient}'s receiving key. */
     public byte[] seal(String recipient, String messageId, String studyRef) {
         try {
-            return keyring.encrypterFor(recipient).encrypt(studyRef.getBytes(StandardCharsets.UTF_8),
-                    context(messageId));
+            return keyring.encrypterFor(recipient)
+                    .encrypt(studyRef.getBytes(StandardCharsets.UTF_8), context(messageId));
         } catch (GeneralSecurityException e) {
             throw new KeyringException("cannot seal a study reference to '" + recipient + "': " + e.getMessage(), e);
         }
@@ -44,14 +44,19 @@ public final class StudyReferences {
         }
         String id = KeyIds.format(keyId.getAsInt());
         if (!keyring.receivingKeyIds().contains(id)) {
-            throw new SealedException(Reason.NOT_FOR_THIS_KEY, "study reference sealed to key " + id + ", which"
-                    + " keyring '" + keyring.name() + "' does not hold");
+            throw new SealedException(
+                    Reason.NOT_FOR_THIS_KEY,
+                    "study reference sealed to key " + id + ", which" + " keyring '" + keyring.name()
+                            + "' does not hold");
         }
         try {
             return new String(keyring.decrypter().decrypt(sealed, context(messageId)), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new SealedException(Reason.TAMPERED, "sealed study reference does not decrypt with key " + id
-                    + " (altered, or moved from another message)", e);
+            throw new SealedException(
+                    Reason.TAMPERED,
+                    "sealed study reference does not decrypt with key " + id
+                            + " (altered, or moved from another message)",
+                    e);
         }
     }
 }

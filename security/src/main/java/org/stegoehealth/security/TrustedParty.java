@@ -11,6 +11,9 @@ import java.util.List;
  * @param positionKeys whether the party also shared its position (PRF) keys with this keyring, sealed
  * @param fingerprint SHA-256 over its public keys, to compare with the party out of band
  */
-public record TrustedParty(String name, List<String> signingKeyIds, List<String> receivingKeyIds,
-                           boolean positionKeys, String fingerprint) {
-}
+public record TrustedParty(
+        String name,
+        List<String> signingKeyIds,
+        List<String> receivingKeyIds,
+        boolean positionKeys,
+        String fingerprint) {}

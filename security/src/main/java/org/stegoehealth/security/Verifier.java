@@ -15,8 +15,7 @@ import java.util.stream.Collectors;
 public final class Verifier {
 
     /** The public signing keys of one party. */
-    record Party(String name, Set<Integer> keyIds, PublicKeyVerify verify) {
-    }
+    record Party(String name, Set<Integer> keyIds, PublicKeyVerify verify) {}
 
     private final List<Party> parties;
 
@@ -57,8 +56,9 @@ public final class Verifier {
                 // try the next party holding the same key id (ids are random 32-bit; a clash is rare)
             }
         }
-        throw new SignatureInvalidException("signature by key " + id + " of '" + candidates.get(0).name()
-                + "' does not match the signed data (altered in transit or signed over different data)");
+        throw new SignatureInvalidException(
+                "signature by key " + id + " of '" + candidates.get(0).name()
+                        + "' does not match the signed data (altered in transit or signed over different data)");
     }
 
     /** Whether {@code signature} is valid over {@code data}; for callers that only need a yes or no. */
@@ -73,8 +73,8 @@ public final class Verifier {
 
     private String describeTrusted() {
         return parties.stream()
-                .map(p -> p.name() + " " + p.keyIds().stream().sorted().map(KeyIds::format)
-                        .collect(Collectors.joining(",")))
+                .map(p -> p.name() + " "
+                        + p.keyIds().stream().sorted().map(KeyIds::format).collect(Collectors.joining(",")))
                 .collect(Collectors.joining("; "));
     }
 }

@@ -33,8 +33,11 @@ class KeyringTest {
         byte[] sig = keyring.signer().sign(DATA);
 
         assertEquals("hospital", keyring.verifier().verify(sig, DATA));
-        assertEquals("hospital", Keyring.open(tmp.resolve("hospital")).verifier().verify(sig, DATA));
-        assertTrue(keyring.signer().keyId().matches("[0-9a-f]{8}"), keyring.signer().keyId());
+        assertEquals(
+                "hospital", Keyring.open(tmp.resolve("hospital")).verifier().verify(sig, DATA));
+        assertTrue(
+                keyring.signer().keyId().matches("[0-9a-f]{8}"),
+                keyring.signer().keyId());
     }
 
     @Test
@@ -45,16 +48,19 @@ class KeyringTest {
         byte[] altered = DATA.clone();
         altered[3] ^= 1;
 
-        SignatureInvalidException changed = assertThrows(SignatureInvalidException.class,
-                () -> hospital.verifier().verify(sig, altered));
+        SignatureInvalidException changed = assertThrows(
+                SignatureInvalidException.class, () -> hospital.verifier().verify(sig, altered));
         assertTrue(changed.getMessage().contains("does not match"), changed.getMessage());
-        SignatureInvalidException missing = assertThrows(SignatureInvalidException.class,
-                () -> hospital.verifier().verify(new byte[0], DATA));
+        SignatureInvalidException missing = assertThrows(
+                SignatureInvalidException.class, () -> hospital.verifier().verify(new byte[0], DATA));
         assertTrue(missing.getMessage().contains("missing"), missing.getMessage());
-        SignatureInvalidException untrusted = assertThrows(SignatureInvalidException.class,
+        SignatureInvalidException untrusted = assertThrows(
+                SignatureInvalidException.class,
                 () -> hospital.verifier().verify(stranger.signer().sign(DATA), DATA));
-        assertTrue(untrusted.getMessage().contains(stranger.signer().keyId())
-                && untrusted.getMessage().contains("not a trusted"), untrusted.getMessage());
+        assertTrue(
+                untrusted.getMessage().contains(stranger.signer().keyId())
+                        && untrusted.getMessage().contains("not a trusted"),
+                untrusted.getMessage());
         assertFalse(hospital.verifier().isValid(sig, altered));
     }
 
@@ -68,9 +74,17 @@ class KeyringTest {
         assertNotEquals(before.signer().keyId(), after.signer().keyId());
         assertEquals("hospital", after.verifier().verify(oldSig, DATA));
         assertEquals("hospital", after.verifier().verify(after.signer().sign(DATA), DATA));
-        List<KeyInfo> signing = after.keys().stream().filter(k -> k.purpose() == KeyPurpose.SIGNING).toList();
+        List<KeyInfo> signing = after.keys().stream()
+                .filter(k -> k.purpose() == KeyPurpose.SIGNING)
+                .toList();
         assertEquals(2, signing.size());
-        assertEquals(after.signer().keyId(), signing.stream().filter(KeyInfo::primary).findFirst().orElseThrow().keyId());
+        assertEquals(
+                after.signer().keyId(),
+                signing.stream()
+                        .filter(KeyInfo::primary)
+                        .findFirst()
+                        .orElseThrow()
+                        .keyId());
     }
 
     @Test
@@ -110,16 +124,17 @@ class KeyringTest {
         assertTrue(twice.getMessage().contains("already exists"), twice.getMessage());
 
         KeyringException none = assertThrows(KeyringException.class, () -> Keyring.open(tmp.resolve("nothing")));
-        assertTrue(none.getMessage().contains("no keyring in") && none.getMessage().contains("stego keys init"),
+        assertTrue(
+                none.getMessage().contains("no keyring in") && none.getMessage().contains("stego keys init"),
                 none.getMessage());
 
         Files.setPosixFilePermissions(dir.resolve("signing.json"), PosixFilePermissions.fromString("rw-r--r--"));
         KeyringException open = assertThrows(KeyringException.class, () -> Keyring.open(dir));
-        assertTrue(open.getMessage().contains("signing.json") && open.getMessage().contains("chmod 600"),
+        assertTrue(
+                open.getMessage().contains("signing.json") && open.getMessage().contains("chmod 600"),
                 open.getMessage());
 
-        KeyringException badName = assertThrows(KeyringException.class,
-                () -> Keyring.init(tmp.resolve("x"), "../etc"));
+        KeyringException badName = assertThrows(KeyringException.class, () -> Keyring.init(tmp.resolve("x"), "../etc"));
         assertTrue(badName.getMessage().contains("not valid"), badName.getMessage());
     }
 
@@ -129,12 +144,15 @@ class KeyringTest {
         Keyring clinic = Keyring.init(tmp.resolve("clinic"), "clinic-a");
 
         String hospitalPublic = hospital.exportPublic(Optional.empty());
-        assertFalse(hospitalPublic.contains("ASYMMETRIC_PRIVATE") || hospitalPublic.contains("SYMMETRIC\""),
+        assertFalse(
+                hospitalPublic.contains("ASYMMETRIC_PRIVATE") || hospitalPublic.contains("SYMMETRIC\""),
                 "no private key material: " + hospitalPublic);
         Keyring.Imported atClinic = clinic.importPublic(hospitalPublic, "hospital.pub.json", false);
         assertEquals("hospital", atClinic.party().name());
         assertEquals(hospital.fingerprint(), atClinic.party().fingerprint());
-        assertEquals("hospital", atClinic.keyring().verifier().verify(hospital.signer().sign(DATA), DATA));
+        assertEquals(
+                "hospital",
+                atClinic.keyring().verifier().verify(hospital.signer().sign(DATA), DATA));
 
         Keyring.Imported atHospital = hospital.importPublic(
                 atClinic.keyring().exportPublic(Optional.of("hospital")), "clinic-a.pub.json", false);
@@ -145,11 +163,14 @@ class KeyringTest {
         assertThrows(GeneralSecurityException.class, () -> hospital.decrypter().decrypt(sealed, info));
         // the shared position keys compute what the clinic's own keys compute
         byte[] input = "positions".getBytes(StandardCharsets.UTF_8);
-        assertArrayEquals(clinic.positionKeys().computePrimary(input, 32),
+        assertArrayEquals(
+                clinic.positionKeys().computePrimary(input, 32),
                 atHospital.keyring().positionKeysOf("clinic-a").computePrimary(input, 32));
 
         KeyringException unknown = assertThrows(KeyringException.class, () -> hospital.encrypterFor("clinic-b"));
-        assertTrue(unknown.getMessage().contains("clinic-b") && unknown.getMessage().contains("import-public"),
+        assertTrue(
+                unknown.getMessage().contains("clinic-b")
+                        && unknown.getMessage().contains("import-public"),
                 unknown.getMessage());
     }
 
@@ -158,20 +179,24 @@ class KeyringTest {
         Path hospitalDir = tmp.resolve("hospital");
         Keyring hospital = Keyring.init(hospitalDir, "hospital");
         Keyring clinic = Keyring.init(tmp.resolve("clinic"), "clinic-a");
-        clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "v1", false).keyring();
+        clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "v1", false)
+                .keyring();
         byte[] oldSig = hospital.signer().sign(DATA);
 
         Keyring rotated = hospital.rotate(EnumSet.of(KeyPurpose.SIGNING));
-        clinic = clinic.importPublic(rotated.exportPublic(Optional.empty()), "v2", false).keyring();
+        clinic = clinic.importPublic(rotated.exportPublic(Optional.empty()), "v2", false)
+                .keyring();
         assertEquals("hospital", clinic.verifier().verify(oldSig, DATA));
         assertEquals("hospital", clinic.verifier().verify(rotated.signer().sign(DATA), DATA));
 
         Keyring impostor = Keyring.init(tmp.resolve("impostor"), "hospital");
         Keyring finalClinic = clinic;
-        KeyringException refused = assertThrows(KeyringException.class,
+        KeyringException refused = assertThrows(
+                KeyringException.class,
                 () -> finalClinic.importPublic(impostor.exportPublic(Optional.empty()), "impostor.json", false));
         assertTrue(refused.getMessage().contains("--replace"), refused.getMessage());
-        assertThrows(KeyringException.class,
+        assertThrows(
+                KeyringException.class,
                 () -> finalClinic.importPublic(finalClinic.exportPublic(Optional.empty()), "self.json", false));
     }
 }

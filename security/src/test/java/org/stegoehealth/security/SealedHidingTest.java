@@ -24,6 +24,7 @@ class SealedHidingTest {
 
     @TempDir
     static Path tmp;
+
     static Keyring hospital;
     static Keyring clinic;
     static Keyring otherClinic;
@@ -36,11 +37,17 @@ class SealedHidingTest {
         hospital = Keyring.init(tmp.resolve("hospital"), "hospital");
         clinic = Keyring.init(tmp.resolve("clinic-a"), "clinic-a");
         otherClinic = Keyring.init(tmp.resolve("clinic-b"), "clinic-b");
-        clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "hospital", false).keyring();
-        otherClinic = otherClinic.importPublic(hospital.exportPublic(Optional.empty()), "hospital", false).keyring();
-        hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), "clinic-a", false).keyring();
-        cover = ImageIO.read(SAMPLES.resolve("covers/lomiri-16.04__Picture_1A_by_freespace.jpg").toFile());
-        BufferedImage full = ImageIO.read(SAMPLES.resolve("xray/IM-0003-0001.jpeg").toFile());
+        clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "hospital", false)
+                .keyring();
+        otherClinic = otherClinic
+                .importPublic(hospital.exportPublic(Optional.empty()), "hospital", false)
+                .keyring();
+        hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), "clinic-a", false)
+                .keyring();
+        cover = ImageIO.read(SAMPLES.resolve("covers/lomiri-16.04__Picture_1A_by_freespace.jpg")
+                .toFile());
+        BufferedImage full =
+                ImageIO.read(SAMPLES.resolve("xray/IM-0003-0001.jpeg").toFile());
         xray8 = full.getSubimage(128, 128, 256, 256);
     }
 
@@ -61,8 +68,11 @@ class SealedHidingTest {
         assertEquals(expected.getWidth(), actual.getWidth());
         assertEquals(expected.getHeight(), actual.getHeight());
         assertEquals(expected.getRaster().getNumBands(), actual.getRaster().getNumBands());
-        assertEquals(expected.getSampleModel().getSampleSize(0), actual.getSampleModel().getSampleSize(0));
-        assertArrayEquals(expected.getRaster().getPixels(0, 0, expected.getWidth(), expected.getHeight(), (int[]) null),
+        assertEquals(
+                expected.getSampleModel().getSampleSize(0),
+                actual.getSampleModel().getSampleSize(0));
+        assertArrayEquals(
+                expected.getRaster().getPixels(0, 0, expected.getWidth(), expected.getHeight(), (int[]) null),
                 actual.getRaster().getPixels(0, 0, actual.getWidth(), actual.getHeight(), (int[]) null));
     }
 
@@ -74,14 +84,14 @@ class SealedHidingTest {
 
     @Test
     void embedExtract_8bitXray_comesBackBitForBit_withTheStudyReference_underTheBudget() {
-        SealedHiding.Embedded e = new SealedHiding(hospital).embed(cover, xray8, "m-1", "clinic-a",
-                Optional.of("STUDY-0042"));
+        SealedHiding.Embedded e =
+                new SealedHiding(hospital).embed(cover, xray8, "m-1", "clinic-a", Optional.of("STUDY-0042"));
 
         assertTrue(e.bitsPerChannel() <= SealedHiding.DEFAULT_BUDGET, "bpc " + e.bitsPerChannel());
         assertTrue(e.bitsPerChannel() > 0.45, "the crop is as small as the budget allows: " + e.bitsPerChannel());
         assertTrue(!e.coverScaled() && e.stego().getWidth() <= cover.getWidth(), "native crop");
-        SealedHiding.Opened o = new SealedHiding(clinic).extract(e.stego(), "m-1", e.receivingKeyId(),
-                e.positionsKeyId());
+        SealedHiding.Opened o =
+                new SealedHiding(clinic).extract(e.stego(), "m-1", e.receivingKeyId(), e.positionsKeyId());
         assertSamePixels(xray8, o.xray());
         assertEquals(Optional.of("STUDY-0042"), o.studyRef());
     }
@@ -91,8 +101,8 @@ class SealedHidingTest {
         BufferedImage x16 = xray16();
         SealedHiding.Embedded e = new SealedHiding(hospital).embed(cover, x16, "m-16", "clinic-a", Optional.empty());
 
-        SealedHiding.Opened o = new SealedHiding(clinic).extract(e.stego(), "m-16", e.receivingKeyId(),
-                e.positionsKeyId());
+        SealedHiding.Opened o =
+                new SealedHiding(clinic).extract(e.stego(), "m-16", e.receivingKeyId(), e.positionsKeyId());
         assertSamePixels(x16, o.xray());
         assertEquals(16, o.xray().getSampleModel().getSampleSize(0));
         assertEquals(Optional.empty(), o.studyRef());
@@ -108,12 +118,13 @@ class SealedHidingTest {
             BufferedImage altered = copy(e.stego());
             WritableRaster r = altered.getRaster();
             r.setSample(at[0], at[1], 1, r.getSample(at[0], at[1], 1) ^ 1);
-            SealedException ex = assertThrows(SealedException.class,
+            SealedException ex = assertThrows(
+                    SealedException.class,
                     () -> reader.extract(altered, "m-2", e.receivingKeyId(), e.positionsKeyId()));
             assertEquals(Reason.TAMPERED, ex.reason(), ex.getMessage());
         }
-        SealedException id = assertThrows(SealedException.class,
-                () -> reader.extract(e.stego(), "m-3", e.receivingKeyId(), e.positionsKeyId()));
+        SealedException id = assertThrows(
+                SealedException.class, () -> reader.extract(e.stego(), "m-3", e.receivingKeyId(), e.positionsKeyId()));
         assertEquals(Reason.TAMPERED, id.reason(), id.getMessage());
     }
 
@@ -121,17 +132,19 @@ class SealedHidingTest {
     void extract_atAnotherClinic_isNotForThisKey() {
         SealedHiding.Embedded e = new SealedHiding(hospital).embed(cover, xray8, "m-4", "clinic-a", Optional.empty());
 
-        SealedException ex = assertThrows(SealedException.class, () -> new SealedHiding(otherClinic)
-                .extract(e.stego(), "m-4", e.receivingKeyId(), e.positionsKeyId()));
+        SealedException ex = assertThrows(
+                SealedException.class,
+                () -> new SealedHiding(otherClinic).extract(e.stego(), "m-4", e.receivingKeyId(), e.positionsKeyId()));
         assertEquals(Reason.NOT_FOR_THIS_KEY, ex.reason());
-        assertTrue(ex.getMessage().contains(e.receivingKeyId()) && ex.getMessage().contains("clinic-b"),
-                ex.getMessage());
+        assertTrue(
+                ex.getMessage().contains(e.receivingKeyId()) && ex.getMessage().contains("clinic-b"), ex.getMessage());
     }
 
     @Test
     void embed_payloadOverTheSizeLimit_isRefusedForCapacity() {
-        SealedException ex = assertThrows(SealedException.class, () -> new SealedHiding(hospital, 0.5, 128)
-                .embed(cover, xray8, "m-5", "clinic-a", Optional.empty()));
+        SealedException ex = assertThrows(
+                SealedException.class,
+                () -> new SealedHiding(hospital, 0.5, 128).embed(cover, xray8, "m-5", "clinic-a", Optional.empty()));
         assertEquals(Reason.CAPACITY, ex.reason());
         assertTrue(ex.getMessage().contains("128 px limit"), ex.getMessage());
     }
@@ -142,8 +155,11 @@ class SealedHidingTest {
         SealedHiding.Embedded e = new SealedHiding(hospital).embed(small, xray8, "m-6", "clinic-a", Optional.empty());
 
         assertTrue(e.coverScaled() && e.bitsPerChannel() <= 0.5);
-        assertSamePixels(xray8, new SealedHiding(clinic).extract(e.stego(), "m-6", e.receivingKeyId(),
-                e.positionsKeyId()).xray());
+        assertSamePixels(
+                xray8,
+                new SealedHiding(clinic)
+                        .extract(e.stego(), "m-6", e.receivingKeyId(), e.positionsKeyId())
+                        .xray());
     }
 
     @Test
@@ -152,13 +168,14 @@ class SealedHidingTest {
         Keyring c = Keyring.init(dir, "clinic-r");
         Keyring h = Keyring.init(tmp.resolve("hospital-rot"), "hospital-r");
         c = c.importPublic(h.exportPublic(Optional.empty()), "h", false).keyring();
-        h = h.importPublic(c.exportPublic(Optional.of("hospital-r")), "c", false).keyring();
+        h = h.importPublic(c.exportPublic(Optional.of("hospital-r")), "c", false)
+                .keyring();
         SealedHiding.Embedded e = new SealedHiding(h).embed(cover, xray8, "m-7", "clinic-r", Optional.of("S-7"));
 
         Keyring rotated = c.rotate(EnumSet.allOf(KeyPurpose.class));
 
-        SealedHiding.Opened o = new SealedHiding(rotated).extract(e.stego(), "m-7", e.receivingKeyId(),
-                e.positionsKeyId());
+        SealedHiding.Opened o =
+                new SealedHiding(rotated).extract(e.stego(), "m-7", e.receivingKeyId(), e.positionsKeyId());
         assertSamePixels(xray8, o.xray());
         assertEquals(Optional.of("S-7"), o.studyRef());
     }

@@ -13,11 +13,9 @@ import org.stegoehealth.model.Metrics;
 public final class HeldOut {
 
     /** Mean PSNR of both sides, in dB. */
-    public record Psnr(double cover, double secret) {
-    }
+    public record Psnr(double cover, double secret) {}
 
-    private HeldOut() {
-    }
+    private HeldOut() {}
 
     public static Psnr measure(HidingModel model, TrainingData data, int n) {
         List<FloatImage> xrays = data.validationXrays();
@@ -31,7 +29,8 @@ public final class HeldOut {
         for (int i = 0; i < count; i++) {
             FloatImage cover = covers.get(i % covers.size());
             FloatImage secret = xrays.get(i).withChannels(model.secretChannels());
-            FloatImage stego = model.embed(List.of(cover), List.of(secret)).get(0).quantize8();
+            FloatImage stego =
+                    model.embed(List.of(cover), List.of(secret)).get(0).quantize8();
             FloatImage revealed = model.extract(List.of(stego)).get(0);
             coverPsnr += Metrics.psnr(cover, stego);
             secretPsnr += Metrics.psnr(secret, revealed);

@@ -46,14 +46,13 @@ final class LossListener extends BaseListener {
     }
 
     @Override
-    public void activationAvailable(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, String varName,
-                                    INDArray activation) {
+    public void activationAvailable(
+            SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, String varName, INDArray activation) {
         switch (varName) {
             case StegoNetwork.COVER_MSE -> coverMse = activation.getDouble(0);
             case StegoNetwork.SECRET_MSE -> secretMse = activation.getDouble(0);
             case StegoNetwork.OUT_OF_RANGE -> outOfRange = activation.getDouble(0);
-            default -> {
-            }
+            default -> {}
         }
     }
 

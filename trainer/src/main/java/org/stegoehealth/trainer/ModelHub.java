@@ -9,8 +9,7 @@ import java.nio.file.Path;
 public interface ModelHub {
 
     /** The promoted version and its verified artifact directory. */
-    record Promoted(String version, Path artifact) {
-    }
+    record Promoted(String version, Path artifact) {}
 
     /** The version embedders use now. */
     Promoted promoted();

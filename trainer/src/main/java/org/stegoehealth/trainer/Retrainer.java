@@ -33,19 +33,41 @@ public final class Retrainer {
      * @param learningRate  initial learning rate of the fine-tune (decays to 0 over the round)
      * @param heldOutImages held-out pairs both versions are measured on
      */
-    public record RoundSettings(int steps, int batch, int crop, double learningRate, double beta, long seed,
-                                int checkpointEvery, int heldOutImages, int validationSize) {
+    public record RoundSettings(
+            int steps,
+            int batch,
+            int crop,
+            double learningRate,
+            double beta,
+            long seed,
+            int checkpointEvery,
+            int heldOutImages,
+            int validationSize) {
 
         TrainingSettings training(NetworkConfig network) {
-            return new TrainingSettings(network, steps, batch, crop, learningRate, beta, seed, steps,
-                    Math.min(checkpointEvery, steps), heldOutImages, validationSize);
+            return new TrainingSettings(
+                    network,
+                    steps,
+                    batch,
+                    crop,
+                    learningRate,
+                    beta,
+                    seed,
+                    steps,
+                    Math.min(checkpointEvery, steps),
+                    heldOutImages,
+                    validationSize);
         }
     }
 
     /** What a round has done so far; written after each stage so a crash resumes at the next one. */
-    record RoundState(String roundId, String baseVersion, String baseArtifact, long startedAtMs, String candidate,
-                      boolean published) {
-    }
+    record RoundState(
+            String roundId,
+            String baseVersion,
+            String baseArtifact,
+            long startedAtMs,
+            String candidate,
+            boolean published) {}
 
     private final ModelHub hub;
     private final Callable<TrainingData> pool;
@@ -56,8 +78,14 @@ public final class Retrainer {
     private final Clock clock;
 
     /** @param pool loads the current training pool (held-out split included) at the start of each round */
-    public Retrainer(ModelHub hub, Callable<TrainingData> pool, Path workDir, RoundSettings settings,
-                     PromotionGate gate, Progress progress, Clock clock) {
+    public Retrainer(
+            ModelHub hub,
+            Callable<TrainingData> pool,
+            Path workDir,
+            RoundSettings settings,
+            PromotionGate gate,
+            Progress progress,
+            Clock clock) {
         this.hub = hub;
         this.pool = pool;
         this.workDir = workDir;
@@ -115,12 +143,15 @@ public final class Retrainer {
         } else {
             ModelHub.Promoted base = hub.promoted();
             Instant now = clock.instant();
-            String id = "round-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now);
-            state = new RoundState(id, base.version(), base.artifact().toAbsolutePath().toString(), now.toEpochMilli(),
-                    null, false);
+            String id = "round-"
+                    + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                            .withZone(ZoneOffset.UTC)
+                            .format(now);
+            state = new RoundState(
+                    id, base.version(), base.artifact().toAbsolutePath().toString(), now.toEpochMilli(), null, false);
             write(current, state);
-            progress.message("starting " + id + ": fine-tuning " + base.version() + " for " + settings.steps()
-                    + " steps");
+            progress.message(
+                    "starting " + id + ": fine-tuning " + base.version() + " for " + settings.steps() + " steps");
         }
         TrainingData data = pool.call();
         ModelArtifact base = ModelArtifact.load(Path.of(state.baseArtifact()));
@@ -130,10 +161,16 @@ public final class Retrainer {
             if (trainer.train().step() < training.steps()) {
                 return Optional.empty();
             }
-            Path candidate = trainer.export(workDir.resolve("models"), "stego trainer (" + state.roundId()
-                    + ", fine-tuned from " + state.baseVersion() + ")");
-            state = new RoundState(state.roundId(), state.baseVersion(), state.baseArtifact(), state.startedAtMs(),
-                    candidate.toAbsolutePath().toString(), false);
+            Path candidate = trainer.export(
+                    workDir.resolve("models"),
+                    "stego trainer (" + state.roundId() + ", fine-tuned from " + state.baseVersion() + ")");
+            state = new RoundState(
+                    state.roundId(),
+                    state.baseVersion(),
+                    state.baseArtifact(),
+                    state.startedAtMs(),
+                    candidate.toAbsolutePath().toString(),
+                    false);
             write(current, state);
         }
         ModelArtifact candidate = ModelArtifact.load(Path.of(state.candidate()));
@@ -141,23 +178,37 @@ public final class Retrainer {
         progress.message("measuring " + state.baseVersion() + " and " + candidateVersion + " on "
                 + HeldOut.pairs(data, settings.heldOutImages()) + " held-out pairs");
         // training updates the weights it started from in place: measure the base as published, freshly loaded
-        HeldOut.Psnr basePsnr = HeldOut.measure(ModelArtifact.load(Path.of(state.baseArtifact())).toModel(), data,
-                settings.heldOutImages());
+        HeldOut.Psnr basePsnr = HeldOut.measure(
+                ModelArtifact.load(Path.of(state.baseArtifact())).toModel(), data, settings.heldOutImages());
         HeldOut.Psnr candidatePsnr = HeldOut.measure(candidate.toModel(), data, settings.heldOutImages());
         PromotionGate.Decision decision = gate.decide(basePsnr, candidatePsnr);
         if (!state.published()) {
             hub.publish(Path.of(state.candidate()), state.baseVersion());
-            state = new RoundState(state.roundId(), state.baseVersion(), state.baseArtifact(), state.startedAtMs(),
-                    state.candidate(), true);
+            state = new RoundState(
+                    state.roundId(),
+                    state.baseVersion(),
+                    state.baseArtifact(),
+                    state.startedAtMs(),
+                    state.candidate(),
+                    true);
             write(current, state);
         }
         if (decision.promote()) {
             hub.promote(candidateVersion, state.roundId() + " " + decision.reason());
         }
-        RoundRecord record = new RoundRecord(state.roundId(), state.baseVersion(), candidateVersion,
-                settings.steps(), ((Number) data.summary().getOrDefault("trainXrays", 0)).intValue(),
-                HeldOut.pairs(data, settings.heldOutImages()), basePsnr, candidatePsnr, decision.promote(),
-                decision.reason(), Instant.ofEpochMilli(state.startedAtMs()), clock.instant());
+        RoundRecord record = new RoundRecord(
+                state.roundId(),
+                state.baseVersion(),
+                candidateVersion,
+                settings.steps(),
+                ((Number) data.summary().getOrDefault("trainXrays", 0)).intValue(),
+                HeldOut.pairs(data, settings.heldOutImages()),
+                basePsnr,
+                candidatePsnr,
+                decision.promote(),
+                decision.reason(),
+                Instant.ofEpochMilli(state.startedAtMs()),
+                clock.instant());
         hub.record(record);
         Files.delete(current);
         progress.message(state.roundId() + ": " + candidateVersion + " " + decision.reason());

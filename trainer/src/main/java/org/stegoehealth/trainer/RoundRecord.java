@@ -9,7 +9,16 @@ import java.time.Instant;
  * @param base             held-out PSNRs of the promoted version the round started from
  * @param candidate        held-out PSNRs of the candidate, on the same pairs
  */
-public record RoundRecord(String roundId, String baseVersion, String candidateVersion, int steps, int trainingXrays,
-                          int heldOutImages, HeldOut.Psnr base, HeldOut.Psnr candidate, boolean promoted,
-                          String reason, Instant startedAt, Instant finishedAt) {
-}
+public record RoundRecord(
+        String roundId,
+        String baseVersion,
+        String candidateVersion,
+        int steps,
+        int trainingXrays,
+        int heldOutImages,
+        HeldOut.Psnr base,
+        HeldOut.Psnr candidate,
+        boolean promoted,
+        String reason,
+        Instant startedAt,
+        Instant finishedAt) {}

@@ -16,8 +16,7 @@ public final class Split {
     /** Fraction of cover photos held out (there are few covers, so a larger share). */
     public static final double COVER_VALIDATION = 0.16;
 
-    private Split() {
-    }
+    private Split() {}
 
     public static boolean isHeldOut(String fileName, double fraction) {
         try {
@@ -30,7 +29,7 @@ public final class Split {
     }
 
     public static String describe() {
-        return "held out: SHA-256(file name)[0..2]/65536 < fraction; X-rays " + XRAY_VALIDATION
-                + ", covers " + COVER_VALIDATION;
+        return "held out: SHA-256(file name)[0..2]/65536 < fraction; X-rays " + XRAY_VALIDATION + ", covers "
+                + COVER_VALIDATION;
     }
 }

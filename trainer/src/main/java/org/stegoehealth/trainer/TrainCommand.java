@@ -15,27 +15,39 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code stego train}: trains (or resumes) a model and exports a versioned artifact. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train the hiding network on chest X-rays and cover photos, then export a versioned model.",
-                "Interrupting (Ctrl-C) writes a checkpoint; running the same command again resumes it."})
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train the hiding network on chest X-rays and cover photos, then export a versioned model.",
+            "Interrupting (Ctrl-C) writes a checkpoint; running the same command again resumes it."
+        })
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--xrays", description = "Directory of chest X-rays (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--xrays",
+            description = "Directory of chest X-rays (default: ${DEFAULT-VALUE}).",
             defaultValue = "../shared/data/xray")
     Path xrays;
 
-    @Option(names = "--covers", description = "Directory of cover photos (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--covers",
+            description = "Directory of cover photos (default: ${DEFAULT-VALUE}).",
             defaultValue = "../shared/data/covers")
     Path covers;
 
-    @Option(names = "--run-dir", description = "Where checkpoints and the curve go (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--run-dir",
+            description = "Where checkpoints and the curve go (default: ${DEFAULT-VALUE}).",
             defaultValue = "runs/default")
     Path runDir;
 
-    @Option(names = "--models", description = "Where the exported model goes (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--models",
+            description = "Where the exported model goes (default: ${DEFAULT-VALUE}).",
             defaultValue = "models")
     Path models;
 
@@ -45,10 +57,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "8", description = "Crops per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--crop", defaultValue = "64", description = "Training crop side in px (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--crop",
+            defaultValue = "64",
+            description = "Training crop side in px (default: ${DEFAULT-VALUE}).")
     int crop;
 
-    @Option(names = "--lr", defaultValue = "0.001", description = "Initial Adam learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            defaultValue = "0.001",
+            description = "Initial Adam learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--beta", defaultValue = "1.0", description = "Extraction loss weight (default: ${DEFAULT-VALUE}).")
@@ -57,47 +75,80 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--secret-channels", defaultValue = "1",
-            description = "1: grayscale X-ray mode; 3: the paper's mode, gray replicated to RGB (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--secret-channels",
+            defaultValue = "1",
+            description =
+                    "1: grayscale X-ray mode; 3: the paper's mode, gray replicated to RGB (default: ${DEFAULT-VALUE}).")
     int secretChannels;
 
-    @Option(names = "--unshuffle", defaultValue = "2", description = "Pixel block side folded into channels (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--unshuffle",
+            defaultValue = "2",
+            description = "Pixel block side folded into channels (default: ${DEFAULT-VALUE}).")
     int unshuffle;
 
-    @Option(names = "--prep-width", defaultValue = "32", description = "Preprocessing channels (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--prep-width",
+            defaultValue = "32",
+            description = "Preprocessing channels (default: ${DEFAULT-VALUE}).")
     int prepWidth;
 
-    @Option(names = "--width", defaultValue = "64", description = "Embedding/extraction channels (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--width",
+            defaultValue = "64",
+            description = "Embedding/extraction channels (default: ${DEFAULT-VALUE}).")
     int width;
 
     @Option(names = "--depth", defaultValue = "4", description = "3x3 layers per network (default: ${DEFAULT-VALUE}).")
     int depth;
 
-    @Option(names = "--residual-scale", defaultValue = "0.1", description = "Stego = cover + scale * residual (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--residual-scale",
+            defaultValue = "0.1",
+            description = "Stego = cover + scale * residual (default: ${DEFAULT-VALUE}).")
     double residualScale;
 
-    @Option(names = "--validate-every", defaultValue = "500", description = "Steps between validations (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--validate-every",
+            defaultValue = "500",
+            description = "Steps between validations (default: ${DEFAULT-VALUE}).")
     int validateEvery;
 
-    @Option(names = "--checkpoint-every", defaultValue = "500", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--checkpoint-every",
+            defaultValue = "500",
+            description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
-    @Option(names = "--validation-images", defaultValue = "16", description = "Held-out pairs per validation (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--validation-images",
+            defaultValue = "16",
+            description = "Held-out pairs per validation (default: ${DEFAULT-VALUE}).")
     int validationImages;
 
-    @Option(names = "--validation-size", defaultValue = "256", description = "Validation image side (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--validation-size",
+            defaultValue = "256",
+            description = "Validation image side (default: ${DEFAULT-VALUE}).")
     int validationSize;
 
-    @Option(names = "--max-images", defaultValue = "0", description = "Use at most this many training images per kind; 0 = all.")
+    @Option(
+            names = "--max-images",
+            defaultValue = "0",
+            description = "Use at most this many training images per kind; 0 = all.")
     int maxImages;
 
-    @Option(names = "--init-from", description = "Start from the weights of this model (fine-tuning) instead of random ones.")
+    @Option(
+            names = "--init-from",
+            description = "Start from the weights of this model (fine-tuning) instead of random ones.")
     Path initFrom;
 
     @Option(names = "--no-export", description = "Do not export a model at the end.")
     boolean noExport;
 
-    @Option(names = "--export-checkpoint",
+    @Option(
+            names = "--export-checkpoint",
             description = "Export the run's latest checkpoint as a model now, without training.")
     boolean exportCheckpoint;
 
@@ -105,20 +156,37 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         checkOptions();
         NetworkConfig network = new NetworkConfig(secretChannels, unshuffle, prepWidth, width, depth, residualScale);
-        TrainingSettings settings = new TrainingSettings(network, steps, batch, crop, lr, beta, seed,
-                validateEvery, checkpointEvery, validationImages, validationSize);
+        TrainingSettings settings = new TrainingSettings(
+                network,
+                steps,
+                batch,
+                crop,
+                lr,
+                beta,
+                seed,
+                validateEvery,
+                checkpointEvery,
+                validationImages,
+                validationSize);
         Progress progress = new Progress(System.out);
-        TrainingData data = TrainingData.load(xrays, covers, validationSize, maxImages,
+        TrainingData data = TrainingData.load(
+                xrays,
+                covers,
+                validationSize,
+                maxImages,
                 (what, done, total) -> progress.update(what, done, total, ""));
-        progress.message(String.format("Data: %s training X-rays, %s training covers, %d + %d held out",
-                data.summary().get("trainXrays"), data.summary().get("trainCovers"),
-                data.validationXrays().size(), data.validationCovers().size()));
+        progress.message(String.format(
+                "Data: %s training X-rays, %s training covers, %d + %d held out",
+                data.summary().get("trainXrays"),
+                data.summary().get("trainCovers"),
+                data.validationXrays().size(),
+                data.validationCovers().size()));
         Map<String, INDArray> start = null;
         if (initFrom != null) {
             ModelArtifact init = ModelArtifact.load(initFrom);
             if (!init.metadata().architecture().equals(network)) {
-                throw new IllegalArgumentException(initFrom + ": architecture " + init.metadata().architecture()
-                        + " differs from the requested " + network);
+                throw new IllegalArgumentException(initFrom + ": architecture "
+                        + init.metadata().architecture() + " differs from the requested " + network);
             }
             start = init.weights();
         }
@@ -131,7 +199,11 @@ public final class TrainCommand implements Callable<Integer> {
             return 3;
         }
         if (!noExport) {
-            Path dir = trainer.export(models, "stego train " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+            Path dir = trainer.export(
+                    models,
+                    "stego train "
+                            + String.join(
+                                    " ", spec.commandLine().getParseResult().originalArgs()));
             progress.message("Model written to " + dir + " (curve: " + dir.resolve("curve.png") + ")");
             Files.writeString(runDir.resolve("exported.txt"), dir.toString() + System.lineSeparator());
         }

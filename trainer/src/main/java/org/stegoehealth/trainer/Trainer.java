@@ -3,6 +3,8 @@ package org.stegoehealth.trainer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,8 +19,6 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -76,8 +76,13 @@ public final class Trainer {
     }
 
     /** A fresh run, or the run in {@code runDir} resumed from its checkpoint when one exists. */
-    public static Trainer open(TrainingSettings settings, TrainingData data, Path runDir, Progress progress,
-                               Map<String, INDArray> startWeights) throws IOException {
+    public static Trainer open(
+            TrainingSettings settings,
+            TrainingData data,
+            Path runDir,
+            Progress progress,
+            Map<String, INDArray> startWeights)
+            throws IOException {
         Files.createDirectories(runDir);
         Path ckpt = runDir.resolve(CHECKPOINT);
         if (Files.isRegularFile(ckpt.resolve(STATE_FILE))) {
@@ -85,14 +90,16 @@ public final class Trainer {
             SameDiff graph = SameDiff.load(ckpt.resolve(GRAPH_FILE).toFile(), true);
             // the learning-rate schedule follows the optimiser's iteration count: keep it in step with the run
             graph.getTrainingConfig().setIterationCount(state.step());
-            progress.message("Resuming " + runDir + " at step " + state.step() + "/" + state.settings().steps());
+            progress.message("Resuming " + runDir + " at step " + state.step() + "/"
+                    + state.settings().steps());
             return new Trainer(data, runDir, progress, graph, state);
         }
-        Map<String, INDArray> weights = startWeights != null ? startWeights
-                : StegoNetwork.initialWeights(settings.network(), settings.seed());
+        Map<String, INDArray> weights =
+                startWeights != null ? startWeights : StegoNetwork.initialWeights(settings.network(), settings.seed());
         SameDiff graph = StegoNetwork.training(settings.network(), weights, settings.beta());
         graph.setTrainingConfig(TrainingConfig.builder()
-                .updater(new Adam(new PolySchedule(ScheduleType.ITERATION, settings.learningRate(), 1.0, settings.steps())))
+                .updater(new Adam(
+                        new PolySchedule(ScheduleType.ITERATION, settings.learningRate(), 1.0, settings.steps())))
                 .dataSetFeatureMapping(StegoNetwork.COVER, StegoNetwork.SECRET, StegoNetwork.NOISE)
                 .markLabelsUnused()
                 .build());
@@ -115,14 +122,16 @@ public final class Trainer {
     public TrainingState train() throws IOException {
         TrainingSettings s = state.settings();
         CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            requestStop();
-            try {
-                finished.await(120, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "training-stop");
+        Thread hook = new Thread(
+                () -> {
+                    requestStop();
+                    try {
+                        finished.await(120, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "training-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             losses.reset();
@@ -137,10 +146,12 @@ public final class Trainer {
                 List<FloatImage> secrets = new ArrayList<>(s.batch());
                 for (int i = 0; i < s.batch(); i++) {
                     covers.add(data.sampleCover(random, s.crop()));
-                    secrets.add(data.sampleXray(random, s.crop()).withChannels(s.network().secretChannels()));
+                    secrets.add(data.sampleXray(random, s.crop())
+                            .withChannels(s.network().secretChannels()));
                 }
                 INDArray cover = Tensors.stack(covers);
-                INDArray noise = Nd4j.rand(cover.dataType(), cover.shape()).subi(0.5).divi(255.0);
+                INDArray noise =
+                        Nd4j.rand(cover.dataType(), cover.shape()).subi(0.5).divi(255.0);
                 INDArray secret = Tensors.stack(secrets);
                 // the loss listener receives this step's loss from the fit itself
                 graph.fit(new MultiDataSet(new INDArray[] {cover, secret, noise}, new INDArray[0]));
@@ -156,30 +167,41 @@ public final class Trainer {
                     imagesSinceTick = 0;
                     lastTick = now;
                 }
-                state = new TrainingState(s, step + 1, state.elapsedSeconds() + (now - stepStart) / 1e9, state.history());
+                state = new TrainingState(
+                        s, step + 1, state.elapsedSeconds() + (now - stepStart) / 1e9, state.history());
                 boolean validate = state.step() % s.validateEvery() == 0 || state.step() == s.steps();
                 if (validate) {
                     double[] psnr = validate();
-                    state.history().add(new TrainingState.Point(state.step(), state.elapsedSeconds(),
-                            losses.mean(), psnr[0], psnr[1]));
-                    progress.message(String.format("step %d: loss %.6f, held-out PSNR cover %.2f dB, secret %.2f dB",
+                    state.history()
+                            .add(new TrainingState.Point(
+                                    state.step(), state.elapsedSeconds(), losses.mean(), psnr[0], psnr[1]));
+                    progress.message(String.format(
+                            "step %d: loss %.6f, held-out PSNR cover %.2f dB, secret %.2f dB",
                             state.step(), losses.mean(), psnr[0], psnr[1]));
                     losses.reset();
                 } else if (state.step() % 50 == 0 && losses.count() > 0) {
-                    state.history().add(new TrainingState.Point(state.step(), state.elapsedSeconds(), losses.mean(), 0, 0));
+                    state.history()
+                            .add(new TrainingState.Point(state.step(), state.elapsedSeconds(), losses.mean(), 0, 0));
                     losses.reset();
                 }
                 if (state.step() % s.checkpointEvery() == 0) {
                     checkpoint();
                 }
                 TrainingState.Point v = state.lastValidation();
-                progress.update("training", state.step(), s.steps(), String.format("loss %.5f  %.1f img/s%s",
-                        losses.last(), rate, v == null ? "" : String.format("  val %.2f/%.2f dB", v.coverPsnr(), v.secretPsnr())));
+                progress.update(
+                        "training",
+                        state.step(),
+                        s.steps(),
+                        String.format(
+                                "loss %.5f  %.1f img/s%s",
+                                losses.last(),
+                                rate,
+                                v == null ? "" : String.format("  val %.2f/%.2f dB", v.coverPsnr(), v.secretPsnr())));
             }
             checkpoint();
             if (stopRequested.get() && state.step() < s.steps()) {
-                progress.message("Stopped at step " + state.step() + "; checkpoint saved in " + runDir.resolve(CHECKPOINT)
-                        + ". Run the same command again to resume.");
+                progress.message("Stopped at step " + state.step() + "; checkpoint saved in "
+                        + runDir.resolve(CHECKPOINT) + ". Run the same command again to resume.");
             }
             return state;
         } finally {
@@ -195,7 +217,8 @@ public final class Trainer {
     /** Current weights, by name, copied out of the training graph. */
     public Map<String, INDArray> weights() {
         Map<String, INDArray> weights = new LinkedHashMap<>();
-        for (String name : StegoNetwork.initialWeights(state.settings().network(), 0).keySet()) {
+        for (String name :
+                StegoNetwork.initialWeights(state.settings().network(), 0).keySet()) {
             weights.put(name, graph.getVariable(name).getArr().dup());
         }
         return weights;
@@ -204,8 +227,8 @@ public final class Trainer {
     /** Held-out PSNR {cover/stego, secret/extracted}, with the stego image rounded to 8 bits as when sent. */
     double[] validate() {
         TrainingSettings s = state.settings();
-        HeldOut.Psnr psnr = HeldOut.measure(new StegoModel(s.network(), weights(), "validation"), data,
-                s.validationImages());
+        HeldOut.Psnr psnr =
+                HeldOut.measure(new StegoModel(s.network(), weights(), "validation"), data, s.validationImages());
         return new double[] {psnr.cover(), psnr.secret()};
     }
 
@@ -223,7 +246,10 @@ public final class Trainer {
         }
         Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
         deleteTree(old);
-        TrainingCurve.write(state.history(), runDir.resolve("curve.png"), runDir.getFileName().toString());
+        TrainingCurve.write(
+                state.history(),
+                runDir.resolve("curve.png"),
+                runDir.getFileName().toString());
     }
 
     /**
@@ -234,7 +260,9 @@ public final class Trainer {
     public Path export(Path modelsDir, String command) throws IOException {
         TrainingSettings s = state.settings();
         Map<String, INDArray> weights = weights();
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmm").withZone(ZoneOffset.UTC).format(Instant.now());
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmm")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now());
         String version = "stego-" + (s.network().secretChannels() == 1 ? "gray" : "rgb") + "-" + stamp + "-"
                 + ModelArtifact.fingerprint(weights);
         Map<String, Object> training = new LinkedHashMap<>();
@@ -242,29 +270,47 @@ public final class Trainer {
         training.put("stepsDone", state.step());
         training.put("trainingSeconds", Math.round(state.elapsedSeconds()));
         training.put("optimizer", "Adam, learning rate decaying linearly to 0 over the steps");
-        training.put("loss", "MSE(cover, stego) + beta * MSE(secret, extracted) + 10 * mean(out-of-range stego^2);"
-                + " +-0.5/255 uniform noise on the stego before extraction");
+        training.put(
+                "loss",
+                "MSE(cover, stego) + beta * MSE(secret, extracted) + 10 * mean(out-of-range stego^2);"
+                        + " +-0.5/255 uniform noise on the stego before extraction");
         training.put("command", command);
-        training.put("machine", System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        training.put(
+                "machine",
+                System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
         Map<String, Object> preprocessing = new LinkedHashMap<>();
         preprocessing.put("range", "pixels scaled to [0, 1] (8-bit / 255, 16-bit / 65535)");
         preprocessing.put("layout", "NHWC float32");
         preprocessing.put("cover", "RGB; gray covers replicated");
-        preprocessing.put("secret", s.network().secretChannels() == 1 ? "grayscale (BT.601 luminance of RGB inputs)"
-                : "RGB (gray X-rays replicated to three channels)");
-        preprocessing.put("sizes", "any; sides padded to a multiple of " + s.network().sizeMultiple() + " and cropped back");
+        preprocessing.put(
+                "secret",
+                s.network().secretChannels() == 1
+                        ? "grayscale (BT.601 luminance of RGB inputs)"
+                        : "RGB (gray X-rays replicated to three channels)");
+        preprocessing.put(
+                "sizes", "any; sides padded to a multiple of " + s.network().sizeMultiple() + " and cropped back");
         Map<String, Object> validation = new LinkedHashMap<>();
         TrainingState.Point v = state.lastValidation();
         if (v != null) {
             validation.put("step", v.step());
-            validation.put("images", Math.min(s.validationImages(), data.validationXrays().size()));
+            validation.put(
+                    "images",
+                    Math.min(s.validationImages(), data.validationXrays().size()));
             validation.put("size", s.validationSize());
             validation.put("coverPsnr", v.coverPsnr());
             validation.put("secretPsnr", v.secretPsnr());
             validation.put("stegoRounding", "8-bit before extraction");
         }
-        ModelMetadata meta = new ModelMetadata(version, Instant.now().toString(), s.network(), preprocessing,
-                training, data.summary(), validation, ModelArtifact.WEIGHTS_FILE, null);
+        ModelMetadata meta = new ModelMetadata(
+                version,
+                Instant.now().toString(),
+                s.network(),
+                preprocessing,
+                training,
+                data.summary(),
+                validation,
+                ModelArtifact.WEIGHTS_FILE,
+                null);
         Files.createDirectories(modelsDir);
         Path dir = ModelArtifact.write(modelsDir, meta, weights);
         Files.copy(runDir.resolve("curve.png"), dir.resolve("curve.png"), StandardCopyOption.REPLACE_EXISTING);

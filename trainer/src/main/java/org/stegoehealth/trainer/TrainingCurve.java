@@ -18,8 +18,7 @@ final class TrainingCurve {
     private static final int W = 900;
     private static final int H = 360;
 
-    private TrainingCurve() {
-    }
+    private TrainingCurve() {}
 
     static void write(List<TrainingState.Point> points, Path file, String title) throws IOException {
         BufferedImage img = new BufferedImage(W, H * 2, BufferedImage.TYPE_INT_RGB);
@@ -28,18 +27,31 @@ final class TrainingCurve {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, W, H * 2);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        List<TrainingState.Point> losses = points.stream().filter(p -> p.loss() > 0).toList();
+        List<TrainingState.Point> losses =
+                points.stream().filter(p -> p.loss() > 0).toList();
         panel(g, 0, title + " - training loss (log10)", losses, p -> Math.log10(p.loss()), null, null);
-        List<TrainingState.Point> vals = points.stream().filter(p -> p.coverPsnr() > 0).toList();
-        panel(g, H, "held-out PSNR, dB (blue: cover/stego, red: secret/extracted)", vals,
-                TrainingState.Point::coverPsnr, TrainingState.Point::secretPsnr, Color.RED);
+        List<TrainingState.Point> vals =
+                points.stream().filter(p -> p.coverPsnr() > 0).toList();
+        panel(
+                g,
+                H,
+                "held-out PSNR, dB (blue: cover/stego, red: secret/extracted)",
+                vals,
+                TrainingState.Point::coverPsnr,
+                TrainingState.Point::secretPsnr,
+                Color.RED);
         g.dispose();
         ImageIO.write(img, "png", file.toFile());
     }
 
-    private static void panel(Graphics2D g, int top, String title, List<TrainingState.Point> pts,
-                              ToDoubleFunction<TrainingState.Point> a, ToDoubleFunction<TrainingState.Point> b,
-                              Color bColor) {
+    private static void panel(
+            Graphics2D g,
+            int top,
+            String title,
+            List<TrainingState.Point> pts,
+            ToDoubleFunction<TrainingState.Point> a,
+            ToDoubleFunction<TrainingState.Point> b,
+            Color bColor) {
         int left = 70;
         int right = W - 20;
         int y0 = top + 30;
@@ -81,9 +93,19 @@ final class TrainingCurve {
         }
     }
 
-    private static void series(Graphics2D g, List<TrainingState.Point> pts, ToDoubleFunction<TrainingState.Point> f,
-                               Color color, double minX, double maxX, double minY, double maxY,
-                               int left, int right, int y0, int y1) {
+    private static void series(
+            Graphics2D g,
+            List<TrainingState.Point> pts,
+            ToDoubleFunction<TrainingState.Point> f,
+            Color color,
+            double minX,
+            double maxX,
+            double minY,
+            double maxY,
+            int left,
+            int right,
+            int y0,
+            int y1) {
         g.setColor(color);
         g.setStroke(new BasicStroke(1.5f));
         int px = -1;

@@ -28,9 +28,12 @@ public final class TrainingData {
     private final List<FloatImage> validationCovers;
     private final Map<String, Object> summary;
 
-    private TrainingData(List<List<FloatImage>> trainXrays, List<List<FloatImage>> trainCovers,
-                         List<FloatImage> validationXrays, List<FloatImage> validationCovers,
-                         Map<String, Object> summary) {
+    private TrainingData(
+            List<List<FloatImage>> trainXrays,
+            List<List<FloatImage>> trainCovers,
+            List<FloatImage> validationXrays,
+            List<FloatImage> validationCovers,
+            Map<String, Object> summary) {
         this.trainXrays = trainXrays;
         this.trainCovers = trainCovers;
         this.validationXrays = validationXrays;

@@ -17,9 +17,18 @@ import org.stegoehealth.model.NetworkConfig;
  * @param validationImages held-out pairs used for validation
  * @param validationSize   side of the validation images
  */
-public record TrainingSettings(NetworkConfig network, int steps, int batch, int crop, double learningRate,
-                               double beta, long seed, int validateEvery, int checkpointEvery,
-                               int validationImages, int validationSize) {
+public record TrainingSettings(
+        NetworkConfig network,
+        int steps,
+        int batch,
+        int crop,
+        double learningRate,
+        double beta,
+        long seed,
+        int validateEvery,
+        int checkpointEvery,
+        int validationImages,
+        int validationSize) {
 
     public TrainingSettings {
         if (steps < 1 || batch < 1 || validateEvery < 1 || checkpointEvery < 1 || validationImages < 1) {

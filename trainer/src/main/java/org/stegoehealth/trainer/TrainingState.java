@@ -18,8 +18,7 @@ public record TrainingState(TrainingSettings settings, int step, double elapsedS
     }
 
     /** Mean training loss since the last point, and held-out PSNR when validated at this step (else 0). */
-    public record Point(int step, double elapsedSeconds, double loss, double coverPsnr, double secretPsnr) {
-    }
+    public record Point(int step, double elapsedSeconds, double loss, double coverPsnr, double secretPsnr) {}
 
     /** The latest point with validation figures, or null. */
     public Point lastValidation() {

@@ -36,7 +36,9 @@ class PromotionGateTest {
         PromotionGate strict = new PromotionGate(0.0, 0.5);
         assertFalse(strict.decide(PROMOTED, new HeldOut.Psnr(34.99, 34.0)).promote());
         assertTrue(strict.decide(PROMOTED, new HeldOut.Psnr(35.0, 33.5)).promote());
-        assertFalse(PromotionGate.DEFAULT.decide(PROMOTED, new HeldOut.Psnr(Double.NaN, 40)).promote());
+        assertFalse(PromotionGate.DEFAULT
+                .decide(PROMOTED, new HeldOut.Psnr(Double.NaN, 40))
+                .promote());
         assertThrows(IllegalArgumentException.class, () -> new PromotionGate(-1, 0.1));
     }
 }

@@ -32,13 +32,14 @@ class RetrainerTest {
 
     @TempDir
     static Path data;
+
     private static TrainingData pool;
 
     @BeforeAll
     static void pool() throws IOException {
         TrainerTest.writeImages(data.resolve("xray"), "xray-", 40, true, 1);
         TrainerTest.writeImages(data.resolve("covers"), "cover-", 24, false, 2);
-        pool = TrainingData.load(data.resolve("xray"), data.resolve("covers"), 64, 0, (w, d, t) -> { });
+        pool = TrainingData.load(data.resolve("xray"), data.resolve("covers"), 64, 0, (w, d, t) -> {});
     }
 
     /** A hub in memory: the promoted version and what the trainer sent. */
@@ -75,8 +76,16 @@ class RetrainerTest {
 
     private static ModelHub.Promoted untrainedBase(Path dir) throws IOException {
         Files.createDirectories(dir);
-        ModelMetadata meta = new ModelMetadata("v-base", "2026-01-01T00:00:00Z", NET, Map.of(), Map.of(), Map.of(),
-                Map.of(), ModelArtifact.WEIGHTS_FILE, null);
+        ModelMetadata meta = new ModelMetadata(
+                "v-base",
+                "2026-01-01T00:00:00Z",
+                NET,
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                ModelArtifact.WEIGHTS_FILE,
+                null);
         return new ModelHub.Promoted("v-base", ModelArtifact.write(dir, meta, StegoNetwork.initialWeights(NET, 3)));
     }
 
@@ -86,8 +95,8 @@ class RetrainerTest {
         MemoryHub hub = new MemoryHub(untrainedBase(tmp.resolve("hub")));
         // from random weights the first steps trade some cover quality for a much better secret: allow that here
         PromotionGate lenient = new PromotionGate(3.0, 0.1);
-        Retrainer retrainer = new Retrainer(hub, () -> pool, tmp.resolve("work"), TINY, lenient, QUIET,
-                Clock.systemUTC());
+        Retrainer retrainer =
+                new Retrainer(hub, () -> pool, tmp.resolve("work"), TINY, lenient, QUIET, Clock.systemUTC());
         AtomicLong xrays = new AtomicLong();
         RetrainTrigger trigger = RetrainTrigger.afterNewXrays(5, xrays::get);
         xrays.addAndGet(5);
@@ -111,8 +120,8 @@ class RetrainerTest {
         MemoryHub hub = new MemoryHub(untrainedBase(tmp.resolve("hub")));
         PromotionGate unreachable = new PromotionGate(0.0, 100.0);
         Retrainer.RoundSettings brief = new Retrainer.RoundSettings(4, 4, 32, 3e-3, 1.0, 6, 2, 4, 64);
-        Retrainer retrainer = new Retrainer(hub, () -> pool, tmp.resolve("work"), brief, unreachable, QUIET,
-                Clock.systemUTC());
+        Retrainer retrainer =
+                new Retrainer(hub, () -> pool, tmp.resolve("work"), brief, unreachable, QUIET, Clock.systemUTC());
 
         RoundRecord round = retrainer.runRound().orElseThrow();
 

@@ -35,7 +35,8 @@ class TrainerTest {
         for (int n = 0; n < count; n++) {
             int w = 96 + r.nextInt(64);
             int h = 96 + r.nextInt(64);
-            BufferedImage img = new BufferedImage(w, h, gray ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+            BufferedImage img =
+                    new BufferedImage(w, h, gray ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
             double[] a = {r.nextDouble(), r.nextDouble(), r.nextDouble()};
             int cx = r.nextInt(w);
             int cy = r.nextInt(h);
@@ -57,7 +58,7 @@ class TrainerTest {
         writeImages(tmp.resolve("xray"), "xray-", 40, true, 1);
         writeImages(tmp.resolve("covers"), "cover-", 24, false, 2);
         Progress quiet = new Progress(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        TrainingData data = TrainingData.load(tmp.resolve("xray"), tmp.resolve("covers"), 64, 0, (w, d, t) -> { });
+        TrainingData data = TrainingData.load(tmp.resolve("xray"), tmp.resolve("covers"), 64, 0, (w, d, t) -> {});
         NetworkConfig net = new NetworkConfig(1, 2, 8, 16, 2, 0.1);
         TrainingSettings settings = new TrainingSettings(net, 40, 4, 32, 3e-3, 1.0, 11, 40, 20, 4, 64);
         Path run = tmp.resolve("run");
@@ -69,11 +70,14 @@ class TrainerTest {
 
         assertEquals(40, done.step());
         assertFalse(done.history().isEmpty());
-        assertTrue(done.history().stream().allMatch(p -> p.loss() > 0 && Double.isFinite(p.loss())),
+        assertTrue(
+                done.history().stream().allMatch(p -> p.loss() > 0 && Double.isFinite(p.loss())),
                 "the recorded training loss is the real one: " + done.history());
         // the training loss is MSE(cover, stego) + beta * MSE(secret, extracted); PSNR gives each MSE back
-        assertTrue(loss(after) < 0.8 * loss(before),
-                "held-out loss should fall: PSNR before " + before[0] + "/" + before[1] + ", after " + after[0] + "/" + after[1]);
+        assertTrue(
+                loss(after) < 0.8 * loss(before),
+                "held-out loss should fall: PSNR before " + before[0] + "/" + before[1] + ", after " + after[0] + "/"
+                        + after[1]);
         assertTrue(Files.isRegularFile(run.resolve("curve.png")));
 
         Trainer resumed = Trainer.open(settings, data, run, quiet, null);
@@ -89,18 +93,23 @@ class TrainerTest {
     void lossListener_reportsTheLossOfTheStepTheFitTook() {
         NetworkConfig net = new NetworkConfig(1, 2, 8, 16, 2, 0.1);
         SameDiff graph = StegoNetwork.training(net, StegoNetwork.initialWeights(net, 3), 1.0);
-        graph.setTrainingConfig(TrainingConfig.builder().updater(new Adam(1e-3))
+        graph.setTrainingConfig(TrainingConfig.builder()
+                .updater(new Adam(1e-3))
                 .dataSetFeatureMapping(StegoNetwork.COVER, StegoNetwork.SECRET, StegoNetwork.NOISE)
-                .markLabelsUnused().build());
+                .markLabelsUnused()
+                .build());
         LossListener losses = new LossListener(1.0);
         graph.addListeners(losses);
         Random r = new Random(5);
         INDArray cover = Tensors.stack(List.of(random(r, 3), random(r, 3)));
         INDArray secret = Tensors.stack(List.of(random(r, 1), random(r, 1)));
-        INDArray noise = Tensors.stack(List.of(new FloatImage(16, 16, 3, new float[16 * 16 * 3]),
-                new FloatImage(16, 16, 3, new float[16 * 16 * 3])));
-        double before = graph.output(Map.of(StegoNetwork.COVER, cover, StegoNetwork.SECRET, secret,
-                StegoNetwork.NOISE, noise), StegoNetwork.LOSS).get(StegoNetwork.LOSS).getDouble(0);
+        INDArray noise = Tensors.stack(List.of(
+                new FloatImage(16, 16, 3, new float[16 * 16 * 3]), new FloatImage(16, 16, 3, new float[16 * 16 * 3])));
+        double before = graph.output(
+                        Map.of(StegoNetwork.COVER, cover, StegoNetwork.SECRET, secret, StegoNetwork.NOISE, noise),
+                        StegoNetwork.LOSS)
+                .get(StegoNetwork.LOSS)
+                .getDouble(0);
 
         graph.fit(new MultiDataSet(new INDArray[] {cover, secret, noise}, new INDArray[0]));
         assertEquals(1, losses.count());
@@ -127,8 +136,12 @@ class TrainerTest {
     @Test
     void split_heldOutFilesArePinned() {
         // Known answers: if any of these changes, the held-out set changed and every published figure with it.
-        for (String name : List.of("IM-0003-0001.jpeg", "IM-0035-0001.jpeg", "IM-0235-0001.jpeg",
-                "IM-0339-0001.jpeg", "person1258_virus_2138.jpeg")) {
+        for (String name : List.of(
+                "IM-0003-0001.jpeg",
+                "IM-0035-0001.jpeg",
+                "IM-0235-0001.jpeg",
+                "IM-0339-0001.jpeg",
+                "person1258_virus_2138.jpeg")) {
             assertTrue(Split.isHeldOut(name, Split.XRAY_VALIDATION), name + " is a held-out X-ray");
         }
         for (String name : List.of("person1665_virus_2878.jpeg", "person54_virus_109.jpeg")) {

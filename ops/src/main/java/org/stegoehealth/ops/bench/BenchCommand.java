@@ -17,23 +17,38 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code stego bench}: model throughput against same-run sgemm. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         subcommands = PipelineBenchCommand.class,
-        description = {"Measure embedding and extraction throughput (images/s, GFLOP/s, peak memory) per image size",
-                "and batch size, next to a plain sgemm measured in the same run, and the sealed method's rate (no",
-                "model). Close other work first: the figures are only as quiet as the machine."})
+        description = {
+            "Measure embedding and extraction throughput (images/s, GFLOP/s, peak memory) per image size",
+            "and batch size, next to a plain sgemm measured in the same run, and the sealed method's rate (no",
+            "model). Close other work first: the figures are only as quiet as the machine."
+        })
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", description = "Model directory (default: the bundled default model).")
     Path model;
 
-    @Option(names = "--sizes", split = ",", defaultValue = "256,512", description = "Image sides (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sizes",
+            split = ",",
+            defaultValue = "256,512",
+            description = "Image sides (default: ${DEFAULT-VALUE}).")
     List<Integer> sizes;
 
-    @Option(names = "--batches", split = ",", defaultValue = "1,2,4,8,16", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batches",
+            split = ",",
+            defaultValue = "1,2,4,8,16",
+            description = "Batch sizes (default: ${DEFAULT-VALUE}).")
     List<Integer> batches;
 
-    @Option(names = "--seconds", defaultValue = "3", description = "Minimum timed seconds per configuration (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seconds",
+            defaultValue = "3",
+            description = "Minimum timed seconds per configuration (default: ${DEFAULT-VALUE}).")
     double seconds;
 
     @Option(names = "--json", description = "Write the results as JSON to this file.")
@@ -48,7 +63,8 @@ public final class BenchCommand implements Callable<Integer> {
         ModelBenchmark bench = new ModelBenchmark(stego, seconds);
         Progress progress = new Progress(System.err);
         double sgemm = ModelBenchmark.sgemmGflops(1024, Math.max(1, seconds));
-        progress.message(String.format("sgemm 1024^3: %.1f GFLOP/s (sustained over %.0f s)", sgemm, Math.max(1, seconds)));
+        progress.message(
+                String.format("sgemm 1024^3: %.1f GFLOP/s (sustained over %.0f s)", sgemm, Math.max(1, seconds)));
         List<ModelBenchmark.Result> results = new ArrayList<>();
         int total = 2 * sizes.size() * batches.size();
         for (String op : List.of("embed", "extract")) {
@@ -59,34 +75,42 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        System.out.printf("model %s, %d threads, sgemm %.1f GFLOP/s%n", stego.version(),
-                Runtime.getRuntime().availableProcessors(), sgemm);
-        System.out.printf("%-8s %5s %5s %10s %9s %10s %9s%n", "op", "size", "batch", "images/s", "GFLOP/s", "vs sgemm", "peak MB");
+        System.out.printf(
+                "model %s, %d threads, sgemm %.1f GFLOP/s%n",
+                stego.version(), Runtime.getRuntime().availableProcessors(), sgemm);
+        System.out.printf(
+                "%-8s %5s %5s %10s %9s %10s %9s%n",
+                "op", "size", "batch", "images/s", "GFLOP/s", "vs sgemm", "peak MB");
         for (ModelBenchmark.Result r : results) {
-            System.out.printf("%-8s %5d %5d %10.2f %9.1f %9.0f%% %9.0f%n", r.op(), r.size(), r.batch(), r.imagesPerS(),
-                    r.gflops(), 100 * r.gflops() / sgemm, r.peakRssMb());
+            System.out.printf(
+                    "%-8s %5d %5d %10.2f %9.1f %9.0f%% %9.0f%n",
+                    r.op(), r.size(), r.batch(), r.imagesPerS(), r.gflops(), 100 * r.gflops() / sgemm, r.peakRssMb());
         }
         List<SealedBenchmark.Result> sealed = new ArrayList<>();
         if (!noSealed) {
             Path samples = PipelineCluster.home().resolve("samples");
             try (SealedBenchmark sealedBench = new SealedBenchmark(
                     Evaluation.imageFiles(samples.resolve("xray"), n -> true).get(0),
-                    Evaluation.imageFiles(samples.resolve("covers"), n -> true).get(0), seconds)) {
+                    Evaluation.imageFiles(samples.resolve("covers"), n -> true).get(0),
+                    seconds)) {
                 for (int size : sizes) {
                     sealed.addAll(List.of(sealedBench.measure(size)));
                     progress.message("sealed method at " + size + " px measured");
                 }
             }
             for (SealedBenchmark.Result r : sealed) {
-                System.out.printf("%-14s %5d %5d %10.2f   (no model; %.3f bits per channel)%n", r.op(), r.size(), 1,
-                        r.imagesPerS(), r.bitsPerChannel());
+                System.out.printf(
+                        "%-14s %5d %5d %10.2f   (no model; %.3f bits per channel)%n",
+                        r.op(), r.size(), 1, r.imagesPerS(), r.bitsPerChannel());
             }
         }
         for (String op : List.of("embed", "extract")) {
             for (int size : sizes) {
-                results.stream().filter(r -> r.op().equals(op) && r.size() == size)
+                results.stream()
+                        .filter(r -> r.op().equals(op) && r.size() == size)
                         .max((a, b) -> Double.compare(a.imagesPerS(), b.imagesPerS()))
-                        .ifPresent(r -> System.out.printf("best %s at %dpx: batch %d, %.2f images/s, %.1f GFLOP/s = %.2f x sgemm%n",
+                        .ifPresent(r -> System.out.printf(
+                                "best %s at %dpx: batch %d, %.2f images/s, %.1f GFLOP/s = %.2f x sgemm%n",
                                 op, size, r.batch(), r.imagesPerS(), r.gflops(), r.gflops() / sgemm));
             }
         }
@@ -108,8 +132,15 @@ public final class BenchCommand implements Callable<Integer> {
             doc.put("results", rows);
             List<Map<String, Object>> sealedRows = new ArrayList<>();
             for (SealedBenchmark.Result r : sealed) {
-                sealedRows.add(Map.of("op", r.op(), "size", r.size(), "images_per_s", r.imagesPerS(),
-                        "bits_per_channel", r.bitsPerChannel()));
+                sealedRows.add(Map.of(
+                        "op",
+                        r.op(),
+                        "size",
+                        r.size(),
+                        "images_per_s",
+                        r.imagesPerS(),
+                        "bits_per_channel",
+                        r.bitsPerChannel()));
             }
             doc.put("sealed", sealedRows);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);

@@ -21,8 +21,7 @@ import org.stegoehealth.model.StegoNetwork;
 public final class ModelBenchmark {
 
     /** One measured configuration. */
-    public record Result(String op, int size, int batch, double imagesPerS, double gflops, double peakRssMb) {
-    }
+    public record Result(String op, int size, int batch, double imagesPerS, double gflops, double peakRssMb) {}
 
     private final StegoModel model;
     private final double minSeconds;
@@ -74,7 +73,8 @@ public final class ModelBenchmark {
             elapsed = (System.nanoTime() - t0) / 1e9;
         } while (elapsed < minSeconds || calls < 2);
         double imagesPerS = calls * batch / elapsed;
-        long macs = "embed".equals(op) ? StegoNetwork.embedMacsPerPixel(model.config())
+        long macs = "embed".equals(op)
+                ? StegoNetwork.embedMacsPerPixel(model.config())
                 : StegoNetwork.extractMacsPerPixel(model.config());
         double gflops = imagesPerS * 2.0 * macs * size * size / 1e9;
         return new Result(op, size, batch, imagesPerS, gflops, peakRssMb());

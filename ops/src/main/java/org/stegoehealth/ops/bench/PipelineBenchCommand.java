@@ -26,11 +26,15 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code stego bench pipeline}: end-to-end throughput and latency against the raw model, per image size. */
-@Command(name = "pipeline", mixinStandardHelpOptions = true,
-        description = {"Measure end-to-end throughput through Kafka and both Kafka Streams applications (a local broker",
-                "and registry, or --bootstrap-servers and --schema-registry-url) next to the raw model throughput on the",
-                "same images and batch sizes in the same run, and the end-to-end latency (p50/p99) at half the",
-                "measured capacity. See PipelineBenchmark for how each figure is taken."})
+@Command(
+        name = "pipeline",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measure end-to-end throughput through Kafka and both Kafka Streams applications (a local broker",
+            "and registry, or --bootstrap-servers and --schema-registry-url) next to the raw model throughput on the",
+            "same images and batch sizes in the same run, and the end-to-end latency (p50/p99) at half the",
+            "measured capacity. See PipelineBenchmark for how each figure is taken."
+        })
 public final class PipelineBenchCommand implements Callable<Integer> {
 
     @Spec
@@ -42,10 +46,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions options;
 
-    @Option(names = "--sizes", split = ",", defaultValue = "256,512", description = "Image sides (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sizes",
+            split = ",",
+            defaultValue = "256,512",
+            description = "Image sides (default: ${DEFAULT-VALUE}).")
     List<Integer> sizes;
 
-    @Option(names = "--images", paramLabel = "N", defaultValue = "32",
+    @Option(
+            names = "--images",
+            paramLabel = "N",
+            defaultValue = "32",
             description = "X-rays per measurement (default: ${DEFAULT-VALUE}).")
     int images;
 
@@ -74,29 +85,55 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             StegoConfig config = cluster.config();
             cluster.createTopics();
             cluster.publishCovers(covers);
-            try (InProcessPipeline pipeline = InProcessPipeline.start(config, cluster.topics(), stego,
-                    PipelineKeys.under(work.resolve("keys")), InProcessPipeline.START_TIMEOUT);
-                 PipelineOutputs outputs = new PipelineOutputs(config, cluster.topics(), config.embedderApplicationId() + "-reader")) {
-                PipelineBenchmark bench = new PipelineBenchmark(cluster, stego, pipeline, outputs,
+            try (InProcessPipeline pipeline = InProcessPipeline.start(
+                            config,
+                            cluster.topics(),
+                            stego,
+                            PipelineKeys.under(work.resolve("keys")),
+                            InProcessPipeline.START_TIMEOUT);
+                    PipelineOutputs outputs =
+                            new PipelineOutputs(config, cluster.topics(), config.embedderApplicationId() + "-reader")) {
+                PipelineBenchmark bench = new PipelineBenchmark(
+                        cluster,
+                        stego,
+                        pipeline,
+                        outputs,
                         Evaluation.imageFiles(home.resolve("samples").resolve("xray"), n -> true),
-                        Evaluation.imageFiles(covers, n -> true), work.resolve("images"), options.timeout(), progress);
+                        Evaluation.imageFiles(covers, n -> true),
+                        work.resolve("images"),
+                        options.timeout(),
+                        progress);
                 for (int size : sizes) {
                     results.add(bench.measure(size, images));
                 }
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("model %s, %d X-rays per measurement, %d threads%n", stego.version(), images,
-                Runtime.getRuntime().availableProcessors());
-        out.printf("%5s %5s %16s %16s %7s %12s %12s%n", "size", "batch", "pipeline img/s", "model img/s", "ratio",
-                "p50 latency", "p99 latency");
+        out.printf(
+                "model %s, %d X-rays per measurement, %d threads%n",
+                stego.version(), images, Runtime.getRuntime().availableProcessors());
+        out.printf(
+                "%5s %5s %16s %16s %7s %12s %12s%n",
+                "size", "batch", "pipeline img/s", "model img/s", "ratio", "p50 latency", "p99 latency");
         for (PipelineBenchmark.Result r : results) {
-            out.printf("%5d %5d %16.2f %16.2f %6.0f%% %9.0f ms %9.0f ms%n", r.size(), r.batch(), r.pipelineImagesPerS(),
-                    r.modelImagesPerS(), 100 * r.ratio(), r.latencyP50Ms(), r.latencyP99Ms());
+            out.printf(
+                    "%5d %5d %16.2f %16.2f %6.0f%% %9.0f ms %9.0f ms%n",
+                    r.size(),
+                    r.batch(),
+                    r.pipelineImagesPerS(),
+                    r.modelImagesPerS(),
+                    100 * r.ratio(),
+                    r.latencyP50Ms(),
+                    r.latencyP99Ms());
         }
         if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(),
-                    results.stream().map(PipelineBenchmark.Result::toJson).toList());
+            new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(
+                            json.toFile(),
+                            results.stream()
+                                    .map(PipelineBenchmark.Result::toJson)
+                                    .toList());
             out.println("JSON written to " + json);
         }
         out.flush();

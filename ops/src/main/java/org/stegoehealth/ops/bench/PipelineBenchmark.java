@@ -42,8 +42,14 @@ import org.stegoehealth.processors.produce.CoverProducer;
 public final class PipelineBenchmark {
 
     /** One image size's figures. */
-    public record Result(int size, int batch, int images, double pipelineImagesPerS, double modelImagesPerS,
-                         double latencyP50Ms, double latencyP99Ms) {
+    public record Result(
+            int size,
+            int batch,
+            int images,
+            double pipelineImagesPerS,
+            double modelImagesPerS,
+            double latencyP50Ms,
+            double latencyP99Ms) {
 
         public double ratio() {
             return pipelineImagesPerS / modelImagesPerS;
@@ -75,8 +81,16 @@ public final class PipelineBenchmark {
     private final Progress progress;
     private int serial;
 
-    public PipelineBenchmark(PipelineCluster cluster, StegoModel model, InProcessPipeline pipeline, PipelineOutputs outputs,
-                             List<Path> xrayFiles, List<Path> coverFiles, Path scratch, Duration timeout, Progress progress) {
+    public PipelineBenchmark(
+            PipelineCluster cluster,
+            StegoModel model,
+            InProcessPipeline pipeline,
+            PipelineOutputs outputs,
+            List<Path> xrayFiles,
+            List<Path> coverFiles,
+            Path scratch,
+            Duration timeout,
+            Progress progress) {
         this.cluster = cluster;
         this.model = model;
         this.pipeline = pipeline;
@@ -89,8 +103,7 @@ public final class PipelineBenchmark {
     }
 
     /** One X-ray file ready to publish, the secret and fitted cover the model sees for it, and its cover id. */
-    private record Sample(Path file, FloatImage secret, FloatImage cover, String coverId) {
-    }
+    private record Sample(Path file, FloatImage secret, FloatImage cover, String coverId) {}
 
     public Result measure(int size, int images) throws IOException {
         int batch = cluster.config().batchSettings().batchSizeFor(size, size);
@@ -108,7 +121,8 @@ public final class PipelineBenchmark {
         double rate = pipelineRate / 2;
         progress.message(String.format("%d px: pipeline latency (%d X-rays at %.2f/s)", size, images, rate));
         double[] latencies = steady(samples(size, images, covers), rate);
-        return new Result(size, batch, images, pipelineRate, modelRate, percentile(latencies, 50), percentile(latencies, 99));
+        return new Result(
+                size, batch, images, pipelineRate, modelRate, percentile(latencies, 50), percentile(latencies, 99));
     }
 
     private List<Sample> samples(int size, int count, List<FloatImage> covers) throws IOException {
@@ -116,7 +130,8 @@ public final class PipelineBenchmark {
         List<Sample> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int n = serial++;
-            FloatImage secret = Images.squareAt(xraySamples.get(n % xraySamples.size()), size).withChannels(1);
+            FloatImage secret = Images.squareAt(xraySamples.get(n % xraySamples.size()), size)
+                    .withChannels(1);
             float[] data = secret.data().clone();
             data[0] = (n % 256) / 255f;
             data[1] = (n / 256 % 256) / 255f;
@@ -124,7 +139,10 @@ public final class PipelineBenchmark {
             Path file = dir.resolve(String.format("xray-%05d.png", n));
             Files.write(file, InputImages.png(secret.toBufferedImage()));
             int c = n % covers.size();
-            out.add(new Sample(file, secret.withChannels(model.secretChannels()), covers.get(c),
+            out.add(new Sample(
+                    file,
+                    secret.withChannels(model.secretChannels()),
+                    covers.get(c),
                     CoverProducer.coverIdOf(coverFiles.get(c))));
         }
         return out;
@@ -140,7 +158,8 @@ public final class PipelineBenchmark {
     }
 
     private void run(List<Sample> batch) {
-        List<FloatImage> stegos = model.embed(batch.stream().map(Sample::cover).toList(),
+        List<FloatImage> stegos = model.embed(
+                batch.stream().map(Sample::cover).toList(),
                 batch.stream().map(Sample::secret).toList());
         model.extract(stegos.stream().map(FloatImage::quantize8).toList());
     }
@@ -153,10 +172,14 @@ public final class PipelineBenchmark {
             ids.add(cluster.publishXray(s.file(), s.coverId()));
         }
         outputs.awaitRecovered(ids, timeout, progress, pipeline::checkHealthy);
-        long[] arrived = ids.stream().mapToLong(id -> outputs.recoveredAtNanos().get(id)).sorted().toArray();
+        long[] arrived = ids.stream()
+                .mapToLong(id -> outputs.recoveredAtNanos().get(id))
+                .sorted()
+                .toArray();
         long first = arrived[0];
         long last = arrived[arrived.length - 1];
-        int firstGroup = (int) Arrays.stream(arrived).filter(t -> t - first < GROUP_NANOS).count();
+        int firstGroup = (int)
+                Arrays.stream(arrived).filter(t -> t - first < GROUP_NANOS).count();
         if (last - first < GROUP_NANOS) {
             return arrived.length / ((last - t0) / 1e9);
         }
@@ -179,8 +202,10 @@ public final class PipelineBenchmark {
             next += interval;
         }
         outputs.awaitRecovered(sentAt.keySet(), timeout, progress, pipeline::checkHealthy);
-        return sentAt.entrySet().stream().mapToDouble(e -> (outputs.recoveredAtNanos().get(e.getKey()) - e.getValue()) / 1e6)
-                .sorted().toArray();
+        return sentAt.entrySet().stream()
+                .mapToDouble(e -> (outputs.recoveredAtNanos().get(e.getKey()) - e.getValue()) / 1e6)
+                .sorted()
+                .toArray();
     }
 
     /** Nearest-rank percentile of sorted values. */

@@ -20,8 +20,7 @@ import org.stegoehealth.security.SealedHiding;
 final class SealedBenchmark implements AutoCloseable {
 
     /** Images per second of one operation at one size, and the bits per channel the payload used. */
-    record Result(String op, int size, double imagesPerS, double bitsPerChannel) {
-    }
+    record Result(String op, int size, double imagesPerS, double bitsPerChannel) {}
 
     private final Path tmp;
     private final SealedHiding sender;
@@ -38,8 +37,10 @@ final class SealedBenchmark implements AutoCloseable {
         }
         Keyring hospital = Keyring.init(tmp.resolve("hospital"), "hospital");
         Keyring clinic = Keyring.init(tmp.resolve("clinic"), "clinic");
-        clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "hospital", false).keyring();
-        hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), "clinic", false).keyring();
+        clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "hospital", false)
+                .keyring();
+        hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), "clinic", false)
+                .keyring();
         this.sender = new SealedHiding(hospital);
         this.receiver = new SealedHiding(clinic);
         this.xraySource = Images.read(xrayFile);
@@ -70,8 +71,10 @@ final class SealedBenchmark implements AutoCloseable {
             m++;
         } while (System.nanoTime() - start < seconds * 1e9);
         double extract = m / ((System.nanoTime() - start) / 1e9);
-        return new Result[] {new Result("sealed-embed", size, embed, e.bitsPerChannel()),
-                new Result("sealed-extract", size, extract, e.bitsPerChannel())};
+        return new Result[] {
+            new Result("sealed-embed", size, embed, e.bitsPerChannel()),
+            new Result("sealed-extract", size, extract, e.bitsPerChannel())
+        };
     }
 
     @Override

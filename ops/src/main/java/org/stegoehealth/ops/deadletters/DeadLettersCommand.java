@@ -32,9 +32,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code stego dead-letters}: what was set aside, and putting it back once its cause is fixed. */
-@Command(name = "dead-letters", mixinStandardHelpOptions = true,
-        description = {"List dead letters, or re-publish their original key and value to the topic they came from",
-                "(for example after a missing model version arrived). Each dead letter is re-published once."},
+@Command(
+        name = "dead-letters",
+        mixinStandardHelpOptions = true,
+        description = {
+            "List dead letters, or re-publish their original key and value to the topic they came from",
+            "(for example after a missing model version arrived). Each dead letter is re-published once."
+        },
         subcommands = {DeadLettersCommand.ListLetters.class, DeadLettersCommand.Replay.class})
 public final class DeadLettersCommand implements Runnable {
 
@@ -51,24 +55,34 @@ public final class DeadLettersCommand implements Runnable {
         @Mixin
         CommonOptions common;
 
-        @Option(names = "--since", paramLabel = "TIME", description = "Only those that failed at or after TIME (ISO-8601).")
+        @Option(
+                names = "--since",
+                paramLabel = "TIME",
+                description = "Only those that failed at or after TIME (ISO-8601).")
         Instant since;
 
         List<DeadLetterEvent> read(StegoConfig config, Topics topics, String reason) {
             List<DeadLetterEvent> letters = new ArrayList<>();
-            new TopicRange(null, null, null, null, 0).read(StreamsConfigs.readCommittedConsumer(config, "dead-letters"),
-                    topics.deadLetters.name(), r -> r.value() != null, r -> {
-                        DeadLetterEvent d;
-                        try {
-                            d = topics.deadLetters.valueSerde().deserializer().deserialize(r.topic(), r.value());
-                        } catch (RuntimeException e) {
-                            return;
-                        }
-                        if ((reason == null || reason.equalsIgnoreCase(d.getErrorType()))
-                                && (since == null || !d.getFailedAt().isBefore(since))) {
-                            letters.add(d);
-                        }
-                    });
+            new TopicRange(null, null, null, null, 0)
+                    .read(
+                            StreamsConfigs.readCommittedConsumer(config, "dead-letters"),
+                            topics.deadLetters.name(),
+                            r -> r.value() != null,
+                            r -> {
+                                DeadLetterEvent d;
+                                try {
+                                    d = topics.deadLetters
+                                            .valueSerde()
+                                            .deserializer()
+                                            .deserialize(r.topic(), r.value());
+                                } catch (RuntimeException e) {
+                                    return;
+                                }
+                                if ((reason == null || reason.equalsIgnoreCase(d.getErrorType()))
+                                        && (since == null || !d.getFailedAt().isBefore(since))) {
+                                    letters.add(d);
+                                }
+                            });
             return letters;
         }
     }
@@ -97,11 +111,18 @@ public final class DeadLettersCommand implements Runnable {
             List<DeadLetterEvent> letters = filter.read(config, topics, reason);
             Set<String> replayed = Replay.replayed(config, topics);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-24s %-15s %-40s %-20s %-9s %s%n", "FAILED", "CATEGORY", "SOURCE", "APPLICATION", "REPLAYED",
-                    "REASON");
+            out.printf(
+                    "%-24s %-15s %-40s %-20s %-9s %s%n",
+                    "FAILED", "CATEGORY", "SOURCE", "APPLICATION", "REPLAYED", "REASON");
             for (DeadLetterEvent d : letters) {
-                out.printf("%-24s %-15s %-40s %-20s %-9s %s%n", d.getFailedAt(), d.getErrorType(), keyOf(d),
-                        d.getApplication(), replayed.contains(keyOf(d)) ? "yes" : "no", d.getReason());
+                out.printf(
+                        "%-24s %-15s %-40s %-20s %-9s %s%n",
+                        d.getFailedAt(),
+                        d.getErrorType(),
+                        keyOf(d),
+                        d.getApplication(),
+                        replayed.contains(keyOf(d)) ? "yes" : "no",
+                        d.getReason());
             }
             out.printf("%d dead letter(s)%n", letters.size());
             return 0;
@@ -109,7 +130,9 @@ public final class DeadLettersCommand implements Runnable {
     }
 
     /** {@code stego dead-letters replay}. */
-    @Command(name = "replay", mixinStandardHelpOptions = true,
+    @Command(
+            name = "replay",
+            mixinStandardHelpOptions = true,
             description = "Re-publish the original key and value of each matching dead letter to its source topic,"
                     + " once (replays are recorded on the dead-letter-replays topic).")
     static final class Replay implements Callable<Integer> {
@@ -120,7 +143,10 @@ public final class DeadLettersCommand implements Runnable {
         @Mixin
         Filter filter;
 
-        @Option(names = "--reason", paramLabel = "R", required = true,
+        @Option(
+                names = "--reason",
+                paramLabel = "R",
+                required = true,
                 description = "The category to replay (e.g. UNKNOWN_MODEL).")
         String reason;
 
@@ -129,10 +155,16 @@ public final class DeadLettersCommand implements Runnable {
 
         static Set<String> replayed(StegoConfig config, Topics topics) {
             Set<String> keys = new HashSet<>();
-            new TopicRange(null, null, null, null, 0).read(StreamsConfigs.readCommittedConsumer(config, "dead-letters"),
-                    topics.deadLetterReplays.name(), r -> r.value() != null,
-                    r -> keys.add(topics.deadLetterReplays.valueSerde().deserializer()
-                            .deserialize(r.topic(), r.value()).getDeadLetterKey()));
+            new TopicRange(null, null, null, null, 0)
+                    .read(
+                            StreamsConfigs.readCommittedConsumer(config, "dead-letters"),
+                            topics.deadLetterReplays.name(),
+                            r -> r.value() != null,
+                            r -> keys.add(topics.deadLetterReplays
+                                    .valueSerde()
+                                    .deserializer()
+                                    .deserialize(r.topic(), r.value())
+                                    .getDeadLetterKey()));
             return keys;
         }
 
@@ -146,7 +178,8 @@ public final class DeadLettersCommand implements Runnable {
             int count = 0;
             int skipped = 0;
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                    StreamsConfigs.producer(config, "stego-dead-letter-replay"), new ByteArraySerializer(),
+                    StreamsConfigs.producer(config, "stego-dead-letter-replay"),
+                    new ByteArraySerializer(),
                     new ByteArraySerializer())) {
                 for (DeadLetterEvent d : letters) {
                     String key = keyOf(d);
@@ -157,18 +190,31 @@ public final class DeadLettersCommand implements Runnable {
                     byte[] k = d.getKey() == null ? null : InputImages.bytes(d.getKey());
                     byte[] v = d.getValue() == null ? null : InputImages.bytes(d.getValue());
                     RecordMetadata sent = send(producer, new ProducerRecord<>(d.getSourceTopic(), k, v));
-                    DeadLetterReplayEvent mark = DeadLetterReplayEvent.newBuilder().setDeadLetterKey(key)
-                            .setErrorType(d.getErrorType()).setSourceTopic(d.getSourceTopic())
-                            .setNewOffset(sent.offset()).setReplayedBy(who).setReplayedAt(Instant.now()).build();
-                    send(producer, new ProducerRecord<>(topics.deadLetterReplays.name(),
-                            key.getBytes(StandardCharsets.UTF_8),
-                            topics.deadLetterReplays.valueSerde().serializer()
-                                    .serialize(topics.deadLetterReplays.name(), mark)));
+                    DeadLetterReplayEvent mark = DeadLetterReplayEvent.newBuilder()
+                            .setDeadLetterKey(key)
+                            .setErrorType(d.getErrorType())
+                            .setSourceTopic(d.getSourceTopic())
+                            .setNewOffset(sent.offset())
+                            .setReplayedBy(who)
+                            .setReplayedAt(Instant.now())
+                            .build();
+                    send(
+                            producer,
+                            new ProducerRecord<>(
+                                    topics.deadLetterReplays.name(),
+                                    key.getBytes(StandardCharsets.UTF_8),
+                                    topics.deadLetterReplays
+                                            .valueSerde()
+                                            .serializer()
+                                            .serialize(topics.deadLetterReplays.name(), mark)));
                     count++;
                 }
             }
-            spec.commandLine().getOut().printf("re-published %d dead letter(s) to their source topics"
-                    + "%s%n", count, skipped > 0 ? "; " + skipped + " already replayed before, skipped" : "");
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "re-published %d dead letter(s) to their source topics" + "%s%n",
+                            count, skipped > 0 ? "; " + skipped + " already replayed before, skipped" : "");
             return 0;
         }
 
@@ -176,8 +222,8 @@ public final class DeadLettersCommand implements Runnable {
             try {
                 return producer.send(r).get(60, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
-                throw new ModelTopicException("cannot write to " + r.topic() + ": " + e.getCause().getMessage(),
-                        e.getCause());
+                throw new ModelTopicException(
+                        "cannot write to " + r.topic() + ": " + e.getCause().getMessage(), e.getCause());
             } catch (TimeoutException e) {
                 throw new ModelTopicException("writing to " + r.topic() + " took over 60 s", e);
             } catch (InterruptedException e) {
@@ -185,6 +231,5 @@ public final class DeadLettersCommand implements Runnable {
                 throw new ModelTopicException("interrupted while writing to " + r.topic(), e);
             }
         }
-
     }
 }

@@ -35,10 +35,14 @@ import picocli.CommandLine.Spec;
  * (or uses the ones given), creates the topics, runs the embedder and the extractor, publishes the sample covers and
  * X-rays, waits until every X-ray has been recovered, and writes a report comparing what went in with what came out.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the system end to end: a local Kafka broker and schema registry (or --bootstrap-servers and",
-                "--schema-registry-url), the embedder and the extractor, the sample covers and X-rays; then report how",
-                "each X-ray came out (PSNR/SSIM) and shut everything down."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the system end to end: a local Kafka broker and schema registry (or --bootstrap-servers and",
+            "--schema-registry-url), the embedder and the extractor, the sample covers and X-rays; then report how",
+            "each X-ray came out (PSNR/SSIM) and shut everything down."
+        })
 public final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -59,20 +63,21 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: <work-dir>/report).")
     Path out;
 
-    @Option(names = "--keep-running", description = "Leave the broker, registry and applications up after the report; "
-            + "stop with Ctrl-C.")
+    @Option(
+            names = "--keep-running",
+            description = "Leave the broker, registry and applications up after the report; " + "stop with Ctrl-C.")
     boolean keepRunning;
 
     /** Where an X-ray went: its file, the cover it was hidden in, and when it was published. */
-    private record Sent(Path file, Path cover, String coverId, long publishedNanos) {
-    }
+    private record Sent(Path file, Path cover, String coverId, long publishedNanos) {}
 
     @Override
     public Integer call() throws Exception {
         Path home = PipelineCluster.home();
         Path work = options.workDir("demo");
         Path reportDir = out != null ? out : work.resolve("report");
-        List<Path> xrayFiles = Evaluation.imageFiles(xrays != null ? xrays : home.resolve("samples").resolve("xray"), n -> true);
+        List<Path> xrayFiles = Evaluation.imageFiles(
+                xrays != null ? xrays : home.resolve("samples").resolve("xray"), n -> true);
         Path coverDir = covers != null ? covers : home.resolve("samples").resolve("covers");
         List<Path> coverFiles = Evaluation.imageFiles(coverDir, n -> true);
         StegoConfig base = options.config(common);
@@ -80,7 +85,8 @@ public final class DemoCommand implements Callable<Integer> {
         StegoModel stego = ModelArtifact.load(modelDir).toModel();
         PrintWriter stdout = spec.commandLine().getOut();
         Progress progress = new Progress(System.err);
-        progress.message("model " + stego.version() + " from " + modelDir + "; starting (local stack under " + work + ")");
+        progress.message(
+                "model " + stego.version() + " from " + modelDir + "; starting (local stack under " + work + ")");
 
         try (PipelineCluster cluster = PipelineCluster.open(spec, base, work, "demo")) {
             StegoConfig config = cluster.config();
@@ -90,34 +96,54 @@ public final class DemoCommand implements Callable<Integer> {
             cluster.publishCovers(coverDir);
             PipelineKeys keys = PipelineKeys.under(work.resolve("keys"));
             // the model travels as a signed event and a promotion, as in production
-            String version = cluster.publishAndPromote(modelDir, "bundled default model, published by stego demo",
-                    keys.hospital());
-            progress.message("published and promoted model " + version + " on " + cluster.topics().models.name());
-            try (FollowedModels hospitalModels = FollowedModels.start(config.with(Map.of(StegoConfig.MODEL_CACHE_DIR,
-                         config.stateDir().resolve("hospital-models").toString())), cluster.topics(), keys.hospital(),
-                         "stego-demo-hospital-models");
-                 FollowedModels clinicModels = FollowedModels.start(config.with(Map.of(StegoConfig.MODEL_CACHE_DIR,
-                         config.stateDir().resolve("clinic-models").toString())), cluster.topics(), keys.clinic(),
-                         "stego-demo-clinic-models");
-                 InProcessPipeline pipeline = InProcessPipeline.start(config, cluster.topics(),
-                         hospitalModels.registry(), clinicModels.registry(), keys, InProcessPipeline.START_TIMEOUT);
-                 PipelineOutputs outputs = new PipelineOutputs(config, cluster.topics(), config.embedderApplicationId() + "-reader")) {
+            String version = cluster.publishAndPromote(
+                    modelDir, "bundled default model, published by stego demo", keys.hospital());
+            progress.message("published and promoted model " + version + " on "
+                    + cluster.topics().models.name());
+            try (FollowedModels hospitalModels = FollowedModels.start(
+                            config.with(Map.of(
+                                    StegoConfig.MODEL_CACHE_DIR,
+                                    config.stateDir().resolve("hospital-models").toString())),
+                            cluster.topics(),
+                            keys.hospital(),
+                            "stego-demo-hospital-models");
+                    FollowedModels clinicModels = FollowedModels.start(
+                            config.with(Map.of(
+                                    StegoConfig.MODEL_CACHE_DIR,
+                                    config.stateDir().resolve("clinic-models").toString())),
+                            cluster.topics(),
+                            keys.clinic(),
+                            "stego-demo-clinic-models");
+                    InProcessPipeline pipeline = InProcessPipeline.start(
+                            config,
+                            cluster.topics(),
+                            hospitalModels.registry(),
+                            clinicModels.registry(),
+                            keys,
+                            InProcessPipeline.START_TIMEOUT);
+                    PipelineOutputs outputs =
+                            new PipelineOutputs(config, cluster.topics(), config.embedderApplicationId() + "-reader")) {
                 progress.message("embedder and extractor running; publishing " + xrayFiles.size() + " X-ray(s)");
                 Map<String, Sent> sent = publishXrays(cluster, xrayFiles, coverFiles);
-                outputs.awaitRecovered(sent.keySet(), options.timeout(), new Progress(System.err), pipeline::checkHealthy);
+                outputs.awaitRecovered(
+                        sent.keySet(), options.timeout(), new Progress(System.err), pipeline::checkHealthy);
                 awaitStego(outputs, sent, pipeline);
                 DemoReport report = new DemoReport(stego.version(), rows(config, stego, sent, outputs));
                 Path html = report.write(reportDir);
-                long once = sent.keySet().stream().filter(id -> outputs.recoveredCounts().get(id) == 1).count();
+                long once = sent.keySet().stream()
+                        .filter(id -> outputs.recoveredCounts().get(id) == 1)
+                        .count();
                 stdout.print(report.table());
-                stdout.printf("recovered exactly once: %d of %d X-ray(s) (read_committed); dead letters: %d%n", once,
-                        sent.size(), outputs.deadLetters().size());
+                stdout.printf(
+                        "recovered exactly once: %d of %d X-ray(s) (read_committed); dead letters: %d%n",
+                        once, sent.size(), outputs.deadLetters().size());
                 stdout.println("report: " + html.toAbsolutePath().normalize());
                 stdout.flush();
                 if (keepRunning) {
                     outputs.close();
                     stdout.println("still running: Kafka " + config.bootstrapServers() + ", schema registry "
-                            + config.schemaRegistryUrl() + ", topics " + cluster.topics().xrays.name() + " ... "
+                            + config.schemaRegistryUrl() + ", topics "
+                            + cluster.topics().xrays.name() + " ... "
                             + cluster.topics().deadLetters.name() + "; press Ctrl-C to stop");
                     stdout.flush();
                     awaitStopSignal();
@@ -153,21 +179,30 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static List<DemoReport.Row> rows(StegoConfig config, StegoModel model, Map<String, Sent> sent,
-                                             PipelineOutputs outputs) throws IOException {
+    private static List<DemoReport.Row> rows(
+            StegoConfig config, StegoModel model, Map<String, Sent> sent, PipelineOutputs outputs) throws IOException {
         List<DemoReport.Row> rows = new ArrayList<>();
         Map<Path, FloatImage> coverImages = new HashMap<>();
         for (Map.Entry<String, Sent> e : sent.entrySet()) {
             Sent s = e.getValue();
             String id = e.getKey();
-            FloatImage original = decode(Files.readAllBytes(s.file()), s.file().getFileName().toString(), config)
+            FloatImage original = decode(
+                            Files.readAllBytes(s.file()), s.file().getFileName().toString(), config)
                     .withChannels(model.secretChannels());
             FloatImage cover = coverImages.computeIfAbsent(s.cover(), file -> decodeFile(file, config));
-            FloatImage stegoImage = decode(InputImages.bytes(outputs.stego().get(id).getImage()), "stego " + id, config);
-            FloatImage recovered = decode(InputImages.bytes(outputs.recovered().get(id).getImage()), "recovered " + id, config);
+            FloatImage stegoImage =
+                    decode(InputImages.bytes(outputs.stego().get(id).getImage()), "stego " + id, config);
+            FloatImage recovered =
+                    decode(InputImages.bytes(outputs.recovered().get(id).getImage()), "recovered " + id, config);
             double latency = (outputs.recoveredAtNanos().get(id) - s.publishedNanos()) / 1e9;
-            rows.add(new DemoReport.Row(s.file().getFileName().toString(), s.coverId(),
-                    CoverFitting.fit(cover, original.width(), original.height()), stegoImage, original, recovered, latency));
+            rows.add(new DemoReport.Row(
+                    s.file().getFileName().toString(),
+                    s.coverId(),
+                    CoverFitting.fit(cover, original.width(), original.height()),
+                    stegoImage,
+                    original,
+                    recovered,
+                    latency));
         }
         return rows;
     }
@@ -181,7 +216,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static FloatImage decode(byte[] bytes, String name, StegoConfig config) {
-        return FloatImage.of(InputImages.decode(bytes, name, config.maxImageSide()).image());
+        return FloatImage.of(
+                InputImages.decode(bytes, name, config.maxImageSide()).image());
     }
 
     /**

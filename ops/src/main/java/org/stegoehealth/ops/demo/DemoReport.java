@@ -21,8 +21,14 @@ public final class DemoReport {
      * @param recovered  the X-ray as the extractor published it (8-bit PNG)
      * @param latencyS   seconds from publishing the X-ray to reading its recovered record
      */
-    public record Row(String xrayName, String coverId, FloatImage cover, FloatImage stego, FloatImage original,
-                      FloatImage recovered, double latencyS) {
+    public record Row(
+            String xrayName,
+            String coverId,
+            FloatImage cover,
+            FloatImage stego,
+            FloatImage original,
+            FloatImage recovered,
+            double latencyS) {
 
         public Quality embedding() {
             return Quality.of(cover, stego);
@@ -40,15 +46,18 @@ public final class DemoReport {
     public DemoReport(String model, List<Row> rows) {
         this.model = model;
         this.rows = List.copyOf(rows);
-        this.qualities = rows.stream().map(r -> new Quality[] {r.embedding(), r.extraction()}).toList();
+        this.qualities = rows.stream()
+                .map(r -> new Quality[] {r.embedding(), r.extraction()})
+                .toList();
     }
 
     /** Per-image figures and their mean, one line each. */
     public String table() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("model %s, %d X-ray(s)%n", model, rows.size()));
-        sb.append(String.format("%-28s %-34s %9s %10s %8s %14s %8s %9s%n", "X-ray", "cover", "size",
-                "cover/stego", "SSIM", "orig/recovered", "SSIM", "latency"));
+        sb.append(String.format(
+                "%-28s %-34s %9s %10s %8s %14s %8s %9s%n",
+                "X-ray", "cover", "size", "cover/stego", "SSIM", "orig/recovered", "SSIM", "latency"));
         Quality.Mean embedding = new Quality.Mean();
         Quality.Mean extraction = new Quality.Mean();
         for (int i = 0; i < rows.size(); i++) {
@@ -56,14 +65,22 @@ public final class DemoReport {
             Quality[] q = qualities.get(i);
             embedding.add(q[0]);
             extraction.add(q[1]);
-            sb.append(String.format("%-28s %-34s %9s %7.2f dB %8.4f %11.2f dB %8.4f %7.1f s%n", clip(r.xrayName(), 28),
-                    clip(r.coverId(), 34), r.original().width() + "x" + r.original().height(), q[0].psnr(), q[0].ssim(),
-                    q[1].psnr(), q[1].ssim(), r.latencyS()));
+            sb.append(String.format(
+                    "%-28s %-34s %9s %7.2f dB %8.4f %11.2f dB %8.4f %7.1f s%n",
+                    clip(r.xrayName(), 28),
+                    clip(r.coverId(), 34),
+                    r.original().width() + "x" + r.original().height(),
+                    q[0].psnr(),
+                    q[0].ssim(),
+                    q[1].psnr(),
+                    q[1].ssim(),
+                    r.latencyS()));
         }
         Quality e = embedding.get();
         Quality x = extraction.get();
-        sb.append(String.format("%-28s %-34s %9s %7.2f dB %8.4f %11.2f dB %8.4f%n", "mean", "", "", e.psnr(), e.ssim(),
-                x.psnr(), x.ssim()));
+        sb.append(String.format(
+                "%-28s %-34s %9s %7.2f dB %8.4f %11.2f dB %8.4f%n",
+                "mean", "", "", e.psnr(), e.ssim(), x.psnr(), x.ssim()));
         return sb.toString();
     }
 
@@ -79,12 +96,30 @@ public final class DemoReport {
             Row r = rows.get(i);
             Quality[] q = qualities.get(i);
             String png = String.format("xray-%02d.png", i + 1);
-            Report.writePng(Report.grid(List.of(r.cover(), r.stego(), r.stego().absDiff(r.cover(), 10f), r.original(),
-                    r.recovered()), List.of("cover", "stego", "|stego-cover| x10", "original", "recovered")), dir.resolve(png));
-            sections.append(String.format("<h3>%s hidden in %s (%dx%d): cover/stego %.2f dB, SSIM %.4f; "
+            Report.writePng(
+                    Report.grid(
+                            List.of(
+                                    r.cover(),
+                                    r.stego(),
+                                    r.stego().absDiff(r.cover(), 10f),
+                                    r.original(),
+                                    r.recovered()),
+                            List.of("cover", "stego", "|stego-cover| x10", "original", "recovered")),
+                    dir.resolve(png));
+            sections.append(String.format(
+                    "<h3>%s hidden in %s (%dx%d): cover/stego %.2f dB, SSIM %.4f; "
                             + "original/recovered %.2f dB, SSIM %.4f; %.1f s end to end</h3><img src=\"%s\" alt=\"%s\">%n",
-                    Report.esc(r.xrayName()), Report.esc(r.coverId()), r.original().width(), r.original().height(),
-                    q[0].psnr(), q[0].ssim(), q[1].psnr(), q[1].ssim(), r.latencyS(), png, png));
+                    Report.esc(r.xrayName()),
+                    Report.esc(r.coverId()),
+                    r.original().width(),
+                    r.original().height(),
+                    q[0].psnr(),
+                    q[0].ssim(),
+                    q[1].psnr(),
+                    q[1].ssim(),
+                    r.latencyS(),
+                    png,
+                    png));
         }
         String html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Stego-eHealth demo</title>"
                 + "<style>body{font-family:sans-serif;margin:2em}pre{background:#f4f4f4;padding:1em}img{max-width:100%}</style>"

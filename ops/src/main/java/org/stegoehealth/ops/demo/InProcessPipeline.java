@@ -37,8 +37,8 @@ public final class InProcessPipeline implements AutoCloseable {
      *
      * @throws PipelineException when either stops on an error or is not running within {@code timeout}
      */
-    public static InProcessPipeline start(StegoConfig config, Topics topics, HidingModel model, PipelineKeys keys,
-                                          Duration timeout) {
+    public static InProcessPipeline start(
+            StegoConfig config, Topics topics, HidingModel model, PipelineKeys keys, Duration timeout) {
         return start(config, topics, ModelSource.fixed(model), ModelSource.fixed(model), keys, timeout);
     }
 
@@ -47,17 +47,25 @@ public final class InProcessPipeline implements AutoCloseable {
      * {@code embedderModels} (the promoted version) and the extractor serving every version {@code extractorModels}
      * holds.
      */
-    public static InProcessPipeline start(StegoConfig config, Topics topics, ModelSource embedderModels,
-                                          ModelSource extractorModels, PipelineKeys keys, Duration timeout) {
-        TransferSecurity hospital = TransferSecurity.of(keys.hospital(),
+    public static InProcessPipeline start(
+            StegoConfig config,
+            Topics topics,
+            ModelSource embedderModels,
+            ModelSource extractorModels,
+            PipelineKeys keys,
+            Duration timeout) {
+        TransferSecurity hospital = TransferSecurity.of(
+                keys.hospital(),
                 config.with(Map.of(StegoConfig.CLINIC_ID, keys.clinic().name())));
         TransferSecurity clinic = TransferSecurity.of(keys.clinic(), config);
-        StreamsApp embedder = StreamsApp.start("embedder",
+        StreamsApp embedder = StreamsApp.start(
+                "embedder",
                 EmbeddingTopology.build(topics, embedderModels, config.batchSettings(), hospital),
                 StreamsConfigs.base(config, config.embedderApplicationId()));
-        StreamsApp extractor = StreamsApp.start("extractor",
-                ExtractionTopology.build(topics, extractorModels, config.batchSettings(), clinic, null,
-                        config.modelWait()),
+        StreamsApp extractor = StreamsApp.start(
+                "extractor",
+                ExtractionTopology.build(
+                        topics, extractorModels, config.batchSettings(), clinic, null, config.modelWait()),
                 StreamsConfigs.base(config, config.extractorApplicationId()));
         InProcessPipeline pipeline = new InProcessPipeline(List.of(embedder, extractor));
         try {
@@ -88,8 +96,10 @@ public final class InProcessPipeline implements AutoCloseable {
         for (StreamsApp app : apps) {
             if (app.stopped()) {
                 Throwable failure = app.failure().orElse(null);
-                throw new PipelineException("the " + app.name() + " stopped (" + app.state() + ")"
-                        + (failure == null ? "" : ": " + rootMessage(failure)), failure);
+                throw new PipelineException(
+                        "the " + app.name() + " stopped (" + app.state() + ")"
+                                + (failure == null ? "" : ": " + rootMessage(failure)),
+                        failure);
             }
         }
     }

@@ -3,8 +3,8 @@ package org.stegoehealth.ops.demo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +58,11 @@ public final class PipelineCluster implements AutoCloseable {
      * existing cluster when {@code --bootstrap-servers} or {@code --schema-registry-url} was given, and the configured
      * topic prefix when {@code --topic-prefix} was.
      */
-    public static PipelineCluster open(CommandSpec command, StegoConfig base, Path workDir, String name) throws IOException {
+    public static PipelineCluster open(CommandSpec command, StegoConfig base, Path workDir, String name)
+            throws IOException {
         ParseResult parsed = command.commandLine().getParseResult();
-        boolean external = parsed.hasMatchedOption("--bootstrap-servers") || parsed.hasMatchedOption("--schema-registry-url");
+        boolean external =
+                parsed.hasMatchedOption("--bootstrap-servers") || parsed.hasMatchedOption("--schema-registry-url");
         return open(base, external, parsed.hasMatchedOption("--topic-prefix"), workDir, name);
     }
 
@@ -72,8 +74,8 @@ public final class PipelineCluster implements AutoCloseable {
      *                      wiped first so every run starts empty
      * @param name          names the application ids and the fresh topic prefix ({@code demo}, {@code bench})
      */
-    public static PipelineCluster open(StegoConfig base, boolean external, boolean keepPrefix, Path workDir, String name)
-            throws IOException {
+    public static PipelineCluster open(
+            StegoConfig base, boolean external, boolean keepPrefix, Path workDir, String name) throws IOException {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Path stateDir = workDir.resolve("streams");
         deleteTree(stateDir);
@@ -112,7 +114,10 @@ public final class PipelineCluster implements AutoCloseable {
 
     /** Creates the catalog's topics (one replica on a local stack, the broker's default elsewhere). */
     public void createTopics() {
-        TopicAdmin.create(StreamsConfigs.admin(config), topics, stack == null ? Optional.empty() : Optional.of((short) 1),
+        TopicAdmin.create(
+                StreamsConfigs.admin(config),
+                topics,
+                stack == null ? Optional.empty() : Optional.of((short) 1),
                 config.maxMessageBytes());
     }
 
@@ -122,8 +127,12 @@ public final class PipelineCluster implements AutoCloseable {
      * @return its version
      */
     public String publishAndPromote(Path dir, String reason, Keyring keyring) {
-        try (ModelPublisher publisher = new ModelPublisher(StreamsConfigs.producer(config, "stego-model-publisher"),
-                topics, keyring.signer(), "stego demo", Clock.systemUTC())) {
+        try (ModelPublisher publisher = new ModelPublisher(
+                StreamsConfigs.producer(config, "stego-model-publisher"),
+                topics,
+                keyring.signer(),
+                "stego demo",
+                Clock.systemUTC())) {
             String version = publisher.publish(dir, null).getVersion();
             publisher.promote(version, reason);
             return version;
@@ -133,7 +142,8 @@ public final class PipelineCluster implements AutoCloseable {
     /** Publishes every cover of {@code dir} and waits for the broker's acknowledgements. */
     public void publishCovers(Path dir) throws IOException {
         try (Producer<String, CoverImageEvent> kafka = CoverProducer.kafkaProducer(config, topics.covers)) {
-            CoverProducer producer = new CoverProducer(kafka, topics.covers.name(), config.maxImageSide(), Clock.systemUTC());
+            CoverProducer producer =
+                    new CoverProducer(kafka, topics.covers.name(), config.maxImageSide(), Clock.systemUTC());
             List<PublishOutcome> outcomes = producer.publish(dir, null);
             if (outcomes.isEmpty()) {
                 throw new PipelineException(dir + ": no covers to publish");

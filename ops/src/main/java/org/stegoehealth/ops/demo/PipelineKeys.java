@@ -21,8 +21,10 @@ public record PipelineKeys(Keyring hospital, Keyring clinic) {
         }
         Keyring hospital = Keyring.init(h, "hospital");
         Keyring clinic = Keyring.init(c, "clinic");
-        clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), h + " export", false).keyring();
-        hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), c + " export", false).keyring();
+        clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), h + " export", false)
+                .keyring();
+        hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), c + " export", false)
+                .keyring();
         return new PipelineKeys(hospital, clinic);
     }
 }

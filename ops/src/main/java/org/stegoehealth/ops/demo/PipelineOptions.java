@@ -11,14 +11,23 @@ import picocli.CommandLine.Option;
 /** Options of the commands that run the whole pipeline in this process ({@code demo}, {@code bench pipeline}). */
 public final class PipelineOptions {
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model artifact directory (default: the bundled default model).")
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description = "Model artifact directory (default: the bundled default model).")
     Path model;
 
-    @Option(names = "--work-dir", paramLabel = "DIR", description = "Broker data, registry log and Streams state; wiped at "
-            + "start (default: runs/<command> under the installation directory).")
+    @Option(
+            names = "--work-dir",
+            paramLabel = "DIR",
+            description = "Broker data, registry log and Streams state; wiped at "
+                    + "start (default: runs/<command> under the installation directory).")
     Path workDir;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "600",
             description = "Longest wait for a round of X-rays to come out (default: ${DEFAULT-VALUE}).")
     long timeoutS;
 
@@ -31,7 +40,9 @@ public final class PipelineOptions {
 
     /** The work directory: {@code --work-dir}, else {@code runs/<name>} under the installation directory. */
     public Path workDir(String name) {
-        return workDir != null ? workDir : PipelineCluster.home().resolve("runs").resolve(name);
+        return workDir != null
+                ? workDir
+                : PipelineCluster.home().resolve("runs").resolve(name);
     }
 
     public Duration timeout() {

@@ -41,8 +41,10 @@ public final class PipelineOutputs implements AutoCloseable {
 
     public PipelineOutputs(StegoConfig config, Topics topics, String groupId) {
         this.topics = topics;
-        this.consumer = new KafkaConsumer<>(StreamsConfigs.readCommittedConsumer(config, groupId),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(
+                StreamsConfigs.readCommittedConsumer(config, groupId),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         consumer.subscribe(List.of(topics.stego.name(), topics.recovered.name(), topics.deadLetters.name()));
     }
 
@@ -51,7 +53,8 @@ public final class PipelineOutputs implements AutoCloseable {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(timeout)) {
             long now = System.nanoTime();
             if (r.topic().equals(topics.recovered.name())) {
-                RecoveredImageEvent event = topics.recovered.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                RecoveredImageEvent event =
+                        topics.recovered.valueSerde().deserializer().deserialize(r.topic(), r.value());
                 recovered.put(event.getMessageId(), event);
                 recoveredCounts.merge(event.getMessageId(), 1, Integer::sum);
                 recoveredAtNanos.putIfAbsent(event.getMessageId(), now);
@@ -85,13 +88,14 @@ public final class PipelineOutputs implements AutoCloseable {
             for (DeadLetterEvent d : deadLetters) {
                 String key = originalKey(d);
                 if (key != null && wanted.contains(key)) {
-                    throw new PipelineException("X-ray " + key + " was dead-lettered by the " + d.getApplication() + " ("
-                            + d.getErrorType() + "): " + d.getReason());
+                    throw new PipelineException("X-ray " + key + " was dead-lettered by the " + d.getApplication()
+                            + " (" + d.getErrorType() + "): " + d.getReason());
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new PipelineException((wanted.size() - done) + " of " + wanted.size() + " X-rays not recovered within "
-                        + timeout.toSeconds() + " s; the applications' log lines above say where they are");
+                throw new PipelineException(
+                        (wanted.size() - done) + " of " + wanted.size() + " X-rays not recovered within "
+                                + timeout.toSeconds() + " s; the applications' log lines above say where they are");
             }
             healthCheck.run();
             poll(POLL);

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Random;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.ImageOutputStream;
@@ -55,8 +55,8 @@ public record Attack(String name, Kind kind, double amount) {
             case NOISE -> amount > 0 && amount <= 64;
         };
         if (!ok) {
-            throw new IllegalArgumentException("attack " + name + " out of range (jpeg1..jpeg100, resize0.1..resize4, "
-                    + "noise0..noise64)");
+            throw new IllegalArgumentException(
+                    "attack " + name + " out of range (jpeg1..jpeg100, resize0.1..resize4, " + "noise0..noise64)");
         }
     }
 
@@ -98,9 +98,11 @@ public record Attack(String name, Kind kind, double amount) {
         return switch (kind) {
             case JPEG -> jpeg(stego, (float) (amount / 100), false);
             case JPEG444 -> jpeg(stego, (float) (amount / 100), true);
-            case RESIZE -> stego.resize(Math.max(1, (int) Math.round(stego.width() * amount)),
-                    Math.max(1, (int) Math.round(stego.height() * amount))).resize(stego.width(), stego.height())
-                    .quantize8();
+            case RESIZE ->
+                stego.resize(Math.max(1, (int) Math.round(stego.width() * amount)), Math.max(1, (int)
+                                Math.round(stego.height() * amount)))
+                        .resize(stego.width(), stego.height())
+                        .quantize8();
             case NOISE -> noise(stego, amount / 255.0, seed);
         };
     }

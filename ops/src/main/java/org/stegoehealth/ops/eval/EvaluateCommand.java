@@ -18,10 +18,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code stego evaluate}: the paper's table on real images, against LSB baselines, optionally under attack. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Embed each secret in a cover, round the stego image to 8 bits, extract, and report MSE, PSNR",
-                "and SSIM next to the paper's figures and classical LSB baselines on the same pairs (spread over R, G, B",
-                "for a gray secret); optionally again after JPEG, resizing or noise (--attack)."})
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Embed each secret in a cover, round the stego image to 8 bits, extract, and report MSE, PSNR",
+            "and SSIM next to the paper's figures and classical LSB baselines on the same pairs (spread over R, G, B",
+            "for a gray secret); optionally again after JPEG, resizing or noise (--attack)."
+        })
 public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--covers", required = true, description = "Directory of cover photos (sorted; they cycle).")
@@ -30,7 +34,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--secrets", required = true, description = "Directory of X-rays (sorted).")
     Path secrets;
 
-    @Option(names = "--size", defaultValue = "256", description = "Square side images are brought to (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--size",
+            defaultValue = "256",
+            description = "Square side images are brought to (default: ${DEFAULT-VALUE}).")
     int size;
 
     @Option(names = "--model", description = "Model directory (default: the bundled default model).")
@@ -51,12 +58,20 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "4", description = "Images per model call (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--attack", paramLabel = "LIST", description = {"Also extract after these attacks on the 8-bit "
-            + "stego image, comma-separated: jpegQ (JPEG quality Q), resizeF (resize by F and back), noiseS (Gaussian "
-            + "noise, sigma S grey levels), jpeg444qQ (JPEG without chroma subsampling); 'default' means " + Attack.DEFAULTS + "."})
+    @Option(
+            names = "--attack",
+            paramLabel = "LIST",
+            description = {
+                "Also extract after these attacks on the 8-bit "
+                        + "stego image, comma-separated: jpegQ (JPEG quality Q), resizeF (resize by F and back), noiseS (Gaussian "
+                        + "noise, sigma S grey levels), jpeg444qQ (JPEG without chroma subsampling); 'default' means "
+                        + Attack.DEFAULTS + "."
+            })
     String attack;
 
-    @Option(names = "--sealed-budget", defaultValue = "0.5",
+    @Option(
+            names = "--sealed-budget",
+            defaultValue = "0.5",
             description = "Bits-per-channel budget of the sealed (lossless, keyed) row (default: ${DEFAULT-VALUE}); "
                     + "0 leaves it out.")
     double sealedBudget;
@@ -71,8 +86,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         OptionChecks.atLeast("--limit", limit, 0);
         OptionChecks.atLeast("--batch", batch, 1);
-        List<Attack> attacks = attack == null ? List.of()
-                : Attack.parseList("default".equals(attack) ? Attack.DEFAULTS : attack);
+        List<Attack> attacks =
+                attack == null ? List.of() : Attack.parseList("default".equals(attack) ? Attack.DEFAULTS : attack);
         ModelArtifact artifact = ModelArtifact.load(ModelArtifact.locate(model));
         StegoModel stego = artifact.toModel();
         Predicate<String> xrayFilter = heldOut ? n -> Split.isHeldOut(n, Split.XRAY_VALIDATION) : n -> true;
@@ -83,10 +98,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         List<Path> coverFiles = Evaluation.imageFiles(covers, coverFilter);
         Progress progress = new Progress(System.err);
-        Evaluation.Result result = Evaluation.run(stego, coverFiles, secretFiles, size, Math.max(1, batch), attacks,
-                out != null, progress);
-        SealedEvaluation.Result sealed = sealedBudget > 0
-                ? SealedEvaluation.run(coverFiles, secretFiles, size, sealedBudget, progress) : null;
+        Evaluation.Result result = Evaluation.run(
+                stego, coverFiles, secretFiles, size, Math.max(1, batch), attacks, out != null, progress);
+        SealedEvaluation.Result sealed =
+                sealedBudget > 0 ? SealedEvaluation.run(coverFiles, secretFiles, size, sealedBudget, progress) : null;
         String table = Evaluation.table(result, sealed == null ? "" : SealedEvaluation.row(sealed));
         System.out.print(table);
         if (json != null) {

@@ -26,15 +26,23 @@ public final class Evaluation {
 
     /** The paper's figures, as reported (SSIM not reported). */
     public static final Quality PAPER_EMBEDDING = new Quality(40.15, 32.16, Double.NaN);
+
     public static final Quality PAPER_EXTRACTION = new Quality(44.64, 31.96, Double.NaN);
     /** The paper hides an RGB secret: 8 bits per cover sample. */
     public static final double PAPER_BITS_PER_CHANNEL = 8;
+
     public static final int[] LSB_BITS = {1, 2, 3, 4};
 
     /** One evaluated pair, with the images kept for grids and reports. */
-    public record Pair(String coverName, String secretName, FloatImage cover, FloatImage stego, FloatImage secret,
-                       FloatImage extracted, Quality embedding, Quality extraction) {
-    }
+    public record Pair(
+            String coverName,
+            String secretName,
+            FloatImage cover,
+            FloatImage stego,
+            FloatImage secret,
+            FloatImage extracted,
+            Quality embedding,
+            Quality extraction) {}
 
     /**
      * One method's averages.
@@ -43,13 +51,18 @@ public final class Evaluation {
      *                       the cover's channels)
      * @param attacked       secret/extracted quality after each attack, by attack name
      */
-    public record MethodResult(String name, double bitsPerChannel, Quality embedding, Quality extraction,
-                               Map<String, Quality> attacked) {
-    }
+    public record MethodResult(
+            String name, double bitsPerChannel, Quality embedding, Quality extraction, Map<String, Quality> attacked) {}
 
     /** Per-method results. */
-    public record Result(int images, int size, String model, MethodResult network, Map<String, MethodResult> baselines,
-                         List<String> attacks, List<Pair> pairs) {
+    public record Result(
+            int images,
+            int size,
+            String model,
+            MethodResult network,
+            Map<String, MethodResult> baselines,
+            List<String> attacks,
+            List<Pair> pairs) {
 
         public Quality embedding() {
             return network.embedding();
@@ -60,8 +73,7 @@ public final class Evaluation {
         }
     }
 
-    private Evaluation() {
-    }
+    private Evaluation() {}
 
     /** The classical methods compared with a model hiding secrets of {@code secretChannels} channels. */
     public static List<Baseline> baselinesFor(int secretChannels) {
@@ -78,7 +90,9 @@ public final class Evaluation {
 
     /** Sorted image files of a directory, optionally filtered by file name. */
     public static List<Path> imageFiles(Path dir, Predicate<String> keep) {
-        List<Path> files = Images.listImages(dir).stream().filter(p -> keep.test(p.getFileName().toString())).toList();
+        List<Path> files = Images.listImages(dir).stream()
+                .filter(p -> keep.test(p.getFileName().toString()))
+                .toList();
         if (files.isEmpty()) {
             throw new ImageInputException(dir + ": no PNG or JPEG images");
         }
@@ -105,8 +119,15 @@ public final class Evaluation {
     /**
      * @param keepImages keep the images of each pair (for grids); costs memory on large sets
      */
-    public static Result run(HidingModel model, List<Path> covers, List<Path> secrets, int size, int batch,
-                             List<Attack> attacks, boolean keepImages, Progress progress) {
+    public static Result run(
+            HidingModel model,
+            List<Path> covers,
+            List<Path> secrets,
+            int size,
+            int batch,
+            List<Attack> attacks,
+            boolean keepImages,
+            Progress progress) {
         List<Baseline> baselines = baselinesFor(model.secretChannels());
         Means network = new Means(attacks);
         Map<String, Means> classical = new LinkedHashMap<>();
@@ -119,8 +140,12 @@ public final class Evaluation {
             List<FloatImage> s = new ArrayList<>();
             for (int i = start; i < end; i++) {
                 Path coverPath = covers.get(i % covers.size());
-                c.add(coverCache.computeIfAbsent(coverPath, p -> Images.squareAt(Images.read(p), size).toRgb().quantize8()));
-                s.add(Images.squareAt(Images.read(secrets.get(i)), size).toGray().quantize8()
+                c.add(coverCache.computeIfAbsent(
+                        coverPath,
+                        p -> Images.squareAt(Images.read(p), size).toRgb().quantize8()));
+                s.add(Images.squareAt(Images.read(secrets.get(i)), size)
+                        .toGray()
+                        .quantize8()
                         .withChannels(model.secretChannels()));
             }
             List<FloatImage> stego = new ArrayList<>();
@@ -149,26 +174,44 @@ public final class Evaluation {
                     m.embedding.add(Quality.of(c.get(j), bStego));
                     m.extraction.add(Quality.of(s.get(j), b.extract(bStego)));
                     for (Attack attack : attacks) {
-                        m.attacked.get(attack.name()).add(Quality.of(s.get(j),
-                                b.extract(attack.apply(bStego, start + j))));
+                        m.attacked
+                                .get(attack.name())
+                                .add(Quality.of(s.get(j), b.extract(attack.apply(bStego, start + j))));
                     }
                 }
                 int i = start + j;
-                pairs.add(new Pair(covers.get(i % covers.size()).getFileName().toString(),
-                        secrets.get(i).getFileName().toString(), keepImages ? c.get(j) : null,
-                        keepImages ? stego.get(j) : null, keepImages ? s.get(j) : null,
-                        keepImages ? extracted.get(j) : null, e, x));
+                pairs.add(new Pair(
+                        covers.get(i % covers.size()).getFileName().toString(),
+                        secrets.get(i).getFileName().toString(),
+                        keepImages ? c.get(j) : null,
+                        keepImages ? stego.get(j) : null,
+                        keepImages ? s.get(j) : null,
+                        keepImages ? extracted.get(j) : null,
+                        e,
+                        x));
             }
-            progress.update("evaluating", end, secrets.size(), String.format("cover %.2f dB, secret %.2f dB so far",
-                    network.embedding.get().psnr(), network.extraction.get().psnr()));
+            progress.update(
+                    "evaluating",
+                    end,
+                    secrets.size(),
+                    String.format(
+                            "cover %.2f dB, secret %.2f dB so far",
+                            network.embedding.get().psnr(),
+                            network.extraction.get().psnr()));
         }
         Map<String, MethodResult> results = new LinkedHashMap<>();
         for (Baseline b : baselines) {
             results.put(b.name(), classical.get(b.name()).get(b.name(), b.bitsPerChannel()));
         }
         MethodResult net = network.get("network", 8.0 * model.secretChannels() / 3);
-        return new Result(secrets.size(), size, model.version(), net, results,
-                attacks.stream().map(Attack::name).toList(), pairs);
+        return new Result(
+                secrets.size(),
+                size,
+                model.version(),
+                net,
+                results,
+                attacks.stream().map(Attack::name).toList(),
+                pairs);
     }
 
     /** Human name of a method row. */
@@ -193,22 +236,26 @@ public final class Evaluation {
      */
     public static String table(Result r, String extraRows) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%d image pairs at %dx%d, stego rounded to 8 bits before extraction%n", r.images(), r.size(), r.size()));
-        sb.append(String.format("%-34s | %5s | %9s %9s %7s | %9s %9s %7s%n", "method", "bpc", "emb MSE", "emb PSNR",
-                "SSIM", "ext MSE", "ext PSNR", "SSIM"));
+        sb.append(String.format(
+                "%d image pairs at %dx%d, stego rounded to 8 bits before extraction%n",
+                r.images(), r.size(), r.size()));
+        sb.append(String.format(
+                "%-34s | %5s | %9s %9s %7s | %9s %9s %7s%n",
+                "method", "bpc", "emb MSE", "emb PSNR", "SSIM", "ext MSE", "ext PSNR", "SSIM"));
         String rule = "-".repeat(34) + "-+-" + "-".repeat(5) + "-+-" + "-".repeat(27) + "-+-" + "-".repeat(27) + "\n";
         sb.append(rule);
         row(sb, "Stego-eHealth paper (reported)", PAPER_BITS_PER_CHANNEL, PAPER_EMBEDDING, PAPER_EXTRACTION);
         sb.append(String.format("%-34s%n", "this model: " + r.model()));
         row(sb, "this model", r.network().bitsPerChannel(), r.embedding(), r.extraction());
-        r.baselines().values().forEach(m -> row(sb, label(m.name()), m.bitsPerChannel(), m.embedding(),
-                m.extraction()));
+        r.baselines()
+                .values()
+                .forEach(m -> row(sb, label(m.name()), m.bitsPerChannel(), m.embedding(), m.extraction()));
         sb.append(extraRows);
         sb.append("bpc: secret bits per cover sample (the network's is nominal: the secret's 8 bits per pixel over the "
                 + "cover's channels)\n");
         if (!r.attacks().isEmpty()) {
-            sb.append(String.format("%nsecret/extracted PSNR (dB) and SSIM after an attack on the 8-bit stego "
-                    + "image%n"));
+            sb.append(String.format(
+                    "%nsecret/extracted PSNR (dB) and SSIM after an attack on the 8-bit stego " + "image%n"));
             sb.append(String.format("%-34s", "method"));
             r.attacks().forEach(a -> sb.append(String.format(" | %15s", a)));
             sb.append('\n');
@@ -228,14 +275,16 @@ public final class Evaluation {
     }
 
     private static void row(StringBuilder sb, String name, double bits, Quality e, Quality x) {
-        sb.append(String.format("%-34s | %5.2f | %9.2f %9.2f %7s | %9.2f %9.2f %7s%n", name, bits, e.mse(), e.psnr(),
-                fmt(e.ssim()), x.mse(), x.psnr(), fmt(x.ssim())));
+        sb.append(String.format(
+                "%-34s | %5.2f | %9.2f %9.2f %7s | %9.2f %9.2f %7s%n",
+                name, bits, e.mse(), e.psnr(), fmt(e.ssim()), x.mse(), x.psnr(), fmt(x.ssim())));
     }
 
     /** A method row from text cells, for methods whose extraction is not measured as an MSE. */
     public static String row(String name, double bits, Quality e, String xMse, String xPsnr, String xSsim) {
-        return String.format("%-34s | %5.2f | %9.2f %9.2f %7s | %9s %9s %7s%n", name, bits, e.mse(), e.psnr(),
-                fmt(e.ssim()), xMse, xPsnr, xSsim);
+        return String.format(
+                "%-34s | %5.2f | %9.2f %9.2f %7s | %9s %9s %7s%n",
+                name, bits, e.mse(), e.psnr(), fmt(e.ssim()), xMse, xPsnr, xSsim);
     }
 
     static String fmt(double v) {

@@ -19,8 +19,7 @@ import org.stegoehealth.model.Metrics;
 public final class RateDistortionPlot {
 
     /** One method's point. */
-    public record Point(String label, double bitsPerChannel, double coverPsnr, double secretPsnr, Color color) {
-    }
+    public record Point(String label, double bitsPerChannel, double coverPsnr, double secretPsnr, Color color) {}
 
     private static final int W = 900;
     private static final int H = 640;
@@ -29,18 +28,31 @@ public final class RateDistortionPlot {
     private static final int TOP = 50;
     private static final int BOTTOM = H - 60;
 
-    private RateDistortionPlot() {
-    }
+    private RateDistortionPlot() {}
 
     /** The points of an evaluation: the paper (as reported), the network and every baseline. */
     public static List<Point> points(Evaluation.Result r) {
         List<Point> pts = new ArrayList<>();
-        pts.add(new Point("paper (reported)", Evaluation.PAPER_BITS_PER_CHANNEL, Evaluation.PAPER_EMBEDDING.psnr(),
-                Evaluation.PAPER_EXTRACTION.psnr(), Color.GRAY));
-        pts.add(new Point("this model", r.network().bitsPerChannel(), r.embedding().psnr(), r.extraction().psnr(),
+        pts.add(new Point(
+                "paper (reported)",
+                Evaluation.PAPER_BITS_PER_CHANNEL,
+                Evaluation.PAPER_EMBEDDING.psnr(),
+                Evaluation.PAPER_EXTRACTION.psnr(),
+                Color.GRAY));
+        pts.add(new Point(
+                "this model",
+                r.network().bitsPerChannel(),
+                r.embedding().psnr(),
+                r.extraction().psnr(),
                 Color.RED));
-        r.baselines().values().forEach(m -> pts.add(new Point(Evaluation.label(m.name()), m.bitsPerChannel(),
-                m.embedding().psnr(), m.extraction().psnr(), Color.BLUE)));
+        r.baselines()
+                .values()
+                .forEach(m -> pts.add(new Point(
+                        Evaluation.label(m.name()),
+                        m.bitsPerChannel(),
+                        m.embedding().psnr(),
+                        m.extraction().psnr(),
+                        Color.BLUE)));
         return pts;
     }
 
@@ -54,8 +66,10 @@ public final class RateDistortionPlot {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.setColor(Color.BLACK);
         g.drawString(title, LEFT, 22);
-        g.drawString("labels: payload in secret bits per cover sample (bpc); lossless methods sit on the top edge",
-                LEFT, 38);
+        g.drawString(
+                "labels: payload in secret bits per cover sample (bpc); lossless methods sit on the top edge",
+                LEFT,
+                38);
         double[] x = range(pts, true);
         double[] y = range(pts, false);
         g.drawRect(LEFT, TOP, RIGHT - LEFT, BOTTOM - TOP);
@@ -82,7 +96,8 @@ public final class RateDistortionPlot {
             int py = lossless ? TOP + 8 : sy(p.secretPsnr(), y);
             g.setColor(p.color());
             g.fillOval(px - 5, py - 5, 10, 10);
-            String label = String.format("%s, %.2f bpc%s", p.label(), p.bitsPerChannel(), lossless ? " (lossless)" : "");
+            String label =
+                    String.format("%s, %.2f bpc%s", p.label(), p.bitsPerChannel(), lossless ? " (lossless)" : "");
             int width = g.getFontMetrics().stringWidth(label);
             int lx = px + 8 + width > RIGHT ? px - 8 - width : px + 8;
             // a lossless point sits on the top edge: its label goes below it

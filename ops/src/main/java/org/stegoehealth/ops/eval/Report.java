@@ -21,8 +21,7 @@ public final class Report {
     /** File name of the rate-distortion plot in an evaluation report directory. */
     public static final String RATE_DISTORTION_PNG = "rate-distortion.png";
 
-    private Report() {
-    }
+    private Report() {}
 
     /** Tiles side by side, each with a caption above it. */
     public static BufferedImage grid(List<FloatImage> tiles, List<String> captions) {
@@ -66,23 +65,43 @@ public final class Report {
      * As {@link #writeEvaluation(Evaluation.Result, Path)}, with the table text and plot points given (for methods
      * evaluated beside the model and its baselines).
      */
-    public static Path writeEvaluation(Evaluation.Result r, String table, List<RateDistortionPlot.Point> points,
-                                       Path dir) throws IOException {
+    public static Path writeEvaluation(
+            Evaluation.Result r, String table, List<RateDistortionPlot.Point> points, Path dir) throws IOException {
         Files.createDirectories(dir);
-        writePng(RateDistortionPlot.draw(points, String.format(
-                "Rate-distortion on %d pairs at %dx%d (model %s)", r.images(), r.size(), r.size(), r.model())),
+        writePng(
+                RateDistortionPlot.draw(
+                        points,
+                        String.format(
+                                "Rate-distortion on %d pairs at %dx%d (model %s)",
+                                r.images(), r.size(), r.size(), r.model())),
                 dir.resolve(RATE_DISTORTION_PNG));
         StringBuilder rows = new StringBuilder();
         int i = 0;
         for (Evaluation.Pair p : r.pairs()) {
             String png = String.format("pair-%03d.png", i++);
             if (p.cover() != null) {
-                writePng(grid(List.of(p.cover(), p.stego(), p.stego().absDiff(p.cover(), 10f), p.secret(), p.extracted()),
-                        List.of("cover", "stego", "|stego-cover| x10", "secret", "extracted")), dir.resolve(png));
+                writePng(
+                        grid(
+                                List.of(
+                                        p.cover(),
+                                        p.stego(),
+                                        p.stego().absDiff(p.cover(), 10f),
+                                        p.secret(),
+                                        p.extracted()),
+                                List.of("cover", "stego", "|stego-cover| x10", "secret", "extracted")),
+                        dir.resolve(png));
             }
-            rows.append(String.format("<h3>%s in %s: cover/stego %.2f dB (SSIM %.4f), secret/extracted %.2f dB (SSIM %.4f)</h3>"
-                            + "<img src=\"%s\" alt=\"%s\">%n", esc(p.secretName()), esc(p.coverName()),
-                    p.embedding().psnr(), p.embedding().ssim(), p.extraction().psnr(), p.extraction().ssim(), png, png));
+            rows.append(String.format(
+                    "<h3>%s in %s: cover/stego %.2f dB (SSIM %.4f), secret/extracted %.2f dB (SSIM %.4f)</h3>"
+                            + "<img src=\"%s\" alt=\"%s\">%n",
+                    esc(p.secretName()),
+                    esc(p.coverName()),
+                    p.embedding().psnr(),
+                    p.embedding().ssim(),
+                    p.extraction().psnr(),
+                    p.extraction().ssim(),
+                    png,
+                    png));
         }
         String html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Stego-eHealth evaluation</title>"
                 + "<style>body{font-family:sans-serif;margin:2em}pre{background:#f4f4f4;padding:1em}img{max-width:100%}</style>"

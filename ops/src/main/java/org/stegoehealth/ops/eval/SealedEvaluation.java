@@ -29,13 +29,19 @@ import org.stegoehealth.security.SealedHiding;
 public final class SealedEvaluation {
 
     /** Averages over the pairs; {@code lossless} only if every X-ray came back bit for bit. */
-    public record Result(int images, int size, double budget, Quality cover, double bitsPerChannel,
-                         double meanStegoPixels, int scaledCovers, boolean lossless, double embedPerSecond,
-                         double extractPerSecond) {
-    }
+    public record Result(
+            int images,
+            int size,
+            double budget,
+            Quality cover,
+            double bitsPerChannel,
+            double meanStegoPixels,
+            int scaledCovers,
+            boolean lossless,
+            double embedPerSecond,
+            double extractPerSecond) {}
 
-    private SealedEvaluation() {
-    }
+    private SealedEvaluation() {}
 
     public static Result run(List<Path> covers, List<Path> secrets, int size, double budget, Progress progress) {
         Path tmp = null;
@@ -43,8 +49,10 @@ public final class SealedEvaluation {
             tmp = Files.createTempDirectory("stego-sealed-eval");
             Keyring hospital = Keyring.init(tmp.resolve("hospital"), "hospital");
             Keyring clinic = Keyring.init(tmp.resolve("clinic"), "clinic");
-            clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "hospital", false).keyring();
-            hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), "clinic", false).keyring();
+            clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "hospital", false)
+                    .keyring();
+            hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), "clinic", false)
+                    .keyring();
             SealedHiding sender = new SealedHiding(hospital, budget, SealedHiding.DEFAULT_MAX_SIDE);
             SealedHiding receiver = new SealedHiding(clinic, budget, SealedHiding.DEFAULT_MAX_SIDE);
             Quality.Mean cover = new Quality.Mean();
@@ -57,7 +65,9 @@ public final class SealedEvaluation {
             long extractNanos = 0;
             for (int i = 0; i < secrets.size(); i++) {
                 BufferedImage coverImage = coverCache.computeIfAbsent(covers.get(i % covers.size()), Images::read);
-                BufferedImage xray = Images.squareAt(Images.read(secrets.get(i)), size).toGray().toBufferedImage();
+                BufferedImage xray = Images.squareAt(Images.read(secrets.get(i)), size)
+                        .toGray()
+                        .toBufferedImage();
                 String messageId = "eval-" + i;
                 long t0 = System.nanoTime();
                 SealedHiding.Embedded e = sender.embed(coverImage, xray, messageId, "clinic", Optional.empty());
@@ -71,12 +81,25 @@ public final class SealedEvaluation {
                 bpc += e.bitsPerChannel();
                 pixels += (double) e.stego().getWidth() * e.stego().getHeight();
                 scaled += e.coverScaled() ? 1 : 0;
-                progress.update("sealed", i + 1, secrets.size(), String.format("cover %.2f dB, %.3f bits/channel",
-                        cover.get().psnr(), bpc / (i + 1)));
+                progress.update(
+                        "sealed",
+                        i + 1,
+                        secrets.size(),
+                        String.format(
+                                "cover %.2f dB, %.3f bits/channel", cover.get().psnr(), bpc / (i + 1)));
             }
             int n = secrets.size();
-            return new Result(n, size, budget, cover.get(), bpc / n, pixels / n, scaled, lossless,
-                    n / (embedNanos / 1e9), n / (extractNanos / 1e9));
+            return new Result(
+                    n,
+                    size,
+                    budget,
+                    cover.get(),
+                    bpc / n,
+                    pixels / n,
+                    scaled,
+                    lossless,
+                    n / (embedNanos / 1e9),
+                    n / (extractNanos / 1e9));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary keyring directory", e);
         } finally {
@@ -85,28 +108,40 @@ public final class SealedEvaluation {
     }
 
     static boolean samePixels(BufferedImage a, BufferedImage b) {
-        if (a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight()
+        if (a.getWidth() != b.getWidth()
+                || a.getHeight() != b.getHeight()
                 || a.getRaster().getNumBands() != b.getRaster().getNumBands()
                 || a.getSampleModel().getSampleSize(0) != b.getSampleModel().getSampleSize(0)) {
             return false;
         }
-        return Arrays.equals(a.getRaster().getPixels(0, 0, a.getWidth(), a.getHeight(), (int[]) null),
+        return Arrays.equals(
+                a.getRaster().getPixels(0, 0, a.getWidth(), a.getHeight(), (int[]) null),
                 b.getRaster().getPixels(0, 0, b.getWidth(), b.getHeight(), (int[]) null));
     }
 
     /** One table row, in the layout of {@link Evaluation#table}, and a line with its size and rates. */
     public static String row(Result r) {
-        return Evaluation.row("sealed (lossless, keyed)", r.bitsPerChannel(), r.cover(), r.lossless() ? "0" : "MISMATCH",
-                r.lossless() ? "lossless" : "-", r.lossless() ? "1.0000" : "-")
-                + String.format("  sealed: budget %.2f bits per channel, stego %.0f px on average (%d covers scaled up),"
-                        + " %.1f embeds/s, %.1f extracts/s%n", r.budget(), r.meanStegoPixels(), r.scaledCovers(),
-                r.embedPerSecond(), r.extractPerSecond());
+        return Evaluation.row(
+                        "sealed (lossless, keyed)",
+                        r.bitsPerChannel(),
+                        r.cover(),
+                        r.lossless() ? "0" : "MISMATCH",
+                        r.lossless() ? "lossless" : "-",
+                        r.lossless() ? "1.0000" : "-")
+                + String.format(
+                        "  sealed: budget %.2f bits per channel, stego %.0f px on average (%d covers scaled up),"
+                                + " %.1f embeds/s, %.1f extracts/s%n",
+                        r.budget(), r.meanStegoPixels(), r.scaledCovers(), r.embedPerSecond(), r.extractPerSecond());
     }
 
     /** The sealed method's point on the rate-distortion plot (a lossless one sits at the top edge). */
     public static RateDistortionPlot.Point point(Result r) {
-        return new RateDistortionPlot.Point("sealed", r.bitsPerChannel(), r.cover().psnr(),
-                r.lossless() ? Metrics.PSNR_CAP : Double.NaN, new Color(0, 128, 0));
+        return new RateDistortionPlot.Point(
+                "sealed",
+                r.bitsPerChannel(),
+                r.cover().psnr(),
+                r.lossless() ? Metrics.PSNR_CAP : Double.NaN,
+                new Color(0, 128, 0));
     }
 
     /** The {@code sealed} entry of the JSON document. */

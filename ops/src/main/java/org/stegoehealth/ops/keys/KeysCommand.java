@@ -25,13 +25,22 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code stego keys}: create, rotate, export, import and list the keys of this party's keyring. */
-@Command(name = "keys", mixinStandardHelpOptions = true,
-        description = {"Manage this party's keyring: Ed25519 signing keys, HPKE receiving keys, keyed-position (PRF)",
-                "keys, and the public keys of the parties it trusts. The hospital holds its signing keys and the",
-                "clinics' public keys; each clinic holds its own keys and the hospital's public keys. Files are",
-                "readable by the owner only (directory 0700, files 0600)."},
-        subcommands = {KeysCommand.Init.class, KeysCommand.Rotate.class, KeysCommand.ExportPublic.class,
-                KeysCommand.ImportPublic.class, KeysCommand.ListKeys.class})
+@Command(
+        name = "keys",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Manage this party's keyring: Ed25519 signing keys, HPKE receiving keys, keyed-position (PRF)",
+            "keys, and the public keys of the parties it trusts. The hospital holds its signing keys and the",
+            "clinics' public keys; each clinic holds its own keys and the hospital's public keys. Files are",
+            "readable by the owner only (directory 0700, files 0600)."
+        },
+        subcommands = {
+            KeysCommand.Init.class,
+            KeysCommand.Rotate.class,
+            KeysCommand.ExportPublic.class,
+            KeysCommand.ImportPublic.class,
+            KeysCommand.ListKeys.class
+        })
 public final class KeysCommand implements Runnable {
 
     @Spec
@@ -45,11 +54,15 @@ public final class KeysCommand implements Runnable {
     /** Where the keyring lives: {@code --keyring}, else {@code keyring.dir} of the configuration. */
     static final class Location {
 
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+        @Option(
+                names = {"-c", "--config"},
+                paramLabel = "FILE",
                 description = "Properties file (keys as in StegoConfig).")
         Path config;
 
-        @Option(names = {"-k", "--keyring"}, paramLabel = "DIR",
+        @Option(
+                names = {"-k", "--keyring"},
+                paramLabel = "DIR",
                 description = "Keyring directory (default: keyring.dir, STEGO_KEYRING_DIR, or .stego/keyring).")
         Path keyring;
 
@@ -67,7 +80,9 @@ public final class KeysCommand implements Runnable {
     }
 
     /** {@code stego keys init}. */
-    @Command(name = "init", mixinStandardHelpOptions = true,
+    @Command(
+            name = "init",
+            mixinStandardHelpOptions = true,
             description = "Create a keyring with fresh signing, receiving and position keys.")
     static final class Init implements Callable<Integer> {
 
@@ -77,7 +92,10 @@ public final class KeysCommand implements Runnable {
         @Mixin
         Location location;
 
-        @Option(names = {"-n", "--name"}, required = true, paramLabel = "NAME",
+        @Option(
+                names = {"-n", "--name"},
+                required = true,
+                paramLabel = "NAME",
                 description = "Name of this party, e.g. hospital or clinic-a (a-z, 0-9, '.', '_', '-').")
         String name;
 
@@ -96,9 +114,13 @@ public final class KeysCommand implements Runnable {
     }
 
     /** {@code stego keys rotate}. */
-    @Command(name = "rotate", mixinStandardHelpOptions = true,
-            description = {"Add a new primary key to keysets; older keys stay usable, so what was signed or sealed",
-                    "with them still verifies and opens. Hand the new public keys to the other parties afterwards."})
+    @Command(
+            name = "rotate",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Add a new primary key to keysets; older keys stay usable, so what was signed or sealed",
+                "with them still verifies and opens. Hand the new public keys to the other parties afterwards."
+            })
     static final class Rotate implements Callable<Integer> {
 
         @Spec
@@ -107,7 +129,10 @@ public final class KeysCommand implements Runnable {
         @Mixin
         Location location;
 
-        @Option(names = "--purpose", split = ",", paramLabel = "PURPOSE",
+        @Option(
+                names = "--purpose",
+                split = ",",
+                paramLabel = "PURPOSE",
                 description = "Keysets to rotate: signing, receiving, positions (default: all).")
         List<String> purposes;
 
@@ -123,8 +148,8 @@ public final class KeysCommand implements Runnable {
             }
             Keyring rotated = location.open().rotate(chosen);
             PrintWriter out = spec.commandLine().getOut();
-            out.println("rotated " + chosen.stream().map(KeyPurpose::label).toList() + " of keyring '"
-                    + rotated.name() + "'");
+            out.println("rotated " + chosen.stream().map(KeyPurpose::label).toList() + " of keyring '" + rotated.name()
+                    + "'");
             printKeys(out, rotated.keys());
             out.println("next: 'stego keys export-public' and import the file at the other parties");
             out.flush();
@@ -133,10 +158,14 @@ public final class KeysCommand implements Runnable {
     }
 
     /** {@code stego keys export-public}. */
-    @Command(name = "export-public", mixinStandardHelpOptions = true,
-            description = {"Write this party's public keys (signing and receiving) as JSON for the other parties.",
-                    "A clinic shares its position keys with the hospital, sealed to the hospital's key, with",
-                    "--share-positions-with hospital (import the hospital's public keys first)."})
+    @Command(
+            name = "export-public",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Write this party's public keys (signing and receiving) as JSON for the other parties.",
+                "A clinic shares its position keys with the hospital, sealed to the hospital's key, with",
+                "--share-positions-with hospital (import the hospital's public keys first)."
+            })
     static final class ExportPublic implements Callable<Integer> {
 
         @Spec
@@ -145,10 +174,15 @@ public final class KeysCommand implements Runnable {
         @Mixin
         Location location;
 
-        @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Output file (default: standard output).")
+        @Option(
+                names = {"-o", "--out"},
+                paramLabel = "FILE",
+                description = "Output file (default: standard output).")
         Path out;
 
-        @Option(names = "--share-positions-with", paramLabel = "PARTY",
+        @Option(
+                names = "--share-positions-with",
+                paramLabel = "PARTY",
                 description = "Also include this party's position keys, encrypted to PARTY's receiving key.")
         String sharePositionsWith;
 
@@ -163,8 +197,8 @@ public final class KeysCommand implements Runnable {
                 Files.writeString(out, doc, StandardCharsets.UTF_8);
                 PrintWriter err = spec.commandLine().getErr();
                 err.println("wrote the public keys of '" + keyring.name() + "' to " + out + " (fingerprint "
-                        + keyring.fingerprint() + ")" + (sharePositionsWith == null ? ""
-                        : "; position keys sealed to '" + sharePositionsWith + "'"));
+                        + keyring.fingerprint() + ")"
+                        + (sharePositionsWith == null ? "" : "; position keys sealed to '" + sharePositionsWith + "'"));
                 err.flush();
             }
             return 0;
@@ -172,9 +206,13 @@ public final class KeysCommand implements Runnable {
     }
 
     /** {@code stego keys import-public}. */
-    @Command(name = "import-public", mixinStandardHelpOptions = true,
-            description = {"Trust the public keys in FILE (written by 'stego keys export-public' at another party).",
-                    "Compare the printed fingerprint with the other party's over a second channel."})
+    @Command(
+            name = "import-public",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Trust the public keys in FILE (written by 'stego keys export-public' at another party).",
+                "Compare the printed fingerprint with the other party's over a second channel."
+            })
     static final class ImportPublic implements Callable<Integer> {
 
         @Spec
@@ -186,7 +224,8 @@ public final class KeysCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "Public-key file of another party.")
         Path file;
 
-        @Option(names = "--replace",
+        @Option(
+                names = "--replace",
                 description = "Accept keys of an already trusted party even if they drop keys trusted so far.")
         boolean replace;
 
@@ -207,7 +246,9 @@ public final class KeysCommand implements Runnable {
     }
 
     /** {@code stego keys list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
             description = "Show this keyring's keys (ids, primary, status) and the parties it trusts. No secrets.")
     static final class ListKeys implements Callable<Integer> {
 
@@ -221,16 +262,20 @@ public final class KeysCommand implements Runnable {
         public Integer call() {
             Keyring keyring = location.open();
             PrintWriter out = spec.commandLine().getOut();
-            out.println("keyring '" + keyring.name() + "' in " + keyring.dir() + ", fingerprint "
-                    + keyring.fingerprint());
+            out.println(
+                    "keyring '" + keyring.name() + "' in " + keyring.dir() + ", fingerprint " + keyring.fingerprint());
             printKeys(out, keyring.keys());
             if (keyring.trusted().isEmpty()) {
                 out.println("trusts no other party yet (stego keys import-public FILE)");
             }
             for (TrustedParty p : keyring.trusted()) {
-                out.printf("trusts %-16s signing %s  receiving %s%s  fingerprint %s%n", p.name(),
-                        String.join(",", p.signingKeyIds()), String.join(",", p.receivingKeyIds()),
-                        p.positionKeys() ? "  positions shared" : "", p.fingerprint());
+                out.printf(
+                        "trusts %-16s signing %s  receiving %s%s  fingerprint %s%n",
+                        p.name(),
+                        String.join(",", p.signingKeyIds()),
+                        String.join(",", p.receivingKeyIds()),
+                        p.positionKeys() ? "  positions shared" : "",
+                        p.fingerprint());
             }
             out.flush();
             return 0;
@@ -239,8 +284,13 @@ public final class KeysCommand implements Runnable {
 
     private static void printKeys(PrintWriter out, List<KeyInfo> keys) {
         for (KeyInfo k : keys) {
-            out.printf("  %-9s %s  %-8s %s  %s%n", k.purpose().label(), k.keyId(), k.status(),
-                    k.primary() ? "primary" : "       ", k.purpose().algorithm());
+            out.printf(
+                    "  %-9s %s  %-8s %s  %s%n",
+                    k.purpose().label(),
+                    k.keyId(),
+                    k.status(),
+                    k.primary() ? "primary" : "       ",
+                    k.purpose().algorithm());
         }
     }
 }

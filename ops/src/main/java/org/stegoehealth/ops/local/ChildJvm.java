@@ -42,20 +42,34 @@ final class ChildJvm implements AutoCloseable {
      *
      * @param classpath entries; a folder ending in {@code /*} means every jar in it
      */
-    static ChildJvm start(String name, Path workDir, Path logFile, List<String> classpath, List<String> jvmOptions,
-                          String mainClass, List<String> args) {
+    static ChildJvm start(
+            String name,
+            Path workDir,
+            Path logFile,
+            List<String> classpath,
+            List<String> jvmOptions,
+            String mainClass,
+            List<String> args) {
         Process process = launch(workDir, logFile, classpath, jvmOptions, mainClass, args);
         return new ChildJvm(name, process, logFile);
     }
 
     /** Runs {@code mainClass} in a new JVM to completion and returns its exit code. */
-    static int run(String name, Path workDir, Path logFile, List<String> classpath, List<String> jvmOptions,
-                   String mainClass, List<String> args, Duration timeout) {
+    static int run(
+            String name,
+            Path workDir,
+            Path logFile,
+            List<String> classpath,
+            List<String> jvmOptions,
+            String mainClass,
+            List<String> args,
+            Duration timeout) {
         Process process = launch(workDir, logFile, classpath, jvmOptions, mainClass, args);
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new LocalStackException(name + " did not finish within " + timeout.toSeconds() + " s; see " + logFile);
+                throw new LocalStackException(
+                        name + " did not finish within " + timeout.toSeconds() + " s; see " + logFile);
             }
             return process.exitValue();
         } catch (InterruptedException e) {
@@ -65,8 +79,13 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    private static Process launch(Path workDir, Path logFile, List<String> classpath, List<String> jvmOptions,
-                                  String mainClass, List<String> args) {
+    private static Process launch(
+            Path workDir,
+            Path logFile,
+            List<String> classpath,
+            List<String> jvmOptions,
+            String mainClass,
+            List<String> args) {
         List<String> cp = new ArrayList<>();
         cp.add(watchdogClassRoot(workDir).toString());
         cp.addAll(classpath);
@@ -81,8 +100,12 @@ final class ChildJvm implements AutoCloseable {
         command.addAll(args);
         try {
             Files.createDirectories(logFile.getParent());
-            Files.writeString(logFile, "---- " + LocalDateTime.now() + ": " + String.join(" ", command) + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    logFile,
+                    "---- " + LocalDateTime.now() + ": " + String.join(" ", command) + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             return new ProcessBuilder(command)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)

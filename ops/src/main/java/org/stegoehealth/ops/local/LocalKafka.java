@@ -66,15 +66,23 @@ public final class LocalKafka implements AutoCloseable {
             Files.createDirectories(dir);
             writeConfig(config, dir.resolve("data"), port, controllerPort);
         } catch (IOException e) {
-            throw new LocalStackException("cannot write the Kafka broker configuration " + config + ": " + e.getMessage(), e);
+            throw new LocalStackException(
+                    "cannot write the Kafka broker configuration " + config + ": " + e.getMessage(), e);
         }
         List<String> classpath = List.of(kafkaLib.resolve("*").toString());
         List<String> jvm = jvmOptions();
-        int formatted = ChildJvm.run("Kafka storage format", dir, log, classpath, jvm, "kafka.tools.StorageTool",
-                List.of("format", "-t", clusterId(dir), "-c", config.toString(), "--ignore-formatted"), timeout);
+        int formatted = ChildJvm.run(
+                "Kafka storage format",
+                dir,
+                log,
+                classpath,
+                jvm,
+                "kafka.tools.StorageTool",
+                List.of("format", "-t", clusterId(dir), "-c", config.toString(), "--ignore-formatted"),
+                timeout);
         if (formatted != 0) {
-            throw new LocalStackException("formatting Kafka storage in " + dir + " failed with exit code " + formatted
-                    + "; see " + log);
+            throw new LocalStackException(
+                    "formatting Kafka storage in " + dir + " failed with exit code " + formatted + "; see " + log);
         }
         ChildJvm child = ChildJvm.start("kafka", dir, log, classpath, jvm, "kafka.Kafka", List.of(config.toString()));
         LocalKafka kafka = new LocalKafka(child, dir, port);
@@ -84,8 +92,12 @@ public final class LocalKafka implements AutoCloseable {
             child.close();
             throw e;
         }
-        LOG.info("Kafka broker ready on {} in {} s (pid {}, log {})", kafka.bootstrapServers(),
-                LocalSupport.seconds(System.nanoTime() - started), child.pid(), log);
+        LOG.info(
+                "Kafka broker ready on {} in {} s (pid {}, log {})",
+                kafka.bootstrapServers(),
+                LocalSupport.seconds(System.nanoTime() - started),
+                child.pid(),
+                log);
         return kafka;
     }
 
@@ -116,7 +128,10 @@ public final class LocalKafka implements AutoCloseable {
     public void close() {
         long started = System.nanoTime();
         process.close();
-        LOG.info("Kafka broker on {} stopped in {} s", bootstrapServers(), LocalSupport.seconds(System.nanoTime() - started));
+        LOG.info(
+                "Kafka broker on {} stopped in {} s",
+                bootstrapServers(),
+                LocalSupport.seconds(System.nanoTime() - started));
     }
 
     private void awaitReady(long startedNanos, Duration timeout) {
@@ -129,9 +144,13 @@ public final class LocalKafka implements AutoCloseable {
             }
             LocalSupport.sleep(100);
         }
-        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        Map<String, Object> config = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                10_000);
         try (Admin admin = Admin.create(config)) {
             while (true) {
                 checkAlive();
@@ -140,8 +159,10 @@ public final class LocalKafka implements AutoCloseable {
                     throw notReady(timeout);
                 }
                 try {
-                    int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000)).nodes()
-                            .get(Math.min(remaining, TimeUnit.SECONDS.toNanos(5)), TimeUnit.NANOSECONDS).size();
+                    int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000))
+                            .nodes()
+                            .get(Math.min(remaining, TimeUnit.SECONDS.toNanos(5)), TimeUnit.NANOSECONDS)
+                            .size();
                     if (nodes > 0) {
                         return;
                     }
@@ -164,12 +185,16 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     private LocalStackException notReady(Duration timeout) {
-        return new LocalStackException("Kafka broker did not become ready within " + timeout.toSeconds() + " s; see "
-                + process.logFile());
+        return new LocalStackException(
+                "Kafka broker did not become ready within " + timeout.toSeconds() + " s; see " + process.logFile());
     }
 
     private static List<String> jvmOptions() {
-        return List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+        return List.of(
+                "-Xms128m",
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-Djava.awt.headless=true",
                 "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss.SSS",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",

@@ -59,20 +59,35 @@ public final class LocalRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new LocalStackException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        List<String> jvm = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
-                "-Dquarkus.http.host=" + LocalSupport.HOST, "-Dquarkus.http.port=" + port,
-                "-Dquarkus.log.console.color=false", "-Dquarkus.banner.enabled=false");
-        ChildJvm child = ChildJvm.start("apicurio-registry", dir, dir.resolve("registry.log"), List.of(runner.toString()),
-                jvm, mainClass(runner), List.of());
+        List<String> jvm = List.of(
+                "-Xms64m",
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-Djava.awt.headless=true",
+                "-Dquarkus.http.host=" + LocalSupport.HOST,
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.log.console.color=false",
+                "-Dquarkus.banner.enabled=false");
+        ChildJvm child = ChildJvm.start(
+                "apicurio-registry",
+                dir,
+                dir.resolve("registry.log"),
+                List.of(runner.toString()),
+                jvm,
+                mainClass(runner),
+                List.of());
         return new LocalRegistry(child, port, started);
     }
 
     /** Waits until {@code GET /apis/ccompat/v7/subjects} answers 200; stops the process if it never does. */
     void awaitReady(Duration timeout) {
         long deadline = launchedNanos + timeout.toNanos();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest probe = HttpRequest.newBuilder(URI.create(ccompatUrl() + "/subjects"))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+                .timeout(Duration.ofSeconds(5))
+                .GET()
+                .build();
         try {
             while (true) {
                 if (!process.isAlive()) {
@@ -92,8 +107,12 @@ public final class LocalRegistry implements AutoCloseable {
             process.close();
             throw e;
         }
-        LOG.info("Apicurio Registry ready on {} in {} s (pid {}, log {})", ccompatUrl(),
-                LocalSupport.seconds(System.nanoTime() - launchedNanos), process.pid(), process.logFile());
+        LOG.info(
+                "Apicurio Registry ready on {} in {} s (pid {}, log {})",
+                ccompatUrl(),
+                LocalSupport.seconds(System.nanoTime() - launchedNanos),
+                process.pid(),
+                process.logFile());
     }
 
     private static boolean answers(HttpClient http, HttpRequest probe) {
@@ -133,7 +152,10 @@ public final class LocalRegistry implements AutoCloseable {
     public void close() {
         long started = System.nanoTime();
         process.close();
-        LOG.info("Apicurio Registry on port {} stopped in {} s", port, LocalSupport.seconds(System.nanoTime() - started));
+        LOG.info(
+                "Apicurio Registry on port {} stopped in {} s",
+                port,
+                LocalSupport.seconds(System.nanoTime() - started));
     }
 
     private static Path runnerJar(Path home) {
@@ -150,7 +172,9 @@ public final class LocalRegistry implements AutoCloseable {
     /** The runner jar's Main-Class; its manifest Class-Path brings the jars in lib/ along. */
     private static String mainClass(Path runner) {
         try (JarFile jar = new JarFile(runner.toFile())) {
-            String main = jar.getManifest() == null ? null : jar.getManifest().getMainAttributes().getValue("Main-Class");
+            String main = jar.getManifest() == null
+                    ? null
+                    : jar.getManifest().getMainAttributes().getValue("Main-Class");
             if (main == null) {
                 throw new LocalStackException(runner + " names no Main-Class in its manifest");
             }

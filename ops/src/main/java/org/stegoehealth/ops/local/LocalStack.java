@@ -64,8 +64,11 @@ public final class LocalStack implements AutoCloseable {
             }
             throw e;
         }
-        LOG.info("Local stack ready in {} s: Kafka {}, schema registry {}", LocalSupport.seconds(System.nanoTime() - started),
-                kafka.bootstrapServers(), registry.ccompatUrl());
+        LOG.info(
+                "Local stack ready in {} s: Kafka {}, schema registry {}",
+                LocalSupport.seconds(System.nanoTime() - started),
+                kafka.bootstrapServers(),
+                registry.ccompatUrl());
         return new LocalStack(kafka, registry);
     }
 
@@ -105,7 +108,11 @@ public final class LocalStack implements AutoCloseable {
         Properties admin = new Properties();
         admin.putAll(clientConfig());
         try {
-            TopicAdmin.create(admin, topics, Optional.of(REPLICAS), StegoConfig.defaultsOnly().maxMessageBytes());
+            TopicAdmin.create(
+                    admin,
+                    topics,
+                    Optional.of(REPLICAS),
+                    StegoConfig.defaultsOnly().maxMessageBytes());
         } catch (TopicAdminException e) {
             throw new LocalStackException(e.getMessage() + "; see " + kafka.logFile(), e);
         }

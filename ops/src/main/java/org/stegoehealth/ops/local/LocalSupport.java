@@ -12,8 +12,7 @@ final class LocalSupport {
 
     static final String HOST = "127.0.0.1";
 
-    private LocalSupport() {
-    }
+    private LocalSupport() {}
 
     /** A port free on the loopback address now (another process could still take it before it is bound). */
     static int freePort() {

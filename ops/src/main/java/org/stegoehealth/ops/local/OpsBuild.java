@@ -15,15 +15,15 @@ final class OpsBuild {
     static final String KAFKA_LIB_PROPERTY = "stego.kafka.lib";
     static final String APICURIO_HOME_PROPERTY = "stego.apicurio.home";
 
-    private OpsBuild() {
-    }
+    private OpsBuild() {}
 
     /** The folder of Kafka broker jars. */
     static Path kafkaLib() {
         Path dir = located(KAFKA_LIB_PROPERTY, "kafka-lib");
         try (var jars = Files.list(dir)) {
             if (jars.noneMatch(p -> p.getFileName().toString().startsWith("kafka_2.13-"))) {
-                throw new LocalStackException("no kafka_2.13 jar in " + dir + "; rebuild with ./mvnw -pl ops -am package");
+                throw new LocalStackException(
+                        "no kafka_2.13 jar in " + dir + "; rebuild with ./mvnw -pl ops -am package");
             }
         } catch (java.io.IOException e) {
             throw new LocalStackException("cannot list " + dir + ": " + e.getMessage(), e);
@@ -50,8 +50,8 @@ final class OpsBuild {
     private static Path buildDir() {
         CodeSource source = OpsBuild.class.getProtectionDomain().getCodeSource();
         if (source == null || source.getLocation() == null) {
-            throw new LocalStackException("cannot tell where the ops classes were loaded from; set -D" + KAFKA_LIB_PROPERTY
-                    + " and -D" + APICURIO_HOME_PROPERTY);
+            throw new LocalStackException("cannot tell where the ops classes were loaded from; set -D"
+                    + KAFKA_LIB_PROPERTY + " and -D" + APICURIO_HOME_PROPERTY);
         }
         try {
             Path location = Path.of(source.getLocation().toURI()).toAbsolutePath();

@@ -11,8 +11,7 @@ import java.util.Arrays;
  */
 public final class ParentWatchdog {
 
-    private ParentWatchdog() {
-    }
+    private ParentWatchdog() {}
 
     public static void main(String[] args) throws Throwable {
         if (args.length < 2) {
@@ -20,12 +19,12 @@ public final class ParentWatchdog {
             System.exit(2);
         }
         long parentPid = Long.parseLong(args[0]);
-        ProcessHandle.of(parentPid).ifPresentOrElse(
-                parent -> parent.onExit().thenRun(() -> parentEnded(parentPid)),
-                () -> parentEnded(parentPid));
+        ProcessHandle.of(parentPid)
+                .ifPresentOrElse(
+                        parent -> parent.onExit().thenRun(() -> parentEnded(parentPid)), () -> parentEnded(parentPid));
         try {
-            Class.forName(args[1]).getMethod("main", String[].class)
-                    .invoke(null, (Object) Arrays.copyOfRange(args, 2, args.length));
+            Class.forName(args[1]).getMethod("main", String[].class).invoke(null, (Object)
+                    Arrays.copyOfRange(args, 2, args.length));
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }

@@ -36,13 +36,23 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code stego models}: model versions as signed events on the model topic, and which one embedders use. */
-@Command(name = "models", mixinStandardHelpOptions = true,
-        description = {"Publish, promote, retire, list, pull and verify model versions. Every version travels once,",
-                "signed, on the compacted model topic; a small promotion event tells every embedder which version",
-                "to use, and extractors keep serving every version they have seen."},
-        subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Publish.class, ModelsCommand.Promote.class,
-                ModelsCommand.Retire.class, ModelsCommand.Pull.class, ModelsCommand.Verify.class,
-                ModelsCommand.History.class})
+@Command(
+        name = "models",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Publish, promote, retire, list, pull and verify model versions. Every version travels once,",
+            "signed, on the compacted model topic; a small promotion event tells every embedder which version",
+            "to use, and extractors keep serving every version they have seen."
+        },
+        subcommands = {
+            ModelsCommand.ListVersions.class,
+            ModelsCommand.Publish.class,
+            ModelsCommand.Promote.class,
+            ModelsCommand.Retire.class,
+            ModelsCommand.Pull.class,
+            ModelsCommand.Verify.class,
+            ModelsCommand.History.class
+        })
 public final class ModelsCommand implements Runnable {
 
     static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -61,7 +71,9 @@ public final class ModelsCommand implements Runnable {
         @Mixin
         CommonOptions common;
 
-        @Option(names = {"-k", "--keyring"}, paramLabel = "DIR",
+        @Option(
+                names = {"-k", "--keyring"},
+                paramLabel = "DIR",
                 description = "Keyring that signs and verifies model events (default: keyring.dir, STEGO_KEYRING_DIR,"
                         + " or .stego/keyring).")
         Path keyring;
@@ -81,16 +93,16 @@ public final class ModelsCommand implements Runnable {
         /** Every version and the promotion, read and verified into a registry whose cache is {@code cacheDir}. */
         ModelRegistry read(StegoConfig config, Topics topics, Keyring keys, Path cacheDir) {
             ModelRegistry registry = new ModelRegistry(new ModelCache(cacheDir), keys.verifier(), 1);
-            try (ModelFeed feed = new ModelFeed(StreamsConfigs.readCommittedConsumer(config, "stego-models-cli"),
-                    topics, registry)) {
+            try (ModelFeed feed =
+                    new ModelFeed(StreamsConfigs.readCommittedConsumer(config, "stego-models-cli"), topics, registry)) {
                 feed.catchUp(TIMEOUT);
             }
             return registry;
         }
 
         ModelPublisher publisher(StegoConfig config, Topics topics, Keyring keys, String by) {
-            return new ModelPublisher(StreamsConfigs.producer(config, "stego-models-cli"), topics, keys.signer(), by,
-                    Clock.systemUTC());
+            return new ModelPublisher(
+                    StreamsConfigs.producer(config, "stego-models-cli"), topics, keys.signer(), by, Clock.systemUTC());
         }
     }
 
@@ -121,7 +133,9 @@ public final class ModelsCommand implements Runnable {
     }
 
     /** {@code stego models list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
             description = "Every published version: parent, created, held-out PSNRs, status, and which is promoted.")
     static final class ListVersions implements Callable<Integer> {
 
@@ -139,25 +153,40 @@ public final class ModelsCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             try (Scratch scratch = new Scratch()) {
                 ModelRegistry registry = connection.read(config, topics, keys, scratch.dir);
-                String promoted = registry.promotion().map(ModelPromotionEvent::getVersion).orElse(null);
-                out.printf("%-2s%-40s %-40s %-20s %9s %9s  %s%n", "", "VERSION", "PARENT", "CREATED", "COVER dB",
-                        "SECRET dB", "STATUS");
+                String promoted = registry.promotion()
+                        .map(ModelPromotionEvent::getVersion)
+                        .orElse(null);
+                out.printf(
+                        "%-2s%-40s %-40s %-20s %9s %9s  %s%n",
+                        "", "VERSION", "PARENT", "CREATED", "COVER dB", "SECRET dB", "STATUS");
                 for (ModelRegistry.Version v : registry.versions()) {
-                    String created = v.metadata().created() == null ? "-"
-                            : v.metadata().created().substring(0, Math.min(16, v.metadata().created().length()));
-                    out.printf("%-2s%-40s %-40s %-20s %9s %9s  %s%n", v.version().equals(promoted) ? "*" : "",
-                            v.version(), v.parent() == null ? "-" : v.parent(), created,
-                            dB(v.validation("coverPsnr")), dB(v.validation("secretPsnr")),
+                    String created = v.metadata().created() == null
+                            ? "-"
+                            : v.metadata()
+                                    .created()
+                                    .substring(
+                                            0,
+                                            Math.min(16, v.metadata().created().length()));
+                    out.printf(
+                            "%-2s%-40s %-40s %-20s %9s %9s  %s%n",
+                            v.version().equals(promoted) ? "*" : "",
+                            v.version(),
+                            v.parent() == null ? "-" : v.parent(),
+                            created,
+                            dB(v.validation("coverPsnr")),
+                            dB(v.validation("secretPsnr")),
                             v.status() + (v.version().equals(promoted) ? " (promoted)" : ""));
                 }
                 if (registry.versions().isEmpty()) {
                     out.println("(no versions published yet: stego models publish DIR)");
                 }
-                registry.promotion().ifPresent(p -> out.printf("promoted: %s by %s at %s: %s%n", p.getVersion(),
-                        p.getPromotedBy(), p.getPromotedAt(), p.getReason()));
+                registry.promotion()
+                        .ifPresent(p -> out.printf(
+                                "promoted: %s by %s at %s: %s%n",
+                                p.getVersion(), p.getPromotedBy(), p.getPromotedAt(), p.getReason()));
                 if (registry.refusedCount() > 0) {
-                    out.printf("%d event(s) refused (bad checksum or signature; see the log)%n",
-                            registry.refusedCount());
+                    out.printf(
+                            "%d event(s) refused (bad checksum or signature; see the log)%n", registry.refusedCount());
                 }
             }
             return 0;
@@ -165,7 +194,9 @@ public final class ModelsCommand implements Runnable {
     }
 
     /** {@code stego models publish DIR}. */
-    @Command(name = "publish", mixinStandardHelpOptions = true,
+    @Command(
+            name = "publish",
+            mixinStandardHelpOptions = true,
             description = "Sign a model artifact directory and publish it on the model topic.")
     static final class Publish implements Callable<Integer> {
 
@@ -175,7 +206,9 @@ public final class ModelsCommand implements Runnable {
         @Mixin
         Connection connection;
 
-        @Parameters(paramLabel = "DIR", arity = "0..1",
+        @Parameters(
+                paramLabel = "DIR",
+                arity = "0..1",
                 description = "Model artifact directory (model.json + weights.bin).")
         Path dir;
 
@@ -205,8 +238,11 @@ public final class ModelsCommand implements Runnable {
             Path artifact = bundled ? ModelArtifact.locate(null) : dir;
             try (ModelPublisher publisher = connection.publisher(config, topics, keys, who(by))) {
                 String version = publisher.publish(artifact, parent).getVersion();
-                spec.commandLine().getOut().printf("published %s (signed with key %s)%n", version,
-                        keys.signer().keyId());
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                "published %s (signed with key %s)%n",
+                                version, keys.signer().keyId());
                 if (promote) {
                     publisher.promote(version, reason != null ? reason : "published and promoted");
                     spec.commandLine().getOut().printf("promoted %s%n", version);
@@ -217,7 +253,9 @@ public final class ModelsCommand implements Runnable {
     }
 
     /** {@code stego models promote VERSION}. */
-    @Command(name = "promote", mixinStandardHelpOptions = true,
+    @Command(
+            name = "promote",
+            mixinStandardHelpOptions = true,
             description = "Make embedders use VERSION from their next batch on (the latest promotion wins).")
     static final class Promote implements Callable<Integer> {
 
@@ -230,7 +268,10 @@ public final class ModelsCommand implements Runnable {
         @Parameters(paramLabel = "VERSION", description = "A published, not retired version.")
         String version;
 
-        @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "promoted by ops",
+        @Option(
+                names = "--reason",
+                paramLabel = "TEXT",
+                defaultValue = "promoted by ops",
                 description = "Why (recorded in the promotion; default: ${DEFAULT-VALUE}).")
         String reason;
 
@@ -244,8 +285,9 @@ public final class ModelsCommand implements Runnable {
             Keyring keys = connection.openKeyring(config);
             try (Scratch scratch = new Scratch()) {
                 ModelRegistry registry = connection.read(config, topics, keys, scratch.dir);
-                ModelRegistry.Version v = registry.version(version).orElseThrow(() -> new IllegalArgumentException(
-                        "model " + version + " has not been published (stego models list shows what has)"));
+                ModelRegistry.Version v = registry.version(version)
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "model " + version + " has not been published (stego models list shows what has)"));
                 if (v.status() == ModelStatus.RETIRED) {
                     throw new IllegalArgumentException("model " + version + " is retired; publish a new version");
                 }
@@ -259,7 +301,9 @@ public final class ModelsCommand implements Runnable {
     }
 
     /** {@code stego models retire VERSION}. */
-    @Command(name = "retire", mixinStandardHelpOptions = true,
+    @Command(
+            name = "retire",
+            mixinStandardHelpOptions = true,
             description = {"Stop new embedding with VERSION. Extractors keep extracting images already made with it."})
     static final class Retire implements Callable<Integer> {
 
@@ -272,7 +316,10 @@ public final class ModelsCommand implements Runnable {
         @Parameters(paramLabel = "VERSION", description = "A published version.")
         String version;
 
-        @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "retired by ops",
+        @Option(
+                names = "--reason",
+                paramLabel = "TEXT",
+                defaultValue = "retired by ops",
                 description = "Why (default: ${DEFAULT-VALUE}).")
         String reason;
 
@@ -286,21 +333,32 @@ public final class ModelsCommand implements Runnable {
             Keyring keys = connection.openKeyring(config);
             try (Scratch scratch = new Scratch()) {
                 ModelRegistry registry = connection.read(config, topics, keys, scratch.dir);
-                ModelRegistry.Version v = registry.version(version).orElseThrow(() -> new IllegalArgumentException(
-                        "model " + version + " has not been published"));
-                boolean promoted = registry.promotion().map(p -> p.getVersion().equals(version)).orElse(false);
+                ModelRegistry.Version v = registry.version(version)
+                        .orElseThrow(
+                                () -> new IllegalArgumentException("model " + version + " has not been published"));
+                boolean promoted = registry.promotion()
+                        .map(p -> p.getVersion().equals(version))
+                        .orElse(false);
                 try (ModelPublisher publisher = connection.publisher(config, topics, keys, who(by))) {
                     publisher.retire(registry.artifactDir(version), v.parent(), reason);
                 }
-                spec.commandLine().getOut().printf("retired %s%s%n", version, promoted
-                        ? "; it was the promoted version: embedders stop until another version is promoted" : "");
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                "retired %s%s%n",
+                                version,
+                                promoted
+                                        ? "; it was the promoted version: embedders stop until another version is promoted"
+                                        : "");
             }
             return 0;
         }
     }
 
     /** {@code stego models pull VERSION --to DIR}. */
-    @Command(name = "pull", mixinStandardHelpOptions = true,
+    @Command(
+            name = "pull",
+            mixinStandardHelpOptions = true,
             description = "Fetch a published version, verify it, and write it as DIR/VERSION.")
     static final class Pull implements Callable<Integer> {
 
@@ -324,20 +382,26 @@ public final class ModelsCommand implements Runnable {
             try (Scratch scratch = new Scratch()) {
                 ModelRegistry registry = connection.read(config, topics, keys, scratch.dir);
                 if (!registry.has(version)) {
-                    throw new IllegalArgumentException("model " + version + " has not been published (or its event"
-                            + " was refused)");
+                    throw new IllegalArgumentException(
+                            "model " + version + " has not been published (or its event" + " was refused)");
                 }
                 Path dir = new ModelCache(to).install(version, ModelArtifact.readBytes(registry.artifactDir(version)));
-                spec.commandLine().getOut().printf("%s written to %s (checksum and signature verified)%n", version, dir);
+                spec.commandLine()
+                        .getOut()
+                        .printf("%s written to %s (checksum and signature verified)%n", version, dir);
             }
             return 0;
         }
     }
 
     /** {@code stego models verify DIR}. */
-    @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Check a model artifact directory: weights checksum, architecture, and with --signed also",
-                    "that it is byte for byte the version signed on the model topic."})
+    @Command(
+            name = "verify",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Check a model artifact directory: weights checksum, architecture, and with --signed also",
+                "that it is byte for byte the version signed on the model topic."
+            })
     static final class Verify implements Callable<Integer> {
 
         @Spec
@@ -357,8 +421,9 @@ public final class ModelsCommand implements Runnable {
             ModelArtifact artifact = ModelArtifact.load(dir);
             ModelMetadata m = artifact.metadata();
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%s: version %s, checksum ok (sha256 %s), architecture %s%n", dir, m.version(),
-                    m.weightsSha256(), m.architecture());
+            out.printf(
+                    "%s: version %s, checksum ok (sha256 %s), architecture %s%n",
+                    dir, m.version(), m.weightsSha256(), m.architecture());
             if (signed) {
                 StegoConfig config = connection.config();
                 Topics topics = CommonOptions.topics(config);
@@ -366,15 +431,15 @@ public final class ModelsCommand implements Runnable {
                 try (Scratch scratch = new Scratch()) {
                     ModelRegistry registry = connection.read(config, topics, keys, scratch.dir);
                     if (!registry.has(m.version())) {
-                        throw new IllegalArgumentException(m.version() + " is not a verified version on "
-                                + topics.models.name());
+                        throw new IllegalArgumentException(
+                                m.version() + " is not a verified version on " + topics.models.name());
                     }
                     ModelArtifact.Bytes local = ModelArtifact.readBytes(dir);
                     ModelArtifact.Bytes published = ModelArtifact.readBytes(registry.artifactDir(m.version()));
                     if (!Arrays.equals(local.weights(), published.weights())
                             || !Arrays.equals(local.metadataJson(), published.metadataJson())) {
-                        throw new IllegalArgumentException(dir + " differs from the signed " + m.version()
-                                + " on " + topics.models.name());
+                        throw new IllegalArgumentException(
+                                dir + " differs from the signed " + m.version() + " on " + topics.models.name());
                     }
                     out.printf("%s matches the signed event on %s%n", m.version(), topics.models.name());
                 }
@@ -384,7 +449,9 @@ public final class ModelsCommand implements Runnable {
     }
 
     /** {@code stego models history}. */
-    @Command(name = "history", mixinStandardHelpOptions = true,
+    @Command(
+            name = "history",
+            mixinStandardHelpOptions = true,
             description = "Every round of the periodic trainer, promoted or not, with its figures and the reason.")
     static final class History implements Callable<Integer> {
 
@@ -401,14 +468,20 @@ public final class ModelsCommand implements Runnable {
             List<TrainingRoundEvent> rounds = ModelFeed.readAll(
                     StreamsConfigs.readCommittedConsumer(config, "stego-models-cli"), topics.trainingRounds, TIMEOUT);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-22s %-20s %-40s %-40s %6s %15s %15s  %s%n", "ROUND", "FINISHED", "BASE", "CANDIDATE",
-                    "STEPS", "COVER dB", "SECRET dB", "DECISION");
+            out.printf(
+                    "%-22s %-20s %-40s %-40s %6s %15s %15s  %s%n",
+                    "ROUND", "FINISHED", "BASE", "CANDIDATE", "STEPS", "COVER dB", "SECRET dB", "DECISION");
             for (TrainingRoundEvent r : rounds) {
-                out.printf("%-22s %-20s %-40s %-40s %6d %15s %15s  %s%n", r.getRoundId(),
-                        r.getFinishedAt().toString().substring(0, 16), r.getBaseVersion(),
-                        r.getCandidateVersion() == null ? "-" : r.getCandidateVersion(), r.getSteps(),
+                out.printf(
+                        "%-22s %-20s %-40s %-40s %6d %15s %15s  %s%n",
+                        r.getRoundId(),
+                        r.getFinishedAt().toString().substring(0, 16),
+                        r.getBaseVersion(),
+                        r.getCandidateVersion() == null ? "-" : r.getCandidateVersion(),
+                        r.getSteps(),
                         dB(r.getBaseCoverPsnr()) + "->" + dB(r.getCandidateCoverPsnr()),
-                        dB(r.getBaseSecretPsnr()) + "->" + dB(r.getCandidateSecretPsnr()), r.getReason());
+                        dB(r.getBaseSecretPsnr()) + "->" + dB(r.getCandidateSecretPsnr()),
+                        r.getReason());
             }
             if (rounds.isEmpty()) {
                 out.println("(no training rounds recorded yet: stego trainer --every DURATION)");

@@ -49,10 +49,14 @@ import picocli.CommandLine.Spec;
  * Every version is measured by the evaluation code of {@code stego evaluate} on the same pairs, which are also written
  * out as files, so {@code stego evaluate} on them gives the same figures.
  */
-@Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Replay a range of the X-ray topic through one or more model versions offline and compare them",
-                "side by side (embedding and extraction PSNR/SSIM, per-image deltas, worst images with their grids).",
-                "Never writes to any topic. Writes report.html and replay.json to --out."})
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Replay a range of the X-ray topic through one or more model versions offline and compare them",
+            "side by side (embedding and extraction PSNR/SSIM, per-image deltas, worst images with their grids).",
+            "Never writes to any topic. Writes report.html and replay.json to --out."
+        })
 public final class ReplayCommand implements Callable<Integer> {
 
     @Spec
@@ -61,12 +65,13 @@ public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = {"-k", "--keyring"}, paramLabel = "DIR",
+    @Option(
+            names = {"-k", "--keyring"},
+            paramLabel = "DIR",
             description = "Keyring that verifies versions from the model topic (default: keyring.dir).")
     Path keyring;
 
-    @Option(names = "--version", paramLabel = "VERSION",
-            description = "A version from the model topic (repeatable).")
+    @Option(names = "--version", paramLabel = "VERSION", description = "A version from the model topic (repeatable).")
     List<String> versions = new ArrayList<>();
 
     @Option(names = "--model-dir", paramLabel = "DIR", description = "A local model artifact (repeatable).")
@@ -78,30 +83,44 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--to-offset", paramLabel = "N", description = "Stop at this offset of every partition.")
     Long toOffset;
 
-    @Option(names = "--since", paramLabel = "TIME", description = "From this time (ISO-8601, e.g. 2026-11-29T08:00:00Z).")
+    @Option(
+            names = "--since",
+            paramLabel = "TIME",
+            description = "From this time (ISO-8601, e.g. 2026-11-29T08:00:00Z).")
     Instant since;
 
     @Option(names = "--until", paramLabel = "TIME", description = "Up to this time (ISO-8601).")
     Instant until;
 
-    @Option(names = "--limit", defaultValue = "100", description = "At most this many X-rays (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--limit",
+            defaultValue = "100",
+            description = "At most this many X-rays (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--size", defaultValue = "256", description = "Square side of the pairs (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--size",
+            defaultValue = "256",
+            description = "Square side of the pairs (default: ${DEFAULT-VALUE}).")
     int size;
 
     @Option(names = "--batch", defaultValue = "4", description = "Images per model call (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--worst", defaultValue = "5", description = "Worst images shown per version (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--worst",
+            defaultValue = "5",
+            description = "Worst images shown per version (default: ${DEFAULT-VALUE}).")
     int worst;
 
-    @Option(names = "--out", defaultValue = "replay-report", description = "Report directory (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "replay-report",
+            description = "Report directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
     /** One version's evaluation on the replayed pairs. */
-    record Measured(String version, Evaluation.Result result) {
-    }
+    record Measured(String version, Evaluation.Result result) {}
 
     @Override
     public Integer call() throws Exception {
@@ -126,17 +145,28 @@ public final class ReplayCommand implements Callable<Integer> {
         List<Measured> measured = new ArrayList<>();
         for (Map.Entry<String, HidingModel> m : models.entrySet()) {
             progress.message("running " + secretFiles.size() + " pair(s) through " + m.getKey());
-            measured.add(new Measured(m.getKey(), Evaluation.run(m.getValue(), coverFiles, secretFiles, size,
-                    Math.max(1, batch), List.of(), true, progress)));
+            measured.add(new Measured(
+                    m.getKey(),
+                    Evaluation.run(
+                            m.getValue(),
+                            coverFiles,
+                            secretFiles,
+                            size,
+                            Math.max(1, batch),
+                            List.of(),
+                            true,
+                            progress)));
         }
         String table = table(measured);
         stdout.print(table);
         Files.createDirectories(out);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("replay.json").toFile(),
-                json(measured));
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(out.resolve("replay.json").toFile(), json(measured));
         Path html = html(measured, table);
         stdout.printf("report: %s, %s%n", html.toAbsolutePath().normalize(), out.resolve("replay.json"));
-        stdout.printf("the same pairs with stego evaluate: ./stego evaluate --covers %s --secrets %s --size %d%n",
+        stdout.printf(
+                "the same pairs with stego evaluate: ./stego evaluate --covers %s --secrets %s --size %d%n",
                 pairs.resolve("covers"), pairs.resolve("xrays"), size);
         return 0;
     }
@@ -145,14 +175,25 @@ public final class ReplayCommand implements Callable<Integer> {
      * Reads the covers and the X-ray range and writes pair {@code i} as {@code xrays/NNNNN-...} and
      * {@code covers/NNNNN-...}, so sorted order pairs them exactly as the embedder did.
      */
-    private void dumpPairs(StegoConfig config, Topics topics, Path dir, List<Path> secretFiles, List<Path> coverFiles,
-                           Progress progress) throws IOException {
+    private void dumpPairs(
+            StegoConfig config,
+            Topics topics,
+            Path dir,
+            List<Path> secretFiles,
+            List<Path> coverFiles,
+            Progress progress)
+            throws IOException {
         Map<String, byte[]> covers = new HashMap<>();
-        new TopicRange(null, null, null, null, 0).read(StreamsConfigs.readCommittedConsumer(config, "replay"),
-                topics.covers.name(), r -> r.value() != null, r -> {
-                    CoverImageEvent c = topics.covers.valueSerde().deserializer().deserialize(r.topic(), r.value());
-                    covers.put(new String(r.key(), StandardCharsets.UTF_8), InputImages.bytes(c.getImage()));
-                });
+        new TopicRange(null, null, null, null, 0)
+                .read(
+                        StreamsConfigs.readCommittedConsumer(config, "replay"),
+                        topics.covers.name(),
+                        r -> r.value() != null,
+                        r -> {
+                            CoverImageEvent c =
+                                    topics.covers.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                            covers.put(new String(r.key(), StandardCharsets.UTF_8), InputImages.bytes(c.getImage()));
+                        });
         if (covers.isEmpty()) {
             throw new IllegalArgumentException("the cover topic " + topics.covers.name() + " is empty");
         }
@@ -161,7 +202,10 @@ public final class ReplayCommand implements Callable<Integer> {
         Set<String> seen = new LinkedHashSet<>();
         TopicRange range = new TopicRange(fromOffset, toOffset, since, until, limit);
         int[] skipped = {0};
-        range.read(StreamsConfigs.readCommittedConsumer(config, "replay"), topics.xrays.name(), r -> r.value() != null,
+        range.read(
+                StreamsConfigs.readCommittedConsumer(config, "replay"),
+                topics.xrays.name(),
+                r -> r.value() != null,
                 r -> {
                     XrayImageEvent x;
                     try {
@@ -173,17 +217,20 @@ public final class ReplayCommand implements Callable<Integer> {
                     if (!seen.add(x.getMessageId())) {
                         return;
                     }
-                    String coverId = x.getCoverId() != null && covers.containsKey(x.getCoverId()) ? x.getCoverId()
+                    String coverId = x.getCoverId() != null && covers.containsKey(x.getCoverId())
+                            ? x.getCoverId()
                             : CoverLibrary.chooseAmong(covers.keySet(), x.getMessageId());
                     int i = secretFiles.size();
                     String ext = x.getFormat() == ImageFormat.PNG ? ".png" : ".jpg";
                     byte[] cover = covers.get(coverId);
                     String coverExt = InputImages.sniff(cover) == ImageFormat.PNG ? ".png" : ".jpg";
                     try {
-                        secretFiles.add(Files.write(dir.resolve("xrays").resolve(String.format("%05d-%s%s", i,
-                                x.getMessageId(), ext)), InputImages.bytes(x.getImage())));
-                        coverFiles.add(Files.write(dir.resolve("covers").resolve(String.format("%05d-%s%s", i,
-                                coverId, coverExt)), cover));
+                        secretFiles.add(Files.write(
+                                dir.resolve("xrays").resolve(String.format("%05d-%s%s", i, x.getMessageId(), ext)),
+                                InputImages.bytes(x.getImage())));
+                        coverFiles.add(Files.write(
+                                dir.resolve("covers").resolve(String.format("%05d-%s%s", i, coverId, coverExt)),
+                                cover));
                     } catch (IOException e) {
                         throw new IllegalStateException("cannot write " + dir + ": " + e.getMessage(), e);
                     }
@@ -201,16 +248,16 @@ public final class ReplayCommand implements Callable<Integer> {
         Map<String, HidingModel> models = new LinkedHashMap<>();
         if (!versions.isEmpty()) {
             Path cache = Files.createDirectories(out.resolve("models"));
-            ModelRegistry registry = new ModelRegistry(new ModelCache(cache),
-                    Keyring.open(config.keyringDir()).verifier(), versions.size());
-            try (ModelFeed feed = new ModelFeed(StreamsConfigs.readCommittedConsumer(config, "replay"), topics,
-                    registry)) {
+            ModelRegistry registry = new ModelRegistry(
+                    new ModelCache(cache), Keyring.open(config.keyringDir()).verifier(), versions.size());
+            try (ModelFeed feed =
+                    new ModelFeed(StreamsConfigs.readCommittedConsumer(config, "replay"), topics, registry)) {
                 feed.catchUp(Duration.ofMinutes(2));
             }
             for (String v : versions) {
                 if (!registry.has(v)) {
-                    throw new IllegalArgumentException("model " + v + " is not a verified version on "
-                            + topics.models.name());
+                    throw new IllegalArgumentException(
+                            "model " + v + " is not a verified version on " + topics.models.name());
                 }
                 models.put(v, registry.model(v));
             }
@@ -225,18 +272,47 @@ public final class ReplayCommand implements Callable<Integer> {
     static String table(List<Measured> measured) {
         StringBuilder sb = new StringBuilder();
         Evaluation.Result first = measured.get(0).result();
-        sb.append(String.format(Locale.ROOT, "%d replayed X-ray(s) at %dx%d, stego rounded to 8 bits%n",
-                first.images(), first.size(), first.size()));
-        sb.append(String.format(Locale.ROOT, "%-42s | %9s %7s | %9s %7s | %s%n", "version", "emb PSNR", "SSIM",
-                "ext PSNR", "SSIM", "vs first (mean per-image delta, dB)"));
-        sb.append("-".repeat(42)).append("-+-").append("-".repeat(17)).append("-+-").append("-".repeat(17))
-                .append("-+-").append("-".repeat(36)).append('\n');
+        sb.append(String.format(
+                Locale.ROOT,
+                "%d replayed X-ray(s) at %dx%d, stego rounded to 8 bits%n",
+                first.images(),
+                first.size(),
+                first.size()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-42s | %9s %7s | %9s %7s | %s%n",
+                "version",
+                "emb PSNR",
+                "SSIM",
+                "ext PSNR",
+                "SSIM",
+                "vs first (mean per-image delta, dB)"));
+        sb.append("-".repeat(42))
+                .append("-+-")
+                .append("-".repeat(17))
+                .append("-+-")
+                .append("-".repeat(17))
+                .append("-+-")
+                .append("-".repeat(36))
+                .append('\n');
         for (Measured m : measured) {
             Evaluation.Result r = m.result();
-            String delta = m == measured.get(0) ? "-" : String.format(Locale.ROOT, "cover %+.2f, secret %+.2f",
-                    meanDelta(first, r, true), meanDelta(first, r, false));
-            sb.append(String.format(Locale.ROOT, "%-42s | %9.2f %7.4f | %9.2f %7.4f | %s%n", m.version(),
-                    r.embedding().psnr(), r.embedding().ssim(), r.extraction().psnr(), r.extraction().ssim(), delta));
+            String delta = m == measured.get(0)
+                    ? "-"
+                    : String.format(
+                            Locale.ROOT,
+                            "cover %+.2f, secret %+.2f",
+                            meanDelta(first, r, true),
+                            meanDelta(first, r, false));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-42s | %9.2f %7.4f | %9.2f %7.4f | %s%n",
+                    m.version(),
+                    r.embedding().psnr(),
+                    r.embedding().ssim(),
+                    r.extraction().psnr(),
+                    r.extraction().ssim(),
+                    delta));
         }
         return sb.toString();
     }
@@ -273,7 +349,9 @@ public final class ReplayCommand implements Callable<Integer> {
                 row.put("coverPsnr", p.embedding().psnr());
                 row.put("secretPsnr", p.extraction().psnr());
                 row.put("coverPsnrDelta", p.embedding().psnr() - b.embedding().psnr());
-                row.put("secretPsnrDelta", p.extraction().psnr() - b.extraction().psnr());
+                row.put(
+                        "secretPsnrDelta",
+                        p.extraction().psnr() - b.extraction().psnr());
                 perImage.add(row);
             }
             v.put("perImage", perImage);
@@ -286,19 +364,35 @@ public final class ReplayCommand implements Callable<Integer> {
     private Path html(List<Measured> measured, String table) throws IOException {
         StringBuilder body = new StringBuilder();
         for (Measured m : measured) {
-            body.append("<h2>").append(Report.esc(m.version())).append(": worst ").append(worst)
+            body.append("<h2>")
+                    .append(Report.esc(m.version()))
+                    .append(": worst ")
+                    .append(worst)
                     .append(" by extraction PSNR</h2>\n");
             List<Evaluation.Pair> sorted = new ArrayList<>(m.result().pairs());
             sorted.sort(Comparator.comparingDouble(p -> p.extraction().psnr()));
             for (int i = 0; i < Math.min(worst, sorted.size()); i++) {
                 Evaluation.Pair p = sorted.get(i);
                 String png = String.format("%s-worst-%d.png", m.version(), i);
-                Report.writePng(Report.grid(List.of(p.cover(), p.stego(), p.stego().absDiff(p.cover(), 10f),
-                        p.secret(), p.extracted()), List.of("cover", "stego", "|stego-cover| x10", "secret",
-                        "extracted")), out.resolve(png));
-                body.append(String.format(Locale.ROOT, "<h3>%s in %s: cover %.2f dB, secret %.2f dB</h3>"
-                        + "<img src=\"%s\" alt=\"%s\">%n", Report.esc(p.secretName()), Report.esc(p.coverName()),
-                        p.embedding().psnr(), p.extraction().psnr(), png, png));
+                Report.writePng(
+                        Report.grid(
+                                List.of(
+                                        p.cover(),
+                                        p.stego(),
+                                        p.stego().absDiff(p.cover(), 10f),
+                                        p.secret(),
+                                        p.extracted()),
+                                List.of("cover", "stego", "|stego-cover| x10", "secret", "extracted")),
+                        out.resolve(png));
+                body.append(String.format(
+                        Locale.ROOT,
+                        "<h3>%s in %s: cover %.2f dB, secret %.2f dB</h3>" + "<img src=\"%s\" alt=\"%s\">%n",
+                        Report.esc(p.secretName()),
+                        Report.esc(p.coverName()),
+                        p.embedding().psnr(),
+                        p.extraction().psnr(),
+                        png,
+                        png));
             }
         }
         String html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Stego-eHealth replay</title>"

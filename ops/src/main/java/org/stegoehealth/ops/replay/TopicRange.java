@@ -42,14 +42,15 @@ public record TopicRange(Long fromOffset, Long toOffset, Instant since, Instant 
      *
      * @return records handed on
      */
-    public int read(Properties consumerConfig, String topic, Predicate<ConsumerRecord<byte[], byte[]>> keep, Sink sink) {
+    public int read(
+            Properties consumerConfig, String topic, Predicate<ConsumerRecord<byte[], byte[]>> keep, Sink sink) {
         Properties p = new Properties();
         p.putAll(consumerConfig);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         int taken = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, TIMEOUT);
             if (infos == null || infos.isEmpty()) {
                 throw new ModelTopicException("topic " + topic + " does not exist");

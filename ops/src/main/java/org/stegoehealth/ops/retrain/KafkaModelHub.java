@@ -21,8 +21,11 @@ final class KafkaModelHub implements ModelHub {
 
     @Override
     public Promoted promoted() {
-        String version = models.registry().promotedVersion().orElseThrow(() -> new ModelException(
-                "no promoted model version to fine-tune (publish and promote one: stego models publish DIR --promote)"));
+        String version = models.registry()
+                .promotedVersion()
+                .orElseThrow(
+                        () -> new ModelException(
+                                "no promoted model version to fine-tune (publish and promote one: stego models publish DIR --promote)"));
         return new Promoted(version, models.registry().artifactDir(version));
     }
 

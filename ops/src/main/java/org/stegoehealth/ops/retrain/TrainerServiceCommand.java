@@ -3,7 +3,6 @@ package org.stegoehealth.ops.retrain;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,27 +31,37 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code stego trainer}: retrains the promoted model on a schedule and promotes candidates that pass the gate. */
-@Command(name = "trainer", mixinStandardHelpOptions = true,
-        description = {"The periodic trainer: each round fine-tunes the promoted version on the training pool,",
-                "measures the candidate and the promoted version on the same held-out pairs, publishes the candidate",
-                "(signed), promotes it only if the gate passes, and records the round (stego models history).",
-                "A round interrupted by a crash resumes from its last checkpoint when the trainer starts again."})
+@Command(
+        name = "trainer",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The periodic trainer: each round fine-tunes the promoted version on the training pool,",
+            "measures the candidate and the promoted version on the same held-out pairs, publishes the candidate",
+            "(signed), promotes it only if the gate passes, and records the round (stego models history).",
+            "A round interrupted by a crash resumes from its last checkpoint when the trainer starts again."
+        })
 public final class TrainerServiceCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
 
-    @Option(names = {"-k", "--keyring"}, paramLabel = "DIR",
+    @Option(
+            names = {"-k", "--keyring"},
+            paramLabel = "DIR",
             description = "Keyring that signs the candidates (default: keyring.dir or .stego/keyring).")
     Path keyring;
 
     /** When rounds run: exactly one of these. */
     static final class When {
-        @Option(names = "--every", paramLabel = "DURATION",
+        @Option(
+                names = "--every",
+                paramLabel = "DURATION",
                 description = "A round every DURATION (e.g. 6h, 30m, 1d, or ISO-8601 PT6H).")
         String every;
 
-        @Option(names = "--after-new-xrays", paramLabel = "N",
+        @Option(
+                names = "--after-new-xrays",
+                paramLabel = "N",
                 description = "A round after N new X-rays have arrived on the X-ray topic.")
         Long afterNewXrays;
 
@@ -63,22 +72,34 @@ public final class TrainerServiceCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     When when;
 
-    @Option(names = "--xrays", defaultValue = "../shared/data/xray",
+    @Option(
+            names = "--xrays",
+            defaultValue = "../shared/data/xray",
             description = "Training pool: X-rays (default: ${DEFAULT-VALUE}).")
     Path xrays;
 
-    @Option(names = "--covers", defaultValue = "../shared/data/covers",
+    @Option(
+            names = "--covers",
+            defaultValue = "../shared/data/covers",
             description = "Training pool: cover photos (default: ${DEFAULT-VALUE}).")
     Path covers;
 
-    @Option(names = "--work-dir", defaultValue = "runs/trainer",
+    @Option(
+            names = "--work-dir",
+            defaultValue = "runs/trainer",
             description = "Round checkpoints and candidates (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
-    @Option(names = "--steps", defaultValue = "2000", description = "Fine-tuning steps per round (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--steps",
+            defaultValue = "2000",
+            description = "Fine-tuning steps per round (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--lr", defaultValue = "0.0002", description = "Initial learning rate of a round (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            defaultValue = "0.0002",
+            description = "Initial learning rate of a round (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--beta", defaultValue = "3.0", description = "Extraction loss weight (default: ${DEFAULT-VALUE}).")
@@ -93,27 +114,40 @@ public final class TrainerServiceCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--checkpoint-every", defaultValue = "250",
+    @Option(
+            names = "--checkpoint-every",
+            defaultValue = "250",
             description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
-    @Option(names = "--held-out", defaultValue = "24",
+    @Option(
+            names = "--held-out",
+            defaultValue = "24",
             description = "Held-out pairs both versions are measured on (default: ${DEFAULT-VALUE}).")
     int heldOut;
 
-    @Option(names = "--validation-size", defaultValue = "256",
+    @Option(
+            names = "--validation-size",
+            defaultValue = "256",
             description = "Side of the held-out images (default: ${DEFAULT-VALUE}).")
     int validationSize;
 
-    @Option(names = "--max-images", defaultValue = "0",
+    @Option(
+            names = "--max-images",
+            defaultValue = "0",
             description = "Use at most this many training images per kind; 0 = all (default: ${DEFAULT-VALUE}).")
     int maxImages;
 
-    @Option(names = "--gate-max-worse", defaultValue = "0.2",
-            description = "Gate: neither PSNR may be worse than the promoted version's by more (dB; default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--gate-max-worse",
+            defaultValue = "0.2",
+            description =
+                    "Gate: neither PSNR may be worse than the promoted version's by more (dB; default: ${DEFAULT-VALUE}).")
     double maxWorse;
 
-    @Option(names = "--gate-min-better", defaultValue = "0.1",
+    @Option(
+            names = "--gate-min-better",
+            defaultValue = "0.1",
             description = "Gate: at least one PSNR must be better by this much (dB; default: ${DEFAULT-VALUE}).")
     double minBetter;
 
@@ -145,27 +179,42 @@ public final class TrainerServiceCommand implements Callable<Integer> {
         }
         StegoConfig config = common.load(extra);
         if (!config.hasFixedModel() && config.get(StegoConfig.MODEL_CACHE_DIR).isBlank()) {
-            config = config.with(Map.of(StegoConfig.MODEL_CACHE_DIR, workDir.resolve("model-cache").toString()));
+            config = config.with(Map.of(
+                    StegoConfig.MODEL_CACHE_DIR, workDir.resolve("model-cache").toString()));
         }
         Topics topics = CommonOptions.topics(config);
         Keyring keys = Keyring.open(config.keyringDir());
         Progress progress = new Progress(System.err);
         PromotionGate gate = new PromotionGate(maxWorse, minBetter);
-        Retrainer.RoundSettings round = new Retrainer.RoundSettings(steps, batch, crop, lr, beta, seed,
-                checkpointEvery, heldOut, validationSize);
+        Retrainer.RoundSettings round = new Retrainer.RoundSettings(
+                steps, batch, crop, lr, beta, seed, checkpointEvery, heldOut, validationSize);
         AtomicBoolean stop = new AtomicBoolean();
         Thread hook = new Thread(() -> stop.set(true), "trainer-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (FollowedModels models = FollowedModels.start(config, topics, "stego-trainer-models");
-             ModelPublisher publisher = new ModelPublisher(StreamsConfigs.producer(config, "stego-trainer"), topics,
-                     keys.signer(), "stego trainer", Clock.systemUTC());
-             KafkaConsumer<byte[], byte[]> counter = new KafkaConsumer<>(
-                     StreamsConfigs.readCommittedConsumer(config, "stego-trainer-counter"),
-                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            Retrainer retrainer = new Retrainer(new KafkaModelHub(models, publisher),
-                    () -> TrainingData.load(xrays, covers, validationSize, maxImages,
+                ModelPublisher publisher = new ModelPublisher(
+                        StreamsConfigs.producer(config, "stego-trainer"),
+                        topics,
+                        keys.signer(),
+                        "stego trainer",
+                        Clock.systemUTC());
+                KafkaConsumer<byte[], byte[]> counter = new KafkaConsumer<>(
+                        StreamsConfigs.readCommittedConsumer(config, "stego-trainer-counter"),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            Retrainer retrainer = new Retrainer(
+                    new KafkaModelHub(models, publisher),
+                    () -> TrainingData.load(
+                            xrays,
+                            covers,
+                            validationSize,
+                            maxImages,
                             (what, done, total) -> progress.update(what, done, total, "")),
-                    workDir, round, gate, progress, Clock.systemUTC());
+                    workDir,
+                    round,
+                    gate,
+                    progress,
+                    Clock.systemUTC());
             if (when.once) {
                 return retrainer.runRound().isPresent() ? 0 : 3;
             }
@@ -189,8 +238,11 @@ public final class TrainerServiceCommand implements Callable<Integer> {
     /** X-rays that have ever arrived on the X-ray topic: its end offsets, summed. */
     static long xraysSeen(KafkaConsumer<byte[], byte[]> consumer, Topics topics) {
         List<PartitionInfo> infos = consumer.partitionsFor(topics.xrays.name(), Duration.ofSeconds(30));
-        List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-        return consumer.endOffsets(partitions, Duration.ofSeconds(30)).values().stream().mapToLong(Long::longValue)
+        List<TopicPartition> partitions = infos.stream()
+                .map(i -> new TopicPartition(i.topic(), i.partition()))
+                .toList();
+        return consumer.endOffsets(partitions, Duration.ofSeconds(30)).values().stream()
+                .mapToLong(Long::longValue)
                 .sum();
     }
 }

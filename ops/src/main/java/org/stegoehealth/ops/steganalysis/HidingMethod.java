@@ -114,8 +114,13 @@ public interface HidingMethod {
                 for (int i = 0; i < covers.size(); i++) {
                     int side = Math.max(8, (int) Math.round(covers.get(i).width() * secretShare));
                     FloatImage xray = secrets.get(i).toGray().resize(side, side).quantize8();
-                    out.add(FloatImage.of(hiding.embed(covers.get(i).toBufferedImage(), xray.toBufferedImage(),
-                            "steganalysis-" + seed + "-" + i, keyring.name(), Optional.empty()).stego()));
+                    out.add(FloatImage.of(hiding.embed(
+                                    covers.get(i).toBufferedImage(),
+                                    xray.toBufferedImage(),
+                                    "steganalysis-" + seed + "-" + i,
+                                    keyring.name(),
+                                    Optional.empty())
+                            .stego()));
                 }
                 return out;
             }
@@ -137,8 +142,12 @@ public interface HidingMethod {
 
             @Override
             public List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
-                List<FloatImage> s = secrets.stream().map(x -> x.withChannels(model.secretChannels())).toList();
-                return model.embed(covers, s).stream().map(FloatImage::quantize8).toList();
+                List<FloatImage> s = secrets.stream()
+                        .map(x -> x.withChannels(model.secretChannels()))
+                        .toList();
+                return model.embed(covers, s).stream()
+                        .map(FloatImage::quantize8)
+                        .toList();
             }
         };
     }

@@ -22,6 +22,7 @@ public final class LinearDetector {
 
     /** Inverse regularisation strengths tried (LIBLINEAR's C). */
     static final double[] C_GRID = {0.01, 0.1, 1, 10};
+
     private static final double EPS = 1e-4;
 
     static {
@@ -65,8 +66,7 @@ public final class LinearDetector {
         }
     }
 
-    private LinearDetector() {
-    }
+    private LinearDetector() {}
 
     /**
      * Leave-one-group-out cross-validation.
@@ -78,8 +78,8 @@ public final class LinearDetector {
     public static Scores crossValidate(double[][] x, int[] labels, int[] groups) {
         int[] ids = Arrays.stream(groups).distinct().sorted().toArray();
         if (ids.length < 2) {
-            throw new IllegalArgumentException("grouped cross-validation needs at least two source photos, got "
-                    + ids.length);
+            throw new IllegalArgumentException(
+                    "grouped cross-validation needs at least two source photos, got " + ids.length);
         }
         double[] scores = new double[x.length];
         for (int g : ids) {
@@ -111,7 +111,8 @@ public final class LinearDetector {
                 for (int k = 0; k < train.length; k++) {
                     (groups[train[k]] == g ? held : inner).add(k);
                 }
-                Fitted fit = fit(x, labels, inner.stream().mapToInt(k -> train[k]).toArray(), c);
+                Fitted fit =
+                        fit(x, labels, inner.stream().mapToInt(k -> train[k]).toArray(), c);
                 for (int k : held) {
                     s[k] = fit.score(x[train[k]]);
                 }
@@ -129,7 +130,9 @@ public final class LinearDetector {
     }
 
     private static int[] select(int[] groups, int g, boolean in) {
-        return IntStream.range(0, groups.length).filter(i -> (groups[i] == g) == in).toArray();
+        return IntStream.range(0, groups.length)
+                .filter(i -> (groups[i] == g) == in)
+                .toArray();
     }
 
     /** A trained detector with the standardisation of its training samples. */

@@ -22,6 +22,7 @@ public final class ResidualFeatures {
 
     /** Truncation threshold: residuals are clipped to [-T, T]. */
     static final int T = 2;
+
     private static final int BINS = 2 * T + 1;
     private static final int COOC = BINS * BINS * BINS;
     private static final int FAMILIES = 3;
@@ -31,6 +32,7 @@ public final class ResidualFeatures {
     private static final int[] WITHIN_BIN = new int[COOC];
     /** Bin of each across-channel triple after merging (a,b,c) and (-a,-b,-c). */
     private static final int[] ACROSS_BIN = new int[COOC];
+
     private static final int WITHIN_BINS;
     private static final int ACROSS_BINS;
 
@@ -42,8 +44,7 @@ public final class ResidualFeatures {
     /** Feature vector length. */
     public static final int DIMENSION = FAMILIES * (WITHIN_BINS + ACROSS_BINS);
 
-    private ResidualFeatures() {
-    }
+    private ResidualFeatures() {}
 
     /** The feature vector of an RGB image (a gray image is treated as three equal channels). */
     public static double[] of(FloatImage image) {
@@ -69,8 +70,14 @@ public final class ResidualFeatures {
             res[0][1][c] = residual(x, w, h, (p, i) -> p[i + w] - p[i], 1);
             res[1][0][c] = residual(x, w, h, (p, i) -> p[i - 1] + p[i + 1] - 2 * p[i], 2);
             res[1][1][c] = residual(x, w, h, (p, i) -> p[i - w] + p[i + w] - 2 * p[i], 2);
-            res[2][0][c] = residual(x, w, h, (p, i) -> 2 * (p[i - 1] + p[i + 1] + p[i - w] + p[i + w])
-                    - (p[i - w - 1] + p[i - w + 1] + p[i + w - 1] + p[i + w + 1]) - 4 * p[i], 4);
+            res[2][0][c] = residual(
+                    x,
+                    w,
+                    h,
+                    (p, i) -> 2 * (p[i - 1] + p[i + 1] + p[i - w] + p[i + w])
+                            - (p[i - w - 1] + p[i - w + 1] + p[i + w - 1] + p[i + w + 1])
+                            - 4 * p[i],
+                    4);
             res[2][1][c] = res[2][0][c];
         }
         for (int fam = 0; fam < FAMILIES; fam++) {

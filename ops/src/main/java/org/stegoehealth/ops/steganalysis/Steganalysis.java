@@ -20,20 +20,23 @@ import org.stegoehealth.model.Progress;
 public final class Steganalysis {
 
     /** A clean tile and the photo it was cut from. */
-    public record Tile(int photo, String photoName, FloatImage image) {
-    }
+    public record Tile(int photo, String photoName, FloatImage image) {}
 
     /** How one method fared. */
-    public record MethodScore(String name, double bitsPerChannel, double coverPsnr, double accuracy, double auc,
-                              double meanPhotoAuc, int samples, int folds) {
-    }
+    public record MethodScore(
+            String name,
+            double bitsPerChannel,
+            double coverPsnr,
+            double accuracy,
+            double auc,
+            double meanPhotoAuc,
+            int samples,
+            int folds) {}
 
     /** Everything a run measured. */
-    public record Result(int photos, int tiles, int size, List<MethodScore> methods) {
-    }
+    public record Result(int photos, int tiles, int size, List<MethodScore> methods) {}
 
-    private Steganalysis() {
-    }
+    private Steganalysis() {}
 
     /**
      * Tiles of each photo: scaled so its shorter side is {@code side}, then up to {@code perPhoto} non-overlapping
@@ -58,7 +61,9 @@ public final class Steganalysis {
             int take = Math.min(n, perPhoto);
             for (int k = 0; k < take; k++) {
                 int cell = (int) ((long) k * n / take);
-                out.add(new Tile(p, photos.get(p).getFileName().toString(),
+                out.add(new Tile(
+                        p,
+                        photos.get(p).getFileName().toString(),
                         scaled.crop(x0 + (cell % cols) * size, y0 + (cell / cols) * size, size, size)));
             }
         }
@@ -72,7 +77,8 @@ public final class Steganalysis {
         }
         List<FloatImage> distinct = new ArrayList<>();
         for (int i = 0; i < Math.min(count, files.size()); i++) {
-            distinct.add(Images.squareAt(Images.read(files.get(i)), size).toGray().quantize8());
+            distinct.add(
+                    Images.squareAt(Images.read(files.get(i)), size).toGray().quantize8());
         }
         List<FloatImage> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -82,8 +88,8 @@ public final class Steganalysis {
     }
 
     /** Runs the detector against every method on the same tiles. */
-    public static Result run(List<Tile> tiles, List<FloatImage> secrets, List<HidingMethod> methods, int batch,
-                             Progress progress) {
+    public static Result run(
+            List<Tile> tiles, List<FloatImage> secrets, List<HidingMethod> methods, int batch, Progress progress) {
         if (tiles.isEmpty()) {
             throw new IllegalArgumentException("no tiles: the cover photos are smaller than one tile");
         }
@@ -109,7 +115,8 @@ public final class Steganalysis {
             double psnr = 0;
             for (int start = 0; start < n; start += batch) {
                 int end = Math.min(n, start + batch);
-                List<FloatImage> covers = tiles.subList(start, end).stream().map(Tile::image).toList();
+                List<FloatImage> covers =
+                        tiles.subList(start, end).stream().map(Tile::image).toList();
                 List<FloatImage> stego = method.hide(covers, secrets.subList(start, end), start);
                 for (int j = 0; j < stego.size(); j++) {
                     FloatImage cover = covers.get(j);
@@ -120,8 +127,11 @@ public final class Steganalysis {
                     }
                     if (st.width() != cover.width() || st.height() != cover.height()) {
                         // the method used a centred crop: compare with the same crop of the clean tile
-                        cover = cover.crop((cover.width() - st.width()) / 2, (cover.height() - st.height()) / 2,
-                                st.width(), st.height());
+                        cover = cover.crop(
+                                (cover.width() - st.width()) / 2,
+                                (cover.height() - st.height()) / 2,
+                                st.width(),
+                                st.height());
                         x[start + j] = ResidualFeatures.of(cover);
                     }
                     x[n + start + j] = ResidualFeatures.of(st);
@@ -131,29 +141,54 @@ public final class Steganalysis {
                 progress.update("steganalysis", done, total, method.name());
             }
             LinearDetector.Scores s = LinearDetector.crossValidate(x, labels, groups);
-            MethodScore score = new MethodScore(method.name(), method.bitsPerChannel(), psnr / n, s.accuracy(),
-                    s.auc(), s.meanFoldAuc(), 2 * n, s.folds());
-            progress.message(String.format("%-18s accuracy %.3f  AUC %.3f", method.name(), score.accuracy(),
-                    score.auc()));
+            MethodScore score = new MethodScore(
+                    method.name(),
+                    method.bitsPerChannel(),
+                    psnr / n,
+                    s.accuracy(),
+                    s.auc(),
+                    s.meanFoldAuc(),
+                    2 * n,
+                    s.folds());
+            progress.message(
+                    String.format("%-18s accuracy %.3f  AUC %.3f", method.name(), score.accuracy(), score.auc()));
             scores.add(score);
         }
-        return new Result((int) tiles.stream().mapToInt(Tile::photo).distinct().count(), n,
-                tiles.get(0).image().width(), scores);
+        return new Result(
+                (int) tiles.stream().mapToInt(Tile::photo).distinct().count(),
+                n,
+                tiles.get(0).image().width(),
+                scores);
     }
 
     public static String table(Result r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%d clean tiles of %d photos at %dx%d, each also as a stego image; folds grouped by "
-                + "photo (%d)%n", r.tiles(), r.photos(), r.size(), r.size(), r.methods().isEmpty() ? 0
-                : r.methods().get(0).folds()));
-        sb.append(String.format("%-18s | %5s | %10s | %8s | %6s | %9s%n", "method", "bpc", "cover PSNR", "accuracy",
-                "AUC", "photo AUC"));
-        sb.append("-".repeat(18)).append("-+-").append("-".repeat(5)).append("-+-").append("-".repeat(10))
-                .append("-+-").append("-".repeat(8)).append("-+-").append("-".repeat(6)).append("-+-")
-                .append("-".repeat(9)).append('\n');
+        sb.append(String.format(
+                "%d clean tiles of %d photos at %dx%d, each also as a stego image; folds grouped by " + "photo (%d)%n",
+                r.tiles(),
+                r.photos(),
+                r.size(),
+                r.size(),
+                r.methods().isEmpty() ? 0 : r.methods().get(0).folds()));
+        sb.append(String.format(
+                "%-18s | %5s | %10s | %8s | %6s | %9s%n",
+                "method", "bpc", "cover PSNR", "accuracy", "AUC", "photo AUC"));
+        sb.append("-".repeat(18))
+                .append("-+-")
+                .append("-".repeat(5))
+                .append("-+-")
+                .append("-".repeat(10))
+                .append("-+-")
+                .append("-".repeat(8))
+                .append("-+-")
+                .append("-".repeat(6))
+                .append("-+-")
+                .append("-".repeat(9))
+                .append('\n');
         for (MethodScore m : r.methods()) {
-            sb.append(String.format("%-18s | %5.2f | %7.2f dB | %8.3f | %6.3f | %9.3f%n", m.name(), m.bitsPerChannel(),
-                    m.coverPsnr(), m.accuracy(), m.auc(), m.meanPhotoAuc()));
+            sb.append(String.format(
+                    "%-18s | %5.2f | %7.2f dB | %8.3f | %6.3f | %9.3f%n",
+                    m.name(), m.bitsPerChannel(), m.coverPsnr(), m.accuracy(), m.auc(), m.meanPhotoAuc()));
         }
         sb.append("accuracy 0.5 and AUC 0.5: the detector cannot tell; 1.0: it always can. AUC: all photos' "
                 + "held-out scores pooled;\nphoto AUC: mean of each held-out photo's own AUC\n");

@@ -21,11 +21,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code stego steganalysis}: how well a learned detector tells each method's stego images from clean covers. */
-@Command(name = "steganalysis", mixinStandardHelpOptions = true,
-        description = {"Train and cross-validate a learned detector (rich-model residual co-occurrences, L2 logistic "
-                + "regression) that tells stego images from clean covers prepared the same way, for each hiding "
-                + "method. Folds are grouped by source photo, so no photo is both trained and tested on.",
-                "Reports accuracy and AUC per method: 0.5 means the detector cannot tell, 1.0 that it always can."})
+@Command(
+        name = "steganalysis",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train and cross-validate a learned detector (rich-model residual co-occurrences, L2 logistic "
+                    + "regression) that tells stego images from clean covers prepared the same way, for each hiding "
+                    + "method. Folds are grouped by source photo, so no photo is both trained and tested on.",
+            "Reports accuracy and AUC per method: 0.5 means the detector cannot tell, 1.0 that it always can."
+        })
 public final class SteganalysisCommand implements Callable<Integer> {
 
     @Option(names = "--covers", required = true, description = "Directory of cover photos.")
@@ -34,10 +38,16 @@ public final class SteganalysisCommand implements Callable<Integer> {
     @Option(names = "--secrets", required = true, description = "Directory of X-rays to hide (sorted; they cycle).")
     Path secrets;
 
-    @Option(names = "--methods", paramLabel = "LIST", description = {"Comma-separated hiding methods: neural, "
-            + "sealed (throwaway keyring; the X-ray scaled to 3/8 of the tile side so it fits), spread-lsb-R-G-B, "
-            + "lsb-K, lsbm-P (LSB matching of random bits at payload P), lsbr-P (LSB replacement "
-            + "of random bits).", "Default: ${DEFAULT-VALUE}."})
+    @Option(
+            names = "--methods",
+            paramLabel = "LIST",
+            description = {
+                "Comma-separated hiding methods: neural, "
+                        + "sealed (throwaway keyring; the X-ray scaled to 3/8 of the tile side so it fits), spread-lsb-R-G-B, "
+                        + "lsb-K, lsbm-P (LSB matching of random bits at payload P), lsbr-P (LSB replacement "
+                        + "of random bits).",
+                "Default: ${DEFAULT-VALUE}."
+            })
     String methods = HidingMethod.defaults();
 
     @Option(names = "--held-out", description = "Only images the training split holds out (never trained on).")
@@ -46,11 +56,15 @@ public final class SteganalysisCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "256", description = "Tile side in pixels (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--cover-side", defaultValue = "1024",
+    @Option(
+            names = "--cover-side",
+            defaultValue = "1024",
             description = "Shorter side each photo is scaled to before tiling (default: ${DEFAULT-VALUE}).")
     int coverSide;
 
-    @Option(names = "--tiles-per-cover", defaultValue = "24",
+    @Option(
+            names = "--tiles-per-cover",
+            defaultValue = "24",
             description = "Tiles taken from each photo at most (default: ${DEFAULT-VALUE}).")
     int perCover;
 
@@ -71,14 +85,19 @@ public final class SteganalysisCommand implements Callable<Integer> {
         if (perCover < 1) {
             throw new IllegalArgumentException("--tiles-per-cover must be at least 1, was " + perCover);
         }
-        List<String> names = List.of(methods.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<String> names = List.of(methods.split(",")).stream()
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
         if (names.isEmpty()) {
             throw new IllegalArgumentException("--methods names no method");
         }
         HidingModel network = names.stream().anyMatch(n -> n.equalsIgnoreCase("neural"))
-                ? ModelArtifact.load(ModelArtifact.locate(model)).toModel() : null;
+                ? ModelArtifact.load(ModelArtifact.locate(model)).toModel()
+                : null;
         Path keyDir = names.stream().anyMatch(n -> n.equalsIgnoreCase("sealed"))
-                ? Files.createTempDirectory("stego-steganalysis-keyring") : null;
+                ? Files.createTempDirectory("stego-steganalysis-keyring")
+                : null;
         try {
             Keyring keyring = keyDir == null ? null : Keyring.init(keyDir.resolve("keyring"), "steganalysis");
             List<HidingMethod> list = new ArrayList<>();
@@ -104,11 +123,12 @@ public final class SteganalysisCommand implements Callable<Integer> {
         Progress progress = new Progress(System.err);
         progress.message("cutting " + coverFiles.size() + " photos into tiles of " + size + " px");
         List<Steganalysis.Tile> tiles = Steganalysis.tiles(coverFiles, coverSide, size, perCover);
-        Steganalysis.Result result = Steganalysis.run(tiles, Steganalysis.secrets(secretFiles, size, tiles.size()),
-                list, Math.max(1, batch), progress);
+        Steganalysis.Result result = Steganalysis.run(
+                tiles, Steganalysis.secrets(secretFiles, size, tiles.size()), list, Math.max(1, batch), progress);
         System.out.print(Steganalysis.table(result));
         if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValue(json.toFile(), Steganalysis.json(result));
             System.out.println("JSON written to " + json);
         }

@@ -30,11 +30,9 @@ public final class TopicAdmin {
     private static final long TIMEOUT_S = 30;
 
     /** What a call did: topics created now, and topics that were there already. */
-    public record Outcome(List<String> created, List<String> existing) {
-    }
+    public record Outcome(List<String> created, List<String> existing) {}
 
-    private TopicAdmin() {
-    }
+    private TopicAdmin() {}
 
     /**
      * @param adminConfig     admin client settings (bootstrap servers, TLS/SASL)
@@ -53,28 +51,37 @@ public final class TopicAdmin {
         List<String> created = new ArrayList<>();
         List<String> existing = new ArrayList<>();
         try (Admin admin = Admin.create(adminConfig)) {
-            Map<String, KafkaFuture<Void>> results = admin.createTopics(newTopics).values();
+            Map<String, KafkaFuture<Void>> results =
+                    admin.createTopics(newTopics).values();
             for (NewTopic topic : newTopics) {
                 try {
                     results.get(topic.name()).get(TIMEOUT_S, TimeUnit.SECONDS);
                     created.add(topic.name());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new TopicAdminException("cannot create topic " + topic.name() + ": "
-                                + e.getCause().getMessage(), e.getCause());
+                        throw new TopicAdminException(
+                                "cannot create topic " + topic.name() + ": "
+                                        + e.getCause().getMessage(),
+                                e.getCause());
                     }
                     existing.add(topic.name());
                 } catch (TimeoutException e) {
-                    throw new TopicAdminException("creating topic " + topic.name() + " took over " + TIMEOUT_S
-                            + " s: is the cluster at " + adminConfig.get("bootstrap.servers") + " reachable?", e);
+                    throw new TopicAdminException(
+                            "creating topic " + topic.name() + " took over " + TIMEOUT_S + " s: is the cluster at "
+                                    + adminConfig.get("bootstrap.servers") + " reachable?",
+                            e);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new TopicAdminException("interrupted while creating topics", e);
                 }
             }
         }
-        LOG.info("Created {} of {} topics in {} ms: {}{}", created.size(), newTopics.size(),
-                (System.nanoTime() - started) / 1_000_000, created,
+        LOG.info(
+                "Created {} of {} topics in {} ms: {}{}",
+                created.size(),
+                newTopics.size(),
+                (System.nanoTime() - started) / 1_000_000,
+                created,
                 existing.isEmpty() ? "" : " (already there: " + existing + ")");
         return new Outcome(created, existing);
     }

@@ -15,7 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code stego topics}: topic administration. */
-@Command(name = "topics", mixinStandardHelpOptions = true, description = "Manage the system's Kafka topics.",
+@Command(
+        name = "topics",
+        mixinStandardHelpOptions = true,
+        description = "Manage the system's Kafka topics.",
         subcommands = TopicsCommand.Create.class)
 public final class TopicsCommand implements Runnable {
 
@@ -28,10 +31,14 @@ public final class TopicsCommand implements Runnable {
     }
 
     /** {@code stego topics create}. */
-    @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Create every topic of the catalog (X-rays, covers, stego, recovered, dead letters) with its",
-                    "partitions (topic.partitions), cleanup policy, retention and max.message.bytes. Existing topics are",
-                    "left as they are, so running it again is harmless."})
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Create every topic of the catalog (X-rays, covers, stego, recovered, dead letters) with its",
+                "partitions (topic.partitions), cleanup policy, retention and max.message.bytes. Existing topics are",
+                "left as they are, so running it again is harmless."
+            })
     static final class Create implements Callable<Integer> {
 
         @Spec
@@ -40,7 +47,9 @@ public final class TopicsCommand implements Runnable {
         @Mixin
         CommonOptions common;
 
-        @Option(names = "--replication-factor", paramLabel = "N",
+        @Option(
+                names = "--replication-factor",
+                paramLabel = "N",
                 description = "Replicas per partition (default: the broker's default.replication.factor).")
         Short replicationFactor;
 
@@ -50,12 +59,16 @@ public final class TopicsCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--replication-factor must be at least 1");
             }
             StegoConfig config = common.load(Map.of());
-            TopicAdmin.Outcome outcome = TopicAdmin.create(StreamsConfigs.admin(config), CommonOptions.topics(config),
-                    Optional.ofNullable(replicationFactor), config.maxMessageBytes());
+            TopicAdmin.Outcome outcome = TopicAdmin.create(
+                    StreamsConfigs.admin(config),
+                    CommonOptions.topics(config),
+                    Optional.ofNullable(replicationFactor),
+                    config.maxMessageBytes());
             PrintWriter out = spec.commandLine().getOut();
             outcome.created().forEach(t -> out.println("created " + t));
             outcome.existing().forEach(t -> out.println("exists  " + t));
-            out.println("topics ready on " + config.bootstrapServers() + ": " + outcome.created().size() + " created, "
+            out.println("topics ready on " + config.bootstrapServers() + ": "
+                    + outcome.created().size() + " created, "
                     + outcome.existing().size() + " already there");
             out.flush();
             return 0;

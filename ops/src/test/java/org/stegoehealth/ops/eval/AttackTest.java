@@ -30,7 +30,8 @@ class AttackTest {
     @Test
     void parse_readsTheDocumentedNames_andRefusesOthers() {
         List<Attack> all = Attack.parseList(Attack.DEFAULTS);
-        assertEquals(List.of("jpeg95", "jpeg90", "jpeg75", "jpeg444q95", "resize0.9", "noise1", "noise2"),
+        assertEquals(
+                List.of("jpeg95", "jpeg90", "jpeg75", "jpeg444q95", "resize0.9", "noise1", "noise2"),
                 all.stream().map(Attack::name).toList());
         assertEquals(Attack.Kind.RESIZE, Attack.parse("resize0.9").kind());
         assertEquals(0.9, Attack.parse("resize0.9").amount(), 1e-12);

@@ -49,21 +49,31 @@ class KeysCommandTest {
 
         Keyring hospital = Keyring.open(Path.of(h));
         Keyring clinic = Keyring.open(Path.of(c));
-        assertEquals(2, hospital.keys().stream().filter(k -> k.purpose().label().equals("signing")).count());
+        assertEquals(
+                2,
+                hospital.keys().stream()
+                        .filter(k -> k.purpose().label().equals("signing"))
+                        .count());
         assertTrue(hospital.trusted().get(0).positionKeys());
         byte[] data = "x".getBytes(StandardCharsets.UTF_8);
-        assertFalse(clinic.verifier().isValid(hospital.signer().sign(data), data),
+        assertFalse(
+                clinic.verifier().isValid(hospital.signer().sign(data), data),
                 "the clinic does not trust the rotated key before it imports it");
         ok("keys", "export-public", "--keyring", h, "--out", hPub);
         ok("keys", "import-public", "--keyring", c, hPub);
-        assertEquals("hospital", Keyring.open(Path.of(c)).verifier().verify(hospital.signer().sign(data), data));
+        assertEquals(
+                "hospital",
+                Keyring.open(Path.of(c)).verifier().verify(hospital.signer().sign(data), data));
     }
 
     @Test
     void keys_missingKeyring_unknownPurpose_andNotAKeyFile_failWithOneErrorLine() throws Exception {
         String[] none = run("keys", "list", "--keyring", tmp.resolve("none").toString());
         assertEquals("2", none[0]);
-        assertTrue(none[1].startsWith("error: no keyring in") && none[1].strip().lines().count() == 1, none[1]);
+        assertTrue(
+                none[1].startsWith("error: no keyring in")
+                        && none[1].strip().lines().count() == 1,
+                none[1]);
 
         String h = tmp.resolve("hospital").toString();
         ok("keys", "init", "--name", "hospital", "--keyring", h);

@@ -86,14 +86,20 @@ class LocalStackIT {
     @Test
     void registry_registersEveryProjectSchema_andAFreshClientFetchesThemBackById() {
         String prefix = uniquePrefix("schemas");
-        List<Schema> schemas = List.of(XrayImageEvent.getClassSchema(), CoverImageEvent.getClassSchema(),
-                StegoImageEvent.getClassSchema(), RecoveredImageEvent.getClassSchema(), DeadLetterEvent.getClassSchema());
+        List<Schema> schemas = List.of(
+                XrayImageEvent.getClassSchema(),
+                CoverImageEvent.getClassSchema(),
+                StegoImageEvent.getClassSchema(),
+                RecoveredImageEvent.getClassSchema(),
+                DeadLetterEvent.getClassSchema());
         HttpSchemaRegistryClient writer = new HttpSchemaRegistryClient(stack.schemaRegistryUrl());
         Map<Integer, Schema> byId = new HashMap<>();
         for (Schema schema : schemas) {
             String subject = prefix + schema.getName() + "-value";
             int id = writer.register(subject, schema);
-            assertEquals(id, new HttpSchemaRegistryClient(stack.schemaRegistryUrl()).register(subject, schema),
+            assertEquals(
+                    id,
+                    new HttpSchemaRegistryClient(stack.schemaRegistryUrl()).register(subject, schema),
                     "registering the same schema again must give the same id");
             byId.put(id, schema);
         }
@@ -127,8 +133,10 @@ class LocalStackIT {
         Map<String, Object> producerConfig = new HashMap<>(stack.clientConfig());
         producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic.name() + "-producer");
         producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
-        try (KafkaProducer<String, XrayImageEvent> producer = new KafkaProducer<>(producerConfig,
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+        try (KafkaProducer<String, XrayImageEvent> producer = new KafkaProducer<>(
+                producerConfig,
+                topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic.name(), sent.getMessageId(), sent));
@@ -141,8 +149,10 @@ class LocalStackIT {
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         TopicSpec<String, XrayImageEvent> readTopic = consumerTopics.xrays;
         List<ConsumerRecord<String, XrayImageEvent>> received = new ArrayList<>();
-        try (KafkaConsumer<String, XrayImageEvent> consumer = new KafkaConsumer<>(consumerConfig,
-                readTopic.keySerde().deserializer(), readTopic.valueSerde().deserializer())) {
+        try (KafkaConsumer<String, XrayImageEvent> consumer = new KafkaConsumer<>(
+                consumerConfig,
+                readTopic.keySerde().deserializer(),
+                readTopic.valueSerde().deserializer())) {
             consumer.subscribe(List.of(readTopic.name()));
             long deadline = System.nanoTime() + POLL_DEADLINE.toNanos();
             while (received.isEmpty() && System.nanoTime() < deadline) {
@@ -165,15 +175,29 @@ class LocalStackIT {
 
         Set<String> names = topics.all().stream().map(TopicSpec::name).collect(Collectors.toSet());
         try (Admin admin = Admin.create(stack.clientConfig())) {
-            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> described =
+                    admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
             for (TopicSpec<?, ?> spec : topics.all()) {
-                assertEquals(spec.partitions(), described.get(spec.name()).partitions().size(), spec.name());
+                assertEquals(
+                        spec.partitions(),
+                        described.get(spec.name()).partitions().size(),
+                        spec.name());
                 ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, spec.name());
-                Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+                Config config = admin.describeConfigs(List.of(resource))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(resource);
                 assertEquals(spec.cleanupPolicy(), config.get("cleanup.policy").value(), spec.name());
-                assertEquals(Long.toString(spec.retentionMs()), config.get("retention.ms").value(), spec.name());
-                int maxMessageBytes = spec.maxMessageBytes(StegoConfig.defaultsOnly().maxMessageBytes());
-                assertEquals(Integer.toString(maxMessageBytes), config.get("max.message.bytes").value(), spec.name());
+                assertEquals(
+                        Long.toString(spec.retentionMs()),
+                        config.get("retention.ms").value(),
+                        spec.name());
+                int maxMessageBytes =
+                        spec.maxMessageBytes(StegoConfig.defaultsOnly().maxMessageBytes());
+                assertEquals(
+                        Integer.toString(maxMessageBytes),
+                        config.get("max.message.bytes").value(),
+                        spec.name());
             }
         }
     }
@@ -187,8 +211,8 @@ class LocalStackIT {
         Schema optional = withField(XrayImageEvent.getClassSchema(), "viewPosition", true);
 
         assertFalse(client.isCompatible(subject, required), "a new field without default breaks BACKWARD");
-        SchemaRegistryException refused = assertThrows(SchemaRegistryException.class,
-                () -> client.register(subject, required));
+        SchemaRegistryException refused =
+                assertThrows(SchemaRegistryException.class, () -> client.register(subject, required));
         assertEquals(409, refused.status());
         assertTrue(refused.getMessage().contains(subject), refused.getMessage());
         assertFalse(refused.getMessage().contains("\n"), refused.getMessage());

@@ -62,6 +62,7 @@ class ModelsIT {
 
     @TempDir
     static Path tmp;
+
     private static LocalStack stack;
     private static Keyring keyring;
 
@@ -80,8 +81,18 @@ class ModelsIT {
 
     static Path artifact(String version, long seed) throws IOException {
         Path parent = Files.createDirectories(tmp.resolve("src-" + version));
-        return ModelArtifact.write(parent, new ModelMetadata(version, "2026-11-29T10:00:00Z", NET, Map.of(), Map.of(),
-                Map.of(), Map.of("coverPsnr", 31.25, "secretPsnr", 30.5), ModelArtifact.WEIGHTS_FILE, null),
+        return ModelArtifact.write(
+                parent,
+                new ModelMetadata(
+                        version,
+                        "2026-11-29T10:00:00Z",
+                        NET,
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of("coverPsnr", 31.25, "secretPsnr", 30.5),
+                        ModelArtifact.WEIGHTS_FILE,
+                        null),
                 StegoNetwork.initialWeights(NET, seed));
     }
 
@@ -96,8 +107,13 @@ class ModelsIT {
     private static String[] run(String prefix, boolean withKeyring, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         if (!args[0].equals("evaluate")) {
-            all.addAll(List.of("--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url",
-                    stack.schemaRegistryUrl(), "--topic-prefix", prefix));
+            all.addAll(List.of(
+                    "--bootstrap-servers",
+                    stack.bootstrapServers(),
+                    "--schema-registry-url",
+                    stack.schemaRegistryUrl(),
+                    "--topic-prefix",
+                    prefix));
         }
         if (withKeyring) {
             all.addAll(List.of("--keyring", keyring.dir().toString()));
@@ -129,16 +145,24 @@ class ModelsIT {
         weights[weights.length - 1] ^= 1;
         bad.setWeights(ByteBuffer.wrap(weights));
         Topics topics = new Topics(prefix, stack.schemaRegistryClient(), 1);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(stack.clientConfig(), new StringSerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topics.models.name(), "v3",
-                    topics.models.valueSerde().serializer().serialize(topics.models.name(), bad))).get();
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(stack.clientConfig(), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            topics.models.name(),
+                            "v3",
+                            topics.models.valueSerde().serializer().serialize(topics.models.name(), bad)))
+                    .get();
         }
 
         String[] list = models(prefix, "list");
         assertEquals("0", list[0], list[1]);
-        assertTrue(list[1].lines().anyMatch(l -> l.startsWith("* v2") && l.contains("v1") && l.contains("31.25")
-                && l.contains("(promoted)")), list[1]);
+        assertTrue(
+                list[1].lines()
+                        .anyMatch(l -> l.startsWith("* v2")
+                                && l.contains("v1")
+                                && l.contains("31.25")
+                                && l.contains("(promoted)")),
+                list[1]);
         assertTrue(list[1].lines().anyMatch(l -> l.contains("v1 ") && l.contains("AVAILABLE")), list[1]);
         assertTrue(list[1].contains("1 event(s) refused"), list[1]);
         assertTrue(list[1].lines().noneMatch(l -> l.contains("v3")), list[1]);
@@ -153,24 +177,31 @@ class ModelsIT {
 
         Path pulled = tmp.resolve("pulled");
         assertEquals("0", models(prefix, "pull", "v1", "--to", pulled.toString())[0]);
-        assertArrayEquals(Files.readAllBytes(v1.resolve(ModelArtifact.WEIGHTS_FILE)),
+        assertArrayEquals(
+                Files.readAllBytes(v1.resolve(ModelArtifact.WEIGHTS_FILE)),
                 Files.readAllBytes(pulled.resolve("v1").resolve(ModelArtifact.WEIGHTS_FILE)));
         String[] verified = models(prefix, "verify", pulled.resolve("v1").toString(), "--signed");
         assertEquals("0", verified[0], verified[1]);
         assertTrue(verified[1].contains("matches the signed event"), verified[1]);
     }
+
     @Test
     void replay_rangeOfTheXrayTopicThroughTwoVersions_matchesStegoEvaluateOnTheSamePairs() throws Exception {
         String prefix = "replay-it-";
         Topics topics = new Topics(prefix, stack.schemaRegistryClient(), 1);
         stack.createTopics(topics);
-        StegoConfig config = StegoConfig.defaultsOnly().with(Map.of(StegoConfig.BOOTSTRAP_SERVERS,
-                stack.bootstrapServers(), StegoConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl(),
-                StegoConfig.TOPIC_PREFIX, prefix));
+        StegoConfig config = StegoConfig.defaultsOnly()
+                .with(Map.of(
+                        StegoConfig.BOOTSTRAP_SERVERS,
+                        stack.bootstrapServers(),
+                        StegoConfig.SCHEMA_REGISTRY_URL,
+                        stack.schemaRegistryUrl(),
+                        StegoConfig.TOPIC_PREFIX,
+                        prefix));
         try (Producer<String, CoverImageEvent> covers = CoverProducer.kafkaProducer(config, topics.covers);
-             Producer<String, XrayImageEvent> xrays = XrayProducer.kafkaProducer(config, topics.xrays)) {
-            new CoverProducer(covers, topics.covers.name(), 4096, Clock.systemUTC()).publish(SAMPLES.resolve("covers"),
-                    null);
+                Producer<String, XrayImageEvent> xrays = XrayProducer.kafkaProducer(config, topics.xrays)) {
+            new CoverProducer(covers, topics.covers.name(), 4096, Clock.systemUTC())
+                    .publish(SAMPLES.resolve("covers"), null);
             new XrayProducer(xrays, topics.xrays.name(), 4096, Clock.systemUTC())
                     .publishAll(Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true), null);
         }
@@ -179,8 +210,22 @@ class ModelsIT {
         assertEquals("0", models(prefix, "publish", v1.toString(), "--promote")[0]);
         Path out = tmp.resolve("replay");
 
-        String[] replay = run(prefix, true, "replay", "--version", "rv1", "--model-dir", v2.toString(),
-                "--from-offset", "1", "--limit", "4", "--size", "64", "--out", out.toString());
+        String[] replay = run(
+                prefix,
+                true,
+                "replay",
+                "--version",
+                "rv1",
+                "--model-dir",
+                v2.toString(),
+                "--from-offset",
+                "1",
+                "--limit",
+                "4",
+                "--size",
+                "64",
+                "--out",
+                out.toString());
         assertEquals("0", replay[0], replay[1]);
         assertTrue(replay[1].contains("4 replayed X-ray(s) at 64x64"), replay[1]);
         assertTrue(replay[1].lines().anyMatch(l -> l.startsWith("rv2") && l.contains("cover")), replay[1]);
@@ -190,15 +235,31 @@ class ModelsIT {
         assertTrue(Files.isRegularFile(out.resolve("report.html")));
 
         Path json = tmp.resolve("evaluate.json");
-        String[] evaluate = run(prefix, false, "evaluate", "--covers", out.resolve("pairs/covers").toString(),
-                "--secrets", out.resolve("pairs/xrays").toString(), "--size", "64", "--model", v1.toString(),
-                "--json", json.toString());
+        String[] evaluate = run(
+                prefix,
+                false,
+                "evaluate",
+                "--covers",
+                out.resolve("pairs/covers").toString(),
+                "--secrets",
+                out.resolve("pairs/xrays").toString(),
+                "--size",
+                "64",
+                "--model",
+                v1.toString(),
+                "--json",
+                json.toString());
         assertEquals("0", evaluate[0], evaluate[1]);
         JsonNode eval = new ObjectMapper().readTree(json.toFile());
         JsonNode rv1 = doc.get("versions").get(0);
         assertEquals("rv1", rv1.get("version").asText());
-        assertEquals(eval.get("embedding").get("psnr").asDouble(), rv1.get("embedding").get("psnr").asDouble(), 0.01);
-        assertEquals(eval.get("extraction").get("psnr").asDouble(), rv1.get("extraction").get("psnr").asDouble(),
+        assertEquals(
+                eval.get("embedding").get("psnr").asDouble(),
+                rv1.get("embedding").get("psnr").asDouble(),
+                0.01);
+        assertEquals(
+                eval.get("extraction").get("psnr").asDouble(),
+                rv1.get("extraction").get("psnr").asDouble(),
                 0.01);
     }
 
@@ -207,17 +268,25 @@ class ModelsIT {
         String prefix = "dlq-it-";
         Topics topics = new Topics(prefix, stack.schemaRegistryClient(), 1);
         stack.createTopics(topics);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(stack.clientConfig(), new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(stack.clientConfig(), new StringSerializer(), new ByteArraySerializer())) {
             for (String type : List.of("UNKNOWN_MODEL", "DECODE")) {
-                DeadLetterEvent d = DeadLetterEvent.newBuilder().setReason("model version v9 has not been received")
-                        .setErrorType(type).setApplication("stego-extractor").setSourceTopic(topics.stego.name())
-                        .setSourcePartition(0).setSourceOffset(type.length())
+                DeadLetterEvent d = DeadLetterEvent.newBuilder()
+                        .setReason("model version v9 has not been received")
+                        .setErrorType(type)
+                        .setApplication("stego-extractor")
+                        .setSourceTopic(topics.stego.name())
+                        .setSourcePartition(0)
+                        .setSourceOffset(type.length())
                         .setKey(ByteBuffer.wrap(("msg-" + type).getBytes(StandardCharsets.UTF_8)))
                         .setValue(ByteBuffer.wrap(("original-" + type).getBytes(StandardCharsets.UTF_8)))
-                        .setFailedAt(Instant.now()).build();
-                producer.send(new ProducerRecord<>(topics.deadLetters.name(), "k-" + type,
-                        topics.deadLetters.valueSerde().serializer().serialize(topics.deadLetters.name(), d))).get();
+                        .setFailedAt(Instant.now())
+                        .build();
+                producer.send(new ProducerRecord<>(
+                                topics.deadLetters.name(),
+                                "k-" + type,
+                                topics.deadLetters.valueSerde().serializer().serialize(topics.deadLetters.name(), d)))
+                        .get();
             }
         }
 
@@ -228,15 +297,20 @@ class ModelsIT {
         assertEquals("0", replay[0], replay[1]);
         assertTrue(replay[1].contains("re-published 1 dead letter(s)"), replay[1]);
         String[] again = run(prefix, false, "dead-letters", "replay", "--reason", "UNKNOWN_MODEL");
-        assertTrue(again[1].contains("re-published 0 dead letter(s)") && again[1].contains("1 already replayed"),
+        assertTrue(
+                again[1].contains("re-published 0 dead letter(s)") && again[1].contains("1 already replayed"),
                 again[1]);
 
         List<String> values = new ArrayList<>();
         Properties consumer = new Properties();
         consumer.putAll(stack.clientConfig());
-        new TopicRange(null, null, null, null, 0).read(consumer, topics.stego.name(), r -> true,
-                r -> values.add(new String(r.key(), StandardCharsets.UTF_8) + "="
-                        + new String(r.value(), StandardCharsets.UTF_8)));
+        new TopicRange(null, null, null, null, 0)
+                .read(
+                        consumer,
+                        topics.stego.name(),
+                        r -> true,
+                        r -> values.add(new String(r.key(), StandardCharsets.UTF_8) + "="
+                                + new String(r.value(), StandardCharsets.UTF_8)));
         assertEquals(List.of("msg-UNKNOWN_MODEL=original-UNKNOWN_MODEL"), values);
     }
 }

@@ -92,14 +92,26 @@ class PipelineIT {
 
     @TempDir
     static Path tmp;
+
     private static LocalStack stack;
     private static StegoModel model;
 
     @BeforeAll
     static void startStackAndWriteModel() throws IOException {
         NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
-        Path dir = ModelArtifact.write(tmp, new ModelMetadata("it-tiny", "2026-01-01T00:00:00Z", net, Map.of(), Map.of(),
-                Map.of(), Map.of(), ModelArtifact.WEIGHTS_FILE, null), StegoNetwork.initialWeights(net, 1));
+        Path dir = ModelArtifact.write(
+                tmp,
+                new ModelMetadata(
+                        "it-tiny",
+                        "2026-01-01T00:00:00Z",
+                        net,
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        ModelArtifact.WEIGHTS_FILE,
+                        null),
+                StegoNetwork.initialWeights(net, 1));
         model = ModelArtifact.load(dir).toModel();
         stack = LocalStack.start(tmp.resolve("stack"));
     }
@@ -113,12 +125,13 @@ class PipelineIT {
 
     /** This test's cluster view: its own topic prefix, application ids and state directory, fast batching. */
     private static PipelineCluster cluster(String name, int partitions) throws IOException {
-        StegoConfig config = StegoConfig.defaultsOnly().with(Map.of(
-                StegoConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
-                StegoConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl(),
-                StegoConfig.TOPIC_PARTITIONS, Integer.toString(partitions),
-                StegoConfig.BATCH_LINGER_MS, "300",
-                StegoConfig.COMMIT_INTERVAL_MS, "200"));
+        StegoConfig config = StegoConfig.defaultsOnly()
+                .with(Map.of(
+                        StegoConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                        StegoConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl(),
+                        StegoConfig.TOPIC_PARTITIONS, Integer.toString(partitions),
+                        StegoConfig.BATCH_LINGER_MS, "300",
+                        StegoConfig.COMMIT_INTERVAL_MS, "200"));
         PipelineCluster cluster = PipelineCluster.open(config, true, false, Files.createTempDirectory(tmp, name), name);
         cluster.createTopics();
         cluster.publishCovers(SAMPLES.resolve("covers"));
@@ -139,13 +152,19 @@ class PipelineIT {
         List<Path> xrays = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true);
         List<Path> covers = Evaluation.imageFiles(SAMPLES.resolve("covers"), n -> true);
         try (PipelineCluster cluster = cluster("roundtrip", 3);
-             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model,
-                     PipelineKeys.under(tmp.resolve("keys")), InProcessPipeline.START_TIMEOUT);
-             PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "roundtrip-reader")) {
+                InProcessPipeline pipeline = InProcessPipeline.start(
+                        cluster.config(),
+                        cluster.topics(),
+                        model,
+                        PipelineKeys.under(tmp.resolve("keys")),
+                        InProcessPipeline.START_TIMEOUT);
+                PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "roundtrip-reader")) {
             Map<String, Path[]> sent = new LinkedHashMap<>();
             for (int i = 0; i < xrays.size(); i++) {
                 Path cover = covers.get(i % covers.size());
-                sent.put(cluster.publishXray(xrays.get(i), CoverProducer.coverIdOf(cover)), new Path[] {xrays.get(i), cover});
+                sent.put(
+                        cluster.publishXray(xrays.get(i), CoverProducer.coverIdOf(cover)),
+                        new Path[] {xrays.get(i), cover});
             }
             outputs.awaitRecovered(sent.keySet(), WAIT, null, pipeline::checkHealthy);
             // a duplicate would come in a later transaction: keep reading for a few commit intervals
@@ -159,19 +178,29 @@ class PipelineIT {
             assertTrue(outputs.deadLetters().isEmpty(), "dead letters: " + outputs.deadLetters());
             for (Map.Entry<String, Path[]> e : sent.entrySet()) {
                 String id = e.getKey();
-                FloatImage original = image(Files.readAllBytes(e.getValue()[0]), id).withChannels(model.secretChannels());
-                FloatImage cover = CoverFitting.fit(image(Files.readAllBytes(e.getValue()[1]), "cover"),
-                        original.width(), original.height());
-                FloatImage offlineStego = asPng(model.embed(List.of(cover), List.of(original)).get(0), id);
-                FloatImage offlineRecovered = asPng(model.extract(List.of(offlineStego)).get(0)
-                        .withChannels(model.secretChannels()), id);
-                FloatImage stego = image(InputImages.bytes(outputs.stego().get(id).getImage()), id);
-                FloatImage recovered = image(InputImages.bytes(outputs.recovered().get(id).getImage()), id);
+                FloatImage original =
+                        image(Files.readAllBytes(e.getValue()[0]), id).withChannels(model.secretChannels());
+                FloatImage cover = CoverFitting.fit(
+                        image(Files.readAllBytes(e.getValue()[1]), "cover"), original.width(), original.height());
+                FloatImage offlineStego =
+                        asPng(model.embed(List.of(cover), List.of(original)).get(0), id);
+                FloatImage offlineRecovered =
+                        asPng(model.extract(List.of(offlineStego)).get(0).withChannels(model.secretChannels()), id);
+                FloatImage stego =
+                        image(InputImages.bytes(outputs.stego().get(id).getImage()), id);
+                FloatImage recovered =
+                        image(InputImages.bytes(outputs.recovered().get(id).getImage()), id);
 
                 assertEquals(model.version(), outputs.recovered().get(id).getModelVersion());
-                assertEquals(Quality.of(cover, offlineStego).psnr(), Quality.of(cover, stego).psnr(), 0.01,
+                assertEquals(
+                        Quality.of(cover, offlineStego).psnr(),
+                        Quality.of(cover, stego).psnr(),
+                        0.01,
                         "cover/stego PSNR of " + e.getValue()[0].getFileName());
-                assertEquals(Quality.of(original, offlineRecovered).psnr(), Quality.of(original, recovered).psnr(), 0.01,
+                assertEquals(
+                        Quality.of(original, offlineRecovered).psnr(),
+                        Quality.of(original, recovered).psnr(),
+                        0.01,
                         "original/recovered PSNR of " + e.getValue()[0].getFileName());
             }
         }
@@ -197,20 +226,26 @@ class PipelineIT {
     }
 
     @Test
-    void sealedMethod_8and16bitXrays_comeOutBitIdentical_signed_withTheStudyReferenceOnlyAtTheClinic() throws Exception {
-        List<Path> xrays = new ArrayList<>(Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true)
-                .subList(0, 2));
+    void sealedMethod_8and16bitXrays_comeOutBitIdentical_signed_withTheStudyReferenceOnlyAtTheClinic()
+            throws Exception {
+        List<Path> xrays = new ArrayList<>(
+                Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true).subList(0, 2));
         xrays.add(sixteenBitXray(xrays.get(0), Files.createDirectories(tmp.resolve("sixteen"))));
         PipelineKeys keys = PipelineKeys.under(tmp.resolve("keys"));
         try (PipelineCluster cluster = cluster("sealed", 1);
-             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model, keys,
-                     InProcessPipeline.START_TIMEOUT);
-             PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "sealed-reader");
-             Producer<String, XrayImageEvent> kafka = XrayProducer.kafkaProducer(cluster.config(),
-                     cluster.topics().xrays)) {
+                InProcessPipeline pipeline = InProcessPipeline.start(
+                        cluster.config(), cluster.topics(), model, keys, InProcessPipeline.START_TIMEOUT);
+                PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "sealed-reader");
+                Producer<String, XrayImageEvent> kafka =
+                        XrayProducer.kafkaProducer(cluster.config(), cluster.topics().xrays)) {
             // per X-ray: the embedder's default stays neural, the producer asks for sealed and names the study
-            XrayProducer producer = new XrayProducer(kafka, cluster.topics().xrays.name(),
-                    cluster.config().maxImageSide(), Clock.systemUTC(), HidingMethod.SEALED, true);
+            XrayProducer producer = new XrayProducer(
+                    kafka,
+                    cluster.topics().xrays.name(),
+                    cluster.config().maxImageSide(),
+                    Clock.systemUTC(),
+                    HidingMethod.SEALED,
+                    true);
             Map<String, Path> sent = new LinkedHashMap<>();
             for (PublishOutcome o : producer.publishAll(xrays, null)) {
                 assertTrue(o.ok(), o.toString());
@@ -236,9 +271,10 @@ class PipelineIT {
                 assertEquals(original.getColorModel().getComponentSize(0), (int) recovered.getBitDepth(), name);
                 assertEquals(original.getWidth(), back.getWidth(), name);
                 assertEquals(original.getHeight(), back.getHeight(), name);
-                assertEquals(original.getColorModel().getComponentSize(0), back.getColorModel().getComponentSize(0));
-                assertArrayEquals(pixels(original), pixels(back),
-                        name + " comes back bit for bit");
+                assertEquals(
+                        original.getColorModel().getComponentSize(0),
+                        back.getColorModel().getComponentSize(0));
+                assertArrayEquals(pixels(original), pixels(back), name + " comes back bit for bit");
                 assertEquals(studyRef, recovered.getStudyRef(), name);
             }
             String last = List.copyOf(sent.keySet()).get(sent.size() - 1);
@@ -247,24 +283,44 @@ class PipelineIT {
     }
 
     @Test
-    void poisonRecords_midStream_goToTheDeadLetterTopicWithTheirReason_whileTheirNeighboursAreProcessed() throws Exception {
+    void poisonRecords_midStream_goToTheDeadLetterTopicWithTheirReason_whileTheirNeighboursAreProcessed()
+            throws Exception {
         List<Path> xrays = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true);
         // one partition: the order before -> garbage -> corrupt PNG -> after is the order of processing
         try (PipelineCluster cluster = cluster("poison", 1);
-             InProcessPipeline pipeline = InProcessPipeline.start(cluster.config(), cluster.topics(), model,
-                     PipelineKeys.under(tmp.resolve("keys")), InProcessPipeline.START_TIMEOUT);
-             PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "poison-reader");
-             KafkaProducer<String, byte[]> raw = new KafkaProducer<>(StreamsConfigs.producer(cluster.config(), "poison-raw"),
-                     new StringSerializer(), new ByteArraySerializer());
-             KafkaProducer<String, XrayImageEvent> avro = new KafkaProducer<>(StreamsConfigs.producer(cluster.config(), "poison-avro"),
-                     new StringSerializer(), cluster.topics().xrays.valueSerde().serializer())) {
+                InProcessPipeline pipeline = InProcessPipeline.start(
+                        cluster.config(),
+                        cluster.topics(),
+                        model,
+                        PipelineKeys.under(tmp.resolve("keys")),
+                        InProcessPipeline.START_TIMEOUT);
+                PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "poison-reader");
+                KafkaProducer<String, byte[]> raw = new KafkaProducer<>(
+                        StreamsConfigs.producer(cluster.config(), "poison-raw"),
+                        new StringSerializer(),
+                        new ByteArraySerializer());
+                KafkaProducer<String, XrayImageEvent> avro = new KafkaProducer<>(
+                        StreamsConfigs.producer(cluster.config(), "poison-avro"),
+                        new StringSerializer(),
+                        cluster.topics().xrays.valueSerde().serializer())) {
             String topic = cluster.topics().xrays.name();
             String before = cluster.publishXray(xrays.get(0), null);
-            raw.send(new ProducerRecord<>(topic, "poison-garbage", "not an X-ray event".getBytes(StandardCharsets.UTF_8))).get();
+            raw.send(new ProducerRecord<>(
+                            topic, "poison-garbage", "not an X-ray event".getBytes(StandardCharsets.UTF_8)))
+                    .get();
             byte[] brokenPng = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R', 1, 2, 3};
-            XrayImageEvent corrupt = XrayImageEvent.newBuilder().setMessageId("poison-png").setStudyRef(null)
-                    .setSourceName("broken.png").setFormat(ImageFormat.PNG).setWidth(64).setHeight(64).setChannels(1)
-                    .setBitDepth(8).setImage(ByteBuffer.wrap(brokenPng)).setProducedAt(Instant.now()).build();
+            XrayImageEvent corrupt = XrayImageEvent.newBuilder()
+                    .setMessageId("poison-png")
+                    .setStudyRef(null)
+                    .setSourceName("broken.png")
+                    .setFormat(ImageFormat.PNG)
+                    .setWidth(64)
+                    .setHeight(64)
+                    .setChannels(1)
+                    .setBitDepth(8)
+                    .setImage(ByteBuffer.wrap(brokenPng))
+                    .setProducedAt(Instant.now())
+                    .build();
             avro.send(new ProducerRecord<>(topic, "poison-png", corrupt)).get();
             String after = cluster.publishXray(xrays.get(1), null);
 
@@ -304,16 +360,22 @@ class PipelineIT {
         try (PipelineCluster cluster = cluster("schema", 1)) {
             String topic = cluster.topics().xrays.name();
             cluster.publishXray(xrays.get(0), null);
-            Schema evolved = new Schema.Parser().parse(XrayImageEvent.getClassSchema().toString()
-                    .replace("\"fields\":[", "\"fields\":[{\"name\":\"patientAge\",\"type\":\"int\"},"));
+            Schema evolved = new Schema.Parser()
+                    .parse(XrayImageEvent.getClassSchema()
+                            .toString()
+                            .replace("\"fields\":[", "\"fields\":[{\"name\":\"patientAge\",\"type\":\"int\"},"));
             EvolvedXray record = new EvolvedXray(evolved);
             XrayImageEvent.getClassSchema().getFields().forEach(f -> record.put(f.name(), null));
             record.put("patientAge", 42);
-            AvroSerde<EvolvedXray> serde = AvroSerde.forValue(new HttpSchemaRegistryClient(stack.schemaRegistryUrl()), evolved);
+            AvroSerde<EvolvedXray> serde =
+                    AvroSerde.forValue(new HttpSchemaRegistryClient(stack.schemaRegistryUrl()), evolved);
 
             try (KafkaProducer<String, EvolvedXray> producer = new KafkaProducer<>(
-                    StreamsConfigs.producer(cluster.config(), "schema-evolved"), new StringSerializer(), serde.serializer())) {
-                SchemaRegistryException refused = assertThrows(SchemaRegistryException.class,
+                    StreamsConfigs.producer(cluster.config(), "schema-evolved"),
+                    new StringSerializer(),
+                    serde.serializer())) {
+                SchemaRegistryException refused = assertThrows(
+                        SchemaRegistryException.class,
                         () -> producer.send(new ProducerRecord<>(topic, "evolved-1", record)));
                 assertEquals(409, refused.status(), refused.getMessage());
                 assertTrue(refused.getMessage().contains(topic + "-value"), refused.getMessage());
@@ -343,8 +405,18 @@ class PipelineIT {
 
     private static Path tinyModel(Path dir, String version, long seed) throws IOException {
         NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
-        return ModelArtifact.write(Files.createDirectories(dir), new ModelMetadata(version, "2026-11-29T10:00:00Z", net,
-                Map.of(), Map.of(), Map.of(), Map.of(), ModelArtifact.WEIGHTS_FILE, null),
+        return ModelArtifact.write(
+                Files.createDirectories(dir),
+                new ModelMetadata(
+                        version,
+                        "2026-11-29T10:00:00Z",
+                        net,
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        ModelArtifact.WEIGHTS_FILE,
+                        null),
                 StegoNetwork.initialWeights(net, seed));
     }
 
@@ -355,8 +427,13 @@ class PipelineIT {
         Path v1Dir = tinyModel(work.resolve("models"), "it-v1", 11);
         Path v2Dir = tinyModel(work.resolve("models"), "it-v2", 12);
         Path v3Dir = tinyModel(work.resolve("models"), "it-v3", 13);
-        Map<String, StegoModel> offline = Map.of("it-v1", ModelArtifact.load(v1Dir).toModel(),
-                "it-v2", ModelArtifact.load(v2Dir).toModel(), "it-v3", ModelArtifact.load(v3Dir).toModel());
+        Map<String, StegoModel> offline = Map.of(
+                "it-v1",
+                ModelArtifact.load(v1Dir).toModel(),
+                "it-v2",
+                ModelArtifact.load(v2Dir).toModel(),
+                "it-v3",
+                ModelArtifact.load(v3Dir).toModel());
         List<Path> xrays = xrayCrops(work.resolve("xrays"), 16, 160);
         List<Path> covers = Evaluation.imageFiles(SAMPLES.resolve("covers"), n -> true);
         try (PipelineCluster cluster = cluster("versions", 1)) {
@@ -366,17 +443,34 @@ class PipelineIT {
             Keyring keyring = keys.hospital();
             Map<String, Path[]> sent = new LinkedHashMap<>();
             long promotedAtMs;
-            try (ModelPublisher publisher = new ModelPublisher(StreamsConfigs.producer(config, "versions-publisher"),
-                    cluster.topics(), keyring.signer(), "it", Clock.systemUTC());
-                 FollowedModels hospital = FollowedModels.start(config.with(Map.of(StegoConfig.MODEL_CACHE_DIR,
-                         work.resolve("hospital-cache").toString())), cluster.topics(), keys.hospital(),
-                         "versions-hospital");
-                 FollowedModels clinic = FollowedModels.start(config.with(Map.of(StegoConfig.MODEL_CACHE_DIR,
-                         work.resolve("clinic-cache").toString())), cluster.topics(), keys.clinic(),
-                         "versions-clinic");
-                 InProcessPipeline pipeline = InProcessPipeline.start(config, cluster.topics(), hospital.registry(),
-                         clinic.registry(), keys, InProcessPipeline.START_TIMEOUT);
-                 PipelineOutputs outputs = new PipelineOutputs(config, cluster.topics(), "versions-reader")) {
+            try (ModelPublisher publisher = new ModelPublisher(
+                            StreamsConfigs.producer(config, "versions-publisher"),
+                            cluster.topics(),
+                            keyring.signer(),
+                            "it",
+                            Clock.systemUTC());
+                    FollowedModels hospital = FollowedModels.start(
+                            config.with(Map.of(
+                                    StegoConfig.MODEL_CACHE_DIR,
+                                    work.resolve("hospital-cache").toString())),
+                            cluster.topics(),
+                            keys.hospital(),
+                            "versions-hospital");
+                    FollowedModels clinic = FollowedModels.start(
+                            config.with(Map.of(
+                                    StegoConfig.MODEL_CACHE_DIR,
+                                    work.resolve("clinic-cache").toString())),
+                            cluster.topics(),
+                            keys.clinic(),
+                            "versions-clinic");
+                    InProcessPipeline pipeline = InProcessPipeline.start(
+                            config,
+                            cluster.topics(),
+                            hospital.registry(),
+                            clinic.registry(),
+                            keys,
+                            InProcessPipeline.START_TIMEOUT);
+                    PipelineOutputs outputs = new PipelineOutputs(config, cluster.topics(), "versions-reader")) {
                 publisher.publish(v2Dir, "it-v1");
                 // stream X-rays; once the first half is through, promote v2 without stopping anything
                 long promoted = 0;
@@ -387,7 +481,8 @@ class PipelineIT {
                         publisher.promote("it-v2", "mid-stream promotion");
                     }
                     Path cover = covers.get(i % covers.size());
-                    sent.put(cluster.publishXray(xrays.get(i), CoverProducer.coverIdOf(cover)),
+                    sent.put(
+                            cluster.publishXray(xrays.get(i), CoverProducer.coverIdOf(cover)),
                             new Path[] {xrays.get(i), cover});
                     outputs.poll(Duration.ofMillis(250));
                 }
@@ -401,25 +496,49 @@ class PipelineIT {
                 tampered.setWeights(ByteBuffer.wrap(weights));
                 Keyring stranger = Keyring.init(work.resolve("stranger"), "stranger");
                 ModelEvent foreign = ModelEvents.fromArtifact(v3Dir, null, "it", Instant.now(), stranger.signer());
-                try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(StreamsConfigs.producer(config, "raw"),
-                        new StringSerializer(), new ByteArraySerializer())) {
+                try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(
+                        StreamsConfigs.producer(config, "raw"), new StringSerializer(), new ByteArraySerializer())) {
                     String topic = cluster.topics().models.name();
                     for (ModelEvent bad : List.of(tampered, foreign)) {
-                        raw.send(new ProducerRecord<>(topic, "it-v3",
-                                cluster.topics().models.valueSerde().serializer().serialize(topic, bad))).get();
+                        raw.send(new ProducerRecord<>(
+                                        topic,
+                                        "it-v3",
+                                        cluster.topics()
+                                                .models
+                                                .valueSerde()
+                                                .serializer()
+                                                .serialize(topic, bad)))
+                                .get();
                     }
                     // a stego image made with v3, which the clinic has not received (validly) yet
-                    FloatImage secret = image(Files.readAllBytes(xrays.get(0)), "late").withChannels(1);
-                    FloatImage cover = CoverFitting.fit(image(Files.readAllBytes(covers.get(0)), "cover"),
-                            secret.width(), secret.height());
-                    FloatImage stego = offline.get("it-v3").embed(List.of(cover), List.of(secret)).get(0);
-                    StegoImageEvent late = StegoEvents.sign(StegoImageEvent.newBuilder().setMessageId("late-v3")
-                            .setModelVersion("it-v3").setWidth(stego.width()).setHeight(stego.height())
-                            .setSecretChannels(1).setImage(ByteBuffer.wrap(InputImages.png(stego.toBufferedImage())))
-                            .setCreatedAt(Instant.now()).build(), keyring.signer());
+                    FloatImage secret =
+                            image(Files.readAllBytes(xrays.get(0)), "late").withChannels(1);
+                    FloatImage cover = CoverFitting.fit(
+                            image(Files.readAllBytes(covers.get(0)), "cover"), secret.width(), secret.height());
+                    FloatImage stego = offline.get("it-v3")
+                            .embed(List.of(cover), List.of(secret))
+                            .get(0);
+                    StegoImageEvent late = StegoEvents.sign(
+                            StegoImageEvent.newBuilder()
+                                    .setMessageId("late-v3")
+                                    .setModelVersion("it-v3")
+                                    .setWidth(stego.width())
+                                    .setHeight(stego.height())
+                                    .setSecretChannels(1)
+                                    .setImage(ByteBuffer.wrap(InputImages.png(stego.toBufferedImage())))
+                                    .setCreatedAt(Instant.now())
+                                    .build(),
+                            keyring.signer());
                     String stegoTopic = cluster.topics().stego.name();
-                    raw.send(new ProducerRecord<>(stegoTopic, "late-v3",
-                            cluster.topics().stego.valueSerde().serializer().serialize(stegoTopic, late))).get();
+                    raw.send(new ProducerRecord<>(
+                                    stegoTopic,
+                                    "late-v3",
+                                    cluster.topics()
+                                            .stego
+                                            .valueSerde()
+                                            .serializer()
+                                            .serialize(stegoTopic, late)))
+                            .get();
                 }
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
                 while (System.nanoTime() < until) {
@@ -448,38 +567,58 @@ class PipelineIT {
                     }
                     assertEquals(version, outputs.recovered().get(id).getModelVersion(), id);
                     StegoModel model = offline.get(version);
-                    FloatImage original = image(Files.readAllBytes(e.getValue()[0]), id).withChannels(1);
-                    FloatImage cover = CoverFitting.fit(image(Files.readAllBytes(e.getValue()[1]), "cover"),
-                            original.width(), original.height());
-                    FloatImage offlineStego = asPng(model.embed(List.of(cover), List.of(original)).get(0), id);
-                    FloatImage offlineRecovered = asPng(model.extract(List.of(offlineStego)).get(0).withChannels(1), id);
-                    FloatImage recovered = image(InputImages.bytes(outputs.recovered().get(id).getImage()), id);
-                    assertEquals(Quality.of(original, offlineRecovered).psnr(), Quality.of(original, recovered).psnr(),
-                            0.01, "original/recovered PSNR of " + id + " (" + version + ")");
+                    FloatImage original =
+                            image(Files.readAllBytes(e.getValue()[0]), id).withChannels(1);
+                    FloatImage cover = CoverFitting.fit(
+                            image(Files.readAllBytes(e.getValue()[1]), "cover"), original.width(), original.height());
+                    FloatImage offlineStego =
+                            asPng(model.embed(List.of(cover), List.of(original)).get(0), id);
+                    FloatImage offlineRecovered =
+                            asPng(model.extract(List.of(offlineStego)).get(0).withChannels(1), id);
+                    FloatImage recovered =
+                            image(InputImages.bytes(outputs.recovered().get(id).getImage()), id);
+                    assertEquals(
+                            Quality.of(original, offlineRecovered).psnr(),
+                            Quality.of(original, recovered).psnr(),
+                            0.01,
+                            "original/recovered PSNR of " + id + " (" + version + ")");
                 }
                 assertEquals(Map.of("it-v1", xrays.size() / 2, "it-v2", xrays.size() - xrays.size() / 2), perVersion);
-                System.out.printf("model switch: first image with the promoted version made %d ms after the"
-                        + " promotion; images per version %s%n", firstV2 - promotedAtMs, perVersion);
+                System.out.printf(
+                        "model switch: first image with the promoted version made %d ms after the"
+                                + " promotion; images per version %s%n",
+                        firstV2 - promotedAtMs, perVersion);
                 assertTrue(firstV2 - promotedAtMs < 5000, "switch took " + (firstV2 - promotedAtMs) + " ms");
             }
 
             // an extractor started after the promotion still extracts the images embedded with v1
-            StegoConfig late = config.with(Map.of(StegoConfig.EXTRACTOR_APPLICATION_ID, "versions-late-extractor",
-                    StegoConfig.MODEL_CACHE_DIR, work.resolve("late-cache").toString()));
+            StegoConfig late = config.with(Map.of(
+                    StegoConfig.EXTRACTOR_APPLICATION_ID,
+                    "versions-late-extractor",
+                    StegoConfig.MODEL_CACHE_DIR,
+                    work.resolve("late-cache").toString()));
             try (FollowedModels models = FollowedModels.start(late, cluster.topics(), keys.clinic(), "versions-late");
-                 StreamsApp extractor = StreamsApp.start("late-extractor", ExtractionTopology.build(cluster.topics(),
-                         models.registry(), late.batchSettings(), TransferSecurity.of(keys.clinic(), late), null,
-                         late.modelWait()),
-                         StreamsConfigs.base(late, late.extractorApplicationId()));
-                 PipelineOutputs outputs = new PipelineOutputs(late, cluster.topics(), "versions-late-reader")) {
+                    StreamsApp extractor = StreamsApp.start(
+                            "late-extractor",
+                            ExtractionTopology.build(
+                                    cluster.topics(),
+                                    models.registry(),
+                                    late.batchSettings(),
+                                    TransferSecurity.of(keys.clinic(), late),
+                                    null,
+                                    late.modelWait()),
+                            StreamsConfigs.base(late, late.extractorApplicationId()));
+                    PipelineOutputs outputs = new PipelineOutputs(late, cluster.topics(), "versions-late-reader")) {
                 long deadline = System.nanoTime() + WAIT.toNanos();
-                while (!sent.keySet().stream().allMatch(id -> outputs.recoveredCounts().getOrDefault(id, 0) >= 2)) {
+                while (!sent.keySet().stream()
+                        .allMatch(id -> outputs.recoveredCounts().getOrDefault(id, 0) >= 2)) {
                     assertTrue(System.nanoTime() < deadline, "late extractor did not catch up");
                     outputs.poll(Duration.ofMillis(200));
                 }
                 assertTrue(outputs.deadLetters().isEmpty(), "dead letters: " + outputs.deadLetters());
-                assertTrue(sent.keySet().stream().anyMatch(id -> outputs.stego().get(id).getModelVersion()
-                        .equals("it-v1")));
+                assertTrue(sent.keySet().stream()
+                        .anyMatch(
+                                id -> outputs.stego().get(id).getModelVersion().equals("it-v1")));
             }
         }
     }

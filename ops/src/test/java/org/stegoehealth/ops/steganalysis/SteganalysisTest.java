@@ -30,13 +30,16 @@ class SteganalysisTest {
     }
 
     private static Steganalysis.MethodScore score(HidingMethod method) {
-        return Steganalysis.run(tiles, secrets, List.of(method), 8, new Progress(System.err)).methods().get(0);
+        return Steganalysis.run(tiles, secrets, List.of(method), 8, new Progress(System.err))
+                .methods()
+                .get(0);
     }
 
     @Test
     void tiles_comeFromEveryPhoto_atTheRequestedSize() {
         assertEquals(120, tiles.size());
-        assertEquals(3, tiles.stream().mapToInt(Steganalysis.Tile::photo).distinct().count());
+        assertEquals(
+                3, tiles.stream().mapToInt(Steganalysis.Tile::photo).distinct().count());
         tiles.forEach(t -> assertEquals(128, t.image().width()));
         tiles.forEach(t -> assertEquals(t.image(), t.image().quantize8()));
     }
@@ -80,10 +83,12 @@ class SteganalysisTest {
         List<Steganalysis.Tile> few = new ArrayList<>(tiles.subList(0, 4));
         few.addAll(tiles.subList(40, 44)); // two photos, so there are two folds
         HidingMethod sealed = HidingMethod.sealed(keyring, 0.25);
-        List<FloatImage> stego = sealed.hide(few.stream().map(Steganalysis.Tile::image).toList(), secrets, 0);
+        List<FloatImage> stego =
+                sealed.hide(few.stream().map(Steganalysis.Tile::image).toList(), secrets, 0);
         assertTrue(stego.get(0).width() < 128, "a 32 px X-ray needs only part of a 128 px tile");
         Steganalysis.MethodScore s = Steganalysis.run(few, secrets, List.of(sealed), 4, new Progress(System.err))
-                .methods().get(0);
+                .methods()
+                .get(0);
         // LSB matching at half a bit per sample changes a quarter of the samples by one level: about 54 dB
         assertTrue(s.coverPsnr() > 50, "PSNR " + s.coverPsnr());
         assertEquals(16, s.samples());
@@ -118,8 +123,8 @@ class SteganalysisTest {
 
     @Test
     void parse_refusesUnknownMethodsWithTheList() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> HidingMethod.parse("wavelet", null, null));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> HidingMethod.parse("wavelet", null, null));
         assertTrue(e.getMessage().contains("spread-lsb-R-G-B"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> HidingMethod.parse("neural", null, null));
         assertThrows(IllegalArgumentException.class, () -> HidingMethod.parse("lsbm-2", null, null));

@@ -36,8 +36,7 @@ public final class CommandErrors implements IExecutionExceptionHandler {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int code = exitCode(e);
         String line = code == EXIT_DEFECT ? e.getClass().getSimpleName() + ": " + message : message;
-        commandLine.getErr().println("error: " + line
-                + (debug ? "" : "  (set STEGO_DEBUG=1 for details)"));
+        commandLine.getErr().println("error: " + line + (debug ? "" : "  (set STEGO_DEBUG=1 for details)"));
         commandLine.getErr().flush();
         return code;
     }

@@ -18,19 +18,28 @@ import picocli.CommandLine.Option;
  */
 public final class CommonOptions {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
             description = "Properties file (keys as in StegoConfig; kafka.* keys go to the Kafka clients).")
     Path config;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
             description = "Kafka bootstrap servers (default: localhost:9092, or STEGO_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
 
-    @Option(names = "--schema-registry-url", paramLabel = "URL",
+    @Option(
+            names = "--schema-registry-url",
+            paramLabel = "URL",
             description = "Schema registry base URL (default: http://localhost:8081, or STEGO_SCHEMA_REGISTRY_URL).")
     String schemaRegistryUrl;
 
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "Prefix of every topic name (default: none).")
+    @Option(
+            names = "--topic-prefix",
+            paramLabel = "PREFIX",
+            description = "Prefix of every topic name (default: none).")
     String topicPrefix;
 
     /** The configuration with these options, and a command's own {@code extra} overrides (null values ignored). */

@@ -10,11 +10,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code stego embedder}: the hospital-side Kafka Streams application. */
-@Command(name = "embedder", mixinStandardHelpOptions = true,
-        description = {"Hide every X-ray published on the X-ray topic in a cover photo and publish the stego image,",
-                "signed with this hospital's keyring; study references travel only encrypted to the clinic.",
-                "Embeds with the promoted model version and switches at the next batch when another is promoted",
-                "(stego models promote); --model DIR pins one model instead."})
+@Command(
+        name = "embedder",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Hide every X-ray published on the X-ray topic in a cover photo and publish the stego image,",
+            "signed with this hospital's keyring; study references travel only encrypted to the clinic.",
+            "Embeds with the promoted model version and switches at the next batch when another is promoted",
+            "(stego models promote); --model DIR pins one model instead."
+        })
 public final class EmbedderCommand implements Callable<Integer> {
 
     @Mixin
@@ -23,12 +27,16 @@ public final class EmbedderCommand implements Callable<Integer> {
     @Mixin
     StreamsAppOptions app;
 
-    @Option(names = "--hiding-method", paramLabel = "METHOD",
+    @Option(
+            names = "--hiding-method",
+            paramLabel = "METHOD",
             description = "Default method: neural (the model) or sealed (lossless, encrypted to the clinic); an X-ray "
                     + "may ask for its own (or STEGO_HIDING_METHOD; default: neural).")
     String hidingMethod;
 
-    @Option(names = "--clinic", paramLabel = "NAME",
+    @Option(
+            names = "--clinic",
+            paramLabel = "NAME",
             description = "Keyring name of the clinic to seal to, whose public keys this keyring imported "
                     + "(or STEGO_CLINIC_ID).")
     String clinic;
@@ -45,7 +53,10 @@ public final class EmbedderCommand implements Callable<Integer> {
         StegoConfig config = config();
         // keys first: a missing keyring or clinic is reported before the model is loaded
         TransferSecurity security = TransferSecurity.from(config).checkedForEmbedder();
-        return StreamsRunner.run("embedder", config, config.embedderApplicationId(),
+        return StreamsRunner.run(
+                "embedder",
+                config,
+                config.embedderApplicationId(),
                 (topics, models) -> EmbeddingTopology.build(topics, models, config.batchSettings(), security));
     }
 }

@@ -11,12 +11,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code stego extractor}: the clinic-side Kafka Streams application. */
-@Command(name = "extractor", mixinStandardHelpOptions = true,
-        description = {"Recover the X-ray from every stego image and publish it (optionally also as PNG files).",
-                "Every stego event is verified against the hospital's public keys in this clinic's keyring first.",
-                "Extracts each image with the model version it names: every version published on the model topic,",
-                "retired ones included; an image naming a version not received yet waits for it (model.wait.ms).",
-                "--model DIR pins one model instead (images of other versions are dead-lettered)."})
+@Command(
+        name = "extractor",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Recover the X-ray from every stego image and publish it (optionally also as PNG files).",
+            "Every stego event is verified against the hospital's public keys in this clinic's keyring first.",
+            "Extracts each image with the model version it names: every version published on the model topic,",
+            "retired ones included; an image naming a version not received yet waits for it (model.wait.ms).",
+            "--model DIR pins one model instead (images of other versions are dead-lettered)."
+        })
 public final class ExtractorCommand implements Callable<Integer> {
 
     @Mixin
@@ -25,11 +29,14 @@ public final class ExtractorCommand implements Callable<Integer> {
     @Mixin
     StreamsAppOptions app;
 
-    @Option(names = "--output-dir", paramLabel = "DIR", description = "Also write <messageId>.png here for a viewer "
-            + "(or STEGO_RECOVERED_DIR).")
+    @Option(
+            names = "--output-dir",
+            paramLabel = "DIR",
+            description = "Also write <messageId>.png here for a viewer " + "(or STEGO_RECOVERED_DIR).")
     Path outputDir;
 
-    @Option(names = "--allow-unsigned",
+    @Option(
+            names = "--allow-unsigned",
             description = "Accept stego events without a signature (default: refused as TAMPERED).")
     boolean allowUnsigned;
 
@@ -45,8 +52,16 @@ public final class ExtractorCommand implements Callable<Integer> {
         StegoConfig config = config();
         // keys first: a missing keyring is reported before the models are read
         TransferSecurity security = TransferSecurity.from(config);
-        return StreamsRunner.run("extractor", config, config.extractorApplicationId(), (topics, models) ->
-                ExtractionTopology.build(topics, models, config.batchSettings(), security,
-                        config.recoveredDir().orElse(null), config.modelWait()));
+        return StreamsRunner.run(
+                "extractor",
+                config,
+                config.extractorApplicationId(),
+                (topics, models) -> ExtractionTopology.build(
+                        topics,
+                        models,
+                        config.batchSettings(),
+                        security,
+                        config.recoveredDir().orElse(null),
+                        config.modelWait()));
     }
 }

@@ -57,13 +57,22 @@ final class MonitoringServer implements AutoCloseable {
      * describe the Streams client; {@code binders} add its metrics. Every meter of the global registry (where the
      * processors record theirs) is published.
      */
-    static MonitoringServer start(int port, String applicationId, String modelVersion,
-                                  Supplier<KafkaStreams.State> state, Supplier<Boolean> failed,
-                                  List<? extends MeterBinder> binders) {
+    static MonitoringServer start(
+            int port,
+            String applicationId,
+            String modelVersion,
+            Supplier<KafkaStreams.State> state,
+            Supplier<Boolean> failed,
+            List<? extends MeterBinder> binders) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         List<AutoCloseable> closeables = new ArrayList<>();
-        for (MeterBinder binder : List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(),
-                new ClassLoaderMetrics(), new ProcessorMetrics(), new UptimeMetrics())) {
+        for (MeterBinder binder : List.of(
+                new JvmMemoryMetrics(),
+                new JvmGcMetrics(),
+                new JvmThreadMetrics(),
+                new ClassLoaderMetrics(),
+                new ProcessorMetrics(),
+                new UptimeMetrics())) {
             binder.bindTo(registry);
             if (binder instanceof AutoCloseable c) {
                 closeables.add(c);
@@ -76,7 +85,9 @@ final class MonitoringServer implements AutoCloseable {
             }
         }
         Metrics.addRegistry(registry);
-        Gauge.builder(MODEL_METRIC, () -> 1).tag("application", applicationId).tag("version", modelVersion)
+        Gauge.builder(MODEL_METRIC, () -> 1)
+                .tag("application", applicationId)
+                .tag("version", modelVersion)
                 .register(Metrics.globalRegistry);
         // every reason from the start, so that dashboards and alerts see zeros rather than no series
         for (ErrorType type : ErrorType.values()) {
@@ -89,12 +100,14 @@ final class MonitoringServer implements AutoCloseable {
             Metrics.removeRegistry(registry);
             throw new UncheckedIOException("cannot serve metrics on port " + port + ": " + e.getMessage(), e);
         }
-        server.createContext("/metrics", exchange -> respond(exchange, 200,
-                "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-        server.createContext("/health/live", exchange -> health(exchange, state.get(),
-                !failed.get() && isAlive(state.get())));
-        server.createContext("/health/ready", exchange -> health(exchange, state.get(),
-                !failed.get() && state.get() == KafkaStreams.State.RUNNING));
+        server.createContext(
+                "/metrics",
+                exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.createContext(
+                "/health/live", exchange -> health(exchange, state.get(), !failed.get() && isAlive(state.get())));
+        server.createContext(
+                "/health/ready",
+                exchange -> health(exchange, state.get(), !failed.get() && state.get() == KafkaStreams.State.RUNNING));
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "metrics-http");
             t.setDaemon(true);
@@ -110,17 +123,21 @@ final class MonitoringServer implements AutoCloseable {
     }
 
     private static boolean isAlive(KafkaStreams.State state) {
-        return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
-                && state != KafkaStreams.State.NOT_RUNNING && state != KafkaStreams.State.PENDING_SHUTDOWN;
+        return state != KafkaStreams.State.ERROR
+                && state != KafkaStreams.State.PENDING_ERROR
+                && state != KafkaStreams.State.NOT_RUNNING
+                && state != KafkaStreams.State.PENDING_SHUTDOWN;
     }
 
     private static void health(HttpExchange exchange, KafkaStreams.State state, boolean up) throws IOException {
-        respond(exchange, up ? 200 : 503, "application/json",
+        respond(
+                exchange,
+                up ? 200 : 503,
+                "application/json",
                 "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"state\":\"" + state + "\"}\n");
     }
 
-    private static void respond(HttpExchange exchange, int status, String contentType, String body)
-            throws IOException {
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
         boolean head = "HEAD".equals(exchange.getRequestMethod());

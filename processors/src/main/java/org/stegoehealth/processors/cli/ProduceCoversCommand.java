@@ -20,9 +20,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code stego produce-covers}: publishes the cover library. */
-@Command(name = "produce-covers", mixinStandardHelpOptions = true,
-        description = {"Publish a directory of cover photos (PNG or JPEG) to the compacted cover topic.",
-                "The cover id is the file name without extension, lower case (\"Beach Sunset.jpg\" -> beach-sunset)."})
+@Command(
+        name = "produce-covers",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Publish a directory of cover photos (PNG or JPEG) to the compacted cover topic.",
+            "The cover id is the file name without extension, lower case (\"Beach Sunset.jpg\" -> beach-sunset)."
+        })
 public final class ProduceCoversCommand implements Callable<Integer> {
 
     @Spec
@@ -44,7 +48,8 @@ public final class ProduceCoversCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (Producer<String, CoverImageEvent> kafka = CoverProducer.kafkaProducer(config, topics.covers)) {
-            List<PublishOutcome> outcomes = new CoverProducer(kafka, topics.covers.name(), config.maxImageSide(), Clock.systemUTC())
+            List<PublishOutcome> outcomes = new CoverProducer(
+                            kafka, topics.covers.name(), config.maxImageSide(), Clock.systemUTC())
                     .publish(dir, attribution);
             outcomes.forEach(o -> ProduceXraysCommand.report(o, out, err));
             long bad = outcomes.stream().filter(o -> !o.ok()).count();

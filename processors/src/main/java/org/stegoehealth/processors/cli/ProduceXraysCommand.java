@@ -26,9 +26,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code stego produce-xrays}: publishes X-ray files, or watches a drop folder. */
-@Command(name = "produce-xrays", mixinStandardHelpOptions = true,
-        description = {"Publish chest X-rays (PNG or JPEG; 8- or 16-bit gray, or RGB) to the X-ray topic.",
-                "Each file is checked first; bad files are reported and skipped. The same file always gets the same key."})
+@Command(
+        name = "produce-xrays",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Publish chest X-rays (PNG or JPEG; 8- or 16-bit gray, or RGB) to the X-ray topic.",
+            "Each file is checked first; bad files are reported and skipped. The same file always gets the same key."
+        })
 public final class ProduceXraysCommand implements Callable<Integer> {
 
     @Spec
@@ -40,23 +44,37 @@ public final class ProduceXraysCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Image files or directories of them.")
     List<Path> paths;
 
-    @Option(names = "--watch", description = {"Watch the one directory given: publish what is there, then every new "
-            + "file once.", "Sent files move to DIR/done/, refused ones to DIR/failed/ with a .reason file."})
+    @Option(
+            names = "--watch",
+            description = {
+                "Watch the one directory given: publish what is there, then every new " + "file once.",
+                "Sent files move to DIR/done/, refused ones to DIR/failed/ with a .reason file."
+            })
     boolean watch;
 
-    @Option(names = "--settle-ms", paramLabel = "MS", defaultValue = "1000",
-            description = "In watch mode, how long a file must stay unchanged before it is read (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--settle-ms",
+            paramLabel = "MS",
+            defaultValue = "1000",
+            description =
+                    "In watch mode, how long a file must stay unchanged before it is read (default: ${DEFAULT-VALUE}).")
     long settleMs;
 
-    @Option(names = "--cover", paramLabel = "ID", description = "Cover to hide these X-rays in (default: the embedder chooses).")
+    @Option(
+            names = "--cover",
+            paramLabel = "ID",
+            description = "Cover to hide these X-rays in (default: the embedder chooses).")
     String cover;
 
-    @Option(names = "--hiding-method", paramLabel = "METHOD",
+    @Option(
+            names = "--hiding-method",
+            paramLabel = "METHOD",
             description = "neural or sealed (lossless, encrypted to the clinic) for these X-rays "
                     + "(default: the embedder's hiding.method).")
     String hidingMethod;
 
-    @Option(names = "--study-ref-from-name",
+    @Option(
+            names = "--study-ref-from-name",
             description = "Use each file's name without extension as its study reference; it leaves the hospital only "
                     + "encrypted to the clinic, which names the recovered file after it.")
     boolean studyRefFromName;
@@ -72,23 +90,31 @@ public final class ProduceXraysCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         AtomicBoolean running = new AtomicBoolean(true);
         CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            running.set(false);
-            try {
-                // let the watch loop finish its file and the producer close cleanly
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "produce-xrays-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    running.set(false);
+                    try {
+                        // let the watch loop finish its file and the producer close cleanly
+                        done.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "produce-xrays-shutdown");
         if (watch) {
             Runtime.getRuntime().addShutdownHook(hook);
         }
         try (Producer<String, XrayImageEvent> kafka = XrayProducer.kafkaProducer(config, topics.xrays)) {
-            XrayProducer producer = new XrayProducer(kafka, topics.xrays.name(), config.maxImageSide(), Clock.systemUTC(),
-                    hidingMethod == null ? null : HidingMethod.parse(hidingMethod), studyRefFromName);
+            XrayProducer producer = new XrayProducer(
+                    kafka,
+                    topics.xrays.name(),
+                    config.maxImageSide(),
+                    Clock.systemUTC(),
+                    hidingMethod == null ? null : HidingMethod.parse(hidingMethod),
+                    studyRefFromName);
             if (watch) {
-                producer.watch(paths.get(0), cover, Duration.ofMillis(settleMs), running::get, o -> report(o, out, err));
+                producer.watch(
+                        paths.get(0), cover, Duration.ofMillis(settleMs), running::get, o -> report(o, out, err));
                 return 0;
             }
             List<PublishOutcome> outcomes = producer.publishAll(paths, cover);

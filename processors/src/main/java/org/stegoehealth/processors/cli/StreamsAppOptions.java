@@ -9,15 +9,22 @@ import picocli.CommandLine.Option;
 /** Options of the two Kafka Streams applications ({@code stego embedder}, {@code stego extractor}). */
 public final class StreamsAppOptions {
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "Pin one model artifact directory (or STEGO_MODEL_PATH) instead of following the model topic.")
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description =
+                    "Pin one model artifact directory (or STEGO_MODEL_PATH) instead of following the model topic.")
     Path model;
 
-    @Option(names = "--application-id", paramLabel = "ID",
+    @Option(
+            names = "--application-id",
+            paramLabel = "ID",
             description = "Kafka Streams application id (default: stego-${COMMAND-NAME}).")
     String applicationId;
 
-    @Option(names = {"-k", "--keyring"}, paramLabel = "DIR",
+    @Option(
+            names = {"-k", "--keyring"},
+            paramLabel = "DIR",
             description = "This party's keyring (or STEGO_KEYRING_DIR; default: .stego/keyring; see stego keys).")
     Path keyring;
 

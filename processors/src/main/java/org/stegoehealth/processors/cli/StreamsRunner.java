@@ -27,8 +27,7 @@ final class StreamsRunner {
         Topology build(Topics topics, ModelSource models);
     }
 
-    private StreamsRunner() {
-    }
+    private StreamsRunner() {}
 
     /** @return 0 after a requested shutdown, 1 when the application stopped on an error */
     static int run(String name, StegoConfig config, String applicationId, TopologyBuilder builder) {
@@ -58,15 +57,19 @@ final class StreamsRunner {
         }
         MonitoringServer monitoring = null;
         if (metricsPort > 0) {
-            monitoring = MonitoringServer.start(metricsPort, applicationId, modelLabel, app::state, app::failed,
-                    List.of(app.metricsBinder()));
-            LOG.info("{}: metrics on http://localhost:{}/metrics, health on /health/live and /health/ready", name,
+            monitoring = MonitoringServer.start(
+                    metricsPort, applicationId, modelLabel, app::state, app::failed, List.of(app.metricsBinder()));
+            LOG.info(
+                    "{}: metrics on http://localhost:{}/metrics, health on /health/live and /health/ready",
+                    name,
                     monitoring.port());
         }
-        Thread hook = new Thread(() -> {
-            LOG.info("{}: shutting down", name);
-            app.close();
-        }, name + "-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    LOG.info("{}: shutting down", name);
+                    app.close();
+                },
+                name + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             app.awaitStopped();

@@ -33,8 +33,8 @@ public final class FollowedModels implements AutoCloseable {
 
     /** As {@link #start(StegoConfig, Topics, String)}, verified with {@code keyring}. */
     public static FollowedModels start(StegoConfig config, Topics topics, Keyring keyring, String clientId) {
-        ModelRegistry registry = new ModelRegistry(new ModelCache(config.modelCacheDir()), keyring.verifier(),
-                config.modelsLoadedMax());
+        ModelRegistry registry =
+                new ModelRegistry(new ModelCache(config.modelCacheDir()), keyring.verifier(), config.modelsLoadedMax());
         ModelFeed feed = new ModelFeed(StreamsConfigs.readCommittedConsumer(config, clientId), topics, registry);
         try {
             feed.start(CATCH_UP);
@@ -42,8 +42,12 @@ public final class FollowedModels implements AutoCloseable {
             feed.close();
             throw e;
         }
-        LOG.info("following {} and {}: {} version(s), promoted {}", topics.models.name(), topics.promotions.name(),
-                registry.versions().size(), registry.promotedVersion().orElse("none yet"));
+        LOG.info(
+                "following {} and {}: {} version(s), promoted {}",
+                topics.models.name(),
+                topics.promotions.name(),
+                registry.versions().size(),
+                registry.promotedVersion().orElse("none yet"));
         return new FollowedModels(registry, feed);
     }
 

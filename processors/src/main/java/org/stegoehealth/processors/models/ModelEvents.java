@@ -26,8 +26,7 @@ public final class ModelEvents {
     private static final String MODEL_DOMAIN = "stego-ehealth model event v1";
     private static final String PROMOTION_DOMAIN = "stego-ehealth model promotion v1";
 
-    private ModelEvents() {
-    }
+    private ModelEvents() {}
 
     /** A signed event carrying the artifact in {@code dir} (checked first), fine-tuned from {@code parent}. */
     public static ModelEvent fromArtifact(Path dir, String parent, String publishedBy, Instant at, Signer key) {
@@ -50,18 +49,28 @@ public final class ModelEvents {
     }
 
     /** The same artifact with a new status (a retirement), re-signed. */
-    public static ModelEvent withStatus(ModelEvent event, ModelStatus status, String reason, String by, Instant at,
-                                        Signer key) {
-        ModelEvent changed = ModelEvent.newBuilder(event).setStatus(status).setStatusReason(reason).setPublishedBy(by)
-                .setPublishedAt(at).setSigningKeyId(key.keyId()).build();
+    public static ModelEvent withStatus(
+            ModelEvent event, ModelStatus status, String reason, String by, Instant at, Signer key) {
+        ModelEvent changed = ModelEvent.newBuilder(event)
+                .setStatus(status)
+                .setStatusReason(reason)
+                .setPublishedBy(by)
+                .setPublishedAt(at)
+                .setSigningKeyId(key.keyId())
+                .build();
         return signed(changed, key);
     }
 
     /** A signed promotion of {@code version}. */
     public static ModelPromotionEvent promotion(String version, String reason, String by, Instant at, Signer key) {
-        ModelPromotionEvent event = ModelPromotionEvent.newBuilder().setVersion(version).setReason(reason)
-                .setPromotedBy(by).setPromotedAt(at).setSigningKeyId(key.keyId())
-                .setSignature(ByteBuffer.allocate(0)).build();
+        ModelPromotionEvent event = ModelPromotionEvent.newBuilder()
+                .setVersion(version)
+                .setReason(reason)
+                .setPromotedBy(by)
+                .setPromotedAt(at)
+                .setSigningKeyId(key.keyId())
+                .setSignature(ByteBuffer.allocate(0))
+                .build();
         event.setSignature(ByteBuffer.wrap(key.sign(signedBytes(event))));
         return event;
     }
@@ -104,8 +113,8 @@ public final class ModelEvents {
             throw new ModelEventRefusedException(e.getMessage(), e);
         }
         if (!version.equals(metadata.version()) || !actual.equalsIgnoreCase(metadata.weightsSha256())) {
-            throw new ModelEventRefusedException("model " + version + ": model.json names version "
-                    + metadata.version() + " with checksum " + metadata.weightsSha256());
+            throw new ModelEventRefusedException("model " + version + ": model.json names version " + metadata.version()
+                    + " with checksum " + metadata.weightsSha256());
         }
         checkSignature("model " + version, event.getSignature(), signedBytes(event), trust);
         return new ModelArtifact.Bytes(metadataJson, weights);
@@ -129,16 +138,27 @@ public final class ModelEvents {
     }
 
     static byte[] signedBytes(ModelEvent e) {
-        return Canonical.of(MODEL_DOMAIN).text(e.getVersion()).text(e.getParent())
+        return Canonical.of(MODEL_DOMAIN)
+                .text(e.getVersion())
+                .text(e.getParent())
                 .text(ModelArtifact.sha256(e.getMetadataJson().getBytes(StandardCharsets.UTF_8)))
-                .text(e.getWeightsSha256()).text(e.getStatus().name()).text(e.getStatusReason())
-                .text(e.getPublishedBy()).number(e.getPublishedAt().toEpochMilli()).text(e.getSigningKeyId())
+                .text(e.getWeightsSha256())
+                .text(e.getStatus().name())
+                .text(e.getStatusReason())
+                .text(e.getPublishedBy())
+                .number(e.getPublishedAt().toEpochMilli())
+                .text(e.getSigningKeyId())
                 .toByteArray();
     }
 
     static byte[] signedBytes(ModelPromotionEvent e) {
-        return Canonical.of(PROMOTION_DOMAIN).text(e.getVersion()).text(e.getReason()).text(e.getPromotedBy())
-                .number(e.getPromotedAt().toEpochMilli()).text(e.getSigningKeyId()).toByteArray();
+        return Canonical.of(PROMOTION_DOMAIN)
+                .text(e.getVersion())
+                .text(e.getReason())
+                .text(e.getPromotedBy())
+                .number(e.getPromotedAt().toEpochMilli())
+                .text(e.getSigningKeyId())
+                .toByteArray();
     }
 
     static byte[] bytes(ByteBuffer buffer) {

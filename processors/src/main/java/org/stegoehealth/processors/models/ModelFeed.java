@@ -82,11 +82,13 @@ public final class ModelFeed implements AutoCloseable {
             poll();
         }
         if (!reached(end)) {
-            throw new ModelTopicException("could not read the model topics within " + catchUpTimeout.toSeconds()
-                    + " s");
+            throw new ModelTopicException(
+                    "could not read the model topics within " + catchUpTimeout.toSeconds() + " s");
         }
         caughtUp.countDown();
-        LOG.info("model feed caught up: {} versions, promoted {}", registry.versions().size(),
+        LOG.info(
+                "model feed caught up: {} versions, promoted {}",
+                registry.versions().size(),
                 registry.promotedVersion().orElse("none"));
         return this;
     }
@@ -146,17 +148,27 @@ public final class ModelFeed implements AutoCloseable {
                 ModelEvent event = topics.models.valueSerde().deserializer().deserialize(r.topic(), r.value());
                 registry.accept(key, event);
             } else {
-                ModelPromotionEvent event = topics.promotions.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                ModelPromotionEvent event =
+                        topics.promotions.valueSerde().deserializer().deserialize(r.topic(), r.value());
                 registry.accept(event);
             }
         } catch (RuntimeException e) {
             if (StegoException.isOutage(e)) {
-                LOG.warn("cannot read {}-{}@{} now ({}); retrying in {} s", r.topic(), r.partition(), r.offset(),
-                        e.getMessage(), OUTAGE_PAUSE.toSeconds());
+                LOG.warn(
+                        "cannot read {}-{}@{} now ({}); retrying in {} s",
+                        r.topic(),
+                        r.partition(),
+                        r.offset(),
+                        e.getMessage(),
+                        OUTAGE_PAUSE.toSeconds());
                 return false;
             }
-            LOG.warn("refused record {}-{}@{}: {}; keeping the versions already held", r.topic(), r.partition(),
-                    r.offset(), e.getMessage());
+            LOG.warn(
+                    "refused record {}-{}@{}: {}; keeping the versions already held",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    e.getMessage());
         }
         return true;
     }
@@ -171,13 +183,14 @@ public final class ModelFeed implements AutoCloseable {
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<V> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(spec.name(), timeout);
             if (infos == null || infos.isEmpty()) {
                 throw new ModelTopicException("topic " + spec.name() + " does not exist (run `stego topics create`)");
             }
-            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition()))
+            List<TopicPartition> partitions = infos.stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition()))
                     .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -185,8 +198,8 @@ public final class ModelFeed implements AutoCloseable {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new ModelTopicException("could not read " + spec.name() + " within " + timeout.toSeconds()
-                            + " s");
+                    throw new ModelTopicException(
+                            "could not read " + spec.name() + " within " + timeout.toSeconds() + " s");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                     if (r.value() != null) {

@@ -52,8 +52,11 @@ public final class ModelPublisher implements AutoCloseable {
     public ModelEvent publish(Path dir, String parent) {
         ModelEvent event = ModelEvents.fromArtifact(dir, parent, by, clock.instant(), signer);
         send(topics.models, event.getVersion(), event);
-        LOG.info("published model {} ({} bytes of weights, sha256 {})", event.getVersion(),
-                event.getWeights().remaining(), event.getWeightsSha256());
+        LOG.info(
+                "published model {} ({} bytes of weights, sha256 {})",
+                event.getVersion(),
+                event.getWeights().remaining(),
+                event.getWeightsSha256());
         return event;
     }
 
@@ -84,8 +87,8 @@ public final class ModelPublisher implements AutoCloseable {
         try {
             return producer.send(new ProducerRecord<>(spec.name(), key, bytes)).get(TIMEOUT_S, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new ModelTopicException("cannot write to " + spec.name() + ": " + e.getCause().getMessage(),
-                    e.getCause());
+            throw new ModelTopicException(
+                    "cannot write to " + spec.name() + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new ModelTopicException("writing to " + spec.name() + " took over " + TIMEOUT_S + " s", e);
         } catch (InterruptedException e) {

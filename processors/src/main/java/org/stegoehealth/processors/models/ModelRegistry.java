@@ -35,12 +35,19 @@ public final class ModelRegistry implements ModelSource {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
 
     /** What is known about one version. */
-    public record Version(String version, String parent, ModelStatus status, String statusReason,
-                          ModelMetadata metadata, String publishedBy, Instant publishedAt) {
+    public record Version(
+            String version,
+            String parent,
+            ModelStatus status,
+            String statusReason,
+            ModelMetadata metadata,
+            String publishedBy,
+            Instant publishedAt) {
 
         /** A held-out figure recorded by training ({@code coverPsnr}, {@code secretPsnr}), or NaN. */
         public double validation(String name) {
-            Object v = metadata.validation() == null ? null : metadata.validation().get(name);
+            Object v =
+                    metadata.validation() == null ? null : metadata.validation().get(name);
             return v instanceof Number n ? n.doubleValue() : Double.NaN;
         }
     }
@@ -64,8 +71,7 @@ public final class ModelRegistry implements ModelSource {
     }
 
     /** As above, with the function that turns a loaded artifact into a model (tests substitute a cheap one). */
-    public ModelRegistry(ModelCache cache, Verifier trust, int maxLoaded,
-                         Function<ModelArtifact, HidingModel> loader) {
+    public ModelRegistry(ModelCache cache, Verifier trust, int maxLoaded, Function<ModelArtifact, HidingModel> loader) {
         if (maxLoaded < 1) {
             throw new IllegalArgumentException("at least one model must fit in memory, was " + maxLoaded);
         }
@@ -97,13 +103,27 @@ public final class ModelRegistry implements ModelSource {
         }
         synchronized (this) {
             Version previous = versions.get(version);
-            versions.put(version, new Version(version, event.getParent(), event.getStatus(), event.getStatusReason(),
-                    metadata, event.getPublishedBy(), event.getPublishedAt()));
+            versions.put(
+                    version,
+                    new Version(
+                            version,
+                            event.getParent(),
+                            event.getStatus(),
+                            event.getStatusReason(),
+                            metadata,
+                            event.getPublishedBy(),
+                            event.getPublishedAt()));
             if (previous == null) {
-                LOG.info("model {} received ({}{})", version, event.getStatus(),
+                LOG.info(
+                        "model {} received ({}{})",
+                        version,
+                        event.getStatus(),
                         event.getParent() == null ? "" : ", fine-tuned from " + event.getParent());
             } else if (previous.status() != event.getStatus()) {
-                LOG.info("model {} is now {}{}", version, event.getStatus(),
+                LOG.info(
+                        "model {} is now {}{}",
+                        version,
+                        event.getStatus(),
                         event.getStatusReason() == null ? "" : " (" + event.getStatusReason() + ")");
             }
         }

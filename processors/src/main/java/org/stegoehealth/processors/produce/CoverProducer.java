@@ -35,7 +35,8 @@ public final class CoverProducer {
         this.clock = clock;
     }
 
-    public static Producer<String, CoverImageEvent> kafkaProducer(StegoConfig config, TopicSpec<String, CoverImageEvent> spec) {
+    public static Producer<String, CoverImageEvent> kafkaProducer(
+            StegoConfig config, TopicSpec<String, CoverImageEvent> spec) {
         return SendBatch.kafkaProducer(config, spec, "stego-cover-producer");
     }
 
@@ -72,7 +73,10 @@ public final class CoverProducer {
                 continue;
             }
             if (seen.containsKey(id)) {
-                batch.refuse(file, "cover id '" + id + "' is already taken by " + seen.get(id).getFileName());
+                batch.refuse(
+                        file,
+                        "cover id '" + id + "' is already taken by "
+                                + seen.get(id).getFileName());
                 continue;
             }
             Optional<ImageFiles.Checked> checked = batch.check(file);
@@ -81,15 +85,18 @@ public final class CoverProducer {
             }
             seen.put(id, file);
             ImageFiles.Checked image = checked.get();
-            batch.send(file, id, CoverImageEvent.newBuilder()
-                    .setCoverId(id)
-                    .setFormat(image.image().format())
-                    .setWidth(image.image().width())
-                    .setHeight(image.image().height())
-                    .setImage(ByteBuffer.wrap(image.bytes()))
-                    .setAttribution(attribution)
-                    .setProducedAt(clock.instant())
-                    .build());
+            batch.send(
+                    file,
+                    id,
+                    CoverImageEvent.newBuilder()
+                            .setCoverId(id)
+                            .setFormat(image.image().format())
+                            .setWidth(image.image().width())
+                            .setHeight(image.image().height())
+                            .setImage(ByteBuffer.wrap(image.bytes()))
+                            .setAttribution(attribution)
+                            .setProducedAt(clock.instant())
+                            .build());
         }
         if (Files.isDirectory(dirOrFile) && files.isEmpty()) {
             LOG.warn("{} holds no PNG or JPEG files", dirOrFile);

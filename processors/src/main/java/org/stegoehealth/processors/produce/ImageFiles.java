@@ -13,8 +13,7 @@ import org.stegoehealth.processors.RecordRejectedException;
 /** Finding and reading image files for the producers. */
 final class ImageFiles {
 
-    private ImageFiles() {
-    }
+    private ImageFiles() {}
 
     /** The files named, with directories replaced by their PNG/JPEG files (not recursive), in name order. */
     static List<Path> expand(List<Path> paths) throws IOException {
@@ -46,6 +45,5 @@ final class ImageFiles {
         return new Checked(bytes, InputImages.decode(bytes, file.getFileName().toString(), maxSide));
     }
 
-    record Checked(byte[] bytes, InputImages.Decoded image) {
-    }
+    record Checked(byte[] bytes, InputImages.Decoded image) {}
 }

@@ -52,7 +52,9 @@ final class SendBatch<V> {
 
     /** An idempotent ({@code enable.idempotence=true, acks=all}) Kafka producer for {@code spec}'s topic. */
     static <V> Producer<String, V> kafkaProducer(StegoConfig config, TopicSpec<String, V> spec, String clientId) {
-        return new KafkaProducer<>(StreamsConfigs.producer(config, clientId), spec.keySerde().serializer(),
+        return new KafkaProducer<>(
+                StreamsConfigs.producer(config, clientId),
+                spec.keySerde().serializer(),
                 spec.valueSerde().serializer());
     }
 
@@ -63,7 +65,9 @@ final class SendBatch<V> {
         } catch (RecordRejectedException e) {
             // the outcome names the file already; the problem need not repeat it
             String prefix = file.getFileName() + ": ";
-            refuse(file, e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage());
+            refuse(
+                    file,
+                    e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage());
             return Optional.empty();
         }
     }

@@ -26,8 +26,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stegoehealth.model.Images;
-import org.stegoehealth.processors.MessageIds;
 import org.stegoehealth.processors.HidingMethod;
+import org.stegoehealth.processors.MessageIds;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.TopicSpec;
 import org.stegoehealth.schemas.XrayImageEvent;
@@ -61,8 +61,13 @@ public final class XrayProducer {
      * @param studyRefFromName take each file's name without extension as its study reference (it leaves the
      *                         hospital only sealed to the clinic)
      */
-    public XrayProducer(Producer<String, XrayImageEvent> producer, String topic, int maxSide, Clock clock,
-                        HidingMethod hidingMethod, boolean studyRefFromName) {
+    public XrayProducer(
+            Producer<String, XrayImageEvent> producer,
+            String topic,
+            int maxSide,
+            Clock clock,
+            HidingMethod hidingMethod,
+            boolean studyRefFromName) {
         this.target = new SendBatch.Target<>(producer, topic, maxSide);
         this.clock = clock;
         this.hidingMethod = hidingMethod;
@@ -77,7 +82,8 @@ public final class XrayProducer {
     }
 
     /** An idempotent ({@code enable.idempotence=true, acks=all}) Kafka producer for the X-ray topic. */
-    public static Producer<String, XrayImageEvent> kafkaProducer(StegoConfig config, TopicSpec<String, XrayImageEvent> spec) {
+    public static Producer<String, XrayImageEvent> kafkaProducer(
+            StegoConfig config, TopicSpec<String, XrayImageEvent> spec) {
         return SendBatch.kafkaProducer(config, spec, "stego-xray-producer");
     }
 
@@ -106,15 +112,18 @@ public final class XrayProducer {
             String name = file.getFileName().toString();
             for (int n = 1; Files.exists(target) || Files.exists(reasonFile(target)); n++) {
                 int dot = name.lastIndexOf('.');
-                target = target.resolveSibling(dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot)
-                        : name + "-" + n);
+                target = target.resolveSibling(
+                        dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot) : name + "-" + n);
             }
             if (reason != null) {
                 Files.writeString(reasonFile(target), reason + System.lineSeparator());
             }
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            LOG.error("{} could not be moved to {}/ ({}); it will be sent again at the next start", file, sub,
+            LOG.error(
+                    "{} could not be moved to {}/ ({}); it will be sent again at the next start",
+                    file,
+                    sub,
                     e.toString());
         }
     }
@@ -126,20 +135,23 @@ public final class XrayProducer {
     /** Sends a checked X-ray file, keyed by the message id of its content. */
     private void send(SendBatch<XrayImageEvent> batch, Path file, ImageFiles.Checked checked, String coverId) {
         String id = MessageIds.fromContent(checked.bytes());
-        batch.send(file, id, XrayImageEvent.newBuilder()
-                .setMessageId(id)
-                .setStudyRef(studyRefFromName ? stem(file) : null)
-                .setHidingMethod(hidingMethod == null ? null : hidingMethod.label())
-                .setSourceName(file.getFileName().toString())
-                .setCoverId(coverId)
-                .setFormat(checked.image().format())
-                .setWidth(checked.image().width())
-                .setHeight(checked.image().height())
-                .setChannels(checked.image().channels())
-                .setBitDepth(checked.image().bitDepth())
-                .setImage(ByteBuffer.wrap(checked.bytes()))
-                .setProducedAt(clock.instant())
-                .build());
+        batch.send(
+                file,
+                id,
+                XrayImageEvent.newBuilder()
+                        .setMessageId(id)
+                        .setStudyRef(studyRefFromName ? stem(file) : null)
+                        .setHidingMethod(hidingMethod == null ? null : hidingMethod.label())
+                        .setSourceName(file.getFileName().toString())
+                        .setCoverId(coverId)
+                        .setFormat(checked.image().format())
+                        .setWidth(checked.image().width())
+                        .setHeight(checked.image().height())
+                        .setChannels(checked.image().channels())
+                        .setBitDepth(checked.image().bitDepth())
+                        .setImage(ByteBuffer.wrap(checked.bytes()))
+                        .setProducedAt(clock.instant())
+                        .build());
     }
 
     /**
@@ -152,8 +164,9 @@ public final class XrayProducer {
      *
      * @param report receives every outcome as it happens
      */
-    public void watch(Path dir, String coverId, Duration settle, BooleanSupplier keepRunning,
-                      Consumer<PublishOutcome> report) throws IOException {
+    public void watch(
+            Path dir, String coverId, Duration settle, BooleanSupplier keepRunning, Consumer<PublishOutcome> report)
+            throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(dir + ": not a directory");
         }
@@ -198,7 +211,8 @@ public final class XrayProducer {
                     if (!Files.isRegularFile(file)) {
                         continue;
                     }
-                    String version = Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis();
+                    String version = Files.size(file) + "@"
+                            + Files.getLastModifiedTime(file).toMillis();
                     if (version.equals(refusedVersion.get(file))) {
                         continue;
                     }
@@ -208,7 +222,8 @@ public final class XrayProducer {
                     if (checked.isPresent()) {
                         String id = MessageIds.fromContent(checked.get().bytes());
                         if (published.contains(id)) {
-                            LOG.info("{} has the content of an X-ray already published as {}; not sent again", file, id);
+                            LOG.info(
+                                    "{} has the content of an X-ray already published as {}; not sent again", file, id);
                             moveAside(file, DONE, null);
                             continue;
                         }

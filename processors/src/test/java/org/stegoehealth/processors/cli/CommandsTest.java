@@ -26,15 +26,20 @@ class CommandsTest {
 
     @Test
     void everyCommandHasHelpAndTheSharedOptions() {
-        for (Object command : List.of(new EmbedderCommand(), new ExtractorCommand(), new ProduceXraysCommand(),
-                new ProduceCoversCommand())) {
+        for (Object command : List.of(
+                new EmbedderCommand(), new ExtractorCommand(), new ProduceXraysCommand(), new ProduceCoversCommand())) {
             CommandLine cli = new CommandLine(command);
             StringWriter out = new StringWriter();
             cli.setOut(new PrintWriter(out));
             assertEquals(0, cli.execute("--help"));
             String help = out.toString();
-            for (String option : List.of("--config", "--bootstrap-servers", "--schema-registry-url", "--topic-prefix",
-                    "--help", "--version")) {
+            for (String option : List.of(
+                    "--config",
+                    "--bootstrap-servers",
+                    "--schema-registry-url",
+                    "--topic-prefix",
+                    "--help",
+                    "--version")) {
                 assertTrue(help.contains(option), cli.getCommandName() + " lacks " + option + ":\n" + help);
             }
         }
@@ -48,7 +53,8 @@ class CommandsTest {
             cli.setOut(new PrintWriter(out));
             assertEquals(0, cli.execute("--help"));
             String help = out.toString().replaceAll("\\s+", " ");
-            assertTrue(help.contains("--model") && help.contains("(default: stego-" + cli.getCommandName() + ")"), help);
+            assertTrue(
+                    help.contains("--model") && help.contains("(default: stego-" + cli.getCommandName() + ")"), help);
         }
     }
 
@@ -57,8 +63,16 @@ class CommandsTest {
         Path file = dir.resolve("stego.properties");
         Files.writeString(file, "bootstrap.servers=file:9092\nmodel.path=/models/file\nrecovered.dir=/viewer/file\n");
         ExtractorCommand command = new ExtractorCommand();
-        new CommandLine(command).parseArgs("--config", file.toString(), "--bootstrap-servers", "cli:9092",
-                "--model", "/models/v7", "--schema-registry-url", "http://registry:8080/apis/ccompat/v7");
+        new CommandLine(command)
+                .parseArgs(
+                        "--config",
+                        file.toString(),
+                        "--bootstrap-servers",
+                        "cli:9092",
+                        "--model",
+                        "/models/v7",
+                        "--schema-registry-url",
+                        "http://registry:8080/apis/ccompat/v7");
         StegoConfig config = command.config();
         assertEquals("cli:9092", config.bootstrapServers());
         assertEquals(Path.of("/models/v7"), config.modelPath());
@@ -98,8 +112,11 @@ class CommandsTest {
         assertEquals(2, cli.execute("--model", missing.toString(), "--keyring", keys.toString()));
         List<String> lines = err.toString().lines().toList();
         assertEquals(1, lines.size(), err.toString());
-        assertTrue(lines.get(0).startsWith("error: " + missing) && lines.get(0).contains("not a model")
-                && lines.get(0).endsWith("  (set STEGO_DEBUG=1 for details)"), lines.get(0));
+        assertTrue(
+                lines.get(0).startsWith("error: " + missing)
+                        && lines.get(0).contains("not a model")
+                        && lines.get(0).endsWith("  (set STEGO_DEBUG=1 for details)"),
+                lines.get(0));
     }
 
     @Test
@@ -112,7 +129,9 @@ class CommandsTest {
         assertEquals(2, cli.execute("--model", dir.resolve("no-model").toString(), "--keyring", none.toString()));
         List<String> lines = err.toString().lines().toList();
         assertEquals(1, lines.size(), err.toString());
-        assertTrue(lines.get(0).startsWith("error: no keyring in " + none) && lines.get(0).contains("stego keys init"),
+        assertTrue(
+                lines.get(0).startsWith("error: no keyring in " + none)
+                        && lines.get(0).contains("stego keys init"),
                 lines.get(0));
     }
 
@@ -138,16 +157,20 @@ class CommandsTest {
 
     @Test
     void aUserFacingFailureIsItsMessageAndItsExitCode() {
-        String[] r = runFailing(new SchemaRegistryException("schema registry at http://r:8081 is unreachable", -1), false);
+        String[] r =
+                runFailing(new SchemaRegistryException("schema registry at http://r:8081 is unreachable", -1), false);
         assertEquals("2", r[0]);
-        assertEquals("error: schema registry at http://r:8081 is unreachable  (set STEGO_DEBUG=1 for details)",
+        assertEquals(
+                "error: schema registry at http://r:8081 is unreachable  (set STEGO_DEBUG=1 for details)",
                 r[1].strip());
-        String[] custom = runFailing(new StegoException("keyring locked", null) {
-            @Override
-            public int exitCode() {
-                return 5;
-            }
-        }, false);
+        String[] custom = runFailing(
+                new StegoException("keyring locked", null) {
+                    @Override
+                    public int exitCode() {
+                        return 5;
+                    }
+                },
+                false);
         assertEquals("5", custom[0]);
     }
 

@@ -40,7 +40,9 @@ class MonitoringServerTest {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -71,8 +73,12 @@ class MonitoringServerTest {
 
     @Test
     void metricsShowTheModelVersionAndDeadLettersByReasonZerosIncluded() throws Exception {
-        DeadLetters.of(new InputRecord("xray-images", 0, 7, 0L, null, new byte[3], 0L, null), ErrorType.DECODE,
-                "truncated JPEG", "test-app", 0L);
+        DeadLetters.of(
+                new InputRecord("xray-images", 0, 7, 0L, null, new byte[3], 0L, null),
+                ErrorType.DECODE,
+                "truncated JPEG",
+                "test-app",
+                0L);
         HttpResponse<String> metrics = get("/metrics");
         assertEquals(200, metrics.statusCode());
         String body = metrics.body();

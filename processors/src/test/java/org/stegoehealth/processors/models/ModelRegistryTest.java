@@ -37,6 +37,7 @@ class ModelRegistryTest {
 
     @TempDir
     Path tmp;
+
     private Keyring hospital;
     private Keyring stranger;
 
@@ -48,15 +49,22 @@ class ModelRegistryTest {
 
     static Path artifact(Path parent, String version, long seed) throws IOException {
         Files.createDirectories(parent);
-        ModelMetadata metadata = new ModelMetadata(version, "2026-01-01T00:00:00Z", SMALL, Map.of(),
-                Map.of("parent", "v0"), Map.of(), Map.of("coverPsnr", 30.5, "secretPsnr", 29.0),
-                ModelArtifact.WEIGHTS_FILE, null);
+        ModelMetadata metadata = new ModelMetadata(
+                version,
+                "2026-01-01T00:00:00Z",
+                SMALL,
+                Map.of(),
+                Map.of("parent", "v0"),
+                Map.of(),
+                Map.of("coverPsnr", 30.5, "secretPsnr", 29.0),
+                ModelArtifact.WEIGHTS_FILE,
+                null);
         return ModelArtifact.write(parent, metadata, StegoNetwork.initialWeights(SMALL, seed));
     }
 
     private ModelEvent event(String version, long seed, Keyring keys) throws IOException {
-        return ModelEvents.fromArtifact(artifact(tmp.resolve("src-" + seed), version, seed), null, "ops",
-                T0.plusSeconds(seed), keys.signer());
+        return ModelEvents.fromArtifact(
+                artifact(tmp.resolve("src-" + seed), version, seed), null, "ops", T0.plusSeconds(seed), keys.signer());
     }
 
     private ModelRegistry registry(int maxLoaded, AtomicInteger loads) {
@@ -124,8 +132,7 @@ class ModelRegistryTest {
 
         registry.accept(ModelEvents.promotion("v2", "better", "trainer", T0.plusSeconds(5), hospital.signer()));
         assertEquals(Optional.empty(), registry.promotedVersion(), "v2 has not arrived yet");
-        ModelPromotionEvent forged = ModelEvents.promotion("v1", "forged", "x", T0.plusSeconds(9),
-                stranger.signer());
+        ModelPromotionEvent forged = ModelEvents.promotion("v1", "forged", "x", T0.plusSeconds(9), stranger.signer());
         assertFalse(registry.accept(forged));
 
         registry.accept("v2", event("v2", 2, hospital));
@@ -140,8 +147,8 @@ class ModelRegistryTest {
         registry.accept("v1", v1);
         registry.accept(ModelEvents.promotion("v1", "first", "ops", T0, hospital.signer()));
 
-        ModelEvent retired = ModelEvents.withStatus(v1, ModelStatus.RETIRED, "superseded", "ops", T0.plusSeconds(60),
-                hospital.signer());
+        ModelEvent retired = ModelEvents.withStatus(
+                v1, ModelStatus.RETIRED, "superseded", "ops", T0.plusSeconds(60), hospital.signer());
         assertTrue(registry.accept("v1", retired));
 
         assertEquals(ModelStatus.RETIRED, registry.version("v1").orElseThrow().status());

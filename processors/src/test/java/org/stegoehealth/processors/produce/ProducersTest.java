@@ -38,8 +38,11 @@ class ProducersTest {
     Path dir;
 
     private final Topics topics = new Topics("p.", new InMemorySchemaRegistry(), 1);
-    private final MockProducer<String, XrayImageEvent> xrayKafka = new MockProducer<>(true, null,
-            topics.xrays.keySerde().serializer(), topics.xrays.valueSerde().serializer());
+    private final MockProducer<String, XrayImageEvent> xrayKafka = new MockProducer<>(
+            true,
+            null,
+            topics.xrays.keySerde().serializer(),
+            topics.xrays.valueSerde().serializer());
     private final XrayProducer xrays = new XrayProducer(xrayKafka, topics.xrays.name(), 1024, CLOCK);
 
     private Path write(String name, byte[] bytes) throws Exception {
@@ -61,12 +64,17 @@ class ProducersTest {
         List<PublishOutcome> outcomes = xrays.publishAll(List.of(dir), null);
 
         assertEquals(6, outcomes.size());
-        assertEquals(List.of(true, true, true, false, false, false), outcomes.stream().map(PublishOutcome::ok).toList());
+        assertEquals(
+                List.of(true, true, true, false, false, false),
+                outcomes.stream().map(PublishOutcome::ok).toList());
         assertEquals("not a PNG or JPEG image (12 bytes)", outcomes.get(3).problem());
-        assertEquals("error: " + dir.resolve("d-notes.png") + ": not a PNG or JPEG image (12 bytes)",
+        assertEquals(
+                "error: " + dir.resolve("d-notes.png") + ": not a PNG or JPEG image (12 bytes)",
                 outcomes.get(3).toString());
         assertEquals("image 1500x20 exceeds the 1024 px limit", outcomes.get(4).problem());
-        assertEquals("image has 4 channels (with alpha); 1 (gray) or 3 (RGB) expected", outcomes.get(5).problem());
+        assertEquals(
+                "image has 4 channels (with alpha); 1 (gray) or 3 (RGB) expected",
+                outcomes.get(5).problem());
 
         List<ProducerRecord<String, XrayImageEvent>> sent = xrayKafka.history();
         assertEquals(3, sent.size());
@@ -74,7 +82,9 @@ class ProducersTest {
         assertEquals(sent.get(0).key(), gray8.getMessageId());
         assertEquals("a-gray8.png", gray8.getSourceName());
         assertEquals(ImageFormat.PNG, gray8.getFormat());
-        assertEquals(List.of(64, 48, 1, 8), List.of(gray8.getWidth(), gray8.getHeight(), gray8.getChannels(), gray8.getBitDepth()));
+        assertEquals(
+                List.of(64, 48, 1, 8),
+                List.of(gray8.getWidth(), gray8.getHeight(), gray8.getChannels(), gray8.getBitDepth()));
         assertEquals(CLOCK.instant(), gray8.getProducedAt());
         XrayImageEvent gray16 = sent.get(1).value();
         assertEquals(List.of(1, 16), List.of(gray16.getChannels(), gray16.getBitDepth()));
@@ -107,8 +117,11 @@ class ProducersTest {
 
     @Test
     void aFailedSendIsReportedNotHidden() throws Exception {
-        MockProducer<String, XrayImageEvent> failing = new MockProducer<>(true, null,
-                topics.xrays.keySerde().serializer(), topics.xrays.valueSerde().serializer());
+        MockProducer<String, XrayImageEvent> failing = new MockProducer<>(
+                true,
+                null,
+                topics.xrays.keySerde().serializer(),
+                topics.xrays.valueSerde().serializer());
         failing.sendException = new org.apache.kafka.common.errors.RecordTooLargeException("record too large");
         XrayProducer p = new XrayProducer(failing, topics.xrays.name(), 1024, CLOCK);
         Path f = write("x.png", TestImages.png(TestImages.grayXray(32, 32, 3)));
@@ -121,8 +134,10 @@ class ProducersTest {
         SchemaRegistryClient down = new SchemaRegistryClient() {
             @Override
             public int register(String subject, Schema schema) {
-                throw new SchemaRegistryException("schema registry failed 5 tries of POST http://registry:8081/subjects;"
-                        + " last: ConnectException", new ConnectException("Connection refused"));
+                throw new SchemaRegistryException(
+                        "schema registry failed 5 tries of POST http://registry:8081/subjects;"
+                                + " last: ConnectException",
+                        new ConnectException("Connection refused"));
             }
 
             @Override
@@ -131,12 +146,16 @@ class ProducersTest {
             }
         };
         Topics offline = new Topics("p.", down, 1);
-        MockProducer<String, XrayImageEvent> kafka = new MockProducer<>(true, null,
-                offline.xrays.keySerde().serializer(), offline.xrays.valueSerde().serializer());
+        MockProducer<String, XrayImageEvent> kafka = new MockProducer<>(
+                true,
+                null,
+                offline.xrays.keySerde().serializer(),
+                offline.xrays.valueSerde().serializer());
         XrayProducer p = new XrayProducer(kafka, offline.xrays.name(), 1024, CLOCK);
         Path f = write("x.png", TestImages.png(TestImages.grayXray(32, 32, 3)));
         String problem = p.publishAll(List.of(f), null).get(0).problem();
-        assertTrue(problem.startsWith("not sent, the schema registry is unavailable: schema registry failed 5 tries"),
+        assertTrue(
+                problem.startsWith("not sent, the schema registry is unavailable: schema registry failed 5 tries"),
                 problem);
         assertTrue(kafka.history().isEmpty());
     }
@@ -152,7 +171,8 @@ class ProducersTest {
         List<PublishOutcome> seen = watchUntil(drop, 2);
         assertEquals(List.of("a.png"), names(drop.resolve(XrayProducer.DONE)));
         assertEquals(List.of("cut.jpeg", "cut.jpeg.reason"), names(drop.resolve(XrayProducer.FAILED)));
-        String reason = Files.readString(drop.resolve(XrayProducer.FAILED).resolve("cut.jpeg.reason")).strip();
+        String reason = Files.readString(drop.resolve(XrayProducer.FAILED).resolve("cut.jpeg.reason"))
+                .strip();
         assertTrue(reason.contains("truncated JPEG"), reason);
         assertEquals(1, seen.stream().filter(PublishOutcome::ok).count());
 
@@ -161,14 +181,19 @@ class ProducersTest {
         watchUntil(drop, 1);
         assertEquals(List.of("a-1.png", "a.png"), names(drop.resolve(XrayProducer.DONE)));
         assertEquals(2, xrayKafka.history().size());
-        assertTrue(names(drop).stream().noneMatch(n -> n.endsWith(".png") || n.endsWith(".jpeg")), names(drop).toString());
+        assertTrue(
+                names(drop).stream().noneMatch(n -> n.endsWith(".png") || n.endsWith(".jpeg")),
+                names(drop).toString());
     }
 
     @Test
     @Timeout(20)
     void watchModeKeepsAFileWhoseSendFailedForTheNextStart() throws Exception {
-        MockProducer<String, XrayImageEvent> failing = new MockProducer<>(true, null,
-                topics.xrays.keySerde().serializer(), topics.xrays.valueSerde().serializer());
+        MockProducer<String, XrayImageEvent> failing = new MockProducer<>(
+                true,
+                null,
+                topics.xrays.keySerde().serializer(),
+                topics.xrays.valueSerde().serializer());
         failing.sendException = new org.apache.kafka.common.errors.TimeoutException("broker unavailable");
         XrayProducer p = new XrayProducer(failing, topics.xrays.name(), 1024, CLOCK);
         Path drop = Files.createDirectory(dir.resolve("drop"));
@@ -212,7 +237,10 @@ class ProducersTest {
 
     private static List<String> names(Path folder) throws Exception {
         try (var files = Files.list(folder)) {
-            return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().toList();
+            return files.filter(Files::isRegularFile)
+                    .map(f -> f.getFileName().toString())
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -247,8 +275,9 @@ class ProducersTest {
             watcher.join();
         }
         assertEquals(3, seen.size(), seen.toString());
-        assertEquals(List.of("already-there.png", "new.png"), xrayKafka.history().stream()
-                .map(r -> r.value().getSourceName()).toList());
+        assertEquals(
+                List.of("already-there.png", "new.png"),
+                xrayKafka.history().stream().map(r -> r.value().getSourceName()).toList());
         assertTrue(seen.stream().anyMatch(o -> !o.ok() && o.file().endsWith("broken.png")));
     }
 
@@ -264,8 +293,11 @@ class ProducersTest {
 
     @Test
     void coversAreKeyedByTheirFileNameAndBadOnesAreReported() throws Exception {
-        MockProducer<String, CoverImageEvent> kafka = new MockProducer<>(true, null,
-                topics.covers.keySerde().serializer(), topics.covers.valueSerde().serializer());
+        MockProducer<String, CoverImageEvent> kafka = new MockProducer<>(
+                true,
+                null,
+                topics.covers.keySerde().serializer(),
+                topics.covers.valueSerde().serializer());
         CoverProducer covers = new CoverProducer(kafka, topics.covers.name(), 1024, CLOCK);
         write("Beach Sunset 2.JPG", TestImages.encode(TestImages.cover(64, 48, 0xFFAA33), "jpg"));
         write("forest.png", TestImages.png(TestImages.cover(80, 80, 0x22AA22)));
@@ -275,10 +307,16 @@ class ProducersTest {
         List<PublishOutcome> outcomes = covers.publish(dir, "CC-BY 4.0, J. Doe");
 
         assertEquals("beach-sunset-2", outcomes.get(0).key());
-        assertTrue(!outcomes.get(1).ok() && outcomes.get(1).problem().startsWith("corrupt image header"), outcomes.get(1).toString());
+        assertTrue(
+                !outcomes.get(1).ok() && outcomes.get(1).problem().startsWith("corrupt image header"),
+                outcomes.get(1).toString());
         assertEquals("forest", outcomes.get(2).key());
-        assertEquals("cover id 'forest' is already taken by forest.jpeg", outcomes.get(3).problem());
-        assertEquals(List.of("beach-sunset-2", "forest"), kafka.history().stream().map(ProducerRecord::key).toList());
+        assertEquals(
+                "cover id 'forest' is already taken by forest.jpeg",
+                outcomes.get(3).problem());
+        assertEquals(
+                List.of("beach-sunset-2", "forest"),
+                kafka.history().stream().map(ProducerRecord::key).toList());
         CoverImageEvent beach = kafka.history().get(0).value();
         assertEquals(ImageFormat.JPEG, beach.getFormat());
         assertEquals(64, beach.getWidth());
