@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
@@ -166,7 +168,7 @@ public final class Images {
 
     /** Whether a file name looks like an image this project reads (PNG, JPEG, BMP; hidden files excluded). */
     public static boolean isImageFile(Path file) {
-        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return !name.startsWith(".")
                 && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".bmp"));
     }
@@ -176,7 +178,7 @@ public final class Images {
         if (!Files.isDirectory(dir)) {
             throw new ImageInputException(dir + ": not a directory");
         }
-        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+        try (Stream<Path> s = Files.list(dir)) {
             return s.filter(Files::isRegularFile)
                     .filter(Images::isImageFile)
                     .sorted()

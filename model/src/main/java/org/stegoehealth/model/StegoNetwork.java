@@ -1,6 +1,8 @@
 package org.stegoehealth.model;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -130,11 +132,11 @@ public final class StegoNetwork {
     }
 
     /** Every convolution of the network, in order. Names are the weight keys. */
-    static java.util.List<ConvSpec> layers(NetworkConfig c) {
+    static List<ConvSpec> layers(NetworkConfig c) {
         int f2 = c.unshuffle() * c.unshuffle();
         int coverCh = NetworkConfig.COVER_CHANNELS * f2;
         int secretCh = c.secretChannels() * f2;
-        java.util.List<ConvSpec> specs = new java.util.ArrayList<>();
+        List<ConvSpec> specs = new ArrayList<>();
         for (int i = 0; i < NetworkConfig.PREP_LAYERS; i++) {
             specs.add(new ConvSpec("prepCover" + i, 3, i == 0 ? coverCh : c.prepWidth(), c.prepWidth(), true));
         }

@@ -35,7 +35,7 @@ class ImagesTest {
     @Test
     void decode_truncatedPng_isCorrupt() throws IOException {
         byte[] png = png(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB));
-        byte[] cut = java.util.Arrays.copyOf(png, png.length / 2);
+        byte[] cut = Arrays.copyOf(png, png.length / 2);
         ImageInputException e = assertThrows(ImageInputException.class, () -> Images.decode(cut, "cut.png"));
         assertTrue(e.getMessage().startsWith("cut.png"), e.getMessage());
         assertEquals(ImageInputException.Problem.UNREADABLE, e.problem());

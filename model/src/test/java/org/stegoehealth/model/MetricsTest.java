@@ -2,6 +2,7 @@ package org.stegoehealth.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class MetricsTest {
@@ -71,7 +72,7 @@ class MetricsTest {
     @Test
     void resize_bicubicKeepsConstantsAndGeometry() {
         int[] flat = new int[64];
-        java.util.Arrays.fill(flat, 77);
+        Arrays.fill(flat, 77);
         FloatImage img = gray(8, 8, flat).resize(5, 3);
         assertEquals(5, img.width());
         assertEquals(3, img.height());

@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -144,10 +147,7 @@ class EmbeddingTopologyTest {
         threeCovers();
         pipe(TestImages.xray("m-private", TestImages.grayXray(32, 32, 3)));
         TestRecord<byte[], byte[]> raw = h.driver
-                .createOutputTopic(
-                        h.topics.stego.name(),
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+                .createOutputTopic(h.topics.stego.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer())
                 .readRecord();
 
         Set<String> fields = new HashSet<>();
@@ -250,10 +250,7 @@ class EmbeddingTopologyTest {
         h.pipeCover("c-red", TestImages.cover(96, 96, RED));
         h.pipeCover("c-green", TestImages.cover(96, 96, GREEN));
         h.driver
-                .createInputTopic(
-                        h.topics.covers.name(),
-                        new org.apache.kafka.common.serialization.StringSerializer(),
-                        new org.apache.kafka.common.serialization.ByteArraySerializer())
+                .createInputTopic(h.topics.covers.name(), new StringSerializer(), new ByteArraySerializer())
                 .pipeInput("c-red", (byte[]) null);
         for (int i = 0; i < 6; i++) {
             pipe(TestImages.xray("d-" + i, TestImages.grayXray(32, 32, i)));

@@ -1,8 +1,10 @@
 package org.stegoehealth.processors;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -44,7 +46,7 @@ final class Harness implements AutoCloseable {
     Harness start(Topology topology) {
         Properties p = StreamsConfigs.base(
                 StegoConfig.defaultsOnly()
-                        .with(java.util.Map.of(
+                        .with(Map.of(
                                 StegoConfig.STATE_DIR,
                                 stateDir.toString(),
                                 StegoConfig.BOOTSTRAP_SERVERS,
@@ -63,7 +65,7 @@ final class Harness implements AutoCloseable {
         return spec.valueSerde().serializer().serialize(spec.name(), value);
     }
 
-    void pipeCover(String id, java.awt.image.BufferedImage image) {
+    void pipeCover(String id, BufferedImage image) {
         TestInputTopic<String, CoverImageEvent> covers = driver.createInputTopic(
                 topics.covers.name(),
                 new StringSerializer(),

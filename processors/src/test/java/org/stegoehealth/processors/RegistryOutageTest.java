@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.ConnectException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.schemas.InMemorySchemaRegistry;
 import org.stegoehealth.schemas.SchemaRegistryClient;
 import org.stegoehealth.schemas.SchemaRegistryException;
+import org.stegoehealth.schemas.StegoImageEvent;
 import org.stegoehealth.schemas.Topics;
 
 class RegistryOutageTest {
@@ -39,7 +42,7 @@ class RegistryOutageTest {
         public Schema schemaById(int id) {
             if (failWith != 0) {
                 throw failWith < 0
-                        ? new SchemaRegistryException("connection refused", new java.net.ConnectException())
+                        ? new SchemaRegistryException("connection refused", new ConnectException())
                         : new SchemaRegistryException("HTTP " + failWith, failWith);
             }
             return real.schemaById(id);
@@ -65,13 +68,13 @@ class RegistryOutageTest {
                     .serializer()
                     .serialize(
                             topics.stego.name(),
-                            org.stegoehealth.schemas.StegoImageEvent.newBuilder()
+                            StegoImageEvent.newBuilder()
                                     .setMessageId("m")
                                     .setModelVersion("lsb4-test")
                                     .setWidth(8)
                                     .setHeight(8)
                                     .setSecretChannels(1)
-                                    .setImage(java.nio.ByteBuffer.wrap(new byte[] {1}))
+                                    .setImage(ByteBuffer.wrap(new byte[] {1}))
                                     .setCreatedAt(Instant.EPOCH)
                                     .build());
             registry.failWith = -1;

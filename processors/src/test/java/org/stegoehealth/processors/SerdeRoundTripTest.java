@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.InMemorySchemaRegistry;
 import org.stegoehealth.schemas.RecoveredImageEvent;
@@ -85,8 +86,8 @@ class SerdeRoundTripTest {
 
     @Test
     void coverFittingCropsToTheTargetAspectThenResizes() {
-        org.stegoehealth.model.FloatImage tall = new org.stegoehealth.model.FloatImage(10, 40, 1, new float[400]);
-        org.stegoehealth.model.FloatImage fitted = CoverFitting.fit(tall, 20, 20);
+        FloatImage tall = new FloatImage(10, 40, 1, new float[400]);
+        FloatImage fitted = CoverFitting.fit(tall, 20, 20);
         assertEquals(20, fitted.width());
         assertEquals(20, fitted.height());
         assertEquals(3, fitted.channels());

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -322,7 +323,7 @@ public final class Trainer {
             return;
         }
         try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(q);
             }
         }

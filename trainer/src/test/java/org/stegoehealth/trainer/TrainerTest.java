@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,7 +59,7 @@ class TrainerTest {
     void shortRun_lowersTheLoss_checkpointsResumesAndExports(@TempDir Path tmp) throws IOException {
         writeImages(tmp.resolve("xray"), "xray-", 40, true, 1);
         writeImages(tmp.resolve("covers"), "cover-", 24, false, 2);
-        Progress quiet = new Progress(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        Progress quiet = new Progress(new PrintStream(OutputStream.nullOutputStream()));
         TrainingData data = TrainingData.load(tmp.resolve("xray"), tmp.resolve("covers"), 64, 0, (w, d, t) -> {});
         NetworkConfig net = new NetworkConfig(1, 2, 8, 16, 2, 0.1);
         TrainingSettings settings = new TrainingSettings(net, 40, 4, 32, 3e-3, 1.0, 11, 40, 20, 4, 64);

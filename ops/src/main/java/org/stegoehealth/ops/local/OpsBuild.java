@@ -1,5 +1,6 @@
 package org.stegoehealth.ops.local;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ final class OpsBuild {
                 throw new LocalStackException(
                         "no kafka_2.13 jar in " + dir + "; rebuild with ./mvnw -pl ops -am package");
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new LocalStackException("cannot list " + dir + ": " + e.getMessage(), e);
         }
         return dir;

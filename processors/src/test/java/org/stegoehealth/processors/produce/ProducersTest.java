@@ -12,12 +12,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,7 +126,7 @@ class ProducersTest {
                 null,
                 topics.xrays.keySerde().serializer(),
                 topics.xrays.valueSerde().serializer());
-        failing.sendException = new org.apache.kafka.common.errors.RecordTooLargeException("record too large");
+        failing.sendException = new RecordTooLargeException("record too large");
         XrayProducer p = new XrayProducer(failing, topics.xrays.name(), 1024, CLOCK);
         Path f = write("x.png", TestImages.png(TestImages.grayXray(32, 32, 3)));
         List<PublishOutcome> o = p.publishAll(List.of(f), null);
@@ -167,7 +171,7 @@ class ProducersTest {
         byte[] xray = TestImages.png(TestImages.grayXray(32, 32, 1));
         Files.write(drop.resolve("a.png"), xray);
         byte[] whole = TestImages.encode(TestImages.grayXray(64, 64, 5), "jpeg");
-        Files.write(drop.resolve("cut.jpeg"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        Files.write(drop.resolve("cut.jpeg"), Arrays.copyOf(whole, whole.length / 2));
         List<PublishOutcome> seen = watchUntil(drop, 2);
         assertEquals(List.of("a.png"), names(drop.resolve(XrayProducer.DONE)));
         assertEquals(List.of("cut.jpeg", "cut.jpeg.reason"), names(drop.resolve(XrayProducer.FAILED)));
@@ -194,7 +198,7 @@ class ProducersTest {
                 null,
                 topics.xrays.keySerde().serializer(),
                 topics.xrays.valueSerde().serializer());
-        failing.sendException = new org.apache.kafka.common.errors.TimeoutException("broker unavailable");
+        failing.sendException = new TimeoutException("broker unavailable");
         XrayProducer p = new XrayProducer(failing, topics.xrays.name(), 1024, CLOCK);
         Path drop = Files.createDirectory(dir.resolve("drop"));
         Files.write(drop.resolve("a.png"), TestImages.png(TestImages.grayXray(32, 32, 1)));
@@ -281,7 +285,7 @@ class ProducersTest {
         assertTrue(seen.stream().anyMatch(o -> !o.ok() && o.file().endsWith("broken.png")));
     }
 
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    private static void await(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
