@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.stegoehealth.model.Progress;
@@ -24,7 +25,8 @@ import org.stegoehealth.schemas.Topics;
 /**
  * What comes out of the pipeline, read as a downstream consumer sees it: one {@code read_committed} consumer on the
  * stego, recovered and dead-letter topics, so only records of committed transactions count. Every recovered record is
- * counted per message id (exactly-once means each count is 1) and stamped with the time it was read.
+ * counted per message id (exactly-once means each count is 1; a record at an offset already read, re-read after a
+ * rebalance, is not counted again) and stamped with the time it was read.
  * Not thread-safe: poll and read from one thread.
  */
 public final class PipelineOutputs implements AutoCloseable {
@@ -38,6 +40,7 @@ public final class PipelineOutputs implements AutoCloseable {
     private final Map<String, Integer> recoveredCounts = new HashMap<>();
     private final Map<String, Long> recoveredAtNanos = new HashMap<>();
     private final List<DeadLetterEvent> deadLetters = new ArrayList<>();
+    private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
 
     public PipelineOutputs(StegoConfig config, Topics topics, String groupId) {
         this.topics = topics;
@@ -51,6 +54,13 @@ public final class PipelineOutputs implements AutoCloseable {
     /** Reads what is there (waiting at most {@code timeout} for the first records). */
     public void poll(Duration timeout) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(timeout)) {
+            // this reader commits no offsets, so a rebalance (a broker restart) reads from the start again: a record
+            // at an offset already read is that re-read, not a duplicate
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            if (r.offset() < nextOffsets.getOrDefault(tp, 0L)) {
+                continue;
+            }
+            nextOffsets.put(tp, r.offset() + 1);
             long now = System.nanoTime();
             if (r.topic().equals(topics.recovered.name())) {
                 RecoveredImageEvent event =
