@@ -43,6 +43,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", description = "Model directory (default: the bundled default model).")
     Path model;
 
+    @Option(
+            names = "--extract-with",
+            paramLabel = "DIR",
+            description = "Also extract the model's stego images with this other model directory and report it as "
+                    + "its own row: what someone holding the wrong model (the public one, or another private one) "
+                    + "recovers.")
+    Path extractWith;
+
     @Option(names = "--json", description = "Write the results as JSON to this file.")
     Path json;
 
@@ -90,6 +98,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                 attack == null ? List.of() : Attack.parseList("default".equals(attack) ? Attack.DEFAULTS : attack);
         ModelArtifact artifact = ModelArtifact.load(ModelArtifact.locate(model));
         StegoModel stego = artifact.toModel();
+        StegoModel other = extractWith == null
+                ? null
+                : ModelArtifact.load(ModelArtifact.locate(extractWith)).toModel();
         Predicate<String> xrayFilter = heldOut ? n -> Split.isHeldOut(n, Split.XRAY_VALIDATION) : n -> true;
         Predicate<String> coverFilter = heldOut ? n -> Split.isHeldOut(n, Split.COVER_VALIDATION) : n -> true;
         List<Path> secretFiles = Evaluation.imageFiles(secrets, xrayFilter);
@@ -99,7 +110,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<Path> coverFiles = Evaluation.imageFiles(covers, coverFilter);
         Progress progress = new Progress(System.err);
         Evaluation.Result result = Evaluation.run(
-                stego, coverFiles, secretFiles, size, Math.max(1, batch), attacks, out != null, progress);
+                stego, other, coverFiles, secretFiles, size, Math.max(1, batch), attacks, out != null, progress);
         SealedEvaluation.Result sealed =
                 sealedBudget > 0 ? SealedEvaluation.run(coverFiles, secretFiles, size, sealedBudget, progress) : null;
         String table = Evaluation.table(result, sealed == null ? "" : SealedEvaluation.row(sealed));

@@ -42,7 +42,9 @@ public final class Evaluation {
             FloatImage secret,
             FloatImage extracted,
             Quality embedding,
-            Quality extraction) {}
+            Quality extraction,
+            FloatImage otherExtracted,
+            Quality otherExtraction) {}
 
     /**
      * One method's averages.
@@ -54,7 +56,12 @@ public final class Evaluation {
     public record MethodResult(
             String name, double bitsPerChannel, Quality embedding, Quality extraction, Map<String, Quality> attacked) {}
 
-    /** Per-method results. */
+    /**
+     * Per-method results.
+     *
+     * @param otherModel      version of the model that also extracted the network's stego images, or null
+     * @param otherExtraction secret/extracted quality when that other model extracts, or null
+     */
     public record Result(
             int images,
             int size,
@@ -62,7 +69,9 @@ public final class Evaluation {
             MethodResult network,
             Map<String, MethodResult> baselines,
             List<String> attacks,
-            List<Pair> pairs) {
+            List<Pair> pairs,
+            String otherModel,
+            Quality otherExtraction) {
 
         public Quality embedding() {
             return network.embedding();
@@ -128,6 +137,29 @@ public final class Evaluation {
             List<Attack> attacks,
             boolean keepImages,
             Progress progress) {
+        return run(model, null, covers, secrets, size, batch, attacks, keepImages, progress);
+    }
+
+    /**
+     * As {@link #run(HidingModel, List, List, int, int, List, boolean, Progress)}, and when {@code other} is not
+     * null, the 8-bit stego images of {@code model} are also extracted by {@code other}: what someone holding a
+     * different model (the public one, or another private one) recovers.
+     */
+    public static Result run(
+            HidingModel model,
+            HidingModel other,
+            List<Path> covers,
+            List<Path> secrets,
+            int size,
+            int batch,
+            List<Attack> attacks,
+            boolean keepImages,
+            Progress progress) {
+        if (other != null && other.secretChannels() != model.secretChannels()) {
+            throw new IllegalArgumentException("the other model hides " + other.secretChannels() + "-channel secrets, "
+                    + model.version() + " hides " + model.secretChannels());
+        }
+        Quality.Mean otherMean = new Quality.Mean();
         List<Baseline> baselines = baselinesFor(model.secretChannels());
         Means network = new Means(attacks);
         Map<String, Means> classical = new LinkedHashMap<>();
@@ -153,6 +185,7 @@ public final class Evaluation {
                 stego.add(img.quantize8());
             }
             List<FloatImage> extracted = model.extract(stego);
+            List<FloatImage> otherExtracted = other == null ? null : other.extract(stego);
             for (Attack attack : attacks) {
                 List<FloatImage> hit = new ArrayList<>();
                 for (int j = 0; j < stego.size(); j++) {
@@ -168,6 +201,10 @@ public final class Evaluation {
                 Quality x = Quality.of(s.get(j), extracted.get(j));
                 network.embedding.add(e);
                 network.extraction.add(x);
+                Quality ox = otherExtracted == null ? null : Quality.of(s.get(j), otherExtracted.get(j));
+                if (ox != null) {
+                    otherMean.add(ox);
+                }
                 for (Baseline b : baselines) {
                     FloatImage bStego = b.embed(c.get(j), s.get(j));
                     Means m = classical.get(b.name());
@@ -188,7 +225,9 @@ public final class Evaluation {
                         keepImages ? s.get(j) : null,
                         keepImages ? extracted.get(j) : null,
                         e,
-                        x));
+                        x,
+                        keepImages && otherExtracted != null ? otherExtracted.get(j) : null,
+                        ox));
             }
             progress.update(
                     "evaluating",
@@ -211,7 +250,9 @@ public final class Evaluation {
                 net,
                 results,
                 attacks.stream().map(Attack::name).toList(),
-                pairs);
+                pairs,
+                other == null ? null : other.version(),
+                other == null ? null : otherMean.get());
     }
 
     /** Human name of a method row. */
@@ -247,6 +288,10 @@ public final class Evaluation {
         row(sb, "Stego-eHealth paper (reported)", PAPER_BITS_PER_CHANNEL, PAPER_EMBEDDING, PAPER_EXTRACTION);
         sb.append(String.format("%-34s%n", "this model: " + r.model()));
         row(sb, "this model", r.network().bitsPerChannel(), r.embedding(), r.extraction());
+        if (r.otherModel() != null) {
+            sb.append(String.format("%-34s%n", "its stego extracted by: " + r.otherModel()));
+            row(sb, "another model extracts", r.network().bitsPerChannel(), r.embedding(), r.otherExtraction());
+        }
         r.baselines()
                 .values()
                 .forEach(m -> row(sb, label(m.name()), m.bitsPerChannel(), m.embedding(), m.extraction()));
@@ -302,6 +347,12 @@ public final class Evaluation {
         m.put("extraction", q(r.extraction()));
         if (!r.attacks().isEmpty()) {
             m.put("attacks", attacks(r.network()));
+        }
+        if (r.otherModel() != null) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("model", r.otherModel());
+            o.put("extraction", q(r.otherExtraction()));
+            m.put("extractedWith", o);
         }
         Map<String, Object> b = new LinkedHashMap<>();
         r.baselines().forEach((name, x) -> {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.stegoehealth.model.FloatImage;
@@ -80,16 +81,15 @@ public final class Report {
         for (Evaluation.Pair p : r.pairs()) {
             String png = String.format("pair-%03d.png", i++);
             if (p.cover() != null) {
-                writePng(
-                        grid(
-                                List.of(
-                                        p.cover(),
-                                        p.stego(),
-                                        p.stego().absDiff(p.cover(), 10f),
-                                        p.secret(),
-                                        p.extracted()),
-                                List.of("cover", "stego", "|stego-cover| x10", "secret", "extracted")),
-                        dir.resolve(png));
+                List<FloatImage> images = new ArrayList<>(
+                        List.of(p.cover(), p.stego(), p.stego().absDiff(p.cover(), 10f), p.secret(), p.extracted()));
+                List<String> labels =
+                        new ArrayList<>(List.of("cover", "stego", "|stego-cover| x10", "secret", "extracted"));
+                if (p.otherExtracted() != null) {
+                    images.add(p.otherExtracted());
+                    labels.add("other model extracts");
+                }
+                writePng(grid(images, labels), dir.resolve(png));
             }
             rows.append(String.format(
                     "<h3>%s in %s: cover/stego %.2f dB (SSIM %.4f), secret/extracted %.2f dB (SSIM %.4f)</h3>"

@@ -100,6 +100,13 @@ public final class ModelsCommand implements Runnable {
             return registry;
         }
 
+        /** The published {@code version} in {@code registry}, or a clear error naming the command that lists them. */
+        static ModelRegistry.Version published(ModelRegistry registry, String version) {
+            return registry.version(version)
+                    .orElseThrow(() -> new IllegalArgumentException("model " + version
+                            + " has not been published, or its event was refused (stego models list shows what has)"));
+        }
+
         ModelPublisher publisher(StegoConfig config, Topics topics, Keyring keys, String by) {
             return new ModelPublisher(
                     StreamsConfigs.producer(config, "stego-models-cli"), topics, keys.signer(), by, Clock.systemUTC());
@@ -285,9 +292,7 @@ public final class ModelsCommand implements Runnable {
             Keyring keys = connection.openKeyring(config);
             try (Scratch scratch = new Scratch()) {
                 ModelRegistry registry = connection.read(config, topics, keys, scratch.dir);
-                ModelRegistry.Version v = registry.version(version)
-                        .orElseThrow(() -> new IllegalArgumentException(
-                                "model " + version + " has not been published (stego models list shows what has)"));
+                ModelRegistry.Version v = Connection.published(registry, version);
                 if (v.status() == ModelStatus.RETIRED) {
                     throw new IllegalArgumentException("model " + version + " is retired; publish a new version");
                 }
@@ -333,9 +338,7 @@ public final class ModelsCommand implements Runnable {
             Keyring keys = connection.openKeyring(config);
             try (Scratch scratch = new Scratch()) {
                 ModelRegistry registry = connection.read(config, topics, keys, scratch.dir);
-                ModelRegistry.Version v = registry.version(version)
-                        .orElseThrow(
-                                () -> new IllegalArgumentException("model " + version + " has not been published"));
+                ModelRegistry.Version v = Connection.published(registry, version);
                 boolean promoted = registry.promotion()
                         .map(p -> p.getVersion().equals(version))
                         .orElse(false);
@@ -381,10 +384,7 @@ public final class ModelsCommand implements Runnable {
             Keyring keys = connection.openKeyring(config);
             try (Scratch scratch = new Scratch()) {
                 ModelRegistry registry = connection.read(config, topics, keys, scratch.dir);
-                if (!registry.has(version)) {
-                    throw new IllegalArgumentException(
-                            "model " + version + " has not been published (or its event" + " was refused)");
-                }
+                Connection.published(registry, version);
                 Path dir = new ModelCache(to).install(version, ModelArtifact.readBytes(registry.artifactDir(version)));
                 spec.commandLine()
                         .getOut()

@@ -123,7 +123,9 @@ final class StegoReplay {
                         secret,
                         back,
                         NONE,
-                        q));
+                        q,
+                        null,
+                        null));
                 progress.update(
                         "extracting with " + source.getKey(),
                         done,
@@ -141,7 +143,9 @@ final class StegoReplay {
                             new Evaluation.MethodResult("network", Double.NaN, NONE, mean.get(), Map.of()),
                             Map.of(),
                             List.of(),
-                            pairs)));
+                            pairs,
+                            null,
+                            null)));
         }
         return new Run(records.size(), measured, refused);
     }
