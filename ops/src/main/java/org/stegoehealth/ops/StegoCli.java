@@ -2,6 +2,7 @@ package org.stegoehealth.ops;
 
 import java.io.PrintWriter;
 import org.stegoehealth.ops.bench.BenchCommand;
+import org.stegoehealth.ops.chaos.ChaosCommand;
 import org.stegoehealth.ops.deadletters.DeadLettersCommand;
 import org.stegoehealth.ops.demo.DemoCommand;
 import org.stegoehealth.ops.eval.EvaluateCommand;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             SteganalysisCommand.class,
             BenchCommand.class,
+            ChaosCommand.class,
             KeysCommand.class,
             ModelsCommand.class,
             TrainerServiceCommand.class,

@@ -97,6 +97,34 @@ public final class ExtractionTopology {
     }
 
     /**
+     * The extractor's own admission (signature check, decoding, validation) and extraction, one record at a time,
+     * without a topology, a store or a topic: for replaying a range of the stego topic offline.
+     */
+    public static final class Offline {
+        private final Stage stage;
+
+        public Offline(Topics topics, ModelSource models, int maxImageSide, TransferSecurity security) {
+            this.stage = new Stage(
+                    topics,
+                    models,
+                    BatchSettings.uniform(1, Duration.ofMillis(1), maxImageSide),
+                    security,
+                    Duration.ZERO);
+        }
+
+        /**
+         * What the extractor would publish for {@code record}.
+         *
+         * @throws RecordRejectedException  when the extractor would dead-letter it (TAMPERED, VALIDATION, ...)
+         * @throws RecordNotReadyException when it names a version the models do not hold
+         */
+        public RecoveredImageEvent extract(InputRecord record) {
+            Item item = stage.admit(record).item();
+            return stage.run(List.of(item), System.currentTimeMillis()).get(0).value;
+        }
+    }
+
+    /**
      * A verified stego image. Neural: the stego pixels for the model and the opened study reference. Sealed: the
      * X-ray already recovered (no model needed, so it is opened on admission, where a failure is dead-lettered as
      * TAMPERED or NOT_FOR_THIS_KEY at once).

@@ -30,6 +30,39 @@ public interface ModelSource {
      */
     boolean followsPublications();
 
+    /**
+     * One model that answers for every version: each stego image is extracted with it whatever version it names
+     * (for replaying images through a version other than the one that made them).
+     */
+    static ModelSource forced(HidingModel model) {
+        return new ModelSource() {
+            @Override
+            public Optional<HidingModel> current() {
+                return Optional.of(model);
+            }
+
+            @Override
+            public boolean has(String version) {
+                return true;
+            }
+
+            @Override
+            public HidingModel model(String version) {
+                return model;
+            }
+
+            @Override
+            public boolean followsPublications() {
+                return false;
+            }
+
+            @Override
+            public String toString() {
+                return model.version() + " (forced)";
+            }
+        };
+    }
+
     /** One model, always current. */
     static ModelSource fixed(HidingModel model) {
         return new ModelSource() {

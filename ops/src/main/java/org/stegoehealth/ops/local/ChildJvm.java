@@ -176,6 +176,16 @@ final class ChildJvm implements AutoCloseable {
         return ": " + (last.length() > 240 ? last.substring(0, 240) + "..." : last);
     }
 
+    /** Kills the process at once (SIGKILL, no shutdown hooks run) and waits for it to end. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops the process (SIGTERM, then SIGKILL after a grace period) and waits for it. */
     @Override
     public void close() {

@@ -37,6 +37,28 @@ final class OpsBuild {
         return located(APICURIO_HOME_PROPERTY, "apicurio");
     }
 
+    /** The ops jar itself (the jar these classes came from, else {@code ops-*.jar} beside the classes folder). */
+    static Path opsJar() {
+        Path location = codeLocation();
+        if (Files.isRegularFile(location) && location.getFileName().toString().endsWith(".jar")) {
+            return location;
+        }
+        try (var files = Files.list(location.getParent())) {
+            return files.filter(p -> {
+                        String n = p.getFileName().toString();
+                        return n.startsWith("ops-")
+                                && n.endsWith(".jar")
+                                && !n.contains("-sources")
+                                && !n.contains("-tests");
+                    })
+                    .findFirst()
+                    .orElseThrow(() -> new LocalStackException("no ops jar in " + location.getParent()
+                            + "; build it with ./mvnw -pl ops -am package -DskipTests"));
+        } catch (IOException e) {
+            throw new LocalStackException("cannot list " + location.getParent() + ": " + e.getMessage(), e);
+        }
+    }
+
     private static Path located(String property, String folder) {
         String override = System.getProperty(property);
         Path dir = override != null ? Path.of(override) : buildDir().resolve(folder);
@@ -49,14 +71,18 @@ final class OpsBuild {
 
     /** The folder holding the ops jar, or the parent of the classes folder. */
     private static Path buildDir() {
+        return codeLocation().getParent();
+    }
+
+    /** Where the ops classes were loaded from: the ops jar or the classes folder. */
+    private static Path codeLocation() {
         CodeSource source = OpsBuild.class.getProtectionDomain().getCodeSource();
         if (source == null || source.getLocation() == null) {
             throw new LocalStackException("cannot tell where the ops classes were loaded from; set -D"
                     + KAFKA_LIB_PROPERTY + " and -D" + APICURIO_HOME_PROPERTY);
         }
         try {
-            Path location = Path.of(source.getLocation().toURI()).toAbsolutePath();
-            return location.getParent();
+            return Path.of(source.getLocation().toURI()).toAbsolutePath();
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new LocalStackException("cannot resolve the ops classes location " + source.getLocation(), e);
         }

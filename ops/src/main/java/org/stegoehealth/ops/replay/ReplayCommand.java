@@ -27,6 +27,7 @@ import org.stegoehealth.ops.eval.Evaluation;
 import org.stegoehealth.ops.eval.Report;
 import org.stegoehealth.processors.CoverLibrary;
 import org.stegoehealth.processors.InputImages;
+import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.cli.CommonOptions;
@@ -55,6 +56,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Replay a range of the X-ray topic through one or more model versions offline and compare them",
             "side by side (embedding and extraction PSNR/SSIM, per-image deltas, worst images with their grids).",
+            "With --stego: replay a range of the stego topic through the extractor (signatures checked as the",
+            "extractor does) with the version each image names, or the --version(s) given, and compare the",
+            "recovered X-rays with their originals (--originals DIR, matched by message id).",
             "Never writes to any topic. Writes report.html and replay.json to --out."
         })
 public final class ReplayCommand implements Callable<Integer> {
@@ -71,7 +75,23 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Keyring that verifies versions from the model topic (default: keyring.dir).")
     Path keyring;
 
-    @Option(names = "--version", paramLabel = "VERSION", description = "A version from the model topic (repeatable).")
+    @Option(
+            names = "--stego",
+            description =
+                    "Replay the stego topic through the extractor instead of the X-ray topic through the embedder.")
+    boolean stego;
+
+    @Option(
+            names = "--originals",
+            paramLabel = "DIR",
+            description = "With --stego: the X-ray files that were sent, matched to stego images by message id.")
+    Path originals;
+
+    @Option(
+            names = "--version",
+            paramLabel = "VERSION",
+            description = "A version from the model topic (repeatable). With --stego: extract every image with it"
+                    + " (default: the version each image names).")
     List<String> versions = new ArrayList<>();
 
     @Option(names = "--model-dir", paramLabel = "DIR", description = "A local model artifact (repeatable).")
@@ -124,7 +144,10 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (versions.isEmpty() && modelDirs.isEmpty()) {
+        if (!stego && originals != null) {
+            throw new IllegalArgumentException("--originals goes with --stego");
+        }
+        if (!stego && versions.isEmpty() && modelDirs.isEmpty()) {
             throw new IllegalArgumentException("name at least one model: --version VERSION or --model-dir DIR");
         }
         Map<String, String> extra = new HashMap<>();
@@ -135,6 +158,13 @@ public final class ReplayCommand implements Callable<Integer> {
         Topics topics = CommonOptions.topics(config);
         Progress progress = new Progress(System.err);
         PrintWriter stdout = spec.commandLine().getOut();
+        if (stego) {
+            StegoReplay.Run run = new StegoReplay(config, topics, progress)
+                    .run(new TopicRange(fromOffset, toOffset, since, until, limit), sources(config, topics), originals);
+            String table = StegoReplay.header(run) + rows(run.measured());
+            write(run.measured(), table, stdout);
+            return 0;
+        }
         Path pairs = out.resolve("pairs");
         List<Path> secretFiles = new ArrayList<>();
         List<Path> coverFiles = new ArrayList<>();
@@ -158,6 +188,14 @@ public final class ReplayCommand implements Callable<Integer> {
                             progress)));
         }
         String table = table(measured);
+        write(measured, table, stdout);
+        stdout.printf(
+                "the same pairs with stego evaluate: ./stego evaluate --covers %s --secrets %s --size %d%n",
+                pairs.resolve("covers"), pairs.resolve("xrays"), size);
+        return 0;
+    }
+
+    private void write(List<Measured> measured, String table, PrintWriter stdout) throws IOException {
         stdout.print(table);
         Files.createDirectories(out);
         new ObjectMapper()
@@ -165,10 +203,6 @@ public final class ReplayCommand implements Callable<Integer> {
                 .writeValue(out.resolve("replay.json").toFile(), json(measured));
         Path html = html(measured, table);
         stdout.printf("report: %s, %s%n", html.toAbsolutePath().normalize(), out.resolve("replay.json"));
-        stdout.printf(
-                "the same pairs with stego evaluate: ./stego evaluate --covers %s --secrets %s --size %d%n",
-                pairs.resolve("covers"), pairs.resolve("xrays"), size);
-        return 0;
     }
 
     /**
@@ -244,16 +278,37 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The stego mode's model sources by label: every version from the model topic as each image names it, or each
+     * named version forced on every image.
+     */
+    private Map<String, ModelSource> sources(StegoConfig config, Topics topics) throws IOException {
+        Map<String, ModelSource> sources = new LinkedHashMap<>();
+        if (versions.isEmpty() && modelDirs.isEmpty()) {
+            sources.put(AS_NAMED, registry(config, topics, 3));
+        } else {
+            models(config, topics).forEach((v, m) -> sources.put(v, ModelSource.forced(m)));
+        }
+        return sources;
+    }
+
+    /** The label of the stego mode's row where each image is extracted with the version it names. */
+    static final String AS_NAMED = "(version each image names)";
+
+    private ModelRegistry registry(StegoConfig config, Topics topics, int maxLoaded) throws IOException {
+        Path cache = Files.createDirectories(out.resolve("models"));
+        ModelRegistry registry = new ModelRegistry(
+                new ModelCache(cache), Keyring.open(config.keyringDir()).verifier(), maxLoaded);
+        try (ModelFeed feed = new ModelFeed(StreamsConfigs.readCommittedConsumer(config, "replay"), topics, registry)) {
+            feed.catchUp(Duration.ofMinutes(2));
+        }
+        return registry;
+    }
+
     private Map<String, HidingModel> models(StegoConfig config, Topics topics) throws IOException {
         Map<String, HidingModel> models = new LinkedHashMap<>();
         if (!versions.isEmpty()) {
-            Path cache = Files.createDirectories(out.resolve("models"));
-            ModelRegistry registry = new ModelRegistry(
-                    new ModelCache(cache), Keyring.open(config.keyringDir()).verifier(), versions.size());
-            try (ModelFeed feed =
-                    new ModelFeed(StreamsConfigs.readCommittedConsumer(config, "replay"), topics, registry)) {
-                feed.catchUp(Duration.ofMinutes(2));
-            }
+            ModelRegistry registry = registry(config, topics, versions.size());
             for (String v : versions) {
                 if (!registry.has(v)) {
                     throw new IllegalArgumentException(
@@ -270,14 +325,20 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     static String table(List<Measured> measured) {
+        Evaluation.Result first = measured.get(0).result();
+        return String.format(
+                        Locale.ROOT,
+                        "%d replayed X-ray(s) at %dx%d, stego rounded to 8 bits%n",
+                        first.images(),
+                        first.size(),
+                        first.size())
+                + rows(measured);
+    }
+
+    /** The side-by-side rows of both modes (embedding columns '-' where there is no cover to compare with). */
+    static String rows(List<Measured> measured) {
         StringBuilder sb = new StringBuilder();
         Evaluation.Result first = measured.get(0).result();
-        sb.append(String.format(
-                Locale.ROOT,
-                "%d replayed X-ray(s) at %dx%d, stego rounded to 8 bits%n",
-                first.images(),
-                first.size(),
-                first.size()));
         sb.append(String.format(
                 Locale.ROOT,
                 "%-42s | %9s %7s | %9s %7s | %s%n",
@@ -306,23 +367,40 @@ public final class ReplayCommand implements Callable<Integer> {
                             meanDelta(first, r, false));
             sb.append(String.format(
                     Locale.ROOT,
-                    "%-42s | %9.2f %7.4f | %9.2f %7.4f | %s%n",
+                    "%-42s | %9s %7s | %9s %7s | %s%n",
                     m.version(),
-                    r.embedding().psnr(),
-                    r.embedding().ssim(),
-                    r.extraction().psnr(),
-                    r.extraction().ssim(),
+                    figure("%.2f", r.embedding().psnr()),
+                    figure("%.4f", r.embedding().ssim()),
+                    figure("%.2f", r.extraction().psnr()),
+                    figure("%.4f", r.extraction().ssim()),
                     delta));
         }
         return sb.toString();
     }
 
+    private static String figure(String format, double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, format, value);
+    }
+
+    /** Mean per-image PSNR change against {@code base}, over the images both measured (matched by name). */
     private static double meanDelta(Evaluation.Result base, Evaluation.Result other, boolean cover) {
+        Map<String, Evaluation.Pair> baseByName = byName(base);
         double sum = 0;
-        for (int i = 0; i < base.pairs().size(); i++) {
-            sum += psnr(other.pairs().get(i), cover) - psnr(base.pairs().get(i), cover);
+        int n = 0;
+        for (Evaluation.Pair p : other.pairs()) {
+            Evaluation.Pair b = baseByName.get(p.secretName());
+            if (b != null) {
+                sum += psnr(p, cover) - psnr(b, cover);
+                n++;
+            }
         }
-        return sum / base.pairs().size();
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    private static Map<String, Evaluation.Pair> byName(Evaluation.Result r) {
+        Map<String, Evaluation.Pair> m = new HashMap<>();
+        r.pairs().forEach(p -> m.put(p.secretName(), p));
+        return m;
     }
 
     private static double psnr(Evaluation.Pair p, boolean cover) {
@@ -338,20 +416,33 @@ public final class ReplayCommand implements Callable<Integer> {
         for (Measured m : measured) {
             Map<String, Object> v = new LinkedHashMap<>(Evaluation.json(m.result()));
             v.remove("baselines");
+            boolean covers = !Double.isNaN(m.result().embedding().psnr());
+            if (!covers) {
+                v.remove("embedding");
+                v.remove("bitsPerChannel");
+            }
             v.put("version", m.version());
+            Map<String, Evaluation.Pair> base = byName(first);
             List<Map<String, Object>> perImage = new ArrayList<>();
-            for (int i = 0; i < m.result().pairs().size(); i++) {
-                Evaluation.Pair p = m.result().pairs().get(i);
-                Evaluation.Pair b = first.pairs().get(i);
+            for (Evaluation.Pair p : m.result().pairs()) {
+                Evaluation.Pair b = base.get(p.secretName());
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("xray", p.secretName());
-                row.put("cover", p.coverName());
-                row.put("coverPsnr", p.embedding().psnr());
+                row.put(covers ? "cover" : "namedVersion", p.coverName());
+                if (covers) {
+                    row.put("coverPsnr", p.embedding().psnr());
+                }
                 row.put("secretPsnr", p.extraction().psnr());
-                row.put("coverPsnrDelta", p.embedding().psnr() - b.embedding().psnr());
-                row.put(
-                        "secretPsnrDelta",
-                        p.extraction().psnr() - b.extraction().psnr());
+                if (b != null && covers) {
+                    row.put(
+                            "coverPsnrDelta",
+                            p.embedding().psnr() - b.embedding().psnr());
+                }
+                if (b != null) {
+                    row.put(
+                            "secretPsnrDelta",
+                            p.extraction().psnr() - b.extraction().psnr());
+                }
                 perImage.add(row);
             }
             v.put("perImage", perImage);
@@ -373,23 +464,38 @@ public final class ReplayCommand implements Callable<Integer> {
             sorted.sort(Comparator.comparingDouble(p -> p.extraction().psnr()));
             for (int i = 0; i < Math.min(worst, sorted.size()); i++) {
                 Evaluation.Pair p = sorted.get(i);
-                String png = String.format("%s-worst-%d.png", m.version(), i);
+                String png = String.format("%s-worst-%d.png", m.version(), i).replaceAll("[^A-Za-z0-9._-]", "_");
+                boolean cover = p.cover() != null;
                 Report.writePng(
-                        Report.grid(
-                                List.of(
-                                        p.cover(),
-                                        p.stego(),
-                                        p.stego().absDiff(p.cover(), 10f),
-                                        p.secret(),
-                                        p.extracted()),
-                                List.of("cover", "stego", "|stego-cover| x10", "secret", "extracted")),
+                        cover
+                                ? Report.grid(
+                                        List.of(
+                                                p.cover(),
+                                                p.stego(),
+                                                p.stego().absDiff(p.cover(), 10f),
+                                                p.secret(),
+                                                p.extracted()),
+                                        List.of("cover", "stego", "|stego-cover| x10", "secret", "extracted"))
+                                : Report.grid(
+                                        List.of(
+                                                p.stego(),
+                                                p.secret(),
+                                                p.extracted(),
+                                                p.extracted().absDiff(p.secret(), 10f)),
+                                        List.of("stego", "original", "recovered", "|recovered-original| x10")),
                         out.resolve(png));
                 body.append(String.format(
                         Locale.ROOT,
-                        "<h3>%s in %s: cover %.2f dB, secret %.2f dB</h3>" + "<img src=\"%s\" alt=\"%s\">%n",
+                        "<h3>%s %s %s: %s%.2f dB</h3>" + "<img src=\"%s\" alt=\"%s\">%n",
                         Report.esc(p.secretName()),
+                        cover ? "in" : "made with",
                         Report.esc(p.coverName()),
-                        p.embedding().psnr(),
+                        cover
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "cover %.2f dB, secret ",
+                                        p.embedding().psnr())
+                                : "secret ",
                         p.extraction().psnr(),
                         png,
                         png));

@@ -32,21 +32,29 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.model.FloatImage;
+import org.stegoehealth.model.HidingModel;
+import org.stegoehealth.model.Images;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.StegoNetwork;
 import org.stegoehealth.ops.StegoCli;
 import org.stegoehealth.ops.eval.Evaluation;
+import org.stegoehealth.ops.eval.Quality;
 import org.stegoehealth.ops.local.LocalStack;
 import org.stegoehealth.ops.replay.TopicRange;
+import org.stegoehealth.processors.InputImages;
+import org.stegoehealth.processors.MessageIds;
 import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.StegoEvents;
 import org.stegoehealth.processors.models.ModelEvents;
 import org.stegoehealth.processors.produce.CoverProducer;
 import org.stegoehealth.processors.produce.XrayProducer;
 import org.stegoehealth.schemas.CoverImageEvent;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.ModelEvent;
+import org.stegoehealth.schemas.StegoImageEvent;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.schemas.XrayImageEvent;
 import org.stegoehealth.security.Keyring;
@@ -261,6 +269,138 @@ class ModelsIT {
                 eval.get("extraction").get("psnr").asDouble(),
                 rv1.get("extraction").get("psnr").asDouble(),
                 0.01);
+    }
+
+    @Test
+    void replayStego_rangeOfTheStegoTopicThroughTheExtractor_comparedWithTheOriginals() throws Exception {
+        String prefix = "replay-stego-it-";
+        Topics topics = new Topics(prefix, stack.schemaRegistryClient(), 1);
+        stack.createTopics(topics);
+        Path v1 = artifact("sv1", 31);
+        Path v2 = artifact("sv2", 32);
+        assertEquals("0", models(prefix, "publish", v1.toString(), "--promote")[0]);
+        assertEquals("0", models(prefix, "publish", v2.toString())[0]);
+        HidingModel m1 = ModelArtifact.load(v1).toModel();
+        HidingModel m2 = ModelArtifact.load(v2).toModel();
+
+        // three X-rays as the hospital sent them (64x64 files, so the test stays quick), hidden with sv1 and signed
+        // as the embedder does; then one event signed by a key nobody trusts
+        Path originals = Files.createDirectories(tmp.resolve("originals"));
+        List<Path> xrays = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true);
+        FloatImage cover = Images.squareAt(
+                        Images.read(Evaluation.imageFiles(SAMPLES.resolve("covers"), n -> true)
+                                .get(0)),
+                        64)
+                .toRgb()
+                .quantize8();
+        List<FloatImage> secrets = new ArrayList<>();
+        List<FloatImage> stegos = new ArrayList<>();
+        List<StegoImageEvent> events = new ArrayList<>();
+        Keyring stranger = Keyring.init(tmp.resolve("stranger"), "stranger");
+        for (int i = 0; i < 4; i++) {
+            FloatImage secret =
+                    Images.squareAt(Images.read(xrays.get(i)), 64).toGray().quantize8();
+            byte[] file = InputImages.png(secret.toBufferedImage());
+            Files.write(originals.resolve("xray-" + i + ".png"), file);
+            FloatImage stego = m1.embed(List.of(cover), List.of(secret)).get(0).quantize8();
+            StegoImageEvent event = StegoImageEvent.newBuilder()
+                    .setMessageId(MessageIds.fromContent(file))
+                    .setModelVersion("sv1")
+                    .setWidth(64)
+                    .setHeight(64)
+                    .setSecretChannels(1)
+                    .setImage(ByteBuffer.wrap(InputImages.png(stego.toBufferedImage())))
+                    .setCreatedAt(Instant.now())
+                    .setHidingMethod("neural")
+                    .build();
+            events.add(StegoEvents.sign(event, (i < 3 ? keyring : stranger).signer()));
+            if (i < 3) {
+                secrets.add(secret);
+                stegos.add(stego);
+            }
+        }
+        Properties producerConfig = new Properties();
+        producerConfig.putAll(stack.clientConfig());
+        try (Producer<String, StegoImageEvent> producer = new KafkaProducer<>(
+                producerConfig,
+                new StringSerializer(),
+                topics.stego.valueSerde().serializer())) {
+            for (StegoImageEvent e : events) {
+                producer.send(new ProducerRecord<>(topics.stego.name(), e.getMessageId(), e))
+                        .get();
+            }
+        }
+
+        Path out = tmp.resolve("replay-stego");
+        String[] replay = run(
+                prefix,
+                true,
+                "replay",
+                "--stego",
+                "--originals",
+                originals.toString(),
+                "--from-offset",
+                "0",
+                "--limit",
+                "10",
+                "--out",
+                out.toString());
+        assertEquals("0", replay[0], replay[1]);
+        assertTrue(replay[1].contains("4 replayed stego image(s) through the extractor"), replay[1]);
+        assertTrue(replay[1].contains("1 TAMPERED"), replay[1]);
+        JsonNode doc = new ObjectMapper().readTree(out.resolve("replay.json").toFile());
+        assertEquals(1, doc.get("versions").size());
+        JsonNode named = doc.get("versions").get(0);
+        assertEquals(3, named.get("images").asInt());
+        assertEquals(3, named.get("perImage").size());
+        assertEquals("sv1", named.get("perImage").get(0).get("namedVersion").asText());
+        assertEquals(
+                offlinePsnr(m1, stegos, secrets),
+                named.get("extraction").get("psnr").asDouble(),
+                0.01);
+        assertTrue(Files.isRegularFile(out.resolve("report.html")));
+
+        // the same range forced through both versions: one row each, sv2 recovers what sv2 would from sv1's images
+        Path forced = tmp.resolve("replay-stego-forced");
+        String[] both = run(
+                prefix,
+                true,
+                "replay",
+                "--stego",
+                "--originals",
+                originals.toString(),
+                "--version",
+                "sv1",
+                "--version",
+                "sv2",
+                "--out",
+                forced.toString());
+        assertEquals("0", both[0], both[1]);
+        JsonNode rows = new ObjectMapper()
+                .readTree(forced.resolve("replay.json").toFile())
+                .get("versions");
+        assertEquals(2, rows.size());
+        assertEquals(
+                offlinePsnr(m1, stegos, secrets),
+                rows.get(0).get("extraction").get("psnr").asDouble(),
+                0.01);
+        assertEquals(
+                offlinePsnr(m2, stegos, secrets),
+                rows.get(1).get("extraction").get("psnr").asDouble(),
+                0.01);
+        assertTrue(both[1].lines().anyMatch(l -> l.startsWith("sv2") && l.contains("secret")), both[1]);
+    }
+
+    /** Mean secret PSNR of {@code model}'s 8-bit extraction of {@code stegos}, computed offline. */
+    private static double offlinePsnr(HidingModel model, List<FloatImage> stegos, List<FloatImage> secrets) {
+        Quality.Mean mean = new Quality.Mean();
+        List<FloatImage> back = model.extract(stegos);
+        for (int i = 0; i < secrets.size(); i++) {
+            FloatImage recovered =
+                    FloatImage.of(back.get(i).withChannels(1).toBufferedImage()).withChannels(1);
+            mean.add(Quality.of(secrets.get(i), recovered));
+        }
+        return mean.get().psnr();
     }
 
     @Test

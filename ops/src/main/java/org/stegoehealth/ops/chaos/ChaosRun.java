@@ -1,0 +1,426 @@
+package org.stegoehealth.ops.chaos;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import org.stegoehealth.model.Images;
+import org.stegoehealth.model.Progress;
+import org.stegoehealth.ops.demo.PipelineCluster;
+import org.stegoehealth.ops.demo.PipelineException;
+import org.stegoehealth.ops.demo.PipelineKeys;
+import org.stegoehealth.ops.demo.PipelineOutputs;
+import org.stegoehealth.ops.eval.Evaluation;
+import org.stegoehealth.ops.local.LocalApp;
+import org.stegoehealth.processors.InputImages;
+import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.schemas.DeadLetterEvent;
+
+/**
+ * One chaos run (see {@link ChaosCommand}): a local stack, the embedder and the extractor as child JVMs, X-rays sent
+ * in as many bursts as there are kills plus one, each kill at a random moment while a burst is being processed,
+ * followed by an immediate restart whose recovery is timed.
+ */
+final class ChaosRun {
+
+    static final String EMBEDDER = "embedder";
+    static final String EXTRACTOR = "extractor";
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+
+    /** What a run does; see the options of {@link ChaosCommand}. */
+    record Settings(
+            Path xrays,
+            Path covers,
+            int count,
+            int size,
+            int kills,
+            Duration maxDelay,
+            Duration recoveryTimeout,
+            Duration timeout,
+            long seed,
+            Path workDir,
+            Path home) {}
+
+    /**
+     * One kill and what followed.
+     *
+     * @param readyS      seconds from the restart to {@code /health/ready} answering 200 (NaN: never)
+     * @param nextRecordS seconds from the restart to the next recovered record (NaN: none was pending)
+     */
+    record Kill(int number, String app, double atS, long pid, double readyS, double nextRecordS, int recoveredSoFar) {}
+
+    private final Settings settings;
+    private final StegoConfig base;
+    private final PrintWriter out;
+    private final Progress progress;
+    private final Random random;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final long startedNanos = System.nanoTime();
+    private final Map<String, App> apps = new LinkedHashMap<>();
+    private PipelineOutputs outputs;
+
+    /** A running application and how to reach its health endpoint. */
+    private static final class App {
+        final String name;
+        final Path config;
+        final Path dir;
+        final int metricsPort;
+        LocalApp process;
+
+        App(String name, Path config, Path dir, int metricsPort) {
+            this.name = name;
+            this.config = config;
+            this.dir = dir;
+            this.metricsPort = metricsPort;
+        }
+    }
+
+    ChaosRun(Settings settings, StegoConfig base, PrintWriter out, PrintStream err) {
+        this.settings = settings;
+        this.base = base;
+        this.out = out;
+        this.progress = new Progress(err);
+        this.random = new Random(settings.seed());
+    }
+
+    int run() throws IOException {
+        Path work = settings.workDir().toAbsolutePath();
+        progress.message("chaos: " + settings.count() + " X-ray(s) at " + settings.size() + " px, " + settings.kills()
+                + " kill(s) of each application, seed " + settings.seed() + ", work dir " + work);
+        List<Path> files = prepareXrays(work.resolve("xrays"));
+        try (PipelineCluster cluster = PipelineCluster.open(base, false, false, work, "chaos")) {
+            StegoConfig config = cluster.config();
+            progress.message("Kafka " + config.bootstrapServers() + ", schema registry " + config.schemaRegistryUrl());
+            cluster.createTopics();
+            cluster.publishCovers(settings.covers());
+            PipelineKeys keys = PipelineKeys.under(work.resolve("keys"));
+            String version = cluster.publishAndPromote(
+                    config.modelPathOrDefault(), "bundled default model, published by stego chaos", keys.hospital());
+            progress.message("published and promoted model " + version);
+            apps.put(
+                    EMBEDDER,
+                    app(
+                            EMBEDDER,
+                            config,
+                            work,
+                            keys,
+                            Map.of(StegoConfig.CLINIC_ID, keys.clinic().name())));
+            apps.put(EXTRACTOR, app(EXTRACTOR, config, work, keys, Map.of()));
+            try (PipelineOutputs o = new PipelineOutputs(config, cluster.topics(), "stego-chaos-checker")) {
+                outputs = o;
+                for (App a : apps.values()) {
+                    start(a);
+                }
+                for (App a : apps.values()) {
+                    double s = awaitReady(a, System.nanoTime());
+                    if (Double.isNaN(s)) {
+                        throw new PipelineException(a.name + " did not become ready within "
+                                + settings.recoveryTimeout().toSeconds() + " s; see " + a.process.logFile());
+                    }
+                    progress.message(
+                            a.name + " ready (pid " + a.process.pid() + ", metrics port " + a.metricsPort + ")");
+                }
+                List<Kill> kills = killLoop(cluster, files);
+                awaitAll(cluster);
+                ExactlyOnceCheck check = ExactlyOnceCheck.of(sent, outputs.recoveredCounts(), deadLetterKeys());
+                report(kills, check);
+                return check.passed() ? 0 : 1;
+            } finally {
+                for (App a : apps.values()) {
+                    if (a.process != null) {
+                        a.process.close();
+                    }
+                }
+            }
+        }
+    }
+
+    private final Set<String> sent = new LinkedHashSet<>();
+
+    /** Sends the X-rays in bursts; before each burst after the first, kills one application and times its restart. */
+    private List<Kill> killLoop(PipelineCluster cluster, List<Path> files) throws IOException {
+        List<String> victims = new ArrayList<>();
+        for (int i = 0; i < settings.kills(); i++) {
+            victims.add(EMBEDDER);
+            victims.add(EXTRACTOR);
+        }
+        Collections.shuffle(victims, random);
+        int bursts = victims.size() + 1;
+        List<Kill> kills = new ArrayList<>();
+        int next = 0;
+        for (int b = 0; b < bursts; b++) {
+            int end = (int) Math.round((double) files.size() * (b + 1) / bursts);
+            for (; next < end; next++) {
+                sent.add(cluster.publishXray(files.get(next), null));
+            }
+            if (b == victims.size()) {
+                break;
+            }
+            // a random moment while this burst is on its way through
+            pollFor(Duration.ofMillis(
+                    (long) (random.nextDouble() * settings.maxDelay().toMillis())));
+            kills.add(killAndRestart(kills.size() + 1, apps.get(victims.get(b))));
+        }
+        return kills;
+    }
+
+    private Kill killAndRestart(int number, App app) {
+        double at = (System.nanoTime() - startedNanos) / 1e9;
+        long pid = app.process.pid();
+        app.process.kill();
+        int recoveredBefore = recoveredRecords();
+        progress.message(String.format(
+                "kill %d: %s (pid %d) killed at %.1f s with %d of %d X-ray(s) recovered; restarting",
+                number, app.name, pid, at, outputs.recovered().size(), sent.size()));
+        long restarted = System.nanoTime();
+        start(app);
+        double ready = awaitReady(app, restarted);
+        double nextRecord = Double.NaN;
+        long deadline = restarted + settings.recoveryTimeout().toNanos();
+        while (System.nanoTime() < deadline) {
+            if (recoveredRecords() > recoveredBefore) {
+                nextRecord = outputs.recoveredAtNanos().values().stream()
+                                .filter(t -> t >= restarted)
+                                .mapToLong(Long::longValue)
+                                .min()
+                                .orElse(System.nanoTime())
+                        - restarted;
+                nextRecord /= 1e9;
+                break;
+            }
+            if (pending() == 0) {
+                break;
+            }
+            pollOnce();
+        }
+        Kill k = new Kill(
+                number,
+                app.name,
+                at,
+                pid,
+                ready,
+                nextRecord,
+                outputs.recovered().size());
+        progress.message(String.format(
+                "kill %d: %s ready after %s s, next recovered record after %s s",
+                number, app.name, fmt(ready), fmt(nextRecord)));
+        return k;
+    }
+
+    /** Waits for every sent X-ray, then a little longer so that a late duplicate would be seen. */
+    private void awaitAll(PipelineCluster cluster) {
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
+        while (pending() > 0 && System.nanoTime() < deadline) {
+            progress.update("recovering X-rays", sent.size() - pending(), sent.size(), "");
+            pollOnce();
+        }
+        pollFor(SETTLE);
+        progress.update("recovering X-rays", sent.size() - pending(), sent.size(), "");
+    }
+
+    private void report(List<Kill> kills, ExactlyOnceCheck check) {
+        out.println();
+        out.println("| kill | application | at s | pid | ready after s | next record after s | recovered so far |");
+        out.println("|---:|---|---:|---:|---:|---:|---:|");
+        for (Kill k : kills) {
+            out.printf(
+                    "| %d | %s | %.1f | %d | %s | %s | %d |%n",
+                    k.number(), k.app(), k.atS(), k.pid(), fmt(k.readyS()), fmt(k.nextRecordS()), k.recoveredSoFar());
+        }
+        out.println();
+        out.println(
+                "| application | kills | ready after s (min / median / max) | next record after s (min / median / max) |");
+        out.println("|---|---:|---|---|");
+        for (String name : List.of(EMBEDDER, EXTRACTOR)) {
+            List<Kill> mine = kills.stream().filter(k -> k.app().equals(name)).toList();
+            out.printf(
+                    "| %s | %d | %s | %s |%n",
+                    name,
+                    mine.size(),
+                    spread(mine.stream().mapToDouble(Kill::readyS).toArray()),
+                    spread(mine.stream().mapToDouble(Kill::nextRecordS).toArray()));
+        }
+        out.println();
+        out.printf(
+                "%s: %s (%.0f s in all, seed %d)%n",
+                check.passed() ? "PASSED" : "FAILED",
+                check.summary(),
+                (System.nanoTime() - startedNanos) / 1e9,
+                settings.seed());
+        out.flush();
+    }
+
+    /** {@code min / median / max} of the finite values, or {@code -}. */
+    static String spread(double[] values) {
+        double[] v = Arrays.stream(values).filter(Double::isFinite).sorted().toArray();
+        if (v.length == 0) {
+            return "-";
+        }
+        double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return fmt(v[0]) + " / " + fmt(median) + " / " + fmt(v[v.length - 1]);
+    }
+
+    static String fmt(double seconds) {
+        return Double.isFinite(seconds) ? String.format("%.1f", seconds) : "-";
+    }
+
+    private List<String> deadLetterKeys() {
+        return outputs.deadLetters().stream().map(ChaosRun::describe).toList();
+    }
+
+    private static String describe(DeadLetterEvent d) {
+        String key = PipelineOutputs.originalKey(d);
+        return (key == null ? "(no key)" : key) + " (" + d.getApplication() + ", " + d.getErrorType() + ": "
+                + d.getReason() + ")";
+    }
+
+    private int recoveredRecords() {
+        return outputs.recoveredCounts().values().stream()
+                .mapToInt(Integer::intValue)
+                .sum();
+    }
+
+    private long pending() {
+        return sent.stream().filter(id -> !outputs.recovered().containsKey(id)).count();
+    }
+
+    private void pollFor(Duration d) {
+        long until = System.nanoTime() + d.toNanos();
+        do {
+            pollOnce();
+        } while (System.nanoTime() < until);
+    }
+
+    /** Reads what came out and checks that no application died on its own. */
+    private void pollOnce() {
+        for (App a : apps.values()) {
+            if (a.process != null && !a.process.isAlive()) {
+                throw new PipelineException(a.name + " exited with code " + a.process.exitCode() + " without being"
+                        + " killed" + a.process.lastError() + "; see " + a.process.logFile());
+            }
+        }
+        outputs.poll(POLL);
+    }
+
+    /** Seconds from {@code sinceNanos} until the app's readiness endpoint answers 200, polling outputs meanwhile. */
+    private double awaitReady(App app, long sinceNanos) {
+        long deadline = sinceNanos + settings.recoveryTimeout().toNanos();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort + "/health/ready"))
+                .timeout(Duration.ofSeconds(1))
+                .GET()
+                .build();
+        long lastProbe = 0;
+        while (System.nanoTime() < deadline) {
+            if (System.nanoTime() - lastProbe > 100_000_000L) {
+                lastProbe = System.nanoTime();
+                try {
+                    if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        return (System.nanoTime() - sinceNanos) / 1e9;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new PipelineException("interrupted while waiting for " + app.name);
+                }
+            }
+            pollOnce();
+        }
+        return Double.NaN;
+    }
+
+    private void start(App app) {
+        app.process =
+                LocalApp.start(app.name, app.config, app.dir, app.dir.resolve(app.name + ".log"), settings.home());
+    }
+
+    /** The application's own folder and properties file: the stack's settings, its keyring, a metrics port. */
+    private App app(String name, StegoConfig config, Path work, PipelineKeys keys, Map<String, String> extra)
+            throws IOException {
+        Path dir = Files.createDirectories(work.resolve("apps").resolve(name));
+        int port = LocalApp.freePort();
+        Properties p = new Properties();
+        p.setProperty(StegoConfig.BOOTSTRAP_SERVERS, config.bootstrapServers());
+        p.setProperty(StegoConfig.SCHEMA_REGISTRY_URL, config.schemaRegistryUrl());
+        p.setProperty(StegoConfig.TOPIC_PREFIX, config.topicPrefix());
+        p.setProperty(StegoConfig.EMBEDDER_APPLICATION_ID, config.embedderApplicationId());
+        p.setProperty(StegoConfig.EXTRACTOR_APPLICATION_ID, config.extractorApplicationId());
+        p.setProperty(StegoConfig.STATE_DIR, dir.resolve("state").toString());
+        p.setProperty(
+                StegoConfig.KEYRING_DIR,
+                (name.equals(EMBEDDER) ? keys.hospital() : keys.clinic()).dir().toString());
+        p.setProperty(StegoConfig.METRICS_PORT, Integer.toString(port));
+        p.setProperty(StegoConfig.INSTANCE_ID, "chaos-" + name);
+        extra.forEach(p::setProperty);
+        Path file = dir.resolve(name + ".properties");
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            p.store(w, "stego chaos: " + name);
+        }
+        return new App(name, file, dir, port);
+    }
+
+    /** The first {@code count} X-rays of the folder, centre-cropped to squares of {@code size} px, as PNG files. */
+    private List<Path> prepareXrays(Path dir) throws IOException {
+        List<Path> sources = Evaluation.imageFiles(settings.xrays(), n -> true);
+        if (sources.size() < settings.count()) {
+            throw new PipelineException(settings.xrays() + " holds " + sources.size() + " image(s), fewer than --count "
+                    + settings.count());
+        }
+        Files.createDirectories(dir);
+        List<Path> files = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Path source : sources) {
+            if (files.size() == settings.count()) {
+                break;
+            }
+            byte[] png = InputImages.png(Images.squareAt(Images.read(source), settings.size())
+                    .withChannels(1)
+                    .quantize8()
+                    .toBufferedImage());
+            // equal content means an equal message id: keep one of each so that every id is sent once
+            if (!seen.add(sha256(png))) {
+                continue;
+            }
+            Path file = dir.resolve(String.format("xray-%04d.png", files.size()));
+            Files.write(file, png);
+            files.add(file);
+        }
+        if (files.size() < settings.count()) {
+            throw new PipelineException(settings.xrays() + " holds only " + files.size() + " distinct image(s) at "
+                    + settings.size() + " px, fewer than --count " + settings.count());
+        }
+        return files;
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+}
