@@ -86,6 +86,24 @@ public final class ChaosCommand implements Callable<Integer> {
     long recoveryTimeoutS;
 
     @Option(
+            names = "--registry-outage",
+            description = "Also stop the schema registry for --outage seconds halfway through, then start it again.")
+    boolean registryOutage;
+
+    @Option(
+            names = "--broker-outage",
+            description = "Also stop the Kafka broker for --outage seconds halfway through (after the registry's"
+                    + " outage, if any), then start it again.")
+    boolean brokerOutage;
+
+    @Option(
+            names = "--outage",
+            paramLabel = "SECONDS",
+            defaultValue = "20",
+            description = "How long each outage lasts (default: ${DEFAULT-VALUE}).")
+    long outageS;
+
+    @Option(
             names = "--seed",
             paramLabel = "N",
             description = "Seed of the kill schedule, to repeat a run (default: random, printed).")
@@ -105,6 +123,9 @@ public final class ChaosCommand implements Callable<Integer> {
                 kills,
                 Duration.ofMillis(Math.round(maxDelayS * 1000)),
                 Duration.ofSeconds(recoveryTimeoutS),
+                registryOutage,
+                brokerOutage,
+                Duration.ofSeconds(outageS),
                 pipeline.timeout(),
                 seed != null ? seed : System.nanoTime(),
                 pipeline.workDir("chaos"),
@@ -131,6 +152,9 @@ public final class ChaosCommand implements Callable<Integer> {
         if (recoveryTimeoutS < 1) {
             throw new ParameterException(
                     spec.commandLine(), "--recovery-timeout must be at least 1 s, was " + recoveryTimeoutS);
+        }
+        if (outageS < 1) {
+            throw new ParameterException(spec.commandLine(), "--outage must be at least 1 s, was " + outageS);
         }
         if (pipeline.timeout().isNegative() || pipeline.timeout().isZero()) {
             throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 s");

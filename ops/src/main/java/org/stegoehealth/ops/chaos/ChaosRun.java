@@ -34,6 +34,7 @@ import org.stegoehealth.ops.demo.PipelineKeys;
 import org.stegoehealth.ops.demo.PipelineOutputs;
 import org.stegoehealth.ops.eval.Evaluation;
 import org.stegoehealth.ops.local.LocalApp;
+import org.stegoehealth.ops.local.LocalStack;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.DeadLetterEvent;
@@ -59,13 +60,16 @@ final class ChaosRun {
             int kills,
             Duration maxDelay,
             Duration recoveryTimeout,
+            boolean registryOutage,
+            boolean brokerOutage,
+            Duration outage,
             Duration timeout,
             long seed,
             Path workDir,
             Path home) {}
 
     /**
-     * One kill and what followed.
+     * One kill (or outage: {@code pid} 0) and what followed.
      *
      * @param readyS      seconds from the restart to {@code /health/ready} answering 200 (NaN: never)
      * @param nextRecordS seconds from the restart to the next recovered record (NaN: none was pending)
@@ -144,7 +148,7 @@ final class ChaosRun {
                     progress.message(
                             a.name + " ready (pid " + a.process.pid() + ", metrics port " + a.metricsPort + ")");
                 }
-                List<Kill> kills = killLoop(cluster, files);
+                List<Kill> kills = killLoop(cluster, files, cluster.localStack().orElseThrow());
                 awaitAll(cluster);
                 ExactlyOnceCheck check = ExactlyOnceCheck.of(sent, outputs.recoveredCounts(), deadLetterKeys());
                 report(kills, check);
@@ -162,7 +166,7 @@ final class ChaosRun {
     private final Set<String> sent = new LinkedHashSet<>();
 
     /** Sends the X-rays in bursts; before each burst after the first, kills one application and times its restart. */
-    private List<Kill> killLoop(PipelineCluster cluster, List<Path> files) throws IOException {
+    private List<Kill> killLoop(PipelineCluster cluster, List<Path> files, LocalStack stack) throws IOException {
         List<String> victims = new ArrayList<>();
         for (int i = 0; i < settings.kills(); i++) {
             victims.add(EMBEDDER);
@@ -177,15 +181,66 @@ final class ChaosRun {
             for (; next < end; next++) {
                 sent.add(cluster.publishXray(files.get(next), null));
             }
+            if (b == victims.size() / 2) {
+                if (settings.registryOutage()) {
+                    kills.add(outage(kills.size() + 1, "registry outage", stack::stopRegistry, stack::startRegistry));
+                }
+                if (settings.brokerOutage()) {
+                    kills.add(outage(kills.size() + 1, "broker outage", stack::stopKafka, stack::startKafka));
+                }
+            }
             if (b == victims.size()) {
                 break;
             }
-            // a random moment while this burst is on its way through
-            pollFor(Duration.ofMillis(
-                    (long) (random.nextDouble() * settings.maxDelay().toMillis())));
+            awaitRandomMoment();
             kills.add(killAndRestart(kills.size() + 1, apps.get(victims.get(b))));
         }
         return kills;
+    }
+
+    /**
+     * Waits for a random moment while X-rays are in flight: after a random number of the pending ones has come out,
+     * or after a random delay up to {@code --max-delay}, whichever is first, so that a kill rarely finds nothing to do.
+     */
+    private void awaitRandomMoment() {
+        long pendingNow = pending();
+        int target = recoveredRecords() + (pendingNow > 0 ? random.nextInt((int) pendingNow) : 0);
+        long until = System.nanoTime()
+                + (long) (random.nextDouble() * settings.maxDelay().toNanos());
+        do {
+            pollOnce();
+        } while (System.nanoTime() < until && recoveredRecords() < target);
+    }
+
+    /**
+     * Stops a part of the stack for the configured time while reading what comes out, starts it again, and times how
+     * long until both applications are ready and the next record is recovered.
+     */
+    private Kill outage(int number, String what, Runnable stop, Runnable start) {
+        double at = (System.nanoTime() - startedNanos) / 1e9;
+        int recoveredBefore = recoveredRecords();
+        progress.message(String.format(
+                "%d: %s of %d s at %.1f s with %d of %d X-ray(s) recovered",
+                number,
+                what,
+                settings.outage().toSeconds(),
+                at,
+                outputs.recovered().size(),
+                sent.size()));
+        stop.run();
+        pollFor(settings.outage());
+        start.run();
+        long back = System.nanoTime();
+        double ready = 0;
+        for (App a : apps.values()) {
+            ready = Math.max(ready, awaitReady(a, back));
+        }
+        double nextRecord = awaitNextRecord(back, recoveredBefore);
+        progress.message(String.format(
+                "%d: %s over; applications ready %s s and next record %s s after the restart",
+                number, what, fmt(ready), fmt(nextRecord)));
+        return new Kill(
+                number, what, at, 0, ready, nextRecord, outputs.recovered().size());
     }
 
     private Kill killAndRestart(int number, App app) {
@@ -199,24 +254,7 @@ final class ChaosRun {
         long restarted = System.nanoTime();
         start(app);
         double ready = awaitReady(app, restarted);
-        double nextRecord = Double.NaN;
-        long deadline = restarted + settings.recoveryTimeout().toNanos();
-        while (System.nanoTime() < deadline) {
-            if (recoveredRecords() > recoveredBefore) {
-                nextRecord = outputs.recoveredAtNanos().values().stream()
-                                .filter(t -> t >= restarted)
-                                .mapToLong(Long::longValue)
-                                .min()
-                                .orElse(System.nanoTime())
-                        - restarted;
-                nextRecord /= 1e9;
-                break;
-            }
-            if (pending() == 0) {
-                break;
-            }
-            pollOnce();
-        }
+        double nextRecord = awaitNextRecord(restarted, recoveredBefore);
         Kill k = new Kill(
                 number,
                 app.name,
@@ -229,6 +267,29 @@ final class ChaosRun {
                 "kill %d: %s ready after %s s, next recovered record after %s s",
                 number, app.name, fmt(ready), fmt(nextRecord)));
         return k;
+    }
+
+    /**
+     * Seconds from {@code sinceNanos} to the first recovered record read after it, once more than
+     * {@code recoveredBefore} records have been read; NaN when nothing was pending or none came in time.
+     */
+    private double awaitNextRecord(long sinceNanos, int recoveredBefore) {
+        long deadline = sinceNanos + settings.recoveryTimeout().toNanos();
+        while (System.nanoTime() < deadline) {
+            if (recoveredRecords() > recoveredBefore) {
+                long first = outputs.recoveredAtNanos().values().stream()
+                        .filter(t -> t >= sinceNanos)
+                        .mapToLong(Long::longValue)
+                        .min()
+                        .orElse(System.nanoTime());
+                return (first - sinceNanos) / 1e9;
+            }
+            if (pending() == 0) {
+                return Double.NaN;
+            }
+            pollOnce();
+        }
+        return Double.NaN;
     }
 
     /** Waits for every sent X-ray, then a little longer so that a late duplicate would be seen. */
@@ -248,14 +309,19 @@ final class ChaosRun {
         out.println("|---:|---|---:|---:|---:|---:|---:|");
         for (Kill k : kills) {
             out.printf(
-                    "| %d | %s | %.1f | %d | %s | %s | %d |%n",
-                    k.number(), k.app(), k.atS(), k.pid(), fmt(k.readyS()), fmt(k.nextRecordS()), k.recoveredSoFar());
+                    "| %d | %s | %.1f | %s | %s | %s | %d |%n",
+                    k.number(),
+                    k.app(),
+                    k.atS(),
+                    k.pid() == 0 ? "-" : Long.toString(k.pid()),
+                    fmt(k.readyS()),
+                    fmt(k.nextRecordS()),
+                    k.recoveredSoFar());
         }
         out.println();
-        out.println(
-                "| application | kills | ready after s (min / median / max) | next record after s (min / median / max) |");
+        out.println("| what | times | ready after s (min / median / max) | next record after s (min / median / max) |");
         out.println("|---|---:|---|---|");
-        for (String name : List.of(EMBEDDER, EXTRACTOR)) {
+        for (String name : kills.stream().map(Kill::app).distinct().sorted().toList()) {
             List<Kill> mine = kills.stream().filter(k -> k.app().equals(name)).toList();
             out.printf(
                     "| %s | %d | %s | %s |%n",

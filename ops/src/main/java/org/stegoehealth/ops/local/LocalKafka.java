@@ -41,11 +41,13 @@ public final class LocalKafka implements AutoCloseable {
     private final ChildJvm process;
     private final Path dataDir;
     private final int port;
+    private final int controllerPort;
 
-    private LocalKafka(ChildJvm process, Path dataDir, int port) {
+    private LocalKafka(ChildJvm process, Path dataDir, int port, int controllerPort) {
         this.process = process;
         this.dataDir = dataDir;
         this.port = port;
+        this.controllerPort = controllerPort;
     }
 
     /** Starts a broker with its data in {@code dataDir} (created if missing, reused if formatted before). */
@@ -55,11 +57,26 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Starts a broker and waits until it answers, at most {@code timeout}. */
     public static LocalKafka start(Path dataDir, Duration timeout) {
+        return start(dataDir, timeout, LocalSupport.freePort(), LocalSupport.freePort());
+    }
+
+    /**
+     * Starts this broker again after {@link #close()}: same ports, same data, so clients reconnect to the same
+     * address and find their topics, offsets and transactions where they left them.
+     *
+     * @return the restarted broker
+     */
+    public LocalKafka startAgain(Duration timeout) {
+        if (process.isAlive()) {
+            throw new LocalStackException("the Kafka broker on " + bootstrapServers() + " is still running");
+        }
+        return start(dataDir, timeout, port, controllerPort);
+    }
+
+    private static LocalKafka start(Path dataDir, Duration timeout, int port, int controllerPort) {
         long started = System.nanoTime();
         Path dir = dataDir.toAbsolutePath();
         Path kafkaLib = OpsBuild.kafkaLib();
-        int port = LocalSupport.freePort();
-        int controllerPort = LocalSupport.freePort();
         Path config = dir.resolve("server.properties");
         Path log = dir.resolve("kafka.log");
         try {
@@ -85,7 +102,7 @@ public final class LocalKafka implements AutoCloseable {
                     "formatting Kafka storage in " + dir + " failed with exit code " + formatted + "; see " + log);
         }
         ChildJvm child = ChildJvm.start("kafka", dir, log, classpath, jvm, "kafka.Kafka", List.of(config.toString()));
-        LocalKafka kafka = new LocalKafka(child, dir, port);
+        LocalKafka kafka = new LocalKafka(child, dir, port, controllerPort);
         try {
             kafka.awaitReady(started, timeout);
         } catch (RuntimeException e) {

@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Apicurio Registry (in-memory storage) in a child JVM on a free loopback port. Clients use its
- * Confluent-compatible API at {@link #ccompatUrl()}, for example through
- * {@link org.stegoehealth.schemas.HttpSchemaRegistryClient}. Nothing is kept between runs.
+ * A real Apicurio Registry in a child JVM on a free loopback port, its schemas in an H2 file under its work dir, so a
+ * restart ({@link #startAgain}) keeps every schema id. Clients use its Confluent-compatible API at
+ * {@link #ccompatUrl()}, for example through {@link org.stegoehealth.schemas.HttpSchemaRegistryClient}.
  */
 public final class LocalRegistry implements AutoCloseable {
 
@@ -27,11 +27,13 @@ public final class LocalRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRegistry.class);
 
     private final ChildJvm process;
+    private final Path workDir;
     private final int port;
     private final long launchedNanos;
 
-    private LocalRegistry(ChildJvm process, int port, long launchedNanos) {
+    private LocalRegistry(ChildJvm process, Path workDir, int port, long launchedNanos) {
         this.process = process;
+        this.workDir = workDir;
         this.port = port;
         this.launchedNanos = launchedNanos;
     }
@@ -50,10 +52,28 @@ public final class LocalRegistry implements AutoCloseable {
 
     /** Starts the process without waiting, so other work overlaps its start; call {@link #awaitReady} next. */
     static LocalRegistry launch(Path workDir) {
+        return launch(workDir, LocalSupport.freePort());
+    }
+
+    /**
+     * Starts this registry again after {@link #close()} on the same port and waits until it answers, so clients
+     * reach it at the same address.
+     *
+     * @return the restarted registry
+     */
+    public LocalRegistry startAgain(Duration timeout) {
+        if (process.isAlive()) {
+            throw new LocalStackException("the registry on port " + port + " is still running");
+        }
+        LocalRegistry again = launch(workDir, port);
+        again.awaitReady(timeout);
+        return again;
+    }
+
+    private static LocalRegistry launch(Path workDir, int port) {
         long started = System.nanoTime();
         Path dir = workDir.toAbsolutePath();
         Path runner = runnerJar(OpsBuild.apicurioHome());
-        int port = LocalSupport.freePort();
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -66,6 +86,8 @@ public final class LocalRegistry implements AutoCloseable {
                 "-Djava.awt.headless=true",
                 "-Dquarkus.http.host=" + LocalSupport.HOST,
                 "-Dquarkus.http.port=" + port,
+                // schemas in a file under the work dir, not in memory: a restarted registry hands out the same ids
+                "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + dir.resolve("registry-db"),
                 "-Dquarkus.log.console.color=false",
                 "-Dquarkus.banner.enabled=false");
         ChildJvm child = ChildJvm.start(
@@ -76,7 +98,7 @@ public final class LocalRegistry implements AutoCloseable {
                 jvm,
                 mainClass(runner),
                 List.of());
-        return new LocalRegistry(child, port, started);
+        return new LocalRegistry(child, dir, port, started);
     }
 
     /** Waits until {@code GET /apis/ccompat/v7/subjects} answers 200; stops the process if it never does. */

@@ -31,8 +31,8 @@ public final class LocalStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     private static final short REPLICAS = 1;
 
-    private final LocalKafka kafka;
-    private final LocalRegistry registry;
+    private LocalKafka kafka;
+    private LocalRegistry registry;
     private final HttpSchemaRegistryClient registryClient;
 
     private LocalStack(LocalKafka kafka, LocalRegistry registry) {
@@ -93,6 +93,26 @@ public final class LocalStack implements AutoCloseable {
 
     public LocalRegistry registry() {
         return registry;
+    }
+
+    /** Stops the broker (controlled shutdown), as an outage; {@link #startKafka()} brings it back. */
+    public void stopKafka() {
+        kafka.close();
+    }
+
+    /** Starts the stopped broker again on the same address and data, and waits until it answers. */
+    public void startKafka() {
+        kafka = kafka.startAgain(LocalKafka.DEFAULT_START_TIMEOUT);
+    }
+
+    /** Stops the registry, as an outage; {@link #startRegistry()} brings it back. */
+    public void stopRegistry() {
+        registry.close();
+    }
+
+    /** Starts the stopped registry again on the same address, and waits until it answers. */
+    public void startRegistry() {
+        registry = registry.startAgain(LocalRegistry.DEFAULT_START_TIMEOUT);
     }
 
     /** Client settings every Kafka client of this stack needs; add serdes, group ids and the like. */

@@ -49,6 +49,11 @@ class ChaosCommandTest {
     }
 
     @Test
+    void zeroOutage_isRefused() {
+        assertRefused("--outage must be at least 1 s, was 0", "--broker-outage", "--outage", "0");
+    }
+
+    @Test
     void zeroTimeout_isRefused() {
         assertRefused("--timeout must be at least 1 s", "--timeout", "0");
     }
