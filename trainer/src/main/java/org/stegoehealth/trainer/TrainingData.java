@@ -1,6 +1,7 @@
 package org.stegoehealth.trainer;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +50,21 @@ public final class TrainingData {
      */
     public static TrainingData load(Path xrayDir, Path coverDir, int valSize, int maxImages, ProgressSink progress)
             throws IOException {
+        return load(xrayDir, coverDir, null, valSize, maxImages, progress);
+    }
+
+    /**
+     * As above, with more X-rays for training only (for example those taken from the X-ray topic): they never join
+     * the held-out split, so the held-out set, and with it every round's comparison, stays fixed as the pool grows.
+     *
+     * @param extraXrayDir folder of training-only X-rays, or null
+     */
+    public static TrainingData load(
+            Path xrayDir, Path coverDir, Path extraXrayDir, int valSize, int maxImages, ProgressSink progress)
+            throws IOException {
         List<Path> xrays = Images.listImages(xrayDir);
+        List<Path> extra =
+                extraXrayDir == null || !Files.isDirectory(extraXrayDir) ? List.of() : Images.listImages(extraXrayDir);
         List<Path> covers = Images.listImages(coverDir);
         List<List<FloatImage>> trainX = new ArrayList<>();
         List<List<FloatImage>> trainC = new ArrayList<>();
@@ -58,7 +73,7 @@ public final class TrainingData {
         List<String> heldOutX = new ArrayList<>();
         List<String> heldOutC = new ArrayList<>();
         int done = 0;
-        int total = xrays.size() + covers.size();
+        int total = xrays.size() + extra.size() + covers.size();
         for (Path p : xrays) {
             String name = p.getFileName().toString();
             var image = Images.read(p);
@@ -67,6 +82,15 @@ public final class TrainingData {
                 heldOutX.add(name);
             } else if (maxImages == 0 || trainX.size() < maxImages) {
                 trainX.add(pyramid(FloatImage.of(Images.centerCropSquare(image)).toGray(), XRAY_SIDES));
+            }
+            progress.update("decoding images", ++done, total);
+        }
+        int extraTaken = 0;
+        for (Path p : extra) {
+            if (maxImages == 0 || trainX.size() < maxImages) {
+                trainX.add(pyramid(
+                        FloatImage.of(Images.centerCropSquare(Images.read(p))).toGray(), XRAY_SIDES));
+                extraTaken++;
             }
             progress.update("decoding images", ++done, total);
         }
@@ -89,6 +113,10 @@ public final class TrainingData {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("xrayDir", xrayDir.toString());
         summary.put("coverDir", coverDir.toString());
+        if (extraXrayDir != null) {
+            summary.put("extraXrayDir", extraXrayDir.toString());
+            summary.put("extraTrainXrays", extraTaken);
+        }
         summary.put("trainXrays", trainX.size());
         summary.put("trainCovers", trainC.size());
         summary.put("heldOutXrays", heldOutX);

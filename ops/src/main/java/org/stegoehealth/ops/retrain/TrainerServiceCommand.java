@@ -1,5 +1,6 @@
 package org.stegoehealth.ops.retrain;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,6 +84,12 @@ public final class TrainerServiceCommand implements Callable<Integer> {
             defaultValue = "../shared/data/covers",
             description = "Training pool: cover photos (default: ${DEFAULT-VALUE}).")
     Path covers;
+
+    @Option(
+            names = "--pool-from-topic",
+            description = "Add the X-rays of the X-ray topic to the training pool (training only, never held out:"
+                    + " the held-out set stays fixed); synced to --work-dir/pool-from-topic before each round.")
+    boolean poolFromTopic;
 
     @Option(
             names = "--work-dir",
@@ -183,6 +190,7 @@ public final class TrainerServiceCommand implements Callable<Integer> {
                     StegoConfig.MODEL_CACHE_DIR, workDir.resolve("model-cache").toString()));
         }
         Topics topics = CommonOptions.topics(config);
+        StegoConfig settings = config;
         Keyring keys = Keyring.open(config.keyringDir());
         Progress progress = new Progress(System.err);
         PromotionGate gate = new PromotionGate(maxWorse, minBetter);
@@ -207,6 +215,7 @@ public final class TrainerServiceCommand implements Callable<Integer> {
                     () -> TrainingData.load(
                             xrays,
                             covers,
+                            poolFromTopic ? topicPool(settings, topics, progress) : null,
                             validationSize,
                             maxImages,
                             (what, done, total) -> progress.update(what, done, total, "")),
@@ -233,6 +242,12 @@ public final class TrainerServiceCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private Path topicPool(StegoConfig config, Topics topics, Progress progress) throws IOException {
+        Path dir = workDir.resolve("pool-from-topic");
+        TopicXrayPool.sync(config, topics, dir, progress);
+        return dir;
     }
 
     /** X-rays that have ever arrived on the X-ray topic: its end offsets, summed. */
