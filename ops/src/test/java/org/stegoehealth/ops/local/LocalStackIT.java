@@ -110,6 +110,25 @@ class LocalStackIT {
     }
 
     @Test
+    void registry_restartedOnTheSameAddress_keepsEverySchemaId_andHandsOutNoIdTwice() {
+        String prefix = uniquePrefix("restart");
+        String subject = prefix + "xray-value";
+        int id = new HttpSchemaRegistryClient(stack.schemaRegistryUrl())
+                .register(subject, XrayImageEvent.getClassSchema());
+
+        stack.stopRegistry();
+        stack.startRegistry();
+
+        HttpSchemaRegistryClient fresh = new HttpSchemaRegistryClient(stack.schemaRegistryUrl());
+        assertEquals(XrayImageEvent.getClassSchema(), fresh.schemaById(id), "the id still names the same schema");
+        assertEquals(
+                id, fresh.register(subject, XrayImageEvent.getClassSchema()), "registering again gives the same id");
+        int next = fresh.register(prefix + "cover-value", CoverImageEvent.getClassSchema());
+        assertNotEquals(id, next, "a new schema after the restart gets a new id");
+        assertEquals(XrayImageEvent.getClassSchema(), fresh.schemaById(id));
+    }
+
+    @Test
     void broker_xrayEventThroughTransactionalProducerAndReadCommittedConsumer_comesBackEqual() throws Exception {
         String prefix = uniquePrefix("roundtrip");
         Topics producerTopics = new Topics(prefix, stack.schemaRegistryClient(), 2);
