@@ -19,7 +19,7 @@ import org.stegoehealth.schemas.SchemaRegistryException;
 class StreamsAppTest {
 
     @Test
-    void isRecoverable_registryOutageDeepInTheCauses_replacesTheThread() {
+    void isRecoverable_registryOutageDeepInTheCauses_restartsTheApplication() {
         SchemaRegistryException outage = new SchemaRegistryException(
                 "schema registry failed 5 tries", new ConnectException("Connection refused"));
         Throwable wrapped = new StreamsException(
@@ -29,12 +29,12 @@ class StreamsAppTest {
     }
 
     @Test
-    void isRecoverable_brokerTimeout_replacesTheThread() {
+    void isRecoverable_brokerTimeout_restartsTheApplication() {
         assertTrue(StreamsApp.isRecoverable(new StreamsException(new TimeoutException("commit timed out"))));
     }
 
     @Test
-    void isRecoverable_badInputBugsAndJvmErrors_shutTheClientDown() {
+    void isRecoverable_badInputBugsAndJvmErrors_stopTheApplication() {
         assertFalse(StreamsApp.isRecoverable(new SchemaRegistryException("no schema with id 42", 404)));
         assertFalse(StreamsApp.isRecoverable(new StegoException("model file is corrupt")));
         assertFalse(StreamsApp.isRecoverable(new StreamsException(new IllegalStateException("bug"))));
@@ -43,10 +43,10 @@ class StreamsAppTest {
     }
 
     @Test
-    void threadReplacement_pauseGrowsToAMinuteAndResetsAfterQuiet() {
+    void restartBackoff_pauseGrowsToHalfAMinuteAndResetsAfterQuiet() {
         AtomicLong now = new AtomicLong();
         List<Long> slept = new ArrayList<>();
-        StreamsApp.ThreadReplacement r = new StreamsApp.ThreadReplacement(now::get, slept::add);
+        StreamsApp.RestartBackoff r = new StreamsApp.RestartBackoff(now::get, slept::add);
         List<Long> pauses = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
             Duration pause = r.nextPause();
@@ -54,8 +54,8 @@ class StreamsAppTest {
             pauses.add(pause.toSeconds());
             now.addAndGet(pause.toNanos());
         }
-        assertEquals(List.of(1L, 2L, 4L, 8L, 16L, 32L, 60L, 60L, 60L), pauses);
-        assertEquals(List.of(1000L, 2000L, 4000L, 8000L, 16000L, 32000L, 60000L, 60000L, 60000L), slept);
+        assertEquals(List.of(1L, 2L, 4L, 8L, 16L, 30L, 30L, 30L, 30L), pauses);
+        assertEquals(List.of(1000L, 2000L, 4000L, 8000L, 16000L, 30000L, 30000L, 30000L, 30000L), slept);
         now.addAndGet(Duration.ofMinutes(6).toNanos());
         assertEquals(Duration.ofSeconds(1), r.nextPause());
     }

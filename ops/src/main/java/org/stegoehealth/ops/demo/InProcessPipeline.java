@@ -121,6 +121,11 @@ public final class InProcessPipeline implements AutoCloseable {
         }
     }
 
+    /** How many times the applications restarted themselves after an outage, together. */
+    public int restarts() {
+        return apps.stream().mapToInt(StreamsApp::restarts).sum();
+    }
+
     /** Stops both applications (committing what they finished) and waits for them. */
     @Override
     public void close() {
