@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -53,13 +54,13 @@ public final class Images {
         }
     }
 
-    /** Decodes PNG/JPEG/BMP/GIF bytes whose sides are within {@link #MAX_SIDE}. */
+    /** Decodes PNG or JPEG bytes whose sides are within {@link #MAX_SIDE}. */
     public static BufferedImage decode(byte[] bytes, String name) {
         return decode(bytes, name, MAX_SIDE);
     }
 
     /**
-     * Decodes PNG/JPEG/BMP/GIF bytes, checking the header's geometry against {@code maxSide} (and
+     * Decodes PNG or JPEG bytes ({@link Format}, the project's one list), checking the header's geometry against {@code maxSide} (and
      * {@link #MIN_SIDE}) before allocating pixels.
      *
      * @param name what to call the input in error messages (never patient data)
@@ -68,14 +69,14 @@ public final class Images {
         if (bytes == null || bytes.length == 0) {
             throw new ImageInputException(name + ": empty image");
         }
+        if (Format.sniff(bytes).isEmpty()) {
+            throw new ImageInputException(name + ": not a supported image (" + Format.ACCEPTED + " expected)");
+        }
         try (InputStream in = new ByteArrayInputStream(bytes);
                 ImageInputStream iis = ImageIO.createImageInputStream(in)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
             if (!readers.hasNext()) {
-                throw new ImageInputException(name
-                        + (hasImageSignature(bytes)
-                                ? ": corrupt image header (no decoder recognises it)"
-                                : ": not a supported image (PNG, JPEG, BMP or GIF expected)"));
+                throw new ImageInputException(name + ": corrupt image header (no decoder recognises it)");
             }
             checkComplete(bytes, name);
             ImageReader reader = readers.next();
@@ -136,15 +137,6 @@ public final class Images {
         }
     }
 
-    /** Whether the bytes start like a PNG, JPEG, BMP or GIF file. */
-    private static boolean hasImageSignature(byte[] b) {
-        return b.length >= 4
-                && ((b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G'
-                        || (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8
-                        || b[0] == 'B' && b[1] == 'M'
-                        || b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8');
-    }
-
     /**
      * The one size rule: both sides within {@link #MIN_SIDE}..{@code maxSide}. Used on an image's header before
      * decoding, and on the geometry an event declares before its bytes are looked at.
@@ -166,11 +158,55 @@ public final class Images {
         }
     }
 
-    /** Whether a file name looks like an image this project reads (PNG, JPEG, BMP; hidden files excluded). */
+    /** Whether a file name looks like an image this project reads ({@link Format}; hidden files excluded). */
     public static boolean isImageFile(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return !name.startsWith(".")
-                && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".bmp"));
+        String name = file.getFileName().toString();
+        return !name.startsWith(".") && Format.ofFileName(name).isPresent();
+    }
+
+    /**
+     * The image formats the project reads and sends, the one list every command, producer and topology uses: what
+     * travels on the topics is one of these, byte for byte as the file was.
+     */
+    public enum Format {
+        PNG(".png"),
+        JPEG(".jpg", ".jpeg");
+
+        /** The accepted formats in words, for messages. */
+        public static final String ACCEPTED = "PNG or JPEG";
+
+        private final List<String> extensions;
+
+        Format(String... extensions) {
+            this.extensions = List.of(extensions);
+        }
+
+        /** File name endings of this format, lower case. */
+        public List<String> extensions() {
+            return extensions;
+        }
+
+        /** The format whose signature the bytes start with, if any. */
+        public static Optional<Format> sniff(byte[] b) {
+            if (b != null && b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+                return Optional.of(PNG);
+            }
+            if (b != null && b.length >= 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8 && (b[2] & 0xff) == 0xFF) {
+                return Optional.of(JPEG);
+            }
+            return Optional.empty();
+        }
+
+        /** The format a file name's ending names, if any (case-insensitive). */
+        public static Optional<Format> ofFileName(String name) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            for (Format f : values()) {
+                if (f.extensions.stream().anyMatch(lower::endsWith)) {
+                    return Optional.of(f);
+                }
+            }
+            return Optional.empty();
+        }
     }
 
     /** The image files directly in {@code dir}, in name order. */

@@ -1,6 +1,7 @@
 package org.stegoehealth.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,5 +125,19 @@ class ImagesTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(img, "png", out);
         return out.toByteArray();
+    }
+
+    @Test
+    void format_oneListForFilesAndBytes_pngAndJpegOnly() throws IOException {
+        assertTrue(Images.isImageFile(Path.of("a.PNG")));
+        assertTrue(Images.isImageFile(Path.of("a.jpeg")));
+        assertTrue(Images.isImageFile(Path.of("a.JPG")));
+        assertFalse(Images.isImageFile(Path.of("a.bmp")));
+        assertFalse(Images.isImageFile(Path.of(".hidden.png")));
+        ByteArrayOutputStream bmp = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(64, 64, BufferedImage.TYPE_3BYTE_BGR), "bmp", bmp);
+        ImageInputException e =
+                assertThrows(ImageInputException.class, () -> Images.decode(bmp.toByteArray(), "scan.bmp"));
+        assertEquals("scan.bmp: not a supported image (PNG or JPEG expected)", e.getMessage());
     }
 }

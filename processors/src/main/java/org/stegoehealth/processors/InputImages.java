@@ -28,24 +28,11 @@ public final class InputImages {
 
     private InputImages() {}
 
-    /** PNG or JPEG from the magic bytes, or null for anything else. */
+    /** PNG or JPEG from the magic bytes ({@link Images.Format#sniff}), or null for anything else. */
     public static ImageFormat sniff(byte[] bytes) {
-        if (bytes != null
-                && bytes.length >= 8
-                && (bytes[0] & 0xff) == 0x89
-                && bytes[1] == 'P'
-                && bytes[2] == 'N'
-                && bytes[3] == 'G') {
-            return ImageFormat.PNG;
-        }
-        if (bytes != null
-                && bytes.length >= 3
-                && (bytes[0] & 0xff) == 0xFF
-                && (bytes[1] & 0xff) == 0xD8
-                && (bytes[2] & 0xff) == 0xFF) {
-            return ImageFormat.JPEG;
-        }
-        return null;
+        return Images.Format.sniff(bytes)
+                .map(f -> f == Images.Format.PNG ? ImageFormat.PNG : ImageFormat.JPEG)
+                .orElse(null);
     }
 
     /**
@@ -59,7 +46,8 @@ public final class InputImages {
         if (format == null) {
             throw new RecordRejectedException(
                     ErrorType.DECODE,
-                    name + ": not a PNG or JPEG image (" + (bytes == null ? 0 : bytes.length) + " bytes)");
+                    name + ": not a " + Images.Format.ACCEPTED + " image (" + (bytes == null ? 0 : bytes.length)
+                            + " bytes)");
         }
         BufferedImage image;
         try {

@@ -103,7 +103,7 @@ public final class Evaluation {
                 .filter(p -> keep.test(p.getFileName().toString()))
                 .toList();
         if (files.isEmpty()) {
-            throw new ImageInputException(dir + ": no PNG or JPEG images");
+            throw new ImageInputException(dir + ": no " + Images.Format.ACCEPTED + " images");
         }
         return files;
     }

@@ -10,7 +10,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
+import org.stegoehealth.model.ImageInputException;
+import org.stegoehealth.model.Images;
+import org.stegoehealth.model.Progress;
 import org.stegoehealth.processors.HidingMethod;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.produce.PublishOutcome;
@@ -104,9 +108,11 @@ public final class ProduceXraysCommand implements Callable<Integer> {
         if (watch) {
             Runtime.getRuntime().addShutdownHook(hook);
         }
-        try (Producer<String, XrayImageEvent> kafka = XrayProducer.kafkaProducer(config, topics.xrays)) {
+        AtomicReference<Producer<String, XrayImageEvent>> kafka = new AtomicReference<>();
+        try {
+            // connects at the first usable file only: a run of unusable files reports them without touching Kafka
             XrayProducer producer = new XrayProducer(
-                    kafka,
+                    () -> kafka.updateAndGet(k -> k != null ? k : XrayProducer.kafkaProducer(config, topics.xrays)),
                     topics.xrays.name(),
                     config.maxImageSide(),
                     Clock.systemUTC(),
@@ -117,14 +123,21 @@ public final class ProduceXraysCommand implements Callable<Integer> {
                         paths.get(0), cover, Duration.ofMillis(settleMs), running::get, o -> report(o, out, err));
                 return 0;
             }
-            List<PublishOutcome> outcomes = producer.publishAll(paths, cover);
+            List<PublishOutcome> outcomes = producer.publishAll(paths, cover, new Progress(System.err));
+            if (outcomes.isEmpty()) {
+                throw new ImageInputException("no " + Images.Format.ACCEPTED + " files in "
+                        + String.join(", ", paths.stream().map(Path::toString).toList()));
+            }
             outcomes.forEach(o -> report(o, out, err));
             long bad = outcomes.stream().filter(o -> !o.ok()).count();
             out.println("published " + (outcomes.size() - bad) + " X-ray(s) to " + topics.xrays.name()
-                    + (bad > 0 ? "; skipped " + bad : ""));
+                    + (bad > 0 ? "; refused " + bad : ""));
             out.flush();
             return bad > 0 ? 2 : 0;
         } finally {
+            if (kafka.get() != null) {
+                kafka.get().close();
+            }
             done.countDown();
         }
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,21 +32,25 @@ final class SendBatch<V> {
     private static final Logger LOG = LoggerFactory.getLogger(SendBatch.class);
     private static final long ACK_TIMEOUT_MINUTES = 2;
 
-    /** Where a producer publishes: its Kafka producer, the topic, and the longest image side it accepts. */
-    record Target<V>(Producer<String, V> producer, String topic, int maxSide) {
+    /**
+     * Where a producer publishes: its Kafka producer (asked for at the first send, so a round of only unusable
+     * files never connects to Kafka), the topic, and the longest image side it accepts.
+     */
+    record Target<V>(Supplier<? extends Producer<String, V>> producer, String topic, int maxSide) {
         SendBatch<V> batch() {
             return new SendBatch<>(this);
         }
     }
 
-    private final Producer<String, V> producer;
+    private final Supplier<? extends Producer<String, V>> producers;
+    private Producer<String, V> producer;
     private final String topic;
     private final int maxSide;
     private final List<PublishOutcome> outcomes = new ArrayList<>();
     private final List<Future<RecordMetadata>> sends = new ArrayList<>();
 
     private SendBatch(Target<V> target) {
-        this.producer = target.producer();
+        this.producers = target.producer();
         this.topic = target.topic();
         this.maxSide = target.maxSide();
     }
@@ -84,6 +89,9 @@ final class SendBatch<V> {
     void send(Path file, String key, V value) {
         Future<RecordMetadata> sent;
         try {
+            if (producer == null) {
+                producer = producers.get();
+            }
             sent = producer.send(new ProducerRecord<>(topic, key, value));
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
@@ -94,7 +102,9 @@ final class SendBatch<V> {
 
     /** Flushes the producer and waits for each send: an unacknowledged one becomes a refusal. */
     List<PublishOutcome> confirm() {
-        producer.flush();
+        if (producer != null) {
+            producer.flush();
+        }
         List<PublishOutcome> out = new ArrayList<>(outcomes.size());
         for (int i = 0; i < outcomes.size(); i++) {
             PublishOutcome o = outcomes.get(i);

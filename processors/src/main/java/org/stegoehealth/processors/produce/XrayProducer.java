@@ -22,10 +22,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stegoehealth.model.Images;
+import org.stegoehealth.model.Progress;
 import org.stegoehealth.processors.HidingMethod;
 import org.stegoehealth.processors.MessageIds;
 import org.stegoehealth.processors.StegoConfig;
@@ -46,6 +48,8 @@ public final class XrayProducer {
     public static final String DONE = "done";
     /** Sub-folder of a watched folder that refused files move to, each with a {@code .reason} file. */
     public static final String FAILED = "failed";
+    /** Runs of more files than this show a progress bar. */
+    static final int PROGRESS_FROM = 20;
 
     private final SendBatch.Target<XrayImageEvent> target;
     private final Clock clock;
@@ -63,6 +67,20 @@ public final class XrayProducer {
      */
     public XrayProducer(
             Producer<String, XrayImageEvent> producer,
+            String topic,
+            int maxSide,
+            Clock clock,
+            HidingMethod hidingMethod,
+            boolean studyRefFromName) {
+        this(() -> producer, topic, maxSide, clock, hidingMethod, studyRefFromName);
+    }
+
+    /**
+     * As {@link #XrayProducer(Producer, String, int, Clock, HidingMethod, boolean)}, asking {@code producer} for the
+     * Kafka producer only when the first usable file is sent: a run whose files are all refused never connects.
+     */
+    public XrayProducer(
+            Supplier<? extends Producer<String, XrayImageEvent>> producer,
             String topic,
             int maxSide,
             Clock clock,
@@ -94,9 +112,28 @@ public final class XrayProducer {
      * @param coverId the cover to hide them in, or null to let the embedder choose
      */
     public List<PublishOutcome> publishAll(List<Path> paths, String coverId) throws IOException {
+        return publishAll(paths, coverId, null);
+    }
+
+    /**
+     * As {@link #publishAll(List, String)}, reporting each file read to {@code progress} (null: none) with the
+     * number refused so far, when there are more than {@value #PROGRESS_FROM} files.
+     */
+    public List<PublishOutcome> publishAll(List<Path> paths, String coverId, Progress progress) throws IOException {
         SendBatch<XrayImageEvent> batch = target.batch();
-        for (Path file : ImageFiles.expand(paths)) {
-            batch.check(file).ifPresent(checked -> send(batch, file, checked, coverId));
+        List<Path> files = ImageFiles.expand(paths);
+        int refused = 0;
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            Optional<ImageFiles.Checked> checked = batch.check(file);
+            if (checked.isPresent()) {
+                send(batch, file, checked.get(), coverId);
+            } else {
+                refused++;
+            }
+            if (progress != null && files.size() > PROGRESS_FROM) {
+                progress.update("reading X-rays", i + 1, files.size(), refused == 0 ? "" : refused + " refused");
+            }
         }
         return batch.confirm();
     }

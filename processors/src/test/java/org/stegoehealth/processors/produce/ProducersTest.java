@@ -333,4 +333,25 @@ class ProducersTest {
         assertEquals("img_001", CoverProducer.coverIdOf(Path.of("IMG_001.png")));
         assertEquals("caf-au-lait", CoverProducer.coverIdOf(Path.of("café au lait.png")));
     }
+
+    @Test
+    void onlyUnusableFiles_neverAskForAKafkaProducer() throws Exception {
+        Path empty = write("empty.png", new byte[0]);
+        Path text = write("notes.jpg", "not an image".getBytes());
+        AtomicBoolean asked = new AtomicBoolean();
+        XrayProducer p = new XrayProducer(
+                () -> {
+                    asked.set(true);
+                    return xrayKafka;
+                },
+                topics.xrays.name(),
+                1024,
+                CLOCK,
+                null,
+                false);
+        List<PublishOutcome> outcomes = p.publishAll(List.of(empty, text), null);
+        assertEquals(2, outcomes.size());
+        assertTrue(outcomes.stream().noneMatch(PublishOutcome::ok), outcomes.toString());
+        assertTrue(!asked.get(), "a Kafka producer was created for a run with nothing to send");
+    }
 }
