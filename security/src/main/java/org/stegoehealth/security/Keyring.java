@@ -396,6 +396,49 @@ public final class Keyring {
     }
 
     /**
+     * Removes the key {@code keyId} (as {@link #keys()} prints it) from this keyring, for a key that is compromised or
+     * no longer wanted: a retired signing key no longer verifies here, and what was encrypted to a retired receiving
+     * key no longer opens. The primary key of a keyset cannot be retired; rotate first. Other parties drop it when
+     * they import this keyring's public keys again with {@code --replace}.
+     *
+     * @return the keyring after the change
+     * @throws KeyringException for an unknown key id or a primary key
+     */
+    public Keyring retire(String keyId) {
+        int id;
+        try {
+            id = KeyIds.parse(keyId);
+        } catch (IllegalArgumentException e) {
+            throw new KeyringException(e.getMessage() + " (see 'stego keys list')");
+        }
+        for (Map.Entry<KeyPurpose, KeysetHandle> keyset : keysets.entrySet()) {
+            KeysetHandle handle = keyset.getValue();
+            for (int i = 0; i < handle.size(); i++) {
+                if (handle.getAt(i).getId() != id) {
+                    continue;
+                }
+                String purpose = keyset.getKey().label();
+                if (handle.getAt(i).isPrimary()) {
+                    throw new KeyringException("key " + keyId + " is the primary " + purpose + " key of keyring '"
+                            + name + "'; run 'stego keys rotate --purpose " + purpose + "' first, then retire it");
+                }
+                try {
+                    writeKeyset(
+                            dir,
+                            keyset.getKey(),
+                            KeysetHandle.newBuilder(handle).deleteAt(i).build());
+                } catch (GeneralSecurityException e) {
+                    throw new KeyringException(
+                            "cannot retire key " + keyId + " of keyring " + dir + ": " + e.getMessage(), e);
+                }
+                return open(dir);
+            }
+        }
+        throw new KeyringException(
+                "keyring '" + name + "' (" + dir + ") has no key " + keyId + " (see 'stego keys list')");
+    }
+
+    /**
      * This party's public keys as a JSON document to hand to other parties. With {@code sharePositionsWith}, the
      * document also carries this party's position keys, encrypted to that (already imported) party's receiving key.
      */

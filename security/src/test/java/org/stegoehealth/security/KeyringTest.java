@@ -102,6 +102,27 @@ class KeyringTest {
     }
 
     @Test
+    void retire_oldSigningKey_stopsVerifying_whileThePrimaryIsRefusedAndUnknownIdsAreClear() {
+        Keyring before = Keyring.init(tmp.resolve("hospital"), "hospital");
+        String oldId = before.signer().keyId();
+        byte[] oldSig = before.signer().sign(DATA);
+        Keyring rotated = before.rotate(EnumSet.of(KeyPurpose.SIGNING));
+
+        KeyringException primary = assertThrows(
+                KeyringException.class, () -> rotated.retire(rotated.signer().keyId()));
+        assertTrue(primary.getMessage().contains("rotate --purpose signing"), primary.getMessage());
+        KeyringException unknown = assertThrows(KeyringException.class, () -> rotated.retire("0badc0de"));
+        assertTrue(unknown.getMessage().contains("has no key 0badc0de"), unknown.getMessage());
+
+        Keyring retired = rotated.retire(oldId);
+
+        assertFalse(retired.verifier().isValid(oldSig, DATA));
+        assertEquals("hospital", retired.verifier().verify(retired.signer().sign(DATA), DATA));
+        assertTrue(retired.keys().stream().noneMatch(k -> k.keyId().equals(oldId)));
+        assertFalse(Keyring.open(tmp.resolve("hospital")).verifier().isValid(oldSig, DATA), "retired on disk");
+    }
+
+    @Test
     void files_areReadableByTheOwnerOnly() throws IOException {
         Path dir = tmp.resolve("nested").resolve("keyring");
         Keyring.init(dir, "hospital");

@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             KeysCommand.Init.class,
             KeysCommand.Rotate.class,
+            KeysCommand.Retire.class,
             KeysCommand.ExportPublic.class,
             KeysCommand.ImportPublic.class,
             KeysCommand.ListKeys.class
@@ -152,6 +153,39 @@ public final class KeysCommand implements Runnable {
                     + "'");
             printKeys(out, rotated.keys());
             out.println("next: 'stego keys export-public' and import the file at the other parties");
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code stego keys retire}. */
+    @Command(
+            name = "retire",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Remove one key (compromised or no longer wanted) from this keyring, without replacing the others.",
+                "A retired signing key no longer verifies; what was encrypted to a retired receiving key no longer",
+                "opens. A primary key cannot be retired: rotate first. Then export the public keys again and have",
+                "the other parties import them with --replace."
+            })
+    static final class Retire implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Location location;
+
+        @Parameters(paramLabel = "KEY_ID", description = "The key to retire, as 'stego keys list' prints it.")
+        String keyId;
+
+        @Override
+        public Integer call() {
+            Keyring retired = location.open().retire(keyId);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("retired key " + keyId + " of keyring '" + retired.name() + "'");
+            printKeys(out, retired.keys());
+            out.println("next: 'stego keys export-public' and import the file at the other parties with --replace");
             out.flush();
             return 0;
         }

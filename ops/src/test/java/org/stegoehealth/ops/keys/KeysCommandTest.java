@@ -32,7 +32,7 @@ class KeysCommandTest {
     }
 
     @Test
-    void keys_exchangeBetweenHospitalAndClinic_rotateAndList() {
+    void keys_exchangeBetweenHospitalAndClinic_rotateListAndRetire() {
         String h = tmp.resolve("hospital").toString();
         String c = tmp.resolve("clinic").toString();
         String hPub = tmp.resolve("hospital.pub.json").toString();
@@ -44,6 +44,7 @@ class KeysCommandTest {
         ok("keys", "import-public", "--keyring", c, hPub);
         ok("keys", "export-public", "--keyring", c, "--share-positions-with", "hospital", "--out", cPub);
         ok("keys", "import-public", "--keyring", h, cPub);
+        byte[] oldSig = Keyring.open(Path.of(h)).signer().sign("x".getBytes(StandardCharsets.UTF_8));
         ok("keys", "rotate", "--keyring", h, "--purpose", "signing");
         ok("keys", "list", "--keyring", h);
 
@@ -64,6 +65,26 @@ class KeysCommandTest {
         assertEquals(
                 "hospital",
                 Keyring.open(Path.of(c)).verifier().verify(hospital.signer().sign(data), data));
+        assertEquals("hospital", Keyring.open(Path.of(c)).verifier().verify(oldSig, data));
+
+        // the hospital retires its first signing key; the clinic drops it at the next import with --replace
+        String first = hospital.keys().stream()
+                .filter(k -> k.purpose().label().equals("signing") && !k.primary())
+                .findFirst()
+                .orElseThrow()
+                .keyId();
+        ok("keys", "retire", "--keyring", h, first);
+        String[] primary =
+                run("keys", "retire", "--keyring", h, hospital.signer().keyId());
+        assertEquals("2", primary[0]);
+        assertTrue(primary[1].startsWith("error: key " + hospital.signer().keyId() + " is the primary"), primary[1]);
+        ok("keys", "export-public", "--keyring", h, "--out", hPub);
+        ok("keys", "import-public", "--keyring", c, "--replace", hPub);
+        assertFalse(
+                Keyring.open(Path.of(c)).verifier().isValid(oldSig, data),
+                "the clinic still trusts the retired key after importing with --replace");
+        assertTrue(Keyring.open(Path.of(h)).keys().stream()
+                .noneMatch(k -> k.keyId().equals(first)));
     }
 
     @Test
