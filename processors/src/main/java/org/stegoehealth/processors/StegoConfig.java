@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +52,7 @@ public final class StegoConfig {
     public static final String MODEL_CACHE_DIR = "model.cache.dir";
     public static final String MODELS_LOADED_MAX = "models.loaded.max";
     public static final String MODEL_WAIT_MS = "model.wait.ms";
+    public static final String MODELS_SEALED_TO = "models.sealed.to";
     public static final String HIDING_METHOD = "hiding.method";
     public static final String CLINIC_ID = "clinic.id";
     public static final String SEALED_BUDGET = "sealed.budget";
@@ -98,6 +101,8 @@ public final class StegoConfig {
         d.put(MODELS_LOADED_MAX, "3");
         // how long a stego image naming a model version not received yet waits for it
         d.put(MODEL_WAIT_MS, Long.toString(Duration.ofMinutes(10).toMillis()));
+        // private models: the clinics their weights are sealed to (comma-separated keyring names); empty: in clear
+        d.put(MODELS_SEALED_TO, "");
         d.put(HIDING_METHOD, "neural");
         d.put(CLINIC_ID, "");
         d.put(SEALED_BUDGET, "0.5");
@@ -315,6 +320,21 @@ public final class StegoConfig {
     /** How many model versions an application keeps loaded at most (least recently used out). */
     public int modelsLoadedMax() {
         return positiveInt(MODELS_LOADED_MAX);
+    }
+
+    /**
+     * The parties (keyring names, e.g. the clinics) that the weights of published models are sealed to, making them
+     * private models; empty for models published in clear.
+     */
+    public List<String> modelsSealedTo() {
+        String v = get(MODELS_SEALED_TO);
+        return v == null || v.isBlank()
+                ? List.of()
+                : Arrays.stream(v.split(","))
+                        .map(String::strip)
+                        .filter(p -> !p.isEmpty())
+                        .distinct()
+                        .toList();
     }
 
     /** How long a stego image naming a model version not received yet waits before it is dead-lettered. */

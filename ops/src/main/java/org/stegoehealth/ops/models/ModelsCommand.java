@@ -92,7 +92,7 @@ public final class ModelsCommand implements Runnable {
 
         /** Every version and the promotion, read and verified into a registry whose cache is {@code cacheDir}. */
         ModelRegistry read(StegoConfig config, Topics topics, Keyring keys, Path cacheDir) {
-            ModelRegistry registry = new ModelRegistry(new ModelCache(cacheDir), keys.verifier(), 1);
+            ModelRegistry registry = new ModelRegistry(new ModelCache(cacheDir), keys, 1);
             try (ModelFeed feed =
                     new ModelFeed(StreamsConfigs.readCommittedConsumer(config, "stego-models-cli"), topics, registry)) {
                 feed.catchUp(TIMEOUT);
@@ -109,7 +109,12 @@ public final class ModelsCommand implements Runnable {
 
         ModelPublisher publisher(StegoConfig config, Topics topics, Keyring keys, String by) {
             return new ModelPublisher(
-                    StreamsConfigs.producer(config, "stego-models-cli"), topics, keys.signer(), by, Clock.systemUTC());
+                    StreamsConfigs.producer(config, "stego-models-cli"),
+                    topics,
+                    keys,
+                    config.modelsSealedTo(),
+                    by,
+                    Clock.systemUTC());
         }
     }
 

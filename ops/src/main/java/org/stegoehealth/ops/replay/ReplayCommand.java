@@ -297,8 +297,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private ModelRegistry registry(StegoConfig config, Topics topics, int maxLoaded) throws IOException {
         Path cache = Files.createDirectories(out.resolve("models"));
-        ModelRegistry registry = new ModelRegistry(
-                new ModelCache(cache), Keyring.open(config.keyringDir()).verifier(), maxLoaded);
+        ModelRegistry registry = new ModelRegistry(new ModelCache(cache), Keyring.open(config.keyringDir()), maxLoaded);
         try (ModelFeed feed = new ModelFeed(StreamsConfigs.readCommittedConsumer(config, "replay"), topics, registry)) {
             feed.catchUp(Duration.ofMinutes(2));
         }

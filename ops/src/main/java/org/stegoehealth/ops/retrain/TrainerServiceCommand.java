@@ -203,7 +203,8 @@ public final class TrainerServiceCommand implements Callable<Integer> {
                 ModelPublisher publisher = new ModelPublisher(
                         StreamsConfigs.producer(config, "stego-trainer"),
                         topics,
-                        keys.signer(),
+                        keys,
+                        config.modelsSealedTo(),
                         "stego trainer",
                         Clock.systemUTC());
                 KafkaConsumer<byte[], byte[]> counter = new KafkaConsumer<>(

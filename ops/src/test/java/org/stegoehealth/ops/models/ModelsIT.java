@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -191,6 +192,88 @@ class ModelsIT {
         String[] verified = models(prefix, "verify", pulled.resolve("v1").toString(), "--signed");
         assertEquals("0", verified[0], verified[1]);
         assertTrue(verified[1].contains("matches the signed event"), verified[1]);
+    }
+
+    @Test
+    void privateModel_publishedWithModelsSealedTo_neverCarriesItsWeightsInClear_andOnlyTheClinicPullsIt()
+            throws Exception {
+        String prefix = "private-it-";
+        Topics topics = new Topics(prefix, stack.schemaRegistryClient(), 1);
+        stack.createTopics(topics);
+        Keyring clinic = Keyring.init(tmp.resolve("clinic-keyring"), "clinic-a");
+        keyring = keyring.importPublic(clinic.exportPublic(Optional.empty()), "clinic-a.pub.json", true)
+                .keyring();
+        clinic.importPublic(keyring.exportPublic(Optional.empty()), "hospital.pub.json", false);
+        Keyring outsider = Keyring.init(tmp.resolve("outsider-keyring"), "clinic-b");
+        outsider.importPublic(keyring.exportPublic(Optional.empty()), "hospital.pub.json", false);
+        Path config = Files.writeString(tmp.resolve("private.properties"), "models.sealed.to=clinic-a\n");
+        Path p1 = artifact("p1", 41);
+
+        String[] published = models(prefix, "publish", p1.toString(), "-c", config.toString());
+        assertEquals("0", published[0], published[1]);
+
+        // every byte of the model topic: no window of the weights appears
+        byte[] weights = Files.readAllBytes(p1.resolve(ModelArtifact.WEIGHTS_FILE));
+        byte[] window = java.util.Arrays.copyOfRange(weights, weights.length / 2, weights.length / 2 + 32);
+        Properties consumer = new Properties();
+        consumer.putAll(stack.clientConfig());
+        consumer.put("auto.offset.reset", "earliest");
+        consumer.put("group.id", "private-it-scan");
+        int records = 0;
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> raw =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                        consumer,
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            raw.subscribe(List.of(topics.models.name()));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (records == 0 && System.nanoTime() < until) {
+                for (var r : raw.poll(java.time.Duration.ofMillis(500))) {
+                    records++;
+                    assertTrue(indexOf(r.value(), window) < 0, "the private model's weights travel in clear");
+                }
+            }
+        }
+        assertEquals(1, records, "model events read");
+
+        Path pulled = tmp.resolve("pulled-private");
+        String[] atClinic = run(
+                prefix,
+                false,
+                "models",
+                "pull",
+                "p1",
+                "--to",
+                pulled.toString(),
+                "--keyring",
+                clinic.dir().toString());
+        assertEquals("0", atClinic[0], atClinic[1]);
+        assertArrayEquals(weights, Files.readAllBytes(pulled.resolve("p1").resolve(ModelArtifact.WEIGHTS_FILE)));
+        String[] elsewhere = run(
+                prefix,
+                false,
+                "models",
+                "pull",
+                "p1",
+                "--to",
+                tmp.resolve("pulled-outsider").toString(),
+                "--keyring",
+                outsider.dir().toString());
+        assertNotEquals("0", elsewhere[0], elsewhere[1]);
+        assertTrue(elsewhere[1].contains("model p1 has not been published, or its event was refused"), elsewhere[1]);
+    }
+
+    private static int indexOf(byte[] data, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= data.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (data[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test

@@ -34,7 +34,7 @@ public final class FollowedModels implements AutoCloseable {
     /** As {@link #start(StegoConfig, Topics, String)}, verified with {@code keyring}. */
     public static FollowedModels start(StegoConfig config, Topics topics, Keyring keyring, String clientId) {
         ModelRegistry registry =
-                new ModelRegistry(new ModelCache(config.modelCacheDir()), keyring.verifier(), config.modelsLoadedMax());
+                new ModelRegistry(new ModelCache(config.modelCacheDir()), keyring, config.modelsLoadedMax());
         ModelFeed feed = new ModelFeed(StreamsConfigs.readCommittedConsumer(config, clientId), topics, registry);
         try {
             feed.start(CATCH_UP);

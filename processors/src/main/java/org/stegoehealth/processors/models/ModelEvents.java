@@ -3,15 +3,24 @@ package org.stegoehealth.processors.models;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.ModelException;
 import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.schemas.ModelStatus;
+import org.stegoehealth.schemas.SealedWeights;
 import org.stegoehealth.security.Canonical;
+import org.stegoehealth.security.Keyring;
+import org.stegoehealth.security.KeyringException;
 import org.stegoehealth.security.Signer;
 import org.stegoehealth.security.Verifier;
 
@@ -25,6 +34,7 @@ public final class ModelEvents {
 
     private static final String MODEL_DOMAIN = "stego-ehealth model event v1";
     private static final String PROMOTION_DOMAIN = "stego-ehealth model promotion v1";
+    private static final String WEIGHTS_DOMAIN = "stego-ehealth model weights v1";
 
     private ModelEvents() {}
 
@@ -46,6 +56,39 @@ public final class ModelEvents {
                 .setSignature(ByteBuffer.allocate(0))
                 .build();
         return signed(event, key);
+    }
+
+    /**
+     * The event of a private model: its weights encrypted to each of {@code parties}' receiving keys (HPKE, with
+     * {@code keyring}'s public keys of them; its own name may be listed) and removed from the clear, re-signed with
+     * {@code keyring}'s key. Only those parties can install the model; anyone else sees the metadata only.
+     *
+     * @throws org.stegoehealth.security.KeyringException when the keyring holds no public keys of a party
+     */
+    public static ModelEvent sealed(ModelEvent event, Keyring keyring, Collection<String> parties) {
+        byte[] weights = bytes(event.getWeights());
+        byte[] context = weightsContext(event);
+        List<SealedWeights> copies = new ArrayList<>();
+        for (String party : new LinkedHashSet<>(parties)) {
+            byte[] ciphertext;
+            try {
+                ciphertext = keyring.encrypterFor(party).encrypt(weights, context);
+            } catch (GeneralSecurityException e) {
+                throw new KeyringException(
+                        "cannot seal model " + event.getVersion() + " to " + party + ": " + e.getMessage(), e);
+            }
+            copies.add(SealedWeights.newBuilder()
+                    .setParty(party)
+                    .setKeyId(keyring.receivingKeyIdOf(party))
+                    .setCiphertext(ByteBuffer.wrap(ciphertext))
+                    .build());
+        }
+        ModelEvent sealed = ModelEvent.newBuilder(event)
+                .setWeights(ByteBuffer.allocate(0))
+                .setSealedWeights(copies)
+                .setSigningKeyId(keyring.signer().keyId())
+                .build();
+        return signed(sealed, keyring.signer());
     }
 
     /** The same artifact with a new status (a retirement), re-signed. */
@@ -95,11 +138,26 @@ public final class ModelEvents {
      * @throws ModelEventRefusedException with one line saying what is wrong
      */
     public static ModelArtifact.Bytes verify(String key, ModelEvent event, Verifier trust) {
+        return verify(key, event, trust, null);
+    }
+
+    /**
+     * As {@link #verify(String, ModelEvent, Verifier)}, opening the weights of a sealed (private) model with
+     * {@code keyring}'s receiving keys; null refuses sealed events.
+     */
+    public static ModelArtifact.Bytes verify(String key, ModelEvent event, Verifier trust, Keyring keyring) {
         String version = event.getVersion();
         if (key != null && !key.equals(version)) {
             throw new ModelEventRefusedException("model event keyed " + key + " carries version " + version);
         }
-        byte[] weights = bytes(event.getWeights());
+        byte[] weights;
+        if (event.getSealedWeights() == null) {
+            weights = bytes(event.getWeights());
+        } else {
+            // the signature covers the checksum and the parties: check it before opening anything
+            checkSignature("model " + version, event.getSignature(), signedBytes(event), trust);
+            weights = open(event, keyring);
+        }
         String actual = ModelArtifact.sha256(weights);
         if (!actual.equalsIgnoreCase(event.getWeightsSha256())) {
             throw new ModelEventRefusedException("model " + version + ": checksum mismatch (event says "
@@ -120,6 +178,37 @@ public final class ModelEvents {
         return new ModelArtifact.Bytes(metadataJson, weights);
     }
 
+    /** The weights of a sealed event, from the copy sealed to one of {@code keyring}'s receiving keys. */
+    private static byte[] open(ModelEvent event, Keyring keyring) {
+        String version = event.getVersion();
+        List<String> parties =
+                event.getSealedWeights().stream().map(SealedWeights::getParty).toList();
+        if (keyring == null) {
+            throw new ModelEventRefusedException(
+                    "model " + version + " is private, sealed to " + parties + "; no keyring to open it");
+        }
+        Set<String> mine = keyring.receivingKeyIds();
+        for (SealedWeights copy : event.getSealedWeights()) {
+            if (mine.contains(copy.getKeyId())) {
+                try {
+                    return keyring.decrypter().decrypt(bytes(copy.getCiphertext()), weightsContext(event));
+                } catch (GeneralSecurityException e) {
+                    throw new ModelEventRefusedException("model " + version + ": the weights sealed to "
+                            + copy.getParty() + " do not open (altered, or sealed for another version)");
+                }
+            }
+        }
+        throw new ModelEventRefusedException("model " + version + " is private, sealed to " + parties + "; keyring '"
+                + keyring.name() + "' holds none of their receiving keys");
+    }
+
+    private static byte[] weightsContext(ModelEvent e) {
+        return Canonical.of(WEIGHTS_DOMAIN)
+                .text(e.getVersion())
+                .text(e.getWeightsSha256())
+                .toByteArray();
+    }
+
     /** Checks a promotion's signature; throws {@link ModelEventRefusedException} when it does not verify. */
     public static void verify(ModelPromotionEvent event, Verifier trust) {
         checkSignature("promotion of " + event.getVersion(), event.getSignature(), signedBytes(event), trust);
@@ -138,7 +227,7 @@ public final class ModelEvents {
     }
 
     static byte[] signedBytes(ModelEvent e) {
-        return Canonical.of(MODEL_DOMAIN)
+        Canonical signed = Canonical.of(MODEL_DOMAIN)
                 .text(e.getVersion())
                 .text(e.getParent())
                 .text(ModelArtifact.sha256(e.getMetadataJson().getBytes(StandardCharsets.UTF_8)))
@@ -147,8 +236,15 @@ public final class ModelEvents {
                 .text(e.getStatusReason())
                 .text(e.getPublishedBy())
                 .number(e.getPublishedAt().toEpochMilli())
-                .text(e.getSigningKeyId())
-                .toByteArray();
+                .text(e.getSigningKeyId());
+        if (e.getSealedWeights() != null) {
+            // events in clear keep the encoding they were always signed with
+            signed.text("sealed");
+            for (SealedWeights copy : e.getSealedWeights()) {
+                signed.text(copy.getParty()).text(copy.getKeyId());
+            }
+        }
+        return signed.toByteArray();
     }
 
     static byte[] signedBytes(ModelPromotionEvent e) {

@@ -2,6 +2,8 @@ package org.stegoehealth.processors.models;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +21,7 @@ import org.stegoehealth.schemas.ModelStatus;
 import org.stegoehealth.schemas.TopicSpec;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.schemas.TrainingRoundEvent;
+import org.stegoehealth.security.Keyring;
 import org.stegoehealth.security.Signer;
 
 /**
@@ -33,6 +36,8 @@ public final class ModelPublisher implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final Topics topics;
     private final Signer signer;
+    private final Keyring keyring;
+    private final List<String> sealTo;
     private final String by;
     private final Clock clock;
 
@@ -41,21 +46,61 @@ public final class ModelPublisher implements AutoCloseable {
      * @param by             who publishes (a user or service name), recorded in every event
      */
     public ModelPublisher(Properties producerConfig, Topics topics, Signer signer, String by, Clock clock) {
+        this(producerConfig, topics, signer, null, List.of(), by, clock);
+    }
+
+    /**
+     * As above, signing with {@code keyring}; with parties in {@code sealTo} every model is published private: its
+     * weights sealed to those parties and to the keyring's own party ({@link ModelEvents#sealed}), never in clear.
+     */
+    public ModelPublisher(
+            Properties producerConfig, Topics topics, Keyring keyring, List<String> sealTo, String by, Clock clock) {
+        this(producerConfig, topics, keyring.signer(), keyring, sealTo, by, clock);
+    }
+
+    private ModelPublisher(
+            Properties producerConfig,
+            Topics topics,
+            Signer signer,
+            Keyring keyring,
+            List<String> sealTo,
+            String by,
+            Clock clock) {
+        if (!sealTo.isEmpty()) {
+            // every party named must be known before anything is sent
+            sealTo.forEach(keyring::receivingKeyIdOf);
+        }
         this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
         this.signer = signer;
+        this.keyring = keyring;
+        this.sealTo = sealTo.isEmpty() ? List.of() : sealedParties(keyring.name(), sealTo);
         this.by = by;
         this.clock = clock;
     }
 
+    private static List<String> sealedParties(String self, List<String> others) {
+        List<String> parties = new ArrayList<>();
+        parties.add(self);
+        others.stream().filter(p -> !p.equals(self)).forEach(parties::add);
+        return List.copyOf(parties);
+    }
+
+    /** The event as published: sealed when this publisher publishes private models. */
+    private ModelEvent sealedIfPrivate(ModelEvent event) {
+        return sealTo.isEmpty() ? event : ModelEvents.sealed(event, keyring, sealTo);
+    }
+
     /** Publishes the artifact in {@code dir} (fine-tuned from {@code parent}, or null) and returns its event. */
     public ModelEvent publish(Path dir, String parent) {
-        ModelEvent event = ModelEvents.fromArtifact(dir, parent, by, clock.instant(), signer);
+        ModelEvent event = sealedIfPrivate(ModelEvents.fromArtifact(dir, parent, by, clock.instant(), signer));
         send(topics.models, event.getVersion(), event);
         LOG.info(
-                "published model {} ({} bytes of weights, sha256 {})",
+                "published model {} ({}, sha256 {})",
                 event.getVersion(),
-                event.getWeights().remaining(),
+                sealTo.isEmpty()
+                        ? event.getWeights().remaining() + " bytes of weights"
+                        : "private: weights sealed to " + sealTo,
                 event.getWeightsSha256());
         return event;
     }
@@ -63,7 +108,8 @@ public final class ModelPublisher implements AutoCloseable {
     /** Republishes the artifact in {@code dir} (as received: parent unchanged) with status RETIRED. */
     public ModelEvent retire(Path dir, String parent, String reason) {
         ModelEvent event = ModelEvents.fromArtifact(dir, parent, by, clock.instant(), signer);
-        ModelEvent retired = ModelEvents.withStatus(event, ModelStatus.RETIRED, reason, by, clock.instant(), signer);
+        ModelEvent retired = sealedIfPrivate(
+                ModelEvents.withStatus(event, ModelStatus.RETIRED, reason, by, clock.instant(), signer));
         send(topics.models, retired.getVersion(), retired);
         LOG.info("retired model {}", retired.getVersion());
         return retired;

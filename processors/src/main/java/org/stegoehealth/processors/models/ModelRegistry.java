@@ -20,6 +20,7 @@ import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.schemas.ModelStatus;
+import org.stegoehealth.security.Keyring;
 import org.stegoehealth.security.Verifier;
 
 /**
@@ -54,6 +55,7 @@ public final class ModelRegistry implements ModelSource {
 
     private final ModelCache cache;
     private final Verifier trust;
+    private final Keyring keyring;
     private final Function<ModelArtifact, HidingModel> loader;
     private final int maxLoaded;
     private final Map<String, Version> versions = new LinkedHashMap<>();
@@ -67,16 +69,36 @@ public final class ModelRegistry implements ModelSource {
      * @param maxLoaded most models held in memory at once
      */
     public ModelRegistry(ModelCache cache, Verifier trust, int maxLoaded) {
-        this(cache, trust, maxLoaded, ModelArtifact::toModel);
+        this(cache, trust, null, maxLoaded, ModelArtifact::toModel);
+    }
+
+    /**
+     * As above, trusting {@code keyring}'s signing keys and opening private models sealed to its receiving keys.
+     */
+    public ModelRegistry(ModelCache cache, Keyring keyring, int maxLoaded) {
+        this(cache, keyring.verifier(), keyring, maxLoaded, ModelArtifact::toModel);
     }
 
     /** As above, with the function that turns a loaded artifact into a model (tests substitute a cheap one). */
     public ModelRegistry(ModelCache cache, Verifier trust, int maxLoaded, Function<ModelArtifact, HidingModel> loader) {
+        this(cache, trust, null, maxLoaded, loader);
+    }
+
+    /**
+     * @param keyring opens private models (null: sealed model events are refused)
+     */
+    public ModelRegistry(
+            ModelCache cache,
+            Verifier trust,
+            Keyring keyring,
+            int maxLoaded,
+            Function<ModelArtifact, HidingModel> loader) {
         if (maxLoaded < 1) {
             throw new IllegalArgumentException("at least one model must fit in memory, was " + maxLoaded);
         }
         this.cache = cache;
         this.trust = trust;
+        this.keyring = keyring;
         this.maxLoaded = maxLoaded;
         this.loader = loader;
     }
@@ -89,7 +111,7 @@ public final class ModelRegistry implements ModelSource {
     public boolean accept(String key, ModelEvent event) {
         ModelArtifact.Bytes files;
         try {
-            files = ModelEvents.verify(key, event, trust);
+            files = ModelEvents.verify(key, event, trust, keyring);
         } catch (ModelEventRefusedException e) {
             return refuse(e.getMessage());
         }

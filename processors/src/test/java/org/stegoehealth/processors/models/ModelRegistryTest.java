@@ -177,4 +177,73 @@ class ModelRegistryTest {
         assertEquals(4, loads.get(), "an unloaded version loads again from the cache");
         assertThrows(ModelException.class, () -> registry.model("v9"));
     }
+
+    @Test
+    void sealedEvent_opensOnlyWithAKeyOfAPartyItWasSealedTo_andAlteredCopiesAreRefused() throws IOException {
+        Keyring newClinic = Keyring.init(tmp.resolve("keys/clinic"), "clinic-a");
+        hospital = hospital.importPublic(newClinic.exportPublic(Optional.empty()), "clinic-a.pub.json", false)
+                .keyring();
+        Keyring clinic = newClinic
+                .importPublic(hospital.exportPublic(Optional.empty()), "hospital.pub.json", false)
+                .keyring();
+        ModelEvent clear = event("p1", 7, hospital);
+        byte[] weights = ModelEvents.bytes(clear.getWeights());
+
+        ModelEvent sealed = ModelEvents.sealed(clear, hospital, List.of("hospital", "clinic-a"));
+
+        assertEquals(0, sealed.getWeights().remaining(), "no weights in clear");
+        assertEquals(
+                List.of("hospital", "clinic-a"),
+                sealed.getSealedWeights().stream().map(w -> w.getParty()).toList());
+        for (org.stegoehealth.schemas.SealedWeights copy : sealed.getSealedWeights()) {
+            assertFalse(
+                    java.util.Collections.indexOfSubList(
+                                    toList(ModelEvents.bytes(copy.getCiphertext())), toList(slice(weights, 64)))
+                            >= 0,
+                    "weights visible in the sealed copy of " + copy.getParty());
+        }
+        // the clinic opens it, the hospital too (its embedders), a stranger and a reader without keys do not
+        ModelRegistry atClinic = new ModelRegistry(new ModelCache(tmp.resolve("clinic-cache")), clinic, 1);
+        assertTrue(atClinic.accept("p1", sealed));
+        assertEquals("p1", atClinic.model("p1").version());
+        assertTrue(new ModelRegistry(new ModelCache(tmp.resolve("h-cache")), hospital, 1).accept("p1", sealed));
+        Keyring trustingStranger = stranger.importPublic(
+                        hospital.exportPublic(Optional.empty()), "hospital.pub.json", false)
+                .keyring();
+        ModelEventRefusedException notForStranger = assertThrows(
+                ModelEventRefusedException.class,
+                () -> ModelEvents.verify("p1", sealed, trustingStranger.verifier(), trustingStranger));
+        assertEquals(
+                "model p1 is private, sealed to [hospital, clinic-a]; keyring 'stranger' holds none of their"
+                        + " receiving keys",
+                notForStranger.getMessage());
+        assertThrows(ModelEventRefusedException.class, () -> ModelEvents.verify("p1", sealed, clinic.verifier()));
+
+        // a copy altered on the way does not open; dropping a party breaks the signature
+        ModelEvent altered = ModelEvent.newBuilder(sealed).build();
+        byte[] ct = ModelEvents.bytes(altered.getSealedWeights().get(1).getCiphertext());
+        ct[ct.length / 2] ^= 0x01;
+        altered.getSealedWeights().get(1).setCiphertext(ByteBuffer.wrap(ct));
+        ModelEventRefusedException tampered = assertThrows(
+                ModelEventRefusedException.class, () -> ModelEvents.verify("p1", altered, clinic.verifier(), clinic));
+        assertTrue(tampered.getMessage().contains("do not open"), tampered.getMessage());
+        ModelEvent dropped = ModelEvent.newBuilder(sealed)
+                .setSealedWeights(List.of(sealed.getSealedWeights().get(1)))
+                .build();
+        ModelEventRefusedException unsigned = assertThrows(
+                ModelEventRefusedException.class, () -> ModelEvents.verify("p1", dropped, clinic.verifier(), clinic));
+        assertTrue(unsigned.getMessage().contains("signature does not verify"), unsigned.getMessage());
+    }
+
+    private static byte[] slice(byte[] b, int n) {
+        return java.util.Arrays.copyOfRange(b, b.length / 2, b.length / 2 + n);
+    }
+
+    private static List<Byte> toList(byte[] b) {
+        List<Byte> out = new java.util.ArrayList<>(b.length);
+        for (byte x : b) {
+            out.add(x);
+        }
+        return out;
+    }
 }
