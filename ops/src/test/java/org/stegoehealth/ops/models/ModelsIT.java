@@ -237,30 +237,26 @@ class ModelsIT {
         assertEquals(1, records, "model events read");
 
         Path pulled = tmp.resolve("pulled-private");
-        String[] atClinic = run(
-                prefix,
-                false,
-                "models",
-                "pull",
-                "p1",
-                "--to",
-                pulled.toString(),
-                "--keyring",
-                clinic.dir().toString());
+        String[] atClinic = pull(prefix, "p1", pulled, clinic);
         assertEquals("0", atClinic[0], atClinic[1]);
         assertArrayEquals(weights, Files.readAllBytes(pulled.resolve("p1").resolve(ModelArtifact.WEIGHTS_FILE)));
-        String[] elsewhere = run(
+        String[] elsewhere = pull(prefix, "p1", tmp.resolve("pulled-outsider"), outsider);
+        assertNotEquals("0", elsewhere[0], elsewhere[1]);
+        assertTrue(elsewhere[1].contains("model p1 has not been published, or its event was refused"), elsewhere[1]);
+    }
+
+    /** {@code stego models pull VERSION --to DIR} with {@code keys} instead of the hospital's keyring. */
+    private static String[] pull(String prefix, String version, Path to, Keyring keys) {
+        return run(
                 prefix,
                 false,
                 "models",
                 "pull",
-                "p1",
+                version,
                 "--to",
-                tmp.resolve("pulled-outsider").toString(),
+                to.toString(),
                 "--keyring",
-                outsider.dir().toString());
-        assertNotEquals("0", elsewhere[0], elsewhere[1]);
-        assertTrue(elsewhere[1].contains("model p1 has not been published, or its event was refused"), elsewhere[1]);
+                keys.dir().toString());
     }
 
     private static int indexOf(byte[] data, byte[] part) {
