@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.schemas.Topics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,15 +54,41 @@ public final class TopicsCommand implements Runnable {
                 description = "Replicas per partition (default: the broker's default.replication.factor).")
         Short replicationFactor;
 
+        /** Which topics a cluster holds. */
+        enum Side {
+            /** one cluster for the hospital and the clinic: every topic */
+            both,
+            /** the hospital's own cluster: every topic but the clinic's recovered images */
+            hospital,
+            /** a clinic's own cluster: the topics that cross (stego, models, promotions) and the extractor's own */
+            clinic
+        }
+
+        @Option(
+                names = "--cluster",
+                paramLabel = "SIDE",
+                defaultValue = "both",
+                description = {
+                    "Which topics to create: both (one cluster for hospital and clinic, the default), hospital (its",
+                    "own cluster, without recovered-images) or clinic (a clinic's cluster: the mirrored stego, models",
+                    "and model-promotions topics, plus recovered-images and dead letters)."
+                })
+        Side side;
+
         @Override
         public Integer call() {
             if (replicationFactor != null && replicationFactor < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--replication-factor must be at least 1");
             }
             StegoConfig config = common.load(Map.of());
+            Topics topics = CommonOptions.topics(config);
             TopicAdmin.Outcome outcome = TopicAdmin.create(
                     StreamsConfigs.admin(config),
-                    CommonOptions.topics(config),
+                    switch (side) {
+                        case both -> topics.all();
+                        case hospital -> topics.hospitalSide();
+                        case clinic -> topics.clinicSide();
+                    },
                     Optional.ofNullable(replicationFactor),
                     config.maxMessageBytes());
             PrintWriter out = spec.commandLine().getOut();
