@@ -47,7 +47,7 @@ public final class LocalMirror implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             try (Writer out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
-                properties(hospital, clinic, topics, maxMessageBytes)
+                properties(hospital, clinic, topics, maxMessageBytes, 1)
                         .store(out, "MirrorMaker 2: only the listed topics, hospital -> clinic");
             }
         } catch (IOException e) {
@@ -80,8 +80,13 @@ public final class LocalMirror implements AutoCloseable {
     /**
      * The MirrorMaker 2 configuration (the {@code mm2.properties} format of the dedicated driver) that copies exactly
      * {@code topics} from the {@value #SOURCE} cluster to the {@value #TARGET} cluster.
+     *
+     * @param replicas replication factor of the topics MirrorMaker 2 creates on the clinic's cluster (its own
+     *     bookkeeping, and a crossing topic the clinic has not created)
      */
-    public static Properties properties(String hospital, String clinic, List<String> topics, int maxMessageBytes) {
+    public static Properties properties(
+            String hospital, String clinic, List<String> topics, int maxMessageBytes, int replicas) {
+        String rf = Integer.toString(replicas);
         String flow = SOURCE + "->" + TARGET;
         Properties p = new Properties();
         p.setProperty("clusters", SOURCE + ", " + TARGET);
@@ -110,13 +115,13 @@ public final class LocalMirror implements AutoCloseable {
         p.setProperty("sync.topic.configs.enabled", "false");
         p.setProperty("refresh.topics.interval.seconds", "10");
         p.setProperty("tasks.max", "1");
-        p.setProperty("replication.factor", "1");
+        p.setProperty("replication.factor", rf);
         // the heartbeat connector creates its (empty) topic on the clinic's cluster even with heartbeats off
-        p.setProperty("heartbeats.topic.replication.factor", "1");
-        p.setProperty("checkpoints.topic.replication.factor", "1");
-        p.setProperty("offset.storage.replication.factor", "1");
-        p.setProperty("config.storage.replication.factor", "1");
-        p.setProperty("status.storage.replication.factor", "1");
+        p.setProperty("heartbeats.topic.replication.factor", rf);
+        p.setProperty("checkpoints.topic.replication.factor", rf);
+        p.setProperty("offset.storage.replication.factor", rf);
+        p.setProperty("config.storage.replication.factor", rf);
+        p.setProperty("status.storage.replication.factor", rf);
         p.setProperty("offset.flush.interval.ms", "5000");
         return p;
     }
