@@ -165,7 +165,12 @@ public final class DemoCommand implements Callable<Integer> {
                 stdout.flush();
                 if (keepRunning) {
                     outputs.close();
-                    stdout.println("still running: Kafka " + config.bootstrapServers() + ", schema registry "
+                    stdout.println("still running: Kafka " + config.bootstrapServers()
+                            + (cluster.twoClusters()
+                                    ? " (hospital), " + clinicConfig.bootstrapServers()
+                                            + " (clinic, fed by MirrorMaker 2)"
+                                    : "")
+                            + ", schema registry "
                             + config.schemaRegistryUrl() + ", topics "
                             + cluster.topics().xrays.name() + " ... "
                             + cluster.topics().deadLetters.name() + "; press Ctrl-C to stop");
