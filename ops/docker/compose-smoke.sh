@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Runs docker-compose.yml for real, as operators will: builds the images locally (build-images.sh), brings the
 # stack up on host networking, drops the sample X-rays into the watched folder and waits until every one comes
-# out recovered, then restarts the registry and the embedder and checks that the registry still serves the same
-# schema ids and that an X-ray published after the restarts is recovered too, with nothing dead-lettered.
+# out recovered at the clinic (its own cluster, fed by MirrorMaker 2), then restarts the registry and the embedder
+# and checks that the registry still serves the same schema ids and that an X-ray published after the restarts is
+# recovered too, with nothing dead-lettered on either cluster and no hospital-only topic on the clinic's cluster.
 # Always tears the stack down (containers and volumes), also on failure or Ctrl-C.
 #
 #   ops/docker/compose-smoke.sh          # needs root (apt, dockerd, debootstrap) on Debian or Ubuntu
 #
 # Environment: SMOKE_TIMEOUT (seconds to wait for recovered X-rays per phase, default 600), KAFKA_PORT,
-# KAFKA_CONTROLLER_PORT, REGISTRY_PORT, REGISTRY_MANAGEMENT_PORT, EMBEDDER_METRICS_PORT, EXTRACTOR_METRICS_PORT (host
-# ports, defaults 29092, 29093, 28081, 29000, 29401, 29402, away from the usual ones so that a developer's own stack
+# KAFKA_CONTROLLER_PORT, CLINIC_KAFKA_PORT, CLINIC_KAFKA_CONTROLLER_PORT, REGISTRY_PORT, REGISTRY_MANAGEMENT_PORT,
+# EMBEDDER_METRICS_PORT, EXTRACTOR_METRICS_PORT (host ports, defaults 29092, 29093, 29094, 29095, 28081, 29000, 29401,
+# 29402, away from the usual ones so that a developer's own stack
 # is not disturbed), SMOKE_KEEP_WORK=1 keeps the work
 # folder (logs, recovered PNGs).
 set -euo pipefail
@@ -18,6 +20,7 @@ cd "$ROOT"
 TIMEOUT="${SMOKE_TIMEOUT:-600}"
 export COMPOSE_PROJECT_NAME="stego-smoke"
 export KAFKA_PORT="${KAFKA_PORT:-29092}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-29093}"
+export CLINIC_KAFKA_PORT="${CLINIC_KAFKA_PORT:-29094}" CLINIC_KAFKA_CONTROLLER_PORT="${CLINIC_KAFKA_CONTROLLER_PORT:-29095}"
 export REGISTRY_PORT="${REGISTRY_PORT:-28081}" REGISTRY_MANAGEMENT_PORT="${REGISTRY_MANAGEMENT_PORT:-29000}"
 export EMBEDDER_METRICS_PORT="${EMBEDDER_METRICS_PORT:-29401}" EXTRACTOR_METRICS_PORT="${EXTRACTOR_METRICS_PORT:-29402}"
 export KAFKA_IMAGE="stego-ehealth/kafka:4.1.1" REGISTRY_IMAGE="stego-ehealth/apicurio-registry:3.3.3"
@@ -36,7 +39,8 @@ fail() {
   echo "compose-smoke: FAILED after $((SECONDS - started)) s: $*" >&2
   if [ "${STACK_UP:-0}" = 1 ]; then
     "${COMPOSE[@]}" ps >&2 || true
-    for service in kafka registry topics keys produce-covers embedder extractor produce-xrays; do
+    for service in kafka clinic-kafka registry topics clinic-topics mirror-config mirror keys produce-covers \
+        embedder extractor produce-xrays; do
       echo "--- last log lines of $service" >&2
       "${COMPOSE[@]}" logs --no-color --tail=40 "$service" >&2 || true
     done
@@ -97,14 +101,15 @@ t=$SECONDS
 "$ROOT/ops/docker/build-images.sh" || fail "building the images failed (output above)"
 note "images built or reused" "$((SECONDS - t)) s"
 
-for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$REGISTRY_PORT" "$REGISTRY_MANAGEMENT_PORT" \
+for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$CLINIC_KAFKA_PORT" "$CLINIC_KAFKA_CONTROLLER_PORT" \
+    "$REGISTRY_PORT" "$REGISTRY_MANAGEMENT_PORT" \
     "$EMBEDDER_METRICS_PORT" "$EXTRACTOR_METRICS_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     fail "port $port is already in use on this host; set the *_PORT variable that names it (see above)"
   fi
 done
 
-phase "docker-compose up (broker :$KAFKA_PORT, registry :$REGISTRY_PORT, host networking)"
+phase "docker-compose up (hospital :$KAFKA_PORT, clinic :$CLINIC_KAFKA_PORT, registry :$REGISTRY_PORT, host networking)"
 mkdir -p "$STEGO_DROPBOX_DIR" "$STEGO_RECOVERED_DIR" "$WORK/staging"
 # the application containers run as uid 10001 in group 0
 chown 10001:0 "$STEGO_DROPBOX_DIR" "$STEGO_RECOVERED_DIR" 2>/dev/null || chmod 777 "$STEGO_DROPBOX_DIR" "$STEGO_RECOVERED_DIR"
@@ -116,20 +121,21 @@ note "stack up (every service started or healthy)" "$((SECONDS - t)) s"
 "${COMPOSE[@]}" ps
 
 declare -A CONTAINER=()
-for service in kafka registry topics keys produce-covers embedder extractor produce-xrays; do
+for service in kafka clinic-kafka registry topics clinic-topics mirror-config mirror keys produce-covers embedder \
+    extractor produce-xrays; do
   CONTAINER[$service]=$("${COMPOSE[@]}" ps -q "$service")
   [ -n "${CONTAINER[$service]}" ] || fail "no container for $service"
 done
 state() { docker inspect --format '{{.State.Status}}{{if .State.Health}}/{{.State.Health.Status}}{{end}}' \
   "${CONTAINER[$1]}" 2>/dev/null || echo missing; }
 check_running() {
-  for service in kafka registry embedder extractor produce-xrays; do
+  for service in kafka clinic-kafka mirror registry embedder extractor produce-xrays; do
     case "$(state "$service")" in
       running*) ;;
       *) fail "$service is not running ($(state "$service"))" ;;
     esac
   done
-  for job in topics keys produce-covers; do
+  for job in topics clinic-topics mirror-config keys produce-covers; do
     [ "$(docker inspect --format '{{.State.Status}}:{{.State.ExitCode}}' "${CONTAINER[$job]}")" = exited:0 ] \
       || fail "the one-shot job $job did not succeed"
   done
@@ -171,8 +177,8 @@ FIRST=("${SAMPLES[@]:0:${#SAMPLES[@]}-1}")
 LAST="${SAMPLES[${#SAMPLES[@]}-1]}"
 
 t=$SECONDS
-await_healthy embedder extractor produce-xrays
-note "applications healthy (Streams RUNNING)" "$((SECONDS - t)) s later"
+await_healthy mirror embedder extractor produce-xrays
+note "mirror and applications healthy (Streams RUNNING)" "$((SECONDS - t)) s later"
 
 phase "publishing ${#FIRST[@]} sample X-rays through the drop folder"
 t=$SECONDS
@@ -206,10 +212,22 @@ drop "$LAST"
 await_recovered "${#SAMPLES[@]}"
 note "X-ray published after the restarts recovered" "$((SECONDS - t)) s after the drop"
 
-dead=$("${COMPOSE[@]}" exec -T kafka /opt/kafka/bin/kafka-get-offsets.sh --bootstrap-server "localhost:$KAFKA_PORT" \
-  --topic dead-letters | awk -F: '{ n += $3 } END { print n + 0 }') || fail "cannot read the dead-letters topic"
-[ "$dead" = 0 ] || fail "$dead record(s) on the dead-letters topic"
-note "dead letters" "0"
+for cluster in kafka:$KAFKA_PORT clinic-kafka:$CLINIC_KAFKA_PORT; do
+  dead=$("${COMPOSE[@]}" exec -T "${cluster%%:*}" /opt/kafka/bin/kafka-get-offsets.sh \
+    --bootstrap-server "localhost:${cluster##*:}" --topic dead-letters | awk -F: '{ n += $3 } END { print n + 0 }') \
+    || fail "cannot read the dead-letters topic of ${cluster%%:*}"
+  [ "$dead" = 0 ] || fail "$dead record(s) on the dead-letters topic of ${cluster%%:*}"
+done
+note "dead letters" "0 on either cluster"
+clinic_topics=$("${COMPOSE[@]}" exec -T clinic-kafka /opt/kafka/bin/kafka-topics.sh \
+  --bootstrap-server "localhost:$CLINIC_KAFKA_PORT" --list) || fail "cannot list the clinic cluster's topics"
+for topic in xray-images cover-images stego-embedder-xray-batch-buffer-changelog; do
+  ! echo "$clinic_topics" | grep -qx "$topic" || fail "the clinic's cluster holds $topic: $(echo $clinic_topics)"
+done
+for topic in stego-images models model-promotions recovered-images; do
+  echo "$clinic_topics" | grep -qx "$topic" || fail "the clinic's cluster has no $topic: $(echo $clinic_topics)"
+done
+note "clinic cluster topics" "$(echo "$clinic_topics" | grep -v '^__' | tr '\n' ' ')"
 [ "$(schema_ids)" = "$before" ] || fail "schema ids changed after the restarts"
 metric() { # port name{labels}: the value, or empty
   curl -fsS "http://localhost:$1/metrics" | grep -F "$2 " | awk '{ print $2 }' | head -1
@@ -223,7 +241,7 @@ batches=$(metric "$EMBEDDER_METRICS_PORT" 'stego_batch_size_count{application="s
   || fail "the embedder's /metrics has no dead-letter counter"
 note "/metrics" "extractor: ${processed%.*} images; embedder: $batches batch(es) since its restart"
 check_running
-await_healthy kafka registry embedder extractor produce-xrays
+await_healthy kafka clinic-kafka mirror registry embedder extractor produce-xrays
 
 phase "summary"
 docker stats --no-stream --format 'table {{.Name}}\t{{.MemUsage}}\t{{.CPUPerc}}' "${CONTAINER[@]}" 2>/dev/null || true

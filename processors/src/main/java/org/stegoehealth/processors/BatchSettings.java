@@ -7,8 +7,8 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * How the inference processors batch: the largest batch per image size, how long a partial batch may wait, and the
- * largest image side accepted at all.
+ * How the inference processors batch: the largest batch per image size, how long a partial batch may wait, the
+ * largest image side accepted at all, and whether the dead letters they write keep the original bytes.
  *
  * <p>Large images get small batches: per-image throughput of big batches of big images drops on CPUs (fresh large
  * allocations), so the batch size is tuned per size class. A class applies to images whose longer side is at most
@@ -17,8 +17,10 @@ import java.util.TreeMap;
  * @param sizesBySide batch size per upper bound of the longer image side; {@link Integer#MAX_VALUE} is the catch-all
  * @param linger      how long the oldest record of a partial batch waits (wall-clock) before the batch runs anyway
  * @param maxImageSide images with a longer side are refused (dead-lettered) before they are buffered
+ * @param redactDeadLetters dead letters carry a SHA-256 and the size of the original value instead of its bytes
  */
-public record BatchSettings(NavigableMap<Integer, Integer> sizesBySide, Duration linger, int maxImageSide) {
+public record BatchSettings(
+        NavigableMap<Integer, Integer> sizesBySide, Duration linger, int maxImageSide, boolean redactDeadLetters) {
 
     /** 8 images up to 256 px, 4 up to 512 px, one at a time above. */
     public static final String DEFAULT_SIZES = "256:8,512:4,*:1";
@@ -39,6 +41,11 @@ public record BatchSettings(NavigableMap<Integer, Integer> sizesBySide, Duration
             throw new IllegalArgumentException("max image side " + maxImageSide + " must be positive");
         }
         sizesBySide = Collections.unmodifiableNavigableMap(new TreeMap<>(sizesBySide));
+    }
+
+    /** Dead letters with their original bytes. */
+    public BatchSettings(NavigableMap<Integer, Integer> sizesBySide, Duration linger, int maxImageSide) {
+        this(sizesBySide, linger, maxImageSide, false);
     }
 
     /** The default sizes with the given linger and size limit. */

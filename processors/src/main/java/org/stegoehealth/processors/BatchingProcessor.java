@@ -425,7 +425,7 @@ final class BatchingProcessor<I, O extends SpecificRecord>
         long now = context.currentSystemTimeMs();
         Record<String, DeadLetterEvent> letter = new Record<>(
                 record.coordinates(),
-                DeadLetters.of(record, type, reason, context.applicationId(), now),
+                DeadLetters.of(record, type, reason, context.applicationId(), now, settings.redactDeadLetters()),
                 record.timestamp());
         context.forward(letter, deadLetterChild);
     }

@@ -60,6 +60,7 @@ public final class StegoConfig {
     public static final String METRICS_PORT = "metrics.port";
     public static final String INSTANCE_ID = "instance.id";
     public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout.ms";
+    public static final String DEAD_LETTERS_REDACT = "dead.letters.redact";
 
     private static final long MAX_TRANSACTION_TIMEOUT_MS = 900_000;
     private static final Map<String, String> DEFAULTS = defaults();
@@ -107,6 +108,9 @@ public final class StegoConfig {
         d.put(CLINIC_ID, "");
         d.put(SEALED_BUDGET, "0.5");
         d.put(ALLOW_UNSIGNED, "false");
+        // dead letters stay on the cluster that already holds their source records (X-rays at the hospital, stego
+        // images at the clinic) and can be replayed once the cause is fixed; true keeps only a SHA-256 and the size
+        d.put(DEAD_LETTERS_REDACT, "false");
         // embedder and extractor: HTTP port of /metrics, /health/live, /health/ready; 0 serves none
         d.put(METRICS_PORT, "0");
         // embedder and extractor: a stable name per instance (static group membership), so a restarted instance
@@ -374,9 +378,18 @@ public final class StegoConfig {
 
     /** Whether the extractor accepts stego events without a signature (never by default). */
     public boolean allowUnsigned() {
-        String v = required(ALLOW_UNSIGNED).trim();
+        return bool(ALLOW_UNSIGNED);
+    }
+
+    /** Whether dead letters carry a SHA-256 and the size of the original value instead of its bytes. */
+    public boolean deadLettersRedact() {
+        return bool(DEAD_LETTERS_REDACT);
+    }
+
+    private boolean bool(String key) {
+        String v = required(key).trim();
         if (!v.equals("true") && !v.equals("false")) {
-            throw invalid(ALLOW_UNSIGNED, "is not true or false");
+            throw invalid(key, "is not true or false");
         }
         return Boolean.parseBoolean(v);
     }
@@ -390,7 +403,11 @@ public final class StegoConfig {
     /** Batch sizes, linger and the image size limit, checked. */
     public BatchSettings batchSettings() {
         try {
-            return new BatchSettings(BatchSettings.parseSizes(required(BATCH_SIZES)), batchLinger(), maxImageSide());
+            return new BatchSettings(
+                    BatchSettings.parseSizes(required(BATCH_SIZES)),
+                    batchLinger(),
+                    maxImageSide(),
+                    deadLettersRedact());
         } catch (IllegalArgumentException e) {
             if (e.getMessage().startsWith("config ")) {
                 throw e;

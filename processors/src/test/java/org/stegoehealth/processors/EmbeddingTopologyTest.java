@@ -501,6 +501,34 @@ class EmbeddingTopologyTest {
         return e;
     }
 
+    @Test
+    void withRedactedDeadLetters_aBadXrayLeavesItsSha256AndSize_notItsBytes() throws Exception {
+        start(new BatchSettings(BatchSettings.parseSizes("*:1"), LINGER, 128, true));
+        threeCovers();
+        // too large for the 128 px limit: refused before the model, dead-lettered
+        byte[] value = h.serialize(h.topics.xrays, TestImages.xray("too-large", TestImages.grayXray(200, 40, 1)));
+        h.raw(h.topics.xrays.name()).pipeInput("too-large".getBytes(StandardCharsets.UTF_8), value);
+        pipe(TestImages.xray("after", TestImages.grayXray(32, 32, 3)));
+
+        assertEquals(
+                List.of("after"),
+                stego().stream().map(StegoImageEvent::getMessageId).toList());
+        List<TestRecord<String, DeadLetterEvent>> dead = h.deadLetters();
+        assertEquals(1, dead.size());
+        DeadLetterEvent d = dead.get(0).value();
+        assertTrue(d.getRedacted());
+        assertEquals(null, d.getValue(), "no original bytes");
+        assertEquals((long) value.length, d.getValueSize());
+        assertEquals(
+                java.util.HexFormat.of()
+                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(value)),
+                d.getValueSha256());
+        assertEquals("too-large", new String(TestImages.bytes(d.getKey()), StandardCharsets.UTF_8));
+        assertEquals(h.topics.xrays.name() + "-0@0", dead.get(0).key(), "where the original still is");
+        assertEquals("VALIDATION", d.getErrorType(), d.getReason());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("badXrays")
     void aBadRecordIsDeadLetteredWithItsBytesAndItsNeighboursStillEmbed(

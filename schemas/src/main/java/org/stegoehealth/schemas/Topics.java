@@ -98,8 +98,27 @@ public final class Topics {
                 -1);
     }
 
+    /** Every topic: what one cluster shared by the hospital and the clinic holds. */
     public List<TopicSpec<?, ?>> all() {
         return List.of(
                 xrays, covers, stego, recovered, deadLetters, models, promotions, trainingRounds, deadLetterReplays);
+    }
+
+    /**
+     * The only topics that cross from the hospital's cluster to a clinic's (MirrorMaker 2): the stego images and the
+     * model versions with their promotions, which the extractor needs to resolve the version each image names.
+     */
+    public List<TopicSpec<?, ?>> crossing() {
+        return List.of(stego, models, promotions);
+    }
+
+    /** The hospital's cluster when the clinic has its own: everything but the clinic's recovered images. */
+    public List<TopicSpec<?, ?>> hospitalSide() {
+        return List.of(xrays, covers, stego, deadLetters, models, promotions, trainingRounds, deadLetterReplays);
+    }
+
+    /** A clinic's own cluster: the crossing topics, then the extractor's recovered images and dead letters. */
+    public List<TopicSpec<?, ?>> clinicSide() {
+        return List.of(stego, models, promotions, recovered, deadLetters, deadLetterReplays);
     }
 }

@@ -121,7 +121,7 @@ public final class DeadLettersCommand implements Runnable {
                         d.getErrorType(),
                         keyOf(d),
                         d.getApplication(),
-                        replayed.contains(keyOf(d)) ? "yes" : "no",
+                        d.getRedacted() ? "redacted" : replayed.contains(keyOf(d)) ? "yes" : "no",
                         d.getReason());
             }
             out.printf("%d dead letter(s)%n", letters.size());
@@ -134,7 +134,9 @@ public final class DeadLettersCommand implements Runnable {
             name = "replay",
             mixinStandardHelpOptions = true,
             description = "Re-publish the original key and value of each matching dead letter to its source topic,"
-                    + " once (replays are recorded on the dead-letter-replays topic).")
+                    + " once (replays are recorded on the dead-letter-replays topic). Redacted dead letters"
+                    + " (dead.letters.redact=true) hold no original bytes and cannot be replayed: they are named and"
+                    + " the exit code is 1.")
     static final class Replay implements Callable<Integer> {
 
         @Spec
@@ -177,12 +179,23 @@ public final class DeadLettersCommand implements Runnable {
             String who = by != null ? by : System.getProperty("user.name", "ops");
             int count = 0;
             int skipped = 0;
+            int redacted = 0;
+            PrintWriter err = spec.commandLine().getErr();
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                     StreamsConfigs.producer(config, "stego-dead-letter-replay"),
                     new ByteArraySerializer(),
                     new ByteArraySerializer())) {
                 for (DeadLetterEvent d : letters) {
                     String key = keyOf(d);
+                    if (d.getRedacted()) {
+                        redacted++;
+                        err.printf(
+                                "cannot replay %s: a redacted dead letter (dead.letters.redact=true) keeps only the"
+                                        + " SHA-256 %s and size (%d bytes) of the original, not its bytes; the original"
+                                        + " is at that offset of %s while the topic keeps it%n",
+                                key, d.getValueSha256(), d.getValueSize(), d.getSourceTopic());
+                        continue;
+                    }
                     if (!done.add(key)) {
                         skipped++;
                         continue;
@@ -213,9 +226,12 @@ public final class DeadLettersCommand implements Runnable {
             spec.commandLine()
                     .getOut()
                     .printf(
-                            "re-published %d dead letter(s) to their source topics" + "%s%n",
-                            count, skipped > 0 ? "; " + skipped + " already replayed before, skipped" : "");
-            return 0;
+                            "re-published %d dead letter(s) to their source topics%s%s%n",
+                            count,
+                            skipped > 0 ? "; " + skipped + " already replayed before, skipped" : "",
+                            redacted > 0 ? "; " + redacted + " redacted, cannot be replayed" : "");
+            err.flush();
+            return redacted > 0 ? 1 : 0;
         }
 
         private static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> r) {

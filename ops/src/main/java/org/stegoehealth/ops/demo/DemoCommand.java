@@ -31,17 +31,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code stego demo}: the whole system end to end on this machine. Starts a real Kafka broker and schema registry
- * (or uses the ones given), creates the topics, runs the embedder and the extractor, publishes the sample covers and
- * X-rays, waits until every X-ray has been recovered, and writes a report comparing what went in with what came out.
+ * {@code stego demo}: the whole system end to end on this machine. Starts two real Kafka clusters (the hospital's
+ * and the clinic's, MirrorMaker 2 copying only the stego and model topics across) and a schema registry, or uses the
+ * cluster and registry given; creates the topics, runs the embedder at the hospital and the extractor at the clinic,
+ * publishes the sample covers and X-rays, waits until every X-ray has been recovered, writes a report comparing what
+ * went in with what came out, and lists what each cluster holds.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the system end to end: a local Kafka broker and schema registry (or --bootstrap-servers and",
-            "--schema-registry-url), the embedder and the extractor, the sample covers and X-rays; then report how",
-            "each X-ray came out (PSNR/SSIM) and shut everything down."
+            "Run the system end to end: the hospital's and the clinic's local Kafka clusters with MirrorMaker 2",
+            "copying only the stego and model topics across, and a schema registry (or one existing cluster:",
+            "--bootstrap-servers and --schema-registry-url); the embedder at the hospital, the extractor at the",
+            "clinic, the sample covers and X-rays; then report how each X-ray came out (PSNR/SSIM), list the topics",
+            "and records each cluster holds, and shut everything down."
         })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -68,6 +72,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Leave the broker, registry and applications up after the report; " + "stop with Ctrl-C.")
     boolean keepRunning;
 
+    @Option(
+            names = "--one-cluster",
+            description = "One local cluster for the hospital and the clinic, without MirrorMaker 2 (faster).")
+    boolean oneCluster;
+
     /** Where an X-ray went: its file, the cover it was hidden in, and when it was published. */
     private record Sent(Path file, Path cover, String coverId, long publishedNanos) {}
 
@@ -88,9 +97,14 @@ public final class DemoCommand implements Callable<Integer> {
         progress.message(
                 "model " + stego.version() + " from " + modelDir + "; starting (local stack under " + work + ")");
 
-        try (PipelineCluster cluster = PipelineCluster.open(spec, base, work, "demo")) {
+        try (PipelineCluster cluster = PipelineCluster.open(spec, base, work, "demo", !oneCluster)) {
             StegoConfig config = cluster.config();
-            progress.message("Kafka " + config.bootstrapServers() + ", schema registry " + config.schemaRegistryUrl());
+            StegoConfig clinicConfig = cluster.clinicConfig();
+            progress.message(
+                    cluster.twoClusters()
+                            ? "Kafka " + config.bootstrapServers() + " (hospital), " + clinicConfig.bootstrapServers()
+                                    + " (clinic), schema registry " + config.schemaRegistryUrl()
+                            : "Kafka " + config.bootstrapServers() + ", schema registry " + config.schemaRegistryUrl());
             cluster.createTopics();
             // covers first: the embedder loads its cover library at start, before it takes any X-ray
             cluster.publishCovers(coverDir);
@@ -108,7 +122,7 @@ public final class DemoCommand implements Callable<Integer> {
                             keys.hospital(),
                             "stego-demo-hospital-models");
                     FollowedModels clinicModels = FollowedModels.start(
-                            config.with(Map.of(
+                            clinicConfig.with(Map.of(
                                     StegoConfig.MODEL_CACHE_DIR,
                                     config.stateDir().resolve("clinic-models").toString())),
                             cluster.topics(),
@@ -116,18 +130,22 @@ public final class DemoCommand implements Callable<Integer> {
                             "stego-demo-clinic-models");
                     InProcessPipeline pipeline = InProcessPipeline.start(
                             config,
+                            clinicConfig,
                             cluster.topics(),
                             hospitalModels.registry(),
                             clinicModels.registry(),
                             keys,
                             InProcessPipeline.START_TIMEOUT);
                     PipelineOutputs outputs =
-                            new PipelineOutputs(config, cluster.topics(), config.embedderApplicationId() + "-reader")) {
+                            new PipelineOutputs(cluster, config.embedderApplicationId() + "-reader")) {
                 progress.message("embedder and extractor running; publishing " + xrayFiles.size() + " X-ray(s)");
                 Map<String, Sent> sent = publishXrays(cluster, xrayFiles, coverFiles);
-                outputs.awaitRecovered(
-                        sent.keySet(), options.timeout(), new Progress(System.err), pipeline::checkHealthy);
-                awaitStego(outputs, sent, pipeline);
+                Runnable healthCheck = () -> {
+                    pipeline.checkHealthy();
+                    cluster.checkMirror();
+                };
+                outputs.awaitRecovered(sent.keySet(), options.timeout(), new Progress(System.err), healthCheck);
+                awaitStego(outputs, sent, healthCheck);
                 DemoReport report = new DemoReport(stego.version(), rows(config, stego, sent, outputs));
                 Path html = report.write(reportDir);
                 long once = sent.keySet().stream()
@@ -138,10 +156,21 @@ public final class DemoCommand implements Callable<Integer> {
                         "recovered exactly once: %d of %d X-ray(s) (read_committed); dead letters: %d%n",
                         once, sent.size(), outputs.deadLetters().size());
                 stdout.println("report: " + html.toAbsolutePath().normalize());
+                if (cluster.localStack().isPresent()) {
+                    printContents(stdout, cluster.twoClusters() ? "hospital cluster" : "cluster", config);
+                }
+                if (cluster.twoClusters()) {
+                    printContents(stdout, "clinic cluster", clinicConfig);
+                }
                 stdout.flush();
                 if (keepRunning) {
                     outputs.close();
-                    stdout.println("still running: Kafka " + config.bootstrapServers() + ", schema registry "
+                    stdout.println("still running: Kafka " + config.bootstrapServers()
+                            + (cluster.twoClusters()
+                                    ? " (hospital), " + clinicConfig.bootstrapServers()
+                                            + " (clinic, fed by MirrorMaker 2)"
+                                    : "")
+                            + ", schema registry "
                             + config.schemaRegistryUrl() + ", topics "
                             + cluster.topics().xrays.name() + " ... "
                             + cluster.topics().deadLetters.name() + "; press Ctrl-C to stop");
@@ -168,13 +197,20 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Stego records are committed before their recovered ones; a read may still be on its way. */
-    private static void awaitStego(PipelineOutputs outputs, Map<String, Sent> sent, InProcessPipeline pipeline) {
+    /** Every topic of a cluster, internal ones included, with its records (aborted ones too): what its operator sees. */
+    private static void printContents(PrintWriter out, String name, StegoConfig config) {
+        Map<String, Long> counts = ClusterContents.read(config, r -> {});
+        out.printf("%s %s: %d topic(s)%n", name, config.bootstrapServers(), counts.size());
+        counts.forEach((topic, records) -> out.printf("  %-72s %6d record(s)%n", topic, records));
+    }
+
+    private static void awaitStego(PipelineOutputs outputs, Map<String, Sent> sent, Runnable healthCheck) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!outputs.stego().keySet().containsAll(sent.keySet())) {
             if (System.nanoTime() > deadline) {
                 throw new PipelineException("stego records missing for recovered X-rays after 30 s");
             }
-            pipeline.checkHealthy();
+            healthCheck.run();
             outputs.poll(Duration.ofMillis(100));
         }
     }

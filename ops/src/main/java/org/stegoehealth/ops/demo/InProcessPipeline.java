@@ -54,10 +54,25 @@ public final class InProcessPipeline implements AutoCloseable {
             ModelSource extractorModels,
             PipelineKeys keys,
             Duration timeout) {
+        return start(config, config, topics, embedderModels, extractorModels, keys, timeout);
+    }
+
+    /**
+     * As {@link #start(StegoConfig, Topics, ModelSource, ModelSource, PipelineKeys, Duration)}, the extractor on
+     * the clinic's cluster ({@code clinicConfig}) and the embedder on the hospital's ({@code config}).
+     */
+    public static InProcessPipeline start(
+            StegoConfig config,
+            StegoConfig clinicConfig,
+            Topics topics,
+            ModelSource embedderModels,
+            ModelSource extractorModels,
+            PipelineKeys keys,
+            Duration timeout) {
         TransferSecurity hospital = TransferSecurity.of(
                 keys.hospital(),
                 config.with(Map.of(StegoConfig.CLINIC_ID, keys.clinic().name())));
-        TransferSecurity clinic = TransferSecurity.of(keys.clinic(), config);
+        TransferSecurity clinic = TransferSecurity.of(keys.clinic(), clinicConfig);
         StreamsApp embedder = StreamsApp.start(
                 "embedder",
                 EmbeddingTopology.build(topics, embedderModels, config.batchSettings(), hospital),
@@ -65,8 +80,8 @@ public final class InProcessPipeline implements AutoCloseable {
         StreamsApp extractor = StreamsApp.start(
                 "extractor",
                 ExtractionTopology.build(
-                        topics, extractorModels, config.batchSettings(), clinic, null, config.modelWait()),
-                StreamsConfigs.base(config, config.extractorApplicationId()));
+                        topics, extractorModels, clinicConfig.batchSettings(), clinic, null, clinicConfig.modelWait()),
+                StreamsConfigs.base(clinicConfig, clinicConfig.extractorApplicationId()));
         InProcessPipeline pipeline = new InProcessPipeline(List.of(embedder, extractor));
         try {
             pipeline.awaitRunning(timeout);

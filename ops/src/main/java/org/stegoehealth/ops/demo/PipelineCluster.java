@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.Producer;
+import org.stegoehealth.ops.local.LocalMirror;
 import org.stegoehealth.ops.local.LocalStack;
 import org.stegoehealth.ops.topics.TopicAdmin;
 import org.stegoehealth.processors.StegoConfig;
@@ -32,20 +33,32 @@ import picocli.CommandLine.ParseResult;
  * Where an in-process pipeline runs: a {@link LocalStack} started fresh under a work directory, or an existing
  * cluster and registry named by the configuration. Either way the run gets its own application ids and state
  * directory; on an existing cluster it also gets its own topic prefix (unless one is configured explicitly), so it
- * never reads or writes a deployment's topics.
+ * never reads or writes a deployment's topics. A local stack may have two clusters, the hospital's and the clinic's,
+ * with MirrorMaker 2 copying only the crossing topics between them: the hospital side ({@link #config()}) publishes
+ * and embeds, the clinic side ({@link #clinicConfig()}) extracts.
  */
 public final class PipelineCluster implements AutoCloseable {
 
     private final LocalStack stack;
     private final StegoConfig config;
+    private final StegoConfig clinicConfig;
+    private final Path workDir;
     private final Topics topics;
     private Producer<String, XrayImageEvent> xrayKafka;
     private XrayProducer xrayProducer;
 
-    private PipelineCluster(LocalStack stack, StegoConfig config) {
+    private PipelineCluster(LocalStack stack, StegoConfig config, Path workDir) {
         this.stack = stack;
         this.config = config;
+        this.clinicConfig = twoClusters(stack)
+                ? config.with(Map.of(StegoConfig.BOOTSTRAP_SERVERS, stack.clinicBootstrapServers()))
+                : config;
+        this.workDir = workDir;
         this.topics = CommonOptions.topics(config);
+    }
+
+    private static boolean twoClusters(LocalStack stack) {
+        return stack != null && stack.clinic().isPresent();
     }
 
     /** The installation directory (system property stego.home, else STEGO_HOME, else the working directory). */
@@ -60,10 +73,19 @@ public final class PipelineCluster implements AutoCloseable {
      */
     public static PipelineCluster open(CommandSpec command, StegoConfig base, Path workDir, String name)
             throws IOException {
+        return open(command, base, workDir, name, false);
+    }
+
+    /**
+     * As {@link #open(CommandSpec, StegoConfig, Path, String)}; with {@code withClinic} a local stack gets a second
+     * cluster for the clinic and MirrorMaker 2 between the two (an existing cluster is used as both).
+     */
+    public static PipelineCluster open(
+            CommandSpec command, StegoConfig base, Path workDir, String name, boolean withClinic) throws IOException {
         ParseResult parsed = command.commandLine().getParseResult();
         boolean external =
                 parsed.hasMatchedOption("--bootstrap-servers") || parsed.hasMatchedOption("--schema-registry-url");
-        return open(base, external, parsed.hasMatchedOption("--topic-prefix"), workDir, name);
+        return open(base, external, parsed.hasMatchedOption("--topic-prefix"), workDir, name, withClinic);
     }
 
     /**
@@ -76,6 +98,17 @@ public final class PipelineCluster implements AutoCloseable {
      */
     public static PipelineCluster open(
             StegoConfig base, boolean external, boolean keepPrefix, Path workDir, String name) throws IOException {
+        return open(base, external, keepPrefix, workDir, name, false);
+    }
+
+    /**
+     * As {@link #open(StegoConfig, boolean, boolean, Path, String)}; with {@code withClinic} (and no
+     * {@code external} cluster) the local stack has the clinic's cluster too, and {@link #createTopics()} starts
+     * MirrorMaker 2 between the two.
+     */
+    public static PipelineCluster open(
+            StegoConfig base, boolean external, boolean keepPrefix, Path workDir, String name, boolean withClinic)
+            throws IOException {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Path stateDir = workDir.resolve("streams");
         deleteTree(stateDir);
@@ -87,19 +120,29 @@ public final class PipelineCluster implements AutoCloseable {
             if (!keepPrefix) {
                 overrides.put(StegoConfig.TOPIC_PREFIX, name + "-" + run + "-");
             }
-            return new PipelineCluster(null, base.with(overrides));
+            return new PipelineCluster(null, base.with(overrides), workDir);
         }
         Path stackDir = workDir.resolve("stack");
         deleteTree(stackDir);
-        LocalStack stack = LocalStack.start(stackDir);
+        LocalStack stack = withClinic ? LocalStack.startWithClinic(stackDir) : LocalStack.start(stackDir);
         overrides.put(StegoConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
         overrides.put(StegoConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl());
-        return new PipelineCluster(stack, base.with(overrides));
+        return new PipelineCluster(stack, base.with(overrides), stackDir);
     }
 
-    /** The configuration every client of this run uses. */
+    /** The configuration of the hospital's clients (producers, embedder); of every client on one cluster. */
     public StegoConfig config() {
         return config;
+    }
+
+    /** The configuration of the clinic's clients (extractor, readers of its output): its own cluster, if any. */
+    public StegoConfig clinicConfig() {
+        return clinicConfig;
+    }
+
+    /** Whether the hospital and the clinic have clusters of their own, with MirrorMaker 2 between them. */
+    public boolean twoClusters() {
+        return twoClusters(stack);
     }
 
     /** The topic catalog of this run, with serdes bound to its registry. */
@@ -112,13 +155,27 @@ public final class PipelineCluster implements AutoCloseable {
         return Optional.ofNullable(stack);
     }
 
-    /** Creates the catalog's topics (one replica on a local stack, the broker's default elsewhere). */
+    /**
+     * Creates the catalog's topics (one replica on a local stack, the broker's default elsewhere). On two clusters:
+     * the hospital's topics on its cluster, the clinic's on the clinic's, then starts MirrorMaker 2 copying the
+     * crossing ones.
+     */
     public void createTopics() {
-        TopicAdmin.create(
-                StreamsConfigs.admin(config),
-                topics,
-                stack == null ? Optional.empty() : Optional.of((short) 1),
-                config.maxMessageBytes());
+        Optional<Short> replicas = stack == null ? Optional.empty() : Optional.of((short) 1);
+        if (!twoClusters()) {
+            TopicAdmin.create(StreamsConfigs.admin(config), topics, replicas, config.maxMessageBytes());
+            return;
+        }
+        TopicAdmin.create(StreamsConfigs.admin(config), topics.hospitalSide(), replicas, config.maxMessageBytes());
+        TopicAdmin.create(StreamsConfigs.admin(clinicConfig), topics.clinicSide(), replicas, config.maxMessageBytes());
+        stack.startMirror(topics, workDir);
+    }
+
+    /** @throws org.stegoehealth.ops.local.LocalStackException when MirrorMaker 2, if this run has it, has stopped */
+    public void checkMirror() {
+        if (stack != null) {
+            stack.mirror().ifPresent(LocalMirror::checkAlive);
+        }
     }
 
     /**

@@ -27,40 +27,69 @@ import org.stegoehealth.schemas.Topics;
  * stego, recovered and dead-letter topics, so only records of committed transactions count. Every recovered record is
  * counted per message id (exactly-once means each count is 1; a record at an offset already read, re-read after a
  * rebalance, is not counted again) and stamped with the time it was read.
+ * With two clusters it reads the stego, recovered and dead-letter topics at the clinic (the stego images as
+ * MirrorMaker 2 delivered them) and the dead letters of the hospital's cluster too.
  * Not thread-safe: poll and read from one thread.
  */
 public final class PipelineOutputs implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(50);
 
+    /** One consumer on one cluster, and the next offset it has not read yet per partition. */
+    private record Reader(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> nextOffsets) {}
+
     private final Topics topics;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final List<Reader> readers = new ArrayList<>();
     private final Map<String, StegoImageEvent> stego = new HashMap<>();
     private final Map<String, RecoveredImageEvent> recovered = new HashMap<>();
     private final Map<String, Integer> recoveredCounts = new HashMap<>();
     private final Map<String, Long> recoveredAtNanos = new HashMap<>();
     private final List<DeadLetterEvent> deadLetters = new ArrayList<>();
-    private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
 
     public PipelineOutputs(StegoConfig config, Topics topics, String groupId) {
+        this(config, config, topics, groupId);
+    }
+
+    /** The outputs of a run on two clusters (the same when {@code hospital} and {@code clinic} name one). */
+    public PipelineOutputs(PipelineCluster cluster, String groupId) {
+        this(cluster.clinicConfig(), cluster.config(), cluster.topics(), groupId);
+    }
+
+    private PipelineOutputs(StegoConfig clinic, StegoConfig hospital, Topics topics, String groupId) {
         this.topics = topics;
-        this.consumer = new KafkaConsumer<>(
+        readers.add(reader(
+                clinic, groupId, List.of(topics.stego.name(), topics.recovered.name(), topics.deadLetters.name())));
+        if (!hospital.bootstrapServers().equals(clinic.bootstrapServers())) {
+            readers.add(reader(hospital, groupId, List.of(topics.deadLetters.name())));
+        }
+    }
+
+    private static Reader reader(StegoConfig config, String groupId, List<String> names) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 StreamsConfigs.readCommittedConsumer(config, groupId),
                 new StringDeserializer(),
                 new ByteArrayDeserializer());
-        consumer.subscribe(List.of(topics.stego.name(), topics.recovered.name(), topics.deadLetters.name()));
+        consumer.subscribe(names);
+        return new Reader(consumer, new HashMap<>());
     }
 
-    /** Reads what is there (waiting at most {@code timeout} for the first records). */
+    /** Reads what is there (waiting at most {@code timeout} for the first records, in all on every cluster). */
     public void poll(Duration timeout) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(timeout)) {
+        Duration each = timeout.dividedBy(readers.size());
+        for (Reader reader : readers) {
+            poll(reader, each);
+        }
+    }
+
+    private void poll(Reader reader, Duration timeout) {
+        for (ConsumerRecord<String, byte[]> r : reader.consumer().poll(timeout)) {
             // this reader commits no offsets, so a rebalance (a broker restart) reads from the start again: a record
             // at an offset already read is that re-read, not a duplicate
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            if (r.offset() < nextOffsets.getOrDefault(tp, 0L)) {
+            if (r.offset() < reader.nextOffsets().getOrDefault(tp, 0L)) {
                 continue;
             }
-            nextOffsets.put(tp, r.offset() + 1);
+            reader.nextOffsets().put(tp, r.offset() + 1);
             long now = System.nanoTime();
             if (r.topic().equals(topics.recovered.name())) {
                 RecoveredImageEvent event =
@@ -144,6 +173,6 @@ public final class PipelineOutputs implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close();
+        readers.forEach(r -> r.consumer().close());
     }
 }

@@ -2,6 +2,7 @@ package org.stegoehealth.ops.local;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -12,11 +13,14 @@ import org.stegoehealth.ops.topics.TopicAdmin;
 import org.stegoehealth.ops.topics.TopicAdminException;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.HttpSchemaRegistryClient;
+import org.stegoehealth.schemas.TopicSpec;
 import org.stegoehealth.schemas.Topics;
 
 /**
  * A Kafka broker and a schema registry, both real, both local: what the system needs to run end to end on one
- * machine without Docker.
+ * machine without Docker. {@link #startWithClinic} adds a second broker, the clinic's cluster, and
+ * {@link #startMirror} MirrorMaker 2 copying only the crossing topics ({@link Topics#crossing()}) from the hospital's
+ * cluster to the clinic's. Both clusters share the one registry: it holds schemas only.
  *
  * <pre>{@code
  * try (LocalStack stack = LocalStack.start(Path.of("target/local-stack"))) {
@@ -33,10 +37,13 @@ public final class LocalStack implements AutoCloseable {
 
     private LocalKafka kafka;
     private LocalRegistry registry;
+    private final LocalKafka clinic;
+    private LocalMirror mirror;
     private final HttpSchemaRegistryClient registryClient;
 
-    private LocalStack(LocalKafka kafka, LocalRegistry registry) {
+    private LocalStack(LocalKafka kafka, LocalKafka clinic, LocalRegistry registry) {
         this.kafka = kafka;
+        this.clinic = clinic;
         this.registry = registry;
         this.registryClient = new HttpSchemaRegistryClient(registry.ccompatUrl());
     }
@@ -51,30 +58,64 @@ public final class LocalStack implements AutoCloseable {
 
     /** As {@link #start(Path)}, waiting at most {@code timeout} for each of the two. */
     public static LocalStack start(Path workDir, Duration timeout) {
+        return start(workDir, timeout, false);
+    }
+
+    /**
+     * As {@link #start(Path)} with a second broker for the clinic's cluster, its data in {@code workDir/clinic}.
+     * {@link #createTopics} then creates the hospital's topics on the first and the clinic's on the second; start
+     * the copy between them with {@link #startMirror}.
+     */
+    public static LocalStack startWithClinic(Path workDir) {
+        return start(workDir, LocalKafka.DEFAULT_START_TIMEOUT, true);
+    }
+
+    private static LocalStack start(Path workDir, Duration timeout, boolean withClinic) {
         long started = System.nanoTime();
         LocalRegistry registry = LocalRegistry.launch(workDir.resolve("registry"));
         LocalKafka kafka = null;
+        LocalKafka clinic = null;
         try {
             kafka = LocalKafka.start(workDir.resolve("kafka"), timeout);
+            if (withClinic) {
+                clinic = LocalKafka.start(workDir.resolve("clinic"), timeout);
+            }
             registry.awaitReady(timeout);
         } catch (RuntimeException e) {
-            closeQuietly(registry, e);
-            if (kafka != null) {
-                closeQuietly(kafka, e);
+            for (AutoCloseable part : new AutoCloseable[] {registry, kafka, clinic}) {
+                if (part != null) {
+                    closeQuietly(part, e);
+                }
             }
             throw e;
         }
         LOG.info(
-                "Local stack ready in {} s: Kafka {}, schema registry {}",
+                "Local stack ready in {} s: Kafka {}{}, schema registry {}",
                 LocalSupport.seconds(System.nanoTime() - started),
                 kafka.bootstrapServers(),
+                clinic == null ? "" : " (hospital) and " + clinic.bootstrapServers() + " (clinic)",
                 registry.ccompatUrl());
-        return new LocalStack(kafka, registry);
+        return new LocalStack(kafka, clinic, registry);
     }
 
-    /** {@code bootstrap.servers} for Kafka clients. */
+    /** {@code bootstrap.servers} for Kafka clients (of the hospital's cluster when there are two). */
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** {@code bootstrap.servers} of the clinic's cluster: the second broker, or the only one. */
+    public String clinicBootstrapServers() {
+        return clinic == null ? bootstrapServers() : clinic.bootstrapServers();
+    }
+
+    /** The clinic's broker, when this stack has two clusters. */
+    public Optional<LocalKafka> clinic() {
+        return Optional.ofNullable(clinic);
+    }
+
+    /** MirrorMaker 2, once {@link #startMirror} started it. */
+    public Optional<LocalMirror> mirror() {
+        return Optional.ofNullable(mirror);
     }
 
     /** The schema registry's Confluent-compatible API root, for {@link HttpSchemaRegistryClient} and other clients. */
@@ -125,35 +166,64 @@ public final class LocalStack implements AutoCloseable {
      * topics that already exist are left as they are.
      */
     public void createTopics(Topics topics) {
+        if (clinic == null) {
+            createTopics(kafka, topics.all());
+        } else {
+            createTopics(kafka, topics.hospitalSide());
+            createTopics(clinic, topics.clinicSide());
+        }
+    }
+
+    private static void createTopics(LocalKafka broker, List<TopicSpec<?, ?>> specs) {
         Properties admin = new Properties();
-        admin.putAll(clientConfig());
+        admin.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         try {
             TopicAdmin.create(
                     admin,
-                    topics,
+                    specs,
                     Optional.of(REPLICAS),
                     StegoConfig.defaultsOnly().maxMessageBytes());
         } catch (TopicAdminException e) {
-            throw new LocalStackException(e.getMessage() + "; see " + kafka.logFile(), e);
+            throw new LocalStackException(e.getMessage() + "; see " + broker.logFile(), e);
         }
+    }
+
+    /**
+     * Starts MirrorMaker 2 copying the crossing topics of {@code topics} ({@link Topics#crossing()}) from the
+     * hospital's cluster to the clinic's, under the same names; its log is in {@code workDir/mirror}.
+     */
+    public LocalMirror startMirror(Topics topics, Path workDir) {
+        if (clinic == null) {
+            throw new LocalStackException("this local stack has one cluster: start it with startWithClinic to mirror");
+        }
+        if (mirror != null) {
+            throw new LocalStackException("MirrorMaker 2 is already running (pid " + mirror.pid() + ")");
+        }
+        mirror = LocalMirror.start(
+                workDir.resolve("mirror"),
+                kafka.bootstrapServers(),
+                clinic.bootstrapServers(),
+                topics.crossing().stream().map(TopicSpec::name).toList(),
+                StegoConfig.defaultsOnly().maxMessageBytes());
+        return mirror;
     }
 
     /** Stops the broker and the registry and waits for both processes to end. */
     @Override
     public void close() {
         RuntimeException failure = null;
-        try {
-            kafka.close();
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        try {
-            registry.close();
-        } catch (RuntimeException e) {
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
+        for (AutoCloseable part : new AutoCloseable[] {mirror, clinic, kafka, registry}) {
+            if (part == null) {
+                continue;
+            }
+            try {
+                part.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e instanceof RuntimeException r ? r : new LocalStackException(e.getMessage(), e);
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
         }
         if (failure != null) {

@@ -41,9 +41,15 @@ public final class TopicAdmin {
      * @throws TopicAdminException with one line naming the topic when the cluster refuses or does not answer
      */
     public static Outcome create(Properties adminConfig, Topics topics, Optional<Short> replicas, int maxMessageBytes) {
+        return create(adminConfig, topics.all(), replicas, maxMessageBytes);
+    }
+
+    /** As {@link #create(Properties, Topics, Optional, int)} for some topics of the catalog only. */
+    public static Outcome create(
+            Properties adminConfig, List<TopicSpec<?, ?>> specs, Optional<Short> replicas, int maxMessageBytes) {
         long started = System.nanoTime();
         List<NewTopic> newTopics = new ArrayList<>();
-        for (TopicSpec<?, ?> spec : topics.all()) {
+        for (TopicSpec<?, ?> spec : specs) {
             Map<String, String> configs = new HashMap<>(spec.configs());
             configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(spec.maxMessageBytes(maxMessageBytes)));
             newTopics.add(new NewTopic(spec.name(), Optional.of(spec.partitions()), replicas).configs(configs));

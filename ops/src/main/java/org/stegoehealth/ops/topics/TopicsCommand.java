@@ -1,12 +1,22 @@
 package org.stegoehealth.ops.topics;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.stegoehealth.ops.local.LocalMirror;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.schemas.TopicSpec;
+import org.stegoehealth.schemas.Topics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +29,7 @@ import picocli.CommandLine.Spec;
         name = "topics",
         mixinStandardHelpOptions = true,
         description = "Manage the system's Kafka topics.",
-        subcommands = TopicsCommand.Create.class)
+        subcommands = {TopicsCommand.Create.class, TopicsCommand.MirrorConfig.class})
 public final class TopicsCommand implements Runnable {
 
     @Spec
@@ -53,15 +63,41 @@ public final class TopicsCommand implements Runnable {
                 description = "Replicas per partition (default: the broker's default.replication.factor).")
         Short replicationFactor;
 
+        /** Which topics a cluster holds. */
+        enum Side {
+            /** one cluster for the hospital and the clinic: every topic */
+            both,
+            /** the hospital's own cluster: every topic but the clinic's recovered images */
+            hospital,
+            /** a clinic's own cluster: the topics that cross (stego, models, promotions) and the extractor's own */
+            clinic
+        }
+
+        @Option(
+                names = "--cluster",
+                paramLabel = "SIDE",
+                defaultValue = "both",
+                description = {
+                    "Which topics to create: both (one cluster for hospital and clinic, the default), hospital (its",
+                    "own cluster, without recovered-images) or clinic (a clinic's cluster: the mirrored stego, models",
+                    "and model-promotions topics, plus recovered-images and dead letters)."
+                })
+        Side side;
+
         @Override
         public Integer call() {
             if (replicationFactor != null && replicationFactor < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--replication-factor must be at least 1");
             }
             StegoConfig config = common.load(Map.of());
+            Topics topics = CommonOptions.topics(config);
             TopicAdmin.Outcome outcome = TopicAdmin.create(
                     StreamsConfigs.admin(config),
-                    CommonOptions.topics(config),
+                    switch (side) {
+                        case both -> topics.all();
+                        case hospital -> topics.hospitalSide();
+                        case clinic -> topics.clinicSide();
+                    },
                     Optional.ofNullable(replicationFactor),
                     config.maxMessageBytes());
             PrintWriter out = spec.commandLine().getOut();
@@ -71,6 +107,75 @@ public final class TopicsCommand implements Runnable {
                     + outcome.created().size() + " created, "
                     + outcome.existing().size() + " already there");
             out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code stego topics mirror-config}. */
+    @Command(
+            name = "mirror-config",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Print the MirrorMaker 2 configuration (mm2.properties, for connect-mirror-maker.sh) that copies",
+                "only the stego, models and model-promotions topics from the hospital's cluster (bootstrap.servers)",
+                "to a clinic's, under the same names, committed transactions only; nothing else crosses."
+            })
+    static final class MirrorConfig implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        CommonOptions common;
+
+        @Option(
+                names = "--clinic-bootstrap-servers",
+                paramLabel = "HOST:PORT",
+                required = true,
+                description = "The clinic's cluster.")
+        String clinic;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+        Path out;
+
+        @Option(
+                names = "--replication-factor",
+                paramLabel = "N",
+                defaultValue = "1",
+                description = "Replicas of the topics MirrorMaker 2 creates on the clinic's cluster, its own"
+                        + " bookkeeping included (default: ${DEFAULT-VALUE}, for a single broker; 3 in production).")
+        int replicationFactor;
+
+        @Override
+        public Integer call() throws IOException {
+            if (replicationFactor < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--replication-factor must be at least 1");
+            }
+            StegoConfig config = common.load(Map.of());
+            Properties p = LocalMirror.properties(
+                    config.bootstrapServers(),
+                    clinic,
+                    CommonOptions.topics(config).crossing().stream()
+                            .map(TopicSpec::name)
+                            .toList(),
+                    config.maxMessageBytes(),
+                    replicationFactor);
+            StringWriter raw = new StringWriter();
+            p.store(raw, null);
+            String text = "# MirrorMaker 2: only the crossing topics, hospital -> clinic (stego topics mirror-config)\n"
+                    + raw.toString()
+                            .lines()
+                            .filter(l -> !l.startsWith("#"))
+                            .sorted()
+                            .collect(Collectors.joining("\n", "", "\n"));
+            if (out == null) {
+                spec.commandLine().getOut().print(text);
+                spec.commandLine().getOut().flush();
+            } else {
+                Files.writeString(out, text, StandardCharsets.UTF_8);
+                spec.commandLine().getOut().println("wrote " + out);
+                spec.commandLine().getOut().flush();
+            }
             return 0;
         }
     }

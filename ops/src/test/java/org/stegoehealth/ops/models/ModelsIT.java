@@ -45,7 +45,10 @@ import org.stegoehealth.ops.eval.Evaluation;
 import org.stegoehealth.ops.eval.Quality;
 import org.stegoehealth.ops.local.LocalStack;
 import org.stegoehealth.ops.replay.TopicRange;
+import org.stegoehealth.processors.DeadLetters;
+import org.stegoehealth.processors.ErrorType;
 import org.stegoehealth.processors.InputImages;
+import org.stegoehealth.processors.InputRecord;
 import org.stegoehealth.processors.MessageIds;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StegoEvents;
@@ -480,6 +483,36 @@ class ModelsIT {
             mean.add(Quality.of(secrets.get(i), recovered));
         }
         return mean.get().psnr();
+    }
+
+    @Test
+    void aRedactedDeadLetter_isListedAsRedacted_andReplayNamesIt_andExits1() throws Exception {
+        String prefix = "dlq-redacted-it-";
+        Topics topics = new Topics(prefix, stack.schemaRegistryClient(), 1);
+        stack.createTopics(topics);
+        byte[] original = "the X-ray event's bytes".getBytes(StandardCharsets.UTF_8);
+        InputRecord record = new InputRecord(
+                topics.xrays.name(), 0, 7, 0L, "msg-1".getBytes(StandardCharsets.UTF_8), original, 0L, null);
+        DeadLetterEvent d =
+                DeadLetters.of(record, ErrorType.UNKNOWN_COVER, "cover c-9 is unknown", "stego-embedder", 1L, true);
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(stack.clientConfig(), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            topics.deadLetters.name(),
+                            record.coordinates(),
+                            topics.deadLetters.valueSerde().serializer().serialize(topics.deadLetters.name(), d)))
+                    .get();
+        }
+
+        String[] list = run(prefix, false, "dead-letters", "list", "--reason", "UNKNOWN_COVER");
+        assertEquals("0", list[0], list[1]);
+        assertTrue(list[1].contains("redacted"), list[1]);
+        String[] replay = run(prefix, false, "dead-letters", "replay", "--reason", "UNKNOWN_COVER");
+        assertEquals("1", replay[0], replay[1]);
+        assertTrue(replay[1].contains("cannot replay " + record.coordinates() + ": a redacted dead letter"), replay[1]);
+        assertTrue(replay[1].contains(d.getValueSha256()), replay[1]);
+        assertTrue(replay[1].contains("re-published 0 dead letter(s)"), replay[1]);
+        assertTrue(replay[1].contains("1 redacted, cannot be replayed"), replay[1]);
     }
 
     @Test
