@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.stegoehealth.model.HidingModel;
+import org.stegoehealth.ops.local.KafkaSecurity.Principal;
 import org.stegoehealth.processors.EmbeddingTopology;
 import org.stegoehealth.processors.ExtractionTopology;
 import org.stegoehealth.processors.ModelSource;
@@ -54,19 +55,39 @@ public final class InProcessPipeline implements AutoCloseable {
             ModelSource extractorModels,
             PipelineKeys keys,
             Duration timeout) {
+        return start(config, config, topics, embedderModels, extractorModels, keys, timeout);
+    }
+
+    /**
+     * As {@link #start(StegoConfig, Topics, ModelSource, ModelSource, PipelineKeys, Duration)} with a configuration
+     * per application, so that each signs in as its own Kafka principal ({@link PipelineCluster#config(Principal)}).
+     */
+    public static InProcessPipeline start(
+            StegoConfig embedderConfig,
+            StegoConfig extractorConfig,
+            Topics topics,
+            ModelSource embedderModels,
+            ModelSource extractorModels,
+            PipelineKeys keys,
+            Duration timeout) {
         TransferSecurity hospital = TransferSecurity.of(
                 keys.hospital(),
-                config.with(Map.of(StegoConfig.CLINIC_ID, keys.clinic().name())));
-        TransferSecurity clinic = TransferSecurity.of(keys.clinic(), config);
+                embedderConfig.with(Map.of(StegoConfig.CLINIC_ID, keys.clinic().name())));
+        TransferSecurity clinic = TransferSecurity.of(keys.clinic(), extractorConfig);
         StreamsApp embedder = StreamsApp.start(
                 "embedder",
-                EmbeddingTopology.build(topics, embedderModels, config.batchSettings(), hospital),
-                StreamsConfigs.base(config, config.embedderApplicationId()));
+                EmbeddingTopology.build(topics, embedderModels, embedderConfig.batchSettings(), hospital),
+                StreamsConfigs.base(embedderConfig, embedderConfig.embedderApplicationId()));
         StreamsApp extractor = StreamsApp.start(
                 "extractor",
                 ExtractionTopology.build(
-                        topics, extractorModels, config.batchSettings(), clinic, null, config.modelWait()),
-                StreamsConfigs.base(config, config.extractorApplicationId()));
+                        topics,
+                        extractorModels,
+                        extractorConfig.batchSettings(),
+                        clinic,
+                        null,
+                        extractorConfig.modelWait()),
+                StreamsConfigs.base(extractorConfig, extractorConfig.extractorApplicationId()));
         InProcessPipeline pipeline = new InProcessPipeline(List.of(embedder, extractor));
         try {
             pipeline.awaitRunning(timeout);

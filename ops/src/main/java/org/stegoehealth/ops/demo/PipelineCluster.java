@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.Producer;
+import org.stegoehealth.ops.local.KafkaSecurity.Principal;
 import org.stegoehealth.ops.local.LocalStack;
 import org.stegoehealth.ops.topics.TopicAdmin;
 import org.stegoehealth.processors.StegoConfig;
@@ -36,14 +37,18 @@ import picocli.CommandLine.ParseResult;
  */
 public final class PipelineCluster implements AutoCloseable {
 
+    private static final String RUN = "run";
+
     private final LocalStack stack;
+    private final boolean ownsStack;
     private final StegoConfig config;
     private final Topics topics;
     private Producer<String, XrayImageEvent> xrayKafka;
     private XrayProducer xrayProducer;
 
-    private PipelineCluster(LocalStack stack, StegoConfig config) {
+    private PipelineCluster(LocalStack stack, boolean ownsStack, StegoConfig config) {
         this.stack = stack;
+        this.ownsStack = ownsStack;
         this.config = config;
         this.topics = CommonOptions.topics(config);
     }
@@ -60,10 +65,24 @@ public final class PipelineCluster implements AutoCloseable {
      */
     public static PipelineCluster open(CommandSpec command, StegoConfig base, Path workDir, String name)
             throws IOException {
+        return open(command, base, workDir, name, false);
+    }
+
+    /**
+     * As {@link #open(CommandSpec, StegoConfig, Path, String)}; {@code secure} starts a secure local stack
+     * ({@link LocalStack#startSecure}) and cannot be combined with an existing cluster.
+     */
+    public static PipelineCluster open(CommandSpec command, StegoConfig base, Path workDir, String name, boolean secure)
+            throws IOException {
         ParseResult parsed = command.commandLine().getParseResult();
         boolean external =
                 parsed.hasMatchedOption("--bootstrap-servers") || parsed.hasMatchedOption("--schema-registry-url");
-        return open(base, external, parsed.hasMatchedOption("--topic-prefix"), workDir, name);
+        if (secure && external) {
+            throw new PipelineException("--secure starts its own secure local stack; it cannot be combined with "
+                    + "--bootstrap-servers or --schema-registry-url (configure an existing cluster's TLS and SASL "
+                    + "with kafka.* settings instead)");
+        }
+        return open(base, external, parsed.hasMatchedOption("--topic-prefix"), workDir, name, secure);
     }
 
     /**
@@ -76,6 +95,44 @@ public final class PipelineCluster implements AutoCloseable {
      */
     public static PipelineCluster open(
             StegoConfig base, boolean external, boolean keepPrefix, Path workDir, String name) throws IOException {
+        return open(base, external, keepPrefix, workDir, name, false);
+    }
+
+    /** As {@link #open(StegoConfig, boolean, boolean, Path, String)}; {@code secure}: a secure local stack. */
+    public static PipelineCluster open(
+            StegoConfig base, boolean external, boolean keepPrefix, Path workDir, String name, boolean secure)
+            throws IOException {
+        Map<String, String> overrides = runOverrides(workDir, name);
+        if (external) {
+            if (!keepPrefix) {
+                overrides.put(StegoConfig.TOPIC_PREFIX, overrides.get(RUN) + "-");
+            }
+            overrides.remove(RUN);
+            return new PipelineCluster(null, false, base.with(overrides));
+        }
+        overrides.remove(RUN);
+        Path stackDir = workDir.resolve("stack");
+        deleteTree(stackDir);
+        LocalStack stack = secure ? LocalStack.startSecure(stackDir) : LocalStack.start(stackDir);
+        overrides.putAll(stack.stegoConfig(Principal.ADMIN));
+        return new PipelineCluster(stack, true, base.with(overrides));
+    }
+
+    /**
+     * A run on a local stack that stays up after it (one stack for several tests): its own topic prefix, application
+     * ids and state directory; on a secure stack its clients sign in as {@code admin} ({@link #config()}) or as the
+     * principal of each application ({@link #config(Principal)}), and {@link #createTopics()} grants the principals
+     * their access to this run's topics.
+     */
+    public static PipelineCluster on(LocalStack stack, StegoConfig base, Path workDir, String name) throws IOException {
+        Map<String, String> overrides = runOverrides(workDir, name);
+        overrides.put(StegoConfig.TOPIC_PREFIX, overrides.remove(RUN) + "-");
+        overrides.putAll(stack.stegoConfig(Principal.ADMIN));
+        return new PipelineCluster(stack, false, base.with(overrides));
+    }
+
+    /** A fresh state directory and application ids; under {@link #RUN} the run's name, for a topic prefix. */
+    private static Map<String, String> runOverrides(Path workDir, String name) throws IOException {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Path stateDir = workDir.resolve("streams");
         deleteTree(stateDir);
@@ -83,23 +140,26 @@ public final class PipelineCluster implements AutoCloseable {
         overrides.put(StegoConfig.STATE_DIR, stateDir.toAbsolutePath().toString());
         overrides.put(StegoConfig.EMBEDDER_APPLICATION_ID, "stego-" + name + "-" + run + "-embedder");
         overrides.put(StegoConfig.EXTRACTOR_APPLICATION_ID, "stego-" + name + "-" + run + "-extractor");
-        if (external) {
-            if (!keepPrefix) {
-                overrides.put(StegoConfig.TOPIC_PREFIX, name + "-" + run + "-");
-            }
-            return new PipelineCluster(null, base.with(overrides));
-        }
-        Path stackDir = workDir.resolve("stack");
-        deleteTree(stackDir);
-        LocalStack stack = LocalStack.start(stackDir);
-        overrides.put(StegoConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
-        overrides.put(StegoConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl());
-        return new PipelineCluster(stack, base.with(overrides));
+        overrides.put(RUN, name + "-" + run);
+        return overrides;
     }
 
-    /** The configuration every client of this run uses. */
+    /** The configuration of this run's clients; on a secure stack they sign in as {@code admin}. */
     public StegoConfig config() {
         return config;
+    }
+
+    /** {@link #config()}, signed in as {@code principal} on a secure local stack (the same elsewhere). */
+    public StegoConfig config(Principal principal) {
+        if (stack == null || stack.security().isEmpty()) {
+            return config;
+        }
+        return config.with(stack.security().get().stegoConfig(principal));
+    }
+
+    /** Whether this run is on a secure local stack. */
+    public boolean secure() {
+        return stack != null && stack.security().isPresent();
     }
 
     /** The topic catalog of this run, with serdes bound to its registry. */
@@ -112,13 +172,19 @@ public final class PipelineCluster implements AutoCloseable {
         return Optional.ofNullable(stack);
     }
 
-    /** Creates the catalog's topics (one replica on a local stack, the broker's default elsewhere). */
+    /**
+     * Creates the catalog's topics (one replica on a local stack, the broker's default elsewhere) and, on a secure
+     * stack, grants the principals their access to them.
+     */
     public void createTopics() {
         TopicAdmin.create(
                 StreamsConfigs.admin(config),
                 topics,
                 stack == null ? Optional.empty() : Optional.of((short) 1),
                 config.maxMessageBytes());
+        if (stack != null) {
+            stack.grantAccess(topics, config.embedderApplicationId(), config.extractorApplicationId());
+        }
     }
 
     /**
@@ -141,7 +207,8 @@ public final class PipelineCluster implements AutoCloseable {
 
     /** Publishes every cover of {@code dir} and waits for the broker's acknowledgements. */
     public void publishCovers(Path dir) throws IOException {
-        try (Producer<String, CoverImageEvent> kafka = CoverProducer.kafkaProducer(config, topics.covers)) {
+        try (Producer<String, CoverImageEvent> kafka =
+                CoverProducer.kafkaProducer(config(Principal.PRODUCER), topics.covers)) {
             CoverProducer producer =
                     new CoverProducer(kafka, topics.covers.name(), config.maxImageSide(), Clock.systemUTC());
             List<PublishOutcome> outcomes = producer.publish(dir, null);
@@ -160,7 +227,7 @@ public final class PipelineCluster implements AutoCloseable {
      */
     public String publishXray(Path file, String coverId) throws IOException {
         if (xrayProducer == null) {
-            xrayKafka = XrayProducer.kafkaProducer(config, topics.xrays);
+            xrayKafka = XrayProducer.kafkaProducer(config(Principal.PRODUCER), topics.xrays);
             xrayProducer = new XrayProducer(xrayKafka, topics.xrays.name(), config.maxImageSide(), Clock.systemUTC());
         }
         PublishOutcome outcome = xrayProducer.publishAll(List.of(file), coverId).get(0);
@@ -179,7 +246,7 @@ public final class PipelineCluster implements AutoCloseable {
         if (xrayKafka != null) {
             xrayKafka.close();
         }
-        if (stack != null) {
+        if (stack != null && ownsStack) {
             stack.close();
         }
     }
