@@ -172,6 +172,15 @@ public final class DemoCommand implements Callable<Integer> {
                             + config.schemaRegistryUrl() + ", topics "
                             + cluster.topics().xrays.name() + " ... "
                             + cluster.topics().deadLetters.name() + "; press Ctrl-C to stop");
+                    if (cluster.secure()) {
+                        stdout.println("Kafka users' settings (stego <command> --config FILE): "
+                                + cluster.localStack()
+                                        .orElseThrow()
+                                        .security()
+                                        .orElseThrow()
+                                        .dir()
+                                + "/{producer,embedder,extractor,mirror,admin}.properties");
+                    }
                     stdout.flush();
                     awaitStopSignal();
                 }

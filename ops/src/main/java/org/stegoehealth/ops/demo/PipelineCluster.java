@@ -77,11 +77,6 @@ public final class PipelineCluster implements AutoCloseable {
         ParseResult parsed = command.commandLine().getParseResult();
         boolean external =
                 parsed.hasMatchedOption("--bootstrap-servers") || parsed.hasMatchedOption("--schema-registry-url");
-        if (secure && external) {
-            throw new PipelineException("--secure starts its own secure local stack; it cannot be combined with "
-                    + "--bootstrap-servers or --schema-registry-url (configure an existing cluster's TLS and SASL "
-                    + "with kafka.* settings instead)");
-        }
         return open(base, external, parsed.hasMatchedOption("--topic-prefix"), workDir, name, secure);
     }
 
@@ -102,6 +97,11 @@ public final class PipelineCluster implements AutoCloseable {
     public static PipelineCluster open(
             StegoConfig base, boolean external, boolean keepPrefix, Path workDir, String name, boolean secure)
             throws IOException {
+        if (secure && external) {
+            throw new PipelineException("--secure starts its own secure local stack; it cannot be combined with "
+                    + "--bootstrap-servers or --schema-registry-url (configure an existing cluster's TLS and SASL "
+                    + "with kafka.* settings instead)");
+        }
         Map<String, String> overrides = runOverrides(workDir, name);
         if (external) {
             if (!keepPrefix) {
