@@ -215,6 +215,17 @@ class SecureStackIT {
     }
 
     @Test
+    void aRestartedBroker_keepsItsUsersAndAcls() throws Exception {
+        Topics topics = new Topics("", stack.schemaRegistryClient(), 1);
+        stack.createTopics(topics);
+        stack.stopKafka();
+        stack.startKafka();
+        assertEquals(1, partitionsFor(stack.clientConfig(Principal.EXTRACTOR), topics.stego.name()));
+        StegoConfig asExtractor = StegoConfig.defaultsOnly().with(stack.stegoConfig(Principal.EXTRACTOR));
+        assertThrows(TopicAuthorizationException.class, () -> readAll(asExtractor, topics.xrays.name()));
+    }
+
+    @Test
     void storesPasswordsAndBrokerConfig_areReadableByTheOwnerOnly() throws IOException {
         Path dir = stack.security().orElseThrow().dir();
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
