@@ -37,8 +37,6 @@ import picocli.CommandLine.ParseResult;
  */
 public final class PipelineCluster implements AutoCloseable {
 
-    private static final String RUN = "run";
-
     private final LocalStack stack;
     private final boolean ownsStack;
     private final StegoConfig config;
@@ -102,15 +100,14 @@ public final class PipelineCluster implements AutoCloseable {
                     + "--bootstrap-servers or --schema-registry-url (configure an existing cluster's TLS and SASL "
                     + "with kafka.* settings instead)");
         }
-        Map<String, String> overrides = runOverrides(workDir, name);
+        Run run = Run.fresh(workDir, name);
+        Map<String, String> overrides = run.overrides();
         if (external) {
             if (!keepPrefix) {
-                overrides.put(StegoConfig.TOPIC_PREFIX, overrides.get(RUN) + "-");
+                overrides.put(StegoConfig.TOPIC_PREFIX, run.topicPrefix());
             }
-            overrides.remove(RUN);
             return new PipelineCluster(null, false, base.with(overrides));
         }
-        overrides.remove(RUN);
         Path stackDir = workDir.resolve("stack");
         deleteTree(stackDir);
         LocalStack stack = secure ? LocalStack.startSecure(stackDir) : LocalStack.start(stackDir);
@@ -125,23 +122,31 @@ public final class PipelineCluster implements AutoCloseable {
      * their access to this run's topics.
      */
     public static PipelineCluster on(LocalStack stack, StegoConfig base, Path workDir, String name) throws IOException {
-        Map<String, String> overrides = runOverrides(workDir, name);
-        overrides.put(StegoConfig.TOPIC_PREFIX, overrides.remove(RUN) + "-");
+        Run run = Run.fresh(workDir, name);
+        Map<String, String> overrides = run.overrides();
+        overrides.put(StegoConfig.TOPIC_PREFIX, run.topicPrefix());
         overrides.putAll(stack.stegoConfig(Principal.ADMIN));
         return new PipelineCluster(stack, false, base.with(overrides));
     }
 
-    /** A fresh state directory and application ids; under {@link #RUN} the run's name, for a topic prefix. */
-    private static Map<String, String> runOverrides(Path workDir, String name) throws IOException {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        Path stateDir = workDir.resolve("streams");
-        deleteTree(stateDir);
-        Map<String, String> overrides = new HashMap<>();
-        overrides.put(StegoConfig.STATE_DIR, stateDir.toAbsolutePath().toString());
-        overrides.put(StegoConfig.EMBEDDER_APPLICATION_ID, "stego-" + name + "-" + run + "-embedder");
-        overrides.put(StegoConfig.EXTRACTOR_APPLICATION_ID, "stego-" + name + "-" + run + "-extractor");
-        overrides.put(RUN, name + "-" + run);
-        return overrides;
+    /** One run: its name ({@code demo-1a2b3c4d}) and its own, emptied state directory and application ids. */
+    private record Run(String name, Map<String, String> overrides) {
+
+        static Run fresh(Path workDir, String command) throws IOException {
+            String name = command + "-" + UUID.randomUUID().toString().substring(0, 8);
+            Path stateDir = workDir.resolve("streams");
+            deleteTree(stateDir);
+            Map<String, String> overrides = new HashMap<>();
+            overrides.put(StegoConfig.STATE_DIR, stateDir.toAbsolutePath().toString());
+            overrides.put(StegoConfig.EMBEDDER_APPLICATION_ID, "stego-" + name + "-embedder");
+            overrides.put(StegoConfig.EXTRACTOR_APPLICATION_ID, "stego-" + name + "-extractor");
+            return new Run(name, overrides);
+        }
+
+        /** A topic prefix of this run's own, for a cluster others use too. */
+        String topicPrefix() {
+            return name + "-";
+        }
     }
 
     /** The configuration of this run's clients; on a secure stack they sign in as {@code admin}. */
