@@ -104,6 +104,12 @@ public final class ChaosCommand implements Callable<Integer> {
     long outageS;
 
     @Option(
+            names = "--secure",
+            description = "Run on a secure local stack: SASL/SCRAM-SHA-512 over TLS, the embedder and the extractor"
+                    + " each signed in as its own Kafka user with ACLs.")
+    boolean secure;
+
+    @Option(
             names = "--seed",
             paramLabel = "N",
             description = "Seed of the kill schedule, to repeat a run (default: random, printed).")
@@ -125,6 +131,7 @@ public final class ChaosCommand implements Callable<Integer> {
                 Duration.ofSeconds(recoveryTimeoutS),
                 registryOutage,
                 brokerOutage,
+                secure,
                 Duration.ofSeconds(outageS),
                 pipeline.timeout(),
                 seed != null ? seed : System.nanoTime(),

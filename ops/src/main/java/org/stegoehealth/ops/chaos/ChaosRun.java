@@ -3,12 +3,10 @@ package org.stegoehealth.ops.chaos;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -33,6 +31,7 @@ import org.stegoehealth.ops.demo.PipelineException;
 import org.stegoehealth.ops.demo.PipelineKeys;
 import org.stegoehealth.ops.demo.PipelineOutputs;
 import org.stegoehealth.ops.eval.Evaluation;
+import org.stegoehealth.ops.local.KafkaSecurity.Principal;
 import org.stegoehealth.ops.local.LocalApp;
 import org.stegoehealth.ops.local.LocalStack;
 import org.stegoehealth.processors.InputImages;
@@ -62,6 +61,7 @@ final class ChaosRun {
             Duration recoveryTimeout,
             boolean registryOutage,
             boolean brokerOutage,
+            boolean secure,
             Duration outage,
             Duration timeout,
             long seed,
@@ -116,9 +116,16 @@ final class ChaosRun {
         progress.message("chaos: " + settings.count() + " X-ray(s) at " + settings.size() + " px, " + settings.kills()
                 + " kill(s) of each application, seed " + settings.seed() + ", work dir " + work);
         List<Path> files = prepareXrays(work.resolve("xrays"));
-        try (PipelineCluster cluster = PipelineCluster.open(base, false, false, work, "chaos")) {
+        try (PipelineCluster cluster = PipelineCluster.open(
+                base,
+                false,
+                false,
+                work,
+                "chaos",
+                settings.secure() ? PipelineCluster.Stack.SECURE : PipelineCluster.Stack.ONE_CLUSTER)) {
             StegoConfig config = cluster.config();
-            progress.message("Kafka " + config.bootstrapServers() + ", schema registry " + config.schemaRegistryUrl());
+            progress.message("Kafka " + config.bootstrapServers() + ", schema registry " + config.schemaRegistryUrl()
+                    + (cluster.secure() ? " (secure: SASL/SCRAM over TLS, a Kafka user per application)" : ""));
             cluster.createTopics();
             cluster.publishCovers(settings.covers());
             PipelineKeys keys = PipelineKeys.under(work.resolve("keys"));
@@ -129,11 +136,11 @@ final class ChaosRun {
                     EMBEDDER,
                     app(
                             EMBEDDER,
-                            config,
+                            cluster.config(Principal.EMBEDDER),
                             work,
                             keys,
                             Map.of(StegoConfig.CLINIC_ID, keys.clinic().name())));
-            apps.put(EXTRACTOR, app(EXTRACTOR, config, work, keys, Map.of()));
+            apps.put(EXTRACTOR, app(EXTRACTOR, cluster.config(Principal.EXTRACTOR), work, keys, Map.of()));
             try (PipelineOutputs o = new PipelineOutputs(config, cluster.topics(), "stego-chaos-checker")) {
                 outputs = o;
                 for (App a : apps.values()) {
@@ -442,10 +449,10 @@ final class ChaosRun {
         p.setProperty(StegoConfig.METRICS_PORT, Integer.toString(port));
         p.setProperty(StegoConfig.INSTANCE_ID, "chaos-" + name);
         extra.forEach(p::setProperty);
+        // on a secure stack, the application's Kafka user and password
+        config.kafkaOverrides().forEach((k, v) -> p.setProperty(StegoConfig.KAFKA_PREFIX + k, v));
         Path file = dir.resolve(name + ".properties");
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            p.store(w, "stego chaos: " + name);
-        }
+        LocalApp.writeConfig(file, p, "stego chaos: " + name);
         return new App(name, file, dir, port);
     }
 

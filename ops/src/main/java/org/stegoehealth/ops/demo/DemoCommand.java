@@ -18,6 +18,7 @@ import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.ops.eval.Evaluation;
+import org.stegoehealth.ops.local.KafkaSecurity.Principal;
 import org.stegoehealth.processors.CoverFitting;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.StegoConfig;
@@ -68,6 +69,12 @@ public final class DemoCommand implements Callable<Integer> {
     Path out;
 
     @Option(
+            names = "--secure",
+            description = "Run on a secure local stack (one cluster): SASL/SCRAM-SHA-512 over TLS, and every"
+                    + " application signs in as its own Kafka user, allowed only what its ACLs grant.")
+    boolean secure;
+
+    @Option(
             names = "--keep-running",
             description = "Leave the broker, registry and applications up after the report; " + "stop with Ctrl-C.")
     boolean keepRunning;
@@ -97,7 +104,10 @@ public final class DemoCommand implements Callable<Integer> {
         progress.message(
                 "model " + stego.version() + " from " + modelDir + "; starting (local stack under " + work + ")");
 
-        try (PipelineCluster cluster = PipelineCluster.open(spec, base, work, "demo", !oneCluster)) {
+        PipelineCluster.Stack kind = secure
+                ? PipelineCluster.Stack.SECURE
+                : oneCluster ? PipelineCluster.Stack.ONE_CLUSTER : PipelineCluster.Stack.TWO_CLUSTERS;
+        try (PipelineCluster cluster = PipelineCluster.open(spec, base, work, "demo", kind)) {
             StegoConfig config = cluster.config();
             StegoConfig clinicConfig = cluster.clinicConfig();
             progress.message(
@@ -105,6 +115,15 @@ public final class DemoCommand implements Callable<Integer> {
                             ? "Kafka " + config.bootstrapServers() + " (hospital), " + clinicConfig.bootstrapServers()
                                     + " (clinic), schema registry " + config.schemaRegistryUrl()
                             : "Kafka " + config.bootstrapServers() + ", schema registry " + config.schemaRegistryUrl());
+            if (cluster.secure()) {
+                progress.message("secure stack: Kafka takes SASL/SCRAM-SHA-512 over TLS only; producers, embedder and"
+                        + " extractor each sign in as their own user with ACLs; client settings in "
+                        + cluster.localStack()
+                                .orElseThrow()
+                                .security()
+                                .orElseThrow()
+                                .dir());
+            }
             cluster.createTopics();
             // covers first: the embedder loads its cover library at start, before it takes any X-ray
             cluster.publishCovers(coverDir);
@@ -115,22 +134,28 @@ public final class DemoCommand implements Callable<Integer> {
             progress.message("published and promoted model " + version + " on "
                     + cluster.topics().models.name());
             try (FollowedModels hospitalModels = FollowedModels.start(
-                            config.with(Map.of(
-                                    StegoConfig.MODEL_CACHE_DIR,
-                                    config.stateDir().resolve("hospital-models").toString())),
+                            cluster.config(Principal.EMBEDDER)
+                                    .with(Map.of(
+                                            StegoConfig.MODEL_CACHE_DIR,
+                                            config.stateDir()
+                                                    .resolve("hospital-models")
+                                                    .toString())),
                             cluster.topics(),
                             keys.hospital(),
                             "stego-demo-hospital-models");
                     FollowedModels clinicModels = FollowedModels.start(
-                            clinicConfig.with(Map.of(
-                                    StegoConfig.MODEL_CACHE_DIR,
-                                    config.stateDir().resolve("clinic-models").toString())),
+                            cluster.config(Principal.EXTRACTOR)
+                                    .with(Map.of(
+                                            StegoConfig.MODEL_CACHE_DIR,
+                                            config.stateDir()
+                                                    .resolve("clinic-models")
+                                                    .toString())),
                             cluster.topics(),
                             keys.clinic(),
                             "stego-demo-clinic-models");
                     InProcessPipeline pipeline = InProcessPipeline.start(
-                            config,
-                            clinicConfig,
+                            cluster.config(Principal.EMBEDDER),
+                            cluster.config(Principal.EXTRACTOR),
                             cluster.topics(),
                             hospitalModels.registry(),
                             clinicModels.registry(),
@@ -155,6 +180,10 @@ public final class DemoCommand implements Callable<Integer> {
                 stdout.printf(
                         "recovered exactly once: %d of %d X-ray(s) (read_committed); dead letters: %d%n",
                         once, sent.size(), outputs.deadLetters().size());
+                if (cluster.secure()) {
+                    stdout.println("secure stack: SASL/SCRAM-SHA-512 over TLS; producer, embedder and extractor signed"
+                            + " in as their own Kafka users, each allowed only its topics");
+                }
                 stdout.println("report: " + html.toAbsolutePath().normalize());
                 if (cluster.localStack().isPresent()) {
                     printContents(stdout, cluster.twoClusters() ? "hospital cluster" : "cluster", config);
@@ -174,6 +203,15 @@ public final class DemoCommand implements Callable<Integer> {
                             + config.schemaRegistryUrl() + ", topics "
                             + cluster.topics().xrays.name() + " ... "
                             + cluster.topics().deadLetters.name() + "; press Ctrl-C to stop");
+                    if (cluster.secure()) {
+                        stdout.println("Kafka users' settings (stego <command> --config FILE): "
+                                + cluster.localStack()
+                                        .orElseThrow()
+                                        .security()
+                                        .orElseThrow()
+                                        .dir()
+                                + "/{producer,embedder,extractor,mirror,admin}.properties");
+                    }
                     stdout.flush();
                     awaitStopSignal();
                 }

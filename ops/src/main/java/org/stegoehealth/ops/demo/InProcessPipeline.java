@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.stegoehealth.model.HidingModel;
+import org.stegoehealth.ops.local.KafkaSecurity.Principal;
 import org.stegoehealth.processors.EmbeddingTopology;
 import org.stegoehealth.processors.ExtractionTopology;
 import org.stegoehealth.processors.ModelSource;
@@ -58,12 +59,13 @@ public final class InProcessPipeline implements AutoCloseable {
     }
 
     /**
-     * As {@link #start(StegoConfig, Topics, ModelSource, ModelSource, PipelineKeys, Duration)}, the extractor on
-     * the clinic's cluster ({@code clinicConfig}) and the embedder on the hospital's ({@code config}).
+     * As {@link #start(StegoConfig, Topics, ModelSource, ModelSource, PipelineKeys, Duration)} with a configuration
+     * per application: the extractor on the clinic's cluster when there are two, each signed in as its own Kafka
+     * principal on a secure stack ({@link PipelineCluster#config(Principal)}).
      */
     public static InProcessPipeline start(
-            StegoConfig config,
-            StegoConfig clinicConfig,
+            StegoConfig embedderConfig,
+            StegoConfig extractorConfig,
             Topics topics,
             ModelSource embedderModels,
             ModelSource extractorModels,
@@ -71,17 +73,22 @@ public final class InProcessPipeline implements AutoCloseable {
             Duration timeout) {
         TransferSecurity hospital = TransferSecurity.of(
                 keys.hospital(),
-                config.with(Map.of(StegoConfig.CLINIC_ID, keys.clinic().name())));
-        TransferSecurity clinic = TransferSecurity.of(keys.clinic(), clinicConfig);
+                embedderConfig.with(Map.of(StegoConfig.CLINIC_ID, keys.clinic().name())));
+        TransferSecurity clinic = TransferSecurity.of(keys.clinic(), extractorConfig);
         StreamsApp embedder = StreamsApp.start(
                 "embedder",
-                EmbeddingTopology.build(topics, embedderModels, config.batchSettings(), hospital),
-                StreamsConfigs.base(config, config.embedderApplicationId()));
+                EmbeddingTopology.build(topics, embedderModels, embedderConfig.batchSettings(), hospital),
+                StreamsConfigs.base(embedderConfig, embedderConfig.embedderApplicationId()));
         StreamsApp extractor = StreamsApp.start(
                 "extractor",
                 ExtractionTopology.build(
-                        topics, extractorModels, clinicConfig.batchSettings(), clinic, null, clinicConfig.modelWait()),
-                StreamsConfigs.base(clinicConfig, clinicConfig.extractorApplicationId()));
+                        topics,
+                        extractorModels,
+                        extractorConfig.batchSettings(),
+                        clinic,
+                        null,
+                        extractorConfig.modelWait()),
+                StreamsConfigs.base(extractorConfig, extractorConfig.extractorApplicationId()));
         InProcessPipeline pipeline = new InProcessPipeline(List.of(embedder, extractor));
         try {
             pipeline.awaitRunning(timeout);

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.Producer;
+import org.stegoehealth.ops.local.KafkaSecurity.Principal;
 import org.stegoehealth.ops.local.LocalMirror;
 import org.stegoehealth.ops.local.LocalStack;
 import org.stegoehealth.ops.topics.TopicAdmin;
@@ -40,6 +41,7 @@ import picocli.CommandLine.ParseResult;
 public final class PipelineCluster implements AutoCloseable {
 
     private final LocalStack stack;
+    private final boolean ownsStack;
     private final StegoConfig config;
     private final StegoConfig clinicConfig;
     private final Path workDir;
@@ -47,8 +49,19 @@ public final class PipelineCluster implements AutoCloseable {
     private Producer<String, XrayImageEvent> xrayKafka;
     private XrayProducer xrayProducer;
 
-    private PipelineCluster(LocalStack stack, StegoConfig config, Path workDir) {
+    /** Which local stack a run starts when it uses no existing cluster. */
+    public enum Stack {
+        /** One broker and the registry. */
+        ONE_CLUSTER,
+        /** The hospital's and the clinic's clusters, with MirrorMaker 2 copying the crossing topics. */
+        TWO_CLUSTERS,
+        /** One broker taking only SASL/SCRAM over TLS, with a Kafka user and ACLs per application. */
+        SECURE
+    }
+
+    private PipelineCluster(LocalStack stack, boolean ownsStack, StegoConfig config, Path workDir) {
         this.stack = stack;
+        this.ownsStack = ownsStack;
         this.config = config;
         this.clinicConfig = twoClusters(stack)
                 ? config.with(Map.of(StegoConfig.BOOTSTRAP_SERVERS, stack.clinicBootstrapServers()))
@@ -73,19 +86,19 @@ public final class PipelineCluster implements AutoCloseable {
      */
     public static PipelineCluster open(CommandSpec command, StegoConfig base, Path workDir, String name)
             throws IOException {
-        return open(command, base, workDir, name, false);
+        return open(command, base, workDir, name, Stack.ONE_CLUSTER);
     }
 
     /**
-     * As {@link #open(CommandSpec, StegoConfig, Path, String)}; with {@code withClinic} a local stack gets a second
-     * cluster for the clinic and MirrorMaker 2 between the two (an existing cluster is used as both).
+     * As {@link #open(CommandSpec, StegoConfig, Path, String)}, starting {@code kind} of local stack when no existing
+     * cluster is named (an existing cluster serves as both sides; {@link Stack#SECURE} cannot use one).
      */
-    public static PipelineCluster open(
-            CommandSpec command, StegoConfig base, Path workDir, String name, boolean withClinic) throws IOException {
+    public static PipelineCluster open(CommandSpec command, StegoConfig base, Path workDir, String name, Stack kind)
+            throws IOException {
         ParseResult parsed = command.commandLine().getParseResult();
         boolean external =
                 parsed.hasMatchedOption("--bootstrap-servers") || parsed.hasMatchedOption("--schema-registry-url");
-        return open(base, external, parsed.hasMatchedOption("--topic-prefix"), workDir, name, withClinic);
+        return open(base, external, parsed.hasMatchedOption("--topic-prefix"), workDir, name, kind);
     }
 
     /**
@@ -98,41 +111,93 @@ public final class PipelineCluster implements AutoCloseable {
      */
     public static PipelineCluster open(
             StegoConfig base, boolean external, boolean keepPrefix, Path workDir, String name) throws IOException {
-        return open(base, external, keepPrefix, workDir, name, false);
+        return open(base, external, keepPrefix, workDir, name, Stack.ONE_CLUSTER);
     }
 
     /**
-     * As {@link #open(StegoConfig, boolean, boolean, Path, String)}; with {@code withClinic} (and no
-     * {@code external} cluster) the local stack has the clinic's cluster too, and {@link #createTopics()} starts
-     * MirrorMaker 2 between the two.
+     * As {@link #open(StegoConfig, boolean, boolean, Path, String)}, starting {@code kind} of local stack unless
+     * {@code external}; on {@link Stack#TWO_CLUSTERS} {@link #createTopics()} also starts MirrorMaker 2.
      */
     public static PipelineCluster open(
-            StegoConfig base, boolean external, boolean keepPrefix, Path workDir, String name, boolean withClinic)
+            StegoConfig base, boolean external, boolean keepPrefix, Path workDir, String name, Stack kind)
             throws IOException {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        Path stateDir = workDir.resolve("streams");
-        deleteTree(stateDir);
-        Map<String, String> overrides = new HashMap<>();
-        overrides.put(StegoConfig.STATE_DIR, stateDir.toAbsolutePath().toString());
-        overrides.put(StegoConfig.EMBEDDER_APPLICATION_ID, "stego-" + name + "-" + run + "-embedder");
-        overrides.put(StegoConfig.EXTRACTOR_APPLICATION_ID, "stego-" + name + "-" + run + "-extractor");
+        if (kind == Stack.SECURE && external) {
+            throw new PipelineException("--secure starts its own secure local stack; it cannot be combined with "
+                    + "--bootstrap-servers or --schema-registry-url (configure an existing cluster's TLS and SASL "
+                    + "with kafka.* settings instead)");
+        }
+        Run run = Run.fresh(workDir, name);
+        Map<String, String> overrides = run.overrides();
         if (external) {
             if (!keepPrefix) {
-                overrides.put(StegoConfig.TOPIC_PREFIX, name + "-" + run + "-");
+                overrides.put(StegoConfig.TOPIC_PREFIX, run.topicPrefix());
             }
-            return new PipelineCluster(null, base.with(overrides), workDir);
+            return new PipelineCluster(null, false, base.with(overrides), workDir);
         }
         Path stackDir = workDir.resolve("stack");
         deleteTree(stackDir);
-        LocalStack stack = withClinic ? LocalStack.startWithClinic(stackDir) : LocalStack.start(stackDir);
-        overrides.put(StegoConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
-        overrides.put(StegoConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl());
-        return new PipelineCluster(stack, base.with(overrides), stackDir);
+        LocalStack stack = switch (kind) {
+            case ONE_CLUSTER -> LocalStack.start(stackDir);
+            case TWO_CLUSTERS -> LocalStack.startWithClinic(stackDir);
+            case SECURE -> LocalStack.startSecure(stackDir);
+        };
+        overrides.putAll(stack.stegoConfig(Principal.ADMIN));
+        return new PipelineCluster(stack, true, base.with(overrides), stackDir);
     }
 
-    /** The configuration of the hospital's clients (producers, embedder); of every client on one cluster. */
+    /**
+     * A run on a local stack that stays up after it (one stack for several tests): its own topic prefix, application
+     * ids and state directory; on a secure stack its clients sign in as {@code admin} ({@link #config()}) or as the
+     * principal of each application ({@link #config(Principal)}), and {@link #createTopics()} grants the principals
+     * their access to this run's topics.
+     */
+    public static PipelineCluster on(LocalStack stack, StegoConfig base, Path workDir, String name) throws IOException {
+        Run run = Run.fresh(workDir, name);
+        Map<String, String> overrides = run.overrides();
+        overrides.put(StegoConfig.TOPIC_PREFIX, run.topicPrefix());
+        overrides.putAll(stack.stegoConfig(Principal.ADMIN));
+        return new PipelineCluster(stack, false, base.with(overrides), workDir);
+    }
+
+    /** One run: its name ({@code demo-1a2b3c4d}) and its own, emptied state directory and application ids. */
+    private record Run(String name, Map<String, String> overrides) {
+
+        static Run fresh(Path workDir, String command) throws IOException {
+            String name = command + "-" + UUID.randomUUID().toString().substring(0, 8);
+            Path stateDir = workDir.resolve("streams");
+            deleteTree(stateDir);
+            Map<String, String> overrides = new HashMap<>();
+            overrides.put(StegoConfig.STATE_DIR, stateDir.toAbsolutePath().toString());
+            overrides.put(StegoConfig.EMBEDDER_APPLICATION_ID, "stego-" + name + "-embedder");
+            overrides.put(StegoConfig.EXTRACTOR_APPLICATION_ID, "stego-" + name + "-extractor");
+            return new Run(name, overrides);
+        }
+
+        /** A topic prefix of this run's own, for a cluster others use too. */
+        String topicPrefix() {
+            return name + "-";
+        }
+    }
+
+    /**
+     * The configuration of this run's clients (of the hospital's when there are two clusters); on a secure stack they
+     * sign in as {@code admin}.
+     */
     public StegoConfig config() {
         return config;
+    }
+
+    /**
+     * The configuration of {@code principal}'s application: {@link #clinicConfig()} for the extractor,
+     * {@link #config()} for the others, signed in as {@code principal} on a secure local stack.
+     */
+    public StegoConfig config(Principal principal) {
+        // the extractor works on the clinic's side, its own cluster when there are two
+        StegoConfig side = principal == Principal.EXTRACTOR ? clinicConfig : config;
+        if (stack == null || stack.security().isEmpty()) {
+            return side;
+        }
+        return side.with(stack.security().get().stegoConfig(principal));
     }
 
     /** The configuration of the clinic's clients (extractor, readers of its output): its own cluster, if any. */
@@ -143,6 +208,11 @@ public final class PipelineCluster implements AutoCloseable {
     /** Whether the hospital and the clinic have clusters of their own, with MirrorMaker 2 between them. */
     public boolean twoClusters() {
         return twoClusters(stack);
+    }
+
+    /** Whether this run is on a secure local stack. */
+    public boolean secure() {
+        return stack != null && stack.security().isPresent();
     }
 
     /** The topic catalog of this run, with serdes bound to its registry. */
@@ -158,12 +228,15 @@ public final class PipelineCluster implements AutoCloseable {
     /**
      * Creates the catalog's topics (one replica on a local stack, the broker's default elsewhere). On two clusters:
      * the hospital's topics on its cluster, the clinic's on the clinic's, then starts MirrorMaker 2 copying the
-     * crossing ones.
+     * crossing ones. On a secure stack, grants the principals their access to them.
      */
     public void createTopics() {
         Optional<Short> replicas = stack == null ? Optional.empty() : Optional.of((short) 1);
         if (!twoClusters()) {
             TopicAdmin.create(StreamsConfigs.admin(config), topics, replicas, config.maxMessageBytes());
+            if (stack != null) {
+                stack.grantAccess(topics, config.embedderApplicationId(), config.extractorApplicationId());
+            }
             return;
         }
         TopicAdmin.create(StreamsConfigs.admin(config), topics.hospitalSide(), replicas, config.maxMessageBytes());
@@ -198,7 +271,8 @@ public final class PipelineCluster implements AutoCloseable {
 
     /** Publishes every cover of {@code dir} and waits for the broker's acknowledgements. */
     public void publishCovers(Path dir) throws IOException {
-        try (Producer<String, CoverImageEvent> kafka = CoverProducer.kafkaProducer(config, topics.covers)) {
+        try (Producer<String, CoverImageEvent> kafka =
+                CoverProducer.kafkaProducer(config(Principal.PRODUCER), topics.covers)) {
             CoverProducer producer =
                     new CoverProducer(kafka, topics.covers.name(), config.maxImageSide(), Clock.systemUTC());
             List<PublishOutcome> outcomes = producer.publish(dir, null);
@@ -217,7 +291,7 @@ public final class PipelineCluster implements AutoCloseable {
      */
     public String publishXray(Path file, String coverId) throws IOException {
         if (xrayProducer == null) {
-            xrayKafka = XrayProducer.kafkaProducer(config, topics.xrays);
+            xrayKafka = XrayProducer.kafkaProducer(config(Principal.PRODUCER), topics.xrays);
             xrayProducer = new XrayProducer(xrayKafka, topics.xrays.name(), config.maxImageSide(), Clock.systemUTC());
         }
         PublishOutcome outcome = xrayProducer.publishAll(List.of(file), coverId).get(0);
@@ -236,7 +310,7 @@ public final class PipelineCluster implements AutoCloseable {
         if (xrayKafka != null) {
             xrayKafka.close();
         }
-        if (stack != null) {
+        if (stack != null && ownsStack) {
             stack.close();
         }
     }

@@ -3,6 +3,7 @@ package org.stegoehealth.ops.local;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * A {@code stego} command (the embedder, the extractor) running as its own JVM from the built ops jar, as an operator
@@ -46,6 +47,11 @@ public final class LocalApp implements AutoCloseable {
                 MAIN_CLASS,
                 List.of(command, "--config", configFile.toAbsolutePath().toString()));
         return new LocalApp(child);
+    }
+
+    /** Writes an app's configuration file ({@code --config}), readable by the owner only: it may hold passwords. */
+    public static void writeConfig(Path file, Properties properties, String comment) {
+        LocalSupport.writePrivate(file, properties, comment);
     }
 
     /** A TCP port free on the loopback interface now, e.g. for the app's {@code metrics.port}. */

@@ -2,19 +2,19 @@ package org.stegoehealth.ops.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
@@ -42,12 +42,14 @@ public final class LocalKafka implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
+    private final KafkaSecurity security;
 
-    private LocalKafka(ChildJvm process, Path dataDir, int port, int controllerPort) {
+    private LocalKafka(ChildJvm process, Path dataDir, int port, int controllerPort, KafkaSecurity security) {
         this.process = process;
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.security = security;
     }
 
     /** Starts a broker with its data in {@code dataDir} (created if missing, reused if formatted before). */
@@ -57,7 +59,15 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Starts a broker and waits until it answers, at most {@code timeout}. */
     public static LocalKafka start(Path dataDir, Duration timeout) {
-        return start(dataDir, timeout, LocalSupport.freePort(), LocalSupport.freePort());
+        return start(dataDir, timeout, null);
+    }
+
+    /**
+     * As {@link #start(Path, Duration)}; with {@code security} (null: plaintext) clients connect with SASL/SCRAM over
+     * TLS, the controller listener takes TLS too, and the standard authorizer refuses whatever no ACL allows.
+     */
+    public static LocalKafka start(Path dataDir, Duration timeout, KafkaSecurity security) {
+        return start(dataDir, timeout, LocalSupport.freePort(), LocalSupport.freePort(), security);
     }
 
     /**
@@ -70,10 +80,11 @@ public final class LocalKafka implements AutoCloseable {
         if (process.isAlive()) {
             throw new LocalStackException("the Kafka broker on " + bootstrapServers() + " is still running");
         }
-        return start(dataDir, timeout, port, controllerPort);
+        return start(dataDir, timeout, port, controllerPort, security);
     }
 
-    private static LocalKafka start(Path dataDir, Duration timeout, int port, int controllerPort) {
+    private static LocalKafka start(
+            Path dataDir, Duration timeout, int port, int controllerPort, KafkaSecurity security) {
         long started = System.nanoTime();
         Path dir = dataDir.toAbsolutePath();
         Path kafkaLib = OpsBuild.kafkaLib();
@@ -81,28 +92,26 @@ public final class LocalKafka implements AutoCloseable {
         Path log = dir.resolve("kafka.log");
         try {
             Files.createDirectories(dir);
-            writeConfig(config, dir.resolve("data"), port, controllerPort);
+            writeConfig(config, dir.resolve("data"), port, controllerPort, security);
         } catch (IOException e) {
             throw new LocalStackException(
                     "cannot write the Kafka broker configuration " + config + ": " + e.getMessage(), e);
         }
         List<String> classpath = List.of(kafkaLib.resolve("*").toString());
         List<String> jvm = jvmOptions();
+        List<String> format =
+                new ArrayList<>(List.of("format", "-t", clusterId(dir), "-c", config.toString(), "--ignore-formatted"));
+        if (security != null) {
+            format.addAll(security.formatArguments());
+        }
         int formatted = ChildJvm.run(
-                "Kafka storage format",
-                dir,
-                log,
-                classpath,
-                jvm,
-                "kafka.tools.StorageTool",
-                List.of("format", "-t", clusterId(dir), "-c", config.toString(), "--ignore-formatted"),
-                timeout);
+                "Kafka storage format", dir, log, classpath, jvm, "kafka.tools.StorageTool", format, timeout);
         if (formatted != 0) {
             throw new LocalStackException(
                     "formatting Kafka storage in " + dir + " failed with exit code " + formatted + "; see " + log);
         }
         ChildJvm child = ChildJvm.start("kafka", dir, log, classpath, jvm, "kafka.Kafka", List.of(config.toString()));
-        LocalKafka kafka = new LocalKafka(child, dir, port, controllerPort);
+        LocalKafka kafka = new LocalKafka(child, dir, port, controllerPort, security);
         try {
             kafka.awaitReady(started, timeout);
         } catch (RuntimeException e) {
@@ -129,6 +138,17 @@ public final class LocalKafka implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** The broker's security settings, when it was started with them. */
+    public Optional<KafkaSecurity> security() {
+        return Optional.ofNullable(security);
+    }
+
+    /** Kafka client settings to reach this broker as its super user: the address, and with security its TLS and SASL. */
+    public Map<String, Object> adminConfig() {
+        return AccessControl.adminConfig(
+                bootstrapServers(), security == null ? Map.of() : security.clientConfig(KafkaSecurity.Principal.ADMIN));
     }
 
     /** The broker's own log (stdout and stderr of the child JVM). */
@@ -161,14 +181,7 @@ public final class LocalKafka implements AutoCloseable {
             }
             LocalSupport.sleep(100);
         }
-        Map<String, Object> config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                10_000);
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = Admin.create(adminConfig())) {
             while (true) {
                 checkAlive();
                 long remaining = deadline - System.nanoTime();
@@ -218,7 +231,7 @@ public final class LocalKafka implements AutoCloseable {
                 "-Dorg.slf4j.simpleLogger.log.state.change.logger=warn");
     }
 
-    private static void writeConfig(Path config, Path logDirs, int port, int controllerPort) throws IOException {
+    private static void writeConfig(Path config, Path logDirs, int port, int controllerPort, KafkaSecurity security) {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
@@ -240,9 +253,11 @@ public final class LocalKafka implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("min.insync.replicas", "1");
-        try (Writer out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
-            p.store(out, "single-node KRaft broker for local runs and integration tests");
+        if (security != null) {
+            security.brokerConfig(HOST, port, controllerPort).forEach(p::setProperty);
         }
+        // owner-only: with security it holds the key store's and the admin's passwords
+        LocalSupport.writePrivate(config, p, "single-node KRaft broker for local runs and integration tests");
     }
 
     /** The cluster id of this data folder: kept in a file so a restart reuses the formatted storage. */

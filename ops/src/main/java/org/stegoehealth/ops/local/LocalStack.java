@@ -2,13 +2,16 @@ package org.stegoehealth.ops.local;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stegoehealth.ops.local.KafkaSecurity.Principal;
 import org.stegoehealth.ops.topics.TopicAdmin;
 import org.stegoehealth.ops.topics.TopicAdminException;
 import org.stegoehealth.processors.StegoConfig;
@@ -58,7 +61,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** As {@link #start(Path)}, waiting at most {@code timeout} for each of the two. */
     public static LocalStack start(Path workDir, Duration timeout) {
-        return start(workDir, timeout, false);
+        return start(workDir, timeout, false, false);
     }
 
     /**
@@ -67,20 +70,35 @@ public final class LocalStack implements AutoCloseable {
      * the copy between them with {@link #startMirror}.
      */
     public static LocalStack startWithClinic(Path workDir) {
-        return start(workDir, LocalKafka.DEFAULT_START_TIMEOUT, true);
+        return start(workDir, LocalKafka.DEFAULT_START_TIMEOUT, true, false);
     }
 
-    private static LocalStack start(Path workDir, Duration timeout, boolean withClinic) {
+    /**
+     * A secure stack (one cluster): as {@link #start(Path)}, but Kafka takes only SASL/SCRAM-SHA-512 over TLS and
+     * refuses what no ACL allows. The certificates, stores and one owner-only configuration file per
+     * {@link Principal} are made in {@code workDir/security}; the users and their ACLs for the default topic catalog
+     * and application ids are created before this returns ({@link #grantAccess} grants them for other topic
+     * prefixes or application ids). The schema registry stays plain HTTP on the loopback interface.
+     */
+    public static LocalStack startSecure(Path workDir) {
+        return start(workDir, LocalKafka.DEFAULT_START_TIMEOUT, false, true);
+    }
+
+    private static LocalStack start(Path workDir, Duration timeout, boolean withClinic, boolean secure) {
         long started = System.nanoTime();
+        KafkaSecurity security = secure ? KafkaSecurity.generate(workDir.resolve("security")) : null;
         LocalRegistry registry = LocalRegistry.launch(workDir.resolve("registry"));
         LocalKafka kafka = null;
         LocalKafka clinic = null;
         try {
-            kafka = LocalKafka.start(workDir.resolve("kafka"), timeout);
+            kafka = LocalKafka.start(workDir.resolve("kafka"), timeout, security);
             if (withClinic) {
                 clinic = LocalKafka.start(workDir.resolve("clinic"), timeout);
             }
             registry.awaitReady(timeout);
+            if (security != null) {
+                secure(kafka, registry, security);
+            }
         } catch (RuntimeException e) {
             for (AutoCloseable part : new AutoCloseable[] {registry, kafka, clinic}) {
                 if (part != null) {
@@ -90,12 +108,28 @@ public final class LocalStack implements AutoCloseable {
             throw e;
         }
         LOG.info(
-                "Local stack ready in {} s: Kafka {}{}, schema registry {}",
+                "Local stack ready in {} s: Kafka {}{}{}, schema registry {}",
                 LocalSupport.seconds(System.nanoTime() - started),
                 kafka.bootstrapServers(),
                 clinic == null ? "" : " (hospital) and " + clinic.bootstrapServers() + " (clinic)",
+                secure ? " (SASL/SCRAM over TLS, ACLs; client settings in " + security.dir() + ")" : "",
                 registry.ccompatUrl());
         return new LocalStack(kafka, clinic, registry);
+    }
+
+    /** Users, the default catalog's ACLs, and the principals' configuration files. */
+    private static void secure(LocalKafka kafka, LocalRegistry registry, KafkaSecurity security) {
+        StegoConfig defaults = StegoConfig.defaultsOnly();
+        try (Admin admin = Admin.create(kafka.adminConfig())) {
+            AccessControl.createUsers(admin, security);
+            AccessControl.grant(
+                    admin,
+                    new Topics(defaults.topicPrefix(), new HttpSchemaRegistryClient(registry.ccompatUrl()), 1),
+                    defaults.embedderApplicationId(),
+                    defaults.extractorApplicationId());
+        }
+        AccessControl.awaitUsers(kafka.bootstrapServers(), security);
+        security.writeConfigFiles(kafka.bootstrapServers(), registry.ccompatUrl());
     }
 
     /** {@code bootstrap.servers} for Kafka clients (of the hospital's cluster when there are two). */
@@ -156,9 +190,50 @@ public final class LocalStack implements AutoCloseable {
         registry = registry.startAgain(LocalRegistry.DEFAULT_START_TIMEOUT);
     }
 
-    /** Client settings every Kafka client of this stack needs; add serdes, group ids and the like. */
+    /** The security settings of a secure stack ({@link #startSecure}). */
+    public Optional<KafkaSecurity> security() {
+        return kafka.security();
+    }
+
+    /**
+     * Client settings every Kafka client of this stack needs; add serdes, group ids and the like. On a secure stack
+     * they sign in as {@code admin}, the super user.
+     */
     public Map<String, Object> clientConfig() {
-        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return clientConfig(Principal.ADMIN);
+    }
+
+    /** As {@link #clientConfig()}, signed in as {@code principal} on a secure stack. */
+    public Map<String, Object> clientConfig(Principal principal) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        security().ifPresent(s -> c.putAll(s.clientConfig(principal)));
+        return c;
+    }
+
+    /**
+     * Overrides for a {@link StegoConfig} that reaches this stack: its broker and registry and, on a secure stack, the
+     * {@code kafka.*} settings of {@code principal}.
+     */
+    public Map<String, String> stegoConfig(Principal principal) {
+        Map<String, String> c = new HashMap<>();
+        c.put(StegoConfig.BOOTSTRAP_SERVERS, bootstrapServers());
+        c.put(StegoConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl());
+        security().ifPresent(s -> c.putAll(s.stegoConfig(principal)));
+        return c;
+    }
+
+    /**
+     * On a secure stack, grants each principal its access to the topics of {@code topics} (another topic prefix) and
+     * to the internal resources of the two Streams applications with these application ids; does nothing otherwise.
+     */
+    public void grantAccess(Topics topics, String embedderApplicationId, String extractorApplicationId) {
+        if (security().isEmpty()) {
+            return;
+        }
+        try (Admin admin = Admin.create(kafka.adminConfig())) {
+            AccessControl.grant(admin, topics, embedderApplicationId, extractorApplicationId);
+        }
     }
 
     /**

@@ -1,16 +1,29 @@
 package org.stegoehealth.ops.local;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
 
-/** Loopback ports and waiting, shared by the local broker and registry. */
+/** Loopback ports, waiting and owner-only files, shared by the local broker and registry. */
 final class LocalSupport {
 
     static final String HOST = "127.0.0.1";
+
+    private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
 
     private LocalSupport() {}
 
@@ -45,5 +58,42 @@ final class LocalSupport {
     /** Nanoseconds as seconds with one decimal, for log lines. */
     static String seconds(long nanos) {
         return String.format(Locale.ROOT, "%.1f", nanos / 1e9);
+    }
+
+    /** Creates {@code dir} (and its parents) if missing and makes it readable by the owner only. */
+    static void createPrivateDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            if (posix(dir)) {
+                Files.setPosixFilePermissions(dir, PRIVATE_DIR);
+            }
+        } catch (IOException e) {
+            throw new LocalStackException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens {@code file} for writing, created or emptied, readable and writable by the owner only. */
+    static OutputStream newPrivateFile(Path file) throws IOException {
+        if (!Files.exists(file) && posix(file.toAbsolutePath().getParent())) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
+        }
+        if (posix(file)) {
+            Files.setPosixFilePermissions(file, PRIVATE_FILE);
+        }
+        return Files.newOutputStream(file);
+    }
+
+    /** Writes {@code properties} to an owner-only {@code file}. */
+    static void writePrivate(Path file, Properties properties, String comment) {
+        try (OutputStream out = newPrivateFile(file);
+                Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+            properties.store(writer, comment);
+        } catch (IOException e) {
+            throw new LocalStackException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean posix(Path path) {
+        return path.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 }

@@ -89,7 +89,8 @@ class TwoClustersIT {
                 .with(Map.of(StegoConfig.BATCH_LINGER_MS, "300", StegoConfig.COMMIT_INTERVAL_MS, "200"));
         List<Path> xrays = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true);
         PipelineKeys keys = PipelineKeys.under(tmp.resolve("keys"));
-        try (PipelineCluster cluster = PipelineCluster.open(base, false, false, tmp.resolve("run"), "mirror", true)) {
+        try (PipelineCluster cluster = PipelineCluster.open(
+                base, false, false, tmp.resolve("run"), "mirror", PipelineCluster.Stack.TWO_CLUSTERS)) {
             assertTrue(cluster.twoClusters(), "two clusters");
             StegoConfig hospital = cluster.config();
             StegoConfig clinic = cluster.clinicConfig();
