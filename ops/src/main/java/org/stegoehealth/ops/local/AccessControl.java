@@ -1,6 +1,7 @@
 package org.stegoehealth.ops.local;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
@@ -105,10 +107,34 @@ final class AccessControl {
      * is harmless.
      */
     static void grant(Admin admin, Topics topics, String embedderApplicationId, String extractorApplicationId) {
-        await(
-                admin.createAcls(bindings(topics, embedderApplicationId, extractorApplicationId))
-                        .all(),
-                "grant ACLs");
+        List<AclBinding> bindings = bindings(topics, embedderApplicationId, extractorApplicationId);
+        await(admin.createAcls(bindings).all(), "grant ACLs");
+        // the controller has committed them; wait until the broker's authorizer applies them too, or a client that
+        // starts right away is refused
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (true) {
+            Collection<AclBinding> known;
+            try {
+                known = admin.describeAcls(AclBindingFilter.ANY).values().get(TIMEOUT_S, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new LocalStackException("cannot list the ACLs just granted: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LocalStackException("interrupted while waiting for the ACLs to apply", e);
+            }
+            if (known.containsAll(bindings)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new LocalStackException("the broker did not apply the granted ACLs within " + TIMEOUT_S + " s");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LocalStackException("interrupted while waiting for the ACLs to apply", e);
+            }
+        }
     }
 
     static List<AclBinding> bindings(Topics topics, String embedderApplicationId, String extractorApplicationId) {

@@ -242,16 +242,20 @@ public final class LocalStack implements AutoCloseable {
      */
     public void createTopics(Topics topics) {
         if (clinic == null) {
-            createTopics(kafka, topics.all());
+            createTopics(clientConfig(), kafka, topics.all());
         } else {
-            createTopics(kafka, topics.hospitalSide());
-            createTopics(clinic, topics.clinicSide());
+            createTopics(clientConfig(), kafka, topics.hospitalSide());
+            createTopics(
+                    Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, clinic.bootstrapServers()),
+                    clinic,
+                    topics.clinicSide());
         }
     }
 
-    private static void createTopics(LocalKafka broker, List<TopicSpec<?, ?>> specs) {
+    /** Creates {@code specs} on {@code broker} with an admin client of {@code adminConfig}. */
+    private static void createTopics(Map<String, Object> adminConfig, LocalKafka broker, List<TopicSpec<?, ?>> specs) {
         Properties admin = new Properties();
-        admin.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        admin.putAll(adminConfig);
         try {
             TopicAdmin.create(
                     admin,
