@@ -193,9 +193,8 @@ public final class ContainerStack implements TestStack {
 
     @Override
     public String description() {
-        return "containers on the host network: " + KAFKA_IMAGE + " (" + shortId(kafka) + ", broker "
-                + bootstrapServers() + "), " + REGISTRY_IMAGE + " (" + shortId(registry) + ", registry "
-                + schemaRegistryUrl() + ")";
+        return KAFKA_IMAGE + " (" + shortId(kafka) + ", broker " + bootstrapServers() + "), " + REGISTRY_IMAGE + " ("
+                + shortId(registry) + ", registry " + schemaRegistryUrl() + "), on the host network";
     }
 
     @Override

@@ -36,8 +36,8 @@ public interface TestStack extends AutoCloseable {
 
             @Override
             public String description() {
-                return "local stack: Kafka and Apicurio Registry in child JVMs, broker " + stack.bootstrapServers()
-                        + ", registry " + stack.schemaRegistryUrl();
+                return "Kafka and Apicurio Registry in child JVMs, broker " + stack.bootstrapServers() + ", registry "
+                        + stack.schemaRegistryUrl();
             }
 
             @Override
