@@ -10,9 +10,17 @@
 # Needs root on Debian or Ubuntu to install or start anything. A daemon this script starts keeps running after it
 # exits; with DOCKERD_PIDFILE set, its process id is written there so that the caller can stop it (.ci/run and
 # compose-smoke.sh do). Its log: $DOCKERD_LOG (default /var/log/stego-dockerd.log).
+#
+# The base, Java, Kafka and registry images are also kept as one `docker save` archive next to the debootstrap
+# tarball ($STEGO_DOCKER_CACHE, default ~/.cache/stego-ehealth/docker/images.tar), written when they change: a fresh
+# daemon (a new CI machine with the cache restored) loads them in seconds instead of building them again.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 LOG="${DOCKERD_LOG:-/var/log/stego-dockerd.log}"
+CACHE="${STEGO_DOCKER_CACHE:-$HOME/.cache/stego-ehealth/docker}"
+SAVED="$CACHE/images.tar"
+IMAGES=("stego-ehealth/debian:${DEBIAN_SUITE:-trixie}" stego-ehealth/jre:21 stego-ehealth/kafka:4.1.1
+  stego-ehealth/apicurio-registry:3.3.3)
 started=$SECONDS
 step() { printf '\n--> [%4ss] %s\n' "$((SECONDS - started))" "$*"; }
 die() { echo "docker-up: error: $*" >&2; exit 1; }
@@ -52,6 +60,19 @@ else
   echo "started (pid $pid, $(docker version --format '{{.Server.Version}}'))"
 fi
 
+image_ids() { docker image inspect --format '{{.Id}}' "${IMAGES[@]}" 2>/dev/null | sha256sum | cut -c1-16; }
+if ! docker image inspect "${IMAGES[@]}" >/dev/null 2>&1 && [ -s "$SAVED" ]; then
+  step "loading the saved images ($SAVED)"
+  docker load -q -i "$SAVED" || echo "could not load $SAVED; building the images instead"
+fi
+
 step "images (ops/docker/build-images.sh $*)"
 "$HERE/build-images.sh" "$@"
+
+if docker image inspect "${IMAGES[@]}" >/dev/null 2>&1 && [ "$(cat "$SAVED.ids" 2>/dev/null)" != "$(image_ids)" ]; then
+  step "saving the base, Java, Kafka and registry images for the next fresh daemon ($SAVED)"
+  mkdir -p "$CACHE"
+  docker save -o "$SAVED.tmp" "${IMAGES[@]}" && mv "$SAVED.tmp" "$SAVED" && image_ids >"$SAVED.ids"
+  echo "$(du -h "$SAVED" | cut -f1) saved"
+fi
 step "Docker ready in $((SECONDS - started)) s"
