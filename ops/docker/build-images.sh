@@ -6,6 +6,8 @@
 #
 #   ops/docker/build-images.sh            # build what is missing or out of date
 #   ops/docker/build-images.sh --force    # rebuild everything (the debootstrap tarball stays cached)
+#   ops/docker/build-images.sh --no-app   # only the base, Java, Kafka and registry images (what the pipeline
+#                                         # integration tests run on; needs no Maven build of the project)
 #
 # Idempotent: each image carries a label with a fingerprint of its inputs and is rebuilt only when they change.
 # Downloads are cached in $STEGO_DOCKER_CACHE (default ~/.cache/stego-ehealth/docker) and ~/.m2.
@@ -23,7 +25,14 @@ KAFKA_IMAGE="stego-ehealth/kafka:4.1.1"
 REGISTRY_IMAGE="stego-ehealth/apicurio-registry:3.3.3"
 APP_IMAGE="${STEGO_IMAGE:-stego-ehealth:latest}"
 FORCE=0
-[ "${1:-}" = "--force" ] && FORCE=1
+APP=1
+for arg in "$@"; do
+  case "$arg" in
+    --force) FORCE=1 ;;
+    --no-app) APP=0 ;;
+    *) echo "usage: build-images.sh [--force] [--no-app]" >&2; exit 2 ;;
+  esac
+done
 export DOCKER_BUILDKIT=0 # the classic builder: no buildx plugin needed, `--network host` for apt and Maven
 
 started=$SECONDS
@@ -126,6 +135,11 @@ fi
 # compile again on every cold run), Maven runs with the host's settings and trust store (proxies, private CAs), and
 # the image then contains the artifacts that passed the tests. Users without a JDK build the Dockerfile's default
 # target, which compiles inside Docker from the official Maven image.
+if [ "$APP" = 0 ]; then
+  step "done in $((SECONDS - started)) s (application image not built: --no-app)"
+  docker image ls --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' | grep -E '^stego-ehealth' | sort
+  exit 0
+fi
 step "Application image ($APP_IMAGE)"
 JAR="$ROOT/ops/target/ops-0.1.0-SNAPSHOT.jar"
 if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/pom.xml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main -newer "$JAR" -print -quit)" ]; then

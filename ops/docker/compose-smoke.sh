@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs docker-compose.yml for real, as operators will: builds the images locally (build-images.sh), brings the
+# Runs docker-compose.yml for real, as operators will: makes Docker usable and builds the images locally
+# (docker-up.sh: installs and starts Docker if needed, then build-images.sh), brings the
 # stack up on host networking, drops the sample X-rays into the watched folder and waits until every one comes
 # out recovered at the clinic (its own cluster, fed by MirrorMaker 2), then restarts the registry and the embedder
 # and checks that the registry still serves the same schema ids and that an X-ray published after the restarts is
@@ -48,7 +49,6 @@ fail() {
   exit 1
 }
 
-DOCKERD_PID=""
 teardown() {
   local rc=$?
   trap - EXIT INT TERM
@@ -57,8 +57,11 @@ teardown() {
     "${COMPOSE[@]}" logs --no-color >"$WORK/compose.log" 2>&1 || true
     "${COMPOSE[@]}" --profile training down --volumes --remove-orphans --timeout 60 || true
   fi
-  if [ -n "$DOCKERD_PID" ]; then
-    kill "$DOCKERD_PID" 2>/dev/null && wait "$DOCKERD_PID" 2>/dev/null || true
+  if [ -s "$WORK/dockerd.pid" ]; then # the daemon docker-up.sh started for this run
+    local pid
+    pid=$(cat "$WORK/dockerd.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
   fi
   if [ "${SMOKE_KEEP_WORK:-0}" = 1 ] || [ "$rc" != 0 ]; then
     echo "work folder kept: $WORK (compose.log has every container's log)"
@@ -70,36 +73,12 @@ teardown() {
 trap teardown EXIT
 trap 'fail "interrupted"' INT TERM
 
-phase "tools: docker.io, docker-compose, debootstrap, curl"
-missing=()
-command -v docker >/dev/null || missing+=(docker.io)
-command -v docker-compose >/dev/null || missing+=(docker-compose)
-command -v debootstrap >/dev/null || missing+=(debootstrap)
-command -v curl >/dev/null || missing+=(curl)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]} with apt"
-  [ "$(id -u)" = 0 ] || fail "installing ${missing[*]} needs root"
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >"$WORK/apt.log" 2>&1 \
-    || { tail -20 "$WORK/apt.log" >&2; fail "apt-get install ${missing[*]} failed"; }
-fi
-docker-compose version --short
-
-phase "Docker daemon"
-if docker info >/dev/null 2>&1; then
-  echo "running ($(docker version --format '{{.Server.Version}}'))"
-else
-  [ "$(id -u)" = 0 ] || fail "the Docker daemon is not running and starting it needs root"
-  echo "starting dockerd --bridge=none --iptables=false (log: $WORK/dockerd.log)"
-  dockerd --bridge=none --iptables=false >"$WORK/dockerd.log" 2>&1 &
-  DOCKERD_PID=$!
-  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
-  docker info >/dev/null 2>&1 || { tail -20 "$WORK/dockerd.log" >&2; fail "dockerd did not start within 60 s"; }
-fi
-
-phase "images"
+phase "Docker and the images (ops/docker/docker-up.sh)"
 t=$SECONDS
-"$ROOT/ops/docker/build-images.sh" || fail "building the images failed (output above)"
-note "images built or reused" "$((SECONDS - t)) s"
+DOCKERD_PIDFILE="$WORK/dockerd.pid" DOCKERD_LOG="$WORK/dockerd.log" "$ROOT/ops/docker/docker-up.sh" \
+  || fail "Docker or the images are not ready (output above)"
+docker-compose version --short
+note "Docker ready, images built or reused" "$((SECONDS - t)) s"
 
 for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$CLINIC_KAFKA_PORT" "$CLINIC_KAFKA_CONTROLLER_PORT" \
     "$REGISTRY_PORT" "$REGISTRY_MANAGEMENT_PORT" \

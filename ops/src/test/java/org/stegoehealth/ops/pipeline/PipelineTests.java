@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +21,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.avro.Schema;
@@ -34,8 +37,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.model.FloatImage;
@@ -52,7 +58,9 @@ import org.stegoehealth.ops.demo.PipelineKeys;
 import org.stegoehealth.ops.demo.PipelineOutputs;
 import org.stegoehealth.ops.eval.Evaluation;
 import org.stegoehealth.ops.eval.Quality;
-import org.stegoehealth.ops.local.LocalStack;
+import org.stegoehealth.ops.stack.StackKind;
+import org.stegoehealth.ops.stack.StackSelection;
+import org.stegoehealth.ops.stack.TestStack;
 import org.stegoehealth.processors.CoverFitting;
 import org.stegoehealth.processors.ErrorType;
 import org.stegoehealth.processors.ExtractionTopology;
@@ -84,14 +92,17 @@ import org.stegoehealth.trainer.TrainingData;
 import org.stegoehealth.trainer.TrainingSettings;
 
 /**
- * The whole system against a real Kafka broker and a real Apicurio Registry (one {@link LocalStack} for the class):
- * X-ray files in, recovered X-rays out, through both Kafka Streams applications exactly as the CLI runs them. Each
- * test gets its own topic prefix and application ids ({@link PipelineCluster} on an existing cluster). The model is a
- * tiny untrained one: these tests check the plumbing, not the hiding quality.
+ * The whole system against a real Kafka broker and a real Apicurio Registry: X-ray files in, recovered X-rays out,
+ * through both Kafka Streams applications exactly as the CLI runs them. One body, run on each kind of {@link TestStack}
+ * by a subclass ({@link PipelineLocalStackIT}, {@link PipelineContainersIT}); {@link StackSelection} decides which run
+ * and each prints the stack it ran on. One stack per class; each test gets its own topic prefix and application ids
+ * ({@link PipelineCluster} on an existing cluster). The model is a tiny untrained one: these tests check the plumbing,
+ * not the hiding quality.
  */
 @Tag("integration")
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class PipelineIT {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class PipelineTests {
 
     private static final Path SAMPLES = Path.of("..", "samples");
     private static final Duration WAIT = Duration.ofMinutes(2);
@@ -105,14 +116,26 @@ class PipelineIT {
     /** PSNR the training must add to the recovered X-rays over the same network untrained. */
     private static final double TRAINING_GAIN_DB = 4.0;
 
-    @TempDir
-    static Path tmp;
+    /** The small trained models, by version: trained once per test JVM, shared by the stacks' classes. */
+    private static final Map<String, ModelArtifact> TRAINED = new ConcurrentHashMap<>();
 
-    private static LocalStack stack;
-    private static StegoModel model;
+    /** This class's work folder (one per stack class). */
+    private Path tmp;
+
+    private StackSelection.Opened opened;
+    private TestStack stack;
+    private StegoModel model;
+    private long classStarted;
+
+    /** The kind of stack this class runs the pipeline on. */
+    abstract StackKind stackKind();
 
     @BeforeAll
-    static void startStackAndWriteModel() throws IOException {
+    void startStackAndWriteModel(@TempDir Path work) throws IOException {
+        tmp = work;
+        classStarted = System.nanoTime();
+        opened = StackSelection.open(stackKind(), getClass().getSimpleName(), tmp.resolve("stack"));
+        stack = opened.stack();
         NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
         Path dir = ModelArtifact.write(
                 tmp,
@@ -128,18 +151,33 @@ class PipelineIT {
                         null),
                 StegoNetwork.initialWeights(net, 1));
         model = ModelArtifact.load(dir).toModel();
-        stack = LocalStack.start(tmp.resolve("stack"));
+    }
+
+    @BeforeEach
+    void sayWhere(TestInfo test) {
+        opened.require();
+        System.out.printf(
+                "%s on the %s: %s%n",
+                getClass().getSimpleName(),
+                stack.name(),
+                test.getTestMethod().map(Method::getName).orElse(test.getDisplayName()));
     }
 
     @AfterAll
-    static void stopStack() {
+    void stopStack() {
         if (stack != null) {
             stack.close();
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: ran on the %s, %.1f s with the stack's start and stop%n",
+                    getClass().getSimpleName(),
+                    stack.name(),
+                    (System.nanoTime() - classStarted) / 1e9);
         }
     }
 
     /** This test's cluster view: its own topic prefix, application ids and state directory, fast batching. */
-    private static PipelineCluster cluster(String name, int partitions) throws IOException {
+    private PipelineCluster cluster(String name, int partitions) throws IOException {
         StegoConfig config = StegoConfig.defaultsOnly()
                 .with(Map.of(
                         StegoConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
@@ -423,6 +461,28 @@ class PipelineIT {
      * the sample covers, stored under {@code version}.
      */
     private static Path trainedModel(Path work, String version, long seed) throws IOException {
+        ModelArtifact trained = TRAINED.get(version + "@" + seed);
+        if (trained == null) {
+            trained = train(work, version, seed);
+            TRAINED.put(version + "@" + seed, trained);
+        }
+        ModelMetadata m = trained.metadata();
+        return ModelArtifact.write(
+                Files.createDirectories(work.resolve("models")),
+                new ModelMetadata(
+                        version,
+                        m.created(),
+                        m.architecture(),
+                        m.preprocessing(),
+                        m.training(),
+                        m.data(),
+                        m.validation(),
+                        ModelArtifact.WEIGHTS_FILE,
+                        null),
+                trained.weights());
+    }
+
+    private static ModelArtifact train(Path work, String version, long seed) throws IOException {
         Path pool = work.resolve("pool-" + version);
         xrayCrops(pool.resolve("xrays"), 24, 96);
         Files.createDirectories(pool.resolve("covers"));
@@ -457,21 +517,7 @@ class PipelineIT {
         long start = System.nanoTime();
         trainer.train();
         System.out.printf("trained %s: %d steps in %.1f s%n", version, TRAIN_STEPS, (System.nanoTime() - start) / 1e9);
-        ModelArtifact trained = ModelArtifact.load(trainer.export(pool.resolve("export"), "PipelineIT"));
-        ModelMetadata m = trained.metadata();
-        return ModelArtifact.write(
-                Files.createDirectories(work.resolve("models")),
-                new ModelMetadata(
-                        version,
-                        m.created(),
-                        m.architecture(),
-                        m.preprocessing(),
-                        m.training(),
-                        m.data(),
-                        m.validation(),
-                        ModelArtifact.WEIGHTS_FILE,
-                        null),
-                trained.weights());
+        return ModelArtifact.load(trainer.export(pool.resolve("export"), "PipelineIT"));
     }
 
     private static Path tinyModel(Path dir, String version, long seed) throws IOException {
