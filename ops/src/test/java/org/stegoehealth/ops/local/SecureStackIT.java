@@ -40,11 +40,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.stegoehealth.model.ModelArtifact;
-import org.stegoehealth.model.ModelMetadata;
-import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.StegoModel;
-import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.ops.TinyModels;
 import org.stegoehealth.ops.demo.InProcessPipeline;
 import org.stegoehealth.ops.demo.PipelineCluster;
 import org.stegoehealth.ops.demo.PipelineKeys;
@@ -78,21 +75,7 @@ class SecureStackIT {
 
     @BeforeAll
     static void startSecureStack() throws IOException {
-        NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
-        Path dir = ModelArtifact.write(
-                tmp,
-                new ModelMetadata(
-                        "it-tiny",
-                        "2026-01-01T00:00:00Z",
-                        net,
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        ModelArtifact.WEIGHTS_FILE,
-                        null),
-                StegoNetwork.initialWeights(net, 1));
-        model = ModelArtifact.load(dir).toModel();
+        model = TinyModels.load(tmp, "it-tiny", 1);
         stack = LocalStack.startSecure(tmp.resolve("stack"));
     }
 

@@ -51,7 +51,7 @@ import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoModel;
-import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.ops.TinyModels;
 import org.stegoehealth.ops.demo.InProcessPipeline;
 import org.stegoehealth.ops.demo.PipelineCluster;
 import org.stegoehealth.ops.demo.PipelineKeys;
@@ -136,21 +136,7 @@ abstract class PipelineTests {
         classStarted = System.nanoTime();
         opened = StackSelection.open(stackKind(), getClass().getSimpleName(), tmp.resolve("stack"));
         stack = opened.stack();
-        NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
-        Path dir = ModelArtifact.write(
-                tmp,
-                new ModelMetadata(
-                        "it-tiny",
-                        "2026-01-01T00:00:00Z",
-                        net,
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        ModelArtifact.WEIGHTS_FILE,
-                        null),
-                StegoNetwork.initialWeights(net, 1));
-        model = ModelArtifact.load(dir).toModel();
+        model = TinyModels.load(tmp, "it-tiny", 1);
     }
 
     @BeforeEach
@@ -521,20 +507,7 @@ abstract class PipelineTests {
     }
 
     private static Path tinyModel(Path dir, String version, long seed) throws IOException {
-        NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
-        return ModelArtifact.write(
-                Files.createDirectories(dir),
-                new ModelMetadata(
-                        version,
-                        "2026-11-29T10:00:00Z",
-                        net,
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        ModelArtifact.WEIGHTS_FILE,
-                        null),
-                StegoNetwork.initialWeights(net, seed));
+        return TinyModels.write(dir, version, seed);
     }
 
     @Test

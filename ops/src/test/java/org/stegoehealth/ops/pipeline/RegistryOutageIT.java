@@ -16,11 +16,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.stegoehealth.model.ModelArtifact;
-import org.stegoehealth.model.ModelMetadata;
-import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.StegoModel;
-import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.ops.TinyModels;
 import org.stegoehealth.ops.demo.InProcessPipeline;
 import org.stegoehealth.ops.demo.PipelineCluster;
 import org.stegoehealth.ops.demo.PipelineKeys;
@@ -50,21 +47,7 @@ class RegistryOutageIT {
 
     @Test
     void aMinuteWithoutTheRegistry_losesNothing_deadLettersNothing_andNeitherApplicationStops() throws Exception {
-        NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
-        StegoModel model = ModelArtifact.load(ModelArtifact.write(
-                        tmp,
-                        new ModelMetadata(
-                                "it-outage",
-                                "2026-01-01T00:00:00Z",
-                                net,
-                                Map.of(),
-                                Map.of(),
-                                Map.of(),
-                                Map.of(),
-                                ModelArtifact.WEIGHTS_FILE,
-                                null),
-                        StegoNetwork.initialWeights(net, 1)))
-                .toModel();
+        StegoModel model = TinyModels.load(tmp, "it-outage", 1);
         StegoConfig base = StegoConfig.defaultsOnly()
                 .with(Map.of(
                         StegoConfig.TOPIC_PARTITIONS, "2",

@@ -37,10 +37,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.model.Images;
 import org.stegoehealth.model.ModelArtifact;
-import org.stegoehealth.model.ModelMetadata;
-import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.StegoModel;
-import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.ops.TinyModels;
 import org.stegoehealth.ops.demo.ClusterContents;
 import org.stegoehealth.ops.demo.InProcessPipeline;
 import org.stegoehealth.ops.demo.PipelineCluster;
@@ -356,19 +354,6 @@ class TwoClustersIT {
 
     /** A tiny untrained model, written under tmp/model: these checks are about where bytes go, not about quality. */
     private static Path tinyModel() throws IOException {
-        NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
-        return ModelArtifact.write(
-                Files.createDirectories(tmp.resolve("model")),
-                new ModelMetadata(
-                        "it-mirror-tiny",
-                        "2026-01-01T00:00:00Z",
-                        net,
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        ModelArtifact.WEIGHTS_FILE,
-                        null),
-                StegoNetwork.initialWeights(net, 1));
+        return TinyModels.write(tmp.resolve("model"), "it-mirror-tiny", 1);
     }
 }
