@@ -2,6 +2,7 @@ package org.stegoehealth.processors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,7 +100,12 @@ class ConfigTest {
     void stateDirDefaultsUnderTheWorkingDirectoryNotTmp() {
         Properties p = StreamsConfigs.base(StegoConfig.defaultsOnly(), "stego-embedder");
         assertEquals(Path.of(".stego", "state").toAbsolutePath().toString(), p.get(StreamsConfig.STATE_DIR_CONFIG));
-        assertFalse(p.get(StreamsConfig.STATE_DIR_CONFIG).toString().startsWith(System.getProperty("java.io.tmpdir")));
+        // under the working directory, not Kafka's default under java.io.tmpdir (unless one is inside the other)
+        Path state = Path.of(p.get(StreamsConfig.STATE_DIR_CONFIG).toString());
+        assertTrue(state.startsWith(Path.of(System.getProperty("user.dir")).toAbsolutePath()), state.toString());
+        assertNotEquals(
+                Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams").toAbsolutePath(),
+                state.toAbsolutePath());
     }
 
     @Test
