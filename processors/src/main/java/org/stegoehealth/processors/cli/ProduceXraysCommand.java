@@ -110,7 +110,7 @@ public final class ProduceXraysCommand implements Callable<Integer> {
         }
         AtomicReference<Producer<String, XrayImageEvent>> kafka = new AtomicReference<>();
         try {
-            // connects at the first usable file only: a run of unusable files reports them without touching Kafka
+            // a run of files connects at the first usable one: unusable files alone never touch Kafka
             XrayProducer producer = new XrayProducer(
                     () -> kafka.updateAndGet(k -> k != null ? k : XrayProducer.kafkaProducer(config, topics.xrays)),
                     topics.xrays.name(),
@@ -119,6 +119,8 @@ public final class ProduceXraysCommand implements Callable<Integer> {
                     hidingMethod == null ? null : HidingMethod.parse(hidingMethod),
                     studyRefFromName);
             if (watch) {
+                // a drop-folder service connects at start: its health is its connection to the broker
+                kafka.set(XrayProducer.kafkaProducer(config, topics.xrays));
                 producer.watch(
                         paths.get(0), cover, Duration.ofMillis(settleMs), running::get, o -> report(o, out, err));
                 return 0;
