@@ -258,6 +258,68 @@ class StegoCliTest {
         assertOneErrorLine("error: --lr must be a positive number, was 0.0", lr[1]);
     }
 
+    @Test
+    void train_recordsItsOwnCommandLine_inTheExportedModel() throws IOException {
+        Path xrays = Files.createDirectories(tmp.resolve("train-data/xray"));
+        Path covers = Files.createDirectories(tmp.resolve("train-data/covers"));
+        java.util.Random random = new java.util.Random(3);
+        // enough files that the name-hashed split puts some on each side
+        for (int i = 0; i < 80; i++) {
+            image(random, java.awt.image.BufferedImage.TYPE_BYTE_GRAY, xrays.resolve("scan-" + i + ".png"));
+        }
+        for (int i = 0; i < 16; i++) {
+            image(random, java.awt.image.BufferedImage.TYPE_3BYTE_BGR, covers.resolve("c-" + i + ".png"));
+        }
+        String[] args = {
+            "train",
+            "--xrays",
+            xrays.toString(),
+            "--covers",
+            covers.toString(),
+            "--steps",
+            "2",
+            "--batch",
+            "2",
+            "--crop",
+            "32",
+            "--width",
+            "8",
+            "--depth",
+            "1",
+            "--prep-width",
+            "4",
+            "--validate-every",
+            "2",
+            "--validation-images",
+            "1",
+            "--run-dir",
+            tmp.resolve("train-run").toString(),
+            "--models",
+            tmp.resolve("train-models").toString()
+        };
+        String[] r = run(args);
+        assertEquals("0", r[0], r[1]);
+        Path model;
+        try (java.util.stream.Stream<Path> dirs = Files.list(tmp.resolve("train-models"))) {
+            model = dirs.findFirst().orElseThrow();
+        }
+        Object command = ModelArtifact.load(model).metadata().training().get("command");
+        assertEquals(
+                "stego " + String.join(" ", args),
+                command,
+                "the command that made the model, as typed (no launcher words twice)");
+    }
+
+    private static void image(java.util.Random random, int type, Path file) throws IOException {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 64, type);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        javax.imageio.ImageIO.write(image, "png", file.toFile());
+    }
+
     private static void assertOneErrorLine(String expectedStart, String stderr) {
         assertTrue(stderr.startsWith(expectedStart) && stderr.strip().lines().count() == 1, stderr);
     }

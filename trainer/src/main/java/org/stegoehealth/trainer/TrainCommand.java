@@ -2,6 +2,7 @@ package org.stegoehealth.trainer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -199,15 +200,18 @@ public final class TrainCommand implements Callable<Integer> {
             return 3;
         }
         if (!noExport) {
-            Path dir = trainer.export(
-                    models,
-                    "stego train "
-                            + String.join(
-                                    " ", spec.commandLine().getParseResult().originalArgs()));
+            Path dir = trainer.export(models, "stego train " + String.join(" ", ownArgs()));
             progress.message("Model written to " + dir + " (curve: " + dir.resolve("curve.png") + ")");
             Files.writeString(runDir.resolve("exported.txt"), dir.toString() + System.lineSeparator());
         }
         return 0;
+    }
+
+    /** The arguments given to this command, without the launcher's words before its name ({@code train}). */
+    private List<String> ownArgs() {
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int at = all.indexOf(spec.name());
+        return at >= 0 ? all.subList(at + 1, all.size()) : all;
     }
 
     /** Refuses an out-of-range option by name before any data is loaded. */
