@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.errors.RetriableException;
@@ -49,7 +50,9 @@ public final class StreamsApp implements AutoCloseable {
     private final ClientMetrics metrics = new ClientMetrics();
     private final Object lifecycle = new Object();
     private volatile KafkaStreams streams;
-    private volatile boolean restarting;
+    /** Restarts asked for and not finished: while there are any, a stopped client is not a stopped application. */
+    private final AtomicInteger pendingRestarts = new AtomicInteger();
+
     private volatile boolean closing;
     private volatile int restarts;
 
@@ -71,7 +74,7 @@ public final class StreamsApp implements AutoCloseable {
         });
         client.setStateListener((now, before) -> {
             LOG.info("{}: {} -> {}", name, before, now);
-            if (client == streams && !restarting && isStopped(now)) {
+            if (client == streams && !restarting() && isStopped(now)) {
                 stopped.countDown();
             }
         });
@@ -92,7 +95,7 @@ public final class StreamsApp implements AutoCloseable {
                 name,
                 rootMessage(e),
                 pause.toSeconds());
-        restarting = true;
+        pendingRestarts.incrementAndGet();
         Thread restart = new Thread(() -> restartAfter(client, pause), name + "-restart");
         restart.setDaemon(true);
         restart.start();
@@ -105,31 +108,38 @@ public final class StreamsApp implements AutoCloseable {
 
     /** Waits out the pause, closes the failed client and starts a new one on the same topology and settings. */
     private void restartAfter(KafkaStreams failed, Duration pause) {
-        backoff.pause(pause);
-        synchronized (lifecycle) {
-            if (closing) {
-                return;
-            }
-            // the client shuts itself down after the handler returned; close() waits for that
-            failed.close(CLOSE_TIMEOUT);
-            try {
-                KafkaStreams client = newClient();
-                streams = client;
-                restarts++;
-                metrics.rebind(client);
-                restarting = false;
-                client.start();
-                LOG.info("{}: application restarted (restart {})", name, restarts);
-            } catch (RuntimeException e) {
-                // a global store restoring from a topic meets the outage inside start()
-                if (!restartOnOutage(streams, e)) {
-                    LOG.error("{}: cannot restart the application: {}", name, e.toString(), e);
-                    failure.compareAndSet(null, e);
-                    restarting = false;
-                    stopped.countDown();
+        try {
+            backoff.pause(pause);
+            synchronized (lifecycle) {
+                if (closing) {
+                    return;
+                }
+                // the client shuts itself down after the handler returned; close() waits for that
+                failed.close(CLOSE_TIMEOUT);
+                try {
+                    KafkaStreams client = newClient();
+                    streams = client;
+                    restarts++;
+                    metrics.rebind(client);
+                    client.start();
+                    LOG.info("{}: application restarted (restart {})", name, restarts);
+                } catch (RuntimeException e) {
+                    // a global store restoring from a topic meets the outage inside start(): another restart
+                    if (!restartOnOutage(streams, e)) {
+                        LOG.error("{}: cannot restart the application: {}", name, e.toString(), e);
+                        failure.compareAndSet(null, e);
+                        stopped.countDown();
+                    }
                 }
             }
+        } finally {
+            // a failure during or right after the start has asked for its own restart by now
+            pendingRestarts.decrementAndGet();
         }
+    }
+
+    private boolean restarting() {
+        return pendingRestarts.get() > 0;
     }
 
     /**
@@ -247,12 +257,12 @@ public final class StreamsApp implements AutoCloseable {
 
     /** Whether the application stopped on an error (rather than running, restarting, or closing on request). */
     public boolean failed() {
-        return failure.get() != null || (!restarting && streams.state() == KafkaStreams.State.ERROR);
+        return failure.get() != null || (!restarting() && streams.state() == KafkaStreams.State.ERROR);
     }
 
     /** Whether the application is no longer processing: failed, or closed. */
     public boolean stopped() {
-        return failed() || (!restarting && streams.state() == KafkaStreams.State.NOT_RUNNING);
+        return failed() || (!restarting() && streams.state() == KafkaStreams.State.NOT_RUNNING);
     }
 
     /** Blocks until the application stops on an error or is closed. */
