@@ -66,7 +66,9 @@ public final class StegoCli implements Runnable {
     public static int execute(PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new StegoCli());
         cli.setErr(err);
-        cli.setExecutionExceptionHandler(CommandErrors.fromEnvironment());
+        CommandErrors errors = CommandErrors.fromEnvironment();
+        cli.setExecutionExceptionHandler(errors);
+        cli.setParameterExceptionHandler(errors);
         return cli.execute(args);
     }
 }

@@ -320,6 +320,18 @@ class StegoCliTest {
         javax.imageio.ImageIO.write(image, "png", file.toFile());
     }
 
+    @Test
+    void commandLinesThatDoNotParse_areOneErrorLineNamingTheCommandsHelp() {
+        String[] missing = run("evaluate", "--batch", "2");
+        assertEquals("2", missing[0], missing[1]);
+        assertOneErrorLine("error: Missing required options: '--covers=<covers>', '--secrets=<secrets>'", missing[1]);
+        assertTrue(missing[1].contains("(see 'stego evaluate --help')"), missing[1]);
+        String[] unknown = run("keys", "list", "--no-such-option");
+        assertEquals("2", unknown[0], unknown[1]);
+        assertOneErrorLine("error: Unknown option: '--no-such-option'", unknown[1]);
+        assertTrue(unknown[1].contains("(see 'stego keys list --help')"), unknown[1]);
+    }
+
     private static void assertOneErrorLine(String expectedStart, String stderr) {
         assertTrue(stderr.startsWith(expectedStart) && stderr.strip().lines().count() == 1, stderr);
     }

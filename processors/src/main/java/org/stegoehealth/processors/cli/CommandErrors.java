@@ -4,15 +4,19 @@ import java.io.IOException;
 import org.stegoehealth.errors.StegoException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
  * How every {@code stego} command ends on a failure: one {@code error:} line on stderr and an exit code. A
  * {@link StegoException} (and the JDK's own words for a bad argument or an unusable file,
  * {@link IllegalArgumentException} and {@link IOException}) is reported by its message with exit code 2; anything
- * else is a defect, reported with its type and exit code 1. With debugging on, the stack trace comes first.
+ * else is a defect, reported with its type and exit code 1. With debugging on, the stack trace comes first. A
+ * command line that does not parse (a missing or unknown option, a bad value) is one {@code error:} line too, naming
+ * the command whose {@code --help} lists the options, with exit code 2.
  */
-public final class CommandErrors implements IExecutionExceptionHandler {
+public final class CommandErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
 
     /** Exit code of a command that stopped on an unexpected error (a defect). */
     public static final int EXIT_DEFECT = 1;
@@ -39,6 +43,16 @@ public final class CommandErrors implements IExecutionExceptionHandler {
         commandLine.getErr().println("error: " + line + (debug ? "" : "  (set STEGO_DEBUG=1 for details)"));
         commandLine.getErr().flush();
         return code;
+    }
+
+    @Override
+    public int handleParseException(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        command.getErr()
+                .println("error: " + e.getMessage() + "  (see '"
+                        + command.getCommandSpec().qualifiedName() + " --help')");
+        command.getErr().flush();
+        return StegoException.EXIT_FAILURE;
     }
 
     /** The exit code a command ends with on {@code e}. */
