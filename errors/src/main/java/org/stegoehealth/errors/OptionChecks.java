@@ -25,4 +25,13 @@ public final class OptionChecks {
             throw new IllegalArgumentException(option + " must be a positive number, was " + value);
         }
     }
+
+    /**
+     * @throws IllegalArgumentException naming {@code option} when {@code value} is negative (or not a number)
+     */
+    public static void notNegative(String option, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(option + " must be 0 or a positive number, was " + value);
+        }
+    }
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.enums.DataFormat;
@@ -14,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Builds the hiding network as SameDiff graphs. All tensors are NHWC float32 in [0, 1].
@@ -33,8 +35,16 @@ public final class StegoNetwork {
     public static final String COVER_MSE = "coverMse";
     public static final String SECRET_MSE = "secretMse";
     public static final String OUT_OF_RANGE = "outOfRange";
-    /** Weight of the penalty on stego values outside [0, 1] during training. */
-    static final double RANGE_WEIGHT = 10.0;
+    /** 1 - SSIM(cover, stego), when the objective weighs SSIM. */
+    public static final String COVER_DSSIM = "coverDssim";
+    /** 1 - SSIM(secret, revealed), when the objective weighs SSIM. */
+    public static final String SECRET_DSSIM = "secretDssim";
+    /** The critic's log-loss at calling the stego image clean, which the hiding network lowers. */
+    public static final String ADVERSARY = "adversary";
+    /** The critic's own log-loss at telling covers from stego images, which trains the critic. */
+    public static final String CRITIC = "critic";
+    /** Seed of the critic's initial weights (the critic is rebuilt from scratch for every run). */
+    static final long CRITIC_SEED = 0x5eedL;
 
     private StegoNetwork() {}
 
@@ -57,11 +67,11 @@ public final class StegoNetwork {
     }
 
     /**
-     * The joint training graph: loss = MSE(cover, stego) + beta * MSE(secret, revealed). The revealed image is
-     * extracted from {@code stego + noise}; feeding uniform noise of half a grey level makes the model robust to
-     * the 8-bit rounding the stego image gets before it is sent.
+     * The joint training graph; its loss is {@code objective}'s ({@link TrainingObjective}), plus the critic's own
+     * loss when it has one. The revealed image is extracted from {@code stego + noise}; feeding uniform noise of half
+     * a grey level makes the model robust to the 8-bit rounding the stego image gets before it is sent.
      */
-    public static SameDiff training(NetworkConfig config, Map<String, INDArray> weights, double beta) {
+    public static SameDiff training(NetworkConfig config, Map<String, INDArray> weights, TrainingObjective objective) {
         SameDiff sd = SameDiff.create();
         SDVariable cover = sd.placeHolder(COVER, DataType.FLOAT, -1, -1, -1, NetworkConfig.COVER_CHANNELS);
         SDVariable secret = sd.placeHolder(SECRET, DataType.FLOAT, -1, -1, -1, config.secretChannels());
@@ -71,24 +81,78 @@ public final class StegoNetwork {
         // saturated part of the cover could never be pulled back, and the secret hidden there would be lost.
         // A penalty keeps the stego image inside [0, 1] instead, so the clip at inference changes (almost) nothing.
         SDVariable stego = layers.embed(cover, secret, STEGO, false);
-        SDVariable revealed = layers.extract(stego.add(noise), REVEALED);
-        SDVariable coverMse = sd.math().squaredDifference(stego, cover).mean(COVER_MSE);
-        SDVariable secretMse = sd.math().squaredDifference(revealed, secret).mean(SECRET_MSE);
+        SDVariable sent = stego.add(noise);
+        SDVariable revealed = layers.extract(sent, REVEALED);
+        Map<String, SDVariable> terms = new LinkedHashMap<>();
+        terms.put(COVER_MSE, sd.math().squaredDifference(stego, cover).mean(COVER_MSE));
+        terms.put(SECRET_MSE, sd.math().squaredDifference(revealed, secret).mean(SECRET_MSE));
         SDVariable over = sd.nn().relu(stego.sub(1.0), 0.0);
         SDVariable under = sd.nn().relu(stego.neg(), 0.0);
-        SDVariable outOfRange = over.mul(over).add(under.mul(under)).mean(OUT_OF_RANGE);
-        coverMse.add(secretMse.mul(beta)).add(outOfRange.mul(RANGE_WEIGHT)).rename(LOSS);
+        terms.put(OUT_OF_RANGE, over.mul(over).add(under.mul(under)).mean(OUT_OF_RANGE));
+        if (objective.ssimWeight() > 0) {
+            terms.put(COVER_DSSIM, dssim(sd, cover, stego, NetworkConfig.COVER_CHANNELS, COVER_DSSIM));
+            terms.put(SECRET_DSSIM, dssim(sd, secret, revealed, config.secretChannels(), SECRET_DSSIM));
+        }
+        SDVariable criticLoss = null;
+        if (objective.hasCritic()) {
+            Critic critic = new Critic(sd, CRITIC_SEED);
+            terms.put(ADVERSARY, critic.fooled(sent, ADVERSARY));
+            criticLoss = critic.loss(cover, sent, CRITIC);
+        }
+        SDVariable loss = null;
+        for (Map.Entry<String, Double> term : objective.terms().entrySet()) {
+            SDVariable weighted = terms.get(term.getKey()).mul(term.getValue());
+            loss = loss == null ? weighted : loss.add(weighted);
+        }
+        if (criticLoss != null) {
+            loss = loss.add(criticLoss);
+        }
+        loss.rename(LOSS);
         sd.setLossVariables(LOSS);
         return sd;
     }
 
     /**
-     * The training loss from its three terms, added up as the training graph adds them ({@link #LOSS}). While it
-     * fits, SameDiff computes the terms (the backward pass needs them) but not their sum, so a training listener
-     * takes the terms and uses this.
+     * {@code 1 - SSIM(x, y)} over NHWC images in [0, 1], computed as {@link Metrics#ssim} does (11x11 Gaussian
+     * window of sigma 1.5, K1 = 0.01, K2 = 0.03, the valid region, the mean over channels and images).
      */
-    public static double loss(double coverMse, double secretMse, double outOfRange, double beta) {
-        return coverMse + beta * secretMse + RANGE_WEIGHT * outOfRange;
+    static SDVariable dssim(SameDiff sd, SDVariable x, SDVariable y, int channels, String name) {
+        double[] g = Metrics.gaussian(11, 1.5);
+        float[] k = new float[g.length * channels];
+        for (int i = 0; i < g.length; i++) {
+            for (int c = 0; c < channels; c++) {
+                k[i * channels + c] = (float) g[i];
+            }
+        }
+        SDVariable rows = sd.constant(name + "Rows", Nd4j.create(k, new long[] {g.length, 1, channels, 1}, 'c'));
+        SDVariable cols = sd.constant(name + "Cols", Nd4j.create(k, new long[] {1, g.length, channels, 1}, 'c'));
+        Conv2DConfig rowCfg = Conv2DConfig.builder()
+                .kH(g.length)
+                .kW(1)
+                .paddingMode(PaddingMode.VALID)
+                .dataFormat("NHWC")
+                .build();
+        Conv2DConfig colCfg = Conv2DConfig.builder()
+                .kH(1)
+                .kW(g.length)
+                .paddingMode(PaddingMode.VALID)
+                .dataFormat("NHWC")
+                .build();
+        UnaryOperator<SDVariable> blur =
+                v -> sd.cnn().depthWiseConv2d(sd.cnn().depthWiseConv2d(v, rows, rowCfg), cols, colCfg);
+        SDVariable mx = blur.apply(x);
+        SDVariable my = blur.apply(y);
+        SDVariable mxy = mx.mul(my);
+        SDVariable mxx = mx.mul(mx);
+        SDVariable myy = my.mul(my);
+        SDVariable vx = blur.apply(x.mul(x)).sub(mxx);
+        SDVariable vy = blur.apply(y.mul(y)).sub(myy);
+        SDVariable cov = blur.apply(x.mul(y)).sub(mxy);
+        double c1 = 0.01 * 0.01;
+        double c2 = 0.03 * 0.03;
+        SDVariable num = mxy.mul(2).add(c1).mul(cov.mul(2).add(c2));
+        SDVariable den = mxx.add(myy).add(c1).mul(vx.add(vy).add(c2));
+        return num.div(den).mean().rsub(1.0).rename(name);
     }
 
     /** Cover + secret in, stego image (same size as the cover, clipped to [0, 1]) out. */
@@ -107,6 +171,61 @@ public final class StegoNetwork {
         SDVariable raw = new Layers(sd, config, weights).extract(stego, "revealedRaw");
         sd.math().clipByValue(REVEALED, raw, 0.0, 1.0);
         return sd;
+    }
+
+    /**
+     * The weights of a paper-mode network (a 3-channel secret) that computes exactly what the grayscale network
+     * {@code gray} computes when the secret is a gray image replicated to RGB: the first secret layer's weights are
+     * shared equally by the three channels, and the extraction output is repeated for each. A paper-mode run can
+     * start from a grayscale model this way.
+     */
+    public static Map<String, INDArray> withRgbSecret(NetworkConfig gray, Map<String, INDArray> weights) {
+        if (gray.secretChannels() != 1) {
+            throw new IllegalArgumentException("the network already hides " + gray.secretChannels() + " channels");
+        }
+        Map<String, INDArray> out = new LinkedHashMap<>(weights);
+        INDArray first = weights.get("prepSecret0_W");
+        INDArray outW = weights.get("extractOut_W");
+        INDArray outB = weights.get("extractOut_b");
+        long blocks = first.size(2);
+        INDArray first3 = Nd4j.create(first.dataType(), first.size(0), first.size(1), 3 * blocks, first.size(3));
+        INDArray outW3 = Nd4j.create(outW.dataType(), outW.size(0), outW.size(1), outW.size(2), 3 * blocks);
+        INDArray outB3 = Nd4j.create(outB.dataType(), 3 * blocks);
+        for (long p = 0; p < blocks; p++) {
+            for (int c = 0; c < 3; c++) {
+                // depth-to-space order: channel = block position * channels + colour
+                long q = p * 3 + c;
+                first3.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(q), NDArrayIndex.all())
+                        .assign(first.get(
+                                        NDArrayIndex.all(),
+                                        NDArrayIndex.all(),
+                                        NDArrayIndex.point(p),
+                                        NDArrayIndex.all())
+                                .div(3.0));
+                outW3.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(q))
+                        .assign(outW.get(
+                                NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(p)));
+                outB3.putScalar(q, outB.getDouble(p));
+            }
+        }
+        out.put("prepSecret0_W", first3);
+        out.put("extractOut_W", outW3);
+        out.put("extractOut_b", outB3);
+        return out;
+    }
+
+    /** A stride-1 {@code kernel x kernel} convolution with SAME padding, NHWC, weights [kH, kW, in, out]. */
+    static SDVariable conv(SameDiff sd, SDVariable x, SDVariable w, SDVariable b, int kernel) {
+        Conv2DConfig cfg = Conv2DConfig.builder()
+                .kH(kernel)
+                .kW(kernel)
+                .sH(1)
+                .sW(1)
+                .paddingMode(PaddingMode.SAME)
+                .dataFormat("NHWC")
+                .weightsFormat(WeightsFormat.YXIO)
+                .build();
+        return sd.cnn().conv2d(x, w, b, cfg);
     }
 
     /** Multiply-accumulates per input pixel of one embedding pass (for GFLOP/s reports). */
@@ -201,16 +320,7 @@ public final class StegoNetwork {
             ConvSpec spec = specs.get(name);
             SDVariable w = sd.var(name + "_W", weights.get(name + "_W"));
             SDVariable b = sd.var(name + "_b", weights.get(name + "_b"));
-            Conv2DConfig cfg = Conv2DConfig.builder()
-                    .kH(spec.kernel)
-                    .kW(spec.kernel)
-                    .sH(1)
-                    .sW(1)
-                    .paddingMode(PaddingMode.SAME)
-                    .dataFormat("NHWC")
-                    .weightsFormat(WeightsFormat.YXIO)
-                    .build();
-            SDVariable out = sd.cnn().conv2d(x, w, b, cfg);
+            SDVariable out = StegoNetwork.conv(sd, x, w, b, spec.kernel);
             return spec.relu ? sd.nn().relu(out, 0.0) : out;
         }
 

@@ -1,5 +1,9 @@
 package org.stegoehealth.trainer;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.ListenerVariables;
@@ -10,27 +14,27 @@ import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.model.TrainingObjective;
 
 /**
  * The training loss of every step, taken from the activations the fit itself computes, so measuring the loss costs
  * no extra forward pass. SameDiff (1.0.0-M2.1) reports a {@link Loss} of 0 to listeners for this graph: the
  * backward pass needs the loss terms but not their sum, so the sum is never computed. The listener therefore takes
- * the three terms ({@link StegoNetwork#COVER_MSE}, {@link StegoNetwork#SECRET_MSE}, {@link StegoNetwork#OUT_OF_RANGE})
- * and adds them as the graph does ({@link StegoNetwork#loss}). Keeps the last value and a running mean since the
- * last {@link #reset()}.
+ * the objective's terms ({@link TrainingObjective#terms()}) and adds them as the graph does
+ * ({@link TrainingObjective#loss}). Keeps the last value and a running mean since the last {@link #reset()}, and
+ * the same for the critic's own loss when the objective has a critic (ln 2 = 0.693 is a critic at chance).
  */
 final class LossListener extends BaseListener {
 
-    private final double beta;
-    private double coverMse = Double.NaN;
-    private double secretMse = Double.NaN;
-    private double outOfRange = Double.NaN;
+    private final TrainingObjective objective;
+    private final Map<String, Double> values = new HashMap<>();
     private double last = Double.NaN;
     private double sum;
     private int count;
+    private double criticSum;
 
-    LossListener(double beta) {
-        this.beta = beta;
+    LossListener(TrainingObjective objective) {
+        this.objective = objective;
     }
 
     @Override
@@ -40,28 +44,28 @@ final class LossListener extends BaseListener {
 
     @Override
     public ListenerVariables requiredVariables(SameDiff sd) {
+        List<String> names = new ArrayList<>(objective.terms().keySet());
+        if (objective.hasCritic()) {
+            names.add(StegoNetwork.CRITIC);
+        }
         return ListenerVariables.builder()
-                .trainingVariables(StegoNetwork.COVER_MSE, StegoNetwork.SECRET_MSE, StegoNetwork.OUT_OF_RANGE)
+                .trainingVariables(names.toArray(String[]::new))
                 .build();
     }
 
     @Override
     public void activationAvailable(
             SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, String varName, INDArray activation) {
-        switch (varName) {
-            case StegoNetwork.COVER_MSE -> coverMse = activation.getDouble(0);
-            case StegoNetwork.SECRET_MSE -> secretMse = activation.getDouble(0);
-            case StegoNetwork.OUT_OF_RANGE -> outOfRange = activation.getDouble(0);
-            default -> {}
+        if (varName.equals(StegoNetwork.CRITIC) || objective.terms().containsKey(varName)) {
+            values.put(varName, activation.getDouble(0));
         }
     }
 
     @Override
     public void iterationDone(SameDiff sd, At at, MultiDataSet dataSet, Loss loss) {
-        last = StegoNetwork.loss(coverMse, secretMse, outOfRange, beta);
-        coverMse = Double.NaN;
-        secretMse = Double.NaN;
-        outOfRange = Double.NaN;
+        last = objective.loss(values);
+        criticSum += values.getOrDefault(StegoNetwork.CRITIC, Double.NaN);
+        values.clear();
         sum += last;
         count++;
     }
@@ -76,6 +80,11 @@ final class LossListener extends BaseListener {
         return count == 0 ? last : sum / count;
     }
 
+    /** The critic's mean loss since the last reset; NaN without a critic or steps. */
+    double criticMean() {
+        return count == 0 ? Double.NaN : criticSum / count;
+    }
+
     /** The number of steps since the last reset. */
     int count() {
         return count;
@@ -83,6 +92,7 @@ final class LossListener extends BaseListener {
 
     void reset() {
         sum = 0;
+        criticSum = 0;
         count = 0;
     }
 }

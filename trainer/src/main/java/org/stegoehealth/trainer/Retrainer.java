@@ -56,7 +56,9 @@ public final class Retrainer {
                     steps,
                     Math.min(checkpointEvery, steps),
                     heldOutImages,
-                    validationSize);
+                    validationSize,
+                    0,
+                    0);
         }
     }
 

@@ -10,6 +10,7 @@ import org.stegoehealth.errors.OptionChecks;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.Progress;
+import org.stegoehealth.model.StegoNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -72,6 +73,20 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--beta", defaultValue = "1.0", description = "Extraction loss weight (default: ${DEFAULT-VALUE}).")
     double beta;
+
+    @Option(
+            names = "--ssim-weight",
+            defaultValue = "0",
+            description = "Weight of the SSIM terms: w * ((1 - SSIM(cover, stego)) + beta * (1 - SSIM(secret,"
+                    + " extracted))); 0 = off (default: ${DEFAULT-VALUE}).")
+    double ssimWeight;
+
+    @Option(
+            names = "--adversary-weight",
+            defaultValue = "0",
+            description = "Train a small steganalysis critic alongside and add this weight times its log-loss at"
+                    + " calling the stego image clean; 0 = no critic (default: ${DEFAULT-VALUE}).")
+    double adversaryWeight;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -168,7 +183,9 @@ public final class TrainCommand implements Callable<Integer> {
                 validateEvery,
                 checkpointEvery,
                 validationImages,
-                validationSize);
+                validationSize,
+                ssimWeight,
+                adversaryWeight);
         Progress progress = new Progress(System.out);
         TrainingData data = TrainingData.load(
                 xrays,
@@ -185,11 +202,20 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, INDArray> start = null;
         if (initFrom != null) {
             ModelArtifact init = ModelArtifact.load(initFrom);
-            if (!init.metadata().architecture().equals(network)) {
-                throw new IllegalArgumentException(initFrom + ": architecture "
-                        + init.metadata().architecture() + " differs from the requested " + network);
-            }
+            NetworkConfig from = init.metadata().architecture();
             start = init.weights();
+            if (from.secretChannels() == 1 && network.secretChannels() == 3) {
+                // a paper-mode run from a grayscale model: start from the same function on replicated gray secrets
+                start = StegoNetwork.withRgbSecret(from, start);
+                from = new NetworkConfig(
+                        3, from.unshuffle(), from.prepWidth(), from.width(), from.depth(), from.residualScale());
+                progress.message("Starting the 3-channel network from " + initFrom
+                        + " (gray model, its secret layers shared by R, G and B)");
+            }
+            if (!from.equals(network)) {
+                throw new IllegalArgumentException(
+                        initFrom + ": architecture " + from + " differs from the requested " + network);
+            }
         }
         Trainer trainer = Trainer.open(settings, data, runDir, progress, start);
         if (exportCheckpoint) {
@@ -221,6 +247,8 @@ public final class TrainCommand implements Callable<Integer> {
         OptionChecks.atLeast("--crop", crop, 16);
         OptionChecks.positive("--lr", lr);
         OptionChecks.positive("--beta", beta);
+        OptionChecks.notNegative("--ssim-weight", ssimWeight);
+        OptionChecks.notNegative("--adversary-weight", adversaryWeight);
         OptionChecks.atLeast("--secret-channels", secretChannels, 1);
         OptionChecks.atLeast("--unshuffle", unshuffle, 1);
         OptionChecks.atLeast("--prep-width", prepWidth, 1);

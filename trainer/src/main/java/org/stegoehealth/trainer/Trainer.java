@@ -72,7 +72,7 @@ public final class Trainer {
         } finally {
             System.setOut(out);
         }
-        this.losses = new LossListener(state.settings().beta());
+        this.losses = new LossListener(state.settings().objective());
         graph.addListeners(losses);
     }
 
@@ -97,7 +97,7 @@ public final class Trainer {
         }
         Map<String, INDArray> weights =
                 startWeights != null ? startWeights : StegoNetwork.initialWeights(settings.network(), settings.seed());
-        SameDiff graph = StegoNetwork.training(settings.network(), weights, settings.beta());
+        SameDiff graph = StegoNetwork.training(settings.network(), weights, settings.objective());
         graph.setTrainingConfig(TrainingConfig.builder()
                 .updater(new Adam(
                         new PolySchedule(ScheduleType.ITERATION, settings.learningRate(), 1.0, settings.steps())))
@@ -177,8 +177,14 @@ public final class Trainer {
                             .add(new TrainingState.Point(
                                     state.step(), state.elapsedSeconds(), losses.mean(), psnr[0], psnr[1]));
                     progress.message(String.format(
-                            "step %d: loss %.6f, held-out PSNR cover %.2f dB, secret %.2f dB",
-                            state.step(), losses.mean(), psnr[0], psnr[1]));
+                            "step %d: loss %.6f, held-out PSNR cover %.2f dB, secret %.2f dB%s",
+                            state.step(),
+                            losses.mean(),
+                            psnr[0],
+                            psnr[1],
+                            s.objective().hasCritic()
+                                    ? String.format(", critic loss %.3f (chance 0.693)", losses.criticMean())
+                                    : ""));
                     losses.reset();
                 } else if (state.step() % 50 == 0 && losses.count() > 0) {
                     state.history()
@@ -271,10 +277,7 @@ public final class Trainer {
         training.put("stepsDone", state.step());
         training.put("trainingSeconds", Math.round(state.elapsedSeconds()));
         training.put("optimizer", "Adam, learning rate decaying linearly to 0 over the steps");
-        training.put(
-                "loss",
-                "MSE(cover, stego) + beta * MSE(secret, extracted) + 10 * mean(out-of-range stego^2);"
-                        + " +-0.5/255 uniform noise on the stego before extraction");
+        training.put("loss", s.objective().describe());
         training.put("command", command);
         training.put(
                 "machine",

@@ -1,6 +1,7 @@
 package org.stegoehealth.trainer;
 
 import org.stegoehealth.model.NetworkConfig;
+import org.stegoehealth.model.TrainingObjective;
 
 /**
  * Hyper-parameters of one training run. Saved with every checkpoint and in the exported model's metadata.
@@ -16,6 +17,9 @@ import org.stegoehealth.model.NetworkConfig;
  * @param checkpointEvery  steps between checkpoints
  * @param validationImages held-out pairs used for validation
  * @param validationSize   side of the validation images
+ * @param ssimWeight       weight of the SSIM terms of the loss (0 = off; absent from older runs' state, so 0)
+ * @param adversaryWeight  weight of the steganalysis critic's term of the loss (0 = no critic)
+ * @see TrainingObjective
  */
 public record TrainingSettings(
         NetworkConfig network,
@@ -28,7 +32,9 @@ public record TrainingSettings(
         int validateEvery,
         int checkpointEvery,
         int validationImages,
-        int validationSize) {
+        int validationSize,
+        double ssimWeight,
+        double adversaryWeight) {
 
     public TrainingSettings {
         if (steps < 1 || batch < 1 || validateEvery < 1 || checkpointEvery < 1 || validationImages < 1) {
@@ -37,8 +43,14 @@ public record TrainingSettings(
         if (crop < 16 || crop % network.sizeMultiple() != 0) {
             throw new IllegalArgumentException("crop must be >= 16 and a multiple of " + network.sizeMultiple());
         }
-        if (!(learningRate > 0) || !(beta > 0)) {
-            throw new IllegalArgumentException("learning rate and beta must be positive");
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("learning rate must be positive");
         }
+        new TrainingObjective(beta, ssimWeight, adversaryWeight); // refuses bad weights by name
+    }
+
+    /** What the run minimises. */
+    public TrainingObjective objective() {
+        return new TrainingObjective(beta, ssimWeight, adversaryWeight);
     }
 }

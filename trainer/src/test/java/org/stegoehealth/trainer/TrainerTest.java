@@ -27,6 +27,7 @@ import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoNetwork;
 import org.stegoehealth.model.Tensors;
+import org.stegoehealth.model.TrainingObjective;
 
 class TrainerTest {
 
@@ -62,7 +63,7 @@ class TrainerTest {
         Progress quiet = new Progress(new PrintStream(OutputStream.nullOutputStream()));
         TrainingData data = TrainingData.load(tmp.resolve("xray"), tmp.resolve("covers"), 64, 0, (w, d, t) -> {});
         NetworkConfig net = new NetworkConfig(1, 2, 8, 16, 2, 0.1);
-        TrainingSettings settings = new TrainingSettings(net, 40, 4, 32, 3e-3, 1.0, 11, 40, 20, 4, 64);
+        TrainingSettings settings = new TrainingSettings(net, 40, 4, 32, 3e-3, 1.0, 11, 40, 20, 4, 64, 0, 0);
         Path run = tmp.resolve("run");
 
         Trainer trainer = Trainer.open(settings, data, run, quiet, null);
@@ -92,15 +93,55 @@ class TrainerTest {
     }
 
     @Test
+    void runWithSsimAndCritic_trainsResumesAndExportsOnlyTheHidingNetwork(@TempDir Path tmp) throws IOException {
+        writeImages(tmp.resolve("xray"), "xray-", 12, true, 1);
+        writeImages(tmp.resolve("covers"), "cover-", 12, false, 2);
+        Progress quiet = new Progress(new PrintStream(OutputStream.nullOutputStream()));
+        TrainingData data = TrainingData.load(tmp.resolve("xray"), tmp.resolve("covers"), 64, 0, (w, d, t) -> {});
+        NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
+        TrainingSettings settings = new TrainingSettings(net, 6, 2, 32, 1e-3, 1.0, 5, 6, 3, 2, 64, 0.01, 0.001);
+        Path run = tmp.resolve("run");
+
+        TrainingState done = Trainer.open(settings, data, run, quiet, null).train();
+        assertEquals(6, done.step());
+        assertTrue(done.history().stream().allMatch(p -> Double.isFinite(p.loss()) && p.loss() > 0));
+
+        Trainer resumed = Trainer.open(settings, data, run, quiet, null);
+        assertEquals(6, resumed.state().step());
+        assertEquals(0.001, resumed.state().settings().adversaryWeight());
+        ModelArtifact model = ModelArtifact.load(resumed.export(tmp.resolve("models"), "test"));
+        assertEquals(
+                StegoNetwork.initialWeights(net, 0).keySet(),
+                model.weights().keySet(),
+                "the critic trains alongside but is not part of the model");
+        String loss = String.valueOf(model.metadata().training().get("loss"));
+        assertTrue(loss.contains("SSIM") && loss.contains("critic"), loss);
+    }
+
+    @Test
+    void stateOfARunFromBeforeTheSsimAndCriticTerms_resumesWithBothOff() throws IOException {
+        String old = """
+                {"settings": {"network": {"secretChannels": 1, "unshuffle": 2, "prepWidth": 48, "width": 96,
+                  "depth": 6, "residualScale": 0.1}, "steps": 30000, "batch": 8, "crop": 64, "learningRate": 5.0E-4,
+                  "beta": 1.5, "seed": 42, "validateEvery": 1000, "checkpointEvery": 500, "validationImages": 24,
+                  "validationSize": 256},
+                 "step": 2879, "elapsedSeconds": 2804.7, "history": []}
+                """;
+        TrainingState state = Trainer.JSON.readValue(old, TrainingState.class);
+        assertEquals(TrainingObjective.mse(1.5), state.settings().objective());
+        assertEquals(2879, state.step());
+    }
+
+    @Test
     void lossListener_reportsTheLossOfTheStepTheFitTook() {
         NetworkConfig net = new NetworkConfig(1, 2, 8, 16, 2, 0.1);
-        SameDiff graph = StegoNetwork.training(net, StegoNetwork.initialWeights(net, 3), 1.0);
+        SameDiff graph = StegoNetwork.training(net, StegoNetwork.initialWeights(net, 3), TrainingObjective.mse(1.0));
         graph.setTrainingConfig(TrainingConfig.builder()
                 .updater(new Adam(1e-3))
                 .dataSetFeatureMapping(StegoNetwork.COVER, StegoNetwork.SECRET, StegoNetwork.NOISE)
                 .markLabelsUnused()
                 .build());
-        LossListener losses = new LossListener(1.0);
+        LossListener losses = new LossListener(TrainingObjective.mse(1.0));
         graph.addListeners(losses);
         Random r = new Random(5);
         INDArray cover = Tensors.stack(List.of(random(r, 3), random(r, 3)));

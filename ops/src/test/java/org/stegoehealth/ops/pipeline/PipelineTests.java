@@ -497,7 +497,9 @@ abstract class PipelineTests {
                 TRAIN_STEPS,
                 TRAIN_STEPS,
                 4,
-                64);
+                64,
+                0,
+                0);
         Progress quiet = new Progress(new PrintStream(OutputStream.nullOutputStream()));
         Trainer trainer = Trainer.open(settings, data, pool.resolve("run"), quiet, null);
         long start = System.nanoTime();

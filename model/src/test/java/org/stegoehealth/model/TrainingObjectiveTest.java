@@ -1,0 +1,120 @@
+package org.stegoehealth.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class TrainingObjectiveTest {
+
+    private static final NetworkConfig SMALL = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
+
+    /** A smooth image with some texture, so SSIM is neither 0 nor 1. */
+    private static FloatImage textured(int w, int h, int c, long seed) {
+        Random r = new Random(seed);
+        float[] d = new float[w * h * c];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                for (int k = 0; k < c; k++) {
+                    d[(y * w + x) * c + k] =
+                            (float) (0.5 + 0.3 * Math.sin(x / 3.0 + k) * Math.cos(y / 5.0) + 0.1 * r.nextGaussian());
+                }
+            }
+        }
+        return new FloatImage(w, h, c, d);
+    }
+
+    @Test
+    void graphDssim_isOneMinusTheSsimOfTheReports() {
+        for (int channels : new int[] {1, 3}) {
+            FloatImage a = textured(40, 31, channels, 1);
+            FloatImage b = textured(40, 31, channels, 2);
+            SameDiff sd = SameDiff.create();
+            SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, -1, -1, channels);
+            SDVariable y = sd.placeHolder("y", DataType.FLOAT, -1, -1, -1, channels);
+            StegoNetwork.dssim(sd, x, y, channels, "d");
+            double graph = sd.output(Map.of("x", Tensors.stack(List.of(a)), "y", Tensors.stack(List.of(b))), "d")
+                    .get("d")
+                    .getDouble(0);
+            double reference = Metrics.ssim(a, b);
+            assertTrue(reference > 0.1 && reference < 0.9, "a test pair with some structure: " + reference);
+            assertEquals(1 - reference, graph, 1e-4, channels + " channel(s)");
+        }
+    }
+
+    @Test
+    void terms_weighTheLossAsDocumented_andRefuseNegativeWeights() {
+        TrainingObjective o = new TrainingObjective(2.0, 0.01, 0.001);
+        Map<String, Double> v = Map.of(
+                StegoNetwork.COVER_MSE, 1e-3,
+                StegoNetwork.SECRET_MSE, 2e-3,
+                StegoNetwork.OUT_OF_RANGE, 1e-6,
+                StegoNetwork.COVER_DSSIM, 0.05,
+                StegoNetwork.SECRET_DSSIM, 0.04,
+                StegoNetwork.ADVERSARY, 0.7);
+        assertEquals(1e-3 + 2 * 2e-3 + 10 * 1e-6 + 0.01 * (0.05 + 2 * 0.04) + 0.001 * 0.7, o.loss(v), 1e-12);
+        assertEquals(
+                List.of(StegoNetwork.COVER_MSE, StegoNetwork.SECRET_MSE, StegoNetwork.OUT_OF_RANGE),
+                List.copyOf(TrainingObjective.mse(1).terms().keySet()));
+        assertThrows(IllegalArgumentException.class, () -> new TrainingObjective(1, -0.1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new TrainingObjective(0, 0, 0));
+    }
+
+    @Test
+    void critic_learnsOnlyFromItsOwnLoss_andTheHidingNetworkOnlyFromFoolingIt() {
+        SameDiff sd = StegoNetwork.training(
+                SMALL, StegoNetwork.initialWeights(SMALL, 3), new TrainingObjective(1.0, 0.01, 0.1));
+        Map<String, INDArray> batch = new HashMap<>();
+        batch.put(StegoNetwork.COVER, Tensors.stack(List.of(textured(32, 32, 3, 4), textured(32, 32, 3, 5))));
+        batch.put(StegoNetwork.SECRET, Tensors.stack(List.of(textured(32, 32, 1, 6), textured(32, 32, 1, 7))));
+        batch.put(StegoNetwork.NOISE, Nd4j.zeros(DataType.FLOAT, 2, 32, 32, 3));
+
+        sd.setLossVariables(StegoNetwork.ADVERSARY);
+        Map<String, INDArray> fooling = sd.calculateGradients(batch, "critic0_W", "embedOut_W", "extractOut_W");
+        assertTrue(isZero(fooling.get("critic0_W")), "fooling the critic never trains it");
+        assertTrue(!isZero(fooling.get("embedOut_W")), "the embedder learns to fool the critic");
+
+        sd.setLossVariables(StegoNetwork.CRITIC);
+        Map<String, INDArray> judging = sd.calculateGradients(batch, "critic0_W", "embedOut_W");
+        assertTrue(!isZero(judging.get("critic0_W")), "the critic learns from its own loss");
+        assertTrue(isZero(judging.get("embedOut_W")), "the critic's loss does not move the embedder");
+    }
+
+    private static boolean isZero(INDArray gradient) {
+        return gradient == null || gradient.amaxNumber().doubleValue() == 0;
+    }
+
+    @Test
+    void withRgbSecret_computesWhatTheGrayNetworkComputesOnAReplicatedGraySecret() {
+        Map<String, INDArray> gray = StegoNetwork.initialWeights(SMALL, 9);
+        // the initial output layers are tiny; scale them up so a wrong channel order could not hide in the tolerance
+        gray.get("extractOut_W").muli(20);
+        gray.get("embedOut_W").muli(20);
+        NetworkConfig rgbConfig = new NetworkConfig(3, 2, 8, 8, 2, 0.1);
+        StegoModel grayModel = new StegoModel(SMALL, gray, "gray");
+        StegoModel rgbModel = new StegoModel(rgbConfig, StegoNetwork.withRgbSecret(SMALL, gray), "rgb");
+        FloatImage cover = textured(24, 20, 3, 11);
+        FloatImage secret = textured(24, 20, 1, 12);
+
+        FloatImage grayStego = grayModel.embed(List.of(cover), List.of(secret)).get(0);
+        FloatImage rgbStego =
+                rgbModel.embed(List.of(cover), List.of(secret.toRgb())).get(0);
+        assertTrue(Metrics.psnr(grayStego, rgbStego) > 90, "same stego image: " + Metrics.psnr(grayStego, rgbStego));
+
+        FloatImage grayOut = grayModel.extract(List.of(grayStego)).get(0);
+        FloatImage rgbOut = rgbModel.extract(List.of(grayStego)).get(0);
+        assertEquals(3, rgbOut.channels());
+        assertTrue(Metrics.psnr(grayOut.toRgb(), rgbOut) > 90, "each channel of the RGB secret is the gray one");
+        assertThrows(IllegalArgumentException.class, () -> StegoNetwork.withRgbSecret(rgbConfig, gray));
+    }
+}
