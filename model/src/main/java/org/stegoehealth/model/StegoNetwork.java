@@ -214,6 +214,111 @@ public final class StegoNetwork {
         return out;
     }
 
+    /**
+     * The weights of a wider and/or deeper network {@code to} that starts out computing (almost) what the trained
+     * network {@code from} computes, so a larger network can be fine-tuned from a trained one instead of trained from
+     * scratch (after Net2Net, Chen, Goodfellow and Shlens, 2016). A new channel of a stack copies a random existing
+     * one: its incoming weights are copied (with 1 % noise, so the copies can learn apart) and the outgoing weights of
+     * the original and its copies are shared between them. A new layer, appended to a residual stack, starts with
+     * weights near zero, so it adds almost nothing until it learns to.
+     *
+     * @throws IllegalArgumentException unless {@code to} differs from {@code from} only by more width, preprocessing
+     *     width or depth
+     */
+    public static Map<String, INDArray> grow(
+            NetworkConfig from, Map<String, INDArray> weights, NetworkConfig to, long seed) {
+        return grow(from, weights, to, seed, 0.01);
+    }
+
+    /** {@link #grow}, with the copies' incoming weights scaled by 1 + {@code noise} x N(0, 1). */
+    static Map<String, INDArray> grow(
+            NetworkConfig from, Map<String, INDArray> weights, NetworkConfig to, long seed, double noise) {
+        if (to.secretChannels() != from.secretChannels()
+                || to.unshuffle() != from.unshuffle()
+                || to.residualScale() != from.residualScale()
+                || to.width() < from.width()
+                || to.prepWidth() < from.prepWidth()
+                || to.depth() < from.depth()) {
+            throw new IllegalArgumentException("a network can only grow wider or deeper: " + from + " -> " + to);
+        }
+        Random random = new Random(seed);
+        int f2 = from.unshuffle() * from.unshuffle();
+        int[] cover = channelMap(NetworkConfig.COVER_CHANNELS * f2, NetworkConfig.COVER_CHANNELS * f2, random);
+        int[] secret = channelMap(from.secretChannels() * f2, from.secretChannels() * f2, random);
+        int[] prep = channelMap(from.prepWidth(), to.prepWidth(), random);
+        int[] width = channelMap(from.width(), to.width(), random);
+        int[] merged = new int[cover.length + 2 * prep.length];
+        for (int i = 0; i < merged.length; i++) {
+            int p = i - cover.length;
+            merged[i] = i < cover.length
+                    ? i
+                    : p < prep.length
+                            ? cover.length + prep[p]
+                            : cover.length + from.prepWidth() + prep[p - prep.length];
+        }
+        Map<String, INDArray> fresh = initialWeights(to, seed);
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (ConvSpec spec : layers(to)) {
+            String name = spec.name;
+            if (!weights.containsKey(name + "_W")) {
+                out.put(name + "_W", fresh.get(name + "_W").muli(0.01));
+                out.put(name + "_b", fresh.get(name + "_b"));
+                continue;
+            }
+            boolean first = name.endsWith("0");
+            int[] in = name.startsWith("prepCover")
+                    ? (first ? cover : prep)
+                    : name.startsWith("prepSecret")
+                            ? (first ? secret : prep)
+                            : name.equals("embed0") ? merged : name.equals("extract0") ? cover : width;
+            int[] outs = name.startsWith("prep")
+                    ? prep
+                    : name.equals("embedOut") ? cover : name.equals("extractOut") ? secret : width;
+            out.put(name + "_W", remap(weights.get(name + "_W"), in, outs, random, noise));
+            INDArray b = weights.get(name + "_b");
+            INDArray nb = Nd4j.create(b.dataType(), outs.length);
+            for (int j = 0; j < outs.length; j++) {
+                nb.putScalar(j, b.getDouble(outs[j]));
+            }
+            out.put(name + "_b", nb);
+        }
+        return out;
+    }
+
+    /** New channel index -> the old channel it copies: the old ones first, then random copies. */
+    private static int[] channelMap(int oldCount, int newCount, Random random) {
+        int[] map = new int[newCount];
+        for (int j = 0; j < newCount; j++) {
+            map[j] = j < oldCount ? j : random.nextInt(oldCount);
+        }
+        return map;
+    }
+
+    /** Convolution weights [k, k, in, out] of a grown layer (see {@link #grow}). */
+    private static INDArray remap(INDArray w, int[] in, int[] out, Random random, double noise) {
+        int k = (int) w.size(0);
+        int oldIn = (int) w.size(2);
+        int oldOut = (int) w.size(3);
+        float[] old = w.dup('c').data().asFloat();
+        int[] copies = new int[oldIn];
+        for (int i : in) {
+            copies[i]++;
+        }
+        float[] grown = new float[k * k * in.length * out.length];
+        for (int yx = 0; yx < k * k; yx++) {
+            for (int i = 0; i < in.length; i++) {
+                for (int j = 0; j < out.length; j++) {
+                    double v = old[(yx * oldIn + in[i]) * oldOut + out[j]] / (double) copies[in[i]];
+                    if (j >= oldOut) {
+                        v *= 1 + noise * random.nextGaussian();
+                    }
+                    grown[(yx * in.length + i) * out.length + j] = (float) v;
+                }
+            }
+        }
+        return Nd4j.create(grown, new long[] {k, k, in.length, out.length}, 'c');
+    }
+
     /** A stride-1 {@code kernel x kernel} convolution with SAME padding, NHWC, weights [kH, kW, in, out]. */
     static SDVariable conv(SameDiff sd, SDVariable x, SDVariable w, SDVariable b, int kernel) {
         Conv2DConfig cfg = Conv2DConfig.builder()

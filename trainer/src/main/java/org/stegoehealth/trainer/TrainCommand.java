@@ -157,7 +157,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--init-from",
-            description = "Start from the weights of this model (fine-tuning) instead of random ones.")
+            description = "Start from the weights of this model (fine-tuning) instead of random ones. A grayscale"
+                    + " model can start a --secret-channels 3 run, and a smaller model a wider or deeper one.")
     Path initFrom;
 
     @Option(names = "--no-export", description = "Do not export a model at the end.")
@@ -213,8 +214,16 @@ public final class TrainCommand implements Callable<Integer> {
                         + " (gray model, its secret layers shared by R, G and B)");
             }
             if (!from.equals(network)) {
-                throw new IllegalArgumentException(
-                        initFrom + ": architecture " + from + " differs from the requested " + network);
+                try {
+                    start = StegoNetwork.grow(from, start, network, seed);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(initFrom + ": architecture " + from
+                            + " cannot become the requested " + network + " (only wider or deeper)");
+                }
+                progress.message(String.format(
+                        "Growing %s into width %d, depth %d, preprocessing width %d (copies of its channels, new"
+                                + " layers near zero): it starts from what the smaller model computes",
+                        initFrom, network.width(), network.depth(), network.prepWidth()));
             }
         }
         Trainer trainer = Trainer.open(settings, data, runDir, progress, start);

@@ -56,12 +56,18 @@ class TrainerTest {
         }
     }
 
+    private final Progress quiet = new Progress(new PrintStream(OutputStream.nullOutputStream()));
+
+    /** {@code xrays} gray and {@code covers} colour synthetic images under {@code dir}, loaded for training. */
+    private static TrainingData syntheticData(Path dir, int xrays, int covers) throws IOException {
+        writeImages(dir.resolve("xray"), "xray-", xrays, true, 1);
+        writeImages(dir.resolve("covers"), "cover-", covers, false, 2);
+        return TrainingData.load(dir.resolve("xray"), dir.resolve("covers"), 64, 0, (w, d, t) -> {});
+    }
+
     @Test
     void shortRun_lowersTheLoss_checkpointsResumesAndExports(@TempDir Path tmp) throws IOException {
-        writeImages(tmp.resolve("xray"), "xray-", 40, true, 1);
-        writeImages(tmp.resolve("covers"), "cover-", 24, false, 2);
-        Progress quiet = new Progress(new PrintStream(OutputStream.nullOutputStream()));
-        TrainingData data = TrainingData.load(tmp.resolve("xray"), tmp.resolve("covers"), 64, 0, (w, d, t) -> {});
+        TrainingData data = syntheticData(tmp, 40, 24);
         NetworkConfig net = new NetworkConfig(1, 2, 8, 16, 2, 0.1);
         TrainingSettings settings = new TrainingSettings(net, 40, 4, 32, 3e-3, 1.0, 11, 40, 20, 4, 64, 0, 0);
         Path run = tmp.resolve("run");
@@ -94,10 +100,7 @@ class TrainerTest {
 
     @Test
     void runWithSsimAndCritic_trainsResumesAndExportsOnlyTheHidingNetwork(@TempDir Path tmp) throws IOException {
-        writeImages(tmp.resolve("xray"), "xray-", 12, true, 1);
-        writeImages(tmp.resolve("covers"), "cover-", 12, false, 2);
-        Progress quiet = new Progress(new PrintStream(OutputStream.nullOutputStream()));
-        TrainingData data = TrainingData.load(tmp.resolve("xray"), tmp.resolve("covers"), 64, 0, (w, d, t) -> {});
+        TrainingData data = syntheticData(tmp, 12, 12);
         NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
         TrainingSettings settings = new TrainingSettings(net, 6, 2, 32, 1e-3, 1.0, 5, 6, 3, 2, 64, 0.01, 0.001);
         Path run = tmp.resolve("run");
