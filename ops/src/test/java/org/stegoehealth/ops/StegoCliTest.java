@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -260,8 +262,45 @@ class StegoCliTest {
 
     @Test
     void train_recordsItsOwnCommandLine_inTheExportedModel() throws IOException {
-        Path xrays = Files.createDirectories(tmp.resolve("train-data/xray"));
-        Path covers = Files.createDirectories(tmp.resolve("train-data/covers"));
+        Path model = tinyTrainedModel(tmp.resolve("train"));
+        Object command = ModelArtifact.load(model).metadata().training().get("command");
+        assertEquals(
+                "stego " + String.join(" ", tinyTrainArgs(tmp.resolve("train"))),
+                command,
+                "the command that made the model, as typed (no launcher words twice)");
+    }
+
+    @Test
+    void train_initFromAGrayModel_growsItIntoAWiderPaperModeNetwork_andRefusesToShrinkIt() throws IOException {
+        Path base = tmp.resolve("grow");
+        Path gray = tinyTrainedModel(base);
+        List<String> args = new ArrayList<>(List.of(tinyTrainArgs(base)));
+        args.addAll(List.of("--init-from", gray.toString(), "--secret-channels", "3"));
+        args.set(args.indexOf("--width") + 1, "12");
+        args.set(args.indexOf("--depth") + 1, "2");
+        args.set(args.indexOf("--run-dir") + 1, base.resolve("grown-run").toString());
+        args.set(args.indexOf("--models") + 1, base.resolve("grown-models").toString());
+        String[] r = run(args.toArray(String[]::new));
+        assertEquals("0", r[0], r[1]);
+        Path grown;
+        try (java.util.stream.Stream<Path> dirs = Files.list(base.resolve("grown-models"))) {
+            grown = dirs.findFirst().orElseThrow();
+        }
+        assertEquals(
+                new NetworkConfig(3, 2, 4, 12, 2, 0.1),
+                ModelArtifact.load(grown).metadata().architecture());
+
+        args.set(args.indexOf("--width") + 1, "4");
+        args.set(args.indexOf("--run-dir") + 1, base.resolve("shrunk-run").toString());
+        String[] shrink = run(args.toArray(String[]::new));
+        assertEquals("2", shrink[0], shrink[1]);
+        assertTrue(shrink[1].contains("only wider or deeper"), shrink[1]);
+    }
+
+    /** A two-step model trained on random images under {@code base} by {@link #tinyTrainArgs}. */
+    private static Path tinyTrainedModel(Path base) throws IOException {
+        Path xrays = Files.createDirectories(base.resolve("train-data/xray"));
+        Path covers = Files.createDirectories(base.resolve("train-data/covers"));
         java.util.Random random = new java.util.Random(3);
         // enough files that the name-hashed split puts some on each side
         for (int i = 0; i < 80; i++) {
@@ -270,7 +309,17 @@ class StegoCliTest {
         for (int i = 0; i < 16; i++) {
             image(random, java.awt.image.BufferedImage.TYPE_3BYTE_BGR, covers.resolve("c-" + i + ".png"));
         }
-        String[] args = {
+        String[] r = run(tinyTrainArgs(base));
+        assertEquals("0", r[0], r[1]);
+        try (java.util.stream.Stream<Path> dirs = Files.list(base.resolve("train-models"))) {
+            return dirs.findFirst().orElseThrow();
+        }
+    }
+
+    private static String[] tinyTrainArgs(Path base) {
+        Path xrays = base.resolve("train-data/xray");
+        Path covers = base.resolve("train-data/covers");
+        return new String[] {
             "train",
             "--xrays",
             xrays.toString(),
@@ -293,21 +342,10 @@ class StegoCliTest {
             "--validation-images",
             "1",
             "--run-dir",
-            tmp.resolve("train-run").toString(),
+            base.resolve("train-run").toString(),
             "--models",
-            tmp.resolve("train-models").toString()
+            base.resolve("train-models").toString()
         };
-        String[] r = run(args);
-        assertEquals("0", r[0], r[1]);
-        Path model;
-        try (java.util.stream.Stream<Path> dirs = Files.list(tmp.resolve("train-models"))) {
-            model = dirs.findFirst().orElseThrow();
-        }
-        Object command = ModelArtifact.load(model).metadata().training().get("command");
-        assertEquals(
-                "stego " + String.join(" ", args),
-                command,
-                "the command that made the model, as typed (no launcher words twice)");
     }
 
     private static void image(java.util.Random random, int type, Path file) throws IOException {
