@@ -96,8 +96,10 @@ public final class StegoNetwork {
         SDVariable criticLoss = null;
         if (objective.hasCritic()) {
             Critic critic = new Critic(sd, CRITIC_SEED);
-            terms.put(ADVERSARY, critic.fooled(sent, ADVERSARY));
-            criticLoss = critic.loss(cover, sent, CRITIC);
+            // the critic compares the stego image with its cover as they leave the embedder, without the rounding
+            // noise: a critic that saw noise on one side only could tell them apart by the noise alone
+            terms.put(ADVERSARY, critic.fooled(stego, ADVERSARY));
+            criticLoss = critic.loss(cover, stego, CRITIC);
         }
         SDVariable loss = null;
         for (Map.Entry<String, Double> term : objective.terms().entrySet()) {
