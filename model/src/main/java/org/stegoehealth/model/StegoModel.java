@@ -3,8 +3,14 @@ package org.stegoehealth.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * A loaded hiding model: embeds secrets into covers and extracts them again, a batch at a time. Images of any
@@ -19,12 +25,29 @@ public final class StegoModel implements HidingModel {
     private final String version;
     private final SameDiff embedder;
     private final SameDiff extractor;
+    private final Map<String, INDArray> weights;
+    private final Refinement refinement;
 
     public StegoModel(NetworkConfig config, Map<String, INDArray> weights, String version) {
+        this(config, weights, version, Refinement.OFF);
+    }
+
+    private StegoModel(NetworkConfig config, Map<String, INDArray> weights, String version, Refinement refinement) {
         this.config = config;
         this.version = version;
+        this.weights = weights;
+        this.refinement = refinement;
         this.embedder = StegoNetwork.embedder(config, weights);
         this.extractor = StegoNetwork.extractor(config, weights);
+    }
+
+    /** This model, embedding with {@code refinement} after the network's pass (the extractor is unchanged). */
+    public StegoModel refining(Refinement refinement) {
+        return new StegoModel(config, weights, version, refinement);
+    }
+
+    public Refinement refinement() {
+        return refinement;
     }
 
     public NetworkConfig config() {
@@ -68,9 +91,45 @@ public final class StegoModel implements HidingModel {
                 INDArray secretBatch = Tensors.stack(s);
                 INDArray out = embedder.outputSingle(
                         Map.of(StegoNetwork.COVER, coverBatch, StegoNetwork.SECRET, secretBatch), StegoNetwork.STEGO)) {
+            if (refinement.steps() > 0) {
+                refine(coverBatch, secretBatch, out);
+            }
             return cropAll(
                     Tensors.unstack(out), covers.get(0).width(), covers.get(0).height());
         }
+    }
+
+    /**
+     * Adam steps on the stego pixels themselves, in place: each lowers the refinement loss
+     * ({@link StegoNetwork#refinement}) with fresh uniform noise of half a grey level standing in for the 8-bit
+     * rounding, so the gain survives it. Ends clipped to [0, 1], like the network's output.
+     */
+    private void refine(INDArray cover, INDArray secret, INDArray stego) {
+        // a graph per call: the stego image is its variable, of this batch's shape
+        SameDiff refiner = StegoNetwork.refinement(config, weights, refinement.beta(), stego.dup());
+        SDVariable variable = refiner.getVariable(StegoNetwork.STEGO);
+        long n = stego.length();
+        GradientUpdater<?> adam;
+        try (INDArray state = Nd4j.zeros(DataType.FLOAT, 1, 2 * n)) {
+            adam = new Adam(refinement.learningRate()).instantiate(state, true);
+            for (int step = 0; step < refinement.steps(); step++) {
+                try (INDArray noise =
+                        Nd4j.rand(DataType.FLOAT, stego.shape()).subi(0.5).divi(255.0)) {
+                    INDArray grad = refiner.calculateGradients(
+                                    Map.of(
+                                            StegoNetwork.COVER, cover,
+                                            StegoNetwork.SECRET, secret,
+                                            StegoNetwork.NOISE, noise),
+                                    StegoNetwork.STEGO)
+                            .get(StegoNetwork.STEGO);
+                    adam.applyUpdater(grad, step, 0);
+                    variable.getArr().subi(grad); // the gradient array belongs to the graph's session: not closed
+                }
+            }
+        }
+        stego.assign(variable.getArr());
+        Transforms.max(stego, 0.0, false); // in place
+        Transforms.min(stego, 1.0, false);
     }
 
     /** Recovers the secret from each stego image (RGB, one geometry per batch). */

@@ -166,6 +166,31 @@ public final class StegoNetwork {
         return sd;
     }
 
+    /**
+     * The per-image refinement objective: the loss of a candidate stego image against its cover and secret, with the
+     * stego image {@code start} as the graph's variable so its gradient can be taken,
+     * {@code MSE(cover, stego) + beta * MSE(secret, extract(stego + noise)) + 10 * mean(out-of-range stego^2)}.
+     */
+    public static SameDiff refinement(
+            NetworkConfig config, Map<String, INDArray> weights, double beta, INDArray start) {
+        SameDiff sd = SameDiff.create();
+        SDVariable cover = sd.placeHolder(COVER, DataType.FLOAT, -1, -1, -1, NetworkConfig.COVER_CHANNELS);
+        SDVariable secret = sd.placeHolder(SECRET, DataType.FLOAT, -1, -1, -1, config.secretChannels());
+        SDVariable stego = sd.var(STEGO, start);
+        SDVariable noise = sd.placeHolder(NOISE, DataType.FLOAT, -1, -1, -1, NetworkConfig.COVER_CHANNELS);
+        SDVariable revealed = new Layers(sd, config, weights).extract(stego.add(noise), REVEALED);
+        SDVariable over = sd.nn().relu(stego.sub(1.0), 0.0);
+        SDVariable under = sd.nn().relu(stego.neg(), 0.0);
+        SDVariable loss = sd.math()
+                .squaredDifference(stego, cover)
+                .mean()
+                .add(sd.math().squaredDifference(revealed, secret).mean().mul(beta))
+                .add(over.mul(over).add(under.mul(under)).mean().mul(TrainingObjective.RANGE_WEIGHT))
+                .rename(LOSS);
+        sd.setLossVariables(LOSS);
+        return sd;
+    }
+
     /** Stego image in, recovered secret (clipped to [0, 1]) out. */
     public static SameDiff extractor(NetworkConfig config, Map<String, INDArray> weights) {
         SameDiff sd = SameDiff.create();

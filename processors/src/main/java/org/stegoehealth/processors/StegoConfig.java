@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import org.stegoehealth.model.ModelArtifact;
+import org.stegoehealth.model.Refinement;
 
 /**
  * The one configuration of every Stego-eHealth application. Values come from, lowest precedence first: built-in
@@ -61,6 +62,7 @@ public final class StegoConfig {
     public static final String INSTANCE_ID = "instance.id";
     public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout.ms";
     public static final String DEAD_LETTERS_REDACT = "dead.letters.redact";
+    public static final String EMBED_REFINE_STEPS = "embed.refine.steps";
 
     private static final long MAX_TRANSACTION_TIMEOUT_MS = 900_000;
     private static final Map<String, String> DEFAULTS = defaults();
@@ -111,6 +113,9 @@ public final class StegoConfig {
         // dead letters stay on the cluster that already holds their source records (X-rays at the hospital, stego
         // images at the clinic) and can be replayed once the cause is fixed; true keeps only a SHA-256 and the size
         d.put(DEAD_LETTERS_REDACT, "false");
+        // embedder: Adam steps on each stego image's pixels after the network's pass (Refinement); each costs about
+        // one extraction forward and back, so 0 (off) keeps embedding at the network's speed
+        d.put(EMBED_REFINE_STEPS, "0");
         // embedder and extractor: HTTP port of /metrics, /health/live, /health/ready; 0 serves none
         d.put(METRICS_PORT, "0");
         // embedder and extractor: a stable name per instance (static group membership), so a restarted instance
@@ -374,6 +379,21 @@ public final class StegoConfig {
             throw invalid(SEALED_BUDGET, "must be in (0, 1]");
         }
         return d;
+    }
+
+    /** How the embedder refines the network's stego images ({@link Refinement#OFF} unless steps are set). */
+    public Refinement refinement() {
+        String v = required(EMBED_REFINE_STEPS).trim();
+        int steps;
+        try {
+            steps = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw invalid(EMBED_REFINE_STEPS, "is not a whole number");
+        }
+        if (steps < 0 || steps > Refinement.MAX_STEPS) {
+            throw invalid(EMBED_REFINE_STEPS, "must be 0.." + Refinement.MAX_STEPS);
+        }
+        return Refinement.OFF.withSteps(steps);
     }
 
     /** Whether the extractor accepts stego events without a signature (never by default). */

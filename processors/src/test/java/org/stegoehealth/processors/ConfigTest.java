@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.model.Refinement;
 
 class ConfigTest {
 
@@ -244,5 +245,21 @@ class ConfigTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> d.with(Map.of(StegoConfig.ALLOW_UNSIGNED, "yes")).allowUnsigned());
+    }
+
+    @Test
+    void embedRefinement_isOffByDefault_followsTheEnvironment_andBadStepsNameTheKey() {
+        StegoConfig d = StegoConfig.defaultsOnly();
+        assertEquals(0, d.refinement().steps());
+        Refinement env = StegoConfig.load(null, Map.of("STEGO_EMBED_REFINE_STEPS", "25"), Map.of())
+                .refinement();
+        assertEquals(Refinement.OFF.withSteps(25), env);
+        IllegalArgumentException bad = assertThrows(
+                IllegalArgumentException.class,
+                () -> d.with(Map.of(StegoConfig.EMBED_REFINE_STEPS, "-3")).refinement());
+        assertTrue(bad.getMessage().contains("embed.refine.steps='-3'"), bad.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> d.with(Map.of(StegoConfig.EMBED_REFINE_STEPS, "many")).refinement());
     }
 }

@@ -12,9 +12,11 @@ import java.util.function.Predicate;
 import org.stegoehealth.errors.OptionChecks;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
+import org.stegoehealth.model.Refinement;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.trainer.Split;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code stego evaluate}: the paper's table on real images, against LSB baselines, optionally under attack. */
@@ -84,6 +86,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "0 leaves it out.")
     double sealedBudget;
 
+    @Mixin
+    RefineOptions refine;
+
     @Override
     public Integer call() throws Exception {
         if (!(sealedBudget >= 0 && sealedBudget <= 1)) {
@@ -97,7 +102,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<Attack> attacks =
                 attack == null ? List.of() : Attack.parseList("default".equals(attack) ? Attack.DEFAULTS : attack);
         ModelArtifact artifact = ModelArtifact.load(ModelArtifact.locate(model));
-        StegoModel stego = artifact.toModel();
+        Refinement refinement = refine.refinement();
+        StegoModel stego = artifact.toModel().refining(refinement);
         StegoModel other = extractWith == null
                 ? null
                 : ModelArtifact.load(ModelArtifact.locate(extractWith)).toModel();
@@ -114,9 +120,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         SealedEvaluation.Result sealed =
                 sealedBudget > 0 ? SealedEvaluation.run(coverFiles, secretFiles, size, sealedBudget, progress) : null;
         String table = Evaluation.table(result, sealed == null ? "" : SealedEvaluation.row(sealed));
+        if (refinement.steps() > 0) {
+            System.out.println("this model's stego images are " + refinement.describe());
+        }
         System.out.print(table);
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>(Evaluation.json(result));
+            if (refinement.steps() > 0) {
+                doc.put("refinement", refinement);
+            }
             if (sealed != null) {
                 doc.put("sealed", SealedEvaluation.json(sealed));
             }

@@ -7,17 +7,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
+import org.stegoehealth.model.Refinement;
 import org.stegoehealth.ops.eval.Evaluation;
+import org.stegoehealth.ops.eval.RefineOptions;
 import org.stegoehealth.security.Keyring;
 import org.stegoehealth.trainer.Split;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code stego steganalysis}: how well a learned detector tells each method's stego images from clean covers. */
@@ -77,6 +82,9 @@ public final class SteganalysisCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Write the results as JSON to this file.")
     Path json;
 
+    @Mixin
+    RefineOptions refine;
+
     @Override
     public Integer call() throws Exception {
         if (size < 16 || size > 2048) {
@@ -93,7 +101,7 @@ public final class SteganalysisCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--methods names no method");
         }
         HidingModel network = names.stream().anyMatch(n -> n.equalsIgnoreCase("neural"))
-                ? ModelArtifact.load(ModelArtifact.locate(model)).toModel()
+                ? ModelArtifact.load(ModelArtifact.locate(model)).toModel().refining(refine.refinement())
                 : null;
         Path keyDir = names.stream().anyMatch(n -> n.equalsIgnoreCase("sealed"))
                 ? Files.createTempDirectory("stego-steganalysis-keyring")
@@ -104,7 +112,7 @@ public final class SteganalysisCommand implements Callable<Integer> {
             for (String n : names) {
                 list.add(HidingMethod.parse(n, network, keyring));
             }
-            return run(list);
+            return run(list, network != null);
         } finally {
             if (keyDir != null) {
                 deleteTree(keyDir);
@@ -112,7 +120,7 @@ public final class SteganalysisCommand implements Callable<Integer> {
         }
     }
 
-    private int run(List<HidingMethod> list) throws IOException {
+    private int run(List<HidingMethod> list, boolean neural) throws IOException {
         Predicate<String> xrayFilter = heldOut ? n -> Split.isHeldOut(n, Split.XRAY_VALIDATION) : n -> true;
         Predicate<String> coverFilter = heldOut ? n -> Split.isHeldOut(n, Split.COVER_VALIDATION) : n -> true;
         List<Path> coverFiles = Evaluation.imageFiles(covers, coverFilter);
@@ -125,11 +133,17 @@ public final class SteganalysisCommand implements Callable<Integer> {
         List<Steganalysis.Tile> tiles = Steganalysis.tiles(coverFiles, coverSide, size, perCover);
         Steganalysis.Result result = Steganalysis.run(
                 tiles, Steganalysis.secrets(secretFiles, size, tiles.size()), list, Math.max(1, batch), progress);
+        Refinement refinement = refine.refinement();
+        if (neural && refinement.steps() > 0) {
+            System.out.println("the neural method's stego images are " + refinement.describe());
+        }
         System.out.print(Steganalysis.table(result));
         if (json != null) {
-            new ObjectMapper()
-                    .enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValue(json.toFile(), Steganalysis.json(result));
+            Map<String, Object> doc = new LinkedHashMap<>(Steganalysis.json(result));
+            if (neural && refinement.steps() > 0) {
+                doc.put("refinement", refinement);
+            }
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
             System.out.println("JSON written to " + json);
         }
         return 0;

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.model.ModelArtifact;
+import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.HttpSchemaRegistryClient;
 import org.stegoehealth.schemas.SchemaRegistryClient;
@@ -69,8 +70,13 @@ public final class CommonOptions {
     /** Loads the configured model (or the bundled default) and logs which one. */
     public static HidingModel model(StegoConfig config, Logger log) {
         Path dir = config.modelPathOrDefault();
-        HidingModel model = ModelArtifact.load(dir).toModel();
-        log.info("loaded model {} ({}-channel secrets) from {}", model.version(), model.secretChannels(), dir);
+        StegoModel model = ModelArtifact.load(dir).toModel().refining(config.refinement());
+        log.info(
+                "loaded model {} ({}-channel secrets, {}) from {}",
+                model.version(),
+                model.secretChannels(),
+                model.refinement().describe(),
+                dir);
         return model;
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stegoehealth.model.ModelCache;
+import org.stegoehealth.model.Refinement;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.schemas.Topics;
@@ -33,8 +34,13 @@ public final class FollowedModels implements AutoCloseable {
 
     /** As {@link #start(StegoConfig, Topics, String)}, verified with {@code keyring}. */
     public static FollowedModels start(StegoConfig config, Topics topics, Keyring keyring, String clientId) {
-        ModelRegistry registry =
-                new ModelRegistry(new ModelCache(config.modelCacheDir()), keyring, config.modelsLoadedMax());
+        Refinement refinement = config.refinement();
+        ModelRegistry registry = new ModelRegistry(
+                new ModelCache(config.modelCacheDir()),
+                keyring.verifier(),
+                keyring,
+                config.modelsLoadedMax(),
+                artifact -> artifact.toModel().refining(refinement));
         ModelFeed feed = new ModelFeed(StreamsConfigs.readCommittedConsumer(config, clientId), topics, registry);
         try {
             feed.start(CATCH_UP);

@@ -1,0 +1,83 @@
+package org.stegoehealth.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RefinementTest {
+
+    /** The repository root: tests run in the module directory. */
+    private static final Path ROOT = Path.of("..");
+
+    private static FloatImage sample(String dir, String name) {
+        return Images.squareAt(Images.read(ROOT.resolve("samples").resolve(dir).resolve(name)), 128)
+                .quantize8();
+    }
+
+    private static double psnr(FloatImage a, FloatImage b) {
+        return Metrics.psnr(a, b);
+    }
+
+    @Test
+    void refinedStegoImages_recoverTheXrayBetterAfterEightBitRounding_atAboutTheSameCoverQuality() throws Exception {
+        Path models = ROOT.resolve("models");
+        StegoModel plain = ModelArtifact.load(
+                        models.resolve(Files.readString(models.resolve(ModelArtifact.DEFAULT_POINTER))
+                                .trim()))
+                .toModel();
+        StegoModel refined = plain.refining(Refinement.OFF.withSteps(15));
+        List<FloatImage> covers = List.of(
+                sample("covers", "lomiri-16.04__friends_by_Aitzol_Berasategi.jpg")
+                        .toRgb(),
+                sample("covers", "lomiri-16.04__seeding_by_Clements_Engelhardt.jpg")
+                        .toRgb());
+        List<FloatImage> xrays = List.of(
+                sample("xray", "IM-0003-0001.jpeg").toGray(),
+                sample("xray", "IM-0035-0001.jpeg").toGray());
+        List<FloatImage> before = plain.embed(covers, xrays);
+        List<FloatImage> after = refined.embed(covers, xrays);
+        for (int i = 0; i < 2; i++) {
+            FloatImage sentBefore = before.get(i).quantize8();
+            FloatImage sentAfter = after.get(i).quantize8();
+            double secretBefore =
+                    psnr(xrays.get(i), plain.extract(List.of(sentBefore)).get(0).quantize8());
+            double secretAfter =
+                    psnr(xrays.get(i), plain.extract(List.of(sentAfter)).get(0).quantize8());
+            double coverBefore = psnr(covers.get(i), sentBefore);
+            double coverAfter = psnr(covers.get(i), sentAfter);
+            assertTrue(
+                    secretAfter > secretBefore + 0.5,
+                    "pair " + i + ": secret " + secretBefore + " dB -> " + secretAfter + " dB");
+            assertTrue(
+                    coverAfter > coverBefore - 0.5,
+                    "pair " + i + ": cover " + coverBefore + " dB -> " + coverAfter + " dB");
+            for (float v : after.get(i).data()) {
+                assertTrue(v >= 0f && v <= 1f, "refined stego values stay in [0, 1]");
+            }
+        }
+    }
+
+    @Test
+    void zeroSteps_leavesTheNetworksStegoImageAsItIs() {
+        NetworkConfig config = new NetworkConfig(1, 2, 8, 8, 1, 0.1);
+        StegoModel model = new StegoModel(config, StegoNetwork.initialWeights(config, 3), "test");
+        List<FloatImage> covers = List.of(StegoModelTest.random(16, 16, 3, 1));
+        List<FloatImage> secrets = List.of(StegoModelTest.random(16, 16, 1, 2));
+        FloatImage plain = model.embed(covers, secrets).get(0);
+        FloatImage off = model.refining(Refinement.OFF).embed(covers, secrets).get(0);
+        assertEquals(Metrics.PSNR_CAP, psnr(plain, off));
+    }
+
+    @Test
+    void settingsOutOfRange_areRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Refinement(-1, 0.002, 0.5));
+        assertThrows(IllegalArgumentException.class, () -> new Refinement(Refinement.MAX_STEPS + 1, 0.002, 0.5));
+        assertThrows(IllegalArgumentException.class, () -> new Refinement(5, 0, 0.5));
+        assertThrows(IllegalArgumentException.class, () -> new Refinement(5, 0.002, -1));
+    }
+}
