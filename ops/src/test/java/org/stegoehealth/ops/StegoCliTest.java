@@ -375,6 +375,54 @@ class StegoCliTest {
     }
 
     @Test
+    void evaluate_withRefinement_recordsItsSettings_andBenchComparesItWithPlainEmbedding() throws IOException {
+        Path json = tmp.resolve("refined.json");
+        String[] r = run(
+                "evaluate",
+                "--covers",
+                samples.resolve("covers").toString(),
+                "--secrets",
+                samples.resolve("xray").toString(),
+                "--size",
+                "32",
+                "--limit",
+                "2",
+                "--sealed-budget",
+                "0",
+                "--model",
+                model.toString(),
+                "--refine-steps",
+                "3",
+                "--json",
+                json.toString());
+        assertEquals("0", r[0], r[1]);
+        String doc = Files.readString(json);
+        assertTrue(doc.contains("\"refinement\""), doc);
+        assertTrue(doc.contains("\"steps\" : 3"), doc);
+        assertTrue(doc.contains("\"beta\" : 0.5"), doc);
+        Path bench = tmp.resolve("bench.json");
+        String[] b = run(
+                "bench",
+                "--model",
+                model.toString(),
+                "--sizes",
+                "32",
+                "--batches",
+                "1",
+                "--seconds",
+                "0.05",
+                "--no-sealed",
+                "--refine-steps",
+                "2",
+                "--json",
+                bench.toString());
+        assertEquals("0", b[0], b[1]);
+        String rows = Files.readString(bench);
+        assertTrue(rows.contains("\"op\" : \"refined\""), rows);
+        assertTrue(rows.contains("\"refine_steps\" : 2"), rows);
+    }
+
+    @Test
     void everyCommand_hasHelp() {
         for (String cmd : new String[] {"train", "evaluate", "bench"}) {
             assertEquals("0", run(cmd, "--help")[0], cmd);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
+import org.stegoehealth.model.Refinement;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.ops.demo.PipelineCluster;
 import org.stegoehealth.ops.eval.Evaluation;
@@ -57,17 +58,28 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-sealed", description = "Leave out the sealed method (lossless, keyed; no model).")
     boolean noSealed;
 
+    @Option(
+            names = "--refine-steps",
+            defaultValue = "0",
+            description = "Also measure embedding refined with this many steps (embed.refine.steps), against plain "
+                    + "embedding in the same run (default: ${DEFAULT-VALUE} = not measured).")
+    int refineSteps;
+
     @Override
     public Integer call() throws Exception {
-        StegoModel stego = ModelArtifact.load(ModelArtifact.locate(model)).toModel();
+        StegoModel stego = ModelArtifact.load(ModelArtifact.locate(model))
+                .toModel()
+                .refining(Refinement.OFF.withSteps(refineSteps));
         ModelBenchmark bench = new ModelBenchmark(stego, seconds);
         Progress progress = new Progress(System.err);
         double sgemm = ModelBenchmark.sgemmGflops(1024, Math.max(1, seconds));
         progress.message(
                 String.format("sgemm 1024^3: %.1f GFLOP/s (sustained over %.0f s)", sgemm, Math.max(1, seconds)));
         List<ModelBenchmark.Result> results = new ArrayList<>();
-        int total = 2 * sizes.size() * batches.size();
-        for (String op : List.of("embed", "extract")) {
+        List<String> ops =
+                refineSteps > 0 ? List.of("embed", ModelBenchmark.REFINED, "extract") : List.of("embed", "extract");
+        int total = ops.size() * sizes.size() * batches.size();
+        for (String op : ops) {
             for (int size : sizes) {
                 for (int batch : batches) {
                     results.add(bench.measure(op, size, batch));
@@ -104,7 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
                         r.op(), r.size(), 1, r.imagesPerS(), r.bitsPerChannel());
             }
         }
-        for (String op : List.of("embed", "extract")) {
+        for (String op : ops) {
             for (int size : sizes) {
                 results.stream()
                         .filter(r -> r.op().equals(op) && r.size() == size)
@@ -114,10 +126,22 @@ public final class BenchCommand implements Callable<Integer> {
                                 op, size, r.batch(), r.imagesPerS(), r.gflops(), r.gflops() / sgemm));
             }
         }
+        if (refineSteps > 0) {
+            for (int size : sizes) {
+                double plain = best(results, "embed", size);
+                double refined = best(results, ModelBenchmark.REFINED, size);
+                System.out.printf(
+                        "refined embedding (%d steps) at %dpx: %.2f images/s = %.3f x plain embedding (%.2f images/s)%n",
+                        refineSteps, size, refined, refined / plain, plain);
+            }
+        }
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", stego.version());
             doc.put("sgemm_gflops", sgemm);
+            if (refineSteps > 0) {
+                doc.put("refine_steps", refineSteps);
+            }
             List<Map<String, Object>> rows = new ArrayList<>();
             for (ModelBenchmark.Result r : results) {
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -147,5 +171,13 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.println("JSON written to " + json);
         }
         return 0;
+    }
+
+    private static double best(List<ModelBenchmark.Result> results, String op, int size) {
+        return results.stream()
+                .filter(r -> r.op().equals(op) && r.size() == size)
+                .mapToDouble(ModelBenchmark.Result::imagesPerS)
+                .max()
+                .orElse(Double.NaN);
     }
 }

@@ -23,9 +23,13 @@ public final class ModelBenchmark {
     /** One measured configuration. */
     public record Result(String op, int size, int batch, double imagesPerS, double gflops, double peakRssMb) {}
 
+    /** The op that embeds with the model's {@link StegoModel#refinement()}, next to plain "embed" and "extract". */
+    public static final String REFINED = "refined";
+
     private final StegoModel model;
     private final double minSeconds;
 
+    /** {@code model} embeds plainly in "embed" and with its refinement in {@value #REFINED}. */
     public ModelBenchmark(StegoModel model, double minSeconds) {
         this.model = model;
         this.minSeconds = minSeconds;
@@ -60,8 +64,14 @@ public final class ModelBenchmark {
             covers.add(noise(random, size, 3));
             secrets.add(noise(random, size, model.secretChannels()));
         }
-        List<FloatImage> stegos = "extract".equals(op) ? model.embed(covers, secrets) : null;
-        Runnable call = "embed".equals(op) ? () -> model.embed(covers, secrets) : () -> model.extract(stegos);
+        StegoModel plain = model.refining(model.refinement().withSteps(0));
+        List<FloatImage> stegos = "extract".equals(op) ? plain.embed(covers, secrets) : null;
+        Runnable call = switch (op) {
+            case "embed" -> () -> plain.embed(covers, secrets);
+            case REFINED -> () -> model.embed(covers, secrets);
+            case "extract" -> () -> model.extract(stegos);
+            default -> throw new IllegalArgumentException("unknown op " + op);
+        };
         call.run(); // warm-up: first call allocates and picks kernels
         resetPeakRss();
         int calls = 0;
@@ -73,9 +83,14 @@ public final class ModelBenchmark {
             elapsed = (System.nanoTime() - t0) / 1e9;
         } while (elapsed < minSeconds || calls < 2);
         double imagesPerS = calls * batch / elapsed;
-        long macs = "embed".equals(op)
-                ? StegoNetwork.embedMacsPerPixel(model.config())
-                : StegoNetwork.extractMacsPerPixel(model.config());
+        // a refinement step is one extraction forward and back (about three extraction passes)
+        long macs = switch (op) {
+            case "embed" -> StegoNetwork.embedMacsPerPixel(model.config());
+            case REFINED ->
+                StegoNetwork.embedMacsPerPixel(model.config())
+                        + 3L * model.refinement().steps() * StegoNetwork.extractMacsPerPixel(model.config());
+            default -> StegoNetwork.extractMacsPerPixel(model.config());
+        };
         double gflops = imagesPerS * 2.0 * macs * size * size / 1e9;
         return new Result(op, size, batch, imagesPerS, gflops, peakRssMb());
     }
