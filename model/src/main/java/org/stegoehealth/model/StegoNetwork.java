@@ -1,5 +1,7 @@
 package org.stegoehealth.model;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -188,7 +190,22 @@ public final class StegoNetwork {
                 .add(over.mul(over).add(under.mul(under)).mean().mul(TrainingObjective.RANGE_WEIGHT))
                 .rename(LOSS);
         sd.setLossVariables(LOSS);
+        differentiate(sd);
         return sd;
+    }
+
+    /**
+     * Creates {@code sd}'s gradient function, quietly: SameDiff M2.1 prints a line per op to {@code System.out} while
+     * it differentiates a graph, which would mix into a command's output.
+     */
+    public static synchronized void differentiate(SameDiff sd) {
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            sd.createGradFunction();
+        } finally {
+            System.setOut(out);
+        }
     }
 
     /** Stego image in, recovered secret (clipped to [0, 1]) out. */

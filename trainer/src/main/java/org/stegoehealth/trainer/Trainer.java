@@ -3,8 +3,6 @@ package org.stegoehealth.trainer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -64,14 +62,7 @@ public final class Trainer {
         this.progress = progress;
         this.graph = graph;
         this.state = state;
-        // SameDiff M2.1 prints a line per op to System.out while it differentiates the graph: do it once, quietly.
-        PrintStream out = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-        try {
-            graph.createGradFunction();
-        } finally {
-            System.setOut(out);
-        }
+        StegoNetwork.differentiate(graph);
         this.losses = new LossListener(state.settings().objective());
         graph.addListeners(losses);
     }
