@@ -1,6 +1,8 @@
 package org.stegoehealth.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -27,6 +29,13 @@ public final class StegoModel implements HidingModel {
     private final SameDiff extractor;
     private final Map<String, INDArray> weights;
     private final Refinement refinement;
+    /** Refinement graphs by batch shape, the two most recently used. */
+    private final Map<List<Long>, SameDiff> refiners = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Long>, SameDiff> eldest) {
+            return size() > 2;
+        }
+    };
 
     public StegoModel(NetworkConfig config, Map<String, INDArray> weights, String version) {
         this(config, weights, version, Refinement.OFF);
@@ -105,8 +114,16 @@ public final class StegoModel implements HidingModel {
      * rounding, so the gain survives it. Ends clipped to [0, 1], like the network's output.
      */
     private void refine(INDArray cover, INDArray secret, INDArray stego) {
-        // a graph per call: the stego image is its variable, of this batch's shape
-        SameDiff refiner = StegoNetwork.refinement(config, weights, refinement.beta(), stego.dup());
+        // a graph per batch shape, built and differentiated once and kept for the next batch of that shape: the
+        // stego image is the graph's variable, whose array the graph owns and each call overwrites
+        List<Long> shape = Arrays.stream(stego.shape()).boxed().toList();
+        SameDiff refiner = refiners.get(shape);
+        if (refiner == null) {
+            refiner = StegoNetwork.refinement(config, weights, refinement.beta(), stego.dup());
+            refiners.put(shape, refiner);
+        } else {
+            refiner.getVariable(StegoNetwork.STEGO).getArr().assign(stego);
+        }
         SDVariable variable = refiner.getVariable(StegoNetwork.STEGO);
         long n = stego.length();
         GradientUpdater<?> adam;
