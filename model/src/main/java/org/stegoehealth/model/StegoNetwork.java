@@ -88,9 +88,7 @@ public final class StegoNetwork {
         Map<String, SDVariable> terms = new LinkedHashMap<>();
         terms.put(COVER_MSE, sd.math().squaredDifference(stego, cover).mean(COVER_MSE));
         terms.put(SECRET_MSE, sd.math().squaredDifference(revealed, secret).mean(SECRET_MSE));
-        SDVariable over = sd.nn().relu(stego.sub(1.0), 0.0);
-        SDVariable under = sd.nn().relu(stego.neg(), 0.0);
-        terms.put(OUT_OF_RANGE, over.mul(over).add(under.mul(under)).mean(OUT_OF_RANGE));
+        terms.put(OUT_OF_RANGE, outOfRange(stego).rename(OUT_OF_RANGE));
         if (objective.ssimWeight() > 0) {
             terms.put(COVER_DSSIM, dssim(sd, cover, stego, NetworkConfig.COVER_CHANNELS, COVER_DSSIM));
             terms.put(SECRET_DSSIM, dssim(sd, secret, revealed, config.secretChannels(), SECRET_DSSIM));
@@ -181,17 +179,23 @@ public final class StegoNetwork {
         SDVariable stego = sd.var(STEGO, start);
         SDVariable noise = sd.placeHolder(NOISE, DataType.FLOAT, -1, -1, -1, NetworkConfig.COVER_CHANNELS);
         SDVariable revealed = new Layers(sd, config, weights).extract(stego.add(noise), REVEALED);
-        SDVariable over = sd.nn().relu(stego.sub(1.0), 0.0);
-        SDVariable under = sd.nn().relu(stego.neg(), 0.0);
         SDVariable loss = sd.math()
                 .squaredDifference(stego, cover)
                 .mean()
                 .add(sd.math().squaredDifference(revealed, secret).mean().mul(beta))
-                .add(over.mul(over).add(under.mul(under)).mean().mul(TrainingObjective.RANGE_WEIGHT))
+                .add(outOfRange(stego).mul(TrainingObjective.RANGE_WEIGHT))
                 .rename(LOSS);
         sd.setLossVariables(LOSS);
         differentiate(sd);
         return sd;
+    }
+
+    /** The mean squared excursion of the stego values outside [0, 1]. */
+    private static SDVariable outOfRange(SDVariable stego) {
+        SameDiff sd = stego.getSameDiff();
+        SDVariable over = sd.nn().relu(stego.sub(1.0), 0.0);
+        SDVariable under = sd.nn().relu(stego.neg(), 0.0);
+        return over.mul(over).add(under.mul(under)).mean();
     }
 
     /**
