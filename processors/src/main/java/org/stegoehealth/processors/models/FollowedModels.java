@@ -49,11 +49,12 @@ public final class FollowedModels implements AutoCloseable {
             throw e;
         }
         LOG.info(
-                "following {} and {}: {} version(s), promoted {}",
+                "following {} and {}: {} version(s), promoted {}; embedding {}",
                 topics.models.name(),
                 topics.promotions.name(),
                 registry.versions().size(),
-                registry.promotedVersion().orElse("none yet"));
+                registry.promotedVersion().orElse("none yet"),
+                refinement.describe());
         return new FollowedModels(registry, feed);
     }
 
