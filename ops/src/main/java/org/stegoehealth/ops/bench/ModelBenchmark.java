@@ -27,11 +27,15 @@ public final class ModelBenchmark {
     public static final String REFINED = "refined";
 
     private final StegoModel model;
+    private final StegoModel plain;
     private final double minSeconds;
 
     /** {@code model} embeds plainly in "embed" and with its refinement in {@value #REFINED}. */
     public ModelBenchmark(StegoModel model, double minSeconds) {
         this.model = model;
+        this.plain = model.refinement().steps() == 0
+                ? model
+                : model.refining(model.refinement().withSteps(0));
         this.minSeconds = minSeconds;
     }
 
@@ -64,7 +68,6 @@ public final class ModelBenchmark {
             covers.add(noise(random, size, 3));
             secrets.add(noise(random, size, model.secretChannels()));
         }
-        StegoModel plain = model.refining(model.refinement().withSteps(0));
         List<FloatImage> stegos = "extract".equals(op) ? plain.embed(covers, secrets) : null;
         Runnable call = switch (op) {
             case "embed" -> () -> plain.embed(covers, secrets);
