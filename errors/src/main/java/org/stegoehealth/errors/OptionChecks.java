@@ -34,4 +34,13 @@ public final class OptionChecks {
             throw new IllegalArgumentException(option + " must be 0 or a positive number, was " + value);
         }
     }
+
+    /**
+     * @throws IllegalArgumentException naming {@code option} unless {@code 0 <= value < 1}
+     */
+    public static void fraction(String option, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw new IllegalArgumentException(option + " must be at least 0 and below 1, was " + value);
+        }
+    }
 }

@@ -254,6 +254,18 @@ public final class ModelArtifact {
         }
     }
 
+    /** Writes named weights to one file in the artifact's weights format (a run's averaged or best weights). */
+    public static void writeWeights(Path file, Map<String, INDArray> weights) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, weightBytes(weights));
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Reads a file written by {@link #writeWeights}. */
+    public static Map<String, INDArray> readWeights(Path file) throws IOException {
+        return readWeights(Files.readAllBytes(file), file);
+    }
+
     /** Short hex digest of the weights, for version ids. */
     public static String fingerprint(Map<String, INDArray> weights) {
         try {

@@ -58,6 +58,7 @@ public final class Retrainer {
                     heldOutImages,
                     validationSize,
                     0,
+                    0,
                     0);
         }
     }
@@ -165,7 +166,8 @@ public final class Retrainer {
             }
             Path candidate = trainer.export(
                     workDir.resolve("models"),
-                    "stego trainer (" + state.roundId() + ", fine-tuned from " + state.baseVersion() + ")");
+                    "stego trainer (" + state.roundId() + ", fine-tuned from " + state.baseVersion() + ")",
+                    false);
             state = new RoundState(
                     state.roundId(),
                     state.baseVersion(),

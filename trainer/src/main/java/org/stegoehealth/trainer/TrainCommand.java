@@ -161,12 +161,25 @@ public final class TrainCommand implements Callable<Integer> {
                     + " model can start a --secret-channels 3 run, and a smaller model a wider or deeper one.")
     Path initFrom;
 
+    @Option(
+            names = "--average-decay",
+            defaultValue = "0",
+            description = "Validate and export an exponential moving average of the weights with this decay, e.g."
+                    + " 0.999; 0 = the raw weights (default: ${DEFAULT-VALUE}).")
+    double averageDecay;
+
+    @Option(
+            names = "--export-last",
+            description = "Export the last step's weights instead of those of the best held-out validation.")
+    boolean exportLast;
+
     @Option(names = "--no-export", description = "Do not export a model at the end.")
     boolean noExport;
 
     @Option(
             names = "--export-checkpoint",
-            description = "Export the run's latest checkpoint as a model now, without training.")
+            description = "Export the run's checkpoint as a model now, without training (its best validation, or"
+                    + " with --export-last its latest weights).")
     boolean exportCheckpoint;
 
     @Override
@@ -186,7 +199,8 @@ public final class TrainCommand implements Callable<Integer> {
                 validationImages,
                 validationSize,
                 ssimWeight,
-                adversaryWeight);
+                adversaryWeight,
+                averageDecay);
         Progress progress = new Progress(System.out);
         TrainingData data = TrainingData.load(
                 xrays,
@@ -235,7 +249,7 @@ public final class TrainCommand implements Callable<Integer> {
             return 3;
         }
         if (!noExport) {
-            Path dir = trainer.export(models, "stego train " + String.join(" ", ownArgs()));
+            Path dir = trainer.export(models, "stego train " + String.join(" ", ownArgs()), exportLast);
             progress.message("Model written to " + dir + " (curve: " + dir.resolve("curve.png") + ")");
             Files.writeString(runDir.resolve("exported.txt"), dir.toString() + System.lineSeparator());
         }
@@ -258,6 +272,7 @@ public final class TrainCommand implements Callable<Integer> {
         OptionChecks.positive("--beta", beta);
         OptionChecks.notNegative("--ssim-weight", ssimWeight);
         OptionChecks.notNegative("--adversary-weight", adversaryWeight);
+        OptionChecks.fraction("--average-decay", averageDecay);
         OptionChecks.atLeast("--secret-channels", secretChannels, 1);
         OptionChecks.atLeast("--unshuffle", unshuffle, 1);
         OptionChecks.atLeast("--prep-width", prepWidth, 1);

@@ -35,17 +35,20 @@ import org.stegoehealth.model.StegoNetwork;
 import org.stegoehealth.model.Tensors;
 
 /**
- * The joint training loop: random crops, Adam with a linearly decaying learning rate, held-out validation,
- * checkpoints (also when the process is interrupted) and resume, and export of a versioned model artifact.
+ * The joint training loop: random crops, Adam with a linearly decaying learning rate, optionally an exponential
+ * moving average of the weights, held-out validation, checkpoints (also when the process is interrupted) and resume,
+ * and export of a versioned model artifact: by default the weights of the best validation, not the last step's.
  *
- * <p>A run lives in one directory: {@code checkpoint/} (graph with optimiser state + {@code state.json}),
- * {@code curve.png} and {@code train.log}-style progress on stdout.
+ * <p>A run lives in one directory: {@code checkpoint/} (graph with optimiser state, {@code state.json}, and the
+ * averaged and best-validated weights when there are any), {@code curve.png} and progress on stdout.
  */
 public final class Trainer {
 
     static final String CHECKPOINT = "checkpoint";
     static final String GRAPH_FILE = "graph.sd";
     static final String STATE_FILE = "state.json";
+    static final String AVERAGE_FILE = "average.bin";
+    static final String BEST_FILE = "best.bin";
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final TrainingData data;
@@ -53,15 +56,31 @@ public final class Trainer {
     private final Progress progress;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final LossListener losses;
-    private SameDiff graph;
+    private final List<String> names;
+    private final SameDiff graph;
     private TrainingState state;
+    /** The moving average of the weights, or null when averaging is off. */
+    private final Map<String, INDArray> average;
+    /** The weights validated best so far, or null before the first validation. */
+    private Map<String, INDArray> best;
 
-    private Trainer(TrainingData data, Path runDir, Progress progress, SameDiff graph, TrainingState state) {
+    private Trainer(
+            TrainingData data,
+            Path runDir,
+            Progress progress,
+            SameDiff graph,
+            TrainingState state,
+            Map<String, INDArray> average,
+            Map<String, INDArray> best) {
         this.data = data;
         this.runDir = runDir;
         this.progress = progress;
         this.graph = graph;
         this.state = state;
+        this.names = List.copyOf(
+                StegoNetwork.initialWeights(state.settings().network(), 0).keySet());
+        this.average = state.settings().averageDecay() > 0 && average == null ? current() : average;
+        this.best = best;
         StegoNetwork.differentiate(graph);
         this.losses = new LossListener(state.settings().objective());
         graph.addListeners(losses);
@@ -84,7 +103,14 @@ public final class Trainer {
             graph.getTrainingConfig().setIterationCount(state.step());
             progress.message("Resuming " + runDir + " at step " + state.step() + "/"
                     + state.settings().steps());
-            return new Trainer(data, runDir, progress, graph, state);
+            return new Trainer(
+                    data,
+                    runDir,
+                    progress,
+                    graph,
+                    state,
+                    readIfPresent(ckpt, AVERAGE_FILE),
+                    readIfPresent(ckpt, BEST_FILE));
         }
         Map<String, INDArray> weights =
                 startWeights != null ? startWeights : StegoNetwork.initialWeights(settings.network(), settings.seed());
@@ -95,7 +121,12 @@ public final class Trainer {
                 .dataSetFeatureMapping(StegoNetwork.COVER, StegoNetwork.SECRET, StegoNetwork.NOISE)
                 .markLabelsUnused()
                 .build());
-        return new Trainer(data, runDir, progress, graph, new TrainingState(settings, 0, 0, List.of()));
+        return new Trainer(
+                data, runDir, progress, graph, new TrainingState(settings, 0, 0, List.of(), null), null, null);
+    }
+
+    private static Map<String, INDArray> readIfPresent(Path dir, String file) throws IOException {
+        return Files.isRegularFile(dir.resolve(file)) ? ModelArtifact.readWeights(dir.resolve(file)) : null;
     }
 
     public TrainingState state() {
@@ -151,6 +182,7 @@ public final class Trainer {
                 cover.close();
                 secret.close();
                 noise.close();
+                updateAverage(step);
                 imagesSinceTick += s.batch();
                 long now = System.nanoTime();
                 double dt = (now - lastTick) / 1e9;
@@ -159,23 +191,29 @@ public final class Trainer {
                     imagesSinceTick = 0;
                     lastTick = now;
                 }
-                state = new TrainingState(
-                        s, step + 1, state.elapsedSeconds() + (now - stepStart) / 1e9, state.history());
+                state = state.advanced((now - stepStart) / 1e9);
                 boolean validate = state.step() % s.validateEvery() == 0 || state.step() == s.steps();
                 if (validate) {
                     double[] psnr = validate();
-                    state.history()
-                            .add(new TrainingState.Point(
-                                    state.step(), state.elapsedSeconds(), losses.mean(), psnr[0], psnr[1]));
+                    TrainingState.Point point = new TrainingState.Point(
+                            state.step(), state.elapsedSeconds(), losses.mean(), psnr[0], psnr[1]);
+                    boolean better = state.validated(point);
+                    if (better) {
+                        best = weights();
+                        state = state.withBest(point);
+                    }
                     progress.message(String.format(
-                            "step %d: loss %.6f, held-out PSNR cover %.2f dB, secret %.2f dB%s",
+                            "step %d: loss %.6f, held-out PSNR cover %.2f dB, secret %.2f dB%s%s",
                             state.step(),
                             losses.mean(),
                             psnr[0],
                             psnr[1],
                             s.objective().hasCritic()
                                     ? String.format(", critic loss %.3f (chance 0.693)", losses.criticMean())
-                                    : ""));
+                                    : "",
+                            better
+                                    ? " (best so far)"
+                                    : ", best still step " + state.best().step()));
                     losses.reset();
                 } else if (state.step() % 50 == 0 && losses.count() > 0) {
                     state.history()
@@ -212,14 +250,42 @@ public final class Trainer {
         }
     }
 
-    /** Current weights, by name, copied out of the training graph. */
+    /**
+     * The model's weights now, by name: the moving average when the run averages, else the training graph's own.
+     * A copy.
+     */
     public Map<String, INDArray> weights() {
+        if (average == null) {
+            return current();
+        }
+        Map<String, INDArray> copy = new LinkedHashMap<>();
+        average.forEach((name, value) -> copy.put(name, value.dup()));
+        return copy;
+    }
+
+    /** The training graph's weights, copied out. */
+    Map<String, INDArray> current() {
         Map<String, INDArray> weights = new LinkedHashMap<>();
-        for (String name :
-                StegoNetwork.initialWeights(state.settings().network(), 0).keySet()) {
+        for (String name : names) {
             weights.put(name, graph.getVariable(name).getArr().dup());
         }
         return weights;
+    }
+
+    /**
+     * Moves the average toward the weights after {@code step}: {@code a = d * a + (1 - d) * w}, with the decay
+     * ramped up over the first steps ({@code d = min(decay, (1 + t) / (10 + t))}) so the average does not hold
+     * on to the starting weights.
+     */
+    private void updateAverage(int step) {
+        if (average == null) {
+            return;
+        }
+        double d = Math.min(state.settings().averageDecay(), (1.0 + step) / (10.0 + step));
+        for (String name : names) {
+            INDArray w = graph.getVariable(name).getArr();
+            average.get(name).subi(w).muli(d).addi(w);
+        }
     }
 
     /** Held-out PSNR {cover/stego, secret/extracted}, with the stego image rounded to 8 bits as when sent. */
@@ -236,6 +302,12 @@ public final class Trainer {
         deleteTree(tmp);
         Files.createDirectories(tmp);
         graph.save(tmp.resolve(GRAPH_FILE).toFile(), true);
+        if (average != null) {
+            ModelArtifact.writeWeights(tmp.resolve(AVERAGE_FILE), average);
+        }
+        if (best != null) {
+            ModelArtifact.writeWeights(tmp.resolve(BEST_FILE), best);
+        }
         JSON.writeValue(tmp.resolve(STATE_FILE).toFile(), state);
         Path old = runDir.resolve(CHECKPOINT + ".old");
         deleteTree(old);
@@ -251,13 +323,16 @@ public final class Trainer {
     }
 
     /**
-     * Writes the current weights as an immutable model artifact under {@code modelsDir}.
+     * Writes the best-validated weights (or, with {@code last}, the latest) as an immutable model artifact under
+     * {@code modelsDir}. A run never validated yet exports its latest weights.
      *
      * @param command the command line that produced the model, for the record
      */
-    public Path export(Path modelsDir, String command) throws IOException {
+    public Path export(Path modelsDir, String command, boolean last) throws IOException {
         TrainingSettings s = state.settings();
-        Map<String, INDArray> weights = weights();
+        boolean useBest = !last && best != null;
+        Map<String, INDArray> weights = useBest ? best : weights();
+        TrainingState.Point v = useBest ? state.best() : state.lastValidation();
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmm")
                 .withZone(ZoneOffset.UTC)
                 .format(Instant.now());
@@ -269,6 +344,15 @@ public final class Trainer {
         training.put("trainingSeconds", Math.round(state.elapsedSeconds()));
         training.put("optimizer", "Adam, learning rate decaying linearly to 0 over the steps");
         training.put("loss", s.objective().describe());
+        if (s.averageDecay() > 0) {
+            training.put("weights", "exponential moving average of the weights, decay " + s.averageDecay());
+        }
+        training.put(
+                "exported",
+                useBest
+                        ? "the best held-out validation (MSE(cover) + beta * MSE(secret)): step " + v.step() + " of "
+                                + state.step()
+                        : "the weights of step " + state.step());
         training.put("command", command);
         training.put(
                 "machine",
@@ -285,8 +369,7 @@ public final class Trainer {
         preprocessing.put(
                 "sizes", "any; sides padded to a multiple of " + s.network().sizeMultiple() + " and cropped back");
         Map<String, Object> validation = new LinkedHashMap<>();
-        TrainingState.Point v = state.lastValidation();
-        if (v != null) {
+        if (v != null && (useBest || v.step() == state.step())) {
             validation.put("step", v.step());
             validation.put(
                     "images",

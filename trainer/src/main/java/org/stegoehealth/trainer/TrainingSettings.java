@@ -19,6 +19,8 @@ import org.stegoehealth.model.TrainingObjective;
  * @param validationSize   side of the validation images
  * @param ssimWeight       weight of the SSIM terms of the loss (0 = off; absent from older runs' state, so 0)
  * @param adversaryWeight  weight of the steganalysis critic's term of the loss (0 = no critic)
+ * @param averageDecay     decay of the exponential moving average of the weights that is validated and exported
+ *                         (0 = off, the raw weights; absent from older runs' state, so 0)
  * @see TrainingObjective
  */
 public record TrainingSettings(
@@ -34,7 +36,8 @@ public record TrainingSettings(
         int validationImages,
         int validationSize,
         double ssimWeight,
-        double adversaryWeight) {
+        double adversaryWeight,
+        double averageDecay) {
 
     public TrainingSettings {
         if (steps < 1 || batch < 1 || validateEvery < 1 || checkpointEvery < 1 || validationImages < 1) {
@@ -45,6 +48,9 @@ public record TrainingSettings(
         }
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException("learning rate must be positive");
+        }
+        if (!(averageDecay >= 0 && averageDecay < 1)) {
+            throw new IllegalArgumentException("the weight average's decay must be in [0, 1)");
         }
         new TrainingObjective(beta, ssimWeight, adversaryWeight); // refuses bad weights by name
     }

@@ -10,15 +10,47 @@ import java.util.List;
  * @param step           optimiser steps done
  * @param elapsedSeconds training time so far, over all resumptions
  * @param history        loss and validation points, in step order
+ * @param best           the validation point with the lowest held-out objective so far (null before the first
+ *                       validation, and in older runs' state)
  */
-public record TrainingState(TrainingSettings settings, int step, double elapsedSeconds, List<Point> history) {
+public record TrainingState(
+        TrainingSettings settings, int step, double elapsedSeconds, List<Point> history, Point best) {
 
     public TrainingState {
         history = new ArrayList<>(history);
     }
 
     /** Mean training loss since the last point, and held-out PSNR when validated at this step (else 0). */
-    public record Point(int step, double elapsedSeconds, double loss, double coverPsnr, double secretPsnr) {}
+    public record Point(int step, double elapsedSeconds, double loss, double coverPsnr, double secretPsnr) {
+
+        /**
+         * The held-out value of what the run minimises, {@code MSE(cover, stego) + beta * MSE(secret, extracted)}
+         * on the [0, 1] scale, from the two PSNRs: lower is better.
+         */
+        public double heldOutObjective(double beta) {
+            return Math.pow(10, -coverPsnr / 10) + beta * Math.pow(10, -secretPsnr / 10);
+        }
+    }
+
+    /** The same run one step further on, its history shared. */
+    TrainingState advanced(double seconds) {
+        return new TrainingState(settings, step + 1, elapsedSeconds + seconds, history, best);
+    }
+
+    /**
+     * Records a validation at the current step.
+     *
+     * @return true when it is the best so far
+     */
+    boolean validated(Point point) {
+        history.add(point);
+        return best == null || point.heldOutObjective(settings.beta()) < best.heldOutObjective(settings.beta());
+    }
+
+    /** This state with {@code point} as its best validation. */
+    TrainingState withBest(Point point) {
+        return new TrainingState(settings, step, elapsedSeconds, history, point);
+    }
 
     /** The latest point with validation figures, or null. */
     public Point lastValidation() {

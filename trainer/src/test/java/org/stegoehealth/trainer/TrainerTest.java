@@ -2,6 +2,8 @@ package org.stegoehealth.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -25,6 +27,7 @@ import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.Progress;
+import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.model.StegoNetwork;
 import org.stegoehealth.model.Tensors;
 import org.stegoehealth.model.TrainingObjective;
@@ -69,7 +72,7 @@ class TrainerTest {
     void shortRun_lowersTheLoss_checkpointsResumesAndExports(@TempDir Path tmp) throws IOException {
         TrainingData data = syntheticData(tmp, 40, 24);
         NetworkConfig net = new NetworkConfig(1, 2, 8, 16, 2, 0.1);
-        TrainingSettings settings = new TrainingSettings(net, 40, 4, 32, 3e-3, 1.0, 11, 40, 20, 4, 64, 0, 0);
+        TrainingSettings settings = new TrainingSettings(net, 40, 4, 32, 3e-3, 1.0, 11, 40, 20, 4, 64, 0, 0, 0);
         Path run = tmp.resolve("run");
 
         Trainer trainer = Trainer.open(settings, data, run, quiet, null);
@@ -92,7 +95,7 @@ class TrainerTest {
         Trainer resumed = Trainer.open(settings, data, run, quiet, null);
         assertEquals(40, resumed.state().step(), "a second open resumes from the checkpoint");
 
-        Path model = resumed.export(tmp.resolve("models"), "test");
+        Path model = resumed.export(tmp.resolve("models"), "test", false);
         ModelArtifact artifact = ModelArtifact.load(model);
         assertEquals(net, artifact.metadata().architecture());
         assertTrue(artifact.metadata().validation().containsKey("secretPsnr"));
@@ -102,7 +105,7 @@ class TrainerTest {
     void runWithSsimAndCritic_trainsResumesAndExportsOnlyTheHidingNetwork(@TempDir Path tmp) throws IOException {
         TrainingData data = syntheticData(tmp, 12, 12);
         NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
-        TrainingSettings settings = new TrainingSettings(net, 6, 2, 32, 1e-3, 1.0, 5, 6, 3, 2, 64, 0.01, 0.001);
+        TrainingSettings settings = new TrainingSettings(net, 6, 2, 32, 1e-3, 1.0, 5, 6, 3, 2, 64, 0.01, 0.001, 0);
         Path run = tmp.resolve("run");
 
         TrainingState done = Trainer.open(settings, data, run, quiet, null).train();
@@ -112,13 +115,76 @@ class TrainerTest {
         Trainer resumed = Trainer.open(settings, data, run, quiet, null);
         assertEquals(6, resumed.state().step());
         assertEquals(0.001, resumed.state().settings().adversaryWeight());
-        ModelArtifact model = ModelArtifact.load(resumed.export(tmp.resolve("models"), "test"));
+        ModelArtifact model = ModelArtifact.load(resumed.export(tmp.resolve("models"), "test", false));
         assertEquals(
                 StegoNetwork.initialWeights(net, 0).keySet(),
                 model.weights().keySet(),
                 "the critic trains alongside but is not part of the model");
         String loss = String.valueOf(model.metadata().training().get("loss"));
         assertTrue(loss.contains("SSIM") && loss.contains("critic"), loss);
+    }
+
+    @Test
+    void averagedRun_validatesTheAverage_keepsItAndTheBestAcrossResumes_andExportsTheBest(@TempDir Path tmp)
+            throws IOException {
+        TrainingData data = syntheticData(tmp, 24, 12);
+        NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
+        TrainingSettings settings = new TrainingSettings(net, 16, 2, 32, 3e-3, 1.0, 7, 4, 8, 3, 64, 0, 0, 0.9);
+        Path run = tmp.resolve("run");
+
+        Trainer trainer = Trainer.open(settings, data, run, quiet, null);
+        TrainingState done = trainer.train();
+        List<TrainingState.Point> validations =
+                done.history().stream().filter(p -> p.coverPsnr() > 0).toList();
+        assertEquals(
+                List.of(4, 8, 12, 16),
+                validations.stream().map(TrainingState.Point::step).toList());
+        TrainingState.Point best = done.best();
+        for (TrainingState.Point p : validations) {
+            assertTrue(
+                    best.heldOutObjective(1.0) <= p.heldOutObjective(1.0), "best " + best + " is no worse than " + p);
+        }
+        assertTrue(validations.contains(best));
+        assertFalse(
+                sameValues(trainer.weights(), trainer.current()),
+                "with averaging on, the model's weights are the average, not the graph's");
+        HeldOut.Psnr last = HeldOut.measure(new StegoModel(net, trainer.weights(), "last"), data, 3);
+        assertEquals(validations.get(3).coverPsnr(), last.cover(), 1e-9, "validation measured the average");
+
+        Trainer resumed = Trainer.open(settings, data, run, quiet, null);
+        assertEquals(best, resumed.state().best());
+        assertTrue(sameValues(trainer.weights(), resumed.weights()), "the average survives a resume");
+
+        ModelArtifact exported = ModelArtifact.load(resumed.export(tmp.resolve("models"), "test", false));
+        HeldOut.Psnr measured = HeldOut.measure(new StegoModel(net, exported.weights(), "best"), data, 3);
+        assertEquals(best.coverPsnr(), measured.cover(), 1e-9, "the exported weights are the best validation's");
+        assertEquals(best.secretPsnr(), measured.secret(), 1e-9);
+        assertEquals(best.step(), ((Number) exported.metadata().validation().get("step")).intValue());
+        assertTrue(
+                String.valueOf(exported.metadata().training().get("exported")).contains("step " + best.step()));
+        assertTrue(String.valueOf(exported.metadata().training().get("weights")).contains("moving average"));
+
+        ModelArtifact lastExport = ModelArtifact.load(resumed.export(tmp.resolve("last"), "test", true));
+        assertTrue(sameValues(trainer.weights(), lastExport.weights()), "--export-last gives the last weights");
+    }
+
+    @Test
+    void heldOutObjective_isTheLossFromTheTwoPsnrs() {
+        TrainingState.Point p = new TrainingState.Point(10, 1, 0.1, 30, 20);
+        assertEquals(1e-3 + 2 * 1e-2, p.heldOutObjective(2.0), 1e-12);
+    }
+
+    @Test
+    void averageDecayOutsideZeroToOne_isRefused() {
+        NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new TrainingSettings(net, 6, 2, 32, 1e-3, 1.0, 5, 6, 3, 2, 64, 0, 0, 1.0));
+    }
+
+    private static boolean sameValues(Map<String, INDArray> a, Map<String, INDArray> b) {
+        return a.keySet().equals(b.keySet())
+                && a.keySet().stream().allMatch(k -> a.get(k).equalsWithEps(b.get(k), 1e-7));
     }
 
     @Test
@@ -133,6 +199,8 @@ class TrainerTest {
         TrainingState state = Trainer.JSON.readValue(old, TrainingState.class);
         assertEquals(TrainingObjective.mse(1.5), state.settings().objective());
         assertEquals(2879, state.step());
+        assertEquals(0, state.settings().averageDecay(), "no moving average");
+        assertNull(state.best(), "no best validation on record");
     }
 
     @Test
@@ -144,6 +212,7 @@ class TrainerTest {
                 .dataSetFeatureMapping(StegoNetwork.COVER, StegoNetwork.SECRET, StegoNetwork.NOISE)
                 .markLabelsUnused()
                 .build());
+        StegoNetwork.differentiate(graph);
         LossListener losses = new LossListener(TrainingObjective.mse(1.0));
         graph.addListeners(losses);
         Random r = new Random(5);

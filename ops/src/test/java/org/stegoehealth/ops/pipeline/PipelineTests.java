@@ -499,13 +499,14 @@ abstract class PipelineTests {
                 4,
                 64,
                 0,
+                0,
                 0);
         Progress quiet = new Progress(new PrintStream(OutputStream.nullOutputStream()));
         Trainer trainer = Trainer.open(settings, data, pool.resolve("run"), quiet, null);
         long start = System.nanoTime();
         trainer.train();
         System.out.printf("trained %s: %d steps in %.1f s%n", version, TRAIN_STEPS, (System.nanoTime() - start) / 1e9);
-        return ModelArtifact.load(trainer.export(pool.resolve("export"), "PipelineIT"));
+        return ModelArtifact.load(trainer.export(pool.resolve("export"), "PipelineIT", false));
     }
 
     private static Path tinyModel(Path dir, String version, long seed) throws IOException {
