@@ -318,6 +318,7 @@ public final class Trainer {
         deleteTree(old);
         TrainingCurve.write(
                 state.history(),
+                state.best(),
                 runDir.resolve("curve.png"),
                 runDir.getFileName().toString());
     }

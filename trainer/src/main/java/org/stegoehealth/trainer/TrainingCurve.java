@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 
-/** Draws the training curve: training loss (log scale) and held-out PSNR against the step. */
+/**
+ * Draws the training curve: training loss (log scale) and held-out PSNR against the step, with the best validation
+ * (the weights the run exports) marked.
+ */
 final class TrainingCurve {
 
     private static final int W = 900;
@@ -20,7 +23,8 @@ final class TrainingCurve {
 
     private TrainingCurve() {}
 
-    static void write(List<TrainingState.Point> points, Path file, String title) throws IOException {
+    static void write(List<TrainingState.Point> points, TrainingState.Point best, Path file, String title)
+            throws IOException {
         BufferedImage img = new BufferedImage(W, H * 2, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -29,7 +33,7 @@ final class TrainingCurve {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         List<TrainingState.Point> losses =
                 points.stream().filter(p -> p.loss() > 0).toList();
-        panel(g, 0, title + " - training loss (log10)", losses, p -> Math.log10(p.loss()), null, null);
+        panel(g, 0, title + " - training loss (log10)", losses, p -> Math.log10(p.loss()), null, null, null);
         List<TrainingState.Point> vals =
                 points.stream().filter(p -> p.coverPsnr() > 0).toList();
         panel(
@@ -39,7 +43,8 @@ final class TrainingCurve {
                 vals,
                 TrainingState.Point::coverPsnr,
                 TrainingState.Point::secretPsnr,
-                Color.RED);
+                Color.RED,
+                best);
         g.dispose();
         ImageIO.write(img, "png", file.toFile());
     }
@@ -51,7 +56,8 @@ final class TrainingCurve {
             List<TrainingState.Point> pts,
             ToDoubleFunction<TrainingState.Point> a,
             ToDoubleFunction<TrainingState.Point> b,
-            Color bColor) {
+            Color bColor,
+            TrainingState.Point mark) {
         int left = 70;
         int right = W - 20;
         int y0 = top + 30;
@@ -90,6 +96,16 @@ final class TrainingCurve {
         series(g, pts, a, Color.BLUE, minX, maxX, minY, maxY, left, right, y0, y1);
         if (b != null) {
             series(g, pts, b, bColor, minX, maxX, minY, maxY, left, right, y0, y1);
+        }
+        if (mark != null && pts.size() > 1) {
+            int x = (int) (left + (right - left) * (mark.step() - minX) / (maxX - minX));
+            g.setColor(Color.DARK_GRAY);
+            g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f}, 0f));
+            g.drawLine(x, y0, x, y1);
+            String label =
+                    String.format("best: step %d, %.2f / %.2f dB", mark.step(), mark.coverPsnr(), mark.secretPsnr());
+            int width = g.getFontMetrics().stringWidth(label);
+            g.drawString(label, Math.min(x + 4, right - width - 4), y0 + 14);
         }
     }
 
