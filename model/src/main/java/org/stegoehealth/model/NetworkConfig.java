@@ -11,11 +11,19 @@ package org.stegoehealth.model;
  * @param unshuffle      side of the pixel blocks folded into channels (1 = full resolution)
  * @param prepWidth      channels of the three preprocessing convolutions
  * @param width          channels of the embedding and extraction convolutions
- * @param depth          3x3 convolutions in each of the embedding and extraction networks
+ * @param depth          3x3 convolutions in the embedding network
  * @param residualScale  the stego image is {@code cover + residualScale * embedding output}
+ * @param extractDepth   3x3 convolutions in the extraction network; 0 (and absent, in models from before it could
+ *                       differ) means the same as {@code depth}
  */
 public record NetworkConfig(
-        int secretChannels, int unshuffle, int prepWidth, int width, int depth, double residualScale) {
+        int secretChannels,
+        int unshuffle,
+        int prepWidth,
+        int width,
+        int depth,
+        double residualScale,
+        int extractDepth) {
 
     public static final int COVER_CHANNELS = 3;
     public static final int PREP_LAYERS = 3;
@@ -27,12 +35,25 @@ public record NetworkConfig(
         if (unshuffle < 1 || unshuffle > 8) {
             throw new IllegalArgumentException("unshuffle must be 1..8, was " + unshuffle);
         }
-        if (prepWidth < 1 || width < 1 || depth < 1) {
-            throw new IllegalArgumentException("widths and depth must be positive");
+        if (extractDepth == 0) {
+            extractDepth = depth;
+        }
+        if (prepWidth < 1 || width < 1 || depth < 1 || extractDepth < 1) {
+            throw new IllegalArgumentException("widths and depths must be positive");
         }
         if (!(residualScale > 0)) {
             throw new IllegalArgumentException("residualScale must be positive");
         }
+    }
+
+    /** Embedding and extraction networks of the same depth. */
+    public NetworkConfig(int secretChannels, int unshuffle, int prepWidth, int width, int depth, double residualScale) {
+        this(secretChannels, unshuffle, prepWidth, width, depth, residualScale, depth);
+    }
+
+    /** This architecture with an extraction network of {@code layers} 3x3 convolutions. */
+    public NetworkConfig withExtractDepth(int layers) {
+        return new NetworkConfig(secretChannels, unshuffle, prepWidth, width, depth, residualScale, layers);
     }
 
     /** The default product network: grayscale secret, 2x2 unshuffle, 64 channels, 4-layer stacks. */

@@ -286,7 +286,8 @@ public final class StegoNetwork {
                 || to.residualScale() != from.residualScale()
                 || to.width() < from.width()
                 || to.prepWidth() < from.prepWidth()
-                || to.depth() < from.depth()) {
+                || to.depth() < from.depth()
+                || to.extractDepth() < from.extractDepth()) {
             throw new IllegalArgumentException("a network can only grow wider or deeper: " + from + " -> " + to);
         }
         Random random = new Random(seed);
@@ -381,6 +382,18 @@ public final class StegoNetwork {
         return sd.cnn().conv2d(x, w, b, cfg);
     }
 
+    /** The variables of a graph of {@code config} that make the stego image: the preprocessing and embedding weights. */
+    public static List<SDVariable> embedderWeights(NetworkConfig config, SameDiff graph) {
+        List<SDVariable> out = new ArrayList<>();
+        for (ConvSpec spec : layers(config)) {
+            if (!spec.name.startsWith("extract")) {
+                out.add(graph.getVariable(spec.name + "_W"));
+                out.add(graph.getVariable(spec.name + "_b"));
+            }
+        }
+        return out;
+    }
+
     /** Multiply-accumulates per input pixel of one embedding pass (for GFLOP/s reports). */
     public static long embedMacsPerPixel(NetworkConfig config) {
         return macsPerPixel(config, "prep", "embed");
@@ -420,7 +433,7 @@ public final class StegoNetwork {
             specs.add(new ConvSpec("embed" + i, 3, i == 0 ? merged : c.width(), c.width(), true));
         }
         specs.add(new ConvSpec("embedOut", 1, c.width(), coverCh, false));
-        for (int i = 0; i < c.depth(); i++) {
+        for (int i = 0; i < c.extractDepth(); i++) {
             specs.add(new ConvSpec("extract" + i, 3, i == 0 ? coverCh : c.width(), c.width(), true));
         }
         specs.add(new ConvSpec("extractOut", 1, c.width(), secretCh, false));
@@ -456,7 +469,7 @@ public final class StegoNetwork {
         }
 
         SDVariable extract(SDVariable stego, String outName) {
-            SDVariable features = stack("extract", config.depth(), unshuffle(stego));
+            SDVariable features = stack("extract", config.extractDepth(), unshuffle(stego));
             return shuffle(conv("extractOut", features)).rename(outName);
         }
 

@@ -1,6 +1,7 @@
 package org.stegoehealth.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -148,5 +149,47 @@ class TrainingObjectiveTest {
         assertTrue(Metrics.psnr(revealedBefore, after.extract(List.of(cover)).get(0)) > 40);
         assertEquals(StegoNetwork.initialWeights(big, 0).keySet(), grown.keySet());
         assertThrows(IllegalArgumentException.class, () -> StegoNetwork.grow(big, grown, SMALL, 1));
+    }
+
+    @Test
+    void grow_deeperExtractorOnly_keepsTheEmbedderExactly() {
+        Map<String, INDArray> small = StegoNetwork.initialWeights(SMALL, 21);
+        small.get("extractOut_W").muli(20);
+        small.get("embedOut_W").muli(20);
+        StegoModel before = new StegoModel(SMALL, small, "small");
+        FloatImage cover = textured(32, 24, 3, 13);
+        FloatImage secret = textured(32, 24, 1, 14);
+        FloatImage stegoBefore = before.embed(List.of(cover), List.of(secret)).get(0);
+
+        NetworkConfig deeperExtractor = SMALL.withExtractDepth(SMALL.depth() + 2);
+        Map<String, INDArray> grown = StegoNetwork.grow(SMALL, small, deeperExtractor, 5);
+        StegoModel after = new StegoModel(deeperExtractor, grown, "deeper extractor");
+        assertEquals(
+                0.0,
+                Metrics.mse(
+                        stegoBefore,
+                        after.embed(List.of(cover), List.of(secret)).get(0)),
+                "the same stego image, bit for bit");
+        // the new layers start at 1 % of fresh weights: the extraction moves a little, not to a new function
+        double kept = Metrics.psnr(
+                before.extract(List.of(stegoBefore)).get(0),
+                after.extract(List.of(stegoBefore)).get(0));
+        assertTrue(kept > 30, "extraction moved: " + kept);
+        assertTrue(grown.containsKey("extract" + (SMALL.depth() + 1) + "_W"));
+        assertFalse(grown.containsKey("embed" + SMALL.depth() + "_W"));
+        assertThrows(IllegalArgumentException.class, () -> StegoNetwork.grow(deeperExtractor, grown, SMALL, 1));
+    }
+
+    @Test
+    void networkConfig_fromAModelOfBeforeTheExtractorDepth_hasAnExtractorAsDeepAsTheEmbedder() throws Exception {
+        NetworkConfig old = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(
+                        "{\"secretChannels\": 1, \"unshuffle\": 2, \"prepWidth\": 32, \"width\": 64, \"depth\": 4,"
+                                + " \"residualScale\": 0.1}",
+                        NetworkConfig.class);
+        assertEquals(4, old.extractDepth());
+        assertEquals(NetworkConfig.defaults(), old);
+        assertEquals(8, old.withExtractDepth(8).extractDepth());
+        assertThrows(IllegalArgumentException.class, () -> old.withExtractDepth(-1));
     }
 }

@@ -59,7 +59,8 @@ public final class Retrainer {
                     validationSize,
                     0,
                     0,
-                    0);
+                    0,
+                    false);
         }
     }
 

@@ -120,6 +120,12 @@ public final class TrainCommand implements Callable<Integer> {
     int depth;
 
     @Option(
+            names = "--extract-depth",
+            defaultValue = "0",
+            description = "3x3 layers of the extraction network, if not --depth (default: the same as --depth).")
+    int extractDepth;
+
+    @Option(
             names = "--residual-scale",
             defaultValue = "0.1",
             description = "Stego = cover + scale * residual (default: ${DEFAULT-VALUE}).")
@@ -173,6 +179,12 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Export the last step's weights instead of those of the best held-out validation.")
     boolean exportLast;
 
+    @Option(
+            names = "--freeze-embedder",
+            description = "Train only the extraction network: the preprocessing and embedding weights stay those of"
+                    + " --init-from, so the stego images, and the cover's PSNR, do not change.")
+    boolean freezeEmbedder;
+
     @Option(names = "--no-export", description = "Do not export a model at the end.")
     boolean noExport;
 
@@ -185,7 +197,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkOptions();
-        NetworkConfig network = new NetworkConfig(secretChannels, unshuffle, prepWidth, width, depth, residualScale);
+        NetworkConfig network =
+                new NetworkConfig(secretChannels, unshuffle, prepWidth, width, depth, residualScale, extractDepth);
         TrainingSettings settings = new TrainingSettings(
                 network,
                 steps,
@@ -200,7 +213,8 @@ public final class TrainCommand implements Callable<Integer> {
                 validationSize,
                 ssimWeight,
                 adversaryWeight,
-                averageDecay);
+                averageDecay,
+                freezeEmbedder);
         Progress progress = new Progress(System.out);
         TrainingData data = TrainingData.load(
                 xrays,
@@ -223,7 +237,13 @@ public final class TrainCommand implements Callable<Integer> {
                 // a paper-mode run from a grayscale model: start from the same function on replicated gray secrets
                 start = StegoNetwork.withRgbSecret(from, start);
                 from = new NetworkConfig(
-                        3, from.unshuffle(), from.prepWidth(), from.width(), from.depth(), from.residualScale());
+                        3,
+                        from.unshuffle(),
+                        from.prepWidth(),
+                        from.width(),
+                        from.depth(),
+                        from.residualScale(),
+                        from.extractDepth());
                 progress.message("Starting the 3-channel network from " + initFrom
                         + " (gray model, its secret layers shared by R, G and B)");
             }
@@ -235,9 +255,9 @@ public final class TrainCommand implements Callable<Integer> {
                             + " cannot become the requested " + network + " (only wider or deeper)");
                 }
                 progress.message(String.format(
-                        "Growing %s into width %d, depth %d, preprocessing width %d (copies of its channels, new"
-                                + " layers near zero): it starts from what the smaller model computes",
-                        initFrom, network.width(), network.depth(), network.prepWidth()));
+                        "Growing %s into width %d, depth %d (extraction %d), preprocessing width %d (copies of its"
+                                + " channels, new layers near zero): it starts from what the smaller model computes",
+                        initFrom, network.width(), network.depth(), network.extractDepth(), network.prepWidth()));
             }
         }
         Trainer trainer = Trainer.open(settings, data, runDir, progress, start);
@@ -273,11 +293,15 @@ public final class TrainCommand implements Callable<Integer> {
         OptionChecks.notNegative("--ssim-weight", ssimWeight);
         OptionChecks.notNegative("--adversary-weight", adversaryWeight);
         OptionChecks.fraction("--average-decay", averageDecay);
+        if (freezeEmbedder && initFrom == null) {
+            throw new IllegalArgumentException("--freeze-embedder needs --init-from: there is no embedder to keep");
+        }
         OptionChecks.atLeast("--secret-channels", secretChannels, 1);
         OptionChecks.atLeast("--unshuffle", unshuffle, 1);
         OptionChecks.atLeast("--prep-width", prepWidth, 1);
         OptionChecks.atLeast("--width", width, 1);
         OptionChecks.atLeast("--depth", depth, 1);
+        OptionChecks.atLeast("--extract-depth", extractDepth, 0);
         OptionChecks.positive("--residual-scale", residualScale);
         OptionChecks.atLeast("--validate-every", validateEvery, 1);
         OptionChecks.atLeast("--checkpoint-every", checkpointEvery, 1);

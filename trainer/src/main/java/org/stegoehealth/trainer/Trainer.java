@@ -115,6 +115,10 @@ public final class Trainer {
         Map<String, INDArray> weights =
                 startWeights != null ? startWeights : StegoNetwork.initialWeights(settings.network(), settings.seed());
         SameDiff graph = StegoNetwork.training(settings.network(), weights, settings.objective());
+        if (settings.freezeEmbedder()) {
+            // constants take no updates: only the extraction network (and a critic, if any) trains
+            graph.convertToConstants(StegoNetwork.embedderWeights(settings.network(), graph));
+        }
         graph.setTrainingConfig(TrainingConfig.builder()
                 .updater(new Adam(
                         new PolySchedule(ScheduleType.ITERATION, settings.learningRate(), 1.0, settings.steps())))

@@ -21,6 +21,7 @@ import org.stegoehealth.model.TrainingObjective;
  * @param adversaryWeight  weight of the steganalysis critic's term of the loss (0 = no critic)
  * @param averageDecay     decay of the exponential moving average of the weights that is validated and exported
  *                         (0 = off, the raw weights; absent from older runs' state, so 0)
+ * @param freezeEmbedder   train only the extraction network; the preprocessing and embedding weights stay fixed
  * @see TrainingObjective
  */
 public record TrainingSettings(
@@ -37,7 +38,8 @@ public record TrainingSettings(
         int validationSize,
         double ssimWeight,
         double adversaryWeight,
-        double averageDecay) {
+        double averageDecay,
+        boolean freezeEmbedder) {
 
     public TrainingSettings {
         if (steps < 1 || batch < 1 || validateEvery < 1 || checkpointEvery < 1 || validationImages < 1) {

@@ -72,7 +72,7 @@ class TrainerTest {
     void shortRun_lowersTheLoss_checkpointsResumesAndExports(@TempDir Path tmp) throws IOException {
         TrainingData data = syntheticData(tmp, 40, 24);
         NetworkConfig net = new NetworkConfig(1, 2, 8, 16, 2, 0.1);
-        TrainingSettings settings = new TrainingSettings(net, 40, 4, 32, 3e-3, 1.0, 11, 40, 20, 4, 64, 0, 0, 0);
+        TrainingSettings settings = new TrainingSettings(net, 40, 4, 32, 3e-3, 1.0, 11, 40, 20, 4, 64, 0, 0, 0, false);
         Path run = tmp.resolve("run");
 
         Trainer trainer = Trainer.open(settings, data, run, quiet, null);
@@ -105,7 +105,8 @@ class TrainerTest {
     void runWithSsimAndCritic_trainsResumesAndExportsOnlyTheHidingNetwork(@TempDir Path tmp) throws IOException {
         TrainingData data = syntheticData(tmp, 12, 12);
         NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
-        TrainingSettings settings = new TrainingSettings(net, 6, 2, 32, 1e-3, 1.0, 5, 6, 3, 2, 64, 0.01, 0.001, 0);
+        TrainingSettings settings =
+                new TrainingSettings(net, 6, 2, 32, 1e-3, 1.0, 5, 6, 3, 2, 64, 0.01, 0.001, 0, false);
         Path run = tmp.resolve("run");
 
         TrainingState done = Trainer.open(settings, data, run, quiet, null).train();
@@ -129,7 +130,7 @@ class TrainerTest {
             throws IOException {
         TrainingData data = syntheticData(tmp, 24, 12);
         NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
-        TrainingSettings settings = new TrainingSettings(net, 16, 2, 32, 3e-3, 1.0, 7, 4, 8, 3, 64, 0, 0, 0.9);
+        TrainingSettings settings = new TrainingSettings(net, 16, 2, 32, 3e-3, 1.0, 7, 4, 8, 3, 64, 0, 0, 0.9, false);
         Path run = tmp.resolve("run");
 
         Trainer trainer = Trainer.open(settings, data, run, quiet, null);
@@ -169,6 +170,32 @@ class TrainerTest {
     }
 
     @Test
+    void frozenEmbedder_trainsOnlyTheExtractor_evenAcrossAResume(@TempDir Path tmp) throws IOException {
+        TrainingData data = syntheticData(tmp, 12, 12);
+        NetworkConfig small = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
+        NetworkConfig net = small.withExtractDepth(3);
+        Map<String, INDArray> start = StegoNetwork.grow(small, StegoNetwork.initialWeights(small, 3), net, 3);
+        TrainingSettings settings = new TrainingSettings(net, 8, 2, 32, 3e-3, 1.0, 5, 4, 4, 2, 64, 0, 0, 0, true);
+        Path run = tmp.resolve("run");
+
+        Trainer trainer = Trainer.open(settings, data, run, quiet, start);
+        trainer.requestStop();
+        trainer.train();
+        Trainer resumed = Trainer.open(settings, data, run, quiet, null);
+        assertEquals(0, resumed.state().step(), "stopped before its first step: the rest trains from the saved graph");
+        resumed.train();
+        Map<String, INDArray> after = resumed.weights();
+        for (String name : after.keySet()) {
+            boolean same = after.get(name).equalsWithEps(start.get(name), 0);
+            if (name.startsWith("extract")) {
+                assertFalse(same, name + " trained");
+            } else {
+                assertTrue(same, name + " stayed as it was");
+            }
+        }
+    }
+
+    @Test
     void heldOutObjective_isTheLossFromTheTwoPsnrs() {
         TrainingState.Point p = new TrainingState.Point(10, 1, 0.1, 30, 20);
         assertEquals(1e-3 + 2 * 1e-2, p.heldOutObjective(2.0), 1e-12);
@@ -179,7 +206,7 @@ class TrainerTest {
         NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new TrainingSettings(net, 6, 2, 32, 1e-3, 1.0, 5, 6, 3, 2, 64, 0, 0, 1.0));
+                () -> new TrainingSettings(net, 6, 2, 32, 1e-3, 1.0, 5, 6, 3, 2, 64, 0, 0, 1.0, false));
     }
 
     private static boolean sameValues(Map<String, INDArray> a, Map<String, INDArray> b) {

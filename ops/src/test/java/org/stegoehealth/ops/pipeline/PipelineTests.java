@@ -500,7 +500,8 @@ abstract class PipelineTests {
                 64,
                 0,
                 0,
-                0);
+                0,
+                false);
         Progress quiet = new Progress(new PrintStream(OutputStream.nullOutputStream()));
         Trainer trainer = Trainer.open(settings, data, pool.resolve("run"), quiet, null);
         long start = System.nanoTime();
