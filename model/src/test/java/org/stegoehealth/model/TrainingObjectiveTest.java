@@ -119,47 +119,50 @@ class TrainingObjectiveTest {
         assertThrows(IllegalArgumentException.class, () -> StegoNetwork.withRgbSecret(rgbConfig, gray));
     }
 
-    @Test
-    void grow_wider_computesExactlyWhatTheSmallerNetworkComputes_andDeeperAlmost() {
+    private static final FloatImage COVER = textured(32, 24, 3, 13);
+    private static final FloatImage SECRET = textured(32, 24, 1, 14);
+
+    /** Random weights of {@link #SMALL} whose output layers are large enough for a change to show. */
+    private static Map<String, INDArray> smallWithVisibleOutputs() {
         Map<String, INDArray> small = StegoNetwork.initialWeights(SMALL, 21);
         small.get("extractOut_W").muli(20);
         small.get("embedOut_W").muli(20);
+        return small;
+    }
+
+    @Test
+    void grow_wider_computesExactlyWhatTheSmallerNetworkComputes_andDeeperAlmost() {
+        Map<String, INDArray> small = smallWithVisibleOutputs();
         StegoModel before = new StegoModel(SMALL, small, "small");
-        FloatImage cover = textured(32, 24, 3, 13);
-        FloatImage secret = textured(32, 24, 1, 14);
-        FloatImage stegoBefore = before.embed(List.of(cover), List.of(secret)).get(0);
-        FloatImage revealedBefore = before.extract(List.of(cover)).get(0);
+        FloatImage stegoBefore = before.embed(List.of(COVER), List.of(SECRET)).get(0);
+        FloatImage revealedBefore = before.extract(List.of(COVER)).get(0);
 
         NetworkConfig wider = new NetworkConfig(1, 2, 12, 16, 2, 0.1);
         StegoModel exact = new StegoModel(wider, StegoNetwork.grow(SMALL, small, wider, 5, 0), "wider");
         assertTrue(Metrics.psnr(
                         stegoBefore,
-                        exact.embed(List.of(cover), List.of(secret)).get(0))
+                        exact.embed(List.of(COVER), List.of(SECRET)).get(0))
                 > 90);
-        assertTrue(Metrics.psnr(revealedBefore, exact.extract(List.of(cover)).get(0)) > 90);
+        assertTrue(Metrics.psnr(revealedBefore, exact.extract(List.of(COVER)).get(0)) > 90);
 
         NetworkConfig big = new NetworkConfig(1, 2, 12, 16, 3, 0.1);
         Map<String, INDArray> grown = StegoNetwork.grow(SMALL, small, big, 5);
         StegoModel after = new StegoModel(big, grown, "big");
         // the copies' noise and the new layers move the output by a small fraction of the embedding itself
-        double embedding = Metrics.psnr(cover, stegoBefore);
+        double embedding = Metrics.psnr(COVER, stegoBefore);
         double moved = Metrics.psnr(
-                stegoBefore, after.embed(List.of(cover), List.of(secret)).get(0));
+                stegoBefore, after.embed(List.of(COVER), List.of(SECRET)).get(0));
         assertTrue(moved > embedding + 20, "embedding " + embedding + " dB from the cover, moved " + moved + " dB");
-        assertTrue(Metrics.psnr(revealedBefore, after.extract(List.of(cover)).get(0)) > 40);
+        assertTrue(Metrics.psnr(revealedBefore, after.extract(List.of(COVER)).get(0)) > 40);
         assertEquals(StegoNetwork.initialWeights(big, 0).keySet(), grown.keySet());
         assertThrows(IllegalArgumentException.class, () -> StegoNetwork.grow(big, grown, SMALL, 1));
     }
 
     @Test
     void grow_deeperExtractorOnly_keepsTheEmbedderExactly() {
-        Map<String, INDArray> small = StegoNetwork.initialWeights(SMALL, 21);
-        small.get("extractOut_W").muli(20);
-        small.get("embedOut_W").muli(20);
+        Map<String, INDArray> small = smallWithVisibleOutputs();
         StegoModel before = new StegoModel(SMALL, small, "small");
-        FloatImage cover = textured(32, 24, 3, 13);
-        FloatImage secret = textured(32, 24, 1, 14);
-        FloatImage stegoBefore = before.embed(List.of(cover), List.of(secret)).get(0);
+        FloatImage stegoBefore = before.embed(List.of(COVER), List.of(SECRET)).get(0);
 
         NetworkConfig deeperExtractor = SMALL.withExtractDepth(SMALL.depth() + 2);
         Map<String, INDArray> grown = StegoNetwork.grow(SMALL, small, deeperExtractor, 5);
@@ -168,7 +171,7 @@ class TrainingObjectiveTest {
                 0.0,
                 Metrics.mse(
                         stegoBefore,
-                        after.embed(List.of(cover), List.of(secret)).get(0)),
+                        after.embed(List.of(COVER), List.of(SECRET)).get(0)),
                 "the same stego image, bit for bit");
         // the new layers start at 1 % of fresh weights: the extraction moves a little, not to a new function
         double kept = Metrics.psnr(
