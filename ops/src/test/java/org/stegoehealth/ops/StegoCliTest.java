@@ -82,6 +82,7 @@ class StegoCliTest {
             "\"model\" : \"tiny\"",
             "\"embedding\"",
             "\"extraction\"",
+            "\"extractionUnrounded\"",
             "\"baselines\"",
             "\"spread-lsb-1-1-1\"",
             "\"spread-lsb-2-1-1\"",

@@ -61,6 +61,8 @@ public final class Evaluation {
      *
      * @param otherModel      version of the model that also extracted the network's stego images, or null
      * @param otherExtraction secret/extracted quality when that other model extracts, or null
+     * @param unrounded       secret/extracted quality when the model extracts its stego image before the rounding
+     *                        to 8 bits (what the channel's rounding costs), or null where not measured
      */
     public record Result(
             int images,
@@ -71,7 +73,8 @@ public final class Evaluation {
             List<String> attacks,
             List<Pair> pairs,
             String otherModel,
-            Quality otherExtraction) {
+            Quality otherExtraction,
+            Quality unrounded) {
 
         public Quality embedding() {
             return network.embedding();
@@ -160,6 +163,7 @@ public final class Evaluation {
                     + model.version() + " hides " + model.secretChannels());
         }
         Quality.Mean otherMean = new Quality.Mean();
+        Quality.Mean unroundedMean = new Quality.Mean();
         List<Baseline> baselines = baselinesFor(model.secretChannels());
         Means network = new Means(attacks);
         Map<String, Means> classical = new LinkedHashMap<>();
@@ -180,11 +184,16 @@ public final class Evaluation {
                         .quantize8()
                         .withChannels(model.secretChannels()));
             }
+            List<FloatImage> unroundedStego = model.embed(c, s);
             List<FloatImage> stego = new ArrayList<>();
-            for (FloatImage img : model.embed(c, s)) {
+            for (FloatImage img : unroundedStego) {
                 stego.add(img.quantize8());
             }
             List<FloatImage> extracted = model.extract(stego);
+            List<FloatImage> unroundedExtracted = model.extract(unroundedStego);
+            for (int j = 0; j < s.size(); j++) {
+                unroundedMean.add(Quality.of(s.get(j), unroundedExtracted.get(j)));
+            }
             List<FloatImage> otherExtracted = other == null ? null : other.extract(stego);
             for (Attack attack : attacks) {
                 List<FloatImage> hit = new ArrayList<>();
@@ -252,7 +261,8 @@ public final class Evaluation {
                 attacks.stream().map(Attack::name).toList(),
                 pairs,
                 other == null ? null : other.version(),
-                other == null ? null : otherMean.get());
+                other == null ? null : otherMean.get(),
+                unroundedMean.get());
     }
 
     /** Human name of a method row. */
@@ -298,6 +308,12 @@ public final class Evaluation {
         sb.append(extraRows);
         sb.append("bpc: secret bits per cover sample (the network's is nominal: the secret's 8 bits per pixel over the "
                 + "cover's channels)\n");
+        if (r.unrounded() != null) {
+            sb.append(String.format(
+                    "the model's secret PSNR from its stego image before the rounding to 8 bits: %.2f dB (the rounding"
+                            + " costs %.2f dB)%n",
+                    r.unrounded().psnr(), r.unrounded().psnr() - r.extraction().psnr()));
+        }
         if (!r.attacks().isEmpty()) {
             sb.append(String.format(
                     "%nsecret/extracted PSNR (dB) and SSIM after an attack on the 8-bit stego " + "image%n"));
@@ -345,6 +361,9 @@ public final class Evaluation {
         m.put("bitsPerChannel", r.network().bitsPerChannel());
         m.put("embedding", q(r.embedding()));
         m.put("extraction", q(r.extraction()));
+        if (r.unrounded() != null) {
+            m.put("extractionUnrounded", q(r.unrounded()));
+        }
         if (!r.attacks().isEmpty()) {
             m.put("attacks", attacks(r.network()));
         }

@@ -145,6 +145,7 @@ final class StegoReplay {
                             List.of(),
                             pairs,
                             null,
+                            null,
                             null)));
         }
         return new Run(records.size(), measured, refused);
