@@ -1,5 +1,7 @@
 package org.stegoehealth.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * Architecture of the hiding network. Stored in every model artifact so a model can be rebuilt exactly.
  *
@@ -13,8 +15,9 @@ package org.stegoehealth.model;
  * @param width          channels of the embedding and extraction convolutions
  * @param depth          3x3 convolutions in the embedding network
  * @param residualScale  the stego image is {@code cover + residualScale * embedding output}
- * @param extractDepth   3x3 convolutions in the extraction network; 0 (and absent, in models from before it could
- *                       differ) means the same as {@code depth}
+ * @param extractDepth   3x3 convolutions in the extraction network where it differs from {@code depth}; 0 means as
+ *                       deep as the embedding network, and is what a model of equal depths records, so its metadata
+ *                       reads the same as before the depths could differ (see {@link #extractLayers()})
  */
 public record NetworkConfig(
         int secretChannels,
@@ -23,7 +26,7 @@ public record NetworkConfig(
         int width,
         int depth,
         double residualScale,
-        int extractDepth) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int extractDepth) {
 
     public static final int COVER_CHANNELS = 3;
     public static final int PREP_LAYERS = 3;
@@ -35,10 +38,10 @@ public record NetworkConfig(
         if (unshuffle < 1 || unshuffle > 8) {
             throw new IllegalArgumentException("unshuffle must be 1..8, was " + unshuffle);
         }
-        if (extractDepth == 0) {
-            extractDepth = depth;
+        if (extractDepth == depth) {
+            extractDepth = 0;
         }
-        if (prepWidth < 1 || width < 1 || depth < 1 || extractDepth < 1) {
+        if (prepWidth < 1 || width < 1 || depth < 1 || extractDepth < 0) {
             throw new IllegalArgumentException("widths and depths must be positive");
         }
         if (!(residualScale > 0)) {
@@ -48,7 +51,12 @@ public record NetworkConfig(
 
     /** Embedding and extraction networks of the same depth. */
     public NetworkConfig(int secretChannels, int unshuffle, int prepWidth, int width, int depth, double residualScale) {
-        this(secretChannels, unshuffle, prepWidth, width, depth, residualScale, depth);
+        this(secretChannels, unshuffle, prepWidth, width, depth, residualScale, 0);
+    }
+
+    /** 3x3 convolutions in the extraction network. */
+    public int extractLayers() {
+        return extractDepth == 0 ? depth : extractDepth;
     }
 
     /** This architecture with an extraction network of {@code layers} 3x3 convolutions. */

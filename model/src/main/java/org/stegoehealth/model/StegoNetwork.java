@@ -287,7 +287,7 @@ public final class StegoNetwork {
                 || to.width() < from.width()
                 || to.prepWidth() < from.prepWidth()
                 || to.depth() < from.depth()
-                || to.extractDepth() < from.extractDepth()) {
+                || to.extractLayers() < from.extractLayers()) {
             throw new IllegalArgumentException("a network can only grow wider or deeper: " + from + " -> " + to);
         }
         Random random = new Random(seed);
@@ -433,7 +433,7 @@ public final class StegoNetwork {
             specs.add(new ConvSpec("embed" + i, 3, i == 0 ? merged : c.width(), c.width(), true));
         }
         specs.add(new ConvSpec("embedOut", 1, c.width(), coverCh, false));
-        for (int i = 0; i < c.extractDepth(); i++) {
+        for (int i = 0; i < c.extractLayers(); i++) {
             specs.add(new ConvSpec("extract" + i, 3, i == 0 ? coverCh : c.width(), c.width(), true));
         }
         specs.add(new ConvSpec("extractOut", 1, c.width(), secretCh, false));
@@ -469,7 +469,7 @@ public final class StegoNetwork {
         }
 
         SDVariable extract(SDVariable stego, String outName) {
-            SDVariable features = stack("extract", config.extractDepth(), unshuffle(stego));
+            SDVariable features = stack("extract", config.extractLayers(), unshuffle(stego));
             return shuffle(conv("extractOut", features)).rename(outName);
         }
 

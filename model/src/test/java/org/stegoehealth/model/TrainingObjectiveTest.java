@@ -190,9 +190,17 @@ class TrainingObjectiveTest {
                         "{\"secretChannels\": 1, \"unshuffle\": 2, \"prepWidth\": 32, \"width\": 64, \"depth\": 4,"
                                 + " \"residualScale\": 0.1}",
                         NetworkConfig.class);
-        assertEquals(4, old.extractDepth());
+        assertEquals(4, old.extractLayers());
         assertEquals(NetworkConfig.defaults(), old);
-        assertEquals(8, old.withExtractDepth(8).extractDepth());
+        assertEquals(old, old.withExtractDepth(4), "equal depths are one architecture");
+        assertEquals(8, old.withExtractDepth(8).extractLayers());
         assertThrows(IllegalArgumentException.class, () -> old.withExtractDepth(-1));
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertFalse(
+                json.writeValueAsString(old).contains("extractDepth"),
+                "a model of equal depths writes the metadata that older releases read");
+        assertEquals(
+                old.withExtractDepth(8),
+                json.readValue(json.writeValueAsString(old.withExtractDepth(8)), NetworkConfig.class));
     }
 }

@@ -257,7 +257,7 @@ public final class TrainCommand implements Callable<Integer> {
                 progress.message(String.format(
                         "Growing %s into width %d, depth %d (extraction %d), preprocessing width %d (copies of its"
                                 + " channels, new layers near zero): it starts from what the smaller model computes",
-                        initFrom, network.width(), network.depth(), network.extractDepth(), network.prepWidth()));
+                        initFrom, network.width(), network.depth(), network.extractLayers(), network.prepWidth()));
             }
         }
         Trainer trainer = Trainer.open(settings, data, runDir, progress, start);
