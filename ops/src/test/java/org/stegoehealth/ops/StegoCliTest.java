@@ -376,6 +376,45 @@ class StegoCliTest {
     }
 
     @Test
+    void evaluate_trainingCovers_hidesHeldOutXraysInTheCoversTheModelTrainedOn() throws IOException {
+        Path covers = tmp.resolve("covers");
+        Files.createDirectories(covers);
+        Path sample = samples.resolve("covers").resolve("lomiri-16.04__friends_by_Aitzol_Berasategi.jpg");
+        Files.copy(sample, covers.resolve(sample.getFileName())); // held out by the split
+        Files.copy(sample, covers.resolve("plasma-photos__EveningGlow.jpg")); // a training cover
+        String[] args = {
+            "evaluate",
+            "--covers",
+            covers.toString(),
+            "--secrets",
+            samples.resolve("xray").toString(),
+            "--size",
+            "32",
+            "--limit",
+            "1",
+            "--sealed-budget",
+            "0",
+            "--model",
+            model.toString(),
+            "--held-out",
+            "--training-covers",
+            "--out",
+            tmp.resolve("report").toString()
+        };
+        String[] r = run(args);
+        assertEquals("0", r[0], r[1]);
+        String report = Files.readString(tmp.resolve("report").resolve("report.html"));
+        assertTrue(report.contains("EveningGlow"), "the training cover is used");
+        assertFalse(report.contains("friends_by"), "the held-out cover is not");
+
+        String[] refused = run(java.util.Arrays.stream(args)
+                .filter(a -> !a.equals("--held-out"))
+                .toArray(String[]::new));
+        assertEquals("2", refused[0], refused[1]);
+        assertTrue(refused[1].contains("--training-covers goes with --held-out"), refused[1]);
+    }
+
+    @Test
     void evaluate_withRefinement_recordsItsSettings_andBenchComparesItWithPlainEmbedding() throws IOException {
         Path json = tmp.resolve("refined.json");
         String[] r = run(

@@ -62,6 +62,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--held-out", description = "Only images the training split holds out (never trained on).")
     boolean heldOut;
 
+    @Option(
+            names = "--training-covers",
+            description = "With --held-out: hide the held-out X-rays in the covers the model trained on instead, to"
+                    + " see how much better it does on photos it knows.")
+    boolean trainingCovers;
+
     @Option(names = "--limit", defaultValue = "0", description = "Evaluate at most this many secrets; 0 = all.")
     int limit;
 
@@ -108,7 +114,14 @@ public final class EvaluateCommand implements Callable<Integer> {
                 ? null
                 : ModelArtifact.load(ModelArtifact.locate(extractWith)).toModel();
         Predicate<String> xrayFilter = heldOut ? n -> Split.isHeldOut(n, Split.XRAY_VALIDATION) : n -> true;
-        Predicate<String> coverFilter = heldOut ? n -> Split.isHeldOut(n, Split.COVER_VALIDATION) : n -> true;
+        if (trainingCovers && !heldOut) {
+            throw new IllegalArgumentException("--training-covers goes with --held-out");
+        }
+        Predicate<String> coverFilter = !heldOut
+                ? n -> true
+                : trainingCovers
+                        ? n -> !Split.isHeldOut(n, Split.COVER_VALIDATION)
+                        : n -> Split.isHeldOut(n, Split.COVER_VALIDATION);
         List<Path> secretFiles = Evaluation.imageFiles(secrets, xrayFilter);
         if (limit > 0 && secretFiles.size() > limit) {
             secretFiles = secretFiles.subList(0, limit);
