@@ -116,7 +116,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Embedding/extraction channels (default: ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--depth", defaultValue = "4", description = "3x3 layers per network (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--depth",
+            defaultValue = "4",
+            description = "3x3 layers of the embedding network, and of the extraction network unless --extract-depth"
+                    + " (default: ${DEFAULT-VALUE}).")
     int depth;
 
     @Option(
