@@ -15,6 +15,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 class TrainingObjectiveTest {
 
@@ -89,6 +90,37 @@ class TrainingObjectiveTest {
         Map<String, INDArray> judging = sd.calculateGradients(batch, "critic0_W", "embedOut_W");
         assertTrue(!isZero(judging.get("critic0_W")), "the critic learns from its own loss");
         assertTrue(isZero(judging.get("embedOut_W")), "the critic's loss does not move the embedder");
+    }
+
+    @Test
+    void training_extractsFromTheClippedStegoImage_asItIsSent() {
+        Map<String, INDArray> weights = StegoNetwork.initialWeights(SMALL, 3);
+        weights.get("embedOut_W").muli(200); // a residual far past white on a bright cover
+        weights.get("extractOut_W").muli(20);
+        SameDiff sd = StegoNetwork.training(SMALL, weights, TrainingObjective.mse(1.0));
+        INDArray cover = Nd4j.valueArrayOf(new long[] {1, 32, 32, 3}, 0.98f);
+        INDArray secret = Tensors.stack(List.of(textured(32, 32, 1, 6)));
+        Map<String, INDArray> batch = new HashMap<>();
+        batch.put(StegoNetwork.COVER, cover);
+        batch.put(StegoNetwork.SECRET, secret);
+        batch.put(StegoNetwork.NOISE, Nd4j.zeros(DataType.FLOAT, 1, 32, 32, 3));
+        Map<String, INDArray> out = sd.output(batch, StegoNetwork.STEGO, StegoNetwork.SECRET_MSE);
+        INDArray stego = out.get(StegoNetwork.STEGO);
+        assertTrue(stego.maxNumber().doubleValue() > 1.05, "the test's residual leaves [0, 1]");
+
+        SameDiff extractor = StegoNetwork.extractor(SMALL, weights);
+        double sent = extractionMse(extractor, Transforms.min(Transforms.max(stego, 0.0), 1.0), secret);
+        double unclipped = extractionMse(extractor, stego, secret);
+        assertEquals(
+                sent, out.get(StegoNetwork.SECRET_MSE).getDouble(0), 1e-6 * sent, "the clipped image is extracted");
+        assertTrue(Math.abs(unclipped - sent) > 1e-3 * sent, "and the clip matters here: " + unclipped + " vs " + sent);
+    }
+
+    private static double extractionMse(SameDiff extractor, INDArray stego, INDArray secret) {
+        INDArray raw = extractor
+                .output(Map.of(StegoNetwork.STEGO, stego), "revealedRaw")
+                .get("revealedRaw");
+        return Transforms.pow(raw.sub(secret), 2).meanNumber().doubleValue();
     }
 
     private static boolean isZero(INDArray gradient) {
