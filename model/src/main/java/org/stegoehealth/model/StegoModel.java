@@ -81,6 +81,18 @@ public final class StegoModel implements HidingModel {
      */
     @Override
     public synchronized List<FloatImage> embed(List<FloatImage> covers, List<FloatImage> secrets) {
+        return embed(covers, secrets, StegoNetwork.STEGO, refinement.steps() > 0);
+    }
+
+    /**
+     * The network's stego images before the clip to [0, 1] (and without refinement): what the network would send if
+     * images had no range. For measuring what the clip costs; never sent.
+     */
+    public synchronized List<FloatImage> embedUnclipped(List<FloatImage> covers, List<FloatImage> secrets) {
+        return embed(covers, secrets, StegoNetwork.STEGO_RAW, false);
+    }
+
+    private List<FloatImage> embed(List<FloatImage> covers, List<FloatImage> secrets, String output, boolean refine) {
         if (covers.size() != secrets.size() || covers.isEmpty()) {
             throw new IllegalArgumentException("need as many covers as secrets, and at least one");
         }
@@ -99,8 +111,8 @@ public final class StegoModel implements HidingModel {
         try (INDArray coverBatch = Tensors.stack(c);
                 INDArray secretBatch = Tensors.stack(s);
                 INDArray out = embedder.outputSingle(
-                        Map.of(StegoNetwork.COVER, coverBatch, StegoNetwork.SECRET, secretBatch), StegoNetwork.STEGO)) {
-            if (refinement.steps() > 0) {
+                        Map.of(StegoNetwork.COVER, coverBatch, StegoNetwork.SECRET, secretBatch), output)) {
+            if (refine) {
                 refine(coverBatch, secretBatch, out);
             }
             return cropAll(

@@ -31,6 +31,9 @@ public final class StegoNetwork {
     public static final String COVER = "cover";
     public static final String SECRET = "secret";
     public static final String STEGO = "stego";
+    /** The embedder's output before the clip to [0, 1]. */
+    public static final String STEGO_RAW = "stegoRaw";
+
     public static final String NOISE = "noise";
     public static final String REVEALED = "revealed";
     public static final String LOSS = "loss";
@@ -158,12 +161,16 @@ public final class StegoNetwork {
         return num.div(den).mean().rsub(1.0).rename(name);
     }
 
-    /** Cover + secret in, stego image (same size as the cover, clipped to [0, 1]) out. */
+    /**
+     * Cover + secret in, stego image (same size as the cover, clipped to [0, 1]) out as {@link #STEGO}, and the same
+     * before the clip as {@link #STEGO_RAW}.
+     */
     public static SameDiff embedder(NetworkConfig config, Map<String, INDArray> weights) {
         SameDiff sd = SameDiff.create();
         SDVariable cover = sd.placeHolder(COVER, DataType.FLOAT, -1, -1, -1, NetworkConfig.COVER_CHANNELS);
         SDVariable secret = sd.placeHolder(SECRET, DataType.FLOAT, -1, -1, -1, config.secretChannels());
-        new Layers(sd, config, weights).embed(cover, secret, STEGO, true);
+        SDVariable raw = new Layers(sd, config, weights).embed(cover, secret, STEGO_RAW, false);
+        sd.math().clipByValue(STEGO, raw, 0.0, 1.0);
         return sd;
     }
 

@@ -66,6 +66,23 @@ class StegoModelTest {
     }
 
     @Test
+    void embedUnclipped_isTheStegoImageBeforeTheClip() {
+        Map<String, INDArray> weights = StegoNetwork.initialWeights(SMALL, 1);
+        weights.get("embedOut_W").muli(200); // a residual that leaves [0, 1]
+        StegoModel model = new StegoModel(SMALL, weights, "test");
+        List<FloatImage> covers = List.of(random(32, 24, 3, 1));
+        List<FloatImage> secrets = List.of(random(32, 24, 1, 2));
+        float[] raw = model.embedUnclipped(covers, secrets).get(0).data();
+        float[] sent = model.embed(covers, secrets).get(0).data();
+        int outside = 0;
+        for (int i = 0; i < raw.length; i++) {
+            outside += raw[i] < 0 || raw[i] > 1 ? 1 : 0;
+            assertEquals(Math.min(1f, Math.max(0f, raw[i])), sent[i], 1e-6f);
+        }
+        assertTrue(outside > 0, "some values leave [0, 1]");
+    }
+
+    @Test
     void embed_mismatchedCoverAndSecret_isRefused() {
         StegoModel model = new StegoModel(SMALL, StegoNetwork.initialWeights(SMALL, 1), "test");
         assertThrows(

@@ -83,6 +83,8 @@ class StegoCliTest {
             "\"embedding\"",
             "\"extraction\"",
             "\"extractionUnrounded\"",
+            "\"extractionUnclipped\"",
+            "\"stegoOutsideRange\"",
             "\"baselines\"",
             "\"spread-lsb-1-1-1\"",
             "\"spread-lsb-2-1-1\"",

@@ -13,6 +13,7 @@ import org.stegoehealth.model.ImageInputException;
 import org.stegoehealth.model.Images;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.SpreadLsb;
+import org.stegoehealth.model.StegoModel;
 
 /**
  * Evaluation as the paper reports it: secrets paired in sorted file order with covers in sorted order (covers
@@ -63,6 +64,8 @@ public final class Evaluation {
      * @param otherExtraction secret/extracted quality when that other model extracts, or null
      * @param unrounded       secret/extracted quality when the model extracts its stego image before the rounding
      *                        to 8 bits (what the channel's rounding costs), or null where not measured
+     * @param unclipped       the same from the network's output before the clip to [0, 1] too, with the share of its
+     *                        values outside [0, 1] (what the clip costs), or null for a model that is not a network
      */
     public record Result(
             int images,
@@ -74,7 +77,8 @@ public final class Evaluation {
             List<Pair> pairs,
             String otherModel,
             Quality otherExtraction,
-            Quality unrounded) {
+            Quality unrounded,
+            Unclipped unclipped) {
 
         public Quality embedding() {
             return network.embedding();
@@ -84,6 +88,14 @@ public final class Evaluation {
             return network.extraction();
         }
     }
+
+    /**
+     * The network's output before the clip to [0, 1].
+     *
+     * @param extraction     secret/extracted quality from it
+     * @param outsideShare   share of its values outside [0, 1], which the clip changes
+     */
+    public record Unclipped(Quality extraction, double outsideShare) {}
 
     private Evaluation() {}
 
@@ -164,6 +176,9 @@ public final class Evaluation {
         }
         Quality.Mean otherMean = new Quality.Mean();
         Quality.Mean unroundedMean = new Quality.Mean();
+        Quality.Mean unclippedMean = new Quality.Mean();
+        long outside = 0;
+        long values = 0;
         List<Baseline> baselines = baselinesFor(model.secretChannels());
         Means network = new Means(attacks);
         Map<String, Means> classical = new LinkedHashMap<>();
@@ -193,6 +208,17 @@ public final class Evaluation {
             List<FloatImage> unroundedExtracted = model.extract(unroundedStego);
             for (int j = 0; j < s.size(); j++) {
                 unroundedMean.add(Quality.of(s.get(j), unroundedExtracted.get(j)));
+            }
+            if (model instanceof StegoModel net) {
+                List<FloatImage> raw = net.embedUnclipped(c, s);
+                List<FloatImage> rawExtracted = net.extract(raw);
+                for (int j = 0; j < raw.size(); j++) {
+                    unclippedMean.add(Quality.of(s.get(j), rawExtracted.get(j)));
+                    for (float v : raw.get(j).data()) {
+                        outside += v < 0 || v > 1 ? 1 : 0;
+                    }
+                    values += raw.get(j).data().length;
+                }
             }
             List<FloatImage> otherExtracted = other == null ? null : other.extract(stego);
             for (Attack attack : attacks) {
@@ -262,7 +288,8 @@ public final class Evaluation {
                 pairs,
                 other == null ? null : other.version(),
                 other == null ? null : otherMean.get(),
-                unroundedMean.get());
+                unroundedMean.get(),
+                values == 0 ? null : new Unclipped(unclippedMean.get(), (double) outside / values));
     }
 
     /** Human name of a method row. */
@@ -314,6 +341,12 @@ public final class Evaluation {
                             + " costs %.2f dB)%n",
                     r.unrounded().psnr(), r.unrounded().psnr() - r.extraction().psnr()));
         }
+        if (r.unclipped() != null) {
+            sb.append(String.format(
+                    "and from the network's output before the clip to [0, 1] too: %.2f dB (%.2f %% of its values lie"
+                            + " outside [0, 1])%n",
+                    r.unclipped().extraction().psnr(), 100 * r.unclipped().outsideShare()));
+        }
         if (!r.attacks().isEmpty()) {
             sb.append(String.format(
                     "%nsecret/extracted PSNR (dB) and SSIM after an attack on the 8-bit stego " + "image%n"));
@@ -363,6 +396,10 @@ public final class Evaluation {
         m.put("extraction", q(r.extraction()));
         if (r.unrounded() != null) {
             m.put("extractionUnrounded", q(r.unrounded()));
+        }
+        if (r.unclipped() != null) {
+            m.put("extractionUnclipped", q(r.unclipped().extraction()));
+            m.put("stegoOutsideRange", r.unclipped().outsideShare());
         }
         if (!r.attacks().isEmpty()) {
             m.put("attacks", attacks(r.network()));

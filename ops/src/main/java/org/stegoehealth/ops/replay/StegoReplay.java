@@ -146,6 +146,7 @@ final class StegoReplay {
                             pairs,
                             null,
                             null,
+                            null,
                             null)));
         }
         return new Run(records.size(), measured, refused);
