@@ -177,7 +177,9 @@ public final class StegoNetwork {
     /**
      * The per-image refinement objective: the loss of a candidate stego image against its cover and secret, with the
      * stego image {@code start} as the graph's variable so its gradient can be taken,
-     * {@code MSE(cover, stego) + beta * MSE(secret, extract(stego + noise)) + 10 * mean(out-of-range stego^2)}.
+     * {@code MSE(cover, stego) + beta * MSE(secret, extract(clip(stego) + noise)) + 10 * mean(out-of-range stego^2)}.
+     * As in {@link #training}, the secret is extracted from the image as it is sent, clipped to [0, 1], so the
+     * optimisation cannot place part of the secret where the clip before sending would destroy it.
      */
     public static SameDiff refinement(
             NetworkConfig config, Map<String, INDArray> weights, double beta, INDArray start) {
@@ -186,7 +188,8 @@ public final class StegoNetwork {
         SDVariable secret = sd.placeHolder(SECRET, DataType.FLOAT, -1, -1, -1, config.secretChannels());
         SDVariable stego = sd.var(STEGO, start);
         SDVariable noise = sd.placeHolder(NOISE, DataType.FLOAT, -1, -1, -1, NetworkConfig.COVER_CHANNELS);
-        SDVariable revealed = new Layers(sd, config, weights).extract(stego.add(noise), REVEALED);
+        SDVariable sent = sd.math().clipByValue(stego, 0.0, 1.0).add(noise);
+        SDVariable revealed = new Layers(sd, config, weights).extract(sent, REVEALED);
         SDVariable loss = sd.math()
                 .squaredDifference(stego, cover)
                 .mean()

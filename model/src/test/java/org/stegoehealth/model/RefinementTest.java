@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 class RefinementTest {
 
@@ -63,6 +69,34 @@ class RefinementTest {
                 assertTrue(v >= 0f && v <= 1f, "refined stego values stay in [0, 1]");
             }
         }
+    }
+
+    @Test
+    void refinementGraph_extractsFromTheClippedStegoImage_asItIsSent() {
+        NetworkConfig config = new NetworkConfig(1, 2, 8, 8, 1, 0.1);
+        Map<String, INDArray> weights = StegoNetwork.initialWeights(config, 3);
+        weights.get("extractOut_W").muli(20);
+        // a candidate stego image that leaves [0, 1] on both sides, as a refinement step may push it
+        INDArray start = Nd4j.rand(DataType.FLOAT, 1, 16, 16, 3).muli(1.4).subi(0.2);
+        SameDiff refiner = StegoNetwork.refinement(config, weights, 1.0, start.dup());
+        INDArray revealed = refiner.output(
+                        Map.of(
+                                StegoNetwork.COVER, Nd4j.rand(DataType.FLOAT, 1, 16, 16, 3),
+                                StegoNetwork.SECRET, Nd4j.rand(DataType.FLOAT, 1, 16, 16, 1),
+                                StegoNetwork.NOISE, Nd4j.zeros(DataType.FLOAT, 1, 16, 16, 3)),
+                        StegoNetwork.REVEALED)
+                .get(StegoNetwork.REVEALED);
+
+        SameDiff extractor = StegoNetwork.extractor(config, weights);
+        INDArray sent = Transforms.min(Transforms.max(start, 0.0), 1.0);
+        INDArray expected = extractor
+                .output(Map.of(StegoNetwork.STEGO, sent), "revealedRaw")
+                .get("revealedRaw");
+        INDArray unclipped = extractor
+                .output(Map.of(StegoNetwork.STEGO, start), "revealedRaw")
+                .get("revealedRaw");
+        assertTrue(revealed.equalsWithEps(expected, 1e-6), "the clipped image is extracted");
+        assertTrue(!revealed.equalsWithEps(unclipped, 1e-4), "and the clip matters here");
     }
 
     @Test
