@@ -442,6 +442,9 @@ class StegoCliTest {
         assertTrue(doc.contains("\"refinement\""), doc);
         assertTrue(doc.contains("\"steps\" : 3"), doc);
         assertTrue(doc.contains("\"beta\" : 0.5"), doc);
+        // refined stego images are not the network's output: what its clip costs is not reported for them
+        assertTrue(doc.contains("\"extractionUnrounded\""), doc);
+        assertFalse(doc.contains("\"extractionUnclipped\""), doc);
         Path bench = tmp.resolve("bench.json");
         String[] b = run(
                 "bench",

@@ -65,7 +65,8 @@ public final class Evaluation {
      * @param unrounded       secret/extracted quality when the model extracts its stego image before the rounding
      *                        to 8 bits (what the channel's rounding costs), or null where not measured
      * @param unclipped       the same from the network's output before the clip to [0, 1] too, with the share of its
-     *                        values outside [0, 1] (what the clip costs), or null for a model that is not a network
+     *                        values outside [0, 1] (what the clip costs), or null for a model that is not a network, and
+     *                        for a refining one, whose stego images are not the network's output
      */
     public record Result(
             int images,
@@ -209,7 +210,7 @@ public final class Evaluation {
             for (int j = 0; j < s.size(); j++) {
                 unroundedMean.add(Quality.of(s.get(j), unroundedExtracted.get(j)));
             }
-            if (model instanceof StegoModel net) {
+            if (model instanceof StegoModel net && net.refinement().steps() == 0) {
                 List<FloatImage> raw = net.embedUnclipped(c, s);
                 List<FloatImage> rawExtracted = net.extract(raw);
                 for (int j = 0; j < raw.size(); j++) {
