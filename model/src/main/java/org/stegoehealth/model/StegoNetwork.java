@@ -86,9 +86,8 @@ public final class StegoNetwork {
         // so a residual pushed past white or black could never be pulled back by the cover's loss alone. The
         // extractor sees the clipped image, as sent: without it the networks learn to hide part of the secret
         // outside [0, 1], where the clip before sending destroys it (about 1.6 % of the values, 0.6 dB of secret).
-        SDVariable stego = layers.embed(cover, secret, STEGO, false);
-        SDVariable sent = sd.math().clipByValue(stego, 0.0, 1.0).add(noise);
-        SDVariable revealed = layers.extract(sent, REVEALED);
+        SDVariable stego = layers.embed(cover, secret, STEGO);
+        SDVariable revealed = layers.extract(asSent(stego, noise), REVEALED);
         Map<String, SDVariable> terms = new LinkedHashMap<>();
         terms.put(COVER_MSE, sd.math().squaredDifference(stego, cover).mean(COVER_MSE));
         terms.put(SECRET_MSE, sd.math().squaredDifference(revealed, secret).mean(SECRET_MSE));
@@ -169,7 +168,7 @@ public final class StegoNetwork {
         SameDiff sd = SameDiff.create();
         SDVariable cover = sd.placeHolder(COVER, DataType.FLOAT, -1, -1, -1, NetworkConfig.COVER_CHANNELS);
         SDVariable secret = sd.placeHolder(SECRET, DataType.FLOAT, -1, -1, -1, config.secretChannels());
-        SDVariable raw = new Layers(sd, config, weights).embed(cover, secret, STEGO_RAW, false);
+        SDVariable raw = new Layers(sd, config, weights).embed(cover, secret, STEGO_RAW);
         sd.math().clipByValue(STEGO, raw, 0.0, 1.0);
         return sd;
     }
@@ -188,8 +187,7 @@ public final class StegoNetwork {
         SDVariable secret = sd.placeHolder(SECRET, DataType.FLOAT, -1, -1, -1, config.secretChannels());
         SDVariable stego = sd.var(STEGO, start);
         SDVariable noise = sd.placeHolder(NOISE, DataType.FLOAT, -1, -1, -1, NetworkConfig.COVER_CHANNELS);
-        SDVariable sent = sd.math().clipByValue(stego, 0.0, 1.0).add(noise);
-        SDVariable revealed = new Layers(sd, config, weights).extract(sent, REVEALED);
+        SDVariable revealed = new Layers(sd, config, weights).extract(asSent(stego, noise), REVEALED);
         SDVariable loss = sd.math()
                 .squaredDifference(stego, cover)
                 .mean()
@@ -199,6 +197,14 @@ public final class StegoNetwork {
         sd.setLossVariables(LOSS);
         differentiate(sd);
         return sd;
+    }
+
+    /**
+     * The stego image as the extractor receives it: clipped to [0, 1] as every sent image is, plus {@code noise} (uniform,
+     * half a grey level) standing in for the 8-bit rounding. Training and refinement both extract from this.
+     */
+    private static SDVariable asSent(SDVariable stego, SDVariable noise) {
+        return stego.getSameDiff().math().clipByValue(stego, 0.0, 1.0).add(noise);
     }
 
     /** The mean squared excursion of the stego values outside [0, 1]. */
@@ -469,14 +475,15 @@ public final class StegoNetwork {
             }
         }
 
-        SDVariable embed(SDVariable cover, SDVariable secret, String outName, boolean clip) {
+        /** The stego image before the clip to [0, 1]. */
+        SDVariable embed(SDVariable cover, SDVariable secret, String outName) {
             SDVariable c = unshuffle(cover);
             SDVariable pc = stack("prepCover", NetworkConfig.PREP_LAYERS, c);
             SDVariable ps = stack("prepSecret", NetworkConfig.PREP_LAYERS, unshuffle(secret));
             SDVariable merged = sd.concat(3, c, pc, ps);
             SDVariable residual = conv("embedOut", stack("embed", config.depth(), merged));
             SDVariable stego = shuffle(c.add(residual.mul(config.residualScale())));
-            return clip ? sd.math().clipByValue(outName, stego, 0.0, 1.0) : stego.rename(outName);
+            return stego.rename(outName);
         }
 
         SDVariable extract(SDVariable stego, String outName) {
