@@ -84,6 +84,12 @@ public final class LocalMirror implements AutoCloseable {
      * @param replicas replication factor of the topics MirrorMaker 2 creates on the clinic's cluster (its own
      *     bookkeeping, and a crossing topic the clinic has not created)
      */
+    /**
+     * How often the mirror commits the hospital offsets it has copied: after a crash it copies again at most what it
+     * copied in this interval, which the clinic's recovered-id store then drops.
+     */
+    public static final long OFFSET_FLUSH_INTERVAL_MS = 5_000;
+
     public static Properties properties(
             String hospital, String clinic, List<String> topics, int maxMessageBytes, int replicas) {
         String rf = Integer.toString(replicas);
@@ -122,7 +128,9 @@ public final class LocalMirror implements AutoCloseable {
         p.setProperty("offset.storage.replication.factor", rf);
         p.setProperty("config.storage.replication.factor", rf);
         p.setProperty("status.storage.replication.factor", rf);
-        p.setProperty("offset.flush.interval.ms", "5000");
+        // a worker setting: MirrorMaker 2 reads it only with the target cluster's prefix (a top-level key is ignored).
+        // It bounds what a mirror crash re-delivers: the source offsets committed at most this long ago.
+        p.setProperty(TARGET + ".offset.flush.interval.ms", Long.toString(OFFSET_FLUSH_INTERVAL_MS));
         return p;
     }
 

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import org.apache.kafka.connect.mirror.MirrorMakerConfig;
+import org.apache.kafka.connect.mirror.SourceAndTarget;
 import org.junit.jupiter.api.Test;
 
 class LocalMirrorTest {
@@ -46,5 +49,18 @@ class LocalMirrorTest {
             assertEquals("false", p.getProperty(off), off);
         }
         assertEquals(Integer.toString(32 * 1024 * 1024), p.getProperty("clinic.producer.max.request.size"));
+    }
+
+    @Test
+    void offsetFlushInterval_isTheOneMirrorMakerRuns_notAnIgnoredTopLevelKey() {
+        // MirrorMaker 2's own reading of the file: the worker configuration of the hospital -> clinic herder
+        Map<String, String> worker = new MirrorMakerConfig(toMap(p))
+                .workerConfig(new SourceAndTarget(LocalMirror.SOURCE, LocalMirror.TARGET));
+        assertEquals(Long.toString(LocalMirror.OFFSET_FLUSH_INTERVAL_MS), worker.get("offset.flush.interval.ms"));
+    }
+
+    private static Map<String, String> toMap(Properties props) {
+        return props.stringPropertyNames().stream()
+                .collect(java.util.stream.Collectors.toMap(k -> k, props::getProperty));
     }
 }
