@@ -3,11 +3,11 @@ package org.stegoehealth.ops.local;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -90,6 +90,10 @@ final class ChildJvm implements AutoCloseable {
         cp.add(watchdogClassRoot(workDir).toString());
         cp.addAll(classpath);
         List<String> command = new ArrayList<>();
+        if (LocalSupport.posix(workDir.toAbsolutePath())) {
+            // the child writes X-rays to disk (broker logs): owner-only, whatever this process's umask
+            command.addAll(List.of("/bin/sh", "-c", "umask 077 && exec \"$@\"", "sh"));
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");
@@ -99,12 +103,14 @@ final class ChildJvm implements AutoCloseable {
         command.add(mainClass);
         command.addAll(args);
         try {
-            Files.createDirectories(logFile.getParent());
+            LocalSupport.createPrivateDirectory(logFile.toAbsolutePath().getParent());
+            if (!Files.exists(logFile)) {
+                LocalSupport.writePrivate(logFile, "");
+            }
             Files.writeString(
                     logFile,
                     "---- " + LocalDateTime.now() + ": " + String.join(" ", command) + "\n",
                     StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
             return new ProcessBuilder(command)
                     .directory(workDir.toFile())
@@ -126,8 +132,11 @@ final class ChildJvm implements AutoCloseable {
             if (in == null) {
                 throw new LocalStackException("class file " + resource + " not found on this classpath");
             }
-            Files.createDirectories(target.getParent());
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            LocalSupport.createPrivateDirectory(root);
+            LocalSupport.createPrivateDirectory(target.getParent());
+            try (OutputStream out = LocalSupport.newPrivateFile(target)) {
+                in.transferTo(out);
+            }
             return root;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + resource + " to " + target, e);

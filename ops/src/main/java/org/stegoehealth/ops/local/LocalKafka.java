@@ -90,13 +90,8 @@ public final class LocalKafka implements AutoCloseable {
         Path kafkaLib = OpsBuild.kafkaLib();
         Path config = dir.resolve("server.properties");
         Path log = dir.resolve("kafka.log");
-        try {
-            Files.createDirectories(dir);
-            writeConfig(config, dir.resolve("data"), port, controllerPort, security);
-        } catch (IOException e) {
-            throw new LocalStackException(
-                    "cannot write the Kafka broker configuration " + config + ": " + e.getMessage(), e);
-        }
+        LocalSupport.createPrivateDirectory(dir);
+        writeConfig(config, dir.resolve("data"), port, controllerPort, security);
         List<String> classpath = List.of(kafkaLib.resolve("*").toString());
         List<String> jvm = jvmOptions();
         List<String> format =
@@ -268,7 +263,7 @@ public final class LocalKafka implements AutoCloseable {
                 return Files.readString(file, StandardCharsets.UTF_8).strip();
             }
             String id = Uuid.randomUuid().toString();
-            Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+            LocalSupport.writePrivate(file, id + "\n");
             return id;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write " + file, e);

@@ -1,9 +1,5 @@
 package org.stegoehealth.ops.local;
 
-import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -44,15 +40,11 @@ public final class LocalMirror implements AutoCloseable {
             Path workDir, String hospital, String clinic, List<String> topics, int maxMessageBytes) {
         Path dir = workDir.toAbsolutePath();
         Path config = dir.resolve("mm2.properties");
-        try {
-            Files.createDirectories(dir);
-            try (Writer out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
-                properties(hospital, clinic, topics, maxMessageBytes, 1)
-                        .store(out, "MirrorMaker 2: only the listed topics, hospital -> clinic");
-            }
-        } catch (IOException e) {
-            throw new LocalStackException("cannot write " + config + ": " + e.getMessage(), e);
-        }
+        LocalSupport.createPrivateDirectory(dir);
+        LocalSupport.writePrivate(
+                config,
+                properties(hospital, clinic, topics, maxMessageBytes, 1),
+                "MirrorMaker 2: only the listed topics, hospital -> clinic");
         ChildJvm child = ChildJvm.start(
                 "mirrormaker",
                 dir,

@@ -74,11 +74,7 @@ public final class LocalRegistry implements AutoCloseable {
         long started = System.nanoTime();
         Path dir = workDir.toAbsolutePath();
         Path runner = runnerJar(OpsBuild.apicurioHome());
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new LocalStackException("cannot create " + dir + ": " + e.getMessage(), e);
-        }
+        LocalSupport.createPrivateDirectory(dir);
         List<String> jvm = List.of(
                 "-Xms64m",
                 "-Xmx512m",

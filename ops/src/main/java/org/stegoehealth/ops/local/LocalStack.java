@@ -86,6 +86,8 @@ public final class LocalStack implements AutoCloseable {
 
     private static LocalStack start(Path workDir, Duration timeout, boolean withClinic, boolean secure) {
         long started = System.nanoTime();
+        // X-rays lie in the brokers' logs: nobody but this user reads anything under the stack's folder
+        LocalSupport.createPrivateDirectory(workDir.toAbsolutePath());
         KafkaSecurity security = secure ? KafkaSecurity.generate(workDir.resolve("security")) : null;
         LocalRegistry registry = LocalRegistry.launch(workDir.resolve("registry"));
         LocalKafka kafka = null;

@@ -60,12 +60,22 @@ final class LocalSupport {
         return String.format(Locale.ROOT, "%.1f", nanos / 1e9);
     }
 
-    /** Creates {@code dir} (and its parents) if missing and makes it readable by the owner only. */
+    /** Creates {@code dir} and its missing parents, each readable by the owner only, and makes {@code dir} so. */
     static void createPrivateDirectory(Path dir) {
         try {
-            Files.createDirectories(dir);
-            if (posix(dir)) {
-                Files.setPosixFilePermissions(dir, PRIVATE_DIR);
+            Path absolute = dir.toAbsolutePath();
+            java.util.Deque<Path> missing = new java.util.ArrayDeque<>();
+            for (Path p = absolute; p != null && !Files.exists(p); p = p.getParent()) {
+                missing.push(p);
+            }
+            for (Path p : missing) {
+                Files.createDirectory(p);
+                if (posix(p)) {
+                    Files.setPosixFilePermissions(p, PRIVATE_DIR);
+                }
+            }
+            if (posix(absolute)) {
+                Files.setPosixFilePermissions(absolute, PRIVATE_DIR);
             }
         } catch (IOException e) {
             throw new LocalStackException("cannot create " + dir + ": " + e.getMessage(), e);
@@ -83,6 +93,13 @@ final class LocalSupport {
         return Files.newOutputStream(file);
     }
 
+    /** Writes {@code text} to an owner-only {@code file}, created or emptied. */
+    static void writePrivate(Path file, String text) throws IOException {
+        try (OutputStream out = newPrivateFile(file)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     /** Writes {@code properties} to an owner-only {@code file}. */
     static void writePrivate(Path file, Properties properties, String comment) {
         try (OutputStream out = newPrivateFile(file);
@@ -93,7 +110,7 @@ final class LocalSupport {
         }
     }
 
-    private static boolean posix(Path path) {
+    static boolean posix(Path path) {
         return path.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 }

@@ -62,10 +62,11 @@ class LocalStackIT {
     private static final Duration POLL_DEADLINE = Duration.ofSeconds(60);
 
     private static LocalStack stack;
+    private static Path workDir;
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path workDir = Path.of("target", "local-stack", LocalStackIT.class.getSimpleName());
+        workDir = Path.of("target", "local-stack", LocalStackIT.class.getSimpleName());
         deleteRecursively(workDir);
         stack = LocalStack.start(workDir);
     }
@@ -182,6 +183,26 @@ class LocalStackIT {
         assertEquals(1, received.size(), "records read within " + POLL_DEADLINE.toSeconds() + " s");
         assertEquals(sent.getMessageId(), received.get(0).key());
         assertEquals(sent, received.get(0).value());
+        // the X-ray now lies in the broker's log on disk: no other user may read it, nor anything else of the stack
+        assertEquals(List.of(), readableByOthers(workDir), "group or other permissions under " + workDir);
+    }
+
+    /** Every path under {@code root} (itself included) that grants anything to its group or to others. */
+    static List<String> readableByOthers(Path root) throws Exception {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.filter(p -> !Files.isSymbolicLink(p))
+                    .map(p -> {
+                        try {
+                            String mode = java.nio.file.attribute.PosixFilePermissions.toString(
+                                    Files.getPosixFilePermissions(p));
+                            return mode.endsWith("------") ? null : mode + " " + root.relativize(p);
+                        } catch (java.io.IOException e) {
+                            return "unreadable " + p;
+                        }
+                    })
+                    .filter(java.util.Objects::nonNull)
+                    .toList();
+        }
     }
 
     @Test
