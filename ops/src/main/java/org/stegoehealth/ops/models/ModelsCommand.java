@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.ModelCache;
 import org.stegoehealth.model.ModelMetadata;
+import org.stegoehealth.processors.ClusterCheck;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.cli.CommonOptions;
@@ -92,6 +93,7 @@ public final class ModelsCommand implements Runnable {
 
         /** Every version and the promotion, read and verified into a registry whose cache is {@code cacheDir}. */
         ModelRegistry read(StegoConfig config, Topics topics, Keyring keys, Path cacheDir) {
+            ClusterCheck.requireBroker(config, ClusterCheck.DEFAULT_WITHIN);
             ModelRegistry registry = new ModelRegistry(new ModelCache(cacheDir), keys, 1);
             try (ModelFeed feed =
                     new ModelFeed(StreamsConfigs.readCommittedConsumer(config, "stego-models-cli"), topics, registry)) {
@@ -108,6 +110,7 @@ public final class ModelsCommand implements Runnable {
         }
 
         ModelPublisher publisher(StegoConfig config, Topics topics, Keyring keys, String by) {
+            ClusterCheck.requireBroker(config, ClusterCheck.DEFAULT_WITHIN);
             return new ModelPublisher(
                     StreamsConfigs.producer(config, "stego-models-cli"),
                     topics,
@@ -470,6 +473,7 @@ public final class ModelsCommand implements Runnable {
         public Integer call() {
             StegoConfig config = connection.config();
             Topics topics = CommonOptions.topics(config);
+            ClusterCheck.requireBroker(config, ClusterCheck.DEFAULT_WITHIN);
             List<TrainingRoundEvent> rounds = ModelFeed.readAll(
                     StreamsConfigs.readCommittedConsumer(config, "stego-models-cli"), topics.trainingRounds, TIMEOUT);
             PrintWriter out = spec.commandLine().getOut();

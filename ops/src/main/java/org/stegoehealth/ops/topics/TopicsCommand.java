@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.stegoehealth.ops.local.LocalMirror;
+import org.stegoehealth.processors.ClusterCheck;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.cli.CommonOptions;
@@ -91,6 +92,7 @@ public final class TopicsCommand implements Runnable {
             }
             StegoConfig config = common.load(Map.of());
             Topics topics = CommonOptions.topics(config);
+            ClusterCheck.requireBroker(config, ClusterCheck.DEFAULT_WITHIN);
             TopicAdmin.Outcome outcome = TopicAdmin.create(
                     StreamsConfigs.admin(config),
                     switch (side) {

@@ -287,4 +287,17 @@ class SecureStackIT {
             return consumer.partitionsFor(topic, Duration.ofSeconds(15)).size();
         }
     }
+
+    @Test
+    void plaintextClient_atTheTlsListener_isToldInOneLineThatTheBrokerExpectsTls() {
+        StegoConfig plaintext = StegoConfig.defaultsOnly()
+                .with(Map.of(StegoConfig.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers()));
+        String problem = org.stegoehealth.processors.ClusterCheck.probe(plaintext, Duration.ofSeconds(5))
+                .orElseThrow();
+        assertTrue(
+                problem.contains("expects TLS")
+                        && problem.contains(stack.kafka().bootstrapServers()),
+                problem);
+        assertFalse(problem.contains("\n"), problem);
+    }
 }

@@ -35,7 +35,8 @@ import org.stegoehealth.processors.ErrorType;
  * <li>{@code /health/live}: 200 while the Streams client has neither failed nor stopped, else 503;</li>
  * <li>{@code /health/ready}: 200 while it is RUNNING (not starting, rebalancing or stopping), else 503.</li>
  * </ul>
- * Health answers are one line of JSON with the Streams state, e.g. {@code {"status":"UP","state":"RUNNING"}}.
+ * Health answers are one line of JSON with the Streams state, e.g. {@code {"status":"UP","state":"RUNNING"}}, and
+ * what the application waits for while it waits, e.g. {@code "waiting":"cannot reach the Kafka broker at ..."}.
  */
 final class MonitoringServer implements AutoCloseable {
 
@@ -45,24 +46,40 @@ final class MonitoringServer implements AutoCloseable {
     private final HttpServer server;
     private final PrometheusMeterRegistry registry;
     private final List<AutoCloseable> closeables;
+    private final String applicationId;
 
-    private MonitoringServer(HttpServer server, PrometheusMeterRegistry registry, List<AutoCloseable> closeables) {
+    private MonitoringServer(
+            HttpServer server, PrometheusMeterRegistry registry, List<AutoCloseable> closeables, String applicationId) {
         this.server = server;
         this.registry = registry;
         this.closeables = closeables;
+        this.applicationId = applicationId;
     }
 
-    /**
-     * Serves the endpoints on {@code port} (0: any free port) on every interface. {@code state} and {@code failed}
-     * describe the Streams client; {@code binders} add its metrics. Every meter of the global registry (where the
-     * processors record theirs) is published.
-     */
+    /** As {@link #start(int, String, Supplier, Supplier, Supplier, List)} with the model version known already. */
     static MonitoringServer start(
             int port,
             String applicationId,
             String modelVersion,
             Supplier<KafkaStreams.State> state,
             Supplier<Boolean> failed,
+            List<? extends MeterBinder> binders) {
+        MonitoringServer server = start(port, applicationId, state, failed, () -> null, List.of());
+        server.bind(modelVersion, binders);
+        return server;
+    }
+
+    /**
+     * Serves the endpoints on {@code port} (0: any free port) on every interface. {@code state} and {@code failed}
+     * describe the Streams client, {@code waitingFor} what it waits for (null: nothing); {@code binders} add metrics. Every meter of the global registry (where the
+     * processors record theirs) is published.
+     */
+    static MonitoringServer start(
+            int port,
+            String applicationId,
+            Supplier<KafkaStreams.State> state,
+            Supplier<Boolean> failed,
+            Supplier<String> waitingFor,
             List<? extends MeterBinder> binders) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         List<AutoCloseable> closeables = new ArrayList<>();
@@ -85,10 +102,6 @@ final class MonitoringServer implements AutoCloseable {
             }
         }
         Metrics.addRegistry(registry);
-        Gauge.builder(MODEL_METRIC, () -> 1)
-                .tag("application", applicationId)
-                .tag("version", modelVersion)
-                .register(Metrics.globalRegistry);
         // every reason from the start, so that dashboards and alerts see zeros rather than no series
         for (ErrorType type : ErrorType.values()) {
             DeadLetters.counter(applicationId, type);
@@ -104,17 +117,36 @@ final class MonitoringServer implements AutoCloseable {
                 "/metrics",
                 exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.createContext(
-                "/health/live", exchange -> health(exchange, state.get(), !failed.get() && isAlive(state.get())));
+                "/health/live",
+                exchange -> health(exchange, state.get(), !failed.get() && isAlive(state.get()), waitingFor.get()));
         server.createContext(
                 "/health/ready",
-                exchange -> health(exchange, state.get(), !failed.get() && state.get() == KafkaStreams.State.RUNNING));
+                exchange -> health(
+                        exchange,
+                        state.get(),
+                        !failed.get() && state.get() == KafkaStreams.State.RUNNING,
+                        waitingFor.get()));
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "metrics-http");
             t.setDaemon(true);
             return t;
         }));
         server.start();
-        return new MonitoringServer(server, registry, closeables);
+        return new MonitoringServer(server, registry, closeables, applicationId);
+    }
+
+    /** Adds the running application's metrics, and the model version it runs, once the application has started. */
+    void bind(String modelVersion, List<? extends MeterBinder> binders) {
+        for (MeterBinder binder : binders) {
+            binder.bindTo(registry);
+            if (binder instanceof AutoCloseable c) {
+                closeables.add(c);
+            }
+        }
+        Gauge.builder(MODEL_METRIC, () -> 1)
+                .tag("application", applicationId)
+                .tag("version", modelVersion)
+                .register(Metrics.globalRegistry);
     }
 
     /** The port the endpoints are served on. */
@@ -129,12 +161,28 @@ final class MonitoringServer implements AutoCloseable {
                 && state != KafkaStreams.State.PENDING_SHUTDOWN;
     }
 
-    private static void health(HttpExchange exchange, KafkaStreams.State state, boolean up) throws IOException {
+    private static void health(HttpExchange exchange, KafkaStreams.State state, boolean up, String waiting)
+            throws IOException {
+        String wait = waiting == null ? "" : ",\"waiting\":\"" + jsonEscape(waiting) + "\"";
         respond(
                 exchange,
                 up ? 200 : 503,
                 "application/json",
-                "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"state\":\"" + state + "\"}\n");
+                "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"state\":\"" + state + "\"" + wait + "}\n");
+    }
+
+    private static String jsonEscape(String text) {
+        StringBuilder out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {

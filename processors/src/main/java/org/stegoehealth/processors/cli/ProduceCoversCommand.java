@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.Producer;
+import org.stegoehealth.processors.ClusterCheck;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.produce.CoverProducer;
 import org.stegoehealth.processors.produce.PublishOutcome;
@@ -47,6 +48,7 @@ public final class ProduceCoversCommand implements Callable<Integer> {
         Topics topics = CommonOptions.topics(config);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        ClusterCheck.requireBroker(config, ClusterCheck.DEFAULT_WITHIN);
         try (Producer<String, CoverImageEvent> kafka = CoverProducer.kafkaProducer(config, topics.covers)) {
             List<PublishOutcome> outcomes = new CoverProducer(
                             kafka, topics.covers.name(), config.maxImageSide(), Clock.systemUTC())

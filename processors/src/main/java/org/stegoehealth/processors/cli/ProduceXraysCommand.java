@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.stegoehealth.model.ImageInputException;
 import org.stegoehealth.model.Images;
 import org.stegoehealth.model.Progress;
+import org.stegoehealth.processors.ClusterCheck;
 import org.stegoehealth.processors.HidingMethod;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.produce.PublishOutcome;
@@ -112,7 +113,7 @@ public final class ProduceXraysCommand implements Callable<Integer> {
         try {
             // a run of files connects at the first usable one: unusable files alone never touch Kafka
             XrayProducer producer = new XrayProducer(
-                    () -> kafka.updateAndGet(k -> k != null ? k : XrayProducer.kafkaProducer(config, topics.xrays)),
+                    () -> kafka.updateAndGet(k -> k != null ? k : connect(config, topics)),
                     topics.xrays.name(),
                     config.maxImageSide(),
                     Clock.systemUTC(),
@@ -120,7 +121,7 @@ public final class ProduceXraysCommand implements Callable<Integer> {
                     studyRefFromName);
             if (watch) {
                 // a drop-folder service connects at start: its health is its connection to the broker
-                kafka.set(XrayProducer.kafkaProducer(config, topics.xrays));
+                kafka.set(connect(config, topics));
                 producer.watch(
                         paths.get(0), cover, Duration.ofMillis(settleMs), running::get, o -> report(o, out, err));
                 return 0;
@@ -142,6 +143,12 @@ public final class ProduceXraysCommand implements Callable<Integer> {
             }
             done.countDown();
         }
+    }
+
+    /** The producer, once the broker has answered (or one line saying why it did not). */
+    private static Producer<String, XrayImageEvent> connect(StegoConfig config, Topics topics) {
+        ClusterCheck.requireBroker(config, ClusterCheck.DEFAULT_WITHIN);
+        return XrayProducer.kafkaProducer(config, topics.xrays);
     }
 
     static void report(PublishOutcome o, PrintWriter out, PrintWriter err) {

@@ -1,10 +1,14 @@
 package org.stegoehealth.processors.cli;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stegoehealth.model.HidingModel;
+import org.stegoehealth.processors.ClusterCheck;
 import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsApp;
@@ -21,6 +25,9 @@ final class StreamsRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
 
+    /** How often an application that waits for its broker says so. */
+    static final Duration BROKER_WAIT_LOG_EVERY = Duration.ofSeconds(10);
+
     /** Builds an application's topology from the catalog and its models. */
     @FunctionalInterface
     interface TopologyBuilder {
@@ -31,6 +38,49 @@ final class StreamsRunner {
 
     /** @return 0 after a requested shutdown, 1 when the application stopped on an error */
     static int run(String name, StegoConfig config, String applicationId, TopologyBuilder builder) {
+        // until the broker answers, readiness says what the application waits for, and the log says it every 10 s
+        AtomicReference<String> waiting = new AtomicReference<>("the Kafka broker at " + config.bootstrapServers());
+        AtomicReference<StreamsApp> running = new AtomicReference<>();
+        MonitoringServer monitoring = null;
+        if (config.metricsPort() > 0) {
+            monitoring = MonitoringServer.start(
+                    config.metricsPort(),
+                    applicationId,
+                    () -> running.get() == null
+                            ? KafkaStreams.State.CREATED
+                            : running.get().state(),
+                    () -> running.get() != null && running.get().failed(),
+                    waiting::get,
+                    List.of());
+            LOG.info(
+                    "{}: metrics on http://localhost:{}/metrics, health on /health/live and /health/ready",
+                    name,
+                    monitoring.port());
+        }
+        try {
+            return run(name, config, applicationId, builder, waiting, running, monitoring);
+        } finally {
+            if (monitoring != null) {
+                monitoring.close();
+            }
+        }
+    }
+
+    private static int run(
+            String name,
+            StegoConfig config,
+            String applicationId,
+            TopologyBuilder builder,
+            AtomicReference<String> waiting,
+            AtomicReference<StreamsApp> running,
+            MonitoringServer monitoring) {
+        if (!ClusterCheck.awaitBroker(config, BROKER_WAIT_LOG_EVERY, reason -> {
+            waiting.set(reason);
+            LOG.warn("{}: {}", name, reason);
+        })) {
+            return 1;
+        }
+        waiting.set(null);
         Topics topics = CommonOptions.topics(config);
         FollowedModels followed = null;
         ModelSource models;
@@ -45,7 +95,6 @@ final class StreamsRunner {
             modelLabel = "following " + topics.models.name();
         }
         Topology topology = builder.build(topics, models);
-        int metricsPort = config.metricsPort();
         StreamsApp app;
         try {
             app = StreamsApp.start(name, topology, StreamsConfigs.base(config, applicationId));
@@ -55,14 +104,9 @@ final class StreamsRunner {
             }
             throw e;
         }
-        MonitoringServer monitoring = null;
-        if (metricsPort > 0) {
-            monitoring = MonitoringServer.start(
-                    metricsPort, applicationId, modelLabel, app::state, app::failed, List.of(app.metricsBinder()));
-            LOG.info(
-                    "{}: metrics on http://localhost:{}/metrics, health on /health/live and /health/ready",
-                    name,
-                    monitoring.port());
+        running.set(app);
+        if (monitoring != null) {
+            monitoring.bind(modelLabel, List.of(app.metricsBinder()));
         }
         Thread hook = new Thread(
                 () -> {
@@ -77,9 +121,6 @@ final class StreamsRunner {
             Thread.currentThread().interrupt();
         }
         app.close();
-        if (monitoring != null) {
-            monitoring.close();
-        }
         if (followed != null) {
             followed.close();
         }
