@@ -119,12 +119,25 @@ public final class TrainingData {
         }
         summary.put("trainXrays", trainX.size());
         summary.put("trainCovers", trainC.size());
-        summary.put("heldOutXrays", heldOutX);
-        summary.put("heldOutCovers", heldOutC);
+        // model metadata travels to the clinics: counts and a digest of the held-out names, never the names
+        // (X-ray file names can be study references)
+        summary.put("heldOutXrays", heldOutX.size());
+        summary.put("heldOutXraysSha256", namesDigest(heldOutX));
+        summary.put("heldOutCovers", heldOutC.size());
+        summary.put("heldOutCoversSha256", namesDigest(heldOutC));
         summary.put("split", Split.describe());
         summary.put("xrayScales", XRAY_SIDES);
         summary.put("coverShortSides", COVER_SIDES);
         return new TrainingData(trainX, trainC, valX, valC, summary);
+    }
+
+    /**
+     * SHA-256 (hex) of {@code names} sorted and joined by newlines: two runs held out the same files exactly when their
+     * digests match, and the digest tells nothing of the names.
+     */
+    static String namesDigest(List<String> names) {
+        return org.stegoehealth.model.ModelArtifact.sha256(
+                String.join("\n", names.stream().sorted().toList()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The image resized so its short side takes each of {@code sides}. */
