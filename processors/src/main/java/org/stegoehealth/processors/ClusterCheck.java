@@ -77,18 +77,34 @@ public final class ClusterCheck {
      * @return false when interrupted
      */
     public static boolean awaitBroker(StegoConfig config, Duration every, java.util.function.Consumer<String> log) {
-        Optional<String> problem;
-        while ((problem = probe(config, every)).isPresent()) {
-            log.accept("waiting for the broker: " + problem.get());
-            if (Thread.currentThread().isInterrupted()) {
+        while (true) {
+            long started = System.nanoTime();
+            Optional<String> problem = probe(config, every);
+            if (problem.isEmpty()) {
+                return true;
+            }
+            log.accept(problem.get());
+            long left = every.toNanos() - (System.nanoTime() - started);
+            try {
+                TimeUnit.NANOSECONDS.sleep(Math.max(0, left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return false;
             }
         }
-        return true;
     }
 
     /** Empty when the cluster of {@code config} answers within {@code within}; otherwise the one-line reason. */
     public static Optional<String> probe(StegoConfig config, Duration within) {
+        String servers = config.bootstrapServers();
+        // the common case, a broker that is not there at all, needs no client and no waiting
+        List<String> absent = new ArrayList<>();
+        for (String server : servers.split(",")) {
+            unreachable(server.strip()).ifPresent(absent::add);
+        }
+        if (absent.size() == servers.split(",").length) {
+            return Optional.of(String.join("; ", absent));
+        }
         Properties p = StreamsConfigs.admin(config);
         int ms = (int) Math.max(1_000, within.toMillis());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(ms));
@@ -97,7 +113,6 @@ public final class ClusterCheck {
         p.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, Integer.toString(PROBE_TIMEOUT_MS));
         p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "stego-cluster-check");
-        String servers = config.bootstrapServers();
         String protocol = p.getProperty(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT")
                 .toUpperCase(Locale.ROOT);
         try (Admin admin = Admin.create(p)) {
@@ -150,28 +165,40 @@ public final class ClusterCheck {
         return String.join("; ", reasons);
     }
 
-    private static String diagnoseOne(String server, String protocol) {
+    /** Why nothing can be reached at {@code server} (HOST:PORT) over TCP, or empty when something listens there. */
+    private static Optional<String> unreachable(String server) {
         int colon = server.lastIndexOf(':');
-        if (colon <= 0) {
-            return "'" + server + "' is not HOST:PORT: check bootstrap.servers";
+        int port = -1;
+        try {
+            port = colon > 0 ? Integer.parseInt(server.substring(colon + 1)) : -1;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        if (port < 0) {
+            return Optional.of("'" + server + "' is not HOST:PORT: check bootstrap.servers");
         }
         String host = server.substring(0, colon).replace("[", "").replace("]", "");
-        int port;
-        try {
-            port = Integer.parseInt(server.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            return "'" + server + "' is not HOST:PORT: check bootstrap.servers";
-        }
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), PROBE_TIMEOUT_MS);
+            return Optional.empty();
         } catch (UnknownHostException e) {
-            return "cannot reach the Kafka broker at " + server + ": unknown host " + host
-                    + " (check bootstrap.servers, --bootstrap-servers or STEGO_BOOTSTRAP_SERVERS)";
+            return Optional.of("cannot reach the Kafka broker at " + server + ": unknown host " + host
+                    + " (check bootstrap.servers, --bootstrap-servers or STEGO_BOOTSTRAP_SERVERS)");
         } catch (IOException e) {
-            return "cannot reach the Kafka broker at " + server + " (" + rootMessage(e)
+            return Optional.of("cannot reach the Kafka broker at " + server + " (" + rootMessage(e)
                     + "): check that the broker runs and that bootstrap.servers (--bootstrap-servers, "
-                    + "STEGO_BOOTSTRAP_SERVERS) names it";
+                    + "STEGO_BOOTSTRAP_SERVERS) names it");
         }
+    }
+
+    private static String diagnoseOne(String server, String protocol) {
+        Optional<String> absent = unreachable(server);
+        if (absent.isPresent()) {
+            return absent.get();
+        }
+        int colon = server.lastIndexOf(':');
+        String host = server.substring(0, colon).replace("[", "").replace("]", "");
+        int port = Integer.parseInt(server.substring(colon + 1));
         boolean clientTls = protocol.endsWith("SSL");
         boolean listenerTls = speaksTls(host, port);
         if (listenerTls && !clientTls) {

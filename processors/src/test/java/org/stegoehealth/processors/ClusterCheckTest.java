@@ -67,4 +67,26 @@ class ClusterCheckTest {
             assertFalse(ClusterCheck.speaksTls("127.0.0.1", server.getLocalPort()));
         }
     }
+
+    @Test
+    void awaitBroker_saysWhyItWaits_andStopsWhenInterrupted() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        java.util.List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean answer = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread waiter = new Thread(
+                () -> answer.set(ClusterCheck.awaitBroker(at("127.0.0.1:" + port), Duration.ofMillis(200), said::add)));
+        waiter.start();
+        while (said.isEmpty()) {
+            Thread.sleep(20);
+        }
+        waiter.interrupt();
+        waiter.join(10_000);
+
+        assertFalse(waiter.isAlive());
+        assertFalse(answer.get(), "interrupted: no broker");
+        assertTrue(said.get(0).startsWith("cannot reach the Kafka broker at 127.0.0.1:" + port), said.get(0));
+    }
 }

@@ -76,7 +76,7 @@ final class StreamsRunner {
             MonitoringServer monitoring) {
         if (!ClusterCheck.awaitBroker(config, BROKER_WAIT_LOG_EVERY, reason -> {
             waiting.set(reason);
-            LOG.warn("{}: {}", name, reason);
+            LOG.warn("{}: waiting for the broker: {}", name, reason);
         })) {
             return 1;
         }

@@ -87,11 +87,12 @@ final class SendBatch<V> {
 
     /** Sends {@code value} for {@code file} under {@code key}; the outcome is known after {@link #confirm}. */
     void send(Path file, String key, V value) {
+        if (producer == null) {
+            // an unreachable cluster ends the whole round here, in one line, rather than failing file by file
+            producer = producers.get();
+        }
         Future<RecordMetadata> sent;
         try {
-            if (producer == null) {
-                producer = producers.get();
-            }
             sent = producer.send(new ProducerRecord<>(topic, key, value));
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);

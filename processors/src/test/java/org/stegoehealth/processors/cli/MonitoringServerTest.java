@@ -97,6 +97,24 @@ class MonitoringServerTest {
         server = MonitoringServer.start(0, "test-app", "model-v1", state::get, failed::get, List.of());
     }
 
+    @Test
+    void whileTheApplicationWaitsForItsBroker_readinessSaysWhatItWaitsFor() throws Exception {
+        AtomicReference<String> waiting = new AtomicReference<>("cannot reach the Kafka broker at \"h\":1");
+        try (MonitoringServer waitingServer =
+                MonitoringServer.start(0, "waiting-app", state::get, failed::get, waiting::get, List.of())) {
+            HttpResponse<String> ready = http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + waitingServer.port() + "/health/ready"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(503, ready.statusCode());
+            assertEquals(
+                    "{\"status\":\"DOWN\",\"state\":\"CREATED\","
+                            + "\"waiting\":\"cannot reach the Kafka broker at \\\"h\\\":1\"}",
+                    ready.body().strip());
+        }
+    }
+
     private static void assertThrowsIo(Call call) {
         try {
             call.run();
