@@ -373,6 +373,26 @@ class StegoCliTest {
         assertTrue(unknown[1].contains("(see 'stego keys list --help')"), unknown[1]);
     }
 
+    @Test
+    void aDeadBrokerAddress_isOneErrorLineNamingIt_forProduceXrays_modelsList_andTopicsCreate() throws IOException {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String address = "127.0.0.1:" + port;
+        Path keyring = tmp.resolve("dead-broker-keyring");
+        assertEquals("0", run("keys", "init", "--name", "hospital", "--keyring", keyring.toString())[0]);
+
+        for (String[] command : List.of(
+                new String[] {"produce-xrays", "../samples/xray", "--bootstrap-servers", address},
+                new String[] {"models", "list", "--bootstrap-servers", address, "--keyring", keyring.toString()},
+                new String[] {"topics", "create", "--bootstrap-servers", address})) {
+            String[] result = run(command);
+            assertEquals("2", result[0], String.join(" ", command) + ": " + result[1]);
+            assertOneErrorLine("error: cannot reach the Kafka broker at " + address, result[1]);
+        }
+    }
+
     private static void assertOneErrorLine(String expectedStart, String stderr) {
         assertTrue(stderr.startsWith(expectedStart) && stderr.strip().lines().count() == 1, stderr);
     }
