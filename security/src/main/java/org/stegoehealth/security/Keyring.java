@@ -202,9 +202,13 @@ public final class Keyring {
         Map<String, KeysetHandle> positions = new TreeMap<>();
         Path trustedDir = dir.resolve(TRUSTED_DIR);
         if (Files.isDirectory(trustedDir)) {
+            KeyringFiles.checkPrivateDirectory(trustedDir);
             try (DirectoryStream<Path> files = Files.newDirectoryStream(trustedDir, "*.json")) {
                 for (Path file : files) {
                     String fileName = file.getFileName().toString();
+                    if (fileName.startsWith(".")) {
+                        continue; // a leftover of an interrupted write, never a key file
+                    }
                     if (fileName.endsWith(POSITIONS_SUFFIX)) {
                         String party = fileName.substring(0, fileName.length() - POSITIONS_SUFFIX.length());
                         try {
@@ -356,15 +360,24 @@ public final class Keyring {
                 List.copyOf(formatted(ids(p.signing()))),
                 List.copyOf(formatted(ids(p.receiving()))),
                 sharedPositions.containsKey(p.party()),
-                fingerprint(p.signing(), p.receiving()));
+                fingerprint(p.signing(), p.receiving(), sharedPositions.get(p.party())));
     }
 
     /** SHA-256 over this keyring's public keys, to compare with what another party imported. */
     public String fingerprint() {
+        return fingerprint(false);
+    }
+
+    /**
+     * As {@link #fingerprint()}, covering this keyring's position keys too when {@code withPositions}: the
+     * fingerprint of an export that shares them, which the receiving party sees after importing it.
+     */
+    private String fingerprint(boolean withPositions) {
         try {
             return fingerprint(
                     keysets.get(KeyPurpose.SIGNING).getPublicKeysetHandle(),
-                    keysets.get(KeyPurpose.RECEIVING).getPublicKeysetHandle());
+                    keysets.get(KeyPurpose.RECEIVING).getPublicKeysetHandle(),
+                    withPositions ? keysets.get(KeyPurpose.POSITIONS) : null);
         } catch (GeneralSecurityException e) {
             throw new KeyringException("cannot read the public keys of " + dir + ": " + e.getMessage(), e);
         }
@@ -446,7 +459,7 @@ public final class Keyring {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("format", PUBLIC_FORMAT);
         doc.put("party", name);
-        doc.put("fingerprint", fingerprint());
+        doc.put("fingerprint", fingerprint(sharePositionsWith.isPresent()));
         try {
             doc.set(
                     "signing",
@@ -473,6 +486,9 @@ public final class Keyring {
         } catch (GeneralSecurityException | JsonProcessingException e) {
             throw new KeyringException("cannot export the public keys of " + dir + ": " + e.getMessage(), e);
         }
+        // signed by this party: nobody can swap the sealed position keys (HPKE alone does not say who sealed them)
+        // or any other field without breaking the signature, and swapping the signing keys too changes the fingerprint
+        doc.put("signature", Base64.getEncoder().encodeToString(signer.sign(exportedBytes(doc))));
         return toJson(doc);
     }
 
@@ -484,22 +500,31 @@ public final class Keyring {
      * @param source where the document came from, for error messages
      */
     public Imported importPublic(String document, String source, boolean replace) {
+        return importPublic(document, source, replace, Optional.empty());
+    }
+
+    /** The party whose public keys {@code document} holds (checked as an import would, nothing written). */
+    public static String partyOf(String document, String source) {
+        return parsePublic(document, source).party();
+    }
+
+    /**
+     * As {@link #importPublic(String, String, boolean)}. The document must be signed by the party it names and carry
+     * the fingerprint of what it holds. A document that changes any key of a party already trusted (a key added,
+     * dropped or swapped, position keys included) is refused unless {@code replace}, or unless its fingerprint is
+     * {@code expectedFingerprint} (as read out by the party over another channel); a wrong expected fingerprint is
+     * refused in any case. Nothing is written when it is refused.
+     */
+    public Imported importPublic(
+            String document, String source, boolean replace, Optional<String> expectedFingerprint) {
         PublicKeys keys = parsePublic(document, source);
         String party = keys.party();
         if (party.equals(name)) {
             throw new KeyringException(source + " holds the public keys of '" + party + "', this keyring itself");
         }
-        PublicKeys known = trusted.get(party);
-        if (known != null && !replace) {
-            Set<Integer> dropped = new LinkedHashSet<>(ids(known.signing()));
-            dropped.removeAll(ids(keys.signing()));
-            if (!dropped.isEmpty()) {
-                throw new KeyringException(source + " drops signing keys " + formatted(dropped) + " of '" + party
-                        + "' that this keyring trusts; if '" + party + "' really replaced its keys, import again"
-                        + " with --replace");
-            }
-        }
-        JsonNode positions = parseJson(document, Path.of(source)).path("positions");
+        JsonNode doc = parseJson(document, Path.of(source));
+        checkExportSignature(doc, keys, source);
+        JsonNode positions = doc.path("positions");
         KeysetHandle sharedPositionKeys = null;
         if (!positions.isMissingNode() && name.equals(positions.path("for").asText())) {
             try {
@@ -513,6 +538,31 @@ public final class Keyring {
                         "cannot open the position keys that " + source + " shares with '" + name
                                 + "' (sealed to another key of '" + name + "', or altered): " + e.getMessage(),
                         e);
+            }
+        }
+        String fingerprint = fingerprint(keys.signing(), keys.receiving(), sharedPositionKeys);
+        if (!fingerprint.equals(doc.path("fingerprint").asText())) {
+            throw new KeyringException(source + ": its fingerprint field ("
+                    + doc.path("fingerprint").asText() + ") does not match the keys it holds (" + fingerprint
+                    + "); refusing it");
+        }
+        if (expectedFingerprint.isPresent() && !sameFingerprint(expectedFingerprint.get(), fingerprint)) {
+            throw new KeyringException(source + " holds keys of '" + party + "' with fingerprint " + fingerprint
+                    + ", not the expected " + expectedFingerprint.get() + "; refusing it");
+        }
+        PublicKeys known = trusted.get(party);
+        if (known != null) {
+            String before = fingerprint(known.signing(), known.receiving(), sharedPositions.get(party));
+            boolean sharedBefore = sharedPositions.containsKey(party);
+            boolean changed = !before.equals(fingerprint) || sharedBefore != (sharedPositionKeys != null);
+            if (changed && !replace && expectedFingerprint.isEmpty()) {
+                throw new KeyringException(source + " changes the keys of '" + party + "' that this keyring trusts"
+                        + " (signing " + formatted(ids(known.signing())) + " -> " + formatted(ids(keys.signing()))
+                        + ", receiving " + formatted(ids(known.receiving())) + " -> "
+                        + formatted(ids(keys.receiving())) + ", position keys " + (sharedBefore ? "shared" : "none")
+                        + " -> " + (sharedPositionKeys != null ? "shared" : "none") + "; fingerprint " + before
+                        + " -> " + fingerprint + "); check the new fingerprint with '" + party + "' and import again"
+                        + " with --replace or --expect-fingerprint");
             }
         }
         Path trustedDir = dir.resolve(TRUSTED_DIR);
@@ -610,7 +660,12 @@ public final class Keyring {
         return out;
     }
 
-    private static String fingerprint(KeysetHandle signing, KeysetHandle receiving) {
+    /**
+     * SHA-256 over every public key (id and key bytes) and, when {@code positions} is given, each position key's id
+     * and a PRF output of it on a fixed label (the keys themselves are secret): any key added, dropped or swapped
+     * changes it.
+     */
+    private static String fingerprint(KeysetHandle signing, KeysetHandle receiving, KeysetHandle positions) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (KeysetHandle handle : List.of(signing, receiving)) {
@@ -620,10 +675,64 @@ public final class Keyring {
                     sha.update(publicBytes(e.getKey()));
                 }
             }
+            if (positions != null) {
+                Map<Integer, com.google.crypto.tink.prf.Prf> prfs = new TreeMap<>(positions
+                        .getPrimitive(RegistryConfiguration.get(), PrfSet.class)
+                        .getPrfs());
+                for (Map.Entry<Integer, com.google.crypto.tink.prf.Prf> e : prfs.entrySet()) {
+                    sha.update(ByteBuffer.allocate(4).putInt(e.getKey()).array());
+                    sha.update(e.getValue().compute(POSITIONS_FINGERPRINT_LABEL, 16));
+                }
+            }
             String hex = HexFormat.of().formatHex(sha.digest(), 0, 16);
             return String.join(" ", hex.split("(?<=\\G.{4})"));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        } catch (GeneralSecurityException e) {
+            throw new KeyringException("cannot fingerprint position keys: " + e.getMessage(), e);
+        }
+    }
+
+    private static final byte[] POSITIONS_FINGERPRINT_LABEL =
+            "stego-ehealth position key fingerprint".getBytes(StandardCharsets.UTF_8);
+
+    /** Fingerprints compare without regard to spaces or case, as people read them out. */
+    private static boolean sameFingerprint(String a, String b) {
+        return a.replace(" ", "").equalsIgnoreCase(b.replace(" ", ""));
+    }
+
+    /** The signed bytes of an export document: each field, length-prefixed, in a fixed order. */
+    private static byte[] exportedBytes(JsonNode doc) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (String field : List.of(
+                doc.path("format").asText(),
+                doc.path("party").asText(),
+                doc.path("fingerprint").asText(),
+                doc.path("signing").toString(),
+                doc.path("receiving").toString(),
+                doc.path("positions").path("for").asText(),
+                doc.path("positions").path("sealed").asText())) {
+            byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+            out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
+            out.writeBytes(bytes);
+        }
+        return out.toByteArray();
+    }
+
+    /** Refuses an export document that its own party did not sign (or that was changed after it was signed). */
+    private static void checkExportSignature(JsonNode doc, PublicKeys keys, String source) {
+        String signature = doc.path("signature").asText("");
+        if (signature.isEmpty()) {
+            throw new KeyringException(source + " is not signed by '" + keys.party() + "' (ask for a new export:"
+                    + " 'stego keys export-public' signs it)");
+        }
+        try {
+            keys.signing()
+                    .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class)
+                    .verify(Base64.getDecoder().decode(signature), exportedBytes(doc));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new KeyringException(source + ": its signature does not verify with the signing keys it holds;"
+                    + " it was changed after '" + keys.party() + "' exported it, refusing it");
         }
     }
 
@@ -643,6 +752,10 @@ public final class Keyring {
     }
 
     private static void checkName(String name, String what) {
+        if (name != null && (name + ".json").endsWith(POSITIONS_SUFFIX)) {
+            throw new KeyringException(what + " '" + name + "' is not valid: names ending in '.positions' would"
+                    + " collide with the keyring's position-key files");
+        }
         if (name == null || !NAME.matcher(name).matches()) {
             throw new KeyringException(what + " '" + name + "' is not valid (1-64 of a-z, 0-9, '.', '_', '-',"
                     + " starting with a letter or digit)");

@@ -196,16 +196,37 @@ class KeyringTest {
     }
 
     @Test
-    void importPublic_rotatedKeys_replaceQuietly_butDroppedKeysNeedReplace() {
+    void importPublic_rotatedKeys_needReplaceOrTheExpectedFingerprint_andNothingIsWrittenBefore() {
         Path hospitalDir = tmp.resolve("hospital");
         Keyring hospital = Keyring.init(hospitalDir, "hospital");
         Keyring clinic = Keyring.init(tmp.resolve("clinic"), "clinic-a");
         clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "v1", false)
                 .keyring();
         byte[] oldSig = hospital.signer().sign(DATA);
-
         Keyring rotated = hospital.rotate(EnumSet.of(KeyPurpose.SIGNING));
-        clinic = clinic.importPublic(rotated.exportPublic(Optional.empty()), "v2", false)
+        String v2 = rotated.exportPublic(Optional.empty());
+        Keyring before = clinic;
+
+        KeyringException added = assertThrows(KeyringException.class, () -> before.importPublic(v2, "v2", false));
+        assertTrue(added.getMessage().contains("changes the keys of 'hospital'"), added.getMessage());
+        assertTrue(
+                added.getMessage().contains(hospital.fingerprint() + " -> " + rotated.fingerprint()),
+                added.getMessage());
+        assertEquals(
+                1,
+                Keyring.open(tmp.resolve("clinic"))
+                        .trusted()
+                        .get(0)
+                        .signingKeyIds()
+                        .size(),
+                "not written");
+        KeyringException wrong = assertThrows(
+                KeyringException.class,
+                () -> before.importPublic(v2, "v2", false, Optional.of(hospital.fingerprint())));
+        assertTrue(wrong.getMessage().contains("not the expected"), wrong.getMessage());
+
+        clinic = clinic.importPublic(
+                        v2, "v2", false, Optional.of(rotated.fingerprint().replace(" ", "")))
                 .keyring();
         assertEquals("hospital", clinic.verifier().verify(oldSig, DATA));
         assertEquals("hospital", clinic.verifier().verify(rotated.signer().sign(DATA), DATA));
@@ -219,5 +240,98 @@ class KeyringTest {
         assertThrows(
                 KeyringException.class,
                 () -> finalClinic.importPublic(finalClinic.exportPublic(Optional.empty()), "self.json", false));
+    }
+
+    @Test
+    void importPublic_aSwappedReceivingKey_isRefusedWithoutReplace() {
+        Keyring hospital = Keyring.init(tmp.resolve("hospital"), "hospital");
+        Keyring clinic = Keyring.init(tmp.resolve("clinic"), "clinic-a");
+        hospital = hospital.importPublic(clinic.exportPublic(Optional.empty()), "v1", false)
+                .keyring();
+        Keyring swapped = clinic.rotate(EnumSet.of(KeyPurpose.RECEIVING))
+                .retire(clinic.receivingKeyIds().iterator().next().toString());
+        Keyring atHospital = hospital;
+
+        KeyringException e = assertThrows(
+                KeyringException.class,
+                () -> atHospital.importPublic(swapped.exportPublic(Optional.empty()), "v2", false));
+        assertTrue(e.getMessage().contains("receiving"), e.getMessage());
+        assertTrue(atHospital
+                .importPublic(swapped.exportPublic(Optional.empty()), "v2", true)
+                .party()
+                .fingerprint()
+                .equals(swapped.fingerprint()));
+    }
+
+    @Test
+    void positionKeys_areInTheFingerprint_andASwappedCopyIsRefused() throws Exception {
+        Keyring hospital = Keyring.init(tmp.resolve("hospital"), "hospital");
+        Keyring clinic = Keyring.init(tmp.resolve("clinic"), "clinic-a");
+        Keyring other = Keyring.init(tmp.resolve("other"), "clinic-a");
+        hospital = hospital.importPublic(clinic.exportPublic(Optional.empty()), "plain", false)
+                .keyring();
+        Keyring otherSide = other.importPublic(hospital.exportPublic(Optional.empty()), "h", false)
+                .keyring();
+        clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "h", false)
+                .keyring();
+
+        String shared = clinic.exportPublic(Optional.of("hospital"));
+        Keyring.Imported imported = hospital.importPublic(shared, "shared", true);
+        // the fingerprint the hospital sees covers the position keys: it differs from the plain one
+        assertNotEquals(clinic.fingerprint(), imported.party().fingerprint());
+        assertEquals(
+                com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                        .build()
+                        .readTree(shared)
+                        .path("fingerprint")
+                        .asText(),
+                imported.party().fingerprint());
+
+        // a man in the middle swaps in position keys of his own, sealed to the hospital: the signature breaks
+        String theirs = otherSide.exportPublic(Optional.of("hospital"));
+        var json = com.fasterxml.jackson.databind.json.JsonMapper.builder().build();
+        var doc = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(shared);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("positions"))
+                .put(
+                        "sealed",
+                        json.readTree(theirs).path("positions").path("sealed").asText());
+        String swapped = doc.toString();
+        assertNotEquals(shared, swapped);
+        Keyring atHospital = imported.keyring();
+        KeyringException e =
+                assertThrows(KeyringException.class, () -> atHospital.importPublic(swapped, "swapped", true));
+        assertTrue(e.getMessage().contains("signature does not verify"), e.getMessage());
+    }
+
+    @Test
+    void importPublic_anUnsignedOrAlteredDocument_orAWrongFingerprintField_isRefused() throws Exception {
+        Keyring hospital = Keyring.init(tmp.resolve("hospital"), "hospital");
+        Keyring clinic = Keyring.init(tmp.resolve("clinic"), "clinic-a");
+        var json = com.fasterxml.jackson.databind.json.JsonMapper.builder().build();
+        var doc =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(hospital.exportPublic(Optional.empty()));
+
+        var unsigned = doc.deepCopy();
+        unsigned.remove("signature");
+        assertTrue(assertThrows(KeyringException.class, () -> clinic.importPublic(unsigned.toString(), "u", false))
+                .getMessage()
+                .contains("not signed"));
+        var wrongFingerprint = doc.deepCopy();
+        wrongFingerprint.put("fingerprint", "0000 0000 0000 0000 0000 0000 0000 0000");
+        assertTrue(
+                assertThrows(KeyringException.class, () -> clinic.importPublic(wrongFingerprint.toString(), "f", false))
+                        .getMessage()
+                        .contains("signature does not verify"));
+    }
+
+    @Test
+    void partyNamesThatWouldCollideWithKeyringFiles_areRefused_andLeftoverDotFilesAreIgnored() throws IOException {
+        KeyringException e =
+                assertThrows(KeyringException.class, () -> Keyring.init(tmp.resolve("x"), "clinic-a.positions"));
+        assertTrue(e.getMessage().contains("'.positions'"), e.getMessage());
+
+        Keyring clinic = Keyring.init(tmp.resolve("clinic"), "clinic-a");
+        Files.writeString(clinic.dir().resolve("trusted").resolve(".tmp-123.json"), "");
+        assertEquals("clinic-a", Keyring.open(clinic.dir()).name());
     }
 }

@@ -260,22 +260,52 @@ public final class KeysCommand implements Runnable {
 
         @Option(
                 names = "--replace",
-                description = "Accept keys of an already trusted party even if they drop keys trusted so far.")
+                description = "Accept new keys of an already trusted party (any key added, dropped or swapped):"
+                        + " only after checking the new fingerprint with that party.")
         boolean replace;
+
+        @Option(
+                names = "--expect-fingerprint",
+                paramLabel = "FP",
+                description = "The fingerprint the other party read out to you: the file is imported only if its"
+                        + " keys have exactly this fingerprint (and then may replace keys trusted so far).")
+        String expectedFingerprint;
 
         @Override
         public Integer call() throws IOException {
             Keyring keyring = location.open();
-            String doc = Files.readString(file, StandardCharsets.UTF_8);
-            Keyring.Imported imported = keyring.importPublic(doc, file.toString(), replace);
-            TrustedParty p = imported.party();
+            String doc = readDocument(file);
             PrintWriter out = spec.commandLine().getOut();
+            String party = Keyring.partyOf(doc, file.toString());
+            keyring.trusted().stream()
+                    .filter(t -> t.name().equals(party))
+                    .findFirst()
+                    .ifPresent(t -> out.println("'" + t.name() + "' trusted so far: signing keys "
+                            + String.join(",", t.signingKeyIds()) + ", receiving keys "
+                            + String.join(",", t.receivingKeyIds()) + ", fingerprint " + t.fingerprint()));
+            Keyring.Imported imported = keyring.importPublic(
+                    doc, file.toString(), replace, java.util.Optional.ofNullable(expectedFingerprint));
+            TrustedParty p = imported.party();
             out.println("keyring '" + keyring.name() + "' now trusts '" + p.name() + "': signing keys "
                     + String.join(",", p.signingKeyIds()) + ", receiving keys " + String.join(",", p.receivingKeyIds())
                     + (p.positionKeys() ? ", position keys shared" : ""));
             out.println("fingerprint " + p.fingerprint() + " (check it with '" + p.name() + "')");
             out.flush();
             return 0;
+        }
+    }
+
+    /** The text of a public-key file, or one line naming the file and what is wrong with it. */
+    static String readDocument(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(file + " is not a public-key file of Stego-eHealth (not UTF-8 text;"
+                    + " write one with 'stego keys export-public')");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read it (" + e.getMessage() + ")");
         }
     }
 

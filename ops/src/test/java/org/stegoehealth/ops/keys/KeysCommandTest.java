@@ -61,7 +61,11 @@ class KeysCommandTest {
                 clinic.verifier().isValid(hospital.signer().sign(data), data),
                 "the clinic does not trust the rotated key before it imports it");
         ok("keys", "export-public", "--keyring", h, "--out", hPub);
-        ok("keys", "import-public", "--keyring", c, hPub);
+        // a changed key set is refused until the clinic confirms the fingerprint the hospital reads out
+        String[] unconfirmed = run("keys", "import-public", "--keyring", c, hPub);
+        assertEquals("2", unconfirmed[0], unconfirmed[1]);
+        assertTrue(unconfirmed[1].contains("changes the keys of 'hospital'"), unconfirmed[1]);
+        ok("keys", "import-public", "--keyring", c, "--expect-fingerprint", hospital.fingerprint(), hPub);
         assertEquals(
                 "hospital",
                 Keyring.open(Path.of(c)).verifier().verify(hospital.signer().sign(data), data));
@@ -106,5 +110,18 @@ class KeysCommandTest {
         String[] notKeys = run("keys", "import-public", "--keyring", h, bogus.toString());
         assertEquals("2", notKeys[0]);
         assertTrue(notKeys[1].contains(bogus.toString()) && notKeys[1].contains("not a public-key file"), notKeys[1]);
+
+        Path random = Files.write(tmp.resolve("random.json"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, (byte) 0x80});
+        String[] binary = run("keys", "import-public", "--keyring", h, random.toString());
+        assertEquals("2", binary[0]);
+        assertTrue(binary[1].startsWith("error: " + random + " is not a public-key file"), binary[1]);
+        String[] missing = run(
+                "keys",
+                "import-public",
+                "--keyring",
+                h,
+                tmp.resolve("missing.json").toString());
+        assertEquals("2", missing[0]);
+        assertTrue(missing[1].startsWith("error: " + tmp.resolve("missing.json") + ": no such file"), missing[1]);
     }
 }
