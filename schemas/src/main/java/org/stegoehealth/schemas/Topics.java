@@ -13,6 +13,15 @@ public final class Topics {
     public static final long WEEK_MS = 7L * 24 * 3600 * 1000;
     /** Key of every promotion on the promotion topic: compaction keeps the latest, and the latest wins. */
     public static final String PROMOTION_KEY = "promoted";
+
+    /**
+     * Key of a model event: the version and its weights' SHA-256. Compaction keeps the latest event per key, so a
+     * status change (a retirement) replaces the version's earlier event, but another artifact published under the
+     * same version can never replace the first one's weights: both stay, and readers report the conflict.
+     */
+    public static String modelKey(String version, String weightsSha256) {
+        return version + "@" + weightsSha256.toLowerCase(java.util.Locale.ROOT);
+    }
     /**
      * Smallest {@code max.message.bytes} of the model topic: the bundled weights are 1.26 MB and a model twice as
      * wide holds four times the weights, so 16 MB leaves room for larger architectures.

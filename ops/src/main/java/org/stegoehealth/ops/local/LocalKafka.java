@@ -248,6 +248,8 @@ public final class LocalKafka implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("min.insync.replicas", "1");
+        // compacted topics (covers, models) are cleaned within seconds of a topic asking for it, not 15 s later
+        p.setProperty("log.cleaner.backoff.ms", "1000");
         if (security != null) {
             security.brokerConfig(HOST, port, controllerPort).forEach(p::setProperty);
         }

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.stegoehealth.model.ModelArtifact;
@@ -104,9 +106,16 @@ public final class ModelsCommand implements Runnable {
 
         /** The published {@code version} in {@code registry}, or a clear error naming the command that lists them. */
         static ModelRegistry.Version published(ModelRegistry registry, String version) {
-            return registry.version(version)
+            ModelRegistry.Version v = registry.version(version)
                     .orElseThrow(() -> new IllegalArgumentException("model " + version
                             + " has not been published, or its event was refused (stego models list shows what has)"));
+            Set<String> others = registry.conflicts().getOrDefault(version, Set.of());
+            if (!others.isEmpty()) {
+                throw new IllegalArgumentException("model " + version + ": conflict: published with other weights"
+                        + " too (first sha256 " + v.metadata().weightsSha256() + ", then " + String.join(", ", others)
+                        + "); refusing to use it: publish a changed model as a new version");
+            }
+            return v;
         }
 
         ModelPublisher publisher(StegoConfig config, Topics topics, Keyring keys, String by) {
@@ -199,9 +208,15 @@ public final class ModelsCommand implements Runnable {
                         .ifPresent(p -> out.printf(
                                 "promoted: %s by %s at %s: %s%n",
                                 p.getVersion(), p.getPromotedBy(), p.getPromotedAt(), p.getReason()));
+                registry.conflicts()
+                        .forEach((version, others) -> out.printf(
+                                "CONFLICT: %s was published again with other weights (sha256 %s); the first is kept,"
+                                        + " and pull, promote and retire refuse the version%n",
+                                version, String.join(", ", others)));
                 if (registry.refusedCount() > 0) {
                     out.printf(
-                            "%d event(s) refused (bad checksum or signature; see the log)%n", registry.refusedCount());
+                            "%d event(s) refused (bad checksum, signature or signer; see the log)%n",
+                            registry.refusedCount());
                 }
             }
             return 0;
@@ -243,7 +258,7 @@ public final class ModelsCommand implements Runnable {
         String by;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             StegoConfig config = connection.config();
             Topics topics = CommonOptions.topics(config);
             Keyring keys = connection.openKeyring(config);
@@ -251,6 +266,25 @@ public final class ModelsCommand implements Runnable {
                 throw new IllegalArgumentException("give either a model directory or --default");
             }
             Path artifact = bundled ? ModelArtifact.locate(null) : dir;
+            ModelMetadata local = ModelArtifact.load(artifact).metadata();
+            try (Scratch scratch = new Scratch()) {
+                ModelRegistry registry = connection.read(config, topics, keys, scratch.dir);
+                Optional<ModelRegistry.Version> existing = registry.version(local.version());
+                if (existing.isPresent()) {
+                    String sha = existing.get().metadata().weightsSha256();
+                    if (!sha.equalsIgnoreCase(local.weightsSha256())) {
+                        throw new IllegalArgumentException("model " + local.version() + " is already published with"
+                                + " other weights (sha256 " + sha + "; " + artifact + " has " + local.weightsSha256()
+                                + "): versions are immutable, publish the changed model as a new version");
+                    }
+                    spec.commandLine()
+                            .getOut()
+                            .printf(
+                                    "%s is already published with these weights (%s); nothing sent%n",
+                                    local.version(), existing.get().status());
+                    return 0;
+                }
+            }
             try (ModelPublisher publisher = connection.publisher(config, topics, keys, who(by))) {
                 String version = publisher.publish(artifact, parent).getVersion();
                 spec.commandLine()
@@ -442,6 +476,7 @@ public final class ModelsCommand implements Runnable {
                         throw new IllegalArgumentException(
                                 m.version() + " is not a verified version on " + topics.models.name());
                     }
+                    Connection.published(registry, m.version());
                     ModelArtifact.Bytes local = ModelArtifact.readBytes(dir);
                     ModelArtifact.Bytes published = ModelArtifact.readBytes(registry.artifactDir(m.version()));
                     if (!Arrays.equals(local.weights(), published.weights())

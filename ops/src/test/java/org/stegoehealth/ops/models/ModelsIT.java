@@ -198,6 +198,147 @@ class ModelsIT {
     }
 
     @Test
+    void aVersionIsImmutable_publishingOtherWeightsIsRefused_andAfterCompactionReadersKeepTheFirstOrReportAConflict()
+            throws Exception {
+        String prefix = "immutable-it-";
+        Topics topics = new Topics(prefix, stack.schemaRegistryClient(), 1);
+        stack.createTopics(topics);
+        Path first = artifact("m1", 11);
+        Path altered = ModelArtifact.write(
+                Files.createDirectories(tmp.resolve("altered")),
+                ModelArtifact.load(first).metadata(),
+                StegoNetwork.initialWeights(NET, 12));
+        String firstSha = ModelArtifact.load(first).metadata().weightsSha256();
+        String alteredSha = ModelArtifact.load(altered).metadata().weightsSha256();
+        assertNotEquals(firstSha, alteredSha);
+        assertEquals("0", models(prefix, "publish", first.toString())[0]);
+
+        String[] again = models(prefix, "publish", altered.toString());
+        assertNotEquals("0", again[0], again[1]);
+        assertTrue(again[1].contains("model m1 is already published with other weights"), again[1]);
+        String[] same = models(prefix, "publish", first.toString());
+        assertEquals("0", same[0], same[1]);
+        assertTrue(same[1].contains("already published with these weights"), same[1]);
+
+        // someone holding the signing key writes the altered artifact anyway, under both key forms, and a retired
+        // copy of another version makes a record for compaction to remove
+        Path other = artifact("m2", 13);
+        assertEquals("0", models(prefix, "publish", other.toString())[0]);
+        assertEquals("0", models(prefix, "retire", "m2", "--reason", "superseded")[0]);
+        ModelEvent forged = ModelEvents.fromArtifact(altered, null, "mallory", Instant.now(), keyring.signer());
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(stack.clientConfig(), new StringSerializer(), new ByteArraySerializer())) {
+            for (String key : List.of(Topics.modelKey("m1", alteredSha), "m1")) {
+                producer.send(new ProducerRecord<>(
+                                topics.models.name(),
+                                key,
+                                topics.models.valueSerde().serializer().serialize(topics.models.name(), forged)))
+                        .get();
+            }
+        }
+        compact(
+                topics.models.name(),
+                Topics.modelKey("m2", ModelArtifact.load(other).metadata().weightsSha256()));
+
+        String[] list = models(prefix, "list");
+        assertEquals("0", list[0], list[1]);
+        assertTrue(
+                list[1].contains("CONFLICT: m1 was published again with other weights (sha256 " + alteredSha), list[1]);
+        String[] pull =
+                models(prefix, "pull", "m1", "--to", tmp.resolve("pulled-m1").toString());
+        assertNotEquals("0", pull[0], pull[1]);
+        assertTrue(
+                pull[1].contains("model m1: conflict: published with other weights too (first sha256 " + firstSha),
+                pull[1]);
+        String[] promote = models(prefix, "promote", "m1");
+        assertNotEquals("0", promote[0], promote[1]);
+        assertTrue(promote[1].contains("model m1: conflict"), promote[1]);
+        // a fresh reader, as a newly started application, keeps the first weights
+        try (ModelsCommand.Scratch scratch = new ModelsCommand.Scratch()) {
+            org.stegoehealth.processors.models.ModelRegistry registry =
+                    new org.stegoehealth.processors.models.ModelRegistry(
+                            new org.stegoehealth.model.ModelCache(scratch.dir), keyring, 1);
+            try (org.stegoehealth.processors.models.ModelFeed feed = new org.stegoehealth.processors.models.ModelFeed(
+                    org.stegoehealth.processors.StreamsConfigs.readCommittedConsumer(
+                            StegoConfig.defaultsOnly()
+                                    .with(Map.of(StegoConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers())),
+                            "immutable-it-reader"),
+                    topics,
+                    registry)) {
+                feed.catchUp(java.time.Duration.ofSeconds(30));
+            }
+            assertEquals(
+                    firstSha, registry.version("m1").orElseThrow().metadata().weightsSha256());
+            assertArrayEquals(
+                    Files.readAllBytes(first.resolve(ModelArtifact.WEIGHTS_FILE)),
+                    Files.readAllBytes(registry.artifactDir("m1").resolve(ModelArtifact.WEIGHTS_FILE)));
+        }
+    }
+
+    /**
+     * Makes the broker compact {@code topic} now and waits until it has: {@code twiceKeyed} was written twice, and
+     * compaction leaves one record of it.
+     */
+    private static void compact(String topic, String twiceKeyed) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(stack.clientConfig())) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            List<org.apache.kafka.clients.admin.AlterConfigOp> ops = new ArrayList<>();
+            for (var e : Map.of(
+                            "segment.ms", "100",
+                            "min.cleanable.dirty.ratio", "0.01",
+                            "delete.retention.ms", "0",
+                            "min.compaction.lag.ms", "0")
+                    .entrySet()) {
+                ops.add(new org.apache.kafka.clients.admin.AlterConfigOp(
+                        new org.apache.kafka.clients.admin.ConfigEntry(e.getKey(), e.getValue()),
+                        org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET));
+            }
+            admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get();
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < until) {
+            Thread.sleep(1_000);
+            // a record written after the segment time rolls the segment, so the cleaner may take the old one
+            try (KafkaProducer<String, byte[]> producer =
+                    new KafkaProducer<>(stack.clientConfig(), new StringSerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(topic, "roll", new byte[0])).get();
+            }
+            if (countKeyed(topic, twiceKeyed) == 1) {
+                return;
+            }
+        }
+        throw new AssertionError("the broker did not compact " + topic + " within 90 s");
+    }
+
+    private static int countKeyed(String topic, String key) {
+        Properties consumer = new Properties();
+        consumer.putAll(stack.clientConfig());
+        consumer.put("auto.offset.reset", "earliest");
+        consumer.put("group.id", "compaction-check-" + System.nanoTime());
+        int found = 0;
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> raw =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                        consumer,
+                        new org.apache.kafka.common.serialization.StringDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            raw.subscribe(List.of(topic));
+            int empty = 0;
+            while (empty < 3) {
+                var records = raw.poll(java.time.Duration.ofMillis(500));
+                empty = records.isEmpty() ? empty + 1 : 0;
+                for (var r : records) {
+                    if (key.equals(r.key())) {
+                        found++;
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    @Test
     void privateModel_publishedWithModelsSealedTo_neverCarriesItsWeightsInClear_andOnlyTheClinicPullsIt()
             throws Exception {
         String prefix = "private-it-";

@@ -18,6 +18,7 @@ import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.schemas.ModelStatus;
 import org.stegoehealth.schemas.SealedWeights;
+import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.security.Canonical;
 import org.stegoehealth.security.Keyring;
 import org.stegoehealth.security.KeyringException;
@@ -147,7 +148,8 @@ public final class ModelEvents {
      */
     public static ModelArtifact.Bytes verify(String key, ModelEvent event, Verifier trust, Keyring keyring) {
         String version = event.getVersion();
-        if (key != null && !key.equals(version)) {
+        // keyed by version and checksum; a bare version is the key of events written before checksums were keys
+        if (key != null && !key.equals(version) && !key.equals(Topics.modelKey(version, event.getWeightsSha256()))) {
             throw new ModelEventRefusedException("model event keyed " + key + " carries version " + version);
         }
         byte[] weights;

@@ -8,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +63,7 @@ public final class ModelRegistry implements ModelSource {
     private final int maxLoaded;
     private final Map<String, Version> versions = new LinkedHashMap<>();
     private final LinkedHashMap<String, HidingModel> loaded = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<String, Set<String>> conflicts = new TreeMap<>();
     private ModelPromotionEvent promotion;
     private int refused;
 
@@ -116,6 +120,20 @@ public final class ModelRegistry implements ModelSource {
             return refuse(e.getMessage());
         }
         String version = event.getVersion();
+        synchronized (this) {
+            Version first = versions.get(version);
+            if (first != null && !first.metadata().weightsSha256().equalsIgnoreCase(event.getWeightsSha256())) {
+                // versions are immutable: the first artifact received keeps the version, the other is a conflict
+                conflicts.computeIfAbsent(version, v -> new TreeSet<>()).add(event.getWeightsSha256());
+                LOG.warn(
+                        "model {}: conflict: published again with other weights (sha256 {}, first {}); keeping the"
+                                + " first, a changed model needs a new version",
+                        version,
+                        event.getWeightsSha256(),
+                        first.metadata().weightsSha256());
+                return false;
+            }
+        }
         ModelMetadata metadata;
         try {
             cache.install(version, files);
@@ -177,6 +195,16 @@ public final class ModelRegistry implements ModelSource {
         }
         LOG.warn("refused model event: {}; keeping the versions already held", reason);
         return false;
+    }
+
+    /**
+     * The versions published more than once with different weights, each with the checksums that came after the
+     * first (which the version keeps).
+     */
+    public synchronized Map<String, Set<String>> conflicts() {
+        Map<String, Set<String>> copy = new TreeMap<>();
+        conflicts.forEach((v, shas) -> copy.put(v, Set.copyOf(shas)));
+        return copy;
     }
 
     /** Events refused so far. */
