@@ -51,8 +51,9 @@ public final class ProduceXraysCommand implements Callable<Integer> {
     @Option(
             names = "--watch",
             description = {
-                "Watch the one directory given: publish what is there, then every new " + "file once.",
-                "Sent files move to DIR/done/, refused ones to DIR/failed/ with a .reason file."
+                "Watch the one directory given: publish what is there, then every new file once it is complete.",
+                "Sent files move to DIR/done/, refused ones to DIR/failed/ with a .reason file. Copy in under a",
+                "temporary name (.name, name.part, name.tmp) and rename when done; such names are never read."
             })
     boolean watch;
 
@@ -60,9 +61,17 @@ public final class ProduceXraysCommand implements Callable<Integer> {
             names = "--settle-ms",
             paramLabel = "MS",
             defaultValue = "1000",
-            description =
-                    "In watch mode, how long a file must stay unchanged before it is read (default: ${DEFAULT-VALUE}).")
+            description = "In watch mode, how long a file's size and time must stay unchanged before it is read "
+                    + "(default: ${DEFAULT-VALUE}).")
     long settleMs;
+
+    @Option(
+            names = "--complete-within",
+            paramLabel = "SECONDS",
+            defaultValue = "300",
+            description = "In watch mode, how long a PNG or JPEG that is still truncated may stay unchanged before it "
+                    + "is refused to DIR/failed/; it is read again whenever it changes (default: ${DEFAULT-VALUE}).")
+    long completeWithinS;
 
     @Option(
             names = "--cover",
@@ -87,6 +96,11 @@ public final class ProduceXraysCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (watch && (paths.size() != 1 || !Files.isDirectory(paths.get(0)))) {
             throw new ParameterException(spec.commandLine(), "--watch needs exactly one directory");
+        }
+        if (settleMs < 0 || completeWithinS * 1000 < settleMs) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--complete-within must be at least the settle time and --settle-ms not negative");
         }
         StegoConfig config = common.load(Map.of());
         Topics topics = CommonOptions.topics(config);
@@ -122,7 +136,12 @@ public final class ProduceXraysCommand implements Callable<Integer> {
                 // a drop-folder service connects at start: its health is its connection to the broker
                 kafka.set(XrayProducer.kafkaProducer(config, topics.xrays));
                 producer.watch(
-                        paths.get(0), cover, Duration.ofMillis(settleMs), running::get, o -> report(o, out, err));
+                        paths.get(0),
+                        cover,
+                        Duration.ofMillis(settleMs),
+                        Duration.ofSeconds(completeWithinS),
+                        running::get,
+                        o -> report(o, out, err));
                 return 0;
             }
             List<PublishOutcome> outcomes = producer.publishAll(paths, cover, new Progress(System.err));

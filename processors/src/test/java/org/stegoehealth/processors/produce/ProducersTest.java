@@ -177,7 +177,7 @@ class ProducersTest {
         assertEquals(List.of("cut.jpeg", "cut.jpeg.reason"), names(drop.resolve(XrayProducer.FAILED)));
         String reason = Files.readString(drop.resolve(XrayProducer.FAILED).resolve("cut.jpeg.reason"))
                 .strip();
-        assertTrue(reason.contains("truncated JPEG"), reason);
+        assertEquals("truncated JPEG (no end-of-image marker); still so after 300 ms without a change", reason);
         assertEquals(1, seen.stream().filter(PublishOutcome::ok).count());
 
         // a restart finds nothing left to send; a new file with a taken name gets a fresh one in done/
@@ -206,7 +206,7 @@ class ProducersTest {
         AtomicBoolean running = new AtomicBoolean(true);
         Thread watcher = new Thread(() -> {
             try {
-                p.watch(drop, null, Duration.ofMillis(50), running::get, seen::add);
+                p.watch(drop, null, Duration.ofMillis(50), Duration.ofSeconds(5), running::get, seen::add);
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -224,7 +224,7 @@ class ProducersTest {
         List<PublishOutcome> seen = new CopyOnWriteArrayList<>();
         Thread watcher = new Thread(() -> {
             try {
-                xrays.watch(drop, null, Duration.ofMillis(50), running::get, seen::add);
+                xrays.watch(drop, null, Duration.ofMillis(50), Duration.ofMillis(300), running::get, seen::add);
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -257,7 +257,7 @@ class ProducersTest {
         List<PublishOutcome> seen = new CopyOnWriteArrayList<>();
         Thread watcher = new Thread(() -> {
             try {
-                xrays.watch(drop, null, Duration.ofMillis(100), running::get, seen::add);
+                xrays.watch(drop, null, Duration.ofMillis(100), Duration.ofSeconds(5), running::get, seen::add);
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
