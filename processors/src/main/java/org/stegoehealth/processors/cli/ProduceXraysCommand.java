@@ -92,10 +92,21 @@ public final class ProduceXraysCommand implements Callable<Integer> {
                     + "encrypted to the clinic, which names the recovered file after it.")
     boolean studyRefFromName;
 
+    @Option(
+            names = "--resend",
+            description = "Send these X-rays again as new messages: each gets a new message id (its content id and a "
+                    + "fresh suffix), so the clinic recovers it again. Without it, content the clinic recovered before"
+                    + " is recovered once only.")
+    boolean resend;
+
     @Override
     public Integer call() throws Exception {
         if (watch && (paths.size() != 1 || !Files.isDirectory(paths.get(0)))) {
             throw new ParameterException(spec.commandLine(), "--watch needs exactly one directory");
+        }
+        if (watch && resend) {
+            throw new ParameterException(
+                    spec.commandLine(), "--resend sends the files named once more; it does not combine with --watch");
         }
         if (settleMs < 0 || completeWithinS * 1000 < settleMs) {
             throw new ParameterException(
@@ -125,13 +136,19 @@ public final class ProduceXraysCommand implements Callable<Integer> {
         AtomicReference<Producer<String, XrayImageEvent>> kafka = new AtomicReference<>();
         try {
             // a run of files connects at the first usable one: unusable files alone never touch Kafka
-            XrayProducer producer = new XrayProducer(
+            XrayProducer plain = new XrayProducer(
                     () -> kafka.updateAndGet(k -> k != null ? k : XrayProducer.kafkaProducer(config, topics.xrays)),
                     topics.xrays.name(),
                     config.maxImageSide(),
                     Clock.systemUTC(),
                     hidingMethod == null ? null : HidingMethod.parse(hidingMethod),
                     studyRefFromName);
+            XrayProducer producer = resend ? plain.resending() : plain;
+            if (resend) {
+                out.println("re-sending: each X-ray gets a new message id (content id + \"-resend-\" + a fresh suffix),"
+                        + " so the clinic recovers it again");
+                out.flush();
+            }
             if (watch) {
                 // a drop-folder service connects at start: its health is its connection to the broker
                 kafka.set(XrayProducer.kafkaProducer(config, topics.xrays));

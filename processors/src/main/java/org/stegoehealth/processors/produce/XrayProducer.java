@@ -30,8 +30,9 @@ import org.stegoehealth.schemas.XrayImageEvent;
 /**
  * Publishes chest X-rays (PNG or JPEG; 8- or 16-bit gray, or RGB) to the X-ray topic. Every file is decoded and
  * checked first; a bad one is reported and skipped. The key and message id are derived from the file's content
- * ({@link MessageIds#fromContent}), so publishing the same file again gives the same key. Use an idempotent producer
- * ({@link #kafkaProducer}).
+ * ({@link MessageIds#fromContent}), so publishing the same file again gives the same key, and the clinic, which
+ * recovers each message id once, drops the repeat. A deliberate re-send ({@link #resending}) gives each X-ray a new
+ * id instead. Use an idempotent producer ({@link #kafkaProducer}).
  */
 public final class XrayProducer {
 
@@ -48,6 +49,7 @@ public final class XrayProducer {
     private final Clock clock;
     private final HidingMethod hidingMethod;
     private final boolean studyRefFromName;
+    private final boolean resend;
 
     public XrayProducer(Producer<String, XrayImageEvent> producer, String topic, int maxSide, Clock clock) {
         this(producer, topic, maxSide, clock, null, false);
@@ -79,10 +81,28 @@ public final class XrayProducer {
             Clock clock,
             HidingMethod hidingMethod,
             boolean studyRefFromName) {
-        this.target = new SendBatch.Target<>(producer, topic, maxSide);
+        this(new SendBatch.Target<>(producer, topic, maxSide), clock, hidingMethod, studyRefFromName, false);
+    }
+
+    private XrayProducer(
+            SendBatch.Target<XrayImageEvent> target,
+            Clock clock,
+            HidingMethod hidingMethod,
+            boolean studyRefFromName,
+            boolean resend) {
+        this.target = target;
         this.clock = clock;
         this.hidingMethod = hidingMethod;
         this.studyRefFromName = studyRefFromName;
+        this.resend = resend;
+    }
+
+    /**
+     * This producer for a deliberate re-send: each X-ray gets a new message id ({@link MessageIds#resend}: its content
+     * id and a fresh suffix), so the clinic recovers it again although it recovered the same content before.
+     */
+    public XrayProducer resending() {
+        return new XrayProducer(target, clock, hidingMethod, studyRefFromName, true);
     }
 
     /** The file name without its extension. */
@@ -134,7 +154,8 @@ public final class XrayProducer {
     /**
      * Moves a handled file into {@code sub}/ of its folder under a name not taken yet there, with a
      * {@code .reason} file holding {@code reason} when one is given. A file that cannot be moved stays and is
-     * logged: it is sent again at the next start, which the content-derived key makes harmless.
+     * logged: it is sent again at the next start, under the same content-derived key, and the clinic, which recovers
+     * each message id once, drops the repeat.
      */
     static void moveAside(Path file, String sub, String reason) {
         try {
@@ -162,9 +183,10 @@ public final class XrayProducer {
         return file.resolveSibling(file.getFileName() + ".reason");
     }
 
-    /** Sends a checked X-ray file, keyed by the message id of its content. */
+    /** Sends a checked X-ray file, keyed by the message id of its content (a fresh one when re-sending). */
     private void send(SendBatch<XrayImageEvent> batch, Path file, ImageFiles.Checked checked, String coverId) {
-        String id = MessageIds.fromContent(checked.bytes());
+        String contentId = MessageIds.fromContent(checked.bytes());
+        String id = resend ? MessageIds.resend(contentId) : contentId;
         batch.send(
                 file,
                 id,

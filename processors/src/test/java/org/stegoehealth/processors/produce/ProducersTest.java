@@ -113,6 +113,23 @@ class ProducersTest {
     }
 
     @Test
+    void resending_mintsANewMessageIdEachTime_fromTheContentId() throws Exception {
+        Path one = write("one.png", TestImages.png(TestImages.grayXray(32, 32, 3)));
+        String content = xrays.publishAll(List.of(one), null).get(0).key();
+        XrayProducer again = xrays.resending();
+        String first = again.publishAll(List.of(one), null).get(0).key();
+        String second = again.publishAll(List.of(one), null).get(0).key();
+        assertTrue(first.matches(content + "-resend-[0-9a-f]{10}"), first);
+        assertNotEquals(first, second);
+        assertEquals(
+                List.of(content, first, second),
+                xrayKafka.history().stream().map(r -> r.value().getMessageId()).toList());
+        assertEquals(
+                List.of(content, first, second),
+                xrayKafka.history().stream().map(ProducerRecord::key).toList());
+    }
+
+    @Test
     void aMissingFileIsReported() throws Exception {
         List<PublishOutcome> o = xrays.publishAll(List.of(dir.resolve("gone.png")), null);
         assertEquals("no such file", o.get(0).problem());
