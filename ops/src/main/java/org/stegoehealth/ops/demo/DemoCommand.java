@@ -313,7 +313,13 @@ public final class DemoCommand implements Callable<Integer> {
             sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
         }
         while (!stop.await(1, TimeUnit.SECONDS)) {
-            healthCheck.run();
+            try {
+                healthCheck.run();
+            } catch (RuntimeException e) {
+                // said at once: closing the applications against a dead broker takes up to a minute of warnings
+                System.err.println("stopping the demo: " + e.getMessage());
+                throw e;
+            }
         }
         System.err.println("stopping the demo");
     }
