@@ -156,8 +156,10 @@ public final class XrayProducer {
      * {@code .reason} file holding {@code reason} when one is given. A file that cannot be moved stays and is
      * logged: it is sent again at the next start, under the same content-derived key, and the clinic, which recovers
      * each message id once, drops the repeat.
+     *
+     * @return whether the file was moved
      */
-    static void moveAside(Path file, String sub, String reason) {
+    static boolean moveAside(Path file, String sub, String reason) {
         try {
             Path target = Files.createDirectories(file.resolveSibling(sub)).resolve(file.getFileName());
             String name = file.getFileName().toString();
@@ -170,12 +172,14 @@ public final class XrayProducer {
                 Files.writeString(reasonFile(target), reason + System.lineSeparator());
             }
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            return true;
         } catch (IOException e) {
             LOG.error(
                     "{} could not be moved to {}/ ({}); it will be sent again at the next start",
                     file,
                     sub,
                     e.toString());
+            return false;
         }
     }
 
@@ -284,10 +288,18 @@ public final class XrayProducer {
             folder.overdue().forEach((file, problem) -> {
                 String reason = problem + "; still so after " + DropFolder.describe(timing.completeWithin())
                         + " without a change";
-                folder.forget(file);
-                moveAside(file, FAILED, reason);
+                setAside(file, FAILED, reason);
                 report.accept(PublishOutcome.refused(file, reason));
             });
+        }
+
+        /** Moves a handled file aside; one that cannot be moved stays and is not read again until it changes. */
+        private void setAside(Path file, String sub, String reason) {
+            if (moveAside(file, sub, reason)) {
+                folder.forget(file);
+            } else {
+                folder.tried(file);
+            }
         }
 
         private void handle(Path file) {
@@ -319,16 +331,14 @@ public final class XrayProducer {
                     folder.incomplete(file, problem);
                     return;
                 }
-                folder.forget(file);
-                moveAside(file, FAILED, problem);
+                setAside(file, FAILED, problem);
                 report.accept(PublishOutcome.refused(file, problem));
                 return;
             }
             String id = MessageIds.fromContent(bytes);
             if (published.contains(id)) {
                 LOG.info("{} has the content of an X-ray already published as {}; not sent again", file, id);
-                folder.forget(file);
-                moveAside(file, DONE, null);
+                setAside(file, DONE, null);
                 return;
             }
             SendBatch<XrayImageEvent> batch = target.batch();
@@ -336,8 +346,7 @@ public final class XrayProducer {
             PublishOutcome outcome = batch.confirm().get(0);
             if (outcome.ok()) {
                 published.add(outcome.key());
-                folder.forget(file);
-                moveAside(file, DONE, null);
+                setAside(file, DONE, null);
             } else {
                 // not acknowledged (broker or registry unavailable): stays, sent again when it changes or at restart
                 folder.tried(file);
