@@ -28,10 +28,13 @@ import org.stegoehealth.security.StudyReferences;
  * Clinic side: recovers the X-ray from each stego image.
  *
  * <pre>
- * stego-source (bytes) -> stego-extractor [stego-batch-buffer] -> recovered-sink            (recovered topic)
- *                                                              -> recovered-file-writer     (optional directory)
+ * stego-source (bytes) -> stego-extractor [stego-batch-buffer] -> recovered-once [recovered-ids] -> recovered-sink
+ *                                                              |                     -> recovered-file-writer (optional)
  *                                                              -> extractor-dead-letter-sink (dead letters)
  * </pre>
+ *
+ * A message id is recovered once within the retention of {@link RecoveredOnce} (30 days by default), across runs and
+ * restarts: the same X-ray sent again is extracted and then dropped before the recovered topic and the file writer.
  *
  * Batched like the embedder ({@link BatchingProcessor}). Every event is verified against the hospital's public
  * signing keys before anything else ({@link StegoEvents#verify}): unsigned, untrusted or altered events are
@@ -51,6 +54,10 @@ public final class ExtractionTopology {
     public static final String SINK = "recovered-sink";
     public static final String DEAD_LETTER_SINK = "extractor-dead-letter-sink";
     public static final String FILE_WRITER = "recovered-file-writer";
+    public static final String RECOVERED_ONCE = "recovered-once";
+    public static final String RECOVERED_IDS_STORE = RecoveredOnce.STORE;
+    /** How long a recovered message id is remembered by default (config {@code recovered.ids.retention.days}). */
+    public static final Duration DEFAULT_RECOVERED_IDS_RETENTION = Duration.ofDays(30);
 
     private ExtractionTopology() {}
 
@@ -80,6 +87,21 @@ public final class ExtractionTopology {
             TransferSecurity security,
             Path recoveredDir,
             Duration maxWaitForModel) {
+        return build(
+                topics, models, settings, security, recoveredDir, maxWaitForModel, DEFAULT_RECOVERED_IDS_RETENTION);
+    }
+
+    /**
+     * As above, remembering recovered message ids for {@code recoveredIdsRetention}: a repeat within it is dropped.
+     */
+    public static Topology build(
+            Topics topics,
+            ModelSource models,
+            BatchSettings settings,
+            TransferSecurity security,
+            Path recoveredDir,
+            Duration maxWaitForModel,
+            Duration recoveredIdsRetention) {
         Topology topology = new Topology();
         InferencePipeline.addTo(
                 topology,
@@ -89,9 +111,11 @@ public final class ExtractionTopology {
                 topics,
                 settings,
                 () -> new Stage(topics, models, settings, security, maxWaitForModel),
-                recoveredDir == null ? List.of() : List.of(FILE_WRITER));
+                recoveredDir == null ? List.of() : List.of(FILE_WRITER),
+                new InferencePipeline.OutputGate<RecoveredImageEvent>(
+                        RECOVERED_ONCE, () -> new RecoveredOnce(recoveredIdsRetention), RecoveredOnce.storeBuilder()));
         if (recoveredDir != null) {
-            topology.addProcessor(FILE_WRITER, () -> new RecoveredFileWriter(recoveredDir), PROCESSOR);
+            topology.addProcessor(FILE_WRITER, () -> new RecoveredFileWriter(recoveredDir), RECOVERED_ONCE);
         }
         return topology;
     }

@@ -2,6 +2,8 @@ package org.stegoehealth.processors;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -10,16 +12,27 @@ import java.util.regex.Pattern;
  */
 public final class MessageIds {
 
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private MessageIds() {}
 
     /**
      * The id of an image file: a name-based UUID of the SHA-256 of its bytes, so publishing the same file twice
-     * gives the same key, and the id reveals nothing about the patient.
+     * gives the same key (and the clinic recovers it once), and the id reveals nothing about the patient.
      */
     public static String fromContent(byte[] content) {
         return UUID.nameUUIDFromBytes(sha256(content)).toString();
+    }
+
+    /**
+     * A new id for a deliberate re-send of content whose id is {@code contentId}: the content id, {@code -resend-}
+     * and ten random hex digits. The clinic recovers each message id once, so only a new id is recovered again.
+     */
+    public static String resend(String contentId) {
+        byte[] suffix = new byte[5];
+        RANDOM.nextBytes(suffix);
+        return requireSafe(contentId + "-resend-" + HexFormat.of().formatHex(suffix));
     }
 
     /** Whether {@code id} is 1-128 characters of letters, digits, '.', '_' or '-', not starting with a dot. */

@@ -45,6 +45,7 @@ public final class StegoConfig {
     public static final String MAX_IMAGE_SIDE = "max.image.side";
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
     public static final String RECOVERED_DIR = "recovered.dir";
+    public static final String RECOVERED_IDS_RETENTION_DAYS = "recovered.ids.retention.days";
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
     public static final String STREAM_THREADS = "stream.threads";
     public static final String EMBEDDER_APPLICATION_ID = "embedder.application.id";
@@ -94,6 +95,9 @@ public final class StegoConfig {
         d.put(MAX_IMAGE_SIDE, "4096");
         d.put(MAX_MESSAGE_BYTES, Integer.toString(32 * 1024 * 1024));
         d.put(RECOVERED_DIR, "");
+        // extractor: how long a recovered message id is remembered, so the same X-ray sent again within it is
+        // recovered once (a store of ids, changelogged; older ids are forgotten)
+        d.put(RECOVERED_IDS_RETENTION_DAYS, "30");
         d.put(COMMIT_INTERVAL_MS, "250");
         d.put(STREAM_THREADS, "1");
         d.put(EMBEDDER_APPLICATION_ID, "stego-embedder");
@@ -344,6 +348,11 @@ public final class StegoConfig {
                         .filter(p -> !p.isEmpty())
                         .distinct()
                         .toList();
+    }
+
+    /** How long the extractor remembers a recovered message id (a repeat within it is dropped). */
+    public Duration recoveredIdsRetention() {
+        return Duration.ofDays(positiveLong(RECOVERED_IDS_RETENTION_DAYS));
     }
 
     /** How long a stego image naming a model version not received yet waits before it is dead-lettered. */

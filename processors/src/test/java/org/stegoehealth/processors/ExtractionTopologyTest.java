@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.LongDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -130,10 +133,20 @@ class ExtractionTopologyTest {
                 List.of(new LsbModel.Call("extract", 2, 32, 32), new LsbModel.Call("extract", 1, 48, 32)), model.calls);
     }
 
+    /** A second good event, another X-ray, to send after a bad one: the same one again would be a repeat. */
+    private StegoImageEvent neighbour;
+
+    /** A good stego event (X-ray x-0); its {@link #neighbour} is x-1. */
+    private StegoImageEvent goodWithNeighbour() {
+        List<StegoImageEvent> two = embed(List.of(TestImages.grayXray(32, 32, 1), TestImages.grayXray(32, 32, 2)));
+        neighbour = two.get(1);
+        return two.get(0);
+    }
+
     private DeadLetterEvent deadLetterFor(StegoImageEvent bad, StegoImageEvent good) {
         pipe(good);
         pipe(bad);
-        pipe(good);
+        pipe(neighbour);
         assertEquals(2, recovered().size(), "the good records around the bad one are still extracted");
         List<TestRecord<String, DeadLetterEvent>> dead = extractor.deadLetters();
         assertEquals(1, dead.size());
@@ -146,7 +159,7 @@ class ExtractionTopologyTest {
 
     @Test
     void anUnknownModelVersionIsDeadLettered() {
-        StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
+        StegoImageEvent good = goodWithNeighbour();
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
         StegoImageEvent other = resigned(
                 StegoImageEvent.newBuilder(good).setModelVersion("v-2031").build());
@@ -157,7 +170,7 @@ class ExtractionTopologyTest {
 
     @Test
     void aJpegStegoImageIsRefused() {
-        StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
+        StegoImageEvent good = goodWithNeighbour();
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
         BufferedImage photo = TestImages.cover(32, 32, 0x808080);
         StegoImageEvent jpeg = resigned(StegoImageEvent.newBuilder(good)
@@ -170,7 +183,7 @@ class ExtractionTopologyTest {
 
     @Test
     void aGeometryMismatchIsRefused() {
-        StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
+        StegoImageEvent good = goodWithNeighbour();
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
         DeadLetterEvent d = deadLetterFor(
                 resigned(StegoImageEvent.newBuilder(good).setWidth(33).build()), good);
@@ -180,7 +193,7 @@ class ExtractionTopologyTest {
 
     @Test
     void aGrayStegoImageIsRefused() {
-        StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
+        StegoImageEvent good = goodWithNeighbour();
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
         StegoImageEvent gray = resigned(StegoImageEvent.newBuilder(good)
                 .setImage(ByteBuffer.wrap(TestImages.png(TestImages.grayXray(32, 32, 1))))
@@ -192,25 +205,27 @@ class ExtractionTopologyTest {
 
     @Test
     void aMessageIdThatIsNoPlainFileNameIsRefusedAndNoFileIsWritten() throws Exception {
-        StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
+        StegoImageEvent good = goodWithNeighbour();
         Path viewer = dir.resolve("viewer");
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), viewer);
         DeadLetterEvent d = deadLetterFor(
                 StegoImageEvent.newBuilder(good).setMessageId("../escape").build(), good);
         assertEquals("VALIDATION", d.getErrorType());
         try (Stream<Path> files = Files.list(viewer)) {
-            assertEquals(List.of(viewer.resolve("STUDY-4711-SECRET_x-0.png")), files.toList());
+            assertEquals(
+                    List.of(viewer.resolve("STUDY-4711-SECRET_x-0.png"), viewer.resolve("STUDY-4711-SECRET_x-1.png")),
+                    files.sorted().toList());
         }
         assertFalse(Files.exists(dir.resolve("escape.png")));
     }
 
     @Test
     void garbageIsDeadLetteredAsDeserialization() {
-        StegoImageEvent good = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
+        StegoImageEvent good = goodWithNeighbour();
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
         pipe(good);
         extractor.raw(extractor.topics.stego.name()).pipeInput(new byte[] {0, 0, 0, 0, 1, 2, 3});
-        pipe(good);
+        pipe(neighbour);
         assertEquals(2, recovered().size());
         DeadLetterEvent d = extractor.deadLetters().get(0).value();
         assertEquals("DESERIALIZATION", d.getErrorType());
@@ -234,7 +249,9 @@ class ExtractionTopologyTest {
                 ExtractionTopology.BUFFER_STORE,
                 ExtractionTopology.SINK,
                 ExtractionTopology.DEAD_LETTER_SINK,
-                ExtractionTopology.FILE_WRITER)) {
+                ExtractionTopology.FILE_WRITER,
+                ExtractionTopology.RECOVERED_ONCE,
+                ExtractionTopology.RECOVERED_IDS_STORE)) {
             assertTrue(description.contains(name), name + " missing from\n" + description);
         }
         assertFalse(description.contains("KSTREAM-"));
@@ -243,5 +260,73 @@ class ExtractionTopologyTest {
                 .describe()
                 .toString();
         assertFalse(plain.contains(ExtractionTopology.FILE_WRITER));
+    }
+
+    @Test
+    void theSameMessageIdTwice_givesOneRecoveredRecordAndOneFile_andTheRepeatIsCounted() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        io.micrometer.core.instrument.Metrics.addRegistry(meters);
+        try {
+            StegoImageEvent stego =
+                    embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
+            Path viewer = dir.resolve("viewer");
+            startExtractor(BatchSettings.uniform(1, LINGER, 1024), viewer);
+            pipe(stego);
+            assertEquals(1, recovered().size());
+            Path file = viewer.resolve("STUDY-4711-SECRET_x-0.png");
+            Files.delete(file);
+            // the same content sent again days later, in another run of the producer
+            extractor.driver.advanceWallClockTime(Duration.ofDays(3));
+            pipe(stego);
+
+            assertEquals(List.of(), recovered(), "no second recovered record for x-0");
+            assertFalse(Files.exists(file), "no second file for x-0");
+            assertTrue(extractor.deadLetters().isEmpty(), "a repeat is no error");
+            assertEquals(
+                    1.0,
+                    meters.get(RecoveredOnce.METRIC_DUPLICATES)
+                            .tag("application", Harness.APP)
+                            .counter()
+                            .count());
+        } finally {
+            io.micrometer.core.instrument.Metrics.removeRegistry(meters);
+        }
+    }
+
+    @Test
+    void recoveredIds_areWrittenToTheStoresChangelog_soTheySurviveARestart() {
+        StegoImageEvent stego = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
+        startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
+        pipe(stego);
+        String changelog = Harness.APP + "-" + ExtractionTopology.RECOVERED_IDS_STORE + "-changelog";
+        List<String> ids = extractor
+                .driver
+                .createOutputTopic(changelog, new StringDeserializer(), new LongDeserializer())
+                .readKeyValuesToList()
+                .stream()
+                .map(kv -> kv.key)
+                .toList();
+        assertEquals(List.of("x-0"), ids);
+    }
+
+    @Test
+    void aMessageIdPastTheRetention_isForgotten_andRecoveredAgain() {
+        StegoImageEvent stego = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
+        extractor = new Harness(dir.resolve("extractor-state"));
+        extractor.start(ExtractionTopology.build(
+                extractor.topics,
+                ModelSource.fixed(model),
+                BatchSettings.uniform(1, LINGER, 1024),
+                TestKeys.clinic(),
+                null,
+                Duration.ZERO,
+                Duration.ofDays(2)));
+        pipe(stego);
+        extractor.driver.advanceWallClockTime(Duration.ofDays(1));
+        pipe(stego);
+        assertEquals(1, recovered().size(), "a repeat within the retention is dropped");
+        extractor.driver.advanceWallClockTime(Duration.ofDays(1));
+        pipe(stego);
+        assertEquals(1, recovered().size(), "forgotten after the retention: recovered again");
     }
 }

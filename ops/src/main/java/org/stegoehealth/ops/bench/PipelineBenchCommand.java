@@ -15,6 +15,7 @@ import org.stegoehealth.ops.demo.PipelineCluster;
 import org.stegoehealth.ops.demo.PipelineKeys;
 import org.stegoehealth.ops.demo.PipelineOptions;
 import org.stegoehealth.ops.demo.PipelineOutputs;
+import org.stegoehealth.ops.demo.WorkDir;
 import org.stegoehealth.ops.eval.Evaluation;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.cli.CommonOptions;
@@ -74,14 +75,15 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             }
         }
         Path home = PipelineCluster.home();
-        Path work = options.workDir("bench-pipeline");
         StegoConfig base = options.config(common);
         Path modelDir = base.modelPathOrDefault();
         StegoModel stego = ModelArtifact.load(modelDir).toModel();
         Progress progress = new Progress(System.err);
         List<PipelineBenchmark.Result> results = new ArrayList<>();
         Path covers = home.resolve("samples").resolve("covers");
-        try (PipelineCluster cluster = PipelineCluster.open(spec, base, work, "bench")) {
+        try (WorkDir held = options.claimWorkDir("bench-pipeline");
+                PipelineCluster cluster = PipelineCluster.open(spec, base, held.path(), "bench")) {
+            Path work = held.path();
             StegoConfig config = cluster.config();
             cluster.createTopics();
             cluster.publishCovers(covers);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.stegoehealth.ops.demo.PipelineCluster;
 import org.stegoehealth.ops.demo.PipelineOptions;
+import org.stegoehealth.ops.demo.WorkDir;
 import org.stegoehealth.processors.cli.CommonOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -118,6 +119,12 @@ public final class ChaosCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
+        try (WorkDir work = pipeline.claimWorkDir("chaos")) {
+            return run(work.path());
+        }
+    }
+
+    private int run(Path work) throws Exception {
         Path home = PipelineCluster.home();
         ChaosRun.Settings settings = new ChaosRun.Settings(
                 xrays != null
@@ -135,7 +142,7 @@ public final class ChaosCommand implements Callable<Integer> {
                 Duration.ofSeconds(outageS),
                 pipeline.timeout(),
                 seed != null ? seed : System.nanoTime(),
-                pipeline.workDir("chaos"),
+                work,
                 home);
         ChaosRun run = new ChaosRun(
                 settings, pipeline.config(common), spec.commandLine().getOut(), System.err);

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -20,6 +22,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
@@ -71,10 +74,13 @@ final class ChaosRun {
     /**
      * One kill (or outage: {@code pid} 0) and what followed.
      *
-     * @param readyS      seconds from the restart to {@code /health/ready} answering 200 (NaN: never)
-     * @param nextRecordS seconds from the restart to the next recovered record (NaN: none was pending)
+     * @param readyS       seconds from the restart to {@code /health/ready} answering 200 (NaN: never)
+     * @param nextRecordS  seconds from the restart to the first record of the restarted application's own output that
+     *                     it wrote after the restart (the embedder's stego records, the extractor's recovered ones;
+     *                     after an outage, recovered records), as the checker read it (NaN: nothing was pending for it)
+     * @param recoveredAtKill sent X-rays recovered when the kill (or outage) came: the count its progress line shows
      */
-    record Kill(int number, String app, double atS, long pid, double readyS, double nextRecordS, int recoveredSoFar) {}
+    record Kill(int number, String app, double atS, long pid, double readyS, double nextRecordS, int recoveredAtKill) {}
 
     private final Settings settings;
     private final StegoConfig base;
@@ -211,12 +217,12 @@ final class ChaosRun {
      */
     private void awaitRandomMoment() {
         long pendingNow = pending();
-        int target = recoveredRecords() + (pendingNow > 0 ? random.nextInt((int) pendingNow) : 0);
+        int target = recoveredSent() + (pendingNow > 0 ? random.nextInt((int) pendingNow) : 0);
         long until = System.nanoTime()
                 + (long) (random.nextDouble() * settings.maxDelay().toNanos());
         do {
             pollOnce();
-        } while (System.nanoTime() < until && recoveredRecords() < target);
+        } while (System.nanoTime() < until && recoveredSent() < target);
     }
 
     /**
@@ -225,78 +231,82 @@ final class ChaosRun {
      */
     private Kill outage(int number, String what, Runnable stop, Runnable start) {
         double at = (System.nanoTime() - startedNanos) / 1e9;
-        int recoveredBefore = recoveredRecords();
+        int recoveredAtOutage = recoveredSent();
         progress.message(String.format(
                 "%d: %s of %d s at %.1f s with %d of %d X-ray(s) recovered",
-                number,
-                what,
-                settings.outage().toSeconds(),
-                at,
-                outputs.recovered().size(),
-                sent.size()));
+                number, what, settings.outage().toSeconds(), at, recoveredAtOutage, sent.size()));
         stop.run();
         pollFor(settings.outage());
-        start.run();
+        Instant backAt = Instant.now();
         long back = System.nanoTime();
+        start.run();
         double ready = 0;
         for (App a : apps.values()) {
             ready = Math.max(ready, awaitReady(a, back));
         }
-        double nextRecord = awaitNextRecord(back, recoveredBefore);
+        // the pipeline's own output: recovered records the extractor wrote once the service was back
+        double nextRecord = awaitOwnOutput(EXTRACTOR, back, backAt);
         progress.message(String.format(
-                "%d: %s over; applications ready %s s and next record %s s after the restart",
+                "%d: %s over; applications ready %s s and next recovered record %s s after the restart",
                 number, what, fmt(ready), fmt(nextRecord)));
-        return new Kill(
-                number, what, at, 0, ready, nextRecord, outputs.recovered().size());
+        return new Kill(number, what, at, 0, ready, nextRecord, recoveredAtOutage);
     }
 
     private Kill killAndRestart(int number, App app) {
         double at = (System.nanoTime() - startedNanos) / 1e9;
         long pid = app.process.pid();
         app.process.kill();
-        int recoveredBefore = recoveredRecords();
+        int recoveredAtKill = recoveredSent();
         progress.message(String.format(
                 "kill %d: %s (pid %d) killed at %.1f s with %d of %d X-ray(s) recovered; restarting",
-                number, app.name, pid, at, outputs.recovered().size(), sent.size()));
+                number, app.name, pid, at, recoveredAtKill, sent.size()));
+        Instant restartedAt = Instant.now();
         long restarted = System.nanoTime();
         start(app);
         double ready = awaitReady(app, restarted);
-        double nextRecord = awaitNextRecord(restarted, recoveredBefore);
-        Kill k = new Kill(
-                number,
-                app.name,
-                at,
-                pid,
-                ready,
-                nextRecord,
-                outputs.recovered().size());
+        double nextRecord = awaitOwnOutput(app.name, restarted, restartedAt);
         progress.message(String.format(
-                "kill %d: %s ready after %s s, next recovered record after %s s",
-                number, app.name, fmt(ready), fmt(nextRecord)));
-        return k;
+                "kill %d: %s ready after %s s, its next %s record after %s s",
+                number, app.name, fmt(ready), app.name.equals(EMBEDDER) ? "stego" : "recovered", fmt(nextRecord)));
+        return new Kill(number, app.name, at, pid, ready, nextRecord, recoveredAtKill);
     }
 
     /**
-     * Seconds from {@code sinceNanos} to the first recovered record read after it, once more than
-     * {@code recoveredBefore} records have been read; NaN when nothing was pending or none came in time.
+     * Seconds from the restart to the first record of {@code app}'s own output written after it (see
+     * {@link #firstWrittenSince}); NaN when nothing is left for {@code app} to do or none came in time.
      */
-    private double awaitNextRecord(long sinceNanos, int recoveredBefore) {
-        long deadline = sinceNanos + settings.recoveryTimeout().toNanos();
+    private double awaitOwnOutput(String app, long restartedNanos, Instant restartedAt) {
+        List<PipelineOutputs.Arrival> own =
+                app.equals(EMBEDDER) ? outputs.stegoArrivals() : outputs.recoveredArrivals();
+        long deadline = restartedNanos + settings.recoveryTimeout().toNanos();
         while (System.nanoTime() < deadline) {
-            if (recoveredRecords() > recoveredBefore) {
-                long first = outputs.recoveredAtNanos().values().stream()
-                        .filter(t -> t >= sinceNanos)
-                        .mapToLong(Long::longValue)
-                        .min()
-                        .orElse(System.nanoTime());
-                return (first - sinceNanos) / 1e9;
+            double s = firstWrittenSince(own, restartedAt, restartedNanos);
+            if (!Double.isNaN(s)) {
+                return s;
             }
-            if (pending() == 0) {
+            if (pendingFor(app) == 0) {
                 return Double.NaN;
             }
             pollOnce();
         }
         return Double.NaN;
+    }
+
+    /**
+     * Seconds from {@code restartedNanos} to the reading of the first of {@code arrivals} that its application wrote
+     * at or after {@code restartedAt}: records written before the kill (by the old process, or by the other
+     * application) do not count, however late they are read. NaN when there is none.
+     */
+    static double firstWrittenSince(List<PipelineOutputs.Arrival> arrivals, Instant restartedAt, long restartedNanos) {
+        Instant since = restartedAt.truncatedTo(ChronoUnit.MILLIS);
+        return arrivals.stream()
+                .filter(a -> !a.writtenAt().isBefore(since))
+                .mapToLong(PipelineOutputs.Arrival::readNanos)
+                .min()
+                .stream()
+                .mapToDouble(read -> Math.max(0, read - restartedNanos) / 1e9)
+                .findFirst()
+                .orElse(Double.NaN);
     }
 
     /** Waits for every sent X-ray, then a little longer so that a late duplicate would be seen. */
@@ -312,21 +322,15 @@ final class ChaosRun {
 
     private void report(List<Kill> kills, ExactlyOnceCheck check) {
         out.println();
-        out.println("| kill | application | at s | pid | ready after s | next record after s | recovered so far |");
+        out.println(
+                "| kill | application | at s | pid | ready after s | own next record after s | recovered at kill |");
         out.println("|---:|---|---:|---:|---:|---:|---:|");
         for (Kill k : kills) {
-            out.printf(
-                    "| %d | %s | %.1f | %s | %s | %s | %d |%n",
-                    k.number(),
-                    k.app(),
-                    k.atS(),
-                    k.pid() == 0 ? "-" : Long.toString(k.pid()),
-                    fmt(k.readyS()),
-                    fmt(k.nextRecordS()),
-                    k.recoveredSoFar());
+            out.println(row(k, sent.size()));
         }
         out.println();
-        out.println("| what | times | ready after s (min / median / max) | next record after s (min / median / max) |");
+        out.println(
+                "| what | times | ready after s (min / median / max) | own next record after s (min / median / max) |");
         out.println("|---|---:|---|---|");
         for (String name : kills.stream().map(Kill::app).distinct().sorted().toList()) {
             List<Kill> mine = kills.stream().filter(k -> k.app().equals(name)).toList();
@@ -345,6 +349,21 @@ final class ChaosRun {
                 (System.nanoTime() - startedNanos) / 1e9,
                 settings.seed());
         out.flush();
+    }
+
+    /** One line of the kill table; the recovered count is the one the kill's progress line gave, of {@code sent}. */
+    static String row(Kill k, int sent) {
+        return String.format(
+                Locale.ROOT,
+                "| %d | %s | %.1f | %s | %s | %s | %d of %d |",
+                k.number(),
+                k.app(),
+                k.atS(),
+                k.pid() == 0 ? "-" : Long.toString(k.pid()),
+                fmt(k.readyS()),
+                fmt(k.nextRecordS()),
+                k.recoveredAtKill(),
+                sent);
     }
 
     /** {@code min / median / max} of the finite values, or {@code -}. */
@@ -371,14 +390,22 @@ final class ChaosRun {
                 + d.getReason() + ")";
     }
 
-    private int recoveredRecords() {
-        return outputs.recoveredCounts().values().stream()
-                .mapToInt(Integer::intValue)
-                .sum();
+    /** Sent X-rays that have been recovered (each counted once, whatever the number of its records). */
+    private int recoveredSent() {
+        return (int) sent.stream().filter(outputs.recovered()::containsKey).count();
     }
 
+    /** Sent X-rays not recovered yet. */
     private long pending() {
-        return sent.stream().filter(id -> !outputs.recovered().containsKey(id)).count();
+        return sent.size() - recoveredSent();
+    }
+
+    /** Sent X-rays still waiting for {@code app}: not embedded yet for the embedder, not recovered for the extractor. */
+    private long pendingFor(String app) {
+        if (app.equals(EMBEDDER)) {
+            return sent.stream().filter(id -> !outputs.stego().containsKey(id)).count();
+        }
+        return pending();
     }
 
     private void pollFor(Duration d) {

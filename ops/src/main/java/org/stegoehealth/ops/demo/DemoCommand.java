@@ -89,8 +89,13 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (WorkDir held = options.claimWorkDir("demo")) {
+            return run(held.path());
+        }
+    }
+
+    private int run(Path work) throws Exception {
         Path home = PipelineCluster.home();
-        Path work = options.workDir("demo");
         Path reportDir = out != null ? out : work.resolve("report");
         List<Path> xrayFiles = Evaluation.imageFiles(
                 xrays != null ? xrays : home.resolve("samples").resolve("xray"), n -> true);
@@ -166,6 +171,7 @@ public final class DemoCommand implements Callable<Integer> {
                 progress.message("embedder and extractor running; publishing " + xrayFiles.size() + " X-ray(s)");
                 Map<String, Sent> sent = publishXrays(cluster, xrayFiles, coverFiles);
                 Runnable healthCheck = () -> {
+                    cluster.checkStack();
                     pipeline.checkHealthy();
                     cluster.checkMirror();
                 };
@@ -213,7 +219,7 @@ public final class DemoCommand implements Callable<Integer> {
                                 + "/{producer,embedder,extractor,mirror,admin}.properties");
                     }
                     stdout.flush();
-                    awaitStopSignal();
+                    awaitStopSignal(healthCheck);
                 }
             }
         }
@@ -295,15 +301,26 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * Waits for Ctrl-C or SIGTERM. The signals are taken here rather than in a shutdown hook: the applications must
-     * commit and leave their groups before the local broker, whose process a shutdown hook stops, goes away.
+     * Waits for Ctrl-C or SIGTERM, checking every second that the stack and the applications are still up: a broker,
+     * the registry or MirrorMaker 2 whose process ended, or an application that stopped, ends the demo with its one
+     * line ({@code healthCheck} throws) and a non-zero exit. The signals are taken here rather than in a shutdown
+     * hook: the applications must commit and leave their groups before the local broker, whose process a shutdown
+     * hook stops, goes away.
      */
-    private static void awaitStopSignal() throws InterruptedException {
+    private static void awaitStopSignal(Runnable healthCheck) throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
         for (String name : List.of("INT", "TERM")) {
             sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
         }
-        stop.await();
+        while (!stop.await(1, TimeUnit.SECONDS)) {
+            try {
+                healthCheck.run();
+            } catch (RuntimeException e) {
+                // said at once: closing the applications against a dead broker takes up to a minute of warnings
+                System.err.println("stopping the demo: " + e.getMessage());
+                throw e;
+            }
+        }
         System.err.println("stopping the demo");
     }
 }

@@ -86,8 +86,9 @@ public final class InProcessPipeline implements AutoCloseable {
                         extractorModels,
                         extractorConfig.batchSettings(),
                         clinic,
-                        null,
-                        extractorConfig.modelWait()),
+                        extractorConfig.recoveredDir().orElse(null),
+                        extractorConfig.modelWait(),
+                        extractorConfig.recoveredIdsRetention()),
                 StreamsConfigs.base(extractorConfig, extractorConfig.extractorApplicationId()));
         InProcessPipeline pipeline = new InProcessPipeline(List.of(embedder, extractor));
         try {

@@ -245,6 +245,13 @@ public final class PipelineCluster implements AutoCloseable {
     }
 
     /** @throws org.stegoehealth.ops.local.LocalStackException when MirrorMaker 2, if this run has it, has stopped */
+    /** @throws LocalStackException when a process of this run's local stack has ended (none on an existing cluster) */
+    public void checkStack() {
+        if (stack != null && ownsStack) {
+            stack.checkAlive();
+        }
+    }
+
     public void checkMirror() {
         if (stack != null) {
             stack.mirror().ifPresent(LocalMirror::checkAlive);

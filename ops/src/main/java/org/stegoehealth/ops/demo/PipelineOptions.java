@@ -20,9 +20,16 @@ public final class PipelineOptions {
     @Option(
             names = "--work-dir",
             paramLabel = "DIR",
-            description = "Broker data, registry log and Streams state; wiped at "
-                    + "start (default: runs/<command> under the installation directory).")
+            description = "Broker data, registry log, Streams state, keys and report (default: runs/<command> under"
+                    + " the installation directory). Locked for the run; one that holds an earlier run's data is"
+                    + " refused unless --fresh is given.")
     Path workDir;
+
+    @Option(
+            names = "--fresh",
+            description = "Wipe what an earlier run left in the work directory before starting (without it, such a"
+                    + " directory is refused).")
+    boolean fresh;
 
     @Option(
             names = "--timeout",
@@ -43,6 +50,15 @@ public final class PipelineOptions {
         return workDir != null
                 ? workDir
                 : PipelineCluster.home().resolve("runs").resolve(name);
+    }
+
+    /**
+     * Locks the work directory ({@link #workDir}) for this run, wiping an earlier run's data with {@code --fresh}.
+     *
+     * @throws PipelineException one line, when it is in use or holds data and {@code --fresh} was not given
+     */
+    public WorkDir claimWorkDir(String name) {
+        return WorkDir.claim(workDir(name), fresh);
     }
 
     public Duration timeout() {

@@ -2,6 +2,7 @@ package org.stegoehealth.ops.demo;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -45,6 +46,14 @@ public final class PipelineOutputs implements AutoCloseable {
     private final Map<String, Integer> recoveredCounts = new HashMap<>();
     private final Map<String, Long> recoveredAtNanos = new HashMap<>();
     private final List<DeadLetterEvent> deadLetters = new ArrayList<>();
+    private final List<Arrival> stegoArrivals = new ArrayList<>();
+    private final List<Arrival> recoveredArrivals = new ArrayList<>();
+
+    /**
+     * One record read: its message id, when the application that wrote it says it did (the stego event's
+     * {@code createdAt}, the recovered event's {@code recoveredAt}), and {@link System#nanoTime()} when it was read.
+     */
+    public record Arrival(String messageId, Instant writtenAt, long readNanos) {}
 
     public PipelineOutputs(StegoConfig config, Topics topics, String groupId) {
         this(config, config, topics, groupId);
@@ -97,9 +106,11 @@ public final class PipelineOutputs implements AutoCloseable {
                 recovered.put(event.getMessageId(), event);
                 recoveredCounts.merge(event.getMessageId(), 1, Integer::sum);
                 recoveredAtNanos.putIfAbsent(event.getMessageId(), now);
+                recoveredArrivals.add(new Arrival(event.getMessageId(), event.getRecoveredAt(), now));
             } else if (r.topic().equals(topics.stego.name())) {
                 StegoImageEvent event = topics.stego.valueSerde().deserializer().deserialize(r.topic(), r.value());
                 stego.put(event.getMessageId(), event);
+                stegoArrivals.add(new Arrival(event.getMessageId(), event.getCreatedAt(), now));
             } else {
                 deadLetters.add(topics.deadLetters.valueSerde().deserializer().deserialize(r.topic(), r.value()));
             }
@@ -165,6 +176,16 @@ public final class PipelineOutputs implements AutoCloseable {
     /** {@link System#nanoTime()} when each message id's recovered record was first read. */
     public Map<String, Long> recoveredAtNanos() {
         return recoveredAtNanos;
+    }
+
+    /** Every stego record read, in the order read (the embedder's output). */
+    public List<Arrival> stegoArrivals() {
+        return stegoArrivals;
+    }
+
+    /** Every recovered record read, in the order read (the extractor's output). */
+    public List<Arrival> recoveredArrivals() {
+        return recoveredArrivals;
     }
 
     public List<DeadLetterEvent> deadLetters() {

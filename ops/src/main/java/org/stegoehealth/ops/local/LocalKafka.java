@@ -155,6 +155,14 @@ public final class LocalKafka implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** @throws LocalStackException when the broker's process has ended, naming {@code what}, its address and log */
+    public void checkAlive(String what) {
+        if (!process.isAlive()) {
+            throw new LocalStackException(what + " on " + bootstrapServers() + " (pid " + process.pid()
+                    + ") exited with code " + process.exitCode() + process.lastError() + "; see " + process.logFile());
+        }
+    }
+
     /** Stops the broker (controlled shutdown) and waits for its process to end. */
     @Override
     public void close() {

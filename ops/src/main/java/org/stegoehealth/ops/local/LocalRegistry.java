@@ -166,6 +166,14 @@ public final class LocalRegistry implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** @throws LocalStackException when the registry's process has ended, naming its port and log */
+    public void checkAlive() {
+        if (!process.isAlive()) {
+            throw new LocalStackException("the schema registry on port " + port + " (pid " + process.pid()
+                    + ") exited with code " + process.exitCode() + process.lastError() + "; see " + process.logFile());
+        }
+    }
+
     @Override
     public void close() {
         long started = System.nanoTime();

@@ -173,6 +173,21 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Stops the broker (controlled shutdown), as an outage; {@link #startKafka()} brings it back. */
+    /**
+     * @throws LocalStackException naming the first part of the stack (a broker, the registry, MirrorMaker 2) whose
+     *     process has ended
+     */
+    public void checkAlive() {
+        kafka.checkAlive(clinic == null ? "the Kafka broker" : "the hospital's Kafka broker");
+        if (clinic != null) {
+            clinic.checkAlive("the clinic's Kafka broker");
+        }
+        registry.checkAlive();
+        if (mirror != null) {
+            mirror.checkAlive();
+        }
+    }
+
     public void stopKafka() {
         kafka.close();
     }

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -20,12 +23,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -66,6 +74,7 @@ import org.stegoehealth.processors.ErrorType;
 import org.stegoehealth.processors.ExtractionTopology;
 import org.stegoehealth.processors.HidingMethod;
 import org.stegoehealth.processors.InputImages;
+import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StegoEvents;
 import org.stegoehealth.processors.StreamsApp;
@@ -242,6 +251,117 @@ abstract class PipelineTests {
                         0.01,
                         "original/recovered PSNR of " + e.getValue()[0].getFileName());
             }
+        }
+    }
+
+    /** {@code count} different small X-rays made from the samples (one pixel differs), as PNG files in {@code dir}. */
+    private static List<Path> distinctXrays(int count, Path dir) throws IOException {
+        List<Path> samples = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true);
+        List<Path> out = new ArrayList<>();
+        for (int n = 0; n < count; n++) {
+            FloatImage gray = Images.squareAt(
+                            Images.decode(Files.readAllBytes(samples.get(n % samples.size())), "sample"), 64)
+                    .withChannels(1);
+            float[] data = gray.data().clone();
+            data[0] = n / 255f;
+            Path file = dir.resolve(String.format("study-%02d.png", n));
+            Files.write(
+                    file,
+                    InputImages.png(new FloatImage(64, 64, 1, data).quantize8().toBufferedImage()));
+            out.add(file);
+        }
+        return out;
+    }
+
+    @Test
+    void theSameXrays_sentInTwoProducerRunsAndAgainThroughTheDropFolder_comeOutOnceEach_asRecordsAndFiles()
+            throws Exception {
+        List<Path> xrays = distinctXrays(20, Files.createDirectories(tmp.resolve("twenty")));
+        Path clinicFiles = tmp.resolve("recovered-once");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        io.micrometer.core.instrument.Metrics.addRegistry(meters);
+        try (PipelineCluster cluster = cluster("resent", 1);
+                InProcessPipeline pipeline = InProcessPipeline.start(
+                        cluster.config(),
+                        cluster.config().with(Map.of(StegoConfig.RECOVERED_DIR, clinicFiles.toString())),
+                        cluster.topics(),
+                        ModelSource.fixed(model),
+                        ModelSource.fixed(model),
+                        PipelineKeys.under(tmp.resolve("keys")),
+                        InProcessPipeline.START_TIMEOUT);
+                PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "resent-reader");
+                Producer<String, XrayImageEvent> kafka =
+                        XrayProducer.kafkaProducer(cluster.config(), cluster.topics().xrays)) {
+            Set<String> ids = new LinkedHashSet<>();
+            // two runs of the producer over the same files
+            for (int run = 0; run < 2; run++) {
+                XrayProducer producer = new XrayProducer(
+                        kafka, cluster.topics().xrays.name(), cluster.config().maxImageSide(), Clock.systemUTC());
+                for (PublishOutcome o : producer.publishAll(xrays, null)) {
+                    assertTrue(o.ok(), o.toString());
+                    ids.add(o.key());
+                }
+            }
+            assertEquals(20, ids.size(), "content-derived ids: the same 20 twice");
+            // and once more through a drop folder, copied in place
+            Path drop = Files.createDirectories(tmp.resolve("resent-drop"));
+            List<PublishOutcome> dropped = new CopyOnWriteArrayList<>();
+            AtomicBoolean watching = new AtomicBoolean(true);
+            XrayProducer dropProducer = new XrayProducer(
+                    kafka, cluster.topics().xrays.name(), cluster.config().maxImageSide(), Clock.systemUTC());
+            Thread watcher = new Thread(() -> {
+                try {
+                    dropProducer.watch(
+                            drop, null, Duration.ofMillis(200), Duration.ofSeconds(30), watching::get, dropped::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            watcher.start();
+            try {
+                for (Path x : xrays) {
+                    Files.copy(x, drop.resolve(x.getFileName()));
+                }
+                long until = System.nanoTime() + WAIT.toNanos();
+                while (dropped.size() < xrays.size() && System.nanoTime() < until) {
+                    Thread.sleep(50);
+                }
+            } finally {
+                watching.set(false);
+                watcher.join();
+            }
+            assertEquals(20, dropped.size(), dropped.toString());
+            assertTrue(dropped.stream().allMatch(PublishOutcome::ok), dropped.toString());
+            assertEquals(ids, dropped.stream().map(PublishOutcome::key).collect(Collectors.toSet()));
+
+            outputs.awaitRecovered(ids, WAIT, null, pipeline::checkHealthy);
+            // every one of the 60 stego records has been through the extractor once 40 repeats were dropped
+            Counter repeats = meters.get("stego.recovered.duplicates")
+                    .tag("application", cluster.config().extractorApplicationId())
+                    .counter();
+            long until = System.nanoTime() + WAIT.toNanos();
+            while (repeats.count() < 40 && System.nanoTime() < until) {
+                pipeline.checkHealthy();
+                outputs.poll(Duration.ofMillis(200));
+            }
+            assertEquals(40.0, repeats.count(), "repeats dropped at the clinic");
+            // a duplicate would come in a later transaction: keep reading for a few commit intervals
+            long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (System.nanoTime() < settle) {
+                outputs.poll(Duration.ofMillis(200));
+            }
+
+            assertEquals(ids, outputs.recoveredCounts().keySet(), "recovered message ids");
+            outputs.recoveredCounts().forEach((id, count) -> assertEquals(1, count, "recovered records of " + id));
+            assertTrue(outputs.deadLetters().isEmpty(), "dead letters: " + outputs.deadLetters());
+            try (var files = Files.list(clinicFiles)) {
+                assertEquals(
+                        ids.stream().map(id -> id + ".png").sorted().toList(),
+                        files.map(f -> f.getFileName().toString()).sorted().toList(),
+                        "one file per X-ray at the clinic");
+            }
+        } finally {
+            io.micrometer.core.instrument.Metrics.removeRegistry(meters);
         }
     }
 

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
             "Every stego event is verified against the hospital's public keys in this clinic's keyring first.",
             "Extracts each image with the model version it names: every version published on the model topic,",
             "retired ones included; an image naming a version not received yet waits for it (model.wait.ms).",
-            "--model DIR pins one model instead (images of other versions are dead-lettered)."
+            "--model DIR pins one model instead (images of other versions are dead-lettered).",
+            "Each message id is recovered once: a repeat within recovered.ids.retention.days (30) is dropped."
         })
 public final class ExtractorCommand implements Callable<Integer> {
 
@@ -62,6 +63,7 @@ public final class ExtractorCommand implements Callable<Integer> {
                         config.batchSettings(),
                         security,
                         config.recoveredDir().orElse(null),
-                        config.modelWait()));
+                        config.modelWait(),
+                        config.recoveredIdsRetention()));
     }
 }

@@ -52,8 +52,9 @@ public final class ProduceXraysCommand implements Callable<Integer> {
     @Option(
             names = "--watch",
             description = {
-                "Watch the one directory given: publish what is there, then every new " + "file once.",
-                "Sent files move to DIR/done/, refused ones to DIR/failed/ with a .reason file."
+                "Watch the one directory given: publish what is there, then every new file once it is complete.",
+                "Sent files move to DIR/done/, refused ones to DIR/failed/ with a .reason file. Copy in under a",
+                "temporary name (.name, name.part, name.tmp) and rename when done; such names are never read."
             })
     boolean watch;
 
@@ -61,9 +62,17 @@ public final class ProduceXraysCommand implements Callable<Integer> {
             names = "--settle-ms",
             paramLabel = "MS",
             defaultValue = "1000",
-            description =
-                    "In watch mode, how long a file must stay unchanged before it is read (default: ${DEFAULT-VALUE}).")
+            description = "In watch mode, how long a file's size and time must stay unchanged before it is read "
+                    + "(default: ${DEFAULT-VALUE}).")
     long settleMs;
+
+    @Option(
+            names = "--complete-within",
+            paramLabel = "SECONDS",
+            defaultValue = "300",
+            description = "In watch mode, how long a PNG or JPEG that is still truncated may stay unchanged before it "
+                    + "is refused to DIR/failed/; it is read again whenever it changes (default: ${DEFAULT-VALUE}).")
+    long completeWithinS;
 
     @Option(
             names = "--cover",
@@ -84,10 +93,26 @@ public final class ProduceXraysCommand implements Callable<Integer> {
                     + "encrypted to the clinic, which names the recovered file after it.")
     boolean studyRefFromName;
 
+    @Option(
+            names = "--resend",
+            description = "Send these X-rays again as new messages: each gets a new message id (its content id and a "
+                    + "fresh suffix), so the clinic recovers it again. Without it, content the clinic recovered before"
+                    + " is recovered once only.")
+    boolean resend;
+
     @Override
     public Integer call() throws Exception {
         if (watch && (paths.size() != 1 || !Files.isDirectory(paths.get(0)))) {
             throw new ParameterException(spec.commandLine(), "--watch needs exactly one directory");
+        }
+        if (watch && resend) {
+            throw new ParameterException(
+                    spec.commandLine(), "--resend sends the files named once more; it does not combine with --watch");
+        }
+        if (settleMs < 0 || completeWithinS * 1000 < settleMs) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--complete-within must be at least the settle time and --settle-ms not negative");
         }
         StegoConfig config = common.load(Map.of());
         Topics topics = CommonOptions.topics(config);
@@ -112,18 +137,29 @@ public final class ProduceXraysCommand implements Callable<Integer> {
         AtomicReference<Producer<String, XrayImageEvent>> kafka = new AtomicReference<>();
         try {
             // a run of files connects at the first usable one: unusable files alone never touch Kafka
-            XrayProducer producer = new XrayProducer(
+            XrayProducer plain = new XrayProducer(
                     () -> kafka.updateAndGet(k -> k != null ? k : connect(config, topics)),
                     topics.xrays.name(),
                     config.maxImageSide(),
                     Clock.systemUTC(),
                     hidingMethod == null ? null : HidingMethod.parse(hidingMethod),
                     studyRefFromName);
+            XrayProducer producer = resend ? plain.resending() : plain;
+            if (resend) {
+                out.println("re-sending: each X-ray gets a new message id (content id + \"-resend-\" + a fresh suffix),"
+                        + " so the clinic recovers it again");
+                out.flush();
+            }
             if (watch) {
                 // a drop-folder service connects at start: its health is its connection to the broker
                 kafka.set(connect(config, topics));
                 producer.watch(
-                        paths.get(0), cover, Duration.ofMillis(settleMs), running::get, o -> report(o, out, err));
+                        paths.get(0),
+                        cover,
+                        Duration.ofMillis(settleMs),
+                        Duration.ofSeconds(completeWithinS),
+                        running::get,
+                        o -> report(o, out, err));
                 return 0;
             }
             List<PublishOutcome> outcomes = producer.publishAll(paths, cover, new Progress(System.err));

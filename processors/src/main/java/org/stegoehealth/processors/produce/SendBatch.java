@@ -68,13 +68,15 @@ final class SendBatch<V> {
         try {
             return Optional.of(ImageFiles.read(file, maxSide));
         } catch (RecordRejectedException e) {
-            // the outcome names the file already; the problem need not repeat it
-            String prefix = file.getFileName() + ": ";
-            refuse(
-                    file,
-                    e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage());
+            refuse(file, problem(file, e));
             return Optional.empty();
         }
+    }
+
+    /** The one-line problem of a refused file, without the file name in front (the outcome names the file). */
+    static String problem(Path file, RecordRejectedException e) {
+        String prefix = file.getFileName() + ": ";
+        return e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
     }
 
     /** Records that {@code file} is not published, and why. */

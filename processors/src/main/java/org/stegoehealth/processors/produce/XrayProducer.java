@@ -2,34 +2,27 @@ package org.stegoehealth.processors.produce;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stegoehealth.model.Images;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.processors.HidingMethod;
 import org.stegoehealth.processors.MessageIds;
+import org.stegoehealth.processors.RecordRejectedException;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.TopicSpec;
 import org.stegoehealth.schemas.XrayImageEvent;
@@ -37,8 +30,9 @@ import org.stegoehealth.schemas.XrayImageEvent;
 /**
  * Publishes chest X-rays (PNG or JPEG; 8- or 16-bit gray, or RGB) to the X-ray topic. Every file is decoded and
  * checked first; a bad one is reported and skipped. The key and message id are derived from the file's content
- * ({@link MessageIds#fromContent}), so publishing the same file again gives the same key. Use an idempotent producer
- * ({@link #kafkaProducer}).
+ * ({@link MessageIds#fromContent}), so publishing the same file again gives the same key, and the clinic, which
+ * recovers each message id once, drops the repeat. A deliberate re-send ({@link #resending}) gives each X-ray a new
+ * id instead. Use an idempotent producer ({@link #kafkaProducer}).
  */
 public final class XrayProducer {
 
@@ -55,6 +49,7 @@ public final class XrayProducer {
     private final Clock clock;
     private final HidingMethod hidingMethod;
     private final boolean studyRefFromName;
+    private final boolean resend;
 
     public XrayProducer(Producer<String, XrayImageEvent> producer, String topic, int maxSide, Clock clock) {
         this(producer, topic, maxSide, clock, null, false);
@@ -86,10 +81,28 @@ public final class XrayProducer {
             Clock clock,
             HidingMethod hidingMethod,
             boolean studyRefFromName) {
-        this.target = new SendBatch.Target<>(producer, topic, maxSide);
+        this(new SendBatch.Target<>(producer, topic, maxSide), clock, hidingMethod, studyRefFromName, false);
+    }
+
+    private XrayProducer(
+            SendBatch.Target<XrayImageEvent> target,
+            Clock clock,
+            HidingMethod hidingMethod,
+            boolean studyRefFromName,
+            boolean resend) {
+        this.target = target;
         this.clock = clock;
         this.hidingMethod = hidingMethod;
         this.studyRefFromName = studyRefFromName;
+        this.resend = resend;
+    }
+
+    /**
+     * This producer for a deliberate re-send: each X-ray gets a new message id ({@link MessageIds#resend}: its content
+     * id and a fresh suffix), so the clinic recovers it again although it recovered the same content before.
+     */
+    public XrayProducer resending() {
+        return new XrayProducer(target, clock, hidingMethod, studyRefFromName, true);
     }
 
     /** The file name without its extension. */
@@ -141,9 +154,12 @@ public final class XrayProducer {
     /**
      * Moves a handled file into {@code sub}/ of its folder under a name not taken yet there, with a
      * {@code .reason} file holding {@code reason} when one is given. A file that cannot be moved stays and is
-     * logged: it is sent again at the next start, which the content-derived key makes harmless.
+     * logged: it is sent again at the next start, under the same content-derived key, and the clinic, which recovers
+     * each message id once, drops the repeat.
+     *
+     * @return whether the file was moved
      */
-    static void moveAside(Path file, String sub, String reason) {
+    static boolean moveAside(Path file, String sub, String reason) {
         try {
             Path target = Files.createDirectories(file.resolveSibling(sub)).resolve(file.getFileName());
             String name = file.getFileName().toString();
@@ -156,12 +172,14 @@ public final class XrayProducer {
                 Files.writeString(reasonFile(target), reason + System.lineSeparator());
             }
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            return true;
         } catch (IOException e) {
             LOG.error(
                     "{} could not be moved to {}/ ({}); it will be sent again at the next start",
                     file,
                     sub,
                     e.toString());
+            return false;
         }
     }
 
@@ -169,9 +187,10 @@ public final class XrayProducer {
         return file.resolveSibling(file.getFileName() + ".reason");
     }
 
-    /** Sends a checked X-ray file, keyed by the message id of its content. */
+    /** Sends a checked X-ray file, keyed by the message id of its content (a fresh one when re-sending). */
     private void send(SendBatch<XrayImageEvent> batch, Path file, ImageFiles.Checked checked, String coverId) {
-        String id = MessageIds.fromContent(checked.bytes());
+        String contentId = MessageIds.fromContent(checked.bytes());
+        String id = resend ? MessageIds.resend(contentId) : contentId;
         batch.send(
                 file,
                 id,
@@ -192,93 +211,152 @@ public final class XrayProducer {
     }
 
     /**
-     * Watches a drop folder: publishes the images already there, then each new or changed image file once it has
-     * stopped changing for {@code settle}. Identical content is published once per run (files copied in twice, or
-     * touched, are not re-sent). A file Kafka acknowledged moves to {@value #DONE}/ (so a restart does not send the
-     * folder again); a file that is no usable X-ray moves to {@value #FAILED}/ next to a {@code .reason} file with
-     * the problem; a file whose send failed (broker or registry unavailable) stays and is sent again when it changes
-     * or at the next start. Returns when {@code keepRunning} turns false.
+     * Watches a drop folder: publishes each X-ray in it once the file is complete. A file counts as complete when its
+     * size and modification time have stayed the same for {@code settle} and it decodes; a PNG or JPEG that does not
+     * decode yet (a copy paused mid-file, a writer that reopens and appends) is read again each time it changes, and
+     * only one that stays truncated or corrupt, unchanged, for {@code completeWithin} is refused. Hidden and temporary
+     * names ({@link DropFolder#isTemporary}: {@code .name}, {@code *.part}, {@code *.tmp}, {@code *.crdownload}, ...)
+     * are left alone until they are renamed into place. The folder is listed at every pass (a few times per settle
+     * window), so files written over a network share are seen too.
+     *
+     * <p>Identical content is published once per run (files copied in twice, or touched, are not re-sent). A file
+     * Kafka acknowledged moves to {@value #DONE}/ (so a restart does not send the folder again); a file that is no
+     * usable X-ray (another format such as GIF or BMP, a whole image that breaks a rule, or one incomplete past the
+     * deadline) moves to {@value #FAILED}/ next to a {@code .reason} file with the problem; a file whose send failed
+     * (broker or registry unavailable) stays and is sent again when it changes or at the next start. Returns when
+     * {@code keepRunning} turns false.
      *
      * @param report receives every outcome as it happens
      */
     public void watch(
-            Path dir, String coverId, Duration settle, BooleanSupplier keepRunning, Consumer<PublishOutcome> report)
+            Path dir,
+            String coverId,
+            Duration settle,
+            Duration completeWithin,
+            BooleanSupplier keepRunning,
+            Consumer<PublishOutcome> report)
             throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(dir + ": not a directory");
         }
-        Set<String> published = new HashSet<>();
-        Map<Path, Long> pending = new HashMap<>();
-        Map<Path, String> refusedVersion = new HashMap<>();
-        try (WatchService watcher = FileSystems.getDefault().newWatchService()) {
-            dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-            for (Path existing : ImageFiles.expand(List.of(dir))) {
-                pending.put(existing, 0L);
+        Watch watch = new Watch(dir, coverId, new DropFolder.Timing(settle, completeWithin), System::nanoTime, report);
+        LOG.info(
+                "watching {} for X-rays (a file is read once unchanged for {} ms; an incomplete one is refused after"
+                        + " {} without a change)",
+                dir,
+                settle.toMillis(),
+                DropFolder.describe(completeWithin));
+        long passMs = Math.max(10, Math.min(250, settle.toMillis() / 4));
+        while (keepRunning.getAsBoolean()) {
+            watch.pass();
+            try {
+                Thread.sleep(passMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-            LOG.info("watching {} for X-rays", dir);
-            long pollMs = Math.max(10, settle.toMillis() / 2);
-            while (keepRunning.getAsBoolean()) {
-                WatchKey key;
-                try {
-                    key = watcher.poll(pollMs, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One watched drop folder and what has been published from it in this run; {@link #pass} looks at it once. */
+    final class Watch {
+        private final Path dir;
+        private final String coverId;
+        private final DropFolder folder;
+        private final DropFolder.Timing timing;
+        private final Consumer<PublishOutcome> report;
+        private final Set<String> published = new HashSet<>();
+
+        Watch(
+                Path dir,
+                String coverId,
+                DropFolder.Timing timing,
+                LongSupplier ticker,
+                Consumer<PublishOutcome> report) {
+            this.dir = dir;
+            this.coverId = coverId;
+            this.folder = new DropFolder(dir, timing, ticker);
+            this.report = report;
+            this.timing = timing;
+        }
+
+        /** Reads every file that is due, then refuses those incomplete past the deadline. */
+        void pass() throws IOException {
+            for (Path file : folder.due()) {
+                handle(file);
+            }
+            folder.overdue().forEach((file, problem) -> {
+                String reason = problem + "; still so after " + DropFolder.describe(timing.completeWithin())
+                        + " without a change";
+                setAside(file, FAILED, reason);
+                report.accept(PublishOutcome.refused(file, reason));
+            });
+        }
+
+        /** Moves a handled file aside; one that cannot be moved stays and is not read again until it changes. */
+        private void setAside(Path file, String sub, String reason) {
+            if (moveAside(file, sub, reason)) {
+                folder.forget(file);
+            } else {
+                folder.tried(file);
+            }
+        }
+
+        private void handle(Path file) {
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                folder.forget(file);
+                return;
+            } catch (IOException e) {
+                // locked or unreadable for now (a writer on another system): try again when it changes
+                folder.incomplete(file, "cannot read (" + e.getMessage() + ")");
+                return;
+            }
+            if (!folder.hasSize(file, bytes.length)) {
+                return; // changed while being read: the next pass sees the new version
+            }
+            ImageFiles.Checked checked;
+            try {
+                checked = ImageFiles.decode(file, bytes, target.maxSide());
+            } catch (RecordRejectedException e) {
+                String problem = SendBatch.problem(file, e);
+                if (ImageFiles.mayBeIncomplete(bytes, e)) {
+                    LOG.info(
+                            "{} is not complete yet ({}, {} bytes); read again when it changes",
+                            file.getFileName(),
+                            problem,
+                            bytes.length);
+                    folder.incomplete(file, problem);
                     return;
                 }
-                long now = System.nanoTime();
-                if (key != null) {
-                    for (WatchEvent<?> event : key.pollEvents()) {
-                        if (event.context() instanceof Path name) {
-                            Path file = dir.resolve(name);
-                            if (Images.isImageFile(file)) {
-                                pending.put(file, now);
-                            }
-                        }
-                    }
-                    key.reset();
-                }
-                List<Path> ready = new ArrayList<>();
-                pending.forEach((file, seen) -> {
-                    if (now - seen >= settle.toNanos()) {
-                        ready.add(file);
-                    }
-                });
-                for (Path file : ready) {
-                    pending.remove(file);
-                    if (!Files.isRegularFile(file)) {
-                        continue;
-                    }
-                    String version = Files.size(file) + "@"
-                            + Files.getLastModifiedTime(file).toMillis();
-                    if (version.equals(refusedVersion.get(file))) {
-                        continue;
-                    }
-                    // read once: the bytes checked are the bytes keyed and sent
-                    SendBatch<XrayImageEvent> batch = target.batch();
-                    Optional<ImageFiles.Checked> checked = batch.check(file);
-                    if (checked.isPresent()) {
-                        String id = MessageIds.fromContent(checked.get().bytes());
-                        if (published.contains(id)) {
-                            LOG.info(
-                                    "{} has the content of an X-ray already published as {}; not sent again", file, id);
-                            moveAside(file, DONE, null);
-                            continue;
-                        }
-                        send(batch, file, checked.get(), coverId);
-                    }
-                    PublishOutcome outcome = batch.confirm().get(0);
-                    if (outcome.ok()) {
-                        published.add(outcome.key());
-                        refusedVersion.remove(file);
-                        moveAside(file, DONE, null);
-                    } else if (checked.isEmpty()) {
-                        moveAside(file, FAILED, outcome.problem());
-                    } else {
-                        refusedVersion.put(file, version);
-                    }
-                    report.accept(outcome);
-                }
+                setAside(file, FAILED, problem);
+                report.accept(PublishOutcome.refused(file, problem));
+                return;
             }
+            String id = MessageIds.fromContent(bytes);
+            if (published.contains(id)) {
+                LOG.info("{} has the content of an X-ray already published as {}; not sent again", file, id);
+                setAside(file, DONE, null);
+                return;
+            }
+            SendBatch<XrayImageEvent> batch = target.batch();
+            send(batch, file, checked, coverId);
+            PublishOutcome outcome = batch.confirm().get(0);
+            if (outcome.ok()) {
+                published.add(outcome.key());
+                setAside(file, DONE, null);
+            } else {
+                // not acknowledged (broker or registry unavailable): stays, sent again when it changes or at restart
+                folder.tried(file);
+            }
+            report.accept(outcome);
+        }
+
+        @Override
+        public String toString() {
+            return "drop folder " + dir;
         }
     }
 }

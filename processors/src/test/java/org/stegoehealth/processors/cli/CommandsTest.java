@@ -101,6 +101,24 @@ class CommandsTest {
     }
 
     @Test
+    void resendSendsTheFilesNamed_notAWatchedFolder() throws Exception {
+        CommandLine cli = new CommandLine(new ProduceXraysCommand());
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        assertEquals(2, cli.execute("--watch", "--resend", dir.toString()));
+        assertTrue(err.toString().contains("--resend sends the files named once more"), err.toString());
+    }
+
+    @Test
+    void aCompletionDeadlineShorterThanTheSettleTimeIsRefused() throws Exception {
+        CommandLine cli = new CommandLine(new ProduceXraysCommand());
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        assertEquals(2, cli.execute("--watch", "--settle-ms", "5000", "--complete-within", "2", dir.toString()));
+        assertTrue(err.toString().contains("--complete-within must be at least the settle time"), err.toString());
+    }
+
+    @Test
     void aMissingModelIsOneErrorLineWithExitCodeTwo() {
         CommandLine cli = new CommandLine(new EmbedderCommand());
         StringWriter err = new StringWriter();

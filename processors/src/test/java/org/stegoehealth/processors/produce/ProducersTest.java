@@ -113,6 +113,23 @@ class ProducersTest {
     }
 
     @Test
+    void resending_mintsANewMessageIdEachTime_fromTheContentId() throws Exception {
+        Path one = write("one.png", TestImages.png(TestImages.grayXray(32, 32, 3)));
+        String content = xrays.publishAll(List.of(one), null).get(0).key();
+        XrayProducer again = xrays.resending();
+        String first = again.publishAll(List.of(one), null).get(0).key();
+        String second = again.publishAll(List.of(one), null).get(0).key();
+        assertTrue(first.matches(content + "-resend-[0-9a-f]{10}"), first);
+        assertNotEquals(first, second);
+        assertEquals(
+                List.of(content, first, second),
+                xrayKafka.history().stream().map(r -> r.value().getMessageId()).toList());
+        assertEquals(
+                List.of(content, first, second),
+                xrayKafka.history().stream().map(ProducerRecord::key).toList());
+    }
+
+    @Test
     void aMissingFileIsReported() throws Exception {
         List<PublishOutcome> o = xrays.publishAll(List.of(dir.resolve("gone.png")), null);
         assertEquals("no such file", o.get(0).problem());
@@ -177,7 +194,7 @@ class ProducersTest {
         assertEquals(List.of("cut.jpeg", "cut.jpeg.reason"), names(drop.resolve(XrayProducer.FAILED)));
         String reason = Files.readString(drop.resolve(XrayProducer.FAILED).resolve("cut.jpeg.reason"))
                 .strip();
-        assertTrue(reason.contains("truncated JPEG"), reason);
+        assertEquals("truncated JPEG (no end-of-image marker); still so after 300 ms without a change", reason);
         assertEquals(1, seen.stream().filter(PublishOutcome::ok).count());
 
         // a restart finds nothing left to send; a new file with a taken name gets a fresh one in done/
@@ -206,7 +223,7 @@ class ProducersTest {
         AtomicBoolean running = new AtomicBoolean(true);
         Thread watcher = new Thread(() -> {
             try {
-                p.watch(drop, null, Duration.ofMillis(50), running::get, seen::add);
+                p.watch(drop, null, Duration.ofMillis(50), Duration.ofSeconds(5), running::get, seen::add);
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -224,7 +241,7 @@ class ProducersTest {
         List<PublishOutcome> seen = new CopyOnWriteArrayList<>();
         Thread watcher = new Thread(() -> {
             try {
-                xrays.watch(drop, null, Duration.ofMillis(50), running::get, seen::add);
+                xrays.watch(drop, null, Duration.ofMillis(50), Duration.ofMillis(300), running::get, seen::add);
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -257,7 +274,7 @@ class ProducersTest {
         List<PublishOutcome> seen = new CopyOnWriteArrayList<>();
         Thread watcher = new Thread(() -> {
             try {
-                xrays.watch(drop, null, Duration.ofMillis(100), running::get, seen::add);
+                xrays.watch(drop, null, Duration.ofMillis(100), Duration.ofSeconds(5), running::get, seen::add);
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
