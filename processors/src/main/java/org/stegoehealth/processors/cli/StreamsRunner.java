@@ -74,6 +74,8 @@ final class StreamsRunner {
             AtomicReference<String> waiting,
             AtomicReference<StreamsApp> running,
             MonitoringServer monitoring) {
+        // what is wrong with the settings is said at once; only then is the broker waited for
+        HidingModel fixed = config.hasFixedModel() ? CommonOptions.model(config, LOG) : null;
         if (!ClusterCheck.awaitBroker(config, BROKER_WAIT_LOG_EVERY, reason -> {
             waiting.set(reason);
             LOG.warn("{}: waiting for the broker: {}", name, reason);
@@ -85,10 +87,9 @@ final class StreamsRunner {
         FollowedModels followed = null;
         ModelSource models;
         String modelLabel;
-        if (config.hasFixedModel()) {
-            HidingModel model = CommonOptions.model(config, LOG);
-            models = ModelSource.fixed(model);
-            modelLabel = model.version();
+        if (fixed != null) {
+            models = ModelSource.fixed(fixed);
+            modelLabel = fixed.version();
         } else {
             followed = FollowedModels.start(config, topics, applicationId + "-models");
             models = followed.registry();
