@@ -197,6 +197,61 @@ class AuthenticatedTransferTest {
     }
 
     @Test
+    void stegoEvents_signedByAnyoneButTheHospital_theClinicsOwnKey_anotherClinic_orAStranger_areTampered() {
+        Keyring hospital = Keyring.init(dir.resolve("h"), "hospital");
+        Keyring clinicB = Keyring.init(dir.resolve("b"), "clinic-b");
+        Keyring stranger = Keyring.init(dir.resolve("s"), "stranger");
+        // a clinic that also trusts another clinic (for receipts, say): only the hospital signs stego events
+        Keyring clinic = Keyring.init(dir.resolve("c"), "clinic")
+                .importPublic(hospital.exportPublic(Optional.empty()), "h", false)
+                .keyring()
+                .importPublic(clinicB.exportPublic(Optional.empty()), "b", false)
+                .keyring();
+        hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), "c", false)
+                .keyring();
+        StegoImageEvent good = embed(
+                        new TransferSecurity(
+                                hospital, Optional.of("clinic"), "hospital", HidingMethod.NEURAL, 0.5, false),
+                        1024,
+                        TestImages.xray("x-1", TestImages.grayXray(32, 32, 1)))
+                .get(0);
+        Map<String, Keyring> wrongSigners = new LinkedHashMap<>();
+        wrongSigners.put("the clinic's own key", clinic);
+        wrongSigners.put("another clinic", clinicB);
+        wrongSigners.put("a stranger", stranger);
+        startExtractor(new TransferSecurity(clinic, Optional.empty(), "hospital", HidingMethod.NEURAL, 0.5, false));
+
+        wrongSigners.values().forEach(k -> pipe(StegoEvents.sign(good, k.signer())));
+        pipe(good);
+
+        assertEquals(1, recovered().size(), "only the hospital's event is recovered");
+        List<TestRecord<String, DeadLetterEvent>> dead = extractor.deadLetters();
+        assertEquals(wrongSigners.size(), dead.size());
+        int i = 0;
+        for (String who : wrongSigners.keySet()) {
+            DeadLetterEvent d = dead.get(i++).value();
+            assertEquals("TAMPERED", d.getErrorType(), who + ": " + d.getReason());
+            assertTrue(d.getReason().contains("hospital " + hospital.signer().keyId()), who + ": " + d.getReason());
+        }
+        assertTrue(
+                dead.get(0)
+                        .value()
+                        .getReason()
+                        .contains("signed by 'clinic' (key " + clinic.signer().keyId()
+                                + "), which is not trusted to sign stego events (trusted to sign them: hospital"),
+                dead.get(0).value().getReason());
+        assertTrue(
+                dead.get(1).value().getReason().contains("signed by 'clinic-b'"),
+                dead.get(1).value().getReason());
+        assertTrue(
+                dead.get(2)
+                        .value()
+                        .getReason()
+                        .contains("which is not a trusted signing key (trusted to sign stego" + " events: hospital"),
+                dead.get(2).value().getReason());
+    }
+
+    @Test
     void unsignedEvents_areAccepted_onlyWhenTheClinicAllowsThem() {
         StegoImageEvent good = embed(TestKeys.hospital(), 1024, TestImages.xray("x-1", TestImages.grayXray(32, 32, 1)))
                 .get(0);
@@ -305,7 +360,8 @@ class AuthenticatedTransferTest {
         hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), "c", false)
                 .keyring();
         StegoImageEvent before = embed(
-                        new TransferSecurity(hospital, Optional.of("clinic"), HidingMethod.SEALED, 0.5, false),
+                        new TransferSecurity(
+                                hospital, Optional.of("clinic"), "hospital", HidingMethod.SEALED, 0.5, false),
                         1024,
                         TestImages.xray("x-1", TestImages.grayXray(32, 32, 1)))
                 .get(0);
@@ -314,7 +370,8 @@ class AuthenticatedTransferTest {
         clinic = clinic.importPublic(rotated.exportPublic(Optional.empty()), "h2", false)
                 .keyring();
         Keyring rotatedClinic = clinic.rotate(EnumSet.allOf(KeyPurpose.class));
-        startExtractor(new TransferSecurity(rotatedClinic, Optional.empty(), HidingMethod.NEURAL, 0.5, false));
+        startExtractor(
+                new TransferSecurity(rotatedClinic, Optional.empty(), "hospital", HidingMethod.NEURAL, 0.5, false));
         pipe(before);
 
         assertEquals(1, recovered().size(), "dead letters: " + extractor.deadLetters());

@@ -19,6 +19,7 @@ import org.stegoehealth.model.ModelCache;
 import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.cli.CommonOptions;
 import org.stegoehealth.processors.models.ModelFeed;
 import org.stegoehealth.processors.models.ModelPublisher;
@@ -92,7 +93,11 @@ public final class ModelsCommand implements Runnable {
 
         /** Every version and the promotion, read and verified into a registry whose cache is {@code cacheDir}. */
         ModelRegistry read(StegoConfig config, Topics topics, Keyring keys, Path cacheDir) {
-            ModelRegistry registry = new ModelRegistry(new ModelCache(cacheDir), keys, 1);
+            ModelRegistry registry = new ModelRegistry(
+                    new ModelCache(cacheDir),
+                    keys,
+                    TransferSecurity.hospitalOf(keys, config, TransferSecurity.Site.EITHER),
+                    1);
             try (ModelFeed feed =
                     new ModelFeed(StreamsConfigs.readCommittedConsumer(config, "stego-models-cli"), topics, registry)) {
                 feed.catchUp(TIMEOUT);

@@ -559,6 +559,7 @@ abstract class PipelineTests {
                                     work.resolve("hospital-cache").toString())),
                             cluster.topics(),
                             keys.hospital(),
+                            keys.hospital().name(),
                             "versions-hospital");
                     FollowedModels clinic = FollowedModels.start(
                             config.with(Map.of(
@@ -566,6 +567,7 @@ abstract class PipelineTests {
                                     work.resolve("clinic-cache").toString())),
                             cluster.topics(),
                             keys.clinic(),
+                            keys.hospital().name(),
                             "versions-clinic");
                     InProcessPipeline pipeline = InProcessPipeline.start(
                             config,
@@ -725,14 +727,19 @@ abstract class PipelineTests {
                     "versions-late-extractor",
                     StegoConfig.MODEL_CACHE_DIR,
                     work.resolve("late-cache").toString()));
-            try (FollowedModels models = FollowedModels.start(late, cluster.topics(), keys.clinic(), "versions-late");
+            try (FollowedModels models = FollowedModels.start(
+                            late,
+                            cluster.topics(),
+                            keys.clinic(),
+                            keys.hospital().name(),
+                            "versions-late");
                     StreamsApp extractor = StreamsApp.start(
                             "late-extractor",
                             ExtractionTopology.build(
                                     cluster.topics(),
                                     models.registry(),
                                     late.batchSettings(),
-                                    TransferSecurity.of(keys.clinic(), late),
+                                    TransferSecurity.of(keys.clinic(), late, TransferSecurity.Site.CLINIC),
                                     null,
                                     late.modelWait()),
                             StreamsConfigs.base(late, late.extractorApplicationId()));

@@ -9,6 +9,7 @@ import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsApp;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.schemas.Topics;
 
@@ -30,7 +31,8 @@ final class StreamsRunner {
     private StreamsRunner() {}
 
     /** @return 0 after a requested shutdown, 1 when the application stopped on an error */
-    static int run(String name, StegoConfig config, String applicationId, TopologyBuilder builder) {
+    static int run(
+            String name, StegoConfig config, TransferSecurity security, String applicationId, TopologyBuilder builder) {
         Topics topics = CommonOptions.topics(config);
         FollowedModels followed = null;
         ModelSource models;
@@ -40,7 +42,8 @@ final class StreamsRunner {
             models = ModelSource.fixed(model);
             modelLabel = model.version();
         } else {
-            followed = FollowedModels.start(config, topics, applicationId + "-models");
+            followed = FollowedModels.start(
+                    config, topics, security.keyring(), security.hospital(), applicationId + "-models");
             models = followed.registry();
             modelLabel = "following " + topics.models.name();
         }

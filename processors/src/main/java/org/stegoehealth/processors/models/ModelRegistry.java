@@ -17,6 +17,7 @@ import org.stegoehealth.model.ModelCache;
 import org.stegoehealth.model.ModelException;
 import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.processors.ModelSource;
+import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.schemas.ModelStatus;
@@ -65,7 +66,7 @@ public final class ModelRegistry implements ModelSource {
 
     /**
      * @param cache     where verified artifacts are kept
-     * @param trust     verifies event signatures against the keys this party trusts
+     * @param trust     verifies event signatures against the keys trusted to sign model events (the hospital's)
      * @param maxLoaded most models held in memory at once
      */
     public ModelRegistry(ModelCache cache, Verifier trust, int maxLoaded) {
@@ -73,10 +74,11 @@ public final class ModelRegistry implements ModelSource {
     }
 
     /**
-     * As above, trusting {@code keyring}'s signing keys and opening private models sealed to its receiving keys.
+     * As above, trusting only {@code hospital}'s signing keys (as {@code keyring} holds them) and opening private
+     * models sealed to {@code keyring}'s receiving keys.
      */
-    public ModelRegistry(ModelCache cache, Keyring keyring, int maxLoaded) {
-        this(cache, keyring.verifier(), keyring, maxLoaded, ModelArtifact::toModel);
+    public ModelRegistry(ModelCache cache, Keyring keyring, String hospital, int maxLoaded) {
+        this(cache, TransferSecurity.modelSigners(keyring, hospital), keyring, maxLoaded, ModelArtifact::toModel);
     }
 
     /** As above, with the function that turns a loaded artifact into a model (tests substitute a cheap one). */

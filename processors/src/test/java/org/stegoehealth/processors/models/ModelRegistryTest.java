@@ -25,6 +25,7 @@ import org.stegoehealth.model.ModelException;
 import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.schemas.ModelStatus;
@@ -86,6 +87,52 @@ class ModelRegistryTest {
         assertEquals(30.5, v1.validation("coverPsnr"));
         assertTrue(new ModelCache(tmp.resolve("cache")).contains("v1"));
         assertEquals("v1", registry.model("v1").version());
+    }
+
+    @Test
+    void modelAndPromotionEvents_signedByAnyoneButTheHospital_areRefused_atTheHospitalAndAtAClinic()
+            throws IOException {
+        Keyring clinicB = Keyring.init(tmp.resolve("keys/clinic-b"), "clinic-b");
+        Keyring clinic = Keyring.init(tmp.resolve("keys/clinic-a"), "clinic-a")
+                .importPublic(hospital.exportPublic(Optional.empty()), "hospital.pub.json", false)
+                .keyring()
+                .importPublic(clinicB.exportPublic(Optional.empty()), "clinic-b.pub.json", false)
+                .keyring();
+        Keyring hospitalKeys = hospital.importPublic(clinic.exportPublic(Optional.empty()), "clinic-a.pub.json", false)
+                .keyring();
+        // at the hospital the model signer is its own keyring: a clinic's key publishes and promotes nothing
+        ModelRegistry atHospital =
+                new ModelRegistry(new ModelCache(tmp.resolve("h-cache")), hospitalKeys, "hospital", 1);
+        assertFalse(atHospital.accept("v1", event("v1", 11, clinic)));
+        assertFalse(atHospital.accept(ModelEvents.promotion("v1", "mine", "clinic-a", T0, clinic.signer())));
+        assertTrue(atHospital.versions().isEmpty());
+        assertTrue(atHospital.promotion().isEmpty());
+        ModelEvent v2 = event("v2", 12, hospital);
+        assertTrue(atHospital.accept("v2", v2));
+
+        // at the clinic: the imported hospital only; never its own key, another clinic or a stranger
+        ModelRegistry atClinic = new ModelRegistry(new ModelCache(tmp.resolve("c-cache")), clinic, "hospital", 1);
+        long seed = 20;
+        for (Keyring wrong : List.of(clinic, clinicB, stranger)) {
+            assertFalse(atClinic.accept("v1", event("v1", seed++, wrong)), wrong.name());
+            assertFalse(
+                    atClinic.accept(ModelEvents.promotion("v1", "mine", wrong.name(), T0, wrong.signer())),
+                    wrong.name());
+        }
+        assertEquals(6, atClinic.refusedCount());
+        assertTrue(atClinic.versions().isEmpty());
+        assertTrue(atClinic.promotion().isEmpty());
+        assertTrue(atClinic.accept("v2", v2));
+        assertTrue(atClinic.accept(ModelEvents.promotion("v2", "good", "ops", T0, hospital.signer())));
+        assertEquals(Optional.of("v2"), atClinic.promotedVersion());
+        ModelEventRefusedException own = assertThrows(
+                ModelEventRefusedException.class,
+                () -> ModelEvents.verify(
+                        "v3", event("v3", 30, clinic), TransferSecurity.modelSigners(clinic, "hospital")));
+        assertTrue(
+                own.getMessage().contains("signed by 'clinic-a'")
+                        && own.getMessage().contains("not trusted to sign model and promotion events"),
+                own.getMessage());
     }
 
     @Test
@@ -203,10 +250,11 @@ class ModelRegistryTest {
                     "weights visible in the sealed copy of " + copy.getParty());
         }
         // the clinic opens it, the hospital too (its embedders), a stranger and a reader without keys do not
-        ModelRegistry atClinic = new ModelRegistry(new ModelCache(tmp.resolve("clinic-cache")), clinic, 1);
+        ModelRegistry atClinic = new ModelRegistry(new ModelCache(tmp.resolve("clinic-cache")), clinic, "hospital", 1);
         assertTrue(atClinic.accept("p1", sealed));
         assertEquals("p1", atClinic.model("p1").version());
-        assertTrue(new ModelRegistry(new ModelCache(tmp.resolve("h-cache")), hospital, 1).accept("p1", sealed));
+        assertTrue(new ModelRegistry(new ModelCache(tmp.resolve("h-cache")), hospital, "hospital", 1)
+                .accept("p1", sealed));
         Keyring trustingStranger = stranger.importPublic(
                         hospital.exportPublic(Optional.empty()), "hospital.pub.json", false)
                 .keyring();
