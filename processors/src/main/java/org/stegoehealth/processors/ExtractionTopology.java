@@ -36,7 +36,8 @@ import org.stegoehealth.security.Verifier;
  *
  * Batched like the embedder ({@link BatchingProcessor}). Every event is verified against the hospital's public
  * signing keys before anything else ({@link StegoEvents#verify}): unsigned, altered events, and events signed by any
- * other party (this clinic's own key included) are dead-lettered as TAMPERED. A neural stego image is extracted with the model version its event names (a different
+ * other party (this clinic's own key included) are dead-lettered as TAMPERED, and authentic events for another
+ * clinic (the signed {@code clinic} field) as NOT_FOR_THIS_CLINIC. A neural stego image is extracted with the model version its event names (a different
  * model would recover noise): with a registry that follows the model topic, every version seen so far, retired ones
  * included, loaded on first use; an image naming a version not received yet waits (up to a bound, then a dead letter
  * UNKNOWN_MODEL) and is extracted once the version arrives. With one fixed model, an image of any other version is
@@ -169,6 +170,11 @@ public final class ExtractionTopology {
             String name = "stego image " + id;
             // authenticate first: nothing of an event that does not verify is looked at further
             StegoEvents.verify(event, stegoSigners, security.allowUnsigned());
+            // an authentic event for another clinic is refused before its image is looked at (a replay at the
+            // hospital, with the hospital's own keyring, reads what it sent to every clinic)
+            if (!security.atHospital()) {
+                StegoEvents.requireFor(event, security.keyring().name());
+            }
             HidingMethod method;
             try {
                 method = HidingMethod.parse(event.getHidingMethod());

@@ -9,8 +9,8 @@ import org.stegoehealth.security.Verifier;
 
 /**
  * Signing and verifying stego events. The signature covers the canonical encoding ({@link Canonical}) of every
- * other field, so changing a pixel, the message id, the model version, the method, a key id or the sealed study
- * reference breaks it.
+ * other field, so changing a pixel, the message id, the model version, the method, a key id, the sealed study
+ * reference or the clinic the event is for breaks it.
  */
 public final class StegoEvents {
 
@@ -20,7 +20,7 @@ public final class StegoEvents {
 
     /** The bytes a stego event's signature is made over. */
     public static byte[] signedBytes(StegoImageEvent e) {
-        return Canonical.of(DOMAIN)
+        Canonical signed = Canonical.of(DOMAIN)
                 .text(e.getMessageId())
                 .text(e.getHidingMethod())
                 .text(e.getModelVersion())
@@ -32,8 +32,12 @@ public final class StegoEvents {
                 .text(e.getPositionsKeyId())
                 .bytes(e.getSealedStudyRef() == null ? null : InputImages.bytes(e.getSealedStudyRef()))
                 .bytes(InputImages.bytes(e.getImage()))
-                .number(e.getCreatedAt().toEpochMilli())
-                .toByteArray();
+                .number(e.getCreatedAt().toEpochMilli());
+        if (e.getClinic() != null) {
+            // events that name no clinic keep the encoding they were always signed with (and are recovered nowhere)
+            signed.text("clinic").text(e.getClinic());
+        }
+        return signed.toByteArray();
     }
 
     /** {@code event} with the signer's key id and its signature set. */
@@ -67,6 +71,24 @@ public final class StegoEvents {
             return verifier.verify(InputImages.bytes(event.getSignature()), signedBytes(event));
         } catch (SignatureInvalidException e) {
             throw new RecordRejectedException(ErrorType.TAMPERED, name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks that a verified event is for {@code clinic} (this extractor's keyring name).
+     *
+     * @throws RecordRejectedException NOT_FOR_THIS_CLINIC naming the clinic the event is for
+     */
+    public static void requireFor(StegoImageEvent event, String clinic) {
+        if (!clinic.equals(event.getClinic())) {
+            throw new RecordRejectedException(
+                    ErrorType.NOT_FOR_THIS_CLINIC,
+                    "stego image " + event.getMessageId() + ": "
+                            + (event.getClinic() == null
+                                    ? "names no clinic (made by an embedder without clinic.id, or before events named"
+                                            + " their clinic)"
+                                    : "is for clinic '" + event.getClinic() + "'")
+                            + "; this is '" + clinic + "'");
         }
     }
 }

@@ -124,6 +124,11 @@ public record TransferSecurity(
         return this;
     }
 
+    /** Whether this keyring is the hospital's (the embedder, or a replay run at the hospital). */
+    public boolean atHospital() {
+        return hospital.equals(keyring.name());
+    }
+
     /** Verifies stego events: only the hospital's signatures are accepted. */
     public Verifier stegoSigners() {
         return stegoSigners(keyring, hospital);

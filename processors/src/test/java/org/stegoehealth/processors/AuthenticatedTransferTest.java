@@ -294,7 +294,7 @@ class AuthenticatedTransferTest {
     }
 
     @Test
-    void sealed_onePixelChanged_evenWhenSignedAgain_isTampered_andAnotherClinicGetsNotForThisKey() {
+    void sealed_onePixelChanged_evenWhenSignedAgain_isTampered_andAnotherClinicGetsNotForThisClinic() {
         StegoImageEvent good = embed(
                         TestKeys.hospital(HidingMethod.SEALED),
                         1024,
@@ -326,7 +326,40 @@ class AuthenticatedTransferTest {
         pipe(good);
         assertTrue(recovered().isEmpty());
         DeadLetterEvent d = extractor.deadLetters().get(0).value();
-        assertEquals("NOT_FOR_THIS_KEY", d.getErrorType(), d.getReason());
+        assertEquals("NOT_FOR_THIS_CLINIC", d.getErrorType(), d.getReason());
+    }
+
+    @Test
+    void anEventForOneClinic_copiedToAnother_isNotRecovered_andReaddressingItBreaksTheSignature() {
+        StegoImageEvent forClinic = embed(
+                        TestKeys.hospital(), 1024, TestImages.xray("x-1", TestImages.grayXray(32, 32, 1)))
+                .get(0);
+        assertEquals(TestKeys.CLINIC, forClinic.getClinic(), "every stego event names its clinic");
+        StegoImageEvent readdressed =
+                StegoImageEvent.newBuilder(forClinic).setClinic("other-clinic").build();
+        StegoImageEvent unaddressed = StegoEvents.sign(
+                StegoImageEvent.newBuilder(forClinic).setClinic(null).build(),
+                TestKeys.hospitalKeyring().signer());
+        startExtractor(TestKeys.otherClinic());
+
+        pipe(forClinic);
+        pipe(readdressed);
+        pipe(unaddressed);
+
+        assertTrue(recovered().isEmpty(), "nothing for another clinic is recovered");
+        List<TestRecord<String, DeadLetterEvent>> dead = extractor.deadLetters();
+        assertEquals(
+                List.of("NOT_FOR_THIS_CLINIC", "TAMPERED", "NOT_FOR_THIS_CLINIC"),
+                dead.stream().map(r -> r.value().getErrorType()).toList());
+        assertEquals(
+                "stego image x-1: is for clinic 'clinic'; this is 'other-clinic'",
+                dead.get(0).value().getReason());
+        assertTrue(
+                dead.get(1).value().getReason().contains("does not match the signed data"),
+                dead.get(1).value().getReason());
+        assertTrue(
+                dead.get(2).value().getReason().contains("names no clinic"),
+                dead.get(2).value().getReason());
     }
 
     @Test

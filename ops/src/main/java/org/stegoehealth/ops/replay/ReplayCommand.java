@@ -299,9 +299,7 @@ public final class ReplayCommand implements Callable<Integer> {
     private ModelRegistry registry(StegoConfig config, Topics topics, int maxLoaded) throws IOException {
         Path cache = Files.createDirectories(out.resolve("models"));
         Keyring keys = Keyring.open(config.keyringDir());
-        // stego replays check as the clinic's extractor does; X-ray replays run at the hospital
-        String hospital = TransferSecurity.hospitalOf(
-                keys, config, stego ? TransferSecurity.Site.CLINIC : TransferSecurity.Site.EITHER);
+        String hospital = TransferSecurity.hospitalOf(keys, config, TransferSecurity.Site.EITHER);
         ModelRegistry registry = new ModelRegistry(new ModelCache(cache), keys, hospital, maxLoaded);
         try (ModelFeed feed = new ModelFeed(StreamsConfigs.readCommittedConsumer(config, "replay"), topics, registry)) {
             feed.catchUp(Duration.ofMinutes(2));

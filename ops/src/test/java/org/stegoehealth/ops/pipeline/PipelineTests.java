@@ -627,6 +627,7 @@ abstract class PipelineTests {
                     StegoImageEvent late = StegoEvents.sign(
                             StegoImageEvent.newBuilder()
                                     .setMessageId("late-v3")
+                                    .setClinic(keys.clinic().name())
                                     .setModelVersion("it-v3")
                                     .setWidth(stego.width())
                                     .setHeight(stego.height())
