@@ -203,7 +203,9 @@ public final class ModelsCommand implements Runnable {
                                 p.getVersion(), p.getPromotedBy(), p.getPromotedAt(), p.getReason()));
                 if (registry.refusedCount() > 0) {
                     out.printf(
-                            "%d event(s) refused (bad checksum or signature; see the log)%n", registry.refusedCount());
+                            "%d event(s) refused (bad checksum or signature, a signer not trusted for model events, or"
+                                    + " older than what is held; see the log)%n",
+                            registry.refusedCount());
                 }
             }
             return 0;

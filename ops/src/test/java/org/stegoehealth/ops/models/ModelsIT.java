@@ -52,6 +52,7 @@ import org.stegoehealth.processors.InputRecord;
 import org.stegoehealth.processors.MessageIds;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StegoEvents;
+import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.models.ModelEvents;
 import org.stegoehealth.processors.produce.CoverProducer;
 import org.stegoehealth.processors.produce.XrayProducer;
@@ -198,6 +199,81 @@ class ModelsIT {
     }
 
     @Test
+    void oldSignedModelAndPromotionEvents_publishedAgain_changeNothing() throws Exception {
+        String prefix = "rollback-it-";
+        Topics topics = new Topics(prefix, stack.schemaRegistryClient(), 1);
+        stack.createTopics(topics);
+        assertEquals(
+                "0", models(prefix, "publish", artifact("r1", 61).toString(), "--promote", "--reason", "first")[0]);
+        assertEquals("0", models(prefix, "publish", artifact("r2", 62).toString(), "--parent", "r1")[0]);
+        assertEquals("0", models(prefix, "promote", "r2", "--reason", "better")[0]);
+        assertEquals("0", models(prefix, "retire", "r1", "--reason", "compromised")[0]);
+        String[] before = models(prefix, "list");
+        assertTrue(before[1].lines().anyMatch(l -> l.contains("r1 ") && l.contains("RETIRED")), before[1]);
+        assertTrue(before[1].contains("promoted: r2"), before[1]);
+
+        // the very records the hospital signed first (r1 AVAILABLE, the promotion of r1), sent again byte for byte
+        var oldModel = firstRecord(topics.models.name());
+        var oldPromotion = firstRecord(topics.promotions.name());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(stack.clientConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.models.name(), oldModel.key(), oldModel.value()))
+                    .get();
+            producer.send(new ProducerRecord<>(topics.promotions.name(), oldPromotion.key(), oldPromotion.value()))
+                    .get();
+        }
+
+        String[] after = models(prefix, "list");
+        assertEquals("0", after[0], after[1]);
+        assertTrue(after[1].lines().anyMatch(l -> l.contains("r1 ") && l.contains("RETIRED")), after[1]);
+        assertTrue(after[1].contains("promoted: r2"), after[1]);
+        assertTrue(after[1].contains("2 event(s) refused"), after[1]);
+        // what a running application follows: the same fold, from the topics
+        try (FollowedModels followed = FollowedModels.start(
+                StegoConfig.load(
+                        null,
+                        Map.of(),
+                        Map.of(
+                                StegoConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                                StegoConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl(),
+                                StegoConfig.TOPIC_PREFIX, prefix,
+                                StegoConfig.MODEL_CACHE_DIR,
+                                        tmp.resolve("rollback-cache").toString())),
+                topics,
+                keyring,
+                "hospital",
+                "rollback-it-follower")) {
+            assertEquals(Optional.of("r2"), followed.registry().promotedVersion());
+            assertEquals(
+                    org.stegoehealth.schemas.ModelStatus.RETIRED,
+                    followed.registry().version("r1").orElseThrow().status());
+            assertEquals(2, followed.registry().refusedCount());
+        }
+    }
+
+    /** The first record of {@code topic}, read raw. */
+    private static org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> firstRecord(String topic) {
+        Properties consumer = new Properties();
+        consumer.putAll(stack.clientConfig());
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> raw =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                        consumer,
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            org.apache.kafka.common.TopicPartition p0 = new org.apache.kafka.common.TopicPartition(topic, 0);
+            raw.assign(List.of(p0));
+            raw.seekToBeginning(List.of(p0));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (System.nanoTime() < until) {
+                for (var r : raw.poll(java.time.Duration.ofMillis(500))) {
+                    return r;
+                }
+            }
+        }
+        throw new AssertionError("no record on " + topic);
+    }
+
+    @Test
     void privateModel_publishedWithModelsSealedTo_neverCarriesItsWeightsInClear_andOnlyTheClinicPullsIt()
             throws Exception {
         String prefix = "private-it-";
@@ -248,8 +324,12 @@ class ModelsIT {
         assertTrue(elsewhere[1].contains("model p1 has not been published, or its event was refused"), elsewhere[1]);
     }
 
-    /** {@code stego models pull VERSION --to DIR} with {@code keys} instead of the hospital's keyring. */
-    private static String[] pull(String prefix, String version, Path to, Keyring keys) {
+    /**
+     * {@code stego models pull VERSION --to DIR} at a clinic: with {@code keys} instead of the hospital's keyring,
+     * trusting the hospital for model events ({@code hospital.id}).
+     */
+    private static String[] pull(String prefix, String version, Path to, Keyring keys) throws IOException {
+        Path config = Files.writeString(tmp.resolve("at-" + keys.name() + ".properties"), "hospital.id=hospital\n");
         return run(
                 prefix,
                 false,
@@ -259,7 +339,9 @@ class ModelsIT {
                 "--to",
                 to.toString(),
                 "--keyring",
-                keys.dir().toString());
+                keys.dir().toString(),
+                "-c",
+                config.toString());
     }
 
     private static int indexOf(byte[] data, byte[] part) {

@@ -27,10 +27,12 @@ import org.stegoehealth.security.Verifier;
 /**
  * The model versions one application has seen, and which one is promoted. Fed with model and promotion events (by
  * {@link ModelFeed} from Kafka, or directly in tests); every event is verified first, and a refused one costs one log
- * line and changes nothing, so the versions already held keep serving. Verified artifacts go to a {@link ModelCache}
+ * line and changes nothing, so the versions already held keep serving. Nothing rolls back: per version, and for the
+ * promotion, the event with the highest signed timestamp wins and an older one is refused (an old signed event
+ * replayed changes nothing), and RETIRED is final (a new version is the way back). Verified artifacts go to a {@link ModelCache}
  * on disk; models are loaded from it lazily, and at most {@code maxLoaded} stay in memory (least recently used out).
  *
- * <p>Thread-safe: the feed writes while stream threads read.
+ * <p>Thread-safe: one feed writes while stream threads read.
  */
 public final class ModelRegistry implements ModelSource {
 
@@ -106,9 +108,10 @@ public final class ModelRegistry implements ModelSource {
     }
 
     /**
-     * Takes a model event: verifies it, installs the artifact in the cache and records its status.
+     * Takes a model event: verifies it, checks it is not older than what is held for its version (nor revives a
+     * retired one), installs the artifact in the cache and records its status.
      *
-     * @return false (after one log line) when the event was refused
+     * @return false (after one log line) when the event was refused; true also for a copy of the event held
      */
     public boolean accept(String key, ModelEvent event) {
         ModelArtifact.Bytes files;
@@ -118,6 +121,24 @@ public final class ModelRegistry implements ModelSource {
             return refuse(e.getMessage());
         }
         String version = event.getVersion();
+        Version held = version(version).orElse(null);
+        if (held != null) {
+            int order = event.getPublishedAt().compareTo(held.publishedAt());
+            if (order == 0 && event.getStatus() == held.status()) {
+                return true; // the event already held, delivered again
+            }
+            // a tie goes to the retirement, so every reader ends with the same status whatever the order
+            boolean tieWon = order == 0 && event.getStatus() == ModelStatus.RETIRED;
+            if (order < 0 || (order == 0 && !tieWon)) {
+                return refuse("model " + version + ": an event signed at " + event.getPublishedAt() + " ("
+                        + event.getStatus() + ") is not newer than the one held, signed at " + held.publishedAt() + " ("
+                        + held.status() + "); old events never roll a version back");
+            }
+            if (held.status() == ModelStatus.RETIRED && event.getStatus() != ModelStatus.RETIRED) {
+                return refuse("model " + version + " was retired at " + held.publishedAt() + "; an event making it "
+                        + event.getStatus() + " again is refused (retirement is final: publish a new version)");
+            }
+        }
         ModelMetadata metadata;
         try {
             cache.install(version, files);
@@ -125,40 +146,42 @@ public final class ModelRegistry implements ModelSource {
         } catch (ModelException e) {
             return refuse(e.getMessage());
         }
-        synchronized (this) {
-            Version previous = versions.get(version);
-            versions.put(
-                    version,
-                    new Version(
-                            version,
-                            event.getParent(),
-                            event.getStatus(),
-                            event.getStatusReason(),
-                            metadata,
-                            event.getPublishedBy(),
-                            event.getPublishedAt()));
-            if (previous == null) {
-                LOG.info(
-                        "model {} received ({}{})",
-                        version,
-                        event.getStatus(),
-                        event.getParent() == null ? "" : ", fine-tuned from " + event.getParent());
-            } else if (previous.status() != event.getStatus()) {
-                LOG.info(
-                        "model {} is now {}{}",
-                        version,
-                        event.getStatus(),
-                        event.getStatusReason() == null ? "" : " (" + event.getStatusReason() + ")");
-            }
-        }
+        record(version, held, event, metadata);
         return true;
     }
 
+    private synchronized void record(String version, Version held, ModelEvent event, ModelMetadata metadata) {
+        versions.put(
+                version,
+                new Version(
+                        version,
+                        event.getParent(),
+                        event.getStatus(),
+                        event.getStatusReason(),
+                        metadata,
+                        event.getPublishedBy(),
+                        event.getPublishedAt()));
+        if (held == null) {
+            LOG.info(
+                    "model {} received ({}{})",
+                    version,
+                    event.getStatus(),
+                    event.getParent() == null ? "" : ", fine-tuned from " + event.getParent());
+        } else if (held.status() != event.getStatus()) {
+            LOG.info(
+                    "model {} is now {}{}",
+                    version,
+                    event.getStatus(),
+                    event.getStatusReason() == null ? "" : " (" + event.getStatusReason() + ")");
+        }
+    }
+
     /**
-     * Takes a promotion: verified, it replaces the previous one (the latest wins). A promotion of a version not yet
-     * received is kept and takes effect when the version arrives.
+     * Takes a promotion: verified and signed later than the promotion held, it replaces it (the highest signed
+     * timestamp wins, whatever order events arrive in). A promotion of a version not yet received is kept and takes
+     * effect when the version arrives.
      *
-     * @return false (after one log line) when the event was refused
+     * @return false (after one log line) when the event was refused; true also for a copy of the promotion held
      */
     public boolean accept(ModelPromotionEvent event) {
         try {
@@ -166,9 +189,24 @@ public final class ModelRegistry implements ModelSource {
         } catch (ModelEventRefusedException e) {
             return refuse(e.getMessage());
         }
-        synchronized (this) {
-            promotion = event;
+        return promote(event);
+    }
+
+    private synchronized boolean promote(ModelPromotionEvent event) {
+        if (promotion != null) {
+            int order = event.getPromotedAt().compareTo(promotion.getPromotedAt());
+            if (order == 0 && event.getVersion().equals(promotion.getVersion())) {
+                return true; // the promotion already held, delivered again
+            }
+            // a tie goes to the greater version name, so every reader ends with the same promotion
+            boolean tieWon = order == 0 && event.getVersion().compareTo(promotion.getVersion()) > 0;
+            if (order < 0 || (order == 0 && !tieWon)) {
+                return refuse("promotion of " + event.getVersion() + " signed at " + event.getPromotedAt()
+                        + " is not newer than the promotion held (" + promotion.getVersion() + ", signed at "
+                        + promotion.getPromotedAt() + "); old promotions never roll back");
+            }
         }
+        promotion = event;
         LOG.info("model {} promoted by {}: {}", event.getVersion(), event.getPromotedBy(), event.getReason());
         return true;
     }

@@ -205,6 +205,63 @@ class ModelRegistryTest {
     }
 
     @Test
+    void oldSignedEvents_replayed_changeNothing_andRetirementIsFinal() throws IOException {
+        ModelRegistry registry = registry(2, new AtomicInteger());
+        ModelEvent v1 = event("v1", 1, hospital);
+        ModelEvent v2 = event("v2", 2, hospital);
+        ModelPromotionEvent promoteV1 =
+                ModelEvents.promotion("v1", "first", "ops", T0.plusSeconds(10), hospital.signer());
+        ModelPromotionEvent promoteV2 =
+                ModelEvents.promotion("v2", "better", "trainer", T0.plusSeconds(20), hospital.signer());
+        ModelEvent retireV1 = ModelEvents.withStatus(
+                v1, ModelStatus.RETIRED, "compromised", "ops", T0.plusSeconds(30), hospital.signer());
+        assertTrue(registry.accept("v1", v1));
+        assertTrue(registry.accept("v2", v2));
+        assertTrue(registry.accept(promoteV1));
+        assertTrue(registry.accept(promoteV2));
+        assertTrue(registry.accept("v1", retireV1));
+        assertEquals(Optional.of("v2"), registry.promotedVersion());
+
+        // an attacker (or a confused operator) re-sends the old, validly signed events
+        assertFalse(registry.accept("v1", v1), "old AVAILABLE of a retired version");
+        assertFalse(registry.accept(promoteV1), "old promotion");
+        // the same events delivered again (a restart re-reading the topic) are no change and no refusal
+        assertTrue(registry.accept("v1", retireV1));
+        assertTrue(registry.accept(promoteV2));
+
+        assertEquals(ModelStatus.RETIRED, registry.version("v1").orElseThrow().status());
+        assertEquals(Optional.of("v2"), registry.promotedVersion());
+        assertEquals(2, registry.refusedCount());
+
+        // even a newer signed AVAILABLE does not revive a retired version: a new version is the way back
+        ModelEvent revived =
+                ModelEvents.withStatus(v1, ModelStatus.AVAILABLE, null, "ops", T0.plusSeconds(40), hospital.signer());
+        assertFalse(registry.accept("v1", revived));
+        assertEquals(ModelStatus.RETIRED, registry.version("v1").orElseThrow().status());
+        // a newer promotion of the retired version is held but serves nothing
+        assertTrue(registry.accept(ModelEvents.promotion("v1", "back", "ops", T0.plusSeconds(50), hospital.signer())));
+        assertEquals(Optional.empty(), registry.promotedVersion());
+    }
+
+    @Test
+    void eventsArrivingOutOfOrder_endWhereTheHighestSignedTimestampSays() throws IOException {
+        ModelEvent v1 = event("v1", 1, hospital);
+        ModelEvent retireV1 =
+                ModelEvents.withStatus(v1, ModelStatus.RETIRED, "old", "ops", T0.plusSeconds(30), hospital.signer());
+        ModelPromotionEvent early = ModelEvents.promotion("v1", "early", "ops", T0.plusSeconds(10), hospital.signer());
+        ModelPromotionEvent late = ModelEvents.promotion("v2", "late", "ops", T0.plusSeconds(20), hospital.signer());
+        ModelRegistry registry = registry(2, new AtomicInteger());
+
+        assertTrue(registry.accept("v1", retireV1));
+        assertFalse(registry.accept("v1", v1));
+        assertTrue(registry.accept(late));
+        assertFalse(registry.accept(early));
+
+        assertEquals(ModelStatus.RETIRED, registry.version("v1").orElseThrow().status());
+        assertEquals("v2", registry.promotion().orElseThrow().getVersion());
+    }
+
+    @Test
     void model_loadsLazilyAndKeepsAtMostMaxLoaded_leastRecentlyUsedOut() throws IOException {
         AtomicInteger loads = new AtomicInteger();
         ModelRegistry registry = registry(2, loads);
