@@ -168,13 +168,9 @@ public final class ExtractionTopology {
             StegoImageEvent event = Deserialization.deserialize(deserializer, record.topic(), record.value());
             String id = MessageIds.requireSafe(event.getMessageId());
             String name = "stego image " + id;
-            // authenticate first: nothing of an event that does not verify is looked at further
-            StegoEvents.verify(event, stegoSigners, security.allowUnsigned());
-            // an authentic event for another clinic is refused before its image is looked at (a replay at the
-            // hospital, with the hospital's own keyring, reads what it sent to every clinic)
-            if (!security.atHospital()) {
-                StegoEvents.requireFor(event, security.keyring().name());
-            }
+            // authenticate first (the hospital's signature, this clinic's event): nothing of an event that does not
+            // verify is looked at further
+            StegoEvents.authenticate(event, security, stegoSigners);
             HidingMethod method;
             try {
                 method = HidingMethod.parse(event.getHidingMethod());

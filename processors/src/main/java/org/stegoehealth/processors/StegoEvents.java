@@ -75,6 +75,20 @@ public final class StegoEvents {
     }
 
     /**
+     * What the extractor checks of an event before anything else, and what a dead-letter replay checks again: the
+     * signature is the hospital's ({@code stegoSigners}, from {@link TransferSecurity#stegoSigners()}) and the event
+     * is for this clinic (unless this keyring is the hospital's, which reads what it sent to every clinic).
+     *
+     * @throws RecordRejectedException TAMPERED or NOT_FOR_THIS_CLINIC with the reason
+     */
+    public static void authenticate(StegoImageEvent event, TransferSecurity security, Verifier stegoSigners) {
+        verify(event, stegoSigners, security.allowUnsigned());
+        if (!security.atHospital()) {
+            requireFor(event, security.keyring().name());
+        }
+    }
+
+    /**
      * Checks that a verified event is for {@code clinic} (this extractor's keyring name).
      *
      * @throws RecordRejectedException NOT_FOR_THIS_CLINIC naming the clinic the event is for
