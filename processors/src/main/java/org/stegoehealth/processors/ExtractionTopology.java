@@ -165,12 +165,12 @@ public final class ExtractionTopology {
 
         @Override
         public Admitted<Item> admit(InputRecord record) {
+            // the Avro record must be read to find its signature; nothing else of it is looked at before the
+            // signature (the hospital's, over the image bytes as sent) and the clinic it is for check out
             StegoImageEvent event = Deserialization.deserialize(deserializer, record.topic(), record.value());
+            StegoEvents.authenticate(event, security, stegoSigners);
             String id = MessageIds.requireSafe(event.getMessageId());
             String name = "stego image " + id;
-            // authenticate first (the hospital's signature, this clinic's event): nothing of an event that does not
-            // verify is looked at further
-            StegoEvents.authenticate(event, security, stegoSigners);
             HidingMethod method;
             try {
                 method = HidingMethod.parse(event.getHidingMethod());

@@ -57,7 +57,10 @@ public final class StegoEvents {
      * @throws RecordRejectedException TAMPERED with the reason when the event does not authenticate
      */
     public static String verify(StegoImageEvent event, Verifier verifier, boolean allowUnsigned) {
-        String name = "stego image " + event.getMessageId();
+        // the id is not checked yet (nothing is before the signature): named only when it is safe to print
+        String name = MessageIds.isSafe(event.getMessageId())
+                ? "stego image " + event.getMessageId()
+                : "a stego event with an unprintable message id";
         if (event.getSignature() == null) {
             if (allowUnsigned) {
                 return null;

@@ -252,6 +252,25 @@ class AuthenticatedTransferTest {
     }
 
     @Test
+    void theSignatureIsCheckedBeforeTheImageIsDecodedOrTheMessageIdLookedAt() {
+        StegoImageEvent good = embed(TestKeys.hospital(), 1024, TestImages.xray("x-1", TestImages.grayXray(32, 32, 1)))
+                .get(0);
+        StegoImageEvent garbage = StegoEvents.sign(
+                StegoImageEvent.newBuilder(good)
+                        .setImage(ByteBuffer.wrap(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2}))
+                        .setMessageId("../../etc/passwd")
+                        .build(),
+                TestKeys.otherClinic().keyring().signer());
+        startExtractor(TestKeys.clinic());
+
+        pipe(garbage);
+
+        DeadLetterEvent d = extractor.deadLetters().get(0).value();
+        assertEquals("TAMPERED", d.getErrorType(), "not DECODE or VALIDATION: " + d.getReason());
+        assertTrue(d.getReason().startsWith("a stego event with an unprintable message id: "), d.getReason());
+    }
+
+    @Test
     void unsignedEvents_areAccepted_onlyWhenTheClinicAllowsThem() {
         StegoImageEvent good = embed(TestKeys.hospital(), 1024, TestImages.xray("x-1", TestImages.grayXray(32, 32, 1)))
                 .get(0);

@@ -196,7 +196,10 @@ class ExtractionTopologyTest {
         Path viewer = dir.resolve("viewer");
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), viewer);
         DeadLetterEvent d = deadLetterFor(
-                StegoImageEvent.newBuilder(good).setMessageId("../escape").build(), good);
+                resigned(StegoImageEvent.newBuilder(good)
+                        .setMessageId("../escape")
+                        .build()),
+                good);
         assertEquals("VALIDATION", d.getErrorType());
         try (Stream<Path> files = Files.list(viewer)) {
             assertEquals(List.of(viewer.resolve("STUDY-4711-SECRET_x-0.png")), files.toList());

@@ -136,6 +136,17 @@ class ModelRegistryTest {
     }
 
     @Test
+    void verify_checksTheSignatureBeforeModelJsonIsParsed() throws IOException {
+        ModelEvent foreign = event("v1", 40, stranger);
+        foreign.setMetadataJson("{ not json");
+
+        ModelEventRefusedException e = assertThrows(
+                ModelEventRefusedException.class, () -> ModelEvents.verify("v1", foreign, hospital.verifier()));
+
+        assertTrue(e.getMessage().startsWith("model v1: signature does not verify"), e.getMessage());
+    }
+
+    @Test
     void accept_eventWithBadChecksum_isRefusedAndTheGoodVersionsKeepServing() throws IOException {
         ModelRegistry registry = registry(2, new AtomicInteger());
         registry.accept("v1", event("v1", 1, hospital));
