@@ -108,8 +108,11 @@ class CommandsTest {
         cli.setExecutionExceptionHandler(new CommandErrors(false));
         Path missing = dir.resolve("no-model");
         Path keys = dir.resolve("keys");
-        Keyring.init(keys, "hospital");
-        assertEquals(2, cli.execute("--model", missing.toString(), "--keyring", keys.toString()));
+        Keyring clinic = Keyring.init(dir.resolve("clinic-keys"), "clinic-a");
+        Keyring.init(keys, "hospital")
+                .importPublic(clinic.exportPublic(java.util.Optional.empty()), "clinic-a.pub.json", false);
+        assertEquals(
+                2, cli.execute("--model", missing.toString(), "--keyring", keys.toString(), "--clinic", "clinic-a"));
         List<String> lines = err.toString().lines().toList();
         assertEquals(1, lines.size(), err.toString());
         assertTrue(
@@ -117,6 +120,20 @@ class CommandsTest {
                         && lines.get(0).contains("not a model")
                         && lines.get(0).endsWith("  (set STEGO_DEBUG=1 for details)"),
                 lines.get(0));
+    }
+
+    @Test
+    void anEmbedderWithoutAClinicIsOneErrorLine_beforeTheModelIsLoaded() {
+        CommandLine cli = new CommandLine(new EmbedderCommand());
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        cli.setExecutionExceptionHandler(new CommandErrors(false));
+        Path keys = dir.resolve("keys");
+        Keyring.init(keys, "hospital");
+        assertEquals(2, cli.execute("--model", dir.resolve("no-model").toString(), "--keyring", keys.toString()));
+        List<String> lines = err.toString().lines().toList();
+        assertEquals(1, lines.size(), err.toString());
+        assertTrue(lines.get(0).startsWith("error: the embedder needs clinic.id"), lines.get(0));
     }
 
     @Test
