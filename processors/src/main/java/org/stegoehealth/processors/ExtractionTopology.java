@@ -35,10 +35,10 @@ import org.stegoehealth.security.Verifier;
  * </pre>
  *
  * Batched like the embedder ({@link BatchingProcessor}). Every event is verified against the hospital's public
- * signing keys before anything else ({@link StegoEvents#verify}): unsigned, altered events, and events signed by any
- * other party (this clinic's own key included) are dead-lettered as TAMPERED, and authentic events for another
- * clinic (the signed {@code clinic} field) as NOT_FOR_THIS_CLINIC. A neural stego image is extracted with the model version its event names (a different
- * model would recover noise): with a registry that follows the model topic, every version seen so far, retired ones
+ * signing keys before anything else ({@link StegoEvents#authenticate}): unsigned, altered events, and events signed
+ * by any other party (this clinic's own key included) are dead-lettered as TAMPERED, and authentic events for another
+ * clinic (the signed {@code clinic} field) as NOT_FOR_THIS_CLINIC. A neural stego image is extracted with the model
+ * version its event names (a different model would recover noise): with a registry that follows the model topic, every version seen so far, retired ones
  * included, loaded on first use; an image naming a version not received yet waits (up to a bound, then a dead letter
  * UNKNOWN_MODEL) and is extracted once the version arrives. With one fixed model, an image of any other version is
  * dead-lettered at once. Its recovered X-ray is an 8-bit PNG, gray when the model hides gray images.

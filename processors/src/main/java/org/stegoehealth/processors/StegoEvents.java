@@ -57,10 +57,7 @@ public final class StegoEvents {
      * @throws RecordRejectedException TAMPERED with the reason when the event does not authenticate
      */
     public static String verify(StegoImageEvent event, Verifier verifier, boolean allowUnsigned) {
-        // the id is not checked yet (nothing is before the signature): named only when it is safe to print
-        String name = MessageIds.isSafe(event.getMessageId())
-                ? "stego image " + event.getMessageId()
-                : "a stego event with an unprintable message id";
+        String name = name(event);
         if (event.getSignature() == null) {
             if (allowUnsigned) {
                 return null;
@@ -75,6 +72,18 @@ public final class StegoEvents {
         } catch (SignatureInvalidException e) {
             throw new RecordRejectedException(ErrorType.TAMPERED, name + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String printable(String s) {
+        String shown = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        return shown.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    /** How an event is named in reasons: its id is not checked yet, so it is shown only when safe to print. */
+    private static String name(StegoImageEvent event) {
+        return MessageIds.isSafe(event.getMessageId())
+                ? "stego image " + event.getMessageId()
+                : "a stego event with an unprintable message id";
     }
 
     /**
@@ -100,11 +109,11 @@ public final class StegoEvents {
         if (!clinic.equals(event.getClinic())) {
             throw new RecordRejectedException(
                     ErrorType.NOT_FOR_THIS_CLINIC,
-                    "stego image " + event.getMessageId() + ": "
+                    name(event) + ": "
                             + (event.getClinic() == null
                                     ? "names no clinic (made by an embedder without clinic.id, or before events named"
                                             + " their clinic)"
-                                    : "is for clinic '" + event.getClinic() + "'")
+                                    : "is for clinic '" + printable(event.getClinic()) + "'")
                             + "; this is '" + clinic + "'");
         }
     }
