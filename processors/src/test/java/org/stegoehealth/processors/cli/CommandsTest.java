@@ -152,6 +152,34 @@ class CommandsTest {
                 lines.get(0));
     }
 
+    @Test
+    void anExtractorWhoseKeyringTrustsSeveralParties_isOneErrorLine_untilTheHospitalIsNamed() {
+        Keyring hospital = Keyring.init(dir.resolve("h"), "hospital");
+        Keyring other = Keyring.init(dir.resolve("b"), "clinic-b");
+        Path keys = dir.resolve("clinic-keys");
+        Keyring.init(keys, "clinic-a")
+                .importPublic(hospital.exportPublic(java.util.Optional.empty()), "hospital.pub.json", false)
+                .keyring()
+                .importPublic(other.exportPublic(java.util.Optional.empty()), "clinic-b.pub.json", false);
+        Path missing = dir.resolve("no-model");
+        for (String[] args : List.of(
+                new String[] {"--model", missing.toString(), "--keyring", keys.toString()},
+                new String[] {"--model", missing.toString(), "--keyring", keys.toString(), "--hospital", "hospital"})) {
+            CommandLine cli = new CommandLine(new ExtractorCommand());
+            StringWriter err = new StringWriter();
+            cli.setErr(new PrintWriter(err));
+            cli.setExecutionExceptionHandler(new CommandErrors(false));
+            assertEquals(2, cli.execute(args));
+            List<String> lines = err.toString().lines().toList();
+            assertEquals(1, lines.size(), err.toString());
+            if (args.length == 4) {
+                assertTrue(lines.get(0).contains("set hospital.id (STEGO_HOSPITAL_ID)"), lines.get(0));
+            } else {
+                assertTrue(lines.get(0).startsWith("error: " + missing), "keys pass, the model is next: " + lines);
+            }
+        }
+    }
+
     @Command(name = "failing")
     static final class Failing implements Callable<Integer> {
         RuntimeException failure;
