@@ -35,7 +35,7 @@ public record TransferSecurity(
         /** The extractor: the hospital is a party this keyring imported, never this keyring. */
         CLINIC,
         /**
-         * Tools run at either (models list, pull, verify; replays of model topics): the hospital is {@code
+         * Tools run at either ({@code stego models list/pull/verify}, {@code stego replay}): the hospital is {@code
          * hospital.id} when set, otherwise this keyring.
          */
         EITHER
