@@ -423,10 +423,9 @@ final class BatchingProcessor<I, O extends SpecificRecord>
 
     private void deadLetter(InputRecord record, ErrorType type, String reason) {
         long now = context.currentSystemTimeMs();
-        Record<String, DeadLetterEvent> letter = new Record<>(
-                record.coordinates(),
-                DeadLetters.of(record, type, reason, context.applicationId(), now, settings.redactDeadLetters()),
-                record.timestamp());
+        DeadLetterEvent event =
+                DeadLetters.of(record, type, reason, context.applicationId(), now, settings.redactDeadLetters());
+        Record<String, DeadLetterEvent> letter = new Record<>(DeadLetters.key(event), event, record.timestamp());
         context.forward(letter, deadLetterChild);
     }
 

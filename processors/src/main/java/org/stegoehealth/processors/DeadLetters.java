@@ -25,14 +25,27 @@ public final class DeadLetters {
 
     private DeadLetters() {}
 
-    /** The dead letter for {@code record} with its original bytes, keyed by its coordinates. */
+    /**
+     * The key of a dead letter: the application that set it aside and its source record
+     * ({@code application/topic-partition@offset}), so two applications' dead letters for one record stay apart.
+     */
+    public static String key(String application, String topic, int partition, long offset) {
+        return application + "/" + topic + "-" + partition + "@" + offset;
+    }
+
+    /** The key of {@code d} ({@link #key(String, String, int, long)}). */
+    public static String key(DeadLetterEvent d) {
+        return key(d.getApplication(), d.getSourceTopic(), d.getSourcePartition(), d.getSourceOffset());
+    }
+
+    /** The dead letter for {@code record} with its original bytes. */
     public static DeadLetterEvent of(
             InputRecord record, ErrorType type, String reason, String application, long nowMs) {
         return of(record, type, reason, application, nowMs, false);
     }
 
     /**
-     * The dead letter for {@code record}, keyed by its coordinates ({@code topic-partition@offset}).
+     * The dead letter for {@code record}, to be keyed by {@link #key(DeadLetterEvent)}.
      *
      * @param redact leave the value bytes out, keeping their SHA-256 and size (the key, a message id, stays)
      */

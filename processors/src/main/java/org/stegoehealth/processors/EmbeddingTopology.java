@@ -242,6 +242,7 @@ public final class EmbeddingTopology {
                 StegoImageEvent.Builder event = StegoImageEvent.newBuilder()
                         .setMessageId(item.messageId())
                         .setHidingMethod(item.method().label())
+                        .setClinic(security.recipient().orElse(null))
                         .setCreatedAt(Instant.ofEpochMilli(nowMs));
                 if (item.method() == HidingMethod.NEURAL) {
                     FloatImage stego = stegos.get(neural++).withChannels(3);

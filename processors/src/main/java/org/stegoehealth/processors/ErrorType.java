@@ -20,6 +20,11 @@ public enum ErrorType {
     TAMPERED,
     /** Sealed to keys this clinic does not hold: meant for another clinic, or for keys it never had. */
     NOT_FOR_THIS_KEY,
+    /**
+     * A stego event, authentic, but addressed to another clinic (or to none): copied into this clinic's topic. Never
+     * recovered, and, like TAMPERED, never replayed unless asked for by name.
+     */
+    NOT_FOR_THIS_CLINIC,
     /** A sealed payload that does not fit its cover within the bits-per-channel budget and the size limit. */
     CAPACITY,
     /** Everything checked out but the model or the encoder failed on it. */

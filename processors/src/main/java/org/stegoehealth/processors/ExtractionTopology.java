@@ -23,6 +23,7 @@ import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.security.SealedException;
 import org.stegoehealth.security.SealedHiding;
 import org.stegoehealth.security.StudyReferences;
+import org.stegoehealth.security.Verifier;
 
 /**
  * Clinic side: recovers the X-ray from each stego image.
@@ -37,9 +38,10 @@ import org.stegoehealth.security.StudyReferences;
  * restarts: the same X-ray sent again is extracted and then dropped before the recovered topic and the file writer.
  *
  * Batched like the embedder ({@link BatchingProcessor}). Every event is verified against the hospital's public
- * signing keys before anything else ({@link StegoEvents#verify}): unsigned, untrusted or altered events are
- * dead-lettered as TAMPERED. A neural stego image is extracted with the model version its event names (a different
- * model would recover noise): with a registry that follows the model topic, every version seen so far, retired ones
+ * signing keys before anything else ({@link StegoEvents#authenticate}): unsigned, altered events, and events signed
+ * by any other party (this clinic's own key included) are dead-lettered as TAMPERED, and authentic events for another
+ * clinic (the signed {@code clinic} field) as NOT_FOR_THIS_CLINIC. A neural stego image is extracted with the model
+ * version its event names (a different model would recover noise): with a registry that follows the model topic, every version seen so far, retired ones
  * included, loaded on first use; an image naming a version not received yet waits (up to a bound, then a dead letter
  * UNKNOWN_MODEL) and is extracted once the version arrives. With one fixed model, an image of any other version is
  * dead-lettered at once. Its recovered X-ray is an 8-bit PNG, gray when the model hides gray images.
@@ -166,6 +168,7 @@ public final class ExtractionTopology {
         private final BatchSettings settings;
         private final Duration maxWait;
         private final TransferSecurity security;
+        private final Verifier stegoSigners;
         private final SealedHiding sealedHiding;
         private final StudyReferences studyReferences;
         private final Deserializer<StegoImageEvent> deserializer;
@@ -175,6 +178,7 @@ public final class ExtractionTopology {
             this.settings = settings;
             this.maxWait = maxWait;
             this.security = security;
+            this.stegoSigners = security.stegoSigners();
             this.sealedHiding = security.sealedHiding(settings.maxImageSide());
             this.studyReferences = new StudyReferences(security.keyring());
             this.deserializer = topics.stego.valueSerde().deserializer();
@@ -185,11 +189,12 @@ public final class ExtractionTopology {
 
         @Override
         public Admitted<Item> admit(InputRecord record) {
+            // the Avro record must be read to find its signature; nothing else of it is looked at before the
+            // signature (the hospital's, over the image bytes as sent) and the clinic it is for check out
             StegoImageEvent event = Deserialization.deserialize(deserializer, record.topic(), record.value());
+            StegoEvents.authenticate(event, security, stegoSigners);
             String id = MessageIds.requireSafe(event.getMessageId());
             String name = "stego image " + id;
-            // authenticate first: nothing of an event that does not verify is looked at further
-            StegoEvents.verify(event, security.keyring().verifier(), security.allowUnsigned());
             HidingMethod method;
             try {
                 method = HidingMethod.parse(event.getHidingMethod());

@@ -57,6 +57,7 @@ public final class StegoConfig {
     public static final String MODELS_SEALED_TO = "models.sealed.to";
     public static final String HIDING_METHOD = "hiding.method";
     public static final String CLINIC_ID = "clinic.id";
+    public static final String HOSPITAL_ID = "hospital.id";
     public static final String SEALED_BUDGET = "sealed.budget";
     public static final String ALLOW_UNSIGNED = "security.allow.unsigned";
     public static final String METRICS_PORT = "metrics.port";
@@ -112,6 +113,9 @@ public final class StegoConfig {
         d.put(MODELS_SEALED_TO, "");
         d.put(HIDING_METHOD, "neural");
         d.put(CLINIC_ID, "");
+        // the hospital's keyring name: the only party trusted to sign stego, model and promotion events; empty: this
+        // keyring at the hospital, the one party a clinic's keyring trusts at a clinic (TransferSecurity.Site)
+        d.put(HOSPITAL_ID, "");
         d.put(SEALED_BUDGET, "0.5");
         d.put(ALLOW_UNSIGNED, "false");
         // dead letters stay on the cluster that already holds their source records (X-rays at the hospital, stego
@@ -372,6 +376,15 @@ public final class StegoConfig {
     /** The clinic the embedder sends to (its keyring name): sealed payloads and study references are for it. */
     public Optional<String> clinicId() {
         String v = get(CLINIC_ID);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    /**
+     * The hospital's keyring name, if configured: the party trusted to sign stego events and model and promotion
+     * events ({@link TransferSecurity#hospitalOf} applies the default).
+     */
+    public Optional<String> hospitalId() {
+        String v = get(HOSPITAL_ID);
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
     }
 

@@ -9,8 +9,8 @@ import org.stegoehealth.security.Verifier;
 
 /**
  * Signing and verifying stego events. The signature covers the canonical encoding ({@link Canonical}) of every
- * other field, so changing a pixel, the message id, the model version, the method, a key id or the sealed study
- * reference breaks it.
+ * other field, so changing a pixel, the message id, the model version, the method, a key id, the sealed study
+ * reference or the clinic the event is for breaks it.
  */
 public final class StegoEvents {
 
@@ -20,7 +20,7 @@ public final class StegoEvents {
 
     /** The bytes a stego event's signature is made over. */
     public static byte[] signedBytes(StegoImageEvent e) {
-        return Canonical.of(DOMAIN)
+        Canonical signed = Canonical.of(DOMAIN)
                 .text(e.getMessageId())
                 .text(e.getHidingMethod())
                 .text(e.getModelVersion())
@@ -32,8 +32,12 @@ public final class StegoEvents {
                 .text(e.getPositionsKeyId())
                 .bytes(e.getSealedStudyRef() == null ? null : InputImages.bytes(e.getSealedStudyRef()))
                 .bytes(InputImages.bytes(e.getImage()))
-                .number(e.getCreatedAt().toEpochMilli())
-                .toByteArray();
+                .number(e.getCreatedAt().toEpochMilli());
+        if (e.getClinic() != null) {
+            // events that name no clinic keep the encoding they were always signed with (and are recovered nowhere)
+            signed.text("clinic").text(e.getClinic());
+        }
+        return signed.toByteArray();
     }
 
     /** {@code event} with the signer's key id and its signature set. */
@@ -53,7 +57,7 @@ public final class StegoEvents {
      * @throws RecordRejectedException TAMPERED with the reason when the event does not authenticate
      */
     public static String verify(StegoImageEvent event, Verifier verifier, boolean allowUnsigned) {
-        String name = "stego image " + event.getMessageId();
+        String name = name(event);
         if (event.getSignature() == null) {
             if (allowUnsigned) {
                 return null;
@@ -67,6 +71,50 @@ public final class StegoEvents {
             return verifier.verify(InputImages.bytes(event.getSignature()), signedBytes(event));
         } catch (SignatureInvalidException e) {
             throw new RecordRejectedException(ErrorType.TAMPERED, name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String printable(String s) {
+        String shown = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        return shown.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    /** How an event is named in reasons: its id is not checked yet, so it is shown only when safe to print. */
+    private static String name(StegoImageEvent event) {
+        return MessageIds.isSafe(event.getMessageId())
+                ? "stego image " + event.getMessageId()
+                : "a stego event with an unprintable message id";
+    }
+
+    /**
+     * What the extractor checks of an event before anything else, and what a dead-letter replay checks again: the
+     * signature is the hospital's ({@code stegoSigners}, from {@link TransferSecurity#stegoSigners()}) and the event
+     * is for this clinic (unless this keyring is the hospital's, which reads what it sent to every clinic).
+     *
+     * @throws RecordRejectedException TAMPERED or NOT_FOR_THIS_CLINIC with the reason
+     */
+    public static void authenticate(StegoImageEvent event, TransferSecurity security, Verifier stegoSigners) {
+        verify(event, stegoSigners, security.allowUnsigned());
+        if (!security.atHospital()) {
+            requireFor(event, security.keyring().name());
+        }
+    }
+
+    /**
+     * Checks that a verified event is for {@code clinic} (this extractor's keyring name).
+     *
+     * @throws RecordRejectedException NOT_FOR_THIS_CLINIC naming the clinic the event is for
+     */
+    public static void requireFor(StegoImageEvent event, String clinic) {
+        if (!clinic.equals(event.getClinic())) {
+            throw new RecordRejectedException(
+                    ErrorType.NOT_FOR_THIS_CLINIC,
+                    name(event) + ": "
+                            + (event.getClinic() == null
+                                    ? "names no clinic (made by an embedder without clinic.id, or before events named"
+                                            + " their clinic)"
+                                    : "is for clinic '" + printable(event.getClinic()) + "'")
+                            + "; this is '" + clinic + "'");
         }
     }
 }

@@ -197,6 +197,80 @@ class AuthenticatedTransferTest {
     }
 
     @Test
+    void stegoEvents_signedByAnyoneButTheHospital_theClinicsOwnKey_anotherClinic_orAStranger_areTampered() {
+        Keyring hospital = Keyring.init(dir.resolve("h"), "hospital");
+        Keyring clinicB = Keyring.init(dir.resolve("b"), "clinic-b");
+        Keyring stranger = Keyring.init(dir.resolve("s"), "stranger");
+        // a clinic that also trusts another clinic (for receipts, say): only the hospital signs stego events
+        Keyring clinic = Keyring.init(dir.resolve("c"), "clinic")
+                .importPublic(hospital.exportPublic(Optional.empty()), "h", false)
+                .keyring()
+                .importPublic(clinicB.exportPublic(Optional.empty()), "b", false)
+                .keyring();
+        hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), "c", false)
+                .keyring();
+        StegoImageEvent good = embed(
+                        new TransferSecurity(
+                                hospital, Optional.of("clinic"), "hospital", HidingMethod.NEURAL, 0.5, false),
+                        1024,
+                        TestImages.xray("x-1", TestImages.grayXray(32, 32, 1)))
+                .get(0);
+        Map<String, Keyring> wrongSigners = new LinkedHashMap<>();
+        wrongSigners.put("the clinic's own key", clinic);
+        wrongSigners.put("another clinic", clinicB);
+        wrongSigners.put("a stranger", stranger);
+        startExtractor(new TransferSecurity(clinic, Optional.empty(), "hospital", HidingMethod.NEURAL, 0.5, false));
+
+        wrongSigners.values().forEach(k -> pipe(StegoEvents.sign(good, k.signer())));
+        pipe(good);
+
+        assertEquals(1, recovered().size(), "only the hospital's event is recovered");
+        List<TestRecord<String, DeadLetterEvent>> dead = extractor.deadLetters();
+        assertEquals(wrongSigners.size(), dead.size());
+        int i = 0;
+        for (String who : wrongSigners.keySet()) {
+            DeadLetterEvent d = dead.get(i++).value();
+            assertEquals("TAMPERED", d.getErrorType(), who + ": " + d.getReason());
+            assertTrue(d.getReason().contains("hospital " + hospital.signer().keyId()), who + ": " + d.getReason());
+        }
+        assertTrue(
+                dead.get(0)
+                        .value()
+                        .getReason()
+                        .contains("signed by 'clinic' (key " + clinic.signer().keyId()
+                                + "), which is not trusted to sign stego events (trusted to sign them: hospital"),
+                dead.get(0).value().getReason());
+        assertTrue(
+                dead.get(1).value().getReason().contains("signed by 'clinic-b'"),
+                dead.get(1).value().getReason());
+        assertTrue(
+                dead.get(2)
+                        .value()
+                        .getReason()
+                        .contains("which is not a trusted signing key (trusted to sign stego" + " events: hospital"),
+                dead.get(2).value().getReason());
+    }
+
+    @Test
+    void theSignatureIsCheckedBeforeTheImageIsDecodedOrTheMessageIdLookedAt() {
+        StegoImageEvent good = embed(TestKeys.hospital(), 1024, TestImages.xray("x-1", TestImages.grayXray(32, 32, 1)))
+                .get(0);
+        StegoImageEvent garbage = StegoEvents.sign(
+                StegoImageEvent.newBuilder(good)
+                        .setImage(ByteBuffer.wrap(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2}))
+                        .setMessageId("../../etc/passwd")
+                        .build(),
+                TestKeys.otherClinic().keyring().signer());
+        startExtractor(TestKeys.clinic());
+
+        pipe(garbage);
+
+        DeadLetterEvent d = extractor.deadLetters().get(0).value();
+        assertEquals("TAMPERED", d.getErrorType(), "not DECODE or VALIDATION: " + d.getReason());
+        assertTrue(d.getReason().startsWith("a stego event with an unprintable message id: "), d.getReason());
+    }
+
+    @Test
     void unsignedEvents_areAccepted_onlyWhenTheClinicAllowsThem() {
         StegoImageEvent good = embed(TestKeys.hospital(), 1024, TestImages.xray("x-1", TestImages.grayXray(32, 32, 1)))
                 .get(0);
@@ -239,7 +313,7 @@ class AuthenticatedTransferTest {
     }
 
     @Test
-    void sealed_onePixelChanged_evenWhenSignedAgain_isTampered_andAnotherClinicGetsNotForThisKey() {
+    void sealed_onePixelChanged_evenWhenSignedAgain_isTampered_andAnotherClinicGetsNotForThisClinic() {
         StegoImageEvent good = embed(
                         TestKeys.hospital(HidingMethod.SEALED),
                         1024,
@@ -271,7 +345,40 @@ class AuthenticatedTransferTest {
         pipe(good);
         assertTrue(recovered().isEmpty());
         DeadLetterEvent d = extractor.deadLetters().get(0).value();
-        assertEquals("NOT_FOR_THIS_KEY", d.getErrorType(), d.getReason());
+        assertEquals("NOT_FOR_THIS_CLINIC", d.getErrorType(), d.getReason());
+    }
+
+    @Test
+    void anEventForOneClinic_copiedToAnother_isNotRecovered_andReaddressingItBreaksTheSignature() {
+        StegoImageEvent forClinic = embed(
+                        TestKeys.hospital(), 1024, TestImages.xray("x-1", TestImages.grayXray(32, 32, 1)))
+                .get(0);
+        assertEquals(TestKeys.CLINIC, forClinic.getClinic(), "every stego event names its clinic");
+        StegoImageEvent readdressed =
+                StegoImageEvent.newBuilder(forClinic).setClinic("other-clinic").build();
+        StegoImageEvent unaddressed = StegoEvents.sign(
+                StegoImageEvent.newBuilder(forClinic).setClinic(null).build(),
+                TestKeys.hospitalKeyring().signer());
+        startExtractor(TestKeys.otherClinic());
+
+        pipe(forClinic);
+        pipe(readdressed);
+        pipe(unaddressed);
+
+        assertTrue(recovered().isEmpty(), "nothing for another clinic is recovered");
+        List<TestRecord<String, DeadLetterEvent>> dead = extractor.deadLetters();
+        assertEquals(
+                List.of("NOT_FOR_THIS_CLINIC", "TAMPERED", "NOT_FOR_THIS_CLINIC"),
+                dead.stream().map(r -> r.value().getErrorType()).toList());
+        assertEquals(
+                "stego image x-1: is for clinic 'clinic'; this is 'other-clinic'",
+                dead.get(0).value().getReason());
+        assertTrue(
+                dead.get(1).value().getReason().contains("does not match the signed data"),
+                dead.get(1).value().getReason());
+        assertTrue(
+                dead.get(2).value().getReason().contains("names no clinic"),
+                dead.get(2).value().getReason());
     }
 
     @Test
@@ -305,7 +412,8 @@ class AuthenticatedTransferTest {
         hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), "c", false)
                 .keyring();
         StegoImageEvent before = embed(
-                        new TransferSecurity(hospital, Optional.of("clinic"), HidingMethod.SEALED, 0.5, false),
+                        new TransferSecurity(
+                                hospital, Optional.of("clinic"), "hospital", HidingMethod.SEALED, 0.5, false),
                         1024,
                         TestImages.xray("x-1", TestImages.grayXray(32, 32, 1)))
                 .get(0);
@@ -314,7 +422,8 @@ class AuthenticatedTransferTest {
         clinic = clinic.importPublic(rotated.exportPublic(Optional.empty()), "h2", false)
                 .keyring();
         Keyring rotatedClinic = clinic.rotate(EnumSet.allOf(KeyPurpose.class));
-        startExtractor(new TransferSecurity(rotatedClinic, Optional.empty(), HidingMethod.NEURAL, 0.5, false));
+        startExtractor(
+                new TransferSecurity(rotatedClinic, Optional.empty(), "hospital", HidingMethod.NEURAL, 0.5, false));
         pipe(before);
 
         assertEquals(1, recovered().size(), "dead letters: " + extractor.deadLetters());

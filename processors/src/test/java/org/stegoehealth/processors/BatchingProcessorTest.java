@@ -169,7 +169,7 @@ class BatchingProcessorTest {
         punctuator().getPunctuator().punctuate(T0 + LINGER.toMillis());
         assertEquals(List.of("x"), forwardedTo("out"));
         assertTrue(context.forwarded("out").stream().allMatch(f -> f.record().value() instanceof RecoveredImageEvent));
-        assertEquals(List.of("in-0@0"), forwardedTo("dead"));
+        assertEquals(List.of(context.applicationId() + "/in-0@0"), forwardedTo("dead"));
         DeadLetterEvent dead =
                 (DeadLetterEvent) context.forwarded("dead").get(0).record().value();
         assertEquals("VALIDATION", dead.getErrorType());

@@ -525,7 +525,10 @@ class EmbeddingTopologyTest {
                                 .digest(value)),
                 d.getValueSha256());
         assertEquals("too-large", new String(TestImages.bytes(d.getKey()), StandardCharsets.UTF_8));
-        assertEquals(h.topics.xrays.name() + "-0@0", dead.get(0).key(), "where the original still is");
+        assertEquals(
+                Harness.APP + "/" + h.topics.xrays.name() + "-0@0",
+                dead.get(0).key(),
+                "who set it aside, and where the original still is");
         assertEquals("VALIDATION", d.getErrorType(), d.getReason());
     }
 
@@ -556,7 +559,8 @@ class EmbeddingTopologyTest {
         assertEquals(h.topics.xrays.name(), d.getSourceTopic());
         assertEquals(0, d.getSourcePartition());
         assertEquals(1L, d.getSourceOffset());
-        assertEquals(h.topics.xrays.name() + "-0@1", dead.get(0).key());
+        assertEquals(
+                Harness.APP + "/" + h.topics.xrays.name() + "-0@1", dead.get(0).key());
         assertArrayEquals(key, TestImages.bytes(d.getKey()));
         if (value == null) {
             assertEquals(null, d.getValue());

@@ -209,7 +209,10 @@ class ExtractionTopologyTest {
         Path viewer = dir.resolve("viewer");
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), viewer);
         DeadLetterEvent d = deadLetterFor(
-                StegoImageEvent.newBuilder(good).setMessageId("../escape").build(), good);
+                resigned(StegoImageEvent.newBuilder(good)
+                        .setMessageId("../escape")
+                        .build()),
+                good);
         assertEquals("VALIDATION", d.getErrorType());
         try (Stream<Path> files = Files.list(viewer)) {
             assertEquals(

@@ -18,8 +18,8 @@ import org.stegoehealth.security.SealedException.Reason;
 
 /**
  * The lossless, keyed {@code sealed} hiding method. The X-ray's pixels (8- or 16-bit, gray or colour) are compressed
- * losslessly (PNG, metadata dropped), encrypted with HPKE to the receiving clinic's key (the message id bound as
- * context), and written bit by bit into the cover by LSB matching (+-1) at sample positions drawn from the clinic's
+ * losslessly (PNG, metadata dropped), encrypted with HPKE to the receiving clinic's key (the message id and the
+ * clinic's name bound as context), and written bit by bit into the cover by LSB matching (+-1) at sample positions drawn from the clinic's
  * keyed PRF. A 20-byte header (its 160 bits by LSB replacement), masked by the PRF, carries the payload length and a PRF tag over the whole stego
  * image, so a change to any pixel is detected before anything is decrypted.
  *
@@ -89,7 +89,7 @@ public final class SealedHiding {
         byte[] plaintext = plaintext(Png.encode(xray), studyRef.orElse(null));
         byte[] ciphertext;
         try {
-            ciphertext = keyring.encrypterFor(recipient).encrypt(plaintext, context(messageId));
+            ciphertext = keyring.encrypterFor(recipient).encrypt(plaintext, context(messageId, recipient));
         } catch (GeneralSecurityException e) {
             throw new KeyringException("cannot encrypt to '" + recipient + "': " + e.getMessage(), e);
         }
@@ -207,7 +207,7 @@ public final class SealedHiding {
             byte[] ciphertext = readBits(samples, order.next(8 * length), length);
             byte[] plaintext;
             try {
-                plaintext = keyring.decrypter().decrypt(ciphertext, context(messageId));
+                plaintext = keyring.decrypter().decrypt(ciphertext, context(messageId, keyring.name()));
             } catch (GeneralSecurityException e) {
                 throw new SealedException(
                         Reason.TAMPERED,
@@ -228,8 +228,12 @@ public final class SealedHiding {
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    private static byte[] context(String messageId) {
-        return ("stego-ehealth sealed image v1|" + messageId).getBytes(StandardCharsets.UTF_8);
+    /** The HPKE context: the message and the clinic it is for, so a payload opens only as sent. */
+    private static byte[] context(String messageId, String clinic) {
+        return Canonical.of("stego-ehealth sealed image v2")
+                .text(messageId)
+                .text(clinic)
+                .toByteArray();
     }
 
     private static byte[] plaintext(byte[] png, String studyRef) {

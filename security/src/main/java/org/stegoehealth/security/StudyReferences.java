@@ -7,7 +7,8 @@ import org.stegoehealth.security.SealedException.Reason;
 
 /**
  * A hospital study reference, sealed with HPKE to the receiving clinic so that only that clinic reads it. The
- * message id is bound as context: a sealed reference moved onto another message does not open.
+ * message id and the clinic's name are bound as context: a sealed reference moved onto another message, or opened
+ * by a clinic it was not sealed for, does not open.
  */
 public final class StudyReferences {
 
@@ -17,15 +18,19 @@ public final class StudyReferences {
         this.keyring = keyring;
     }
 
-    private static byte[] context(String messageId) {
-        return ("stego-ehealth study reference v1|" + messageId).getBytes(StandardCharsets.UTF_8);
+    /** The HPKE context: the message and the clinic it is for. */
+    private static byte[] context(String messageId, String clinic) {
+        return Canonical.of("stego-ehealth study reference v2")
+                .text(messageId)
+                .text(clinic)
+                .toByteArray();
     }
 
     /** Seals {@code studyRef} of message {@code messageId} to {@code recipient}'s receiving key. */
     public byte[] seal(String recipient, String messageId, String studyRef) {
         try {
             return keyring.encrypterFor(recipient)
-                    .encrypt(studyRef.getBytes(StandardCharsets.UTF_8), context(messageId));
+                    .encrypt(studyRef.getBytes(StandardCharsets.UTF_8), context(messageId, recipient));
         } catch (GeneralSecurityException e) {
             throw new KeyringException("cannot seal a study reference to '" + recipient + "': " + e.getMessage(), e);
         }
@@ -50,7 +55,8 @@ public final class StudyReferences {
                             + "' does not hold");
         }
         try {
-            return new String(keyring.decrypter().decrypt(sealed, context(messageId)), StandardCharsets.UTF_8);
+            return new String(
+                    keyring.decrypter().decrypt(sealed, context(messageId, keyring.name())), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             throw new SealedException(
                     Reason.TAMPERED,

@@ -16,6 +16,7 @@ import java.security.GeneralSecurityException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,30 @@ class KeyringTest {
         assertTrue(
                 keyring.signer().keyId().matches("[0-9a-f]{8}"),
                 keyring.signer().keyId());
+    }
+
+    @Test
+    void forSigners_acceptsOnlyThePartiesNamed_andNamesAnyOtherValidSigner_ownKeyIncluded() {
+        Keyring hospital = Keyring.init(tmp.resolve("hospital"), "hospital");
+        Keyring clinic = Keyring.init(tmp.resolve("clinic"), "clinic-a")
+                .importPublic(hospital.exportPublic(Optional.empty()), "hospital.pub.json", false)
+                .keyring();
+        Verifier stego = clinic.verifier().forSigners("stego events", Set.of("hospital"));
+
+        assertEquals("hospital", stego.verify(hospital.signer().sign(DATA), DATA));
+        assertEquals(Set.of("hospital"), stego.signers());
+        assertEquals("clinic-a", clinic.verifier().verify(clinic.signer().sign(DATA), DATA), "unrestricted: any");
+        SignatureInvalidException own = assertThrows(
+                SignatureInvalidException.class,
+                () -> stego.verify(clinic.signer().sign(DATA), DATA));
+        assertEquals(
+                "signed by 'clinic-a' (key " + clinic.signer().keyId() + "), which is not trusted to sign stego events"
+                        + " (trusted to sign them: hospital "
+                        + hospital.signer().keyId() + ")",
+                own.getMessage());
+        KeyringException unknown = assertThrows(
+                KeyringException.class, () -> clinic.verifier().forSigners("stego events", Set.of("hospital-x")));
+        assertTrue(unknown.getMessage().contains("holds no signing keys of 'hospital-x'"), unknown.getMessage());
     }
 
     @Test

@@ -2,11 +2,14 @@ package org.stegoehealth.ops.deadletters;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -17,9 +20,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.stegoehealth.ops.replay.TopicRange;
+import org.stegoehealth.processors.DeadLetters;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.cli.CommonOptions;
 import org.stegoehealth.processors.models.ModelTopicException;
 import org.stegoehealth.schemas.DeadLetterEvent;
@@ -37,7 +42,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "List dead letters, or re-publish their original key and value to the topic they came from",
-            "(for example after a missing model version arrived). Each dead letter is re-published once."
+            "(for example after a missing model version arrived). Each dead letter is re-published once.",
+            "Records that failed authentication (TAMPERED, NOT_FOR_THIS_CLINIC) go back only when asked for by",
+            "that reason and only if they pass verification again, with this keyring, now."
         },
         subcommands = {DeadLettersCommand.ListLetters.class, DeadLettersCommand.Replay.class})
 public final class DeadLettersCommand implements Runnable {
@@ -88,7 +95,16 @@ public final class DeadLettersCommand implements Runnable {
     }
 
     static String keyOf(DeadLetterEvent d) {
+        return DeadLetters.key(d);
+    }
+
+    /** The key replays were recorded under before dead letters named their application; counts for every one. */
+    static String legacyKeyOf(DeadLetterEvent d) {
         return d.getSourceTopic() + "-" + d.getSourcePartition() + "@" + d.getSourceOffset();
+    }
+
+    static boolean replayedBefore(Set<String> replayed, DeadLetterEvent d) {
+        return replayed.contains(keyOf(d)) || replayed.contains(legacyKeyOf(d));
     }
 
     /** {@code stego dead-letters list}. */
@@ -121,7 +137,7 @@ public final class DeadLettersCommand implements Runnable {
                         d.getErrorType(),
                         keyOf(d),
                         d.getApplication(),
-                        d.getRedacted() ? "redacted" : replayed.contains(keyOf(d)) ? "yes" : "no",
+                        d.getRedacted() ? "redacted" : replayedBefore(replayed, d) ? "yes" : "no",
                         d.getReason());
             }
             out.printf("%d dead letter(s)%n", letters.size());
@@ -134,9 +150,11 @@ public final class DeadLettersCommand implements Runnable {
             name = "replay",
             mixinStandardHelpOptions = true,
             description = "Re-publish the original key and value of each matching dead letter to its source topic,"
-                    + " once (replays are recorded on the dead-letter-replays topic). Redacted dead letters"
-                    + " (dead.letters.redact=true) hold no original bytes and cannot be replayed: they are named and"
-                    + " the exit code is 1.")
+                    + " once (replays are recorded on the dead-letter-replays topic). Records that failed"
+                    + " authentication (--reason TAMPERED or NOT_FOR_THIS_CLINIC) are verified again first, with the"
+                    + " keyring (the hospital's signature, for this clinic) and re-published only if they pass."
+                    + " Redacted dead letters (dead.letters.redact=true) hold no original bytes and cannot be"
+                    + " replayed. What is not replayed is named and the exit code is 1.")
     static final class Replay implements Callable<Integer> {
 
         @Spec
@@ -155,6 +173,14 @@ public final class DeadLettersCommand implements Runnable {
         @Option(names = "--by", paramLabel = "NAME", description = "Who replays (default: the user name).")
         String by;
 
+        @Option(
+                names = {"-k", "--keyring"},
+                paramLabel = "DIR",
+                description = "With --reason TAMPERED or NOT_FOR_THIS_CLINIC: the clinic's keyring that verifies the"
+                        + " records again (default: keyring.dir; the hospital is hospital.id or the one party it"
+                        + " trusts).")
+        Path keyring;
+
         static Set<String> replayed(StegoConfig config, Topics topics) {
             Set<String> keys = new HashSet<>();
             new TopicRange(null, null, null, null, 0)
@@ -172,14 +198,23 @@ public final class DeadLettersCommand implements Runnable {
 
         @Override
         public Integer call() {
-            StegoConfig config = filter.common.load(Map.of());
+            Map<String, String> extra = new HashMap<>();
+            if (keyring != null) {
+                extra.put(StegoConfig.KEYRING_DIR, keyring.toString());
+            }
+            StegoConfig config = filter.common.load(extra);
             Topics topics = CommonOptions.topics(config);
             List<DeadLetterEvent> letters = filter.read(config, topics, reason);
             Set<String> done = replayed(config, topics);
+            // only for what failed authentication, and only when asked for by that reason (the filter): keys first
+            Reverification reverification = letters.stream().anyMatch(Reverification::needed)
+                    ? new Reverification(topics, TransferSecurity.from(config, TransferSecurity.Site.CLINIC))
+                    : null;
             String who = by != null ? by : System.getProperty("user.name", "ops");
             int count = 0;
             int skipped = 0;
             int redacted = 0;
+            int unverified = 0;
             PrintWriter err = spec.commandLine().getErr();
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                     StreamsConfigs.producer(config, "stego-dead-letter-replay"),
@@ -196,10 +231,21 @@ public final class DeadLettersCommand implements Runnable {
                                 key, d.getValueSha256(), d.getValueSize(), d.getSourceTopic());
                         continue;
                     }
-                    if (!done.add(key)) {
+                    if (replayedBefore(done, d)) {
                         skipped++;
                         continue;
                     }
+                    if (Reverification.needed(d)) {
+                        Optional<String> refusal = reverification.refusal(d);
+                        if (refusal.isPresent()) {
+                            unverified++;
+                            err.printf(
+                                    "not replaying %s (%s): it fails verification again: %s%n",
+                                    key, d.getErrorType(), refusal.get());
+                            continue;
+                        }
+                    }
+                    done.add(key);
                     byte[] k = d.getKey() == null ? null : InputImages.bytes(d.getKey());
                     byte[] v = d.getValue() == null ? null : InputImages.bytes(d.getValue());
                     RecordMetadata sent = send(producer, new ProducerRecord<>(d.getSourceTopic(), k, v));
@@ -226,12 +272,13 @@ public final class DeadLettersCommand implements Runnable {
             spec.commandLine()
                     .getOut()
                     .printf(
-                            "re-published %d dead letter(s) to their source topics%s%s%n",
+                            "re-published %d dead letter(s) to their source topics%s%s%s%n",
                             count,
                             skipped > 0 ? "; " + skipped + " already replayed before, skipped" : "",
+                            unverified > 0 ? "; " + unverified + " failed verification again, not replayed" : "",
                             redacted > 0 ? "; " + redacted + " redacted, cannot be replayed" : "");
             err.flush();
-            return redacted > 0 ? 1 : 0;
+            return redacted > 0 || unverified > 0 ? 1 : 0;
         }
 
         private static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> r) {

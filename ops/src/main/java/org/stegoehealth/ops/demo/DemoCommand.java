@@ -147,6 +147,7 @@ public final class DemoCommand implements Callable<Integer> {
                                                     .toString())),
                             cluster.topics(),
                             keys.hospital(),
+                            keys.hospital().name(),
                             "stego-demo-hospital-models");
                     FollowedModels clinicModels = FollowedModels.start(
                             cluster.config(Principal.EXTRACTOR)
@@ -157,6 +158,7 @@ public final class DemoCommand implements Callable<Integer> {
                                                     .toString())),
                             cluster.topics(),
                             keys.clinic(),
+                            keys.hospital().name(),
                             "stego-demo-clinic-models");
                     InProcessPipeline pipeline = InProcessPipeline.start(
                             cluster.config(Principal.EMBEDDER),

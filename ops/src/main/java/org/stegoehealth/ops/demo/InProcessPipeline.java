@@ -73,8 +73,9 @@ public final class InProcessPipeline implements AutoCloseable {
             Duration timeout) {
         TransferSecurity hospital = TransferSecurity.of(
                 keys.hospital(),
-                embedderConfig.with(Map.of(StegoConfig.CLINIC_ID, keys.clinic().name())));
-        TransferSecurity clinic = TransferSecurity.of(keys.clinic(), extractorConfig);
+                embedderConfig.with(Map.of(StegoConfig.CLINIC_ID, keys.clinic().name())),
+                TransferSecurity.Site.HOSPITAL);
+        TransferSecurity clinic = TransferSecurity.of(keys.clinic(), extractorConfig, TransferSecurity.Site.CLINIC);
         StreamsApp embedder = StreamsApp.start(
                 "embedder",
                 EmbeddingTopology.build(topics, embedderModels, embedderConfig.batchSettings(), hospital),

@@ -22,6 +22,7 @@ import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.processors.ClusterCheck;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.cli.CommonOptions;
 import org.stegoehealth.processors.models.ModelFeed;
 import org.stegoehealth.processors.models.ModelPublisher;
@@ -96,7 +97,11 @@ public final class ModelsCommand implements Runnable {
         /** Every version and the promotion, read and verified into a registry whose cache is {@code cacheDir}. */
         ModelRegistry read(StegoConfig config, Topics topics, Keyring keys, Path cacheDir) {
             ClusterCheck.requireBroker(config, ClusterCheck.DEFAULT_WITHIN);
-            ModelRegistry registry = new ModelRegistry(new ModelCache(cacheDir), keys, 1);
+            ModelRegistry registry = new ModelRegistry(
+                    new ModelCache(cacheDir),
+                    keys,
+                    TransferSecurity.hospitalOf(keys, config, TransferSecurity.Site.EITHER),
+                    1);
             try (ModelFeed feed =
                     new ModelFeed(StreamsConfigs.readCommittedConsumer(config, "stego-models-cli"), topics, registry)) {
                 feed.catchUp(TIMEOUT);
@@ -215,7 +220,8 @@ public final class ModelsCommand implements Runnable {
                                 version, String.join(", ", others)));
                 if (registry.refusedCount() > 0) {
                     out.printf(
-                            "%d event(s) refused (bad checksum, signature or signer; see the log)%n",
+                            "%d event(s) refused (bad checksum or signature, a signer not trusted for model events, or"
+                                    + " older than what is held; see the log)%n",
                             registry.refusedCount());
                 }
             }

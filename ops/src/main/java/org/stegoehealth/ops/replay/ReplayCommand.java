@@ -30,6 +30,7 @@ import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.cli.CommonOptions;
 import org.stegoehealth.processors.models.ModelFeed;
 import org.stegoehealth.processors.models.ModelRegistry;
@@ -297,7 +298,9 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private ModelRegistry registry(StegoConfig config, Topics topics, int maxLoaded) throws IOException {
         Path cache = Files.createDirectories(out.resolve("models"));
-        ModelRegistry registry = new ModelRegistry(new ModelCache(cache), Keyring.open(config.keyringDir()), maxLoaded);
+        Keyring keys = Keyring.open(config.keyringDir());
+        String hospital = TransferSecurity.hospitalOf(keys, config, TransferSecurity.Site.EITHER);
+        ModelRegistry registry = new ModelRegistry(new ModelCache(cache), keys, hospital, maxLoaded);
         try (ModelFeed feed = new ModelFeed(StreamsConfigs.readCommittedConsumer(config, "replay"), topics, registry)) {
             feed.catchUp(Duration.ofMinutes(2));
         }

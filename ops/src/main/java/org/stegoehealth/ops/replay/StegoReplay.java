@@ -72,7 +72,7 @@ final class StegoReplay {
             throw new IllegalArgumentException("no stego images in the given range of " + topics.stego.name());
         }
         progress.message(records.size() + " stego record(s) read from " + topics.stego.name());
-        TransferSecurity security = TransferSecurity.from(config);
+        TransferSecurity security = TransferSecurity.from(config, TransferSecurity.Site.EITHER);
         List<ReplayCommand.Measured> measured = new ArrayList<>();
         Map<String, Map<String, Integer>> refused = new LinkedHashMap<>();
         for (Map.Entry<String, ModelSource> source : sources.entrySet()) {

@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.cli.CommonOptions;
 import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.models.ModelPublisher;
@@ -199,7 +200,8 @@ public final class TrainerServiceCommand implements Callable<Integer> {
         AtomicBoolean stop = new AtomicBoolean();
         Thread hook = new Thread(() -> stop.set(true), "trainer-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (FollowedModels models = FollowedModels.start(config, topics, "stego-trainer-models");
+        try (FollowedModels models =
+                        FollowedModels.start(config, topics, TransferSecurity.Site.HOSPITAL, "stego-trainer-models");
                 ModelPublisher publisher = new ModelPublisher(
                         StreamsConfigs.producer(config, "stego-trainer"),
                         topics,

@@ -45,13 +45,19 @@ import org.stegoehealth.ops.eval.Evaluation;
 import org.stegoehealth.ops.eval.Quality;
 import org.stegoehealth.ops.local.LocalStack;
 import org.stegoehealth.ops.replay.TopicRange;
+import org.stegoehealth.processors.BatchSettings;
 import org.stegoehealth.processors.DeadLetters;
 import org.stegoehealth.processors.ErrorType;
+import org.stegoehealth.processors.ExtractionTopology;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.InputRecord;
 import org.stegoehealth.processors.MessageIds;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StegoEvents;
+import org.stegoehealth.processors.StreamsApp;
+import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.TransferSecurity;
+import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.models.ModelEvents;
 import org.stegoehealth.processors.produce.CoverProducer;
 import org.stegoehealth.processors.produce.XrayProducer;
@@ -257,7 +263,7 @@ class ModelsIT {
         try (ModelsCommand.Scratch scratch = new ModelsCommand.Scratch()) {
             org.stegoehealth.processors.models.ModelRegistry registry =
                     new org.stegoehealth.processors.models.ModelRegistry(
-                            new org.stegoehealth.model.ModelCache(scratch.dir), keyring, 1);
+                            new org.stegoehealth.model.ModelCache(scratch.dir), keyring, keyring.name(), 1);
             try (org.stegoehealth.processors.models.ModelFeed feed = new org.stegoehealth.processors.models.ModelFeed(
                     org.stegoehealth.processors.StreamsConfigs.readCommittedConsumer(
                             StegoConfig.defaultsOnly()
@@ -339,6 +345,81 @@ class ModelsIT {
     }
 
     @Test
+    void oldSignedModelAndPromotionEvents_publishedAgain_changeNothing() throws Exception {
+        String prefix = "rollback-it-";
+        Topics topics = new Topics(prefix, stack.schemaRegistryClient(), 1);
+        stack.createTopics(topics);
+        assertEquals(
+                "0", models(prefix, "publish", artifact("r1", 61).toString(), "--promote", "--reason", "first")[0]);
+        assertEquals("0", models(prefix, "publish", artifact("r2", 62).toString(), "--parent", "r1")[0]);
+        assertEquals("0", models(prefix, "promote", "r2", "--reason", "better")[0]);
+        assertEquals("0", models(prefix, "retire", "r1", "--reason", "compromised")[0]);
+        String[] before = models(prefix, "list");
+        assertTrue(before[1].lines().anyMatch(l -> l.contains("r1 ") && l.contains("RETIRED")), before[1]);
+        assertTrue(before[1].contains("promoted: r2"), before[1]);
+
+        // the very records the hospital signed first (r1 AVAILABLE, the promotion of r1), sent again byte for byte
+        var oldModel = firstRecord(topics.models.name());
+        var oldPromotion = firstRecord(topics.promotions.name());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(stack.clientConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.models.name(), oldModel.key(), oldModel.value()))
+                    .get();
+            producer.send(new ProducerRecord<>(topics.promotions.name(), oldPromotion.key(), oldPromotion.value()))
+                    .get();
+        }
+
+        String[] after = models(prefix, "list");
+        assertEquals("0", after[0], after[1]);
+        assertTrue(after[1].lines().anyMatch(l -> l.contains("r1 ") && l.contains("RETIRED")), after[1]);
+        assertTrue(after[1].contains("promoted: r2"), after[1]);
+        assertTrue(after[1].contains("2 event(s) refused"), after[1]);
+        // what a running application follows: the same fold, from the topics
+        try (FollowedModels followed = FollowedModels.start(
+                StegoConfig.load(
+                        null,
+                        Map.of(),
+                        Map.of(
+                                StegoConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                                StegoConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl(),
+                                StegoConfig.TOPIC_PREFIX, prefix,
+                                StegoConfig.MODEL_CACHE_DIR,
+                                        tmp.resolve("rollback-cache").toString())),
+                topics,
+                keyring,
+                "hospital",
+                "rollback-it-follower")) {
+            assertEquals(Optional.of("r2"), followed.registry().promotedVersion());
+            assertEquals(
+                    org.stegoehealth.schemas.ModelStatus.RETIRED,
+                    followed.registry().version("r1").orElseThrow().status());
+            assertEquals(2, followed.registry().refusedCount());
+        }
+    }
+
+    /** The first record of {@code topic}, read raw. */
+    private static org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> firstRecord(String topic) {
+        Properties consumer = new Properties();
+        consumer.putAll(stack.clientConfig());
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> raw =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                        consumer,
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            org.apache.kafka.common.TopicPartition p0 = new org.apache.kafka.common.TopicPartition(topic, 0);
+            raw.assign(List.of(p0));
+            raw.seekToBeginning(List.of(p0));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (System.nanoTime() < until) {
+                for (var r : raw.poll(java.time.Duration.ofMillis(500))) {
+                    return r;
+                }
+            }
+        }
+        throw new AssertionError("no record on " + topic);
+    }
+
+    @Test
     void privateModel_publishedWithModelsSealedTo_neverCarriesItsWeightsInClear_andOnlyTheClinicPullsIt()
             throws Exception {
         String prefix = "private-it-";
@@ -389,8 +470,12 @@ class ModelsIT {
         assertTrue(elsewhere[1].contains("model p1 has not been published, or its event was refused"), elsewhere[1]);
     }
 
-    /** {@code stego models pull VERSION --to DIR} with {@code keys} instead of the hospital's keyring. */
-    private static String[] pull(String prefix, String version, Path to, Keyring keys) {
+    /**
+     * {@code stego models pull VERSION --to DIR} at a clinic: with {@code keys} instead of the hospital's keyring,
+     * trusting the hospital for model events ({@code hospital.id}).
+     */
+    private static String[] pull(String prefix, String version, Path to, Keyring keys) throws IOException {
+        Path config = Files.writeString(tmp.resolve("at-" + keys.name() + ".properties"), "hospital.id=hospital\n");
         return run(
                 prefix,
                 false,
@@ -400,7 +485,9 @@ class ModelsIT {
                 "--to",
                 to.toString(),
                 "--keyring",
-                keys.dir().toString());
+                keys.dir().toString(),
+                "-c",
+                config.toString());
     }
 
     private static int indexOf(byte[] data, byte[] part) {
@@ -627,6 +714,165 @@ class ModelsIT {
     }
 
     @Test
+    void replayingTamperedDeadLetters_reInjectsNothingThatFailsVerificationNow_soNothingIsRecovered() throws Exception {
+        String prefix = "dlq-tampered-it-";
+        Topics topics = new Topics(prefix, stack.schemaRegistryClient(), 1);
+        stack.createTopics(topics);
+        Keyring hospital = Keyring.init(tmp.resolve("dlq-hospital"), "hospital");
+        Keyring clinic = Keyring.init(tmp.resolve("dlq-clinic"), "clinic-t")
+                .importPublic(hospital.exportPublic(Optional.empty()), "hospital.pub.json", false)
+                .keyring();
+        HidingModel model = ModelArtifact.load(artifact("dlq1", 71)).toModel();
+        FloatImage cover = Images.squareAt(
+                        Images.read(Evaluation.imageFiles(SAMPLES.resolve("covers"), n -> true)
+                                .get(0)),
+                        64)
+                .toRgb()
+                .quantize8();
+        FloatImage secret = Images.squareAt(
+                        Images.read(Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true)
+                                .get(0)),
+                        64)
+                .toGray()
+                .quantize8();
+        StegoImageEvent unsigned = StegoImageEvent.newBuilder()
+                .setMessageId("dlq-1")
+                .setModelVersion("dlq1")
+                .setWidth(64)
+                .setHeight(64)
+                .setSecretChannels(1)
+                .setImage(ByteBuffer.wrap(InputImages.png(model.embed(List.of(cover), List.of(secret))
+                        .get(0)
+                        .quantize8()
+                        .toBufferedImage())))
+                .setCreatedAt(Instant.now())
+                .setHidingMethod("neural")
+                .setClinic("clinic-t")
+                .build();
+        // an X-ray injected in the hospital's name by someone holding the clinic's own keyring
+        StegoImageEvent forged = StegoEvents.sign(unsigned, clinic.signer());
+        StegoConfig config = StegoConfig.load(
+                null,
+                Map.of(),
+                Map.of(
+                        StegoConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                        StegoConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl(),
+                        StegoConfig.TOPIC_PREFIX, prefix,
+                        StegoConfig.STATE_DIR, tmp.resolve("dlq-state").toString(),
+                        StegoConfig.EXTRACTOR_APPLICATION_ID, "dlq-tampered-extractor",
+                        StegoConfig.KEYRING_DIR, clinic.dir().toString()));
+        try (StreamsApp extractor = StreamsApp.start(
+                        "extractor",
+                        ExtractionTopology.build(
+                                topics,
+                                model,
+                                BatchSettings.uniform(1, java.time.Duration.ofMillis(100), 256),
+                                TransferSecurity.from(config, TransferSecurity.Site.CLINIC)),
+                        StreamsConfigs.base(config, config.extractorApplicationId()));
+                Producer<String, StegoImageEvent> producer = new KafkaProducer<>(
+                        stack.clientConfig(),
+                        new StringSerializer(),
+                        topics.stego.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topics.stego.name(), "dlq-1", forged))
+                    .get();
+            List<DeadLetterEvent> dead = awaitValues(topics.deadLetters.name(), topics, 1);
+            assertEquals("TAMPERED", dead.get(0).getErrorType(), dead.get(0).getReason());
+            assertTrue(
+                    dead.get(0).getReason().contains("signed by 'clinic-t'"),
+                    dead.get(0).getReason());
+
+            Path keyringDir = clinic.dir();
+            String[] replay = run(
+                    prefix,
+                    false,
+                    "dead-letters",
+                    "replay",
+                    "--reason",
+                    "TAMPERED",
+                    "--keyring",
+                    keyringDir.toString());
+            assertEquals("1", replay[0], replay[1]);
+            String key = "dlq-tampered-extractor/" + topics.stego.name() + "-0@0";
+            assertTrue(
+                    replay[1].contains("not replaying " + key + " (TAMPERED): it fails verification again: TAMPERED"
+                            + " again: stego image dlq-1: signed by 'clinic-t'"),
+                    replay[1]);
+            assertTrue(replay[1].contains("re-published 0 dead letter(s)"), replay[1]);
+            assertTrue(replay[1].contains("1 failed verification again, not replayed"), replay[1]);
+
+            // the hospital's own event goes through the same extractor: it runs, and recovers only that one
+            producer.send(new ProducerRecord<>(
+                            topics.stego.name(),
+                            "dlq-2",
+                            StegoEvents.sign(
+                                    StegoImageEvent.newBuilder(unsigned)
+                                            .setMessageId("dlq-2")
+                                            .build(),
+                                    hospital.signer())))
+                    .get();
+            List<org.stegoehealth.schemas.RecoveredImageEvent> recovered =
+                    awaitValues(topics.recovered.name(), topics, 1);
+            assertEquals(
+                    List.of("dlq-2"),
+                    recovered.stream().map(r -> r.getMessageId()).toList());
+            assertEquals(2, countRecords(topics.stego.name()), "the forged event was not put back");
+            assertEquals(1, countRecords(topics.deadLetters.name()), "nor dead-lettered a second time");
+        }
+    }
+
+    /** At least {@code n} values of {@code topic}, read from the start (read committed), within 60 s. */
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> awaitValues(String topic, Topics topics, int n) {
+        var spec = topics.all().stream()
+                .filter(t -> t.name().equals(topic))
+                .findFirst()
+                .orElseThrow();
+        Properties consumer = new Properties();
+        consumer.putAll(stack.clientConfig());
+        consumer.put("isolation.level", "read_committed");
+        List<T> values = new ArrayList<>();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> raw =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                        consumer,
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            org.apache.kafka.common.TopicPartition p0 = new org.apache.kafka.common.TopicPartition(topic, 0);
+            raw.assign(List.of(p0));
+            raw.seekToBeginning(List.of(p0));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (values.size() < n && System.nanoTime() < until) {
+                for (var r : raw.poll(java.time.Duration.ofMillis(500))) {
+                    values.add((T) spec.valueSerde().deserializer().deserialize(topic, r.value()));
+                }
+            }
+        }
+        assertTrue(values.size() >= n, "only " + values.size() + " record(s) on " + topic);
+        return values;
+    }
+
+    /** How many records {@code topic} holds (read committed, after a few quiet seconds). */
+    private static int countRecords(String topic) {
+        Properties consumer = new Properties();
+        consumer.putAll(stack.clientConfig());
+        consumer.put("isolation.level", "read_committed");
+        int count = 0;
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> raw =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                        consumer,
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            org.apache.kafka.common.TopicPartition p0 = new org.apache.kafka.common.TopicPartition(topic, 0);
+            raw.assign(List.of(p0));
+            raw.seekToBeginning(List.of(p0));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (System.nanoTime() < until) {
+                count += raw.poll(java.time.Duration.ofMillis(500)).count();
+            }
+        }
+        return count;
+    }
+
+    @Test
     void aRedactedDeadLetter_isListedAsRedacted_andReplayNamesIt_andExits1() throws Exception {
         String prefix = "dlq-redacted-it-";
         Topics topics = new Topics(prefix, stack.schemaRegistryClient(), 1);
@@ -650,7 +896,7 @@ class ModelsIT {
         assertTrue(list[1].contains("redacted"), list[1]);
         String[] replay = run(prefix, false, "dead-letters", "replay", "--reason", "UNKNOWN_COVER");
         assertEquals("1", replay[0], replay[1]);
-        assertTrue(replay[1].contains("cannot replay " + record.coordinates() + ": a redacted dead letter"), replay[1]);
+        assertTrue(replay[1].contains("cannot replay " + DeadLetters.key(d) + ": a redacted dead letter"), replay[1]);
         assertTrue(replay[1].contains(d.getValueSha256()), replay[1]);
         assertTrue(replay[1].contains("re-published 0 dead letter(s)"), replay[1]);
         assertTrue(replay[1].contains("1 redacted, cannot be replayed"), replay[1]);

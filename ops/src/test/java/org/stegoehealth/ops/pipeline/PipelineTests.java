@@ -679,6 +679,7 @@ abstract class PipelineTests {
                                     work.resolve("hospital-cache").toString())),
                             cluster.topics(),
                             keys.hospital(),
+                            keys.hospital().name(),
                             "versions-hospital");
                     FollowedModels clinic = FollowedModels.start(
                             config.with(Map.of(
@@ -686,6 +687,7 @@ abstract class PipelineTests {
                                     work.resolve("clinic-cache").toString())),
                             cluster.topics(),
                             keys.clinic(),
+                            keys.hospital().name(),
                             "versions-clinic");
                     InProcessPipeline pipeline = InProcessPipeline.start(
                             config,
@@ -745,6 +747,7 @@ abstract class PipelineTests {
                     StegoImageEvent late = StegoEvents.sign(
                             StegoImageEvent.newBuilder()
                                     .setMessageId("late-v3")
+                                    .setClinic(keys.clinic().name())
                                     .setModelVersion("it-v3")
                                     .setWidth(stego.width())
                                     .setHeight(stego.height())
@@ -845,14 +848,19 @@ abstract class PipelineTests {
                     "versions-late-extractor",
                     StegoConfig.MODEL_CACHE_DIR,
                     work.resolve("late-cache").toString()));
-            try (FollowedModels models = FollowedModels.start(late, cluster.topics(), keys.clinic(), "versions-late");
+            try (FollowedModels models = FollowedModels.start(
+                            late,
+                            cluster.topics(),
+                            keys.clinic(),
+                            keys.hospital().name(),
+                            "versions-late");
                     StreamsApp extractor = StreamsApp.start(
                             "late-extractor",
                             ExtractionTopology.build(
                                     cluster.topics(),
                                     models.registry(),
                                     late.batchSettings(),
-                                    TransferSecurity.of(keys.clinic(), late),
+                                    TransferSecurity.of(keys.clinic(), late, TransferSecurity.Site.CLINIC),
                                     null,
                                     late.modelWait()),
                             StreamsConfigs.base(late, late.extractorApplicationId()));

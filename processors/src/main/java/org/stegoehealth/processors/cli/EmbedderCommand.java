@@ -52,10 +52,12 @@ public final class EmbedderCommand implements Callable<Integer> {
     public Integer call() {
         StegoConfig config = config();
         // keys first: a missing keyring or clinic is reported before the model is loaded
-        TransferSecurity security = TransferSecurity.from(config).checkedForEmbedder();
+        TransferSecurity security =
+                TransferSecurity.from(config, TransferSecurity.Site.HOSPITAL).checkedForEmbedder();
         return StreamsRunner.run(
                 "embedder",
                 config,
+                security,
                 config.embedderApplicationId(),
                 (topics, models) -> EmbeddingTopology.build(topics, models, config.batchSettings(), security));
     }

@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Recover the X-ray from every stego image and publish it (optionally also as PNG files).",
-            "Every stego event is verified against the hospital's public keys in this clinic's keyring first.",
+            "Every stego event is verified against the hospital's public keys in this clinic's keyring first:",
+            "only the hospital's signature is accepted (hospital.id; default: the one party this keyring trusts),",
+            "and only events addressed to this clinic are recovered.",
             "Extracts each image with the model version it names: every version published on the model topic,",
             "retired ones included; an image naming a version not received yet waits for it (model.wait.ms).",
             "--model DIR pins one model instead (images of other versions are dead-lettered).",
@@ -41,8 +43,16 @@ public final class ExtractorCommand implements Callable<Integer> {
             description = "Accept stego events without a signature (default: refused as TAMPERED).")
     boolean allowUnsigned;
 
+    @Option(
+            names = "--hospital",
+            paramLabel = "NAME",
+            description = "Keyring name of the hospital, the only party trusted to sign stego and model events"
+                    + " (or STEGO_HOSPITAL_ID; default: the one party this keyring trusts).")
+    String hospital;
+
     StegoConfig config() {
         Map<String, String> extra = app.overrides(StegoConfig.EXTRACTOR_APPLICATION_ID);
+        extra.put(StegoConfig.HOSPITAL_ID, hospital);
         extra.put(StegoConfig.ALLOW_UNSIGNED, allowUnsigned ? "true" : null);
         extra.put(StegoConfig.RECOVERED_DIR, outputDir == null ? null : outputDir.toString());
         return common.load(extra);
@@ -52,10 +62,11 @@ public final class ExtractorCommand implements Callable<Integer> {
     public Integer call() {
         StegoConfig config = config();
         // keys first: a missing keyring is reported before the models are read
-        TransferSecurity security = TransferSecurity.from(config);
+        TransferSecurity security = TransferSecurity.from(config, TransferSecurity.Site.CLINIC);
         return StreamsRunner.run(
                 "extractor",
                 config,
+                security,
                 config.extractorApplicationId(),
                 (topics, models) -> ExtractionTopology.build(
                         topics,

@@ -13,6 +13,7 @@ import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsApp;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.schemas.Topics;
 
@@ -37,7 +38,8 @@ final class StreamsRunner {
     private StreamsRunner() {}
 
     /** @return 0 after a requested shutdown, 1 when the application stopped on an error */
-    static int run(String name, StegoConfig config, String applicationId, TopologyBuilder builder) {
+    static int run(
+            String name, StegoConfig config, TransferSecurity security, String applicationId, TopologyBuilder builder) {
         // until the broker answers, readiness says what the application waits for, and the log says it every 10 s
         AtomicReference<String> waiting = new AtomicReference<>("the Kafka broker at " + config.bootstrapServers());
         AtomicReference<StreamsApp> running = new AtomicReference<>();
@@ -58,7 +60,7 @@ final class StreamsRunner {
                     monitoring.port());
         }
         try {
-            return run(name, config, applicationId, builder, waiting, running, monitoring);
+            return run(name, config, security, applicationId, builder, waiting, running, monitoring);
         } finally {
             if (monitoring != null) {
                 monitoring.close();
@@ -69,6 +71,7 @@ final class StreamsRunner {
     private static int run(
             String name,
             StegoConfig config,
+            TransferSecurity security,
             String applicationId,
             TopologyBuilder builder,
             AtomicReference<String> waiting,
@@ -91,7 +94,8 @@ final class StreamsRunner {
             models = ModelSource.fixed(fixed);
             modelLabel = fixed.version();
         } else {
-            followed = FollowedModels.start(config, topics, applicationId + "-models");
+            followed = FollowedModels.start(
+                    config, topics, security.keyring(), security.hospital(), applicationId + "-models");
             models = followed.registry();
             modelLabel = "following " + topics.models.name();
         }

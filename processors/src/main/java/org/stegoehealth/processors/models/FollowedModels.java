@@ -7,12 +7,14 @@ import org.stegoehealth.model.ModelCache;
 import org.stegoehealth.model.Refinement;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.security.Keyring;
 
 /**
  * A registry that follows the model topics for as long as it is open: read up to date at start, then kept current
- * by a {@link ModelFeed}, verified with this party's keyring, cached in {@code model.cache.dir}.
+ * by a {@link ModelFeed}, verified with this party's keyring, cached in {@code model.cache.dir}. Only the
+ * hospital's signatures are accepted on model and promotion events ({@link TransferSecurity#modelSigners}).
  */
 public final class FollowedModels implements AutoCloseable {
 
@@ -27,17 +29,22 @@ public final class FollowedModels implements AutoCloseable {
         this.feed = feed;
     }
 
-    /** Reads the model topics up to date and keeps following them, verified with the keyring at keyring.dir. */
-    public static FollowedModels start(StegoConfig config, Topics topics, String clientId) {
-        return start(config, topics, Keyring.open(config.keyringDir()), clientId);
+    /**
+     * Reads the model topics up to date and keeps following them, verified with the keyring at keyring.dir, the
+     * hospital resolved for {@code site} ({@link TransferSecurity#hospitalOf}).
+     */
+    public static FollowedModels start(StegoConfig config, Topics topics, TransferSecurity.Site site, String clientId) {
+        Keyring keyring = Keyring.open(config.keyringDir());
+        return start(config, topics, keyring, TransferSecurity.hospitalOf(keyring, config, site), clientId);
     }
 
-    /** As {@link #start(StegoConfig, Topics, String)}, verified with {@code keyring}. */
-    public static FollowedModels start(StegoConfig config, Topics topics, Keyring keyring, String clientId) {
+    /** As above, verified with {@code keyring}, accepting only {@code hospital}'s model and promotion events. */
+    public static FollowedModels start(
+            StegoConfig config, Topics topics, Keyring keyring, String hospital, String clientId) {
         Refinement refinement = config.refinement();
         ModelRegistry registry = new ModelRegistry(
                 new ModelCache(config.modelCacheDir()),
-                keyring.verifier(),
+                TransferSecurity.modelSigners(keyring, hospital),
                 keyring,
                 config.modelsLoadedMax(),
                 artifact -> artifact.toModel().refining(refinement));

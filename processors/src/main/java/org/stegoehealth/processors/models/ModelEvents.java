@@ -28,8 +28,8 @@ import org.stegoehealth.security.Verifier;
 /**
  * Builds, signs and verifies model and promotion events. What is signed is a canonical byte string of every field
  * but the weights (which the signed SHA-256 covers) and the signature itself, so a changed field, a swapped
- * checksum or a changed model.json all break the signature. Signed with the keyring's Ed25519 key; verified
- * against every signing key the keyring trusts.
+ * checksum or a changed model.json all break the signature. Signed with the keyring's Ed25519 key; verified with
+ * the verifier given, which accepts only the hospital's keys ({@code TransferSecurity.modelSigners}).
  */
 public final class ModelEvents {
 
@@ -132,8 +132,9 @@ public final class ModelEvents {
     }
 
     /**
-     * Checks a model event received under {@code key}: the key names the version, the weights match the signed
-     * checksum and the checksum in model.json, and the signature verifies.
+     * Checks a model event received under {@code key}: the key names the version, the signature verifies (before
+     * anything else of the event is parsed or opened), the weights match the signed checksum and the checksum in
+     * model.json.
      *
      * @return the artifact's files, ready to install
      * @throws ModelEventRefusedException with one line saying what is wrong
@@ -152,14 +153,10 @@ public final class ModelEvents {
         if (key != null && !key.equals(version) && !key.equals(Topics.modelKey(version, event.getWeightsSha256()))) {
             throw new ModelEventRefusedException("model event keyed " + key + " carries version " + version);
         }
-        byte[] weights;
-        if (event.getSealedWeights() == null) {
-            weights = bytes(event.getWeights());
-        } else {
-            // the signature covers the checksum and the parties: check it before opening anything
-            checkSignature("model " + version, event.getSignature(), signedBytes(event), trust);
-            weights = open(event, keyring);
-        }
+        // the signature first (it covers model.json's hash, the weights' checksum and, for a private model, the
+        // parties): nothing of an event that does not verify is parsed, hashed at length or opened
+        checkSignature("model " + version, event.getSignature(), signedBytes(event), trust);
+        byte[] weights = event.getSealedWeights() == null ? bytes(event.getWeights()) : open(event, keyring);
         String actual = ModelArtifact.sha256(weights);
         if (!actual.equalsIgnoreCase(event.getWeightsSha256())) {
             throw new ModelEventRefusedException("model " + version + ": checksum mismatch (event says "
@@ -176,7 +173,6 @@ public final class ModelEvents {
             throw new ModelEventRefusedException("model " + version + ": model.json names version " + metadata.version()
                     + " with checksum " + metadata.weightsSha256());
         }
-        checkSignature("model " + version, event.getSignature(), signedBytes(event), trust);
         return new ModelArtifact.Bytes(metadataJson, weights);
     }
 

@@ -20,6 +20,7 @@ import org.stegoehealth.model.ModelCache;
 import org.stegoehealth.model.ModelException;
 import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.processors.ModelSource;
+import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.schemas.ModelStatus;
@@ -29,10 +30,12 @@ import org.stegoehealth.security.Verifier;
 /**
  * The model versions one application has seen, and which one is promoted. Fed with model and promotion events (by
  * {@link ModelFeed} from Kafka, or directly in tests); every event is verified first, and a refused one costs one log
- * line and changes nothing, so the versions already held keep serving. Verified artifacts go to a {@link ModelCache}
+ * line and changes nothing, so the versions already held keep serving. Nothing rolls back: per version, and for the
+ * promotion, the event with the highest signed timestamp wins and an older one is refused (an old signed event
+ * replayed changes nothing), and RETIRED is final (a new version is the way back). Verified artifacts go to a {@link ModelCache}
  * on disk; models are loaded from it lazily, and at most {@code maxLoaded} stay in memory (least recently used out).
  *
- * <p>Thread-safe: the feed writes while stream threads read.
+ * <p>Thread-safe: one feed writes while stream threads read.
  */
 public final class ModelRegistry implements ModelSource {
 
@@ -69,7 +72,7 @@ public final class ModelRegistry implements ModelSource {
 
     /**
      * @param cache     where verified artifacts are kept
-     * @param trust     verifies event signatures against the keys this party trusts
+     * @param trust     verifies event signatures against the keys trusted to sign model events (the hospital's)
      * @param maxLoaded most models held in memory at once
      */
     public ModelRegistry(ModelCache cache, Verifier trust, int maxLoaded) {
@@ -77,10 +80,11 @@ public final class ModelRegistry implements ModelSource {
     }
 
     /**
-     * As above, trusting {@code keyring}'s signing keys and opening private models sealed to its receiving keys.
+     * As above, trusting only {@code hospital}'s signing keys (as {@code keyring} holds them) and opening private
+     * models sealed to {@code keyring}'s receiving keys.
      */
-    public ModelRegistry(ModelCache cache, Keyring keyring, int maxLoaded) {
-        this(cache, keyring.verifier(), keyring, maxLoaded, ModelArtifact::toModel);
+    public ModelRegistry(ModelCache cache, Keyring keyring, String hospital, int maxLoaded) {
+        this(cache, TransferSecurity.modelSigners(keyring, hospital), keyring, maxLoaded, ModelArtifact::toModel);
     }
 
     /** As above, with the function that turns a loaded artifact into a model (tests substitute a cheap one). */
@@ -108,9 +112,10 @@ public final class ModelRegistry implements ModelSource {
     }
 
     /**
-     * Takes a model event: verifies it, installs the artifact in the cache and records its status.
+     * Takes a model event: verifies it, checks it is not older than what is held for its version (nor revives a
+     * retired one), installs the artifact in the cache and records its status.
      *
-     * @return false (after one log line) when the event was refused
+     * @return false (after one log line) when the event was refused; true also for a copy of the event held
      */
     public boolean accept(String key, ModelEvent event) {
         ModelArtifact.Bytes files;
@@ -120,18 +125,35 @@ public final class ModelRegistry implements ModelSource {
             return refuse(e.getMessage());
         }
         String version = event.getVersion();
-        synchronized (this) {
-            Version first = versions.get(version);
-            if (first != null && !first.metadata().weightsSha256().equalsIgnoreCase(event.getWeightsSha256())) {
+        Version held = version(version).orElse(null);
+        if (held != null) {
+            if (!held.metadata().weightsSha256().equalsIgnoreCase(event.getWeightsSha256())) {
                 // versions are immutable: the first artifact received keeps the version, the other is a conflict
-                conflicts.computeIfAbsent(version, v -> new TreeSet<>()).add(event.getWeightsSha256());
+                synchronized (this) {
+                    conflicts.computeIfAbsent(version, v -> new TreeSet<>()).add(event.getWeightsSha256());
+                }
                 LOG.warn(
                         "model {}: conflict: published again with other weights (sha256 {}, first {}); keeping the"
                                 + " first, a changed model needs a new version",
                         version,
                         event.getWeightsSha256(),
-                        first.metadata().weightsSha256());
+                        held.metadata().weightsSha256());
                 return false;
+            }
+            int order = event.getPublishedAt().compareTo(held.publishedAt());
+            if (order == 0 && event.getStatus() == held.status()) {
+                return true; // the event already held, delivered again
+            }
+            // a tie goes to the retirement, so every reader ends with the same status whatever the order
+            boolean tieWon = order == 0 && event.getStatus() == ModelStatus.RETIRED;
+            if (order < 0 || (order == 0 && !tieWon)) {
+                return refuse("model " + version + ": an event signed at " + event.getPublishedAt() + " ("
+                        + event.getStatus() + ") is not newer than the one held, signed at " + held.publishedAt() + " ("
+                        + held.status() + "); old events never roll a version back");
+            }
+            if (held.status() == ModelStatus.RETIRED && event.getStatus() != ModelStatus.RETIRED) {
+                return refuse("model " + version + " was retired at " + held.publishedAt() + "; an event making it "
+                        + event.getStatus() + " again is refused (retirement is final: publish a new version)");
             }
         }
         ModelMetadata metadata;
@@ -141,40 +163,42 @@ public final class ModelRegistry implements ModelSource {
         } catch (ModelException e) {
             return refuse(e.getMessage());
         }
-        synchronized (this) {
-            Version previous = versions.get(version);
-            versions.put(
-                    version,
-                    new Version(
-                            version,
-                            event.getParent(),
-                            event.getStatus(),
-                            event.getStatusReason(),
-                            metadata,
-                            event.getPublishedBy(),
-                            event.getPublishedAt()));
-            if (previous == null) {
-                LOG.info(
-                        "model {} received ({}{})",
-                        version,
-                        event.getStatus(),
-                        event.getParent() == null ? "" : ", fine-tuned from " + event.getParent());
-            } else if (previous.status() != event.getStatus()) {
-                LOG.info(
-                        "model {} is now {}{}",
-                        version,
-                        event.getStatus(),
-                        event.getStatusReason() == null ? "" : " (" + event.getStatusReason() + ")");
-            }
-        }
+        record(version, held, event, metadata);
         return true;
     }
 
+    private synchronized void record(String version, Version held, ModelEvent event, ModelMetadata metadata) {
+        versions.put(
+                version,
+                new Version(
+                        version,
+                        event.getParent(),
+                        event.getStatus(),
+                        event.getStatusReason(),
+                        metadata,
+                        event.getPublishedBy(),
+                        event.getPublishedAt()));
+        if (held == null) {
+            LOG.info(
+                    "model {} received ({}{})",
+                    version,
+                    event.getStatus(),
+                    event.getParent() == null ? "" : ", fine-tuned from " + event.getParent());
+        } else if (held.status() != event.getStatus()) {
+            LOG.info(
+                    "model {} is now {}{}",
+                    version,
+                    event.getStatus(),
+                    event.getStatusReason() == null ? "" : " (" + event.getStatusReason() + ")");
+        }
+    }
+
     /**
-     * Takes a promotion: verified, it replaces the previous one (the latest wins). A promotion of a version not yet
-     * received is kept and takes effect when the version arrives.
+     * Takes a promotion: verified and signed later than the promotion held, it replaces it (the highest signed
+     * timestamp wins, whatever order events arrive in). A promotion of a version not yet received is kept and takes
+     * effect when the version arrives.
      *
-     * @return false (after one log line) when the event was refused
+     * @return false (after one log line) when the event was refused; true also for a copy of the promotion held
      */
     public boolean accept(ModelPromotionEvent event) {
         try {
@@ -182,9 +206,24 @@ public final class ModelRegistry implements ModelSource {
         } catch (ModelEventRefusedException e) {
             return refuse(e.getMessage());
         }
-        synchronized (this) {
-            promotion = event;
+        return promote(event);
+    }
+
+    private synchronized boolean promote(ModelPromotionEvent event) {
+        if (promotion != null) {
+            int order = event.getPromotedAt().compareTo(promotion.getPromotedAt());
+            if (order == 0 && event.getVersion().equals(promotion.getVersion())) {
+                return true; // the promotion already held, delivered again
+            }
+            // a tie goes to the greater version name, so every reader ends with the same promotion
+            boolean tieWon = order == 0 && event.getVersion().compareTo(promotion.getVersion()) > 0;
+            if (order < 0 || (order == 0 && !tieWon)) {
+                return refuse("promotion of " + event.getVersion() + " signed at " + event.getPromotedAt()
+                        + " is not newer than the promotion held (" + promotion.getVersion() + ", signed at "
+                        + promotion.getPromotedAt() + "); old promotions never roll back");
+            }
         }
+        promotion = event;
         LOG.info("model {} promoted by {}: {}", event.getVersion(), event.getPromotedBy(), event.getReason());
         return true;
     }

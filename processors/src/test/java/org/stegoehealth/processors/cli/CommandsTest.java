@@ -126,8 +126,11 @@ class CommandsTest {
         cli.setExecutionExceptionHandler(new CommandErrors(false));
         Path missing = dir.resolve("no-model");
         Path keys = dir.resolve("keys");
-        Keyring.init(keys, "hospital");
-        assertEquals(2, cli.execute("--model", missing.toString(), "--keyring", keys.toString()));
+        Keyring clinic = Keyring.init(dir.resolve("clinic-keys"), "clinic-a");
+        Keyring.init(keys, "hospital")
+                .importPublic(clinic.exportPublic(java.util.Optional.empty()), "clinic-a.pub.json", false);
+        assertEquals(
+                2, cli.execute("--model", missing.toString(), "--keyring", keys.toString(), "--clinic", "clinic-a"));
         List<String> lines = err.toString().lines().toList();
         assertEquals(1, lines.size(), err.toString());
         assertTrue(
@@ -135,6 +138,20 @@ class CommandsTest {
                         && lines.get(0).contains("not a model")
                         && lines.get(0).endsWith("  (set STEGO_DEBUG=1 for details)"),
                 lines.get(0));
+    }
+
+    @Test
+    void anEmbedderWithoutAClinicIsOneErrorLine_beforeTheModelIsLoaded() {
+        CommandLine cli = new CommandLine(new EmbedderCommand());
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        cli.setExecutionExceptionHandler(new CommandErrors(false));
+        Path keys = dir.resolve("keys");
+        Keyring.init(keys, "hospital");
+        assertEquals(2, cli.execute("--model", dir.resolve("no-model").toString(), "--keyring", keys.toString()));
+        List<String> lines = err.toString().lines().toList();
+        assertEquals(1, lines.size(), err.toString());
+        assertTrue(lines.get(0).startsWith("error: the embedder needs clinic.id"), lines.get(0));
     }
 
     @Test
@@ -151,6 +168,34 @@ class CommandsTest {
                 lines.get(0).startsWith("error: no keyring in " + none)
                         && lines.get(0).contains("stego keys init"),
                 lines.get(0));
+    }
+
+    @Test
+    void anExtractorWhoseKeyringTrustsSeveralParties_isOneErrorLine_untilTheHospitalIsNamed() {
+        Keyring hospital = Keyring.init(dir.resolve("h"), "hospital");
+        Keyring other = Keyring.init(dir.resolve("b"), "clinic-b");
+        Path keys = dir.resolve("clinic-keys");
+        Keyring.init(keys, "clinic-a")
+                .importPublic(hospital.exportPublic(java.util.Optional.empty()), "hospital.pub.json", false)
+                .keyring()
+                .importPublic(other.exportPublic(java.util.Optional.empty()), "clinic-b.pub.json", false);
+        Path missing = dir.resolve("no-model");
+        for (String[] args : List.of(
+                new String[] {"--model", missing.toString(), "--keyring", keys.toString()},
+                new String[] {"--model", missing.toString(), "--keyring", keys.toString(), "--hospital", "hospital"})) {
+            CommandLine cli = new CommandLine(new ExtractorCommand());
+            StringWriter err = new StringWriter();
+            cli.setErr(new PrintWriter(err));
+            cli.setExecutionExceptionHandler(new CommandErrors(false));
+            assertEquals(2, cli.execute(args));
+            List<String> lines = err.toString().lines().toList();
+            assertEquals(1, lines.size(), err.toString());
+            if (args.length == 4) {
+                assertTrue(lines.get(0).contains("set hospital.id (STEGO_HOSPITAL_ID)"), lines.get(0));
+            } else {
+                assertTrue(lines.get(0).startsWith("error: " + missing), "keys pass, the model is next: " + lines);
+            }
+        }
     }
 
     @Command(name = "failing")

@@ -25,6 +25,7 @@ import org.stegoehealth.model.ModelException;
 import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.schemas.ModelStatus;
@@ -86,6 +87,63 @@ class ModelRegistryTest {
         assertEquals(30.5, v1.validation("coverPsnr"));
         assertTrue(new ModelCache(tmp.resolve("cache")).contains("v1"));
         assertEquals("v1", registry.model("v1").version());
+    }
+
+    @Test
+    void modelAndPromotionEvents_signedByAnyoneButTheHospital_areRefused_atTheHospitalAndAtAClinic()
+            throws IOException {
+        Keyring clinicB = Keyring.init(tmp.resolve("keys/clinic-b"), "clinic-b");
+        Keyring clinic = Keyring.init(tmp.resolve("keys/clinic-a"), "clinic-a")
+                .importPublic(hospital.exportPublic(Optional.empty()), "hospital.pub.json", false)
+                .keyring()
+                .importPublic(clinicB.exportPublic(Optional.empty()), "clinic-b.pub.json", false)
+                .keyring();
+        Keyring hospitalKeys = hospital.importPublic(clinic.exportPublic(Optional.empty()), "clinic-a.pub.json", false)
+                .keyring();
+        // at the hospital the model signer is its own keyring: a clinic's key publishes and promotes nothing
+        ModelRegistry atHospital =
+                new ModelRegistry(new ModelCache(tmp.resolve("h-cache")), hospitalKeys, "hospital", 1);
+        assertFalse(atHospital.accept("v1", event("v1", 11, clinic)));
+        assertFalse(atHospital.accept(ModelEvents.promotion("v1", "mine", "clinic-a", T0, clinic.signer())));
+        assertTrue(atHospital.versions().isEmpty());
+        assertTrue(atHospital.promotion().isEmpty());
+        ModelEvent v2 = event("v2", 12, hospital);
+        assertTrue(atHospital.accept("v2", v2));
+
+        // at the clinic: the imported hospital only; never its own key, another clinic or a stranger
+        ModelRegistry atClinic = new ModelRegistry(new ModelCache(tmp.resolve("c-cache")), clinic, "hospital", 1);
+        long seed = 20;
+        for (Keyring wrong : List.of(clinic, clinicB, stranger)) {
+            assertFalse(atClinic.accept("v1", event("v1", seed++, wrong)), wrong.name());
+            assertFalse(
+                    atClinic.accept(ModelEvents.promotion("v1", "mine", wrong.name(), T0, wrong.signer())),
+                    wrong.name());
+        }
+        assertEquals(6, atClinic.refusedCount());
+        assertTrue(atClinic.versions().isEmpty());
+        assertTrue(atClinic.promotion().isEmpty());
+        assertTrue(atClinic.accept("v2", v2));
+        assertTrue(atClinic.accept(ModelEvents.promotion("v2", "good", "ops", T0, hospital.signer())));
+        assertEquals(Optional.of("v2"), atClinic.promotedVersion());
+        ModelEventRefusedException own = assertThrows(
+                ModelEventRefusedException.class,
+                () -> ModelEvents.verify(
+                        "v3", event("v3", 30, clinic), TransferSecurity.modelSigners(clinic, "hospital")));
+        assertTrue(
+                own.getMessage().contains("signed by 'clinic-a'")
+                        && own.getMessage().contains("not trusted to sign model and promotion events"),
+                own.getMessage());
+    }
+
+    @Test
+    void verify_checksTheSignatureBeforeModelJsonIsParsed() throws IOException {
+        ModelEvent foreign = event("v1", 40, stranger);
+        foreign.setMetadataJson("{ not json");
+
+        ModelEventRefusedException e = assertThrows(
+                ModelEventRefusedException.class, () -> ModelEvents.verify("v1", foreign, hospital.verifier()));
+
+        assertTrue(e.getMessage().startsWith("model v1: signature does not verify"), e.getMessage());
     }
 
     @Test
@@ -158,6 +216,63 @@ class ModelRegistryTest {
     }
 
     @Test
+    void oldSignedEvents_replayed_changeNothing_andRetirementIsFinal() throws IOException {
+        ModelRegistry registry = registry(2, new AtomicInteger());
+        ModelEvent v1 = event("v1", 1, hospital);
+        ModelEvent v2 = event("v2", 2, hospital);
+        ModelPromotionEvent promoteV1 =
+                ModelEvents.promotion("v1", "first", "ops", T0.plusSeconds(10), hospital.signer());
+        ModelPromotionEvent promoteV2 =
+                ModelEvents.promotion("v2", "better", "trainer", T0.plusSeconds(20), hospital.signer());
+        ModelEvent retireV1 = ModelEvents.withStatus(
+                v1, ModelStatus.RETIRED, "compromised", "ops", T0.plusSeconds(30), hospital.signer());
+        assertTrue(registry.accept("v1", v1));
+        assertTrue(registry.accept("v2", v2));
+        assertTrue(registry.accept(promoteV1));
+        assertTrue(registry.accept(promoteV2));
+        assertTrue(registry.accept("v1", retireV1));
+        assertEquals(Optional.of("v2"), registry.promotedVersion());
+
+        // an attacker (or a confused operator) re-sends the old, validly signed events
+        assertFalse(registry.accept("v1", v1), "old AVAILABLE of a retired version");
+        assertFalse(registry.accept(promoteV1), "old promotion");
+        // the same events delivered again (a restart re-reading the topic) are no change and no refusal
+        assertTrue(registry.accept("v1", retireV1));
+        assertTrue(registry.accept(promoteV2));
+
+        assertEquals(ModelStatus.RETIRED, registry.version("v1").orElseThrow().status());
+        assertEquals(Optional.of("v2"), registry.promotedVersion());
+        assertEquals(2, registry.refusedCount());
+
+        // even a newer signed AVAILABLE does not revive a retired version: a new version is the way back
+        ModelEvent revived =
+                ModelEvents.withStatus(v1, ModelStatus.AVAILABLE, null, "ops", T0.plusSeconds(40), hospital.signer());
+        assertFalse(registry.accept("v1", revived));
+        assertEquals(ModelStatus.RETIRED, registry.version("v1").orElseThrow().status());
+        // a newer promotion of the retired version is held but serves nothing
+        assertTrue(registry.accept(ModelEvents.promotion("v1", "back", "ops", T0.plusSeconds(50), hospital.signer())));
+        assertEquals(Optional.empty(), registry.promotedVersion());
+    }
+
+    @Test
+    void eventsArrivingOutOfOrder_endWhereTheHighestSignedTimestampSays() throws IOException {
+        ModelEvent v1 = event("v1", 1, hospital);
+        ModelEvent retireV1 =
+                ModelEvents.withStatus(v1, ModelStatus.RETIRED, "old", "ops", T0.plusSeconds(30), hospital.signer());
+        ModelPromotionEvent early = ModelEvents.promotion("v1", "early", "ops", T0.plusSeconds(10), hospital.signer());
+        ModelPromotionEvent late = ModelEvents.promotion("v2", "late", "ops", T0.plusSeconds(20), hospital.signer());
+        ModelRegistry registry = registry(2, new AtomicInteger());
+
+        assertTrue(registry.accept("v1", retireV1));
+        assertFalse(registry.accept("v1", v1));
+        assertTrue(registry.accept(late));
+        assertFalse(registry.accept(early));
+
+        assertEquals(ModelStatus.RETIRED, registry.version("v1").orElseThrow().status());
+        assertEquals("v2", registry.promotion().orElseThrow().getVersion());
+    }
+
+    @Test
     void model_loadsLazilyAndKeepsAtMostMaxLoaded_leastRecentlyUsedOut() throws IOException {
         AtomicInteger loads = new AtomicInteger();
         ModelRegistry registry = registry(2, loads);
@@ -203,10 +318,11 @@ class ModelRegistryTest {
                     "weights visible in the sealed copy of " + copy.getParty());
         }
         // the clinic opens it, the hospital too (its embedders), a stranger and a reader without keys do not
-        ModelRegistry atClinic = new ModelRegistry(new ModelCache(tmp.resolve("clinic-cache")), clinic, 1);
+        ModelRegistry atClinic = new ModelRegistry(new ModelCache(tmp.resolve("clinic-cache")), clinic, "hospital", 1);
         assertTrue(atClinic.accept("p1", sealed));
         assertEquals("p1", atClinic.model("p1").version());
-        assertTrue(new ModelRegistry(new ModelCache(tmp.resolve("h-cache")), hospital, 1).accept("p1", sealed));
+        assertTrue(new ModelRegistry(new ModelCache(tmp.resolve("h-cache")), hospital, "hospital", 1)
+                .accept("p1", sealed));
         Keyring trustingStranger = stranger.importPublic(
                         hospital.exportPublic(Optional.empty()), "hospital.pub.json", false)
                 .keyring();
