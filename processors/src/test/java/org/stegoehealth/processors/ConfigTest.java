@@ -18,6 +18,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.model.Refinement;
+import org.stegoehealth.model.Tiling;
 
 class ConfigTest {
 
@@ -261,5 +262,25 @@ class ConfigTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> d.with(Map.of(StegoConfig.EMBED_REFINE_STEPS, "many")).refinement());
+    }
+
+    @Test
+    void tiling_defaultsTo512PxTiles_followsTheEnvironment_andBadValuesNameTheKey() {
+        StegoConfig d = StegoConfig.defaultsOnly();
+        assertEquals(Tiling.defaults(), d.tiling());
+        Tiling env = StegoConfig.load(
+                        null,
+                        Map.of("STEGO_INFERENCE_TILE_SIZE", "256", "STEGO_INFERENCE_MEMORY_BUDGET_MB", "128"),
+                        Map.of())
+                .tiling();
+        assertEquals(new Tiling(256, 128), env);
+        IllegalArgumentException small = assertThrows(
+                IllegalArgumentException.class,
+                () -> d.with(Map.of(StegoConfig.TILE_SIZE, "16")).tiling());
+        assertTrue(small.getMessage().contains("inference.tile.size='16'"), small.getMessage());
+        IllegalArgumentException budget = assertThrows(
+                IllegalArgumentException.class,
+                () -> d.with(Map.of(StegoConfig.MEMORY_BUDGET_MB, "0")).tiling());
+        assertTrue(budget.getMessage().contains("inference.memory.budget.mb"), budget.getMessage());
     }
 }
