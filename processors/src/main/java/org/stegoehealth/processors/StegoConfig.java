@@ -436,14 +436,15 @@ public final class StegoConfig {
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(Path.of(v));
     }
 
-    /** Batch sizes, linger and the image size limit, checked. */
+    /** Batch sizes, linger, the image size limit and the large-image lane (images larger than a tile), checked. */
     public BatchSettings batchSettings() {
         try {
             return new BatchSettings(
                     BatchSettings.parseSizes(required(BATCH_SIZES)),
                     batchLinger(),
                     maxImageSide(),
-                    deadLettersRedact());
+                    deadLettersRedact(),
+                    tiling().tileSize());
         } catch (IllegalArgumentException e) {
             if (e.getMessage().startsWith("config ")) {
                 throw e;
