@@ -99,6 +99,15 @@ class ConfigTest {
     }
 
     @Test
+    void producersBufferTwiceTheLargestRecord_soAFullSizeStegoImageFitsTheSendBuffer() {
+        StegoConfig big = StegoConfig.defaultsOnly().with(Map.of(StegoConfig.MAX_MESSAGE_BYTES, "67108864"));
+        assertEquals("134217728", StreamsConfigs.base(big, "stego-embedder").get("producer.buffer.memory"));
+        assertEquals("134217728", StreamsConfigs.producer(big, "xray-producer").get("buffer.memory"));
+        StegoConfig small = StegoConfig.defaultsOnly().with(Map.of(StegoConfig.MAX_MESSAGE_BYTES, "1000000"));
+        assertEquals("33554432", StreamsConfigs.producer(small, "xray-producer").get("buffer.memory"), "the default");
+    }
+
+    @Test
     void stateDirDefaultsUnderTheWorkingDirectoryNotTmp() {
         Properties p = StreamsConfigs.base(StegoConfig.defaultsOnly(), "stego-embedder");
         assertEquals(Path.of(".stego", "state").toAbsolutePath().toString(), p.get(StreamsConfig.STATE_DIR_CONFIG));
