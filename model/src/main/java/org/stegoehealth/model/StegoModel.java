@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,9 +19,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * A loaded hiding model: embeds secrets into covers and extracts them again, a batch at a time. Images of any
  * size work (the network is fully convolutional); sides that are not a multiple of the unshuffle factor are
- * padded by edge replication and cropped back. Calls are serialised: one inference at a time per model. Every
- * tensor of a call (input batches, outputs) is closed before it returns, so off-heap memory does not wait for the
- * garbage collector on the streaming hot path.
+ * padded by edge replication and cropped back. Images larger than a tile run in overlapping tiles, a memory budget's
+ * worth per pass ({@link Tiling}), with the same result as a whole-image pass; smaller ones run whole.
+ *
+ * <p>Passes are serialised, one at a time per model, by a fair lock that a tiled image takes per pass of tiles: a
+ * small batch from another thread waits for at most one such pass, not for the whole large image. Every tensor of a
+ * pass (input batches, outputs) is closed before it returns, so off-heap memory does not wait for the garbage
+ * collector on the streaming hot path.
  */
 public final class StegoModel implements HidingModel {
 
@@ -29,6 +35,9 @@ public final class StegoModel implements HidingModel {
     private final SameDiff extractor;
     private final Map<String, INDArray> weights;
     private final Refinement refinement;
+    private final Tiling tiling;
+    /** One pass at a time; fair, so a waiting small batch gets in between the passes of a tiled image. */
+    private final ReentrantLock lock = new ReentrantLock(true);
     /** Refinement graphs by batch shape, the two most recently used. */
     private final Map<List<Long>, SameDiff> refiners = new LinkedHashMap<>(4, 0.75f, true) {
         @Override
@@ -38,21 +47,32 @@ public final class StegoModel implements HidingModel {
     };
 
     public StegoModel(NetworkConfig config, Map<String, INDArray> weights, String version) {
-        this(config, weights, version, Refinement.OFF);
+        this(config, weights, version, Refinement.OFF, Tiling.defaults());
     }
 
-    private StegoModel(NetworkConfig config, Map<String, INDArray> weights, String version, Refinement refinement) {
+    private StegoModel(
+            NetworkConfig config, Map<String, INDArray> weights, String version, Refinement refinement, Tiling tiling) {
         this.config = config;
         this.version = version;
         this.weights = weights;
         this.refinement = refinement;
+        this.tiling = tiling;
         this.embedder = StegoNetwork.embedder(config, weights);
         this.extractor = StegoNetwork.extractor(config, weights);
     }
 
     /** This model, embedding with {@code refinement} after the network's pass (the extractor is unchanged). */
     public StegoModel refining(Refinement refinement) {
-        return new StegoModel(config, weights, version, refinement);
+        return new StegoModel(config, weights, version, refinement, tiling);
+    }
+
+    /** This model, running images larger than a tile as {@code tiling} says. */
+    public StegoModel tiled(Tiling tiling) {
+        return new StegoModel(config, weights, version, refinement, tiling);
+    }
+
+    public Tiling tiling() {
+        return tiling;
     }
 
     public Refinement refinement() {
@@ -80,7 +100,7 @@ public final class StegoModel implements HidingModel {
      * @return stego images, RGB, same size as the covers, not yet rounded to 8 bits
      */
     @Override
-    public synchronized List<FloatImage> embed(List<FloatImage> covers, List<FloatImage> secrets) {
+    public List<FloatImage> embed(List<FloatImage> covers, List<FloatImage> secrets) {
         return embed(covers, secrets, StegoNetwork.STEGO, refinement.steps() > 0);
     }
 
@@ -88,7 +108,7 @@ public final class StegoModel implements HidingModel {
      * The network's stego images before the clip to [0, 1] (and without refinement): what the network would send if
      * images had no range. For measuring what the clip costs; never sent.
      */
-    public synchronized List<FloatImage> embedUnclipped(List<FloatImage> covers, List<FloatImage> secrets) {
+    public List<FloatImage> embedUnclipped(List<FloatImage> covers, List<FloatImage> secrets) {
         return embed(covers, secrets, StegoNetwork.STEGO_RAW, false);
     }
 
@@ -108,6 +128,38 @@ public final class StegoModel implements HidingModel {
             c.add(pad(cover));
             s.add(pad(secret));
         }
+        int width = covers.get(0).width();
+        int height = covers.get(0).height();
+        if (!tiling.splits(width, height)) {
+            return cropAll(embedPass(c, s, output, refine), width, height);
+        }
+        Tiling.Pass pass = refine ? Tiling.Pass.EMBED_REFINED : Tiling.Pass.EMBED;
+        List<FloatImage> out = new ArrayList<>(c.size());
+        for (int i = 0; i < c.size(); i++) {
+            FloatImage cover = c.get(i);
+            FloatImage secret = s.get(i);
+            out.add(cropTo(
+                    tiled(
+                            cover,
+                            pass,
+                            tiles -> embedPass(
+                                    tiles.stream()
+                                            .map(t -> cover.crop(t.x(), t.y(), t.width(), t.height()))
+                                            .toList(),
+                                    tiles.stream()
+                                            .map(t -> secret.crop(t.x(), t.y(), t.width(), t.height()))
+                                            .toList(),
+                                    output,
+                                    refine)),
+                    width,
+                    height));
+        }
+        return out;
+    }
+
+    /** One pass of the embedder over padded images of one geometry. */
+    private List<FloatImage> embedPass(List<FloatImage> c, List<FloatImage> s, String output, boolean refine) {
+        lock.lock();
         try (INDArray coverBatch = Tensors.stack(c);
                 INDArray secretBatch = Tensors.stack(s);
                 INDArray out = embedder.outputSingle(
@@ -115,8 +167,49 @@ public final class StegoModel implements HidingModel {
             if (refine) {
                 refine(coverBatch, secretBatch, out);
             }
-            return cropAll(
-                    Tensors.unstack(out), covers.get(0).width(), covers.get(0).height());
+            return Tensors.unstack(out);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code pass} over the tiles of the padded image {@code image}, as many tiles per call as the memory
+     * budget allows, and assembles the cores of the outputs into an image of {@code image}'s size.
+     */
+    private FloatImage tiled(FloatImage image, Tiling.Pass pass, Function<List<Tiling.Tile>, List<FloatImage>> run) {
+        List<Tiling.Tile> tiles =
+                tiling.tiles(image.width(), image.height(), Tiling.margin(config, pass), config.sizeMultiple());
+        Tiling.Tile first = tiles.get(0);
+        int perPass = tiling.tilesPerPass(config, pass, first.width(), first.height());
+        float[] out = null;
+        int channels = 0;
+        for (int from = 0; from < tiles.size(); from += perPass) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new ModelException(
+                        "interrupted after " + from + " of " + tiles.size() + " tiles of " + image.describe());
+            }
+            List<Tiling.Tile> chunk = tiles.subList(from, Math.min(tiles.size(), from + perPass));
+            List<FloatImage> results = run.apply(chunk);
+            for (int k = 0; k < chunk.size(); k++) {
+                FloatImage result = results.get(k);
+                if (out == null) {
+                    channels = result.channels();
+                    out = new float[image.width() * image.height() * channels];
+                }
+                paste(chunk.get(k), result, out, image.width());
+            }
+        }
+        return new FloatImage(image.width(), image.height(), channels, out);
+    }
+
+    /** Copies the core of {@code tile}'s output into the image-sized array {@code out}. */
+    private static void paste(Tiling.Tile tile, FloatImage result, float[] out, int imageWidth) {
+        int c = result.channels();
+        int row = tile.coreWidth() * c;
+        for (int y = tile.coreY(); y < tile.coreY() + tile.coreHeight(); y++) {
+            int src = ((y - tile.y()) * result.width() + (tile.coreX() - tile.x())) * c;
+            System.arraycopy(result.data(), src, out, (y * imageWidth + tile.coreX()) * c, row);
         }
     }
 
@@ -163,7 +256,7 @@ public final class StegoModel implements HidingModel {
 
     /** Recovers the secret from each stego image (RGB, one geometry per batch). */
     @Override
-    public synchronized List<FloatImage> extract(List<FloatImage> stegos) {
+    public List<FloatImage> extract(List<FloatImage> stegos) {
         if (stegos.isEmpty()) {
             throw new IllegalArgumentException("empty batch");
         }
@@ -171,10 +264,34 @@ public final class StegoModel implements HidingModel {
         for (FloatImage stego : stegos) {
             padded.add(pad(stego.toRgb()));
         }
-        try (INDArray stegoBatch = Tensors.stack(padded);
+        int width = stegos.get(0).width();
+        int height = stegos.get(0).height();
+        if (!tiling.splits(width, height)) {
+            return cropAll(extractPass(padded), width, height);
+        }
+        List<FloatImage> out = new ArrayList<>(padded.size());
+        for (FloatImage stego : padded) {
+            out.add(cropTo(
+                    tiled(
+                            stego,
+                            Tiling.Pass.EXTRACT,
+                            tiles -> extractPass(tiles.stream()
+                                    .map(t -> stego.crop(t.x(), t.y(), t.width(), t.height()))
+                                    .toList())),
+                    width,
+                    height));
+        }
+        return out;
+    }
+
+    /** One pass of the extractor over padded images of one geometry. */
+    private List<FloatImage> extractPass(List<FloatImage> stegos) {
+        lock.lock();
+        try (INDArray stegoBatch = Tensors.stack(stegos);
                 INDArray out = extractor.outputSingle(Map.of(StegoNetwork.STEGO, stegoBatch), StegoNetwork.REVEALED)) {
-            return cropAll(
-                    Tensors.unstack(out), stegos.get(0).width(), stegos.get(0).height());
+            return Tensors.unstack(out);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -200,8 +317,12 @@ public final class StegoModel implements HidingModel {
     private static List<FloatImage> cropAll(List<FloatImage> images, int w, int h) {
         List<FloatImage> out = new ArrayList<>(images.size());
         for (FloatImage image : images) {
-            out.add(image.width() == w && image.height() == h ? image : image.crop(0, 0, w, h));
+            out.add(cropTo(image, w, h));
         }
         return out;
+    }
+
+    private static FloatImage cropTo(FloatImage image, int w, int h) {
+        return image.width() == w && image.height() == h ? image : image.crop(0, 0, w, h);
     }
 }

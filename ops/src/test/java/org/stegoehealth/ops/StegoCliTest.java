@@ -488,6 +488,52 @@ class StegoCliTest {
     }
 
     @Test
+    void benchXrays_makesSixteenBitXraysAndReportsTimeAndMemoryOfTiledEmbeddingAndExtraction() throws IOException {
+        Path json = tmp.resolve("xrays.json");
+        Path out = tmp.resolve("xrays");
+        String[] r = run(
+                "bench",
+                "xrays",
+                "--model",
+                model.toString(),
+                "--sides",
+                "300",
+                "--xrays",
+                "1",
+                "--tile-size",
+                "128",
+                "--xray-dir",
+                samples.resolve("xray").toString(),
+                "--cover",
+                samples.resolve("covers")
+                        .resolve("lomiri-16.04__friends_by_Aitzol_Berasategi.jpg")
+                        .toString(),
+                "--out",
+                out.toString(),
+                "--json",
+                json.toString());
+        assertEquals("0", r[0], r[1]);
+        List<Path> made;
+        try (var files = Files.list(out)) {
+            made = files.toList();
+        }
+        assertEquals(1, made.size(), made.toString());
+        java.awt.image.BufferedImage xray =
+                javax.imageio.ImageIO.read(made.get(0).toFile());
+        assertEquals(300, Math.max(xray.getWidth(), xray.getHeight()));
+        assertEquals(16, xray.getColorModel().getComponentSize(0), "a 16-bit copy");
+        String doc = Files.readString(json);
+        for (String field : new String[] {
+            "\"tile_size\" : 128", "\"embed_s\"", "\"embed_peak_rss_mb\"", "\"extract_cpu_s\"", "\"secret_psnr_db\""
+        }) {
+            assertTrue(doc.contains(field), field + " in " + doc);
+        }
+        String[] bad = run("bench", "xrays", "--model", model.toString(), "--tile-size", "16");
+        assertEquals("2", bad[0], bad[1]);
+        assertTrue(bad[1].contains("tile size must be at least 64"), bad[1]);
+    }
+
+    @Test
     void everyCommand_hasHelp() {
         for (String cmd : new String[] {"train", "evaluate", "bench"}) {
             assertEquals("0", run(cmd, "--help")[0], cmd);

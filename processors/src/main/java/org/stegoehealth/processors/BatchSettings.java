@@ -8,19 +8,30 @@ import java.util.TreeMap;
 
 /**
  * How the inference processors batch: the largest batch per image size, how long a partial batch may wait, the
- * largest image side accepted at all, and whether the dead letters they write keep the original bytes.
+ * largest image side accepted at all, whether the dead letters they write keep the original bytes, and which images
+ * run in the large-image lane.
  *
  * <p>Large images get small batches: per-image throughput of big batches of big images drops on CPUs (fresh large
  * allocations), so the batch size is tuned per size class. A class applies to images whose longer side is at most
  * its bound; {@code *} covers everything larger.
  *
+ * <p>Images with a longer side above {@code laneSide} do not batch at all: each runs alone in the processor's
+ * large-image lane, off the stream thread, so smaller images keep flowing past it ({@link BatchingProcessor}). The
+ * applications set it to the model's tile size ({@code inference.tile.size}): the images that are tiled.
+ *
  * @param sizesBySide batch size per upper bound of the longer image side; {@link Integer#MAX_VALUE} is the catch-all
  * @param linger      how long the oldest record of a partial batch waits (wall-clock) before the batch runs anyway
  * @param maxImageSide images with a longer side are refused (dead-lettered) before they are buffered
  * @param redactDeadLetters dead letters carry a SHA-256 and the size of the original value instead of its bytes
+ * @param laneSide    images with a longer side above this run one at a time in the large-image lane;
+ *                    {@link Integer#MAX_VALUE}: no lane, every image batches on the stream thread
  */
 public record BatchSettings(
-        NavigableMap<Integer, Integer> sizesBySide, Duration linger, int maxImageSide, boolean redactDeadLetters) {
+        NavigableMap<Integer, Integer> sizesBySide,
+        Duration linger,
+        int maxImageSide,
+        boolean redactDeadLetters,
+        int laneSide) {
 
     /** 8 images up to 256 px, 4 up to 512 px, one at a time above. */
     public static final String DEFAULT_SIZES = "256:8,512:4,*:1";
@@ -40,12 +51,31 @@ public record BatchSettings(
         if (maxImageSide <= 0) {
             throw new IllegalArgumentException("max image side " + maxImageSide + " must be positive");
         }
+        if (laneSide <= 0) {
+            throw new IllegalArgumentException("large-image lane side " + laneSide + " must be positive");
+        }
         sizesBySide = Collections.unmodifiableNavigableMap(new TreeMap<>(sizesBySide));
     }
 
-    /** Dead letters with their original bytes. */
+    /** No large-image lane. */
+    public BatchSettings(
+            NavigableMap<Integer, Integer> sizesBySide, Duration linger, int maxImageSide, boolean redactDeadLetters) {
+        this(sizesBySide, linger, maxImageSide, redactDeadLetters, Integer.MAX_VALUE);
+    }
+
+    /** Dead letters with their original bytes, no large-image lane. */
     public BatchSettings(NavigableMap<Integer, Integer> sizesBySide, Duration linger, int maxImageSide) {
         this(sizesBySide, linger, maxImageSide, false);
+    }
+
+    /** These settings with images whose longer side exceeds {@code side} running in the large-image lane. */
+    public BatchSettings withLaneAbove(int side) {
+        return new BatchSettings(sizesBySide, linger, maxImageSide, redactDeadLetters, side);
+    }
+
+    /** Whether a {@code width x height} image runs alone in the large-image lane. */
+    public boolean inLane(int width, int height) {
+        return Math.max(width, height) > laneSide;
     }
 
     /** The default sizes with the given linger and size limit. */

@@ -39,7 +39,9 @@ interface BatchStage<I, O extends SpecificRecord> {
     }
 
     /**
-     * Runs the model once over items that share one geometry.
+     * Runs the model once over items that share one geometry. A large image runs alone on the processor's lane
+     * thread, possibly while the stream thread runs a batch of small ones: this method must not use the processor
+     * context or state stores, only what is safe to share between threads (models, keys).
      *
      * @return one keyed output per item, in order
      */

@@ -5,11 +5,19 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -43,6 +51,20 @@ import org.stegoehealth.schemas.DeadLetterEvent;
  * yet received) waits in the same store under {@code waiting/<offset>} and is admitted again at every punctuation;
  * once admitted it joins its geometry's batch, and after the exception's maximum wait it becomes a dead letter. While
  * the stage is not {@linkplain BatchStage#ready() ready}, full batches stay buffered.
+ *
+ * <p><b>The large-image lane.</b> An image larger than {@link BatchSettings#laneSide()} (the model's tile size) takes
+ * tens of seconds at full X-ray size; run on the stream thread it would hold back every record behind it in the
+ * partition. Such an image is buffered like any other, then runs alone, at once, on the processor's own lane thread,
+ * one image at a time, later ones queued in offset order. The stream thread goes on admitting, batching and running
+ * smaller images meanwhile; the model serialises passes with a fair lock that a tiled image takes per pass of tiles,
+ * so a small batch waits for at most one such pass. The stream thread checks the lane at every record and
+ * punctuation, and forwards a finished image's output (or dead letter) and deletes its buffered record there, in the
+ * same transaction, so exactly-once holds as for batches: until then the record stays in the changelogged buffer, and
+ * a crash or a task migration (the lane's run is interrupted and its result dropped on {@link #close()}) runs it again
+ * from there. The lane was chosen over a separate sub-topology or a tile-by-tile state machine in the punctuator: it
+ * keeps one buffer, one set of exactly-once rules and one stage, and moves only the model call off the thread. The
+ * stage's {@link BatchStage#run} must therefore allow a call from the lane thread concurrent with one from the stream
+ * thread (both stages only read their models and keys there).
  */
 final class BatchingProcessor<I, O extends SpecificRecord>
         implements Processor<byte[], byte[], String, SpecificRecord> {
@@ -78,6 +100,19 @@ final class BatchingProcessor<I, O extends SpecificRecord>
     private final Map<String, Long> waiting = new LinkedHashMap<>();
 
     private long lastNotReadyLog;
+
+    /** The large-image lane's thread, started with the first large image. */
+    private ExecutorService lane;
+    /** Store keys of large images waiting for the lane, in arrival order; the running one is not among them. */
+    private final Deque<String> laneQueue = new ArrayDeque<>();
+    /** Store keys queued for or running in the lane, so a flush does not queue them twice. */
+    private final Set<String> inLane = new HashSet<>();
+    /** The image the lane runs now, or null. */
+    private LaneRun<O> laneRun;
+
+    /** One image in the lane: its buffered record and the stage's run of it. */
+    private record LaneRun<O>(
+            String key, InputRecord record, long startedNanos, Future<List<KeyValue<String, O>>> outputs) {}
 
     /** Store-key prefix of records waiting for something not yet received; no geometry key starts like this. */
     static final String WAITING_PREFIX = "waiting/";
@@ -185,6 +220,7 @@ final class BatchingProcessor<I, O extends SpecificRecord>
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         long now = context.currentSystemTimeMs();
+        pumpLane(now);
         InputRecord in = new InputRecord(
                 meta.topic(),
                 meta.partition(),
@@ -225,7 +261,8 @@ final class BatchingProcessor<I, O extends SpecificRecord>
         decoded.put(key, admitted.item());
         int count = counts.merge(geometry, 1, Integer::sum);
         oldest.merge(geometry, since, Math::min);
-        if (count >= settings.batchSizeFor(geometry.width(), geometry.height())) {
+        if (count >= settings.batchSizeFor(geometry.width(), geometry.height())
+                || settings.inLane(geometry.width(), geometry.height())) {
             flush(geometry);
         }
     }
@@ -282,6 +319,7 @@ final class BatchingProcessor<I, O extends SpecificRecord>
     }
 
     private void flushDue(long now) {
+        pumpLane(now);
         if (!waiting.isEmpty()) {
             retryWaiting(now);
         }
@@ -315,9 +353,107 @@ final class BatchingProcessor<I, O extends SpecificRecord>
         }
         counts.remove(geometry);
         oldest.remove(geometry);
+        if (settings.inLane(geometry.width(), geometry.height())) {
+            for (KeyValue<String, InputRecord> e : pending) {
+                if (inLane.add(e.key)) {
+                    laneQueue.add(e.key);
+                }
+            }
+            pumpLane(context.currentSystemTimeMs());
+            return;
+        }
         int size = settings.batchSizeFor(geometry.width(), geometry.height());
         for (int from = 0; from < pending.size(); from += size) {
             runBatch(pending.subList(from, Math.min(pending.size(), from + size)), geometry);
+        }
+    }
+
+    /** Emits what the lane has finished, then starts the next queued large image if the lane is free. */
+    private void pumpLane(long now) {
+        if (laneRun != null && laneRun.outputs().isDone()) {
+            finishLaneRun();
+        }
+        while (laneRun == null && !laneQueue.isEmpty()) {
+            String key = laneQueue.poll();
+            byte[] stored = buffer.get(key);
+            I item = decoded.remove(key);
+            if (stored == null) {
+                inLane.remove(key);
+                continue;
+            }
+            InputRecord record = InputRecord.fromBytes(stored);
+            if (item == null) {
+                BatchStage.Admitted<I> admitted;
+                try {
+                    admitted = admitOrDeadLetter(record);
+                } catch (RecordNotReadyException notReady) {
+                    // after a restart, what it needs has not been received again yet: it waits once more
+                    String waitKey = WAITING_PREFIX + String.format("%019d", record.offset());
+                    buffer.put(waitKey, stored);
+                    waiting.put(waitKey, now);
+                    admitted = null;
+                }
+                if (admitted == null) {
+                    buffer.delete(key);
+                    inLane.remove(key);
+                    continue;
+                }
+                item = admitted.item();
+            }
+            if (lane == null) {
+                lane = Executors.newSingleThreadExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, storeName + "-large-image-lane");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+            }
+            I laneItem = item;
+            LOG.info("{}: {} runs in the large-image lane, {} more queued", storeName, key, laneQueue.size());
+            laneRun =
+                    new LaneRun<>(key, record, System.nanoTime(), lane.submit(() -> stage.run(List.of(laneItem), now)));
+        }
+    }
+
+    /** Forwards the finished lane image's output, or its dead letter, and drops its record from the buffer. */
+    private void finishLaneRun() {
+        LaneRun<O> run = laneRun;
+        laneRun = null;
+        List<KeyValue<String, O>> outputs = null;
+        try {
+            outputs = run.outputs().get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            deadLetter(
+                    run.record(),
+                    cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while collecting a large image", e);
+        }
+        // outside the try: a failure to write the output (registry, broker) is no fault of the record
+        if (outputs != null) {
+            emit(List.of(run.record()), outputs);
+            long nanos = System.nanoTime() - run.startedNanos();
+            batchSizes.record(1);
+            batchLatency.record(nanos, TimeUnit.NANOSECONDS);
+            imagesProcessed.increment();
+            LOG.info("{} a large image {} in the lane in {} ms", stage.verb(), run.key(), nanos / 1_000_000);
+        }
+        buffer.delete(run.key());
+        inLane.remove(run.key());
+    }
+
+    /**
+     * Stops the lane: a large image still running is interrupted and its result dropped; its record stays in the
+     * buffer and runs again when the task next starts.
+     */
+    @Override
+    public void close() {
+        if (lane != null) {
+            if (laneRun != null) {
+                laneRun.outputs().cancel(true);
+            }
+            lane.shutdownNow();
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Refinement;
+import org.stegoehealth.model.Tiling;
 
 /**
  * The one configuration of every Stego-eHealth application. Values come from, lowest precedence first: built-in
@@ -65,6 +66,8 @@ public final class StegoConfig {
     public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout.ms";
     public static final String DEAD_LETTERS_REDACT = "dead.letters.redact";
     public static final String EMBED_REFINE_STEPS = "embed.refine.steps";
+    public static final String TILE_SIZE = "inference.tile.size";
+    public static final String MEMORY_BUDGET_MB = "inference.memory.budget.mb";
 
     private static final long MAX_TRANSACTION_TIMEOUT_MS = 900_000;
     private static final Map<String, String> DEFAULTS = defaults();
@@ -124,6 +127,10 @@ public final class StegoConfig {
         // embedder: Adam steps on each stego image's pixels after the network's pass (Refinement); each costs about
         // one extraction forward and back, so 0 (off) keeps embedding at the network's speed
         d.put(EMBED_REFINE_STEPS, "0");
+        // embedder and extractor: images with a longer side above the tile size run in overlapping tiles, as many
+        // per pass as the memory budget holds (Tiling), in the large-image lane that never holds back smaller ones
+        d.put(TILE_SIZE, Integer.toString(Tiling.DEFAULT_TILE_SIZE));
+        d.put(MEMORY_BUDGET_MB, Integer.toString(Tiling.DEFAULT_MEMORY_BUDGET_MB));
         // embedder and extractor: HTTP port of /metrics, /health/live, /health/ready; 0 serves none
         d.put(METRICS_PORT, "0");
         // embedder and extractor: a stable name per instance (static group membership), so a restarted instance
@@ -418,6 +425,15 @@ public final class StegoConfig {
         return Refinement.OFF.withSteps(steps);
     }
 
+    /** How the models run images larger than a tile: tile size and memory budget per pass, checked. */
+    public Tiling tiling() {
+        int tile = positiveInt(TILE_SIZE);
+        if (tile < Tiling.MIN_TILE_SIZE) {
+            throw invalid(TILE_SIZE, "must be at least " + Tiling.MIN_TILE_SIZE + " px");
+        }
+        return new Tiling(tile, positiveInt(MEMORY_BUDGET_MB));
+    }
+
     /** Whether the extractor accepts stego events without a signature (never by default). */
     public boolean allowUnsigned() {
         return bool(ALLOW_UNSIGNED);
@@ -442,14 +458,15 @@ public final class StegoConfig {
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(Path.of(v));
     }
 
-    /** Batch sizes, linger and the image size limit, checked. */
+    /** Batch sizes, linger, the image size limit and the large-image lane (images larger than a tile), checked. */
     public BatchSettings batchSettings() {
         try {
             return new BatchSettings(
                     BatchSettings.parseSizes(required(BATCH_SIZES)),
                     batchLinger(),
                     maxImageSide(),
-                    deadLettersRedact());
+                    deadLettersRedact(),
+                    tiling().tileSize());
         } catch (IllegalArgumentException e) {
             if (e.getMessage().startsWith("config ")) {
                 throw e;

@@ -32,6 +32,7 @@ public final class StreamsConfigs {
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         String maxBytes = Integer.toString(config.maxMessageBytes());
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxBytes);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), producerBuffer(config));
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), maxBytes);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), maxBytes);
         // the batch buffer's changelog holds whole X-ray records
@@ -51,6 +52,15 @@ public final class StreamsConfigs {
         return p;
     }
 
+    /**
+     * The producer's send buffer: the client's default 32 MiB, or twice the largest record where that is more. A
+     * record larger than the buffer is refused however large {@code max.request.size} is (a 4,096 px stego image
+     * of a photograph is about 42 MB as PNG).
+     */
+    private static String producerBuffer(StegoConfig config) {
+        return Long.toString(Math.max(32L * 1024 * 1024, 2L * config.maxMessageBytes()));
+    }
+
     /** Settings for a plain idempotent producer (acks=all) with the same limits and pass-through settings. */
     public static Properties producer(StegoConfig config, String clientId) {
         Properties p = new Properties();
@@ -59,6 +69,7 @@ public final class StreamsConfigs {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(config.maxMessageBytes()));
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, producerBuffer(config));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         p.putAll(config.kafkaOverrides());
         return p;

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -36,7 +38,11 @@ class BatchingProcessorTest {
 
     /** Admits a record whose value is "<width>x<height>:<name>", rejects one whose value is "bad". */
     static final class RecordingStage implements BatchStage<String, RecoveredImageEvent> {
-        final List<List<String>> runs = new ArrayList<>();
+        final List<List<String>> runs = Collections.synchronizedList(new ArrayList<>());
+        /** Items named "large..." wait for this gate in run(), as a long model call would. */
+        final CountDownLatch gate = new CountDownLatch(1);
+        /** Items named "failing..." fail in run(). */
+        volatile String failure = "the model ran out of memory";
 
         @Override
         public void init(ProcessorContext<?, ?> context) {}
@@ -57,6 +63,17 @@ class BatchingProcessorTest {
 
         @Override
         public List<KeyValue<String, RecoveredImageEvent>> run(List<String> items, long nowMs) {
+            if (items.stream().anyMatch(name -> name.startsWith("large"))) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+            if (items.stream().anyMatch(name -> name.startsWith("failing"))) {
+                throw new IllegalStateException(failure);
+            }
             runs.add(List.copyOf(items));
             return items.stream()
                     .map(name -> KeyValue.pair(
@@ -227,5 +244,90 @@ class BatchingProcessorTest {
                 new BatchingProcessor.GeometryKey(99_999, 1), BatchingProcessor.GeometryKey.parse("99999x00001/7"));
         assertThrows(IllegalStateException.class, () -> BatchingProcessor.GeometryKey.parse("garbage"));
         assertThrows(IllegalArgumentException.class, () -> new BatchingProcessor.GeometryKey(100_000, 8));
+    }
+
+    /** The punctuator of the processor initialised last (the mock context keeps those of closed ones too). */
+    private CapturedPunctuator latestPunctuator() {
+        List<CapturedPunctuator> all = context.scheduledPunctuators();
+        return all.get(all.size() - 1);
+    }
+
+    /** Punctuates until {@code child} has received {@code count} records (the lane finishes on its own thread). */
+    private void punctuateUntil(String child, int count, long atMs) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (context.forwarded(child).size() < count) {
+            assertTrue(System.nanoTime() < deadline, "nothing reached " + child + " within 10 s");
+            Thread.sleep(5);
+            latestPunctuator().getPunctuator().punctuate(atMs);
+        }
+    }
+
+    private BatchingProcessor<String, RecoveredImageEvent> withLane() {
+        processor.close();
+        BatchingProcessor<String, RecoveredImageEvent> laned = new BatchingProcessor<>(
+                STORE, stage, BatchSettings.uniform(3, LINGER, 8192).withLaneAbove(512), List.of("out"), "dead");
+        context.resetForwards();
+        laned.init(context);
+        return laned;
+    }
+
+    @Test
+    void aSmallImageArrivingWhileALargeOneRuns_isEmittedFirst_andTheLargeOneFollowsOnce() throws Exception {
+        processor = withLane();
+        process("4096x4096:large", T0);
+        process("256x256:s1", T0 + 2000);
+        process("256x256:s2", T0 + 2001);
+        process("256x256:s3", T0 + 2002); // a full batch of 3: runs at once on the stream thread
+        assertEquals(List.of("s1", "s2", "s3"), forwardedTo("out"), "the small ones did not wait for the large one");
+        assertEquals(1, buffered(), "the large image stays buffered while it runs");
+
+        latestPunctuator().getPunctuator().punctuate(T0 + 2500);
+        assertEquals(3, forwardedTo("out").size(), "not emitted before it has finished");
+        stage.gate.countDown();
+        punctuateUntil("out", 4, T0 + 3000);
+        assertEquals(List.of("s1", "s2", "s3", "large"), forwardedTo("out"));
+        assertEquals(0, buffered());
+        latestPunctuator().getPunctuator().punctuate(T0 + 10_000);
+        assertEquals(4, forwardedTo("out").size(), "emitted once");
+        processor.close();
+    }
+
+    @Test
+    void largeImages_runOneAtATime_inArrivalOrder_andAFailureIsADeadLetterForThatImageOnly() throws Exception {
+        stage.gate.countDown();
+        processor = withLane();
+        process("1000x800:failing", T0);
+        process("600x600:large2", T0 + 1);
+        process("4096x2000:large3", T0 + 2);
+        punctuateUntil("out", 2, T0 + 10);
+        assertEquals(List.of("large2", "large3"), forwardedTo("out"));
+        assertEquals(List.of(List.of("large2"), List.of("large3")), stage.runs, "alone, in order");
+        assertEquals(1, context.forwarded("dead").size());
+        DeadLetterEvent letter =
+                (DeadLetterEvent) context.forwarded("dead").get(0).record().value();
+        assertTrue(letter.getReason().contains("the model ran out of memory"), letter.getReason());
+        assertEquals(0, buffered());
+        processor.close();
+    }
+
+    @Test
+    void aLargeImageInterruptedByClose_staysBuffered_andRunsOnceWhenTheTaskStartsAgain() throws Exception {
+        processor = withLane();
+        process("2048x2048:large", T0);
+        processor.close(); // a rebalance or shutdown while the large image runs
+        assertTrue(forwardedTo("out").isEmpty());
+        assertEquals(1, buffered(), "its record is still in the changelogged buffer");
+
+        RecordingStage fresh = new RecordingStage();
+        fresh.gate.countDown();
+        BatchingProcessor<String, RecoveredImageEvent> restarted = new BatchingProcessor<>(
+                STORE, fresh, BatchSettings.uniform(3, LINGER, 8192).withLaneAbove(512), List.of("out"), "dead");
+        context.resetForwards();
+        restarted.init(context);
+        processor = restarted;
+        punctuateUntil("out", 1, T0 + LINGER.toMillis());
+        assertEquals(List.of("large"), forwardedTo("out"));
+        assertEquals(0, buffered());
+        restarted.close();
     }
 }

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.model.Refinement;
+import org.stegoehealth.model.Tiling;
 
 class ConfigTest {
 
@@ -95,6 +96,15 @@ class ConfigTest {
         Properties producer = StreamsConfigs.producer(c, "xray-producer");
         assertEquals("true", producer.get("enable.idempotence"));
         assertEquals("all", producer.get("acks"));
+    }
+
+    @Test
+    void producersBufferTwiceTheLargestRecord_soAFullSizeStegoImageFitsTheSendBuffer() {
+        StegoConfig big = StegoConfig.defaultsOnly().with(Map.of(StegoConfig.MAX_MESSAGE_BYTES, "67108864"));
+        assertEquals("134217728", StreamsConfigs.base(big, "stego-embedder").get("producer.buffer.memory"));
+        assertEquals("134217728", StreamsConfigs.producer(big, "xray-producer").get("buffer.memory"));
+        StegoConfig small = StegoConfig.defaultsOnly().with(Map.of(StegoConfig.MAX_MESSAGE_BYTES, "1000000"));
+        assertEquals("33554432", StreamsConfigs.producer(small, "xray-producer").get("buffer.memory"), "the default");
     }
 
     @Test
@@ -261,5 +271,25 @@ class ConfigTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> d.with(Map.of(StegoConfig.EMBED_REFINE_STEPS, "many")).refinement());
+    }
+
+    @Test
+    void tiling_defaultsTo512PxTiles_followsTheEnvironment_andBadValuesNameTheKey() {
+        StegoConfig d = StegoConfig.defaultsOnly();
+        assertEquals(Tiling.defaults(), d.tiling());
+        Tiling env = StegoConfig.load(
+                        null,
+                        Map.of("STEGO_INFERENCE_TILE_SIZE", "256", "STEGO_INFERENCE_MEMORY_BUDGET_MB", "128"),
+                        Map.of())
+                .tiling();
+        assertEquals(new Tiling(256, 128), env);
+        IllegalArgumentException small = assertThrows(
+                IllegalArgumentException.class,
+                () -> d.with(Map.of(StegoConfig.TILE_SIZE, "16")).tiling());
+        assertTrue(small.getMessage().contains("inference.tile.size='16'"), small.getMessage());
+        IllegalArgumentException budget = assertThrows(
+                IllegalArgumentException.class,
+                () -> d.with(Map.of(StegoConfig.MEMORY_BUDGET_MB, "0")).tiling());
+        assertTrue(budget.getMessage().contains("inference.memory.budget.mb"), budget.getMessage());
     }
 }

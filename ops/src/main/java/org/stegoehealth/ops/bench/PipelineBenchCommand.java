@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -64,6 +65,26 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the results as a JSON list to this file.")
     Path json;
 
+    @Option(
+            names = "--head-of-line",
+            paramLabel = "SIDE",
+            description = "Instead of throughput: publish a SIDE px 16-bit X-ray (a sample upscaled), then a --sizes px"
+                    + " X-ray --gap-ms later, and report each one's end-to-end latency and this process's peak"
+                    + " resident memory (embedder and extractor run in it).")
+    Integer headOfLine;
+
+    @Option(
+            names = "--gap-ms",
+            defaultValue = "2000",
+            description = "With --head-of-line: the wait between the two X-rays (default: ${DEFAULT-VALUE}).")
+    long gapMs;
+
+    @Option(
+            names = "--xray-dir",
+            paramLabel = "DIR",
+            description = "With --head-of-line: the X-ray to upscale is the first here (default: samples/xray).")
+    Path xrayDir;
+
     @Override
     public Integer call() throws Exception {
         if (images < 2) {
@@ -77,7 +98,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         Path home = PipelineCluster.home();
         StegoConfig base = options.config(common);
         Path modelDir = base.modelPathOrDefault();
-        StegoModel stego = ModelArtifact.load(modelDir).toModel();
+        StegoModel stego = ModelArtifact.load(modelDir).toModel().tiled(base.tiling());
         Progress progress = new Progress(System.err);
         List<PipelineBenchmark.Result> results = new ArrayList<>();
         Path covers = home.resolve("samples").resolve("covers");
@@ -105,6 +126,41 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                         work.resolve("images"),
                         options.timeout(),
                         progress);
+                if (headOfLine != null) {
+                    Path source = Evaluation.imageFiles(
+                                    xrayDir != null
+                                            ? xrayDir
+                                            : home.resolve("samples").resolve("xray"),
+                                    n -> true)
+                            .get(0);
+                    Path large = FullSizeXrays.write(source, headOfLine, work.resolve("images"));
+                    PipelineBenchmark.HeadOfLine r = bench.headOfLine(large, sizes.get(0), Duration.ofMillis(gapMs));
+                    PrintWriter out = spec.commandLine().getOut();
+                    out.printf(
+                            "model %s, %d threads, heap max %d MB%n",
+                            stego.version(),
+                            Runtime.getRuntime().availableProcessors(),
+                            Runtime.getRuntime().maxMemory() >> 20);
+                    out.printf(
+                            "%s (%dx%d, 16-bit) recovered %.1f s after its send; the %d px X-ray sent %d ms after it:"
+                                    + " %.1f s after its own send; peak RSS of embedder + extractor %.0f MB%n",
+                            r.largeFile(),
+                            r.largeWidth(),
+                            r.largeHeight(),
+                            r.largeLatencyMs() / 1000,
+                            r.smallSide(),
+                            r.gapMs(),
+                            r.smallLatencyMs() / 1000,
+                            r.peakRssMb());
+                    if (json != null) {
+                        new ObjectMapper()
+                                .enable(SerializationFeature.INDENT_OUTPUT)
+                                .writeValue(json.toFile(), r.toJson());
+                        out.println("JSON written to " + json);
+                    }
+                    out.flush();
+                    return 0;
+                }
                 for (int size : sizes) {
                     results.add(bench.measure(size, images));
                 }

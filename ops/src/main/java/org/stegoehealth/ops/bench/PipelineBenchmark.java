@@ -208,6 +208,76 @@ public final class PipelineBenchmark {
                 .toArray();
     }
 
+    /**
+     * Head-of-line latency: {@code largePng} (a full-size X-ray) is published, and {@code gap} later a
+     * {@code smallSide} px X-ray; each one's time from its publish call to its recovered record being read, and the
+     * peak resident memory of this process (embedder and extractor together) meanwhile. One small X-ray goes through
+     * first, so the pipeline is warm.
+     */
+    public HeadOfLine headOfLine(Path largePng, int smallSide, Duration gap) throws IOException {
+        List<FloatImage> covers = new ArrayList<>();
+        for (Path c : coverFiles) {
+            covers.add(CoverFitting.fit(FloatImage.of(Images.read(c)), smallSide, smallSide));
+        }
+        progress.message(String.format("head of line: warm-up (one %d px X-ray)", smallSide));
+        burst(samples(smallSide, 1, covers));
+        Sample small = samples(smallSide, 1, covers).get(0);
+        BufferedImage large = Images.read(largePng);
+        progress.message(String.format(
+                "head of line: %s (%dx%d), then a %d px X-ray %d ms later",
+                largePng.getFileName(), large.getWidth(), large.getHeight(), smallSide, gap.toMillis()));
+        ModelBenchmark.resetPeakRss();
+        long largeSent = System.nanoTime();
+        String largeId = cluster.publishXray(largePng, CoverProducer.coverIdOf(coverFiles.get(0)));
+        long wait;
+        while ((wait = largeSent + gap.toNanos() - System.nanoTime()) > 0) {
+            pipeline.checkHealthy();
+            outputs.poll(Duration.ofNanos(Math.min(wait, 50_000_000L)));
+        }
+        long smallSent = System.nanoTime();
+        String smallId = cluster.publishXray(small.file(), small.coverId());
+        outputs.awaitRecovered(List.of(smallId), timeout, progress, pipeline::checkHealthy);
+        double smallMs = (outputs.recoveredAtNanos().get(smallId) - smallSent) / 1e6;
+        progress.message(String.format("head of line: the %d px X-ray came back in %.0f ms", smallSide, smallMs));
+        outputs.awaitRecovered(List.of(largeId), timeout, progress, pipeline::checkHealthy);
+        double largeMs = (outputs.recoveredAtNanos().get(largeId) - largeSent) / 1e6;
+        return new HeadOfLine(
+                largePng.getFileName().toString(),
+                large.getWidth(),
+                large.getHeight(),
+                smallSide,
+                gap.toMillis(),
+                largeMs,
+                smallMs,
+                ModelBenchmark.peakRssMb());
+    }
+
+    /** The figures of {@link #headOfLine}. */
+    public record HeadOfLine(
+            String largeFile,
+            int largeWidth,
+            int largeHeight,
+            int smallSide,
+            long gapMs,
+            double largeLatencyMs,
+            double smallLatencyMs,
+            double peakRssMb) {
+
+        /** The documented JSON object. */
+        public Map<String, Object> toJson() {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("large_file", largeFile);
+            row.put("large_width", largeWidth);
+            row.put("large_height", largeHeight);
+            row.put("small_side", smallSide);
+            row.put("gap_ms", gapMs);
+            row.put("large_latency_ms", largeLatencyMs);
+            row.put("small_latency_ms", smallLatencyMs);
+            row.put("peak_rss_mb", peakRssMb);
+            return row;
+        }
+    }
+
     /** Nearest-rank percentile of sorted values. */
     static double percentile(double[] sorted, double p) {
         int rank = (int) Math.ceil(p / 100 * sorted.length);

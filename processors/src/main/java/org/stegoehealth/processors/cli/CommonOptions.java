@@ -70,7 +70,8 @@ public final class CommonOptions {
     /** Loads the configured model (or the bundled default) and logs which one. */
     public static HidingModel model(StegoConfig config, Logger log) {
         Path dir = config.modelPathOrDefault();
-        StegoModel model = ModelArtifact.load(dir).toModel().refining(config.refinement());
+        StegoModel model =
+                ModelArtifact.load(dir).toModel().refining(config.refinement()).tiled(config.tiling());
         log.info(
                 "loaded model {} ({}-channel secrets, {}) from {}",
                 model.version(),

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stegoehealth.model.ModelCache;
 import org.stegoehealth.model.Refinement;
+import org.stegoehealth.model.Tiling;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.TransferSecurity;
@@ -42,12 +43,13 @@ public final class FollowedModels implements AutoCloseable {
     public static FollowedModels start(
             StegoConfig config, Topics topics, Keyring keyring, String hospital, String clientId) {
         Refinement refinement = config.refinement();
+        Tiling tiling = config.tiling();
         ModelRegistry registry = new ModelRegistry(
                 new ModelCache(config.modelCacheDir()),
                 TransferSecurity.modelSigners(keyring, hospital),
                 keyring,
                 config.modelsLoadedMax(),
-                artifact -> artifact.toModel().refining(refinement));
+                artifact -> artifact.toModel().refining(refinement).tiled(tiling));
         ModelFeed feed = new ModelFeed(StreamsConfigs.readCommittedConsumer(config, clientId), topics, registry);
         try {
             feed.start(CATCH_UP);
