@@ -11,17 +11,30 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class Topics {
 
     public static final long WEEK_MS = 7L * 24 * 3600 * 1000;
-    /** Key of every promotion on the promotion topic: compaction keeps the latest, and the latest wins. */
-    public static final String PROMOTION_KEY = "promoted";
+    /**
+     * Key of a promotion: the version and the signed time. Each promotion keeps a key of its own, so compaction never
+     * drops the latest promotion for an older one sent again: readers keep the one signed last (promotions are rare,
+     * so the topic stays small).
+     */
+    public static String promotionKey(ModelPromotionEvent event) {
+        return "promoted@" + event.getVersion() + "@" + event.getPromotedAt().toEpochMilli();
+    }
 
     /**
-     * Key of a model event: the version and its weights' SHA-256. Compaction keeps the latest event per key, so a
-     * status change (a retirement) replaces the version's earlier event, but another artifact published under the
-     * same version can never replace the first one's weights: both stay, and readers report the conflict.
+     * Key of a model event: the version, its weights' SHA-256, its status and its signed time. Compaction keeps the
+     * latest event per key, so it can never replace a version's weights with another artifact's, nor drop a
+     * retirement for an older event sent again: every signed event a reader needs to refuse a rollback stays.
      */
-    public static String modelKey(String version, String weightsSha256) {
+    public static String modelKey(ModelEvent event) {
+        return modelKeyPrefix(event.getVersion(), event.getWeightsSha256()) + "@" + event.getStatus() + "@"
+                + event.getPublishedAt().toEpochMilli();
+    }
+
+    /** The start of the key of every event of one artifact: its version and its weights' SHA-256. */
+    public static String modelKeyPrefix(String version, String weightsSha256) {
         return version + "@" + weightsSha256.toLowerCase(java.util.Locale.ROOT);
     }
+
     /**
      * Smallest {@code max.message.bytes} of the model topic: the bundled weights are 1.26 MB and a model twice as
      * wide holds four times the weights, so 16 MB leaves room for larger architectures.

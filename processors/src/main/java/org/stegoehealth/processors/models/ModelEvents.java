@@ -150,7 +150,9 @@ public final class ModelEvents {
     public static ModelArtifact.Bytes verify(String key, ModelEvent event, Verifier trust, Keyring keyring) {
         String version = event.getVersion();
         // keyed by version and checksum; a bare version is the key of events written before checksums were keys
-        if (key != null && !key.equals(version) && !key.equals(Topics.modelKey(version, event.getWeightsSha256()))) {
+        if (key != null
+                && !key.equals(version)
+                && !key.startsWith(Topics.modelKeyPrefix(version, event.getWeightsSha256()))) {
             throw new ModelEventRefusedException("model event keyed " + key + " carries version " + version);
         }
         // the signature first (it covers model.json's hash, the weights' checksum and, for a private model, the

@@ -94,7 +94,7 @@ public final class ModelPublisher implements AutoCloseable {
     /** Publishes the artifact in {@code dir} (fine-tuned from {@code parent}, or null) and returns its event. */
     public ModelEvent publish(Path dir, String parent) {
         ModelEvent event = sealedIfPrivate(ModelEvents.fromArtifact(dir, parent, by, clock.instant(), signer));
-        send(topics.models, Topics.modelKey(event.getVersion(), event.getWeightsSha256()), event);
+        send(topics.models, Topics.modelKey(event), event);
         LOG.info(
                 "published model {} ({}, sha256 {})",
                 event.getVersion(),
@@ -110,7 +110,7 @@ public final class ModelPublisher implements AutoCloseable {
         ModelEvent event = ModelEvents.fromArtifact(dir, parent, by, clock.instant(), signer);
         ModelEvent retired = sealedIfPrivate(
                 ModelEvents.withStatus(event, ModelStatus.RETIRED, reason, by, clock.instant(), signer));
-        send(topics.models, Topics.modelKey(retired.getVersion(), retired.getWeightsSha256()), retired);
+        send(topics.models, Topics.modelKey(retired), retired);
         LOG.info("retired model {}", retired.getVersion());
         return retired;
     }
@@ -118,7 +118,7 @@ public final class ModelPublisher implements AutoCloseable {
     /** Promotes a version: embedders switch to it at their next batch. */
     public ModelPromotionEvent promote(String version, String reason) {
         ModelPromotionEvent event = ModelEvents.promotion(version, reason, by, clock.instant(), signer);
-        send(topics.promotions, Topics.PROMOTION_KEY, event);
+        send(topics.promotions, Topics.promotionKey(event), event);
         LOG.info("promoted model {}: {}", version, reason);
         return event;
     }
