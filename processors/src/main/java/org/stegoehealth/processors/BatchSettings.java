@@ -25,13 +25,16 @@ import java.util.TreeMap;
  * @param redactDeadLetters dead letters carry a SHA-256 and the size of the original value instead of its bytes
  * @param laneSide    images with a longer side above this run one at a time in the large-image lane;
  *                    {@link Integer#MAX_VALUE}: no lane, every image batches on the stream thread
+ * @param maxRecordBytes the largest record the application may write ({@code max.message.bytes}): an output image
+ *                    that would not fit is a dead letter with the reason, not a failed application
  */
 public record BatchSettings(
         NavigableMap<Integer, Integer> sizesBySide,
         Duration linger,
         int maxImageSide,
         boolean redactDeadLetters,
-        int laneSide) {
+        int laneSide,
+        int maxRecordBytes) {
 
     /** 8 images up to 256 px, 4 up to 512 px, one at a time above. */
     public static final String DEFAULT_SIZES = "256:8,512:4,*:1";
@@ -54,13 +57,16 @@ public record BatchSettings(
         if (laneSide <= 0) {
             throw new IllegalArgumentException("large-image lane side " + laneSide + " must be positive");
         }
+        if (maxRecordBytes <= 0) {
+            throw new IllegalArgumentException("largest record " + maxRecordBytes + " must be positive");
+        }
         sizesBySide = Collections.unmodifiableNavigableMap(new TreeMap<>(sizesBySide));
     }
 
     /** No large-image lane. */
     public BatchSettings(
             NavigableMap<Integer, Integer> sizesBySide, Duration linger, int maxImageSide, boolean redactDeadLetters) {
-        this(sizesBySide, linger, maxImageSide, redactDeadLetters, Integer.MAX_VALUE);
+        this(sizesBySide, linger, maxImageSide, redactDeadLetters, Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
 
     /** Dead letters with their original bytes, no large-image lane. */
@@ -70,7 +76,34 @@ public record BatchSettings(
 
     /** These settings with images whose longer side exceeds {@code side} running in the large-image lane. */
     public BatchSettings withLaneAbove(int side) {
-        return new BatchSettings(sizesBySide, linger, maxImageSide, redactDeadLetters, side);
+        return new BatchSettings(sizesBySide, linger, maxImageSide, redactDeadLetters, side, maxRecordBytes);
+    }
+
+    /** These settings with output images limited to {@code bytes} (the record size limit). */
+    public BatchSettings withMaxRecordBytes(int bytes) {
+        return new BatchSettings(sizesBySide, linger, maxImageSide, redactDeadLetters, laneSide, bytes);
+    }
+
+    /**
+     * Refuses an output image of {@code bytes} that would leave no room in a record ({@link #maxRecordBytes}, less
+     * 64 KB for the event's other fields and the record's framing).
+     *
+     * @throws RecordRejectedException with the sizes and what to change
+     */
+    public void checkOutputBytes(int bytes, String what) {
+        long room = (long) maxRecordBytes - 64 * 1024;
+        if (bytes > room) {
+            throw new RecordRejectedException(
+                    ErrorType.VALIDATION,
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "the %s is %.1f MB, more than a record may hold (max.message.bytes %.1f MB): raise"
+                                    + " max.message.bytes on the brokers, the topics, the mirror and the applications,"
+                                    + " or send a smaller image",
+                            what,
+                            bytes / 1048576.0,
+                            maxRecordBytes / 1048576.0));
+        }
     }
 
     /** Whether a {@code width x height} image runs alone in the large-image lane. */

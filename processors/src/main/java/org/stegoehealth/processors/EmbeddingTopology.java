@@ -246,11 +246,13 @@ public final class EmbeddingTopology {
                         .setCreatedAt(Instant.ofEpochMilli(nowMs));
                 if (item.method() == HidingMethod.NEURAL) {
                     FloatImage stego = stegos.get(neural++).withChannels(3);
+                    byte[] png = InputImages.png(stego.toBufferedImage());
+                    settings.checkOutputBytes(png.length, "stego image of " + item.messageId());
                     event.setModelVersion(model.version())
                             .setWidth(stego.width())
                             .setHeight(stego.height())
                             .setSecretChannels(model.secretChannels())
-                            .setImage(ByteBuffer.wrap(InputImages.png(stego.toBufferedImage())));
+                            .setImage(ByteBuffer.wrap(png));
                     if (item.sealedStudyRef() != null) {
                         event.setReceivingKeyId(security.keyring()
                                         .receivingKeyIdOf(security.recipient().orElseThrow()))
@@ -258,11 +260,13 @@ public final class EmbeddingTopology {
                     }
                 } else {
                     SealedHiding.Embedded sealed = item.sealed();
+                    byte[] png = InputImages.png(sealed.stego());
+                    settings.checkOutputBytes(png.length, "stego image of " + item.messageId());
                     event.setModelVersion(TransferSecurity.SEALED_VERSION)
                             .setWidth(sealed.stego().getWidth())
                             .setHeight(sealed.stego().getHeight())
                             .setSecretChannels(item.channels())
-                            .setImage(ByteBuffer.wrap(InputImages.png(sealed.stego())))
+                            .setImage(ByteBuffer.wrap(png))
                             .setReceivingKeyId(sealed.receivingKeyId())
                             .setPositionsKeyId(sealed.positionsKeyId());
                 }

@@ -466,7 +466,8 @@ public final class StegoConfig {
                     batchLinger(),
                     maxImageSide(),
                     deadLettersRedact(),
-                    tiling().tileSize());
+                    tiling().tileSize(),
+                    maxMessageBytes());
         } catch (IllegalArgumentException e) {
             if (e.getMessage().startsWith("config ")) {
                 throw e;

@@ -221,6 +221,34 @@ class EmbeddingTopologyTest {
     }
 
     @Test
+    void aStegoImageTooLargeForARecord_isADeadLetterWithTheSizes_andTheNextXrayStillEmbeds() {
+        // room for a 32 px stego image (a few KB) but not a 256 px one of noise: the limit less 64 KB of headroom
+        start(BatchSettings.uniform(1, LINGER, 1024).withMaxRecordBytes(64 * 1024 + 16 * 1024));
+        threeCovers();
+        java.util.Random random = new java.util.Random(7);
+        BufferedImage noise = new BufferedImage(256, 256, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 256; y++) {
+            for (int x = 0; x < 256; x++) {
+                noise.getRaster().setSample(x, y, 0, random.nextInt(256));
+            }
+        }
+        pipe(TestImages.xray("too-large", noise));
+        pipe(TestImages.xray("fine", TestImages.grayXray(32, 32, 5)));
+
+        List<DeadLetterEvent> dead =
+                h.deadLetters().stream().map(TestRecord::value).toList();
+        assertEquals(1, dead.size());
+        assertEquals("VALIDATION", dead.get(0).getErrorType());
+        assertTrue(
+                dead.get(0).getReason().contains("stego image of too-large is")
+                        && dead.get(0).getReason().contains("max.message.bytes 0.1 MB"),
+                dead.get(0).getReason());
+        assertEquals(
+                List.of("fine"),
+                stego().stream().map(StegoImageEvent::getMessageId).toList());
+    }
+
+    @Test
     void aCoverOverTheImageSizeLimitIsUnusableLikeAnXrayOverIt() {
         start(BatchSettings.uniform(1, LINGER, 128));
         h.pipeCover("c-huge", TestImages.cover(200, 120, RED));
