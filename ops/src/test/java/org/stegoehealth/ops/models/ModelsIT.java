@@ -276,6 +276,30 @@ class ModelsIT {
         }
     }
 
+    /** Every record of {@code topic}'s first partition, read raw until it has been quiet for 1.5 s. */
+    private static List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records(
+            String topic, boolean committedOnly) {
+        Properties consumer = new Properties();
+        consumer.putAll(stack.clientConfig());
+        consumer.put("isolation.level", committedOnly ? "read_committed" : "read_uncommitted");
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> raw =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                        consumer,
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            org.apache.kafka.common.TopicPartition p0 = new org.apache.kafka.common.TopicPartition(topic, 0);
+            raw.assign(List.of(p0));
+            raw.seekToBeginning(List.of(p0));
+            for (int quiet = 0; quiet < 3; ) {
+                var polled = raw.poll(java.time.Duration.ofMillis(500));
+                quiet = polled.isEmpty() ? quiet + 1 : 0;
+                polled.forEach(out::add);
+            }
+        }
+        return out;
+    }
+
     /**
      * Makes the broker compact {@code topic} now and waits until it has: {@code twiceKeyed} was written twice, and
      * compaction leaves one record of it.
@@ -306,37 +330,14 @@ class ModelsIT {
                     new KafkaProducer<>(stack.clientConfig(), new StringSerializer(), new ByteArraySerializer())) {
                 producer.send(new ProducerRecord<>(topic, "roll", new byte[0])).get();
             }
-            if (countKeyed(topic, twiceKeyed) == 1) {
+            if (records(topic, false).stream()
+                            .filter(r -> twiceKeyed.equals(new String(r.key(), StandardCharsets.UTF_8)))
+                            .count()
+                    == 1) {
                 return;
             }
         }
         throw new AssertionError("the broker did not compact " + topic + " within 90 s");
-    }
-
-    private static int countKeyed(String topic, String key) {
-        Properties consumer = new Properties();
-        consumer.putAll(stack.clientConfig());
-        consumer.put("auto.offset.reset", "earliest");
-        consumer.put("group.id", "compaction-check-" + System.nanoTime());
-        int found = 0;
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> raw =
-                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
-                        consumer,
-                        new org.apache.kafka.common.serialization.StringDeserializer(),
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            raw.subscribe(List.of(topic));
-            int empty = 0;
-            while (empty < 3) {
-                var records = raw.poll(java.time.Duration.ofMillis(500));
-                empty = records.isEmpty() ? empty + 1 : 0;
-                for (var r : records) {
-                    if (key.equals(r.key())) {
-                        found++;
-                    }
-                }
-            }
-        }
-        return found;
     }
 
     @Test
@@ -354,8 +355,8 @@ class ModelsIT {
         assertTrue(before[1].contains("promoted: r2"), before[1]);
 
         // the very records the hospital signed first (r1 AVAILABLE, the promotion of r1), sent again byte for byte
-        var oldModel = firstRecord(topics.models.name());
-        var oldPromotion = firstRecord(topics.promotions.name());
+        var oldModel = records(topics.models.name(), false).get(0);
+        var oldPromotion = records(topics.promotions.name(), false).get(0);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(stack.clientConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topics.models.name(), oldModel.key(), oldModel.value()))
@@ -399,28 +400,6 @@ class ModelsIT {
         assertEquals("0", compacted[0], compacted[1]);
         assertTrue(compacted[1].lines().anyMatch(l -> l.contains("r1 ") && l.contains("RETIRED")), compacted[1]);
         assertTrue(compacted[1].contains("promoted: r2"), compacted[1]);
-    }
-
-    /** The first record of {@code topic}, read raw. */
-    private static org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> firstRecord(String topic) {
-        Properties consumer = new Properties();
-        consumer.putAll(stack.clientConfig());
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> raw =
-                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
-                        consumer,
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            org.apache.kafka.common.TopicPartition p0 = new org.apache.kafka.common.TopicPartition(topic, 0);
-            raw.assign(List.of(p0));
-            raw.seekToBeginning(List.of(p0));
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (System.nanoTime() < until) {
-                for (var r : raw.poll(java.time.Duration.ofMillis(500))) {
-                    return r;
-                }
-            }
-        }
-        throw new AssertionError("no record on " + topic);
     }
 
     @Test
@@ -819,8 +798,8 @@ class ModelsIT {
             assertEquals(
                     List.of("dlq-2"),
                     recovered.stream().map(r -> r.getMessageId()).toList());
-            assertEquals(2, countRecords(topics.stego.name()), "the forged event was not put back");
-            assertEquals(1, countRecords(topics.deadLetters.name()), "nor dead-lettered a second time");
+            assertEquals(2, records(topics.stego.name(), true).size(), "the forged event was not put back");
+            assertEquals(1, records(topics.deadLetters.name(), true).size(), "nor dead-lettered a second time");
         }
     }
 
@@ -852,28 +831,6 @@ class ModelsIT {
         }
         assertTrue(values.size() >= n, "only " + values.size() + " record(s) on " + topic);
         return values;
-    }
-
-    /** How many records {@code topic} holds (read committed, after a few quiet seconds). */
-    private static int countRecords(String topic) {
-        Properties consumer = new Properties();
-        consumer.putAll(stack.clientConfig());
-        consumer.put("isolation.level", "read_committed");
-        int count = 0;
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> raw =
-                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
-                        consumer,
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            org.apache.kafka.common.TopicPartition p0 = new org.apache.kafka.common.TopicPartition(topic, 0);
-            raw.assign(List.of(p0));
-            raw.seekToBeginning(List.of(p0));
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (System.nanoTime() < until) {
-                count += raw.poll(java.time.Duration.ofMillis(500)).count();
-            }
-        }
-        return count;
     }
 
     @Test
