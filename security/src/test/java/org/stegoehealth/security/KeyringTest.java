@@ -312,6 +312,21 @@ class KeyringTest {
                         .asText(),
                 imported.party().fingerprint());
 
+        // other position keys, the public keys unchanged: another fingerprint, so a swap cannot go unseen
+        Keyring rotatedPositions = clinic.rotate(EnumSet.of(KeyPurpose.POSITIONS));
+        assertEquals(clinic.fingerprint(), rotatedPositions.fingerprint());
+        String reshared = rotatedPositions.exportPublic(Optional.of("hospital"));
+        assertNotEquals(
+                imported.party().fingerprint(),
+                com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                        .build()
+                        .readTree(reshared)
+                        .path("fingerprint")
+                        .asText());
+        KeyringException unconfirmed = assertThrows(
+                KeyringException.class, () -> imported.keyring().importPublic(reshared, "reshared", false));
+        assertTrue(unconfirmed.getMessage().contains("changes the keys of 'clinic-a'"), unconfirmed.getMessage());
+
         // a man in the middle swaps in position keys of his own, sealed to the hospital: the signature breaks
         String theirs = otherSide.exportPublic(Optional.of("hospital"));
         var json = com.fasterxml.jackson.databind.json.JsonMapper.builder().build();
