@@ -419,7 +419,8 @@ class AuthenticatedTransferTest {
                 .get(0);
 
         Keyring rotated = hospital.rotate(EnumSet.of(KeyPurpose.SIGNING));
-        clinic = clinic.importPublic(rotated.exportPublic(Optional.empty()), "h2", false, Optional.of(rotated.fingerprint()))
+        clinic = clinic.importPublic(
+                        rotated.exportPublic(Optional.empty()), "h2", false, Optional.of(rotated.fingerprint()))
                 .keyring();
         Keyring rotatedClinic = clinic.rotate(EnumSet.allOf(KeyPurpose.class));
         startExtractor(
