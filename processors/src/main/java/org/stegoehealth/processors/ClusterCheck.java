@@ -98,12 +98,9 @@ public final class ClusterCheck {
     public static Optional<String> probe(StegoConfig config, Duration within) {
         String servers = config.bootstrapServers();
         // the common case, a broker that is not there at all, needs no client and no waiting
-        List<String> absent = new ArrayList<>();
-        for (String server : servers.split(",")) {
-            unreachable(server.strip()).ifPresent(absent::add);
-        }
-        if (absent.size() == servers.split(",").length) {
-            return Optional.of(String.join("; ", absent));
+        Optional<String> absent = nothingListening(config);
+        if (absent.isPresent()) {
+            return absent;
         }
         Properties p = StreamsConfigs.admin(config);
         int ms = (int) Math.max(1_000, within.toMillis());
@@ -163,6 +160,19 @@ public final class ClusterCheck {
             reasons.add(diagnoseOne(server.strip(), protocol));
         }
         return String.join("; ", reasons);
+    }
+
+    /**
+     * Why no bootstrap address of {@code config} accepts a TCP connection, or empty when one does: a check cheap
+     * enough for a running application to make every few seconds.
+     */
+    public static Optional<String> nothingListening(StegoConfig config) {
+        String[] servers = config.bootstrapServers().split(",");
+        List<String> absent = new ArrayList<>();
+        for (String server : servers) {
+            unreachable(server.strip()).ifPresent(absent::add);
+        }
+        return absent.size() == servers.length ? Optional.of(String.join("; ", absent)) : Optional.empty();
     }
 
     /** Why nothing can be reached at {@code server} (HOST:PORT) over TCP, or empty when something listens there. */

@@ -113,6 +113,26 @@ final class StreamsRunner {
         if (monitoring != null) {
             monitoring.bind(modelLabel, List.of(app.metricsBinder()));
         }
+        // the Kafka clients retry a lost broker quietly: say so, every 10 s, until it is back
+        java.util.concurrent.ScheduledExecutorService brokerWatch =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, name + "-broker-watch");
+                    t.setDaemon(true);
+                    return t;
+                });
+        brokerWatch.scheduleWithFixedDelay(
+                () -> {
+                    java.util.Optional<String> lost = ClusterCheck.nothingListening(config);
+                    lost.ifPresentOrElse(reason -> LOG.warn("{}: waiting for the broker: {}", name, reason), () -> {
+                        if (waiting.get() != null) {
+                            LOG.info("{}: the broker answers again", name);
+                        }
+                    });
+                    waiting.set(lost.orElse(null));
+                },
+                BROKER_WAIT_LOG_EVERY.toMillis(),
+                BROKER_WAIT_LOG_EVERY.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         Thread hook = new Thread(
                 () -> {
                     LOG.info("{}: shutting down", name);
@@ -125,6 +145,7 @@ final class StreamsRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        brokerWatch.shutdownNow();
         app.close();
         if (followed != null) {
             followed.close();
