@@ -298,6 +298,9 @@ public final class ModelArtifact {
         return buffer.toByteArray();
     }
 
+    /** The highest tensor rank a weights file may declare (the network's are 1 to 4). */
+    private static final int MAX_RANK = 8;
+
     static Map<String, INDArray> readWeights(byte[] bytes, Path source) {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(new ByteArrayInputStream(bytes)))) {
             if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
@@ -308,14 +311,25 @@ public final class ModelArtifact {
             for (int i = 0; i < count; i++) {
                 String name = in.readUTF();
                 int rank = in.readInt();
+                // declared sizes are checked against the bytes that are there before anything is allocated
+                if (rank < 0 || rank > MAX_RANK) {
+                    throw new ModelException(source + ": implausible tensor rank " + rank + " for " + name);
+                }
                 long[] shape = new long[rank];
                 long n = 1;
                 for (int r = 0; r < rank; r++) {
                     shape[r] = in.readLong();
-                    n *= shape[r];
+                    if (shape[r] <= 0 || shape[r] > 100_000_000L) {
+                        throw new ModelException(source + ": implausible tensor shape for " + name);
+                    }
+                    n = Math.multiplyExact(n, shape[r]);
+                    if (n > 100_000_000L) {
+                        throw new ModelException(source + ": implausible tensor shape for " + name);
+                    }
                 }
-                if (n <= 0 || n > 100_000_000L) {
-                    throw new ModelException(source + ": implausible tensor shape for " + name);
+                if (n * Float.BYTES > in.available()) {
+                    throw new ModelException(source + ": truncated weights file (" + name + " declares " + n
+                            + " values, " + in.available() / Float.BYTES + " remain)");
                 }
                 float[] data = new float[(int) n];
                 for (int j = 0; j < n; j++) {
