@@ -44,6 +44,45 @@ public final class TopicAdmin {
         return create(adminConfig, topics.all(), replicas, maxMessageBytes);
     }
 
+    /**
+     * Waits until every partition of {@code topics} has a leader: a producer that writes to a partition created a
+     * moment ago can otherwise meet NOT_LEADER_OR_FOLLOWER, which an idempotent producer may not get past.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (true) {
+            try {
+                boolean led =
+                        admin.describeTopics(topics).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS).values().stream()
+                                .flatMap(d -> d.partitions().stream())
+                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (led) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // not known to every broker yet: ask again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TopicAdminException("interrupted while waiting for the topics' leaders", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TopicAdminException(
+                        "the partitions of " + topics + " have no leader after " + TIMEOUT_S
+                                + " s: is every broker of the cluster up?",
+                        null);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TopicAdminException("interrupted while waiting for the topics' leaders", e);
+            }
+        }
+    }
+
     /** As {@link #create(Properties, Topics, Optional, int)} for some topics of the catalog only. */
     public static Outcome create(
             Properties adminConfig, List<TopicSpec<?, ?>> specs, Optional<Short> replicas, int maxMessageBytes) {
@@ -81,6 +120,7 @@ public final class TopicAdmin {
                     throw new TopicAdminException("interrupted while creating topics", e);
                 }
             }
+            awaitLeaders(admin, created);
         }
         LOG.info(
                 "Created {} of {} topics in {} ms: {}{}",
