@@ -279,18 +279,8 @@ class ModelsIT {
     /** Every record of {@code topic}'s first partition, read raw until it has been quiet for 1.5 s. */
     private static List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records(
             String topic, boolean committedOnly) {
-        Properties consumer = new Properties();
-        consumer.putAll(stack.clientConfig());
-        consumer.put("isolation.level", committedOnly ? "read_committed" : "read_uncommitted");
         List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> raw =
-                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
-                        consumer,
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            org.apache.kafka.common.TopicPartition p0 = new org.apache.kafka.common.TopicPartition(topic, 0);
-            raw.assign(List.of(p0));
-            raw.seekToBeginning(List.of(p0));
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> raw = fromStart(topic, committedOnly)) {
             for (int quiet = 0; quiet < 3; ) {
                 var polled = raw.poll(java.time.Duration.ofMillis(500));
                 quiet = polled.isEmpty() ? quiet + 1 : 0;
@@ -298,6 +288,23 @@ class ModelsIT {
             }
         }
         return out;
+    }
+
+    /** A raw consumer of {@code topic}'s first partition, positioned at its start. */
+    private static org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> fromStart(
+            String topic, boolean committedOnly) {
+        Properties consumer = new Properties();
+        consumer.putAll(stack.clientConfig());
+        consumer.put("isolation.level", committedOnly ? "read_committed" : "read_uncommitted");
+        org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> raw =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                        consumer,
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        org.apache.kafka.common.TopicPartition p0 = new org.apache.kafka.common.TopicPartition(topic, 0);
+        raw.assign(List.of(p0));
+        raw.seekToBeginning(List.of(p0));
+        return raw;
     }
 
     /**
@@ -810,18 +817,8 @@ class ModelsIT {
                 .filter(t -> t.name().equals(topic))
                 .findFirst()
                 .orElseThrow();
-        Properties consumer = new Properties();
-        consumer.putAll(stack.clientConfig());
-        consumer.put("isolation.level", "read_committed");
         List<T> values = new ArrayList<>();
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> raw =
-                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
-                        consumer,
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            org.apache.kafka.common.TopicPartition p0 = new org.apache.kafka.common.TopicPartition(topic, 0);
-            raw.assign(List.of(p0));
-            raw.seekToBeginning(List.of(p0));
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> raw = fromStart(topic, true)) {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (values.size() < n && System.nanoTime() < until) {
                 for (var r : raw.poll(java.time.Duration.ofMillis(500))) {
