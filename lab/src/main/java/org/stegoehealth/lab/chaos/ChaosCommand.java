@@ -72,6 +72,15 @@ public final class ChaosCommand implements Callable<Integer> {
     int kills;
 
     @Option(
+            names = "--mirror-kills",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "SIGKILLs of MirrorMaker 2 (default: ${DEFAULT-VALUE}). Above 0 the run has two clusters, the"
+                    + " hospital's and the clinic's, with the extractor at the clinic; the summary says how many stego"
+                    + " records the mirror copied again after its kills.")
+    int mirrorKills;
+
+    @Option(
             names = "--max-delay",
             paramLabel = "SECONDS",
             defaultValue = "4",
@@ -134,6 +143,7 @@ public final class ChaosCommand implements Callable<Integer> {
                 count,
                 size,
                 kills,
+                mirrorKills,
                 Duration.ofMillis(Math.round(maxDelayS * 1000)),
                 Duration.ofSeconds(recoveryTimeoutS),
                 registryOutage,
@@ -159,6 +169,13 @@ public final class ChaosCommand implements Callable<Integer> {
         }
         if (kills < 0) {
             throw new ParameterException(spec.commandLine(), "--kills must be 0 or more, was " + kills);
+        }
+        if (mirrorKills < 0) {
+            throw new ParameterException(spec.commandLine(), "--mirror-kills must be 0 or more, was " + mirrorKills);
+        }
+        if (mirrorKills > 0 && secure) {
+            throw new ParameterException(
+                    spec.commandLine(), "--mirror-kills needs two clusters and --secure runs one: give one of them");
         }
         if (!(maxDelayS >= 0)) {
             throw new ParameterException(spec.commandLine(), "--max-delay must be 0 or more, was " + maxDelayS);
