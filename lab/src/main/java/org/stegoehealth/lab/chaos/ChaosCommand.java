@@ -3,6 +3,7 @@ package org.stegoehealth.lab.chaos;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.stegoehealth.model.Installation;
 import org.stegoehealth.processors.cli.CommonOptions;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.stack.pipeline.PipelineOptions;
@@ -43,7 +44,8 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(
             names = "--xrays",
             paramLabel = "DIR",
-            description = "Folder of X-rays to send (default: ../shared/data/xray under the installation directory).")
+            description = "Folder of X-rays to send (default: xray in the data folder: STEGO_DATA_DIR, else data/ under"
+                    + " the installation directory).")
     Path xrays;
 
     @Option(names = "--covers", paramLabel = "DIR", description = "Cover photos (default: samples/covers).")
@@ -136,9 +138,7 @@ public final class ChaosCommand implements Callable<Integer> {
     private int run(Path work) throws Exception {
         Path home = PipelineCluster.home();
         ChaosRun.Settings settings = new ChaosRun.Settings(
-                xrays != null
-                        ? xrays
-                        : home.resolve("..").resolve("shared").resolve("data").resolve("xray"),
+                xrays != null ? xrays : Installation.xrays(),
                 covers != null ? covers : home.resolve("samples").resolve("covers"),
                 count,
                 size,
