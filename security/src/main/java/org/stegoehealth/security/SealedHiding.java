@@ -25,8 +25,9 @@ import org.stegoehealth.security.SealedException.Reason;
  * keyed PRF. A 20-byte header (its 160 bits by LSB replacement), masked by the PRF, carries the payload length and a PRF tag over the whole stego
  * image, so a change to any pixel is detected before anything is decrypted.
  *
- * <p>The cover is cropped (centred, at its native resolution where the photo is large enough, else scaled up) to the
- * smallest area that keeps the payload under {@code budget} bits per colour channel.
+ * <p>The cover is cropped (at its native resolution where the photo is large enough, else scaled up) to the smallest
+ * area that keeps the payload under {@code budget} bits per colour channel. Each embedding draws a placement nonce that
+ * picks the crop's corner and, with the message id, the positions, so the same X-ray sent twice lands elsewhere.
  */
 public final class SealedHiding {
 
