@@ -7,16 +7,16 @@ import java.nio.charset.StandardCharsets;
  * Builds DICOM Part 10 files element by element for tests, in explicit or implicit VR little endian, including
  * malformed ones. Elements are written in the order given.
  */
-final class Part10 {
+public final class Part10 {
 
-    static final String EXPLICIT = "1.2.840.10008.1.2.1";
-    static final String IMPLICIT = "1.2.840.10008.1.2";
+    public static final String EXPLICIT = "1.2.840.10008.1.2.1";
+    public static final String IMPLICIT = "1.2.840.10008.1.2";
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final boolean explicit;
 
     /** A file with the preamble, "DICM" and file meta information naming {@code transferSyntax}. */
-    Part10(String transferSyntax) {
+    public Part10(String transferSyntax) {
         this.explicit = !transferSyntax.equals(IMPLICIT);
         out.writeBytes(new byte[128]);
         out.writeBytes("DICM".getBytes(StandardCharsets.US_ASCII));
@@ -25,18 +25,18 @@ final class Part10 {
         element(true, 0x00020010, "UI", ts);
     }
 
-    Part10 text(int tag, String vr, String value) {
+    public Part10 text(int tag, String vr, String value) {
         element(explicit, tag, vr, pad(value.getBytes(StandardCharsets.US_ASCII), (byte) ' '));
         return this;
     }
 
-    Part10 us(int tag, int value) {
+    public Part10 us(int tag, int value) {
         element(explicit, tag, "US", new byte[] {(byte) value, (byte) (value >>> 8)});
         return this;
     }
 
     /** A sequence of undefined length holding one item of undefined length with one text element. */
-    Part10 undefinedSequence(int tag, int innerTag, String innerValue) {
+    public Part10 undefinedSequence(int tag, int innerTag, String innerValue) {
         header(explicit, tag, "SQ", 0xFFFFFFFF);
         header(false, Tags.ITEM, null, 0xFFFFFFFF);
         text(innerTag, "LO", innerValue);
@@ -46,18 +46,18 @@ final class Part10 {
     }
 
     /** Pixel data whose declared length is {@code declared}, followed by {@code data}. */
-    Part10 pixelData(String vr, long declared, byte[] data) {
+    public Part10 pixelData(String vr, long declared, byte[] data) {
         header(explicit, Tags.PIXEL_DATA, vr, (int) declared);
         out.writeBytes(data);
         return this;
     }
 
-    Part10 pixelData(String vr, byte[] data) {
+    public Part10 pixelData(String vr, byte[] data) {
         return pixelData(vr, data.length, data);
     }
 
     /** The usual grayscale Image Pixel module (PS3.3 C.7.6.3) attributes. */
-    Part10 imagePixel(String photometric, int rows, int columns, int allocated, int stored) {
+    public Part10 imagePixel(String photometric, int rows, int columns, int allocated, int stored) {
         us(Tags.SAMPLES_PER_PIXEL, 1);
         text(Tags.PHOTOMETRIC_INTERPRETATION, "CS", photometric);
         us(Tags.ROWS, rows);
@@ -69,7 +69,7 @@ final class Part10 {
         return this;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return out.toByteArray();
     }
 
