@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.errors.StegoException;
+import org.stegoehealth.processors.OutputFormat;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.HttpSchemaRegistryClient;
 import org.stegoehealth.schemas.SchemaRegistryException;
@@ -79,6 +80,16 @@ class CommandsTest {
         assertEquals(Path.of("/viewer/file"), config.recoveredDir().orElseThrow());
         assertEquals("http://registry:8080/apis/ccompat/v7", config.schemaRegistryUrl());
         assertTrue(CommonOptions.registry(config) instanceof HttpSchemaRegistryClient);
+    }
+
+    @Test
+    void extractorOutputFormat_comesFromItsOption() {
+        ExtractorCommand command = new ExtractorCommand();
+        new CommandLine(command).parseArgs("--output-dir", "/viewer", "--output-format", "both");
+        assertEquals(OutputFormat.BOTH, command.config().outputFormat());
+        ExtractorCommand plain = new ExtractorCommand();
+        new CommandLine(plain).parseArgs("--output-dir", "/viewer");
+        assertEquals(OutputFormat.PNG, plain.config().outputFormat());
     }
 
     @Test
