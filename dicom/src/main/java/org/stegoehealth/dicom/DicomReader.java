@@ -267,6 +267,10 @@ public final class DicomReader {
         }
 
         private DicomImage pixels(int maxSide, String tsUid) {
+            if (pixelOffset < 0) {
+                // a file cut before its pixels looks the same as one without any: wait for more before refusing
+                throw truncated("no Pixel Data (7FE0,0010) before the end of the file (cut short, or not an image)");
+            }
             int samples = intValue(Tags.SAMPLES_PER_PIXEL, "Samples per Pixel");
             String photometric =
                     values.getOrDefault(Tags.PHOTOMETRIC_INTERPRETATION, "").trim();
@@ -298,9 +302,6 @@ public final class DicomReader {
             if (values.containsKey(Tags.PIXEL_REPRESENTATION)
                     && intValue(Tags.PIXEL_REPRESENTATION, "Pixel Representation") != 0) {
                 throw unsupported("signed pixel values (Pixel Representation 1); unsigned expected");
-            }
-            if (pixelOffset < 0) {
-                throw malformed("no Pixel Data (7FE0,0010)");
             }
             long expected = (long) rows * columns * (allocated / 8);
             if (pixelLength != expected && pixelLength != expected + (expected & 1)) {

@@ -122,6 +122,12 @@ class DicomReaderTest {
             assertTrue(e.getMessage().startsWith("t.dcm: "), e.getMessage());
             assertFalse(e.getMessage().contains("\n"));
         }
+        byte[] headerOnly = Arrays.copyOf(whole, whole.length - 128 - 12);
+        assertEquals(
+                DicomException.Problem.TRUNCATED,
+                assertThrows(DicomException.class, () -> DicomReader.read(headerOnly, "t.dcm", MAX_SIDE))
+                        .problem(),
+                "a file cut before its pixel data may be still being copied");
         byte[] lastPixelMissing = Arrays.copyOf(whole, whole.length - 2);
         DicomException e =
                 assertThrows(DicomException.class, () -> DicomReader.read(lastPixelMissing, "t.dcm", MAX_SIDE));
@@ -192,6 +198,7 @@ class DicomReaderTest {
         byte[] rgb = new Part10(Part10.EXPLICIT)
                 .us(Tags.SAMPLES_PER_PIXEL, 3)
                 .text(Tags.PHOTOMETRIC_INTERPRETATION, "CS", "RGB")
+                .pixelData("OB", new byte[4])
                 .bytes();
         assertTrue(assertThrows(DicomException.class, () -> DicomReader.read(rgb, "c.dcm", MAX_SIDE))
                 .getMessage()

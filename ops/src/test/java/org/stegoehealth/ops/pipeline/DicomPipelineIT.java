@@ -35,7 +35,6 @@ import org.stegoehealth.dicom.DicomTools;
 import org.stegoehealth.dicom.Part10;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.StegoModel;
-import org.stegoehealth.ops.TinyModels;
 import org.stegoehealth.processors.HidingMethod;
 import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.processors.OutputFormat;
@@ -55,9 +54,9 @@ import org.stegoehealth.stack.pipeline.PipelineOutputs;
  * modality writes them (patient name, id and birth date, study, series and instance UIDs, accession number; 8 bits
  * from img2dcm, 12 of 16 bits MONOCHROME1 and MONOCHROME2, explicit and implicit VR) are dropped at the hospital,
  * sent by the sealed method, and come out at the clinic as DICOM files that dciodvfy accepts, with the same pixels
- * and the accession number. Then every record on both clusters is searched for the header's identity and UIDs, as
- * text: none is anywhere. The same search finds the accession number on the hospital's X-ray topic (the study
- * reference, before it is sealed), which shows it finds what it looks for.
+ * and the accession number; a fourth, 8-bit, sent by the neural method (the bundled model) comes out as a lossy DICOM file naming the model version. Then every record on both clusters is
+ * searched for the headers' identity and UIDs, as text: none is anywhere. The same search finds the accession numbers
+ * on the hospital's X-ray topic (the study reference, before it is sealed), which shows it finds what it looks for.
  */
 @Tag("integration")
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -70,7 +69,7 @@ class DicomPipelineIT {
     static Path tmp;
 
     /** One source file and what of its header must not leave the hospital. */
-    private record Source(Path file, String accession, int[] pixels, List<String> identity) {}
+    private record Source(Path file, String accession, int[] pixels, List<String> identity, HidingMethod method) {}
 
     @Test
     void dicomDroppedAtTheHospital_comesOutAtTheClinicAsValidDicomWithTheSamePixels_andNoHeaderIdentityOnAnyTopic()
@@ -78,7 +77,11 @@ class DicomPipelineIT {
         DicomTools.assumeInstalled("img2dcm", "dcmodify", "dcmdump", "dciodvfy", "dcm2pnm");
         List<Source> sources = sources(Files.createDirectories(tmp.resolve("modality")));
         Path viewer = tmp.resolve("viewer");
-        StegoModel model = ModelArtifact.load(TinyModels.write(tmp.resolve("model"), "it-dicom-tiny", 1))
+        // the bundled model, so the neural X-ray's PSNR at the clinic is the one a clinic gets
+        Path models = SAMPLES.resolveSibling("models");
+        StegoModel model = ModelArtifact.load(
+                        models.resolve(Files.readString(models.resolve(ModelArtifact.DEFAULT_POINTER))
+                                .strip()))
                 .toModel();
         StegoConfig base = StegoConfig.defaultsOnly()
                 .with(Map.of(StegoConfig.BATCH_LINGER_MS, "300", StegoConfig.COMMIT_INTERVAL_MS, "200"));
@@ -95,6 +98,7 @@ class DicomPipelineIT {
             cluster.publishCovers(SAMPLES.resolve("covers"));
 
             Map<String, Source> sent = new LinkedHashMap<>();
+            Map<String, String> versions = new LinkedHashMap<>();
             try (InProcessPipeline pipeline = InProcessPipeline.start(
                             hospital,
                             clinic,
@@ -106,24 +110,25 @@ class DicomPipelineIT {
                     PipelineOutputs outputs = new PipelineOutputs(cluster, "dicom-reader");
                     Producer<String, XrayImageEvent> kafka = XrayProducer.kafkaProducer(hospital, topics.xrays)) {
                 // no study reference given: each file's accession number becomes it
-                XrayProducer producer = new XrayProducer(
-                        kafka,
-                        topics.xrays.name(),
-                        hospital.maxImageSide(),
-                        Clock.systemUTC(),
-                        HidingMethod.SEALED,
-                        false);
-                List<PublishOutcome> outcomes =
-                        producer.publishAll(sources.stream().map(Source::file).toList(), null);
-                for (int i = 0; i < outcomes.size(); i++) {
-                    assertTrue(outcomes.get(i).ok(), outcomes.get(i).toString());
-                    sent.put(outcomes.get(i).key(), sources.get(i));
+                for (Source source : sources) {
+                    XrayProducer producer = new XrayProducer(
+                            kafka,
+                            topics.xrays.name(),
+                            hospital.maxImageSide(),
+                            Clock.systemUTC(),
+                            source.method(),
+                            false);
+                    PublishOutcome o =
+                            producer.publishAll(List.of(source.file()), null).get(0);
+                    assertTrue(o.ok(), o.toString());
+                    sent.put(o.key(), source);
                 }
                 outputs.awaitRecovered(sent.keySet(), WAIT, null, () -> {
                     pipeline.checkHealthy();
                     cluster.checkMirror();
                 });
                 assertTrue(outputs.deadLetters().isEmpty(), "dead letters: " + outputs.deadLetters());
+                outputs.recovered().forEach((id, r) -> versions.put(id, r.getModelVersion()));
             }
 
             for (Map.Entry<String, Source> e : sent.entrySet()) {
@@ -133,14 +138,27 @@ class DicomPipelineIT {
                 assertEquals(List.of(), DicomTools.dciodvfyErrors(out), "dciodvfy on " + out);
                 String dump = DicomTools.ok("dcmdump", "+L", out.toString());
                 assertTrue(dump.contains("(0008,0050) SH [" + s.accession() + "]"), dump);
-                assertTrue(dump.contains("(0028,2110) CS [00]"), "bit-identical, not lossy: " + dump);
                 assertTrue(dump.contains("(0008,0008) CS [DERIVED\\SECONDARY]"), dump);
+                assertTrue(dump.contains(versions.get(e.getKey())), "the model version in " + dump);
                 DicomImage back = DicomReader.read(
                         Files.readAllBytes(out), out.getFileName().toString(), 4096);
-                assertArrayEquals(s.pixels(), back.pixels(), s.file() + ": the same pixels at the clinic");
                 Path png = tmp.resolve(e.getKey() + ".png");
                 DicomTools.ok("dcm2pnm", back.bitsStored() > 8 ? "+on2" : "+on", out.toString(), png.toString());
-                assertArrayEquals(s.pixels(), DicomTools.grayPixels(ImageIO.read(png.toFile())), "dcm2pnm of " + out);
+                assertArrayEquals(
+                        back.pixels(), DicomTools.grayPixels(ImageIO.read(png.toFile())), "dcm2pnm of " + out);
+                if (s.method() == HidingMethod.SEALED) {
+                    assertTrue(dump.contains("(0028,2110) CS [00]"), "bit-identical, not lossy: " + dump);
+                    assertArrayEquals(s.pixels(), back.pixels(), s.file() + ": the same pixels at the clinic");
+                } else {
+                    assertTrue(dump.contains("(0028,2110) CS [01]"), "a lossy reconstruction: " + dump);
+                    assertTrue(dump.contains("(0028,2114) CS [STEGO_NEURAL]"), dump);
+                    assertEquals(s.pixels().length, back.pixels().length, "the geometry is kept");
+                    double psnr = psnr(s.pixels(), back.pixels());
+                    System.out.printf(
+                            "%s (neural, model %s): PSNR %.2f dB at the clinic%n",
+                            s.file().getFileName(), versions.get(e.getKey()), psnr);
+                    assertTrue(psnr > 25, "the bundled model's reconstruction, PSNR " + psnr);
+                }
             }
 
             Set<String> identity = new TreeSet<>();
@@ -175,6 +193,17 @@ class DicomPipelineIT {
         }
     }
 
+    /** PSNR in dB of two 8-bit images given as pixel values. */
+    private static double psnr(int[] a, int[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - b[i];
+            sum += d * d;
+        }
+        double mse = sum / a.length;
+        return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
+    }
+
     /** Adds to {@code hits}, under the record's topic, each needle its key, value or headers hold as text. */
     private static void search(
             ConsumerRecord<byte[], byte[]> r,
@@ -204,8 +233,9 @@ class DicomPipelineIT {
     }
 
     /**
-     * Three X-rays as a modality or PACS writes them: an 8-bit file made by img2dcm (explicit VR) with identity added
-     * by dcmodify, and two 12-of-16-bit files with a full header, MONOCHROME1 explicit VR and MONOCHROME2 implicit.
+     * Four X-rays as a modality or PACS writes them: an 8-bit file made by img2dcm (explicit VR) with identity added
+     * by dcmodify, two 12-of-16-bit files with a full header, MONOCHROME1 explicit VR and MONOCHROME2 implicit (all
+     * three for the sealed method), and an 8-bit file for the neural method.
      */
     private static List<Source> sources(Path dir) throws IOException {
         List<Path> xrays = List.of(
@@ -238,7 +268,7 @@ class DicomPipelineIT {
             }
         }
         Files.delete(dir.resolve("study-a.bmp"));
-        out.add(new Source(made, "ACC-A-0001", DicomTools.grayPixels(gray8), identity));
+        out.add(new Source(made, "ACC-A-0001", DicomTools.grayPixels(gray8), identity, HidingMethod.SEALED));
 
         String[][] headers = {
             {"study-b.dcm", Part10.EXPLICIT, "MONOCHROME1", "ACC-B-0002", "Doe^Jane", "PID-B-77812", "19610412"},
@@ -279,8 +309,35 @@ class DicomPipelineIT {
                     expected[k] = 4095 - expected[k];
                 }
             }
-            out.add(new Source(path, h[3], expected, List.of(h[4], h[5], h[6], study, series, instance)));
+            out.add(new Source(
+                    path, h[3], expected, List.of(h[4], h[5], h[6], study, series, instance), HidingMethod.SEALED));
         }
+        BufferedImage neural = DicomTools.gray8(SAMPLES.resolve("xray/person106_virus_194.jpeg"));
+        int[] pixels = DicomTools.grayPixels(neural);
+        byte[] data = new byte[pixels.length];
+        for (int k = 0; k < pixels.length; k++) {
+            data[k] = (byte) pixels[k];
+        }
+        String study = "1.2.826.0.1.3680043.8.498.90001";
+        Path path = dir.resolve("study-d.dcm");
+        Files.write(
+                path,
+                new Part10(Part10.EXPLICIT)
+                        .text(0x00080018, "UI", study + ".1.1")
+                        .text(0x00080050, "SH", "ACC-D-0004")
+                        .text(0x00100010, "PN", "Moe^Mary")
+                        .text(0x00100020, "LO", "PID-D-31337")
+                        .text(0x00100030, "DA", "19700101")
+                        .text(0x0020000D, "UI", study)
+                        .imagePixel("MONOCHROME2", neural.getHeight(), neural.getWidth(), 8, 8)
+                        .pixelData("OB", data)
+                        .bytes());
+        out.add(new Source(
+                path,
+                "ACC-D-0004",
+                pixels,
+                List.of("Moe^Mary", "PID-D-31337", "19700101", study, study + ".1.1"),
+                HidingMethod.NEURAL));
         return out;
     }
 }
