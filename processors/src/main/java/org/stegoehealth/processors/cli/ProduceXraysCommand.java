@@ -170,7 +170,7 @@ public final class ProduceXraysCommand implements Callable<Integer> {
             }
             List<PublishOutcome> outcomes = producer.publishAll(paths, cover, new Progress(System.err));
             if (outcomes.isEmpty()) {
-                throw new ImageInputException("no " + Images.Format.ACCEPTED + " files in "
+                throw new ImageInputException("no " + Images.Format.ACCEPTED + " or DICOM files in "
                         + String.join(", ", paths.stream().map(Path::toString).toList()));
             }
             outcomes.forEach(o -> report(o, out, err));

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.dicom.Part10;
 import org.stegoehealth.errors.StegoException;
 import org.stegoehealth.processors.OutputFormat;
 import org.stegoehealth.processors.StegoConfig;
@@ -127,6 +128,23 @@ class CommandsTest {
         cli.setErr(new PrintWriter(err));
         assertEquals(2, cli.execute("--watch", "--settle-ms", "5000", "--complete-within", "2", dir.toString()));
         assertTrue(err.toString().contains("--complete-within must be at least the settle time"), err.toString());
+    }
+
+    @Test
+    void aCompressedDicomFile_isOneLineNamingTheCommandThatConvertsIt_withoutTouchingKafka() throws Exception {
+        Path file = Files.write(dir.resolve("chest.dcm"), new Part10("1.2.840.10008.1.2.4.90").bytes());
+        CommandLine cli = new CommandLine(new ProduceXraysCommand());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        // nothing listens on this address: a usable file would fail to connect
+        assertEquals(2, cli.execute("--bootstrap-servers", "127.0.0.1:1", file.toString()));
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertTrue(err.toString().contains("chest.dcm"), err.toString());
+        assertTrue(
+                err.toString().strip().endsWith("convert it with: dcmdjp2k chest.dcm converted.dcm"), err.toString());
+        assertTrue(out.toString().contains("published 0 X-ray(s)"), out.toString());
     }
 
     @Test
