@@ -70,8 +70,7 @@ public final class ModelArtifact {
         if (path != null) {
             return path;
         }
-        String home = System.getProperty("stego.home", System.getenv().getOrDefault("STEGO_HOME", "."));
-        Path models = Path.of(home, "models");
+        Path models = Installation.home().resolve("models");
         Path pointer = models.resolve(DEFAULT_POINTER);
         try {
             return models.resolve(Files.readString(pointer).trim());

@@ -268,7 +268,8 @@ public final class EmbeddingTopology {
                             .setSecretChannels(item.channels())
                             .setImage(ByteBuffer.wrap(png))
                             .setReceivingKeyId(sealed.receivingKeyId())
-                            .setPositionsKeyId(sealed.positionsKeyId());
+                            .setPositionsKeyId(sealed.positionsKeyId())
+                            .setPlacement(sealed.placement());
                 }
                 out.add(KeyValue.pair(
                         item.messageId(),

@@ -270,7 +270,11 @@ public final class ExtractionTopology {
                                 name + ": sealed, but without its" + " receiving and position key ids");
                     }
                     SealedHiding.Opened opened = sealedHiding.extract(
-                            image.image(), id, event.getReceivingKeyId(), event.getPositionsKeyId());
+                            image.image(),
+                            id,
+                            event.getPlacement(),
+                            event.getReceivingKeyId(),
+                            event.getPositionsKeyId());
                     return new Admitted<>(
                             record,
                             image.width(),

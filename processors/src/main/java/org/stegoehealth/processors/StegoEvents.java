@@ -37,6 +37,9 @@ public final class StegoEvents {
             // events that name no clinic keep the encoding they were always signed with (and are recovered nowhere)
             signed.text("clinic").text(e.getClinic());
         }
+        if (e.getPlacement() != null) {
+            signed.text("placement").text(e.getPlacement());
+        }
         return signed.toByteArray();
     }
 

@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.stegoehealth.security.SealedException.Reason;
 
 /**
@@ -47,6 +49,7 @@ public final class SealedHiding {
             BufferedImage cover,
             String receivingKeyId,
             String positionsKeyId,
+            String placement,
             long payloadBits,
             double bitsPerChannel,
             boolean coverScaled) {}
@@ -61,6 +64,10 @@ public final class SealedHiding {
     private final double budget;
     private final int maxSide;
     private final SecureRandom random = new SecureRandom();
+    /** Bytes of the placement nonce drawn for each embedding. */
+    private static final int PLACEMENT_BYTES = 16;
+
+    private static final Pattern PLACEMENT = Pattern.compile("[0-9a-f]{" + 2 * PLACEMENT_BYTES + "}");
 
     public SealedHiding(Keyring keyring) {
         this(keyring, DEFAULT_BUDGET, DEFAULT_MAX_SIDE);
@@ -98,26 +105,30 @@ public final class SealedHiding {
         long payloadBits = HEADER_BITS + 8L * ciphertext.length;
 
         long area = (long) Math.ceil(payloadBits / (3 * budget));
-        BufferedImage canvas = fit(cover, area, payloadBits);
+        // fresh for every embedding: the same X-ray sent twice lands in another crop, at other positions
+        byte[] nonce = new byte[PLACEMENT_BYTES];
+        random.nextBytes(nonce);
+        String placement = HexFormat.of().formatHex(nonce);
+        String placed = placed(messageId, placement);
+        BufferedImage canvas = fit(cover, area, payloadBits, nonce);
         int w = canvas.getWidth();
         int h = canvas.getHeight();
         int slots = w * h * 3;
         int[] samples = canvas.getRaster().getPixels(0, 0, w, h, (int[]) null);
         try {
             Prf prf = prf(positions, positionsKeyId);
-            KeyedPositions order = new KeyedPositions(prf, messageId, w, h, slots);
+            KeyedPositions order = new KeyedPositions(prf, placed, w, h, slots);
             int[] headerSlots = order.next(HEADER_BITS);
             int[] payloadSlots = order.next(Math.toIntExact(payloadBits - HEADER_BITS));
             writeBits(samples, payloadSlots, ciphertext);
             byte[] header = ByteBuffer.allocate(HEADER_BYTES)
                     .putInt(ciphertext.length)
-                    .put(tag(prf, messageId, w, h, ciphertext.length, samples, headerSlots))
+                    .put(tag(prf, placed, w, h, ciphertext.length, samples, headerSlots))
                     .array();
             xor(
                     header,
                     prf.compute(
-                            KeyedPositions.input("stego-ehealth sealed header mask v1", messageId, w, h),
-                            HEADER_BYTES));
+                            KeyedPositions.input("stego-ehealth sealed header mask v1", placed, w, h), HEADER_BYTES));
             replaceBits(samples, headerSlots, header);
         } catch (GeneralSecurityException e) {
             throw new KeyringException("position keys of '" + recipient + "' failed: " + e.getMessage(), e);
@@ -129,6 +140,7 @@ public final class SealedHiding {
                 canvas,
                 keyring.receivingKeyIdOf(recipient),
                 KeyIds.format(positionsKeyId),
+                placement,
                 payloadBits,
                 (double) payloadBits / slots,
                 w > cover.getWidth() || h > cover.getHeight());
@@ -137,12 +149,14 @@ public final class SealedHiding {
     /**
      * Recovers the X-ray from a sealed stego image made for this keyring.
      *
-     * @param receivingKeyId and {@code positionsKeyId}: as returned by {@link #embed} (and carried, signed, on the
-     *     stego event)
+     * @param placement the embedding's placement nonce, and {@code receivingKeyId} and {@code positionsKeyId}: as
+     *     returned by {@link #embed} (and carried, signed, on the stego event); {@code placement} is null only on
+     *     images sealed before embeddings drew one
      * @throws SealedException {@link Reason#NOT_FOR_THIS_KEY} if the image was sealed to keys this keyring does not
      *     hold, {@link Reason#TAMPERED} if it does not authenticate
      */
-    public Opened extract(BufferedImage stego, String messageId, String receivingKeyId, String positionsKeyId) {
+    public Opened extract(
+            BufferedImage stego, String messageId, String placement, String receivingKeyId, String positionsKeyId) {
         if (!keyring.receivingKeyIds().contains(receivingKeyId)) {
             throw new SealedException(
                     Reason.NOT_FOR_THIS_KEY,
@@ -178,16 +192,19 @@ public final class SealedHiding {
         if (slots < HEADER_BITS || slots > Integer.MAX_VALUE) {
             throw new SealedException(Reason.TAMPERED, "stego image " + w + "x" + h + " cannot hold a sealed payload");
         }
+        if (placement != null && !PLACEMENT.matcher(placement).matches()) {
+            throw new SealedException(Reason.TAMPERED, "placement '" + placement + "' is malformed");
+        }
+        String placed = placed(messageId, placement);
         int[] samples = raster.getPixels(0, 0, w, h, (int[]) null);
         try {
-            KeyedPositions order = new KeyedPositions(prf, messageId, w, h, (int) slots);
+            KeyedPositions order = new KeyedPositions(prf, placed, w, h, (int) slots);
             int[] headerSlots = order.next(HEADER_BITS);
             byte[] header = readBits(samples, headerSlots, HEADER_BYTES);
             xor(
                     header,
                     prf.compute(
-                            KeyedPositions.input("stego-ehealth sealed header mask v1", messageId, w, h),
-                            HEADER_BYTES));
+                            KeyedPositions.input("stego-ehealth sealed header mask v1", placed, w, h), HEADER_BYTES));
             ByteBuffer hb = ByteBuffer.wrap(header);
             int length = hb.getInt();
             byte[] storedTag = new byte[TAG_BYTES];
@@ -198,7 +215,7 @@ public final class SealedHiding {
                         "sealed header is damaged (payload length " + length + " does not fit a " + w + "x" + h
                                 + " image), or the message id was changed");
             }
-            if (!MessageDigest.isEqual(storedTag, tag(prf, messageId, w, h, length, samples, headerSlots))) {
+            if (!MessageDigest.isEqual(storedTag, tag(prf, placed, w, h, length, samples, headerSlots))) {
                 throw new SealedException(
                         Reason.TAMPERED,
                         "stego image does not authenticate: pixels, size or"
@@ -227,6 +244,14 @@ public final class SealedHiding {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * What draws the positions, the header mask and the tag: the message id and, on images sealed with one, the
+     * embedding's placement nonce (hex), so that each embedding of a message has positions of its own.
+     */
+    private static String placed(String messageId, String placement) {
+        return placement == null ? messageId : messageId + "/" + placement;
+    }
 
     /** The HPKE context: the message and the clinic it is for, so a payload opens only as sent. */
     private static byte[] context(String messageId, String clinic) {
@@ -276,7 +301,7 @@ public final class SealedHiding {
      * The cover area the payload needs, as an RGB image: a centred crop of the cover with its aspect ratio at native
      * resolution when the cover is large enough, else the whole cover scaled up.
      */
-    private BufferedImage fit(BufferedImage cover, long area, long payloadBits) {
+    private BufferedImage fit(BufferedImage cover, long area, long payloadBits, byte[] nonce) {
         double aspect = (double) cover.getWidth() / cover.getHeight();
         int w = (int) Math.max(1, Math.ceil(Math.sqrt(area * aspect)));
         int h = (int) Math.max(1, Math.ceil((double) area / w));
@@ -290,8 +315,10 @@ public final class SealedHiding {
         Graphics2D g = out.createGraphics();
         try {
             if (w <= cover.getWidth() && h <= cover.getHeight()) {
-                int x = (cover.getWidth() - w) / 2;
-                int y = (cover.getHeight() - h) / 2;
+                // the crop's corner is drawn from the placement nonce, so each embedding has a crop of its own
+                ByteBuffer corner = ByteBuffer.wrap(nonce);
+                int x = Math.floorMod(corner.getInt(), cover.getWidth() - w + 1);
+                int y = Math.floorMod(corner.getInt(), cover.getHeight() - h + 1);
                 g.drawImage(cover, 0, 0, w, h, x, y, x + w, y + h, null);
             } else {
                 g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);

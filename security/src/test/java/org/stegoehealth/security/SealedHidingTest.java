@@ -2,6 +2,8 @@ package org.stegoehealth.security;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Random;
@@ -90,8 +93,8 @@ class SealedHidingTest {
         assertTrue(e.bitsPerChannel() <= SealedHiding.DEFAULT_BUDGET, "bpc " + e.bitsPerChannel());
         assertTrue(e.bitsPerChannel() > 0.45, "the crop is as small as the budget allows: " + e.bitsPerChannel());
         assertTrue(!e.coverScaled() && e.stego().getWidth() <= cover.getWidth(), "native crop");
-        SealedHiding.Opened o =
-                new SealedHiding(clinic).extract(e.stego(), "m-1", e.receivingKeyId(), e.positionsKeyId());
+        SealedHiding.Opened o = new SealedHiding(clinic)
+                .extract(e.stego(), "m-1", e.placement(), e.receivingKeyId(), e.positionsKeyId());
         assertSamePixels(xray8, o.xray());
         assertEquals(Optional.of("STUDY-0042"), o.studyRef());
     }
@@ -101,8 +104,8 @@ class SealedHidingTest {
         BufferedImage x16 = xray16();
         SealedHiding.Embedded e = new SealedHiding(hospital).embed(cover, x16, "m-16", "clinic-a", Optional.empty());
 
-        SealedHiding.Opened o =
-                new SealedHiding(clinic).extract(e.stego(), "m-16", e.receivingKeyId(), e.positionsKeyId());
+        SealedHiding.Opened o = new SealedHiding(clinic)
+                .extract(e.stego(), "m-16", e.placement(), e.receivingKeyId(), e.positionsKeyId());
         assertSamePixels(x16, o.xray());
         assertEquals(16, o.xray().getSampleModel().getSampleSize(0));
         assertEquals(Optional.empty(), o.studyRef());
@@ -120,12 +123,64 @@ class SealedHidingTest {
             r.setSample(at[0], at[1], 1, r.getSample(at[0], at[1], 1) ^ 1);
             SealedException ex = assertThrows(
                     SealedException.class,
-                    () -> reader.extract(altered, "m-2", e.receivingKeyId(), e.positionsKeyId()));
+                    () -> reader.extract(altered, "m-2", e.placement(), e.receivingKeyId(), e.positionsKeyId()));
             assertEquals(Reason.TAMPERED, ex.reason(), ex.getMessage());
         }
         SealedException id = assertThrows(
-                SealedException.class, () -> reader.extract(e.stego(), "m-3", e.receivingKeyId(), e.positionsKeyId()));
+                SealedException.class,
+                () -> reader.extract(e.stego(), "m-3", e.placement(), e.receivingKeyId(), e.positionsKeyId()));
         assertEquals(Reason.TAMPERED, id.reason(), id.getMessage());
+    }
+
+    @Test
+    void sameXraySentTwice_getsAnotherCropAndOtherPositions_andEachOpensOnlyWithItsOwnPlacement() {
+        SealedHiding sender = new SealedHiding(hospital);
+        SealedHiding.Embedded first = sender.embed(cover, xray8, "m-8", "clinic-a", Optional.empty());
+        SealedHiding.Embedded second = sender.embed(cover, xray8, "m-8", "clinic-a", Optional.empty());
+
+        assertNotEquals(first.placement(), second.placement());
+        int w = first.cover().getWidth();
+        int h = first.cover().getHeight();
+        assertFalse(
+                Arrays.equals(
+                        first.cover().getRaster().getPixels(0, 0, w, h, (int[]) null),
+                        second.cover().getRaster().getPixels(0, 0, w, h, (int[]) null)),
+                "each embedding crops the cover elsewhere");
+        // positions: on one and the same crop, the changed samples of two embeddings are mostly different ones
+        BufferedImage crop = first.cover();
+        SealedHiding.Embedded again = sender.embed(crop, xray8, "m-8", "clinic-a", Optional.empty());
+        SealedHiding.Embedded other = sender.embed(crop, xray8, "m-8", "clinic-a", Optional.empty());
+        int[] base = crop.getRaster().getPixels(0, 0, w, h, (int[]) null);
+        int[] a = again.stego().getRaster().getPixels(0, 0, w, h, (int[]) null);
+        int[] b = other.stego().getRaster().getPixels(0, 0, w, h, (int[]) null);
+        int changedA = 0;
+        int changedBoth = 0;
+        for (int i = 0; i < base.length; i++) {
+            if (a[i] != base[i]) {
+                changedA++;
+                if (b[i] != base[i]) {
+                    changedBoth++;
+                }
+            }
+        }
+        assertTrue(changedA > 1000, "changed " + changedA);
+        assertTrue(changedBoth < changedA * 0.7, changedBoth + " of " + changedA + " changed in both");
+
+        SealedHiding reader = new SealedHiding(clinic);
+        assertSamePixels(
+                xray8,
+                reader.extract(
+                                second.stego(),
+                                "m-8",
+                                second.placement(),
+                                second.receivingKeyId(),
+                                second.positionsKeyId())
+                        .xray());
+        SealedException swapped = assertThrows(
+                SealedException.class,
+                () -> reader.extract(
+                        second.stego(), "m-8", first.placement(), second.receivingKeyId(), second.positionsKeyId()));
+        assertEquals(Reason.TAMPERED, swapped.reason(), swapped.getMessage());
     }
 
     @Test
@@ -134,7 +189,8 @@ class SealedHidingTest {
 
         SealedException ex = assertThrows(
                 SealedException.class,
-                () -> new SealedHiding(otherClinic).extract(e.stego(), "m-4", e.receivingKeyId(), e.positionsKeyId()));
+                () -> new SealedHiding(otherClinic)
+                        .extract(e.stego(), "m-4", e.placement(), e.receivingKeyId(), e.positionsKeyId()));
         assertEquals(Reason.NOT_FOR_THIS_KEY, ex.reason());
         assertTrue(
                 ex.getMessage().contains(e.receivingKeyId()) && ex.getMessage().contains("clinic-b"), ex.getMessage());
@@ -158,7 +214,7 @@ class SealedHidingTest {
         assertSamePixels(
                 xray8,
                 new SealedHiding(clinic)
-                        .extract(e.stego(), "m-6", e.receivingKeyId(), e.positionsKeyId())
+                        .extract(e.stego(), "m-6", e.placement(), e.receivingKeyId(), e.positionsKeyId())
                         .xray());
     }
 
@@ -174,8 +230,8 @@ class SealedHidingTest {
 
         Keyring rotated = c.rotate(EnumSet.allOf(KeyPurpose.class));
 
-        SealedHiding.Opened o =
-                new SealedHiding(rotated).extract(e.stego(), "m-7", e.receivingKeyId(), e.positionsKeyId());
+        SealedHiding.Opened o = new SealedHiding(rotated)
+                .extract(e.stego(), "m-7", e.placement(), e.receivingKeyId(), e.positionsKeyId());
         assertSamePixels(xray8, o.xray());
         assertEquals(Optional.of("S-7"), o.studyRef());
     }

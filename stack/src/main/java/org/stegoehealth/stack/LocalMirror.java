@@ -146,6 +146,11 @@ public final class LocalMirror implements AutoCloseable {
         }
     }
 
+    /** Ends MirrorMaker 2 the hard way (SIGKILL), as a crash would: it commits nothing more. */
+    public void kill() {
+        process.kill();
+    }
+
     /** Stops MirrorMaker 2 and waits for its process to end. */
     @Override
     public void close() {

@@ -42,6 +42,8 @@ public final class LocalStack implements AutoCloseable {
     private LocalRegistry registry;
     private final LocalKafka clinic;
     private LocalMirror mirror;
+    private Path mirrorDir;
+    private List<String> mirrorTopics;
     private final HttpSchemaRegistryClient registryClient;
 
     private LocalStack(LocalKafka kafka, LocalKafka clinic, LocalRegistry registry) {
@@ -295,11 +297,34 @@ public final class LocalStack implements AutoCloseable {
         if (mirror != null) {
             throw new LocalStackException("MirrorMaker 2 is already running (pid " + mirror.pid() + ")");
         }
+        mirrorDir = workDir.resolve("mirror");
+        mirrorTopics = topics.crossing().stream().map(TopicSpec::name).toList();
         mirror = LocalMirror.start(
-                workDir.resolve("mirror"),
+                mirrorDir,
                 kafka.bootstrapServers(),
                 clinic.bootstrapServers(),
-                topics.crossing().stream().map(TopicSpec::name).toList(),
+                mirrorTopics,
+                StegoConfig.defaultsOnly().maxMessageBytes());
+        return mirror;
+    }
+
+    /**
+     * Kills MirrorMaker 2 (SIGKILL, as a crash) and starts it again with the same configuration: it resumes from the
+     * hospital offsets it last committed, so it copies again what it copied since then.
+     *
+     * @return the new MirrorMaker 2 process
+     */
+    public LocalMirror killAndRestartMirror() {
+        if (mirror == null) {
+            throw new LocalStackException("MirrorMaker 2 is not running: start it with startMirror first");
+        }
+        mirror.kill();
+        mirror.close();
+        mirror = LocalMirror.start(
+                mirrorDir,
+                kafka.bootstrapServers(),
+                clinic.bootstrapServers(),
+                mirrorTopics,
                 StegoConfig.defaultsOnly().maxMessageBytes());
         return mirror;
     }

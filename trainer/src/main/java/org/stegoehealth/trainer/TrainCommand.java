@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.stegoehealth.errors.OptionChecks;
+import org.stegoehealth.model.Installation;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.Progress;
@@ -31,14 +32,14 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--xrays",
-            description = "Directory of chest X-rays (default: ${DEFAULT-VALUE}).",
-            defaultValue = "../shared/data/xray")
+            description = "Directory of chest X-rays (default: xray in the data folder: STEGO_DATA_DIR, else data/"
+                    + " under the installation directory).")
     Path xrays;
 
     @Option(
             names = "--covers",
-            description = "Directory of cover photos (default: ${DEFAULT-VALUE}).",
-            defaultValue = "../shared/data/covers")
+            description = "Directory of cover photos (default: covers in the data folder: STEGO_DATA_DIR, else data/"
+                    + " under the installation directory).")
     Path covers;
 
     @Option(
@@ -221,8 +222,8 @@ public final class TrainCommand implements Callable<Integer> {
                 freezeEmbedder);
         Progress progress = new Progress(System.out);
         TrainingData data = TrainingData.load(
-                xrays,
-                covers,
+                xrays != null ? xrays : Installation.xrays(),
+                covers != null ? covers : Installation.covers(),
                 validationSize,
                 maxImages,
                 (what, done, total) -> progress.update(what, done, total, ""));

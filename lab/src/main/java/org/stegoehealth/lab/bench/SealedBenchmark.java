@@ -55,7 +55,7 @@ final class SealedBenchmark implements AutoCloseable {
         long warm = System.nanoTime();
         do {
             e = sender.embed(cover, xray, "bench-warmup", "clinic", Optional.empty());
-            receiver.extract(e.stego(), "bench-warmup", e.receivingKeyId(), e.positionsKeyId());
+            receiver.extract(e.stego(), "bench-warmup", e.placement(), e.receivingKeyId(), e.positionsKeyId());
         } while (System.nanoTime() - warm < seconds * 1e9);
         int n = 0;
         long start = System.nanoTime();
@@ -67,7 +67,7 @@ final class SealedBenchmark implements AutoCloseable {
         int m = 0;
         start = System.nanoTime();
         do {
-            receiver.extract(e.stego(), id, e.receivingKeyId(), e.positionsKeyId());
+            receiver.extract(e.stego(), id, e.placement(), e.receivingKeyId(), e.positionsKeyId());
             m++;
         } while (System.nanoTime() - start < seconds * 1e9);
         double extract = m / ((System.nanoTime() - start) / 1e9);

@@ -3,6 +3,7 @@ package org.stegoehealth.lab.chaos;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.stegoehealth.model.Installation;
 import org.stegoehealth.processors.cli.CommonOptions;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.stack.pipeline.PipelineOptions;
@@ -43,7 +44,8 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(
             names = "--xrays",
             paramLabel = "DIR",
-            description = "Folder of X-rays to send (default: ../shared/data/xray under the installation directory).")
+            description = "Folder of X-rays to send (default: xray in the data folder: STEGO_DATA_DIR, else data/ under"
+                    + " the installation directory).")
     Path xrays;
 
     @Option(names = "--covers", paramLabel = "DIR", description = "Cover photos (default: samples/covers).")
@@ -70,6 +72,15 @@ public final class ChaosCommand implements Callable<Integer> {
             defaultValue = "10",
             description = "SIGKILLs of each application (default: ${DEFAULT-VALUE}).")
     int kills;
+
+    @Option(
+            names = "--mirror-kills",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "SIGKILLs of MirrorMaker 2 (default: ${DEFAULT-VALUE}). Above 0 the run has two clusters, the"
+                    + " hospital's and the clinic's, with the extractor at the clinic; the summary says how many stego"
+                    + " records the mirror copied again after its kills.")
+    int mirrorKills;
 
     @Option(
             names = "--max-delay",
@@ -127,13 +138,12 @@ public final class ChaosCommand implements Callable<Integer> {
     private int run(Path work) throws Exception {
         Path home = PipelineCluster.home();
         ChaosRun.Settings settings = new ChaosRun.Settings(
-                xrays != null
-                        ? xrays
-                        : home.resolve("..").resolve("shared").resolve("data").resolve("xray"),
+                xrays != null ? xrays : Installation.xrays(),
                 covers != null ? covers : home.resolve("samples").resolve("covers"),
                 count,
                 size,
                 kills,
+                mirrorKills,
                 Duration.ofMillis(Math.round(maxDelayS * 1000)),
                 Duration.ofSeconds(recoveryTimeoutS),
                 registryOutage,
@@ -159,6 +169,13 @@ public final class ChaosCommand implements Callable<Integer> {
         }
         if (kills < 0) {
             throw new ParameterException(spec.commandLine(), "--kills must be 0 or more, was " + kills);
+        }
+        if (mirrorKills < 0) {
+            throw new ParameterException(spec.commandLine(), "--mirror-kills must be 0 or more, was " + mirrorKills);
+        }
+        if (mirrorKills > 0 && secure) {
+            throw new ParameterException(
+                    spec.commandLine(), "--mirror-kills needs two clusters and --secure runs one: give one of them");
         }
         if (!(maxDelayS >= 0)) {
             throw new ParameterException(spec.commandLine(), "--max-delay must be 0 or more, was " + maxDelayS);

@@ -17,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -35,7 +36,9 @@ import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.stack.KafkaSecurity.Principal;
 import org.stegoehealth.stack.LocalApp;
+import org.stegoehealth.stack.LocalMirror;
 import org.stegoehealth.stack.LocalStack;
+import org.stegoehealth.stack.pipeline.ClusterContents;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.stack.pipeline.PipelineException;
 import org.stegoehealth.stack.pipeline.PipelineKeys;
@@ -50,6 +53,7 @@ final class ChaosRun {
 
     static final String EMBEDDER = "embedder";
     static final String EXTRACTOR = "extractor";
+    static final String MIRROR = "mirror";
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration SETTLE = Duration.ofSeconds(5);
 
@@ -60,6 +64,7 @@ final class ChaosRun {
             int count,
             int size,
             int kills,
+            int mirrorKills,
             Duration maxDelay,
             Duration recoveryTimeout,
             boolean registryOutage,
@@ -128,9 +133,18 @@ final class ChaosRun {
                 false,
                 work,
                 "chaos",
-                settings.secure() ? PipelineCluster.Stack.SECURE : PipelineCluster.Stack.ONE_CLUSTER)) {
+                settings.secure()
+                        ? PipelineCluster.Stack.SECURE
+                        : settings.mirrorKills() > 0
+                                ? PipelineCluster.Stack.TWO_CLUSTERS
+                                : PipelineCluster.Stack.ONE_CLUSTER)) {
             StegoConfig config = cluster.config();
-            progress.message("Kafka " + config.bootstrapServers() + ", schema registry " + config.schemaRegistryUrl()
+            progress.message("Kafka " + config.bootstrapServers()
+                    + (cluster.twoClusters()
+                            ? " (hospital), " + cluster.clinicConfig().bootstrapServers()
+                                    + " (clinic, fed by MirrorMaker 2)"
+                            : "")
+                    + ", schema registry " + config.schemaRegistryUrl()
                     + (cluster.secure() ? " (secure: SASL/SCRAM over TLS, a Kafka user per application)" : ""));
             cluster.createTopics();
             cluster.publishCovers(settings.covers());
@@ -147,7 +161,7 @@ final class ChaosRun {
                             keys,
                             Map.of(StegoConfig.CLINIC_ID, keys.clinic().name())));
             apps.put(EXTRACTOR, app(EXTRACTOR, cluster.config(Principal.EXTRACTOR), work, keys, Map.of()));
-            try (PipelineOutputs o = new PipelineOutputs(config, cluster.topics(), "stego-chaos-checker")) {
+            try (PipelineOutputs o = new PipelineOutputs(cluster, "stego-chaos-checker")) {
                 outputs = o;
                 for (App a : apps.values()) {
                     start(a);
@@ -165,6 +179,9 @@ final class ChaosRun {
                 awaitAll(cluster);
                 ExactlyOnceCheck check = ExactlyOnceCheck.of(sent, outputs.recoveredCounts(), deadLetterKeys());
                 report(kills, check);
+                if (cluster.twoClusters()) {
+                    reportMirrorCopies(cluster);
+                }
                 return check.passed() ? 0 : 1;
             } finally {
                 for (App a : apps.values()) {
@@ -184,6 +201,9 @@ final class ChaosRun {
         for (int i = 0; i < settings.kills(); i++) {
             victims.add(EMBEDDER);
             victims.add(EXTRACTOR);
+        }
+        for (int i = 0; i < settings.mirrorKills(); i++) {
+            victims.add(MIRROR);
         }
         Collections.shuffle(victims, random);
         int bursts = victims.size() + 1;
@@ -206,7 +226,10 @@ final class ChaosRun {
                 break;
             }
             awaitRandomMoment();
-            kills.add(killAndRestart(kills.size() + 1, apps.get(victims.get(b))));
+            kills.add(
+                    victims.get(b).equals(MIRROR)
+                            ? killAndRestartMirror(kills.size() + 1, stack)
+                            : killAndRestart(kills.size() + 1, apps.get(victims.get(b))));
         }
         return kills;
     }
@@ -269,6 +292,63 @@ final class ChaosRun {
                 "kill %d: %s ready after %s s, its next %s record after %s s",
                 number, app.name, fmt(ready), app.name.equals(EMBEDDER) ? "stego" : "recovered", fmt(nextRecord)));
         return new Kill(number, app.name, at, pid, ready, nextRecord, recoveredAtKill);
+    }
+
+    /**
+     * Kills MirrorMaker 2 (SIGKILL) and starts it again at once; times how long until the extractor writes its next
+     * recovered record, which needs the restarted mirror to copy it first.
+     */
+    private Kill killAndRestartMirror(int number, LocalStack stack) {
+        double at = (System.nanoTime() - startedNanos) / 1e9;
+        long pid = stack.mirror().orElseThrow().pid();
+        int recoveredAtKill = recoveredSent();
+        Instant restartedAt = Instant.now();
+        long restarted = System.nanoTime();
+        long newPid = stack.killAndRestartMirror().pid();
+        progress.message(String.format(
+                "kill %d: MirrorMaker 2 (pid %d) killed at %.1f s with %d of %d X-ray(s) recovered; restarted as pid %d",
+                number, pid, at, recoveredAtKill, sent.size(), newPid));
+        double nextRecord = awaitOwnOutput(EXTRACTOR, restarted, restartedAt);
+        progress.message(
+                String.format("kill %d: the extractor's next recovered record after %s s", number, fmt(nextRecord)));
+        return new Kill(number, MIRROR, at, pid, 0, nextRecord, recoveredAtKill);
+    }
+
+    /**
+     * Prints how many stego records MirrorMaker 2 copied more than once: per message id, the clinic's copies beyond
+     * the records the hospital's topic holds (aborted transactions included on both sides). A killed mirror copies
+     * again what it copied since its last offset commit; the clinic's recovered-id store keeps recovery once.
+     */
+    private void reportMirrorCopies(PipelineCluster cluster) {
+        String topic = cluster.topics().stego.name();
+        Map<String, Integer> hospital = recordsPerKey(cluster.config(), topic);
+        Map<String, Integer> clinic = recordsPerKey(cluster.clinicConfig(), topic);
+        int copiedAgain = 0;
+        for (Map.Entry<String, Integer> e : clinic.entrySet()) {
+            copiedAgain += Math.max(0, e.getValue() - hospital.getOrDefault(e.getKey(), 0));
+        }
+        int hospitalRecords =
+                hospital.values().stream().mapToInt(Integer::intValue).sum();
+        int clinicRecords = clinic.values().stream().mapToInt(Integer::intValue).sum();
+        out.printf(
+                "mirror: %d stego record(s) at the hospital, %d at the clinic, %d copied again after %d mirror kill(s)"
+                        + " (offset flush interval %d s); recovered once each at the clinic: see above%n",
+                hospitalRecords,
+                clinicRecords,
+                copiedAgain,
+                settings.mirrorKills(),
+                LocalMirror.OFFSET_FLUSH_INTERVAL_MS / 1000);
+        out.flush();
+    }
+
+    private static Map<String, Integer> recordsPerKey(StegoConfig config, String topic) {
+        Map<String, Integer> counts = new HashMap<>();
+        ClusterContents.read(config, r -> {
+            if (r.topic().equals(topic) && r.key() != null) {
+                counts.merge(HexFormat.of().formatHex(r.key()), 1, Integer::sum);
+            }
+        });
+        return counts;
     }
 
     /**

@@ -1,13 +1,19 @@
 package org.stegoehealth.lab.eval;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
+import java.awt.geom.Ellipse2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.XYTextAnnotation;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.stegoehealth.model.Charts;
 import org.stegoehealth.model.Metrics;
 
 /**
@@ -23,10 +29,6 @@ public final class RateDistortionPlot {
 
     private static final int W = 900;
     private static final int H = 640;
-    private static final int LEFT = 70;
-    private static final int RIGHT = W - 30;
-    private static final int TOP = 50;
-    private static final int BOTTOM = H - 60;
 
     private RateDistortionPlot() {}
 
@@ -57,54 +59,46 @@ public final class RateDistortionPlot {
     }
 
     public static BufferedImage draw(List<Point> pts, String title) {
-        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, W, H);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.setColor(Color.BLACK);
-        g.drawString(title, LEFT, 22);
-        g.drawString(
-                "labels: payload in secret bits per cover sample (bpc); lossless methods sit on the top edge",
-                LEFT,
-                38);
         double[] x = range(pts, true);
         double[] y = range(pts, false);
-        g.drawRect(LEFT, TOP, RIGHT - LEFT, BOTTOM - TOP);
-        for (int i = 0; i <= 5; i++) {
-            double xv = x[0] + (x[1] - x[0]) * i / 5;
-            double yv = y[0] + (y[1] - y[0]) * i / 5;
-            int px = sx(xv, x);
-            int py = sy(yv, y);
-            g.setColor(new Color(230, 230, 230));
-            g.drawLine(px, TOP + 1, px, BOTTOM - 1);
-            g.drawLine(LEFT + 1, py, RIGHT - 1, py);
-            g.setColor(Color.DARK_GRAY);
-            g.drawString(String.format("%.1f", xv), px - 12, BOTTOM + 16);
-            g.drawString(String.format("%.1f", yv), LEFT - 36, py + 4);
-        }
-        g.drawString("cover/stego PSNR, dB (cover unchanged: right)", (LEFT + RIGHT) / 2 - 130, BOTTOM + 38);
-        g.rotate(-Math.PI / 2);
-        g.drawString("secret/extracted PSNR, dB", -(TOP + BOTTOM) / 2 - 75, 18);
-        g.rotate(Math.PI / 2);
-        g.setStroke(new BasicStroke(1.5f));
+        NumberAxis coverAxis = new NumberAxis("cover/stego PSNR, dB (cover unchanged: right)");
+        coverAxis.setRange(x[0], x[1]);
+        NumberAxis secretAxis = new NumberAxis("secret/extracted PSNR, dB");
+        secretAxis.setRange(y[0], y[1]);
+        XYSeriesCollection data = new XYSeriesCollection();
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
+        XYPlot plot = new XYPlot(data, coverAxis, secretAxis, renderer);
+        double top = y[1] - (y[1] - y[0]) * 0.02;
         for (Point p : pts) {
             boolean lossless = p.secretPsnr() >= Metrics.PSNR_CAP;
-            int px = sx(p.coverPsnr(), x);
-            int py = lossless ? TOP + 8 : sy(p.secretPsnr(), y);
-            g.setColor(p.color());
-            g.fillOval(px - 5, py - 5, 10, 10);
-            String label =
-                    String.format("%s, %.2f bpc%s", p.label(), p.bitsPerChannel(), lossless ? " (lossless)" : "");
-            int width = g.getFontMetrics().stringWidth(label);
-            int lx = px + 8 + width > RIGHT ? px - 8 - width : px + 8;
-            // a lossless point sits on the top edge: its label goes below it
-            g.drawString(label, lx, lossless ? py + 18 : py - 6);
+            // a lossless method sits on the top edge, its label below it
+            double py = lossless ? top : p.secretPsnr();
+            XYSeries s = new XYSeries(p.label() + " " + data.getSeriesCount(), false);
+            s.add(p.coverPsnr(), py);
+            int i = data.getSeriesCount();
+            data.addSeries(s);
+            renderer.setSeriesPaint(i, p.color());
+            renderer.setSeriesShape(i, new Ellipse2D.Double(-5, -5, 10, 10));
+            XYTextAnnotation label = new XYTextAnnotation(
+                    String.format("%s, %.2f bpc%s", p.label(), p.bitsPerChannel(), lossless ? " (lossless)" : ""),
+                    p.coverPsnr(),
+                    py);
+            label.setFont(Charts.TEXT);
+            label.setPaint(p.color());
+            boolean nearRight = p.coverPsnr() > x[0] + (x[1] - x[0]) * 0.6;
+            label.setTextAnchor(
+                    lossless
+                            ? (nearRight ? TextAnchor.TOP_RIGHT : TextAnchor.TOP_LEFT)
+                            : (nearRight ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT));
+            label.setX(p.coverPsnr() + (nearRight ? -0.15 : 0.15) * (x[1] - x[0]) / 10);
+            plot.addAnnotation(label);
         }
-        g.dispose();
-        return img;
+        JFreeChart chart = Charts.chart(
+                title,
+                "labels: payload in secret bits per cover sample (bpc); lossless methods sit on the top edge",
+                plot,
+                false);
+        return Charts.image(chart, W, H);
     }
 
     /** Axis range with a margin, rounded out to whole dB. */
@@ -122,13 +116,5 @@ public final class RateDistortionPlot {
             return new double[] {0, 1};
         }
         return new double[] {Math.floor(lo - 2), Math.ceil(hi + 2)};
-    }
-
-    private static int sx(double v, double[] r) {
-        return (int) Math.round(LEFT + (RIGHT - LEFT) * (v - r[0]) / (r[1] - r[0]));
-    }
-
-    private static int sy(double v, double[] r) {
-        return (int) Math.round(BOTTOM - (BOTTOM - TOP) * (v - r[0]) / (r[1] - r[0]));
     }
 }

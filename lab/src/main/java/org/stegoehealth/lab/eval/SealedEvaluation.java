@@ -72,7 +72,8 @@ public final class SealedEvaluation {
                 long t0 = System.nanoTime();
                 SealedHiding.Embedded e = sender.embed(coverImage, xray, messageId, "clinic", Optional.empty());
                 long t1 = System.nanoTime();
-                SealedHiding.Opened o = receiver.extract(e.stego(), messageId, e.receivingKeyId(), e.positionsKeyId());
+                SealedHiding.Opened o =
+                        receiver.extract(e.stego(), messageId, e.placement(), e.receivingKeyId(), e.positionsKeyId());
                 long t2 = System.nanoTime();
                 embedNanos += t1 - t0;
                 extractNanos += t2 - t1;

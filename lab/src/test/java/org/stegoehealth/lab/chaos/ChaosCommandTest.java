@@ -35,6 +35,16 @@ class ChaosCommandTest {
     }
 
     @Test
+    void negativeMirrorKills_isRefused() {
+        assertRefused("--mirror-kills must be 0 or more, was -2", "--mirror-kills", "-2");
+    }
+
+    @Test
+    void mirrorKillsOnTheSecureStack_isRefused() {
+        assertRefused("--mirror-kills needs two clusters and --secure runs one", "--mirror-kills", "1", "--secure");
+    }
+
+    @Test
     void negativeOrNanDelay_isRefused() {
         assertRefused("--max-delay must be 0 or more, was -1.0", "--max-delay", "-1");
         assertRefused("--max-delay must be 0 or more, was NaN", "--max-delay", "NaN");

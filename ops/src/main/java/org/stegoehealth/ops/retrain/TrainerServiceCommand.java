@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.stegoehealth.model.Installation;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
@@ -76,14 +77,15 @@ public final class TrainerServiceCommand implements Callable<Integer> {
 
     @Option(
             names = "--xrays",
-            defaultValue = "../shared/data/xray",
-            description = "Training pool: X-rays (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Training pool: X-rays (default: xray in the data folder: STEGO_DATA_DIR, else data/ under the"
+                            + " installation directory).")
     Path xrays;
 
     @Option(
             names = "--covers",
-            defaultValue = "../shared/data/covers",
-            description = "Training pool: cover photos (default: ${DEFAULT-VALUE}).")
+            description = "Training pool: cover photos (default: covers in the data folder: STEGO_DATA_DIR, else data/"
+                    + " under the installation directory).")
     Path covers;
 
     @Option(
@@ -216,8 +218,8 @@ public final class TrainerServiceCommand implements Callable<Integer> {
             Retrainer retrainer = new Retrainer(
                     new KafkaModelHub(models, publisher),
                     () -> TrainingData.load(
-                            xrays,
-                            covers,
+                            xrays != null ? xrays : Installation.xrays(),
+                            covers != null ? covers : Installation.covers(),
                             poolFromTopic ? topicPool(settings, topics, progress) : null,
                             validationSize,
                             maxImages,
