@@ -104,6 +104,30 @@ public final class ExtractionTopology {
             Path recoveredDir,
             Duration maxWaitForModel,
             Duration recoveredIdsRetention) {
+        return build(
+                topics,
+                models,
+                settings,
+                security,
+                recoveredDir,
+                OutputFormat.PNG,
+                maxWaitForModel,
+                recoveredIdsRetention);
+    }
+
+    /**
+     * As above, writing each recovered X-ray into {@code recoveredDir} as {@code outputFormat} says: PNG, a DICOM
+     * Secondary Capture file, or both.
+     */
+    public static Topology build(
+            Topics topics,
+            ModelSource models,
+            BatchSettings settings,
+            TransferSecurity security,
+            Path recoveredDir,
+            OutputFormat outputFormat,
+            Duration maxWaitForModel,
+            Duration recoveredIdsRetention) {
         Topology topology = new Topology();
         InferencePipeline.addTo(
                 topology,
@@ -117,7 +141,8 @@ public final class ExtractionTopology {
                 new InferencePipeline.OutputGate<RecoveredImageEvent>(
                         RECOVERED_ONCE, () -> new RecoveredOnce(recoveredIdsRetention), RecoveredOnce.storeBuilder()));
         if (recoveredDir != null) {
-            topology.addProcessor(FILE_WRITER, () -> new RecoveredFileWriter(recoveredDir), RECOVERED_ONCE);
+            topology.addProcessor(
+                    FILE_WRITER, () -> new RecoveredFileWriter(recoveredDir, outputFormat), RECOVERED_ONCE);
         }
         return topology;
     }

@@ -46,6 +46,7 @@ public final class StegoConfig {
     public static final String MAX_IMAGE_SIDE = "max.image.side";
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
     public static final String RECOVERED_DIR = "recovered.dir";
+    public static final String OUTPUT_FORMAT = "output.format";
     public static final String RECOVERED_IDS_RETENTION_DAYS = "recovered.ids.retention.days";
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
     public static final String STREAM_THREADS = "stream.threads";
@@ -99,6 +100,8 @@ public final class StegoConfig {
         d.put(MAX_IMAGE_SIDE, "4096");
         d.put(MAX_MESSAGE_BYTES, Integer.toString(32 * 1024 * 1024));
         d.put(RECOVERED_DIR, "");
+        // extractor: what each recovered X-ray is written as in recovered.dir: png, dicom (Secondary Capture) or both
+        d.put(OUTPUT_FORMAT, "png");
         // extractor: how long a recovered message id is remembered, so the same X-ray sent again within it is
         // recovered once (a store of ids, changelogged; older ids are forgotten)
         d.put(RECOVERED_IDS_RETENTION_DAYS, "30");
@@ -456,6 +459,15 @@ public final class StegoConfig {
     public Optional<Path> recoveredDir() {
         String v = get(RECOVERED_DIR);
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(Path.of(v));
+    }
+
+    /** What the extractor writes into {@link #recoveredDir()}: PNG, DICOM or both ({@value #OUTPUT_FORMAT}). */
+    public OutputFormat outputFormat() {
+        try {
+            return OutputFormat.parse(required(OUTPUT_FORMAT));
+        } catch (IllegalArgumentException e) {
+            throw invalid(OUTPUT_FORMAT, "is not png, dicom or both");
+        }
     }
 
     /** Batch sizes, linger, the image size limit and the large-image lane (images larger than a tile), checked. */

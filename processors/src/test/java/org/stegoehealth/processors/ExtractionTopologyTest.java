@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -21,6 +22,9 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.dicom.DicomImage;
+import org.stegoehealth.dicom.DicomReader;
+import org.stegoehealth.dicom.DicomTools;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.Metrics;
 import org.stegoehealth.schemas.DeadLetterEvent;
@@ -111,6 +115,35 @@ class ExtractionTopologyTest {
         try (Stream<Path> files = Files.list(viewer)) {
             assertEquals(List.of(file), files.toList(), "no temporary files left behind");
         }
+    }
+
+    @Test
+    void outputFormatBoth_writesThePngAndADicomFileOfTheSamePixels() throws Exception {
+        StegoImageEvent stego = embed(List.of(TestImages.grayXray(40, 24, 5))).get(0);
+        Path viewer = dir.resolve("viewer");
+        extractor = new Harness(dir.resolve("extractor-state"));
+        extractor.start(ExtractionTopology.build(
+                extractor.topics,
+                ModelSource.fixed(model),
+                BatchSettings.uniform(1, LINGER, 1024),
+                TestKeys.clinic(),
+                viewer,
+                OutputFormat.BOTH,
+                Duration.ZERO,
+                ExtractionTopology.DEFAULT_RECOVERED_IDS_RETENTION));
+        pipe(stego);
+
+        RecoveredImageEvent r = recovered().get(0);
+        Path png = viewer.resolve("STUDY-4711-SECRET_x-0.png");
+        Path dcm = viewer.resolve("STUDY-4711-SECRET_x-0.dcm");
+        assertArrayEquals(TestImages.bytes(r.getImage()), Files.readAllBytes(png));
+        DicomImage dicom = DicomReader.read(Files.readAllBytes(dcm), "x-0.dcm", 1024);
+        assertArrayEquals(
+                DicomTools.grayPixels(InputImages.decode(TestImages.bytes(r.getImage()), "r", 1024)
+                        .image()),
+                dicom.pixels());
+        // 17 characters: no valid Accession Number (at most 16), so it is left empty rather than cut
+        assertEquals(Optional.empty(), dicom.accessionNumber());
     }
 
     @Test

@@ -39,6 +39,13 @@ public final class ExtractorCommand implements Callable<Integer> {
     Path outputDir;
 
     @Option(
+            names = "--output-format",
+            paramLabel = "png|dicom|both",
+            description = "What --output-dir gets for each X-ray: a PNG (default), a DICOM Secondary Capture file"
+                    + " (<messageId>.dcm) for a PACS or DICOM viewer, or both (or output.format, STEGO_OUTPUT_FORMAT).")
+    String outputFormat;
+
+    @Option(
             names = "--allow-unsigned",
             description = "Accept stego events without a signature (default: refused as TAMPERED).")
     boolean allowUnsigned;
@@ -55,12 +62,14 @@ public final class ExtractorCommand implements Callable<Integer> {
         extra.put(StegoConfig.HOSPITAL_ID, hospital);
         extra.put(StegoConfig.ALLOW_UNSIGNED, allowUnsigned ? "true" : null);
         extra.put(StegoConfig.RECOVERED_DIR, outputDir == null ? null : outputDir.toString());
+        extra.put(StegoConfig.OUTPUT_FORMAT, outputFormat);
         return common.load(extra);
     }
 
     @Override
     public Integer call() {
         StegoConfig config = config();
+        config.outputFormat(); // a bad output.format is reported before anything starts
         // keys first: a missing keyring is reported before the models are read
         TransferSecurity security = TransferSecurity.from(config, TransferSecurity.Site.CLINIC);
         return StreamsRunner.run(
@@ -74,6 +83,7 @@ public final class ExtractorCommand implements Callable<Integer> {
                         config.batchSettings(),
                         security,
                         config.recoveredDir().orElse(null),
+                        config.outputFormat(),
                         config.modelWait(),
                         config.recoveredIdsRetention()));
     }

@@ -35,8 +35,11 @@ import picocli.CommandLine.Spec;
         name = "produce-xrays",
         mixinStandardHelpOptions = true,
         description = {
-            "Publish chest X-rays (PNG or JPEG; 8- or 16-bit gray, or RGB) to the X-ray topic.",
-            "Each file is checked first; bad files are reported and skipped. The same file always gets the same key."
+            "Publish chest X-rays (PNG or JPEG; 8- or 16-bit gray, or RGB; or DICOM) to the X-ray topic.",
+            "Each file is checked first; bad files are reported and skipped. The same file always gets the same key.",
+            "DICOM (uncompressed, grayscale): the pixels travel as a lossless PNG and, of the header, only the",
+            "accession number, as the study reference unless --study-ref-from-name is given. Compressed DICOM is",
+            "refused with the command that decompresses it (dcmdjpeg, dcmdjp2k)."
         })
 public final class ProduceXraysCommand implements Callable<Integer> {
 
@@ -46,7 +49,10 @@ public final class ProduceXraysCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Image files or directories of them.")
+    @Parameters(
+            paramLabel = "PATH",
+            arity = "1..*",
+            description = "Image files (PNG, JPEG, DICOM) or directories of them.")
     List<Path> paths;
 
     @Option(
@@ -164,7 +170,7 @@ public final class ProduceXraysCommand implements Callable<Integer> {
             }
             List<PublishOutcome> outcomes = producer.publishAll(paths, cover, new Progress(System.err));
             if (outcomes.isEmpty()) {
-                throw new ImageInputException("no " + Images.Format.ACCEPTED + " files in "
+                throw new ImageInputException("no " + Images.Format.ACCEPTED + " or DICOM files in "
                         + String.join(", ", paths.stream().map(Path::toString).toList()));
             }
             outcomes.forEach(o -> report(o, out, err));

@@ -31,7 +31,7 @@ public final class CoverProducer {
 
     /** @param maxSide the longest side a cover may have (the configured {@code max.image.side}) */
     public CoverProducer(Producer<String, CoverImageEvent> producer, String topic, int maxSide, Clock clock) {
-        this.target = new SendBatch.Target<>(() -> producer, topic, maxSide);
+        this.target = new SendBatch.Target<>(() -> producer, topic, maxSide, false);
         this.clock = clock;
     }
 

@@ -34,9 +34,10 @@ final class SendBatch<V> {
 
     /**
      * Where a producer publishes: its Kafka producer (asked for at the first send, so a round of only unusable
-     * files never connects to Kafka), the topic, and the longest image side it accepts.
+     * files never connects to Kafka), the topic, the longest image side it accepts, and whether it takes DICOM files
+     * (X-rays do; covers, photographs, do not).
      */
-    record Target<V>(Supplier<? extends Producer<String, V>> producer, String topic, int maxSide) {
+    record Target<V>(Supplier<? extends Producer<String, V>> producer, String topic, int maxSide, boolean dicom) {
         SendBatch<V> batch() {
             return new SendBatch<>(this);
         }
@@ -46,6 +47,7 @@ final class SendBatch<V> {
     private Producer<String, V> producer;
     private final String topic;
     private final int maxSide;
+    private final boolean dicom;
     private final List<PublishOutcome> outcomes = new ArrayList<>();
     private final List<Future<RecordMetadata>> sends = new ArrayList<>();
 
@@ -53,6 +55,7 @@ final class SendBatch<V> {
         this.producers = target.producer();
         this.topic = target.topic();
         this.maxSide = target.maxSide();
+        this.dicom = target.dicom();
     }
 
     /** An idempotent ({@code enable.idempotence=true, acks=all}) Kafka producer for {@code spec}'s topic. */
@@ -66,7 +69,7 @@ final class SendBatch<V> {
     /** The file's bytes, read once and checked ({@link ImageFiles#read}); refused (and empty) when unusable. */
     Optional<ImageFiles.Checked> check(Path file) {
         try {
-            return Optional.of(ImageFiles.read(file, maxSide));
+            return Optional.of(ImageFiles.read(file, maxSide, dicom));
         } catch (RecordRejectedException e) {
             refuse(file, problem(file, e));
             return Optional.empty();

@@ -28,8 +28,10 @@ import org.stegoehealth.schemas.TopicSpec;
 import org.stegoehealth.schemas.XrayImageEvent;
 
 /**
- * Publishes chest X-rays (PNG or JPEG; 8- or 16-bit gray, or RGB) to the X-ray topic. Every file is decoded and
- * checked first; a bad one is reported and skipped. The key and message id are derived from the file's content
+ * Publishes chest X-rays (PNG or JPEG; 8- or 16-bit gray, or RGB; or uncompressed DICOM) to the X-ray topic. Every
+ * file is decoded and checked first; a bad one is reported and skipped. A DICOM file's pixels travel as a lossless
+ * gray PNG, and of its header only the accession number, as the study reference when none is given (it leaves the
+ * hospital only encrypted to the clinic). The key and message id are derived from the content that travels
  * ({@link MessageIds#fromContent}), so publishing the same file again gives the same key, and the clinic, which
  * recovers each message id once, drops the repeat. A deliberate re-send ({@link #resending}) gives each X-ray a new
  * id instead. Use an idempotent producer ({@link #kafkaProducer}).
@@ -58,7 +60,8 @@ public final class XrayProducer {
     /**
      * @param hidingMethod     the method to ask the embedder for, or null for the embedder's default
      * @param studyRefFromName take each file's name without extension as its study reference (it leaves the
-     *                         hospital only sealed to the clinic)
+     *                         hospital only sealed to the clinic); otherwise a DICOM file's accession number is
+     *                         its study reference
      */
     public XrayProducer(
             Producer<String, XrayImageEvent> producer,
@@ -81,7 +84,7 @@ public final class XrayProducer {
             Clock clock,
             HidingMethod hidingMethod,
             boolean studyRefFromName) {
-        this(new SendBatch.Target<>(producer, topic, maxSide), clock, hidingMethod, studyRefFromName, false);
+        this(new SendBatch.Target<>(producer, topic, maxSide, true), clock, hidingMethod, studyRefFromName, false);
     }
 
     private XrayProducer(
@@ -119,7 +122,7 @@ public final class XrayProducer {
     }
 
     /**
-     * Publishes the files named, and the PNG/JPEG files of the directories named, and waits for the broker's
+     * Publishes the files named, and the PNG/JPEG/DICOM files of the directories named, and waits for the broker's
      * acknowledgements.
      *
      * @param coverId the cover to hide them in, or null to let the embedder choose
@@ -134,7 +137,7 @@ public final class XrayProducer {
      */
     public List<PublishOutcome> publishAll(List<Path> paths, String coverId, Progress progress) throws IOException {
         SendBatch<XrayImageEvent> batch = target.batch();
-        List<Path> files = ImageFiles.expand(paths);
+        List<Path> files = ImageFiles.expand(paths, true);
         int refused = 0;
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
@@ -196,7 +199,7 @@ public final class XrayProducer {
                 id,
                 XrayImageEvent.newBuilder()
                         .setMessageId(id)
-                        .setStudyRef(studyRefFromName ? stem(file) : null)
+                        .setStudyRef(studyRefFromName ? stem(file) : checked.accessionNumber())
                         .setHidingMethod(hidingMethod == null ? null : hidingMethod.label())
                         .setSourceName(file.getFileName().toString())
                         .setCoverId(coverId)
@@ -221,8 +224,9 @@ public final class XrayProducer {
      *
      * <p>Identical content is published once per run (files copied in twice, or touched, are not re-sent). A file
      * Kafka acknowledged moves to {@value #DONE}/ (so a restart does not send the folder again); a file that is no
-     * usable X-ray (another format such as GIF or BMP, a whole image that breaks a rule, or one incomplete past the
-     * deadline) moves to {@value #FAILED}/ next to a {@code .reason} file with the problem; a file whose send failed
+     * usable X-ray (another format such as GIF or BMP, a whole image that breaks a rule, one incomplete past the
+     * deadline, a DICOM file with compressed pixels, whose reason names the command that converts it) moves to
+     * {@value #FAILED}/ next to a {@code .reason} file with the problem; a file whose send failed
      * (broker or registry unavailable) stays and is sent again when it changes or at the next start. Returns when
      * {@code keepRunning} turns false.
      *
@@ -319,7 +323,7 @@ public final class XrayProducer {
             }
             ImageFiles.Checked checked;
             try {
-                checked = ImageFiles.decode(file, bytes, target.maxSide());
+                checked = ImageFiles.decode(file, bytes, target.maxSide(), true);
             } catch (RecordRejectedException e) {
                 String problem = SendBatch.problem(file, e);
                 if (ImageFiles.mayBeIncomplete(bytes, e)) {
@@ -335,7 +339,7 @@ public final class XrayProducer {
                 report.accept(PublishOutcome.refused(file, problem));
                 return;
             }
-            String id = MessageIds.fromContent(bytes);
+            String id = MessageIds.fromContent(checked.bytes());
             if (published.contains(id)) {
                 LOG.info("{} has the content of an X-ray already published as {}; not sent again", file, id);
                 setAside(file, DONE, null);

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.dicom.Part10;
 import org.stegoehealth.errors.StegoException;
+import org.stegoehealth.processors.OutputFormat;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.HttpSchemaRegistryClient;
 import org.stegoehealth.schemas.SchemaRegistryException;
@@ -82,6 +84,16 @@ class CommandsTest {
     }
 
     @Test
+    void extractorOutputFormat_comesFromItsOption() {
+        ExtractorCommand command = new ExtractorCommand();
+        new CommandLine(command).parseArgs("--output-dir", "/viewer", "--output-format", "both");
+        assertEquals(OutputFormat.BOTH, command.config().outputFormat());
+        ExtractorCommand plain = new ExtractorCommand();
+        new CommandLine(plain).parseArgs("--output-dir", "/viewer");
+        assertEquals(OutputFormat.PNG, plain.config().outputFormat());
+    }
+
+    @Test
     void embedderReadsItsModelAndApplicationId() {
         EmbedderCommand command = new EmbedderCommand();
         new CommandLine(command).parseArgs("--model", "/models/v1", "--application-id", "embedder-ward-7");
@@ -116,6 +128,23 @@ class CommandsTest {
         cli.setErr(new PrintWriter(err));
         assertEquals(2, cli.execute("--watch", "--settle-ms", "5000", "--complete-within", "2", dir.toString()));
         assertTrue(err.toString().contains("--complete-within must be at least the settle time"), err.toString());
+    }
+
+    @Test
+    void aCompressedDicomFile_isOneLineNamingTheCommandThatConvertsIt_withoutTouchingKafka() throws Exception {
+        Path file = Files.write(dir.resolve("chest.dcm"), new Part10("1.2.840.10008.1.2.4.90").bytes());
+        CommandLine cli = new CommandLine(new ProduceXraysCommand());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        // nothing listens on this address: a usable file would fail to connect
+        assertEquals(2, cli.execute("--bootstrap-servers", "127.0.0.1:1", file.toString()));
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertTrue(err.toString().contains("chest.dcm"), err.toString());
+        assertTrue(
+                err.toString().strip().endsWith("convert it with: dcmdjp2k chest.dcm converted.dcm"), err.toString());
+        assertTrue(out.toString().contains("published 0 X-ray(s)"), out.toString());
     }
 
     @Test

@@ -88,6 +88,7 @@ public final class InProcessPipeline implements AutoCloseable {
                         extractorConfig.batchSettings(),
                         clinic,
                         extractorConfig.recoveredDir().orElse(null),
+                        extractorConfig.outputFormat(),
                         extractorConfig.modelWait(),
                         extractorConfig.recoveredIdsRetention()),
                 StreamsConfigs.base(extractorConfig, extractorConfig.extractorApplicationId()));
