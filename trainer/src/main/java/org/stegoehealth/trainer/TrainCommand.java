@@ -31,51 +31,70 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--xrays",
+            paramLabel = "DIR",
             description = "Directory of chest X-rays (default: ${DEFAULT-VALUE}).",
             defaultValue = "../shared/data/xray")
     Path xrays;
 
     @Option(
             names = "--covers",
+            paramLabel = "DIR",
             description = "Directory of cover photos (default: ${DEFAULT-VALUE}).",
             defaultValue = "../shared/data/covers")
     Path covers;
 
     @Option(
             names = "--run-dir",
+            paramLabel = "DIR",
             description = "Where checkpoints and the curve go (default: ${DEFAULT-VALUE}).",
             defaultValue = "runs/default")
     Path runDir;
 
     @Option(
             names = "--models",
+            paramLabel = "DIR",
             description = "Where the exported model goes (default: ${DEFAULT-VALUE}).",
             defaultValue = "models")
     Path models;
 
-    @Option(names = "--steps", defaultValue = "20000", description = "Optimiser steps (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--steps",
+            paramLabel = "N",
+            defaultValue = "20000",
+            description = "Optimiser steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Crops per step (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "8",
+            description = "Crops per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(
             names = "--crop",
+            paramLabel = "PX",
             defaultValue = "64",
             description = "Training crop side in px (default: ${DEFAULT-VALUE}).")
     int crop;
 
     @Option(
             names = "--lr",
+            paramLabel = "X",
             defaultValue = "0.001",
             description = "Initial Adam learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--beta", defaultValue = "1.0", description = "Extraction loss weight (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--beta",
+            paramLabel = "X",
+            defaultValue = "1.0",
+            description = "Extraction loss weight (default: ${DEFAULT-VALUE}).")
     double beta;
 
     @Option(
             names = "--ssim-weight",
+            paramLabel = "X",
             defaultValue = "0",
             description = "Weight of the SSIM terms: w * ((1 - SSIM(cover, stego)) + beta * (1 - SSIM(secret,"
                     + " extracted))); 0 = off (default: ${DEFAULT-VALUE}).")
@@ -83,16 +102,22 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--adversary-weight",
+            paramLabel = "X",
             defaultValue = "0",
             description = "Train a small steganalysis critic alongside and add this weight times its log-loss at"
                     + " calling the stego image clean; 0 = no critic (default: ${DEFAULT-VALUE}).")
     double adversaryWeight;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "42",
+            description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(
             names = "--secret-channels",
+            paramLabel = "N",
             defaultValue = "1",
             description =
                     "1: grayscale X-ray mode; 3: the paper's mode, gray replicated to RGB (default: ${DEFAULT-VALUE}).")
@@ -100,24 +125,28 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--unshuffle",
+            paramLabel = "N",
             defaultValue = "2",
             description = "Pixel block side folded into channels (default: ${DEFAULT-VALUE}).")
     int unshuffle;
 
     @Option(
             names = "--prep-width",
+            paramLabel = "N",
             defaultValue = "32",
             description = "Preprocessing channels (default: ${DEFAULT-VALUE}).")
     int prepWidth;
 
     @Option(
             names = "--width",
+            paramLabel = "N",
             defaultValue = "64",
             description = "Embedding/extraction channels (default: ${DEFAULT-VALUE}).")
     int width;
 
     @Option(
             names = "--depth",
+            paramLabel = "N",
             defaultValue = "4",
             description = "3x3 layers of the embedding network, and of the extraction network unless --extract-depth"
                     + " (default: ${DEFAULT-VALUE}).")
@@ -125,54 +154,63 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--extract-depth",
+            paramLabel = "N",
             defaultValue = "0",
             description = "3x3 layers of the extraction network, if not --depth (default: the same as --depth).")
     int extractDepth;
 
     @Option(
             names = "--residual-scale",
+            paramLabel = "X",
             defaultValue = "0.1",
             description = "Stego = cover + scale * residual (default: ${DEFAULT-VALUE}).")
     double residualScale;
 
     @Option(
             names = "--validate-every",
+            paramLabel = "N",
             defaultValue = "500",
             description = "Steps between validations (default: ${DEFAULT-VALUE}).")
     int validateEvery;
 
     @Option(
             names = "--checkpoint-every",
+            paramLabel = "N",
             defaultValue = "500",
             description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
     @Option(
             names = "--validation-images",
+            paramLabel = "N",
             defaultValue = "16",
             description = "Held-out pairs per validation (default: ${DEFAULT-VALUE}).")
     int validationImages;
 
     @Option(
             names = "--validation-size",
+            paramLabel = "PX",
             defaultValue = "256",
             description = "Validation image side (default: ${DEFAULT-VALUE}).")
     int validationSize;
 
     @Option(
             names = "--max-images",
+            paramLabel = "N",
             defaultValue = "0",
             description = "Use at most this many training images per kind; 0 = all.")
     int maxImages;
 
     @Option(
             names = "--init-from",
+            paramLabel = "DIR",
             description = "Start from the weights of this model (fine-tuning) instead of random ones. A grayscale"
                     + " model can start a --secret-channels 3 run, and a smaller model a wider or deeper one.")
     Path initFrom;
 
     @Option(
             names = "--average-decay",
+            paramLabel = "X",
             defaultValue = "0",
             description = "Validate and export an exponential moving average of the weights with this decay, e.g."
                     + " 0.999; 0 = the raw weights (default: ${DEFAULT-VALUE}).")

@@ -28,20 +28,22 @@ import picocli.CommandLine.Spec;
         name = "xrays",
         mixinStandardHelpOptions = true,
         description = {
-            "Make full-size X-rays (sample X-rays upscaled to each --sides, 16-bit PNG) and measure, per X-ray, the",
-            "time and the process's peak resident memory (VmHWM) of tiled embedding and extraction, as the",
-            "applications run them with inference.tile.size and inference.memory.budget.mb."
+            "Make full-size X-rays (sample X-rays upscaled to each --sides, 16-bit PNG) and measure, per X-ray, the time and the process's peak resident memory (VmHWM) of tiled embedding and extraction, as the applications run them with inference.tile.size and inference.memory.budget.mb."
         })
 public final class XrayBenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", description = "Model directory (default: the bundled default model).")
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description = "Model directory (default: the bundled default model).")
     Path model;
 
     @Option(
             names = "--sides",
+            paramLabel = "PX",
             split = ",",
             defaultValue = "3000,4096",
             description = "Longer sides of the X-rays to make (default: ${DEFAULT-VALUE}).")
@@ -75,12 +77,14 @@ public final class XrayBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--tile-size",
+            paramLabel = "PX",
             defaultValue = "" + Tiling.DEFAULT_TILE_SIZE,
             description = "inference.tile.size (default: ${DEFAULT-VALUE}).")
     int tileSize;
 
     @Option(
             names = "--memory-budget-mb",
+            paramLabel = "MB",
             defaultValue = "" + Tiling.DEFAULT_MEMORY_BUDGET_MB,
             description = "inference.memory.budget.mb (default: ${DEFAULT-VALUE}).")
     int memoryBudgetMb;

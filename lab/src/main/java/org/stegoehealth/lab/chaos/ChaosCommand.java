@@ -3,7 +3,7 @@ package org.stegoehealth.lab.chaos;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.stack.pipeline.LocalStackOptions;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.stack.pipeline.PipelineOptions;
 import org.stegoehealth.stack.pipeline.WorkDir;
@@ -24,10 +24,8 @@ import picocli.CommandLine.Spec;
         name = "chaos",
         mixinStandardHelpOptions = true,
         description = {
-            "Kill the embedder and the extractor with SIGKILL at random moments while X-rays flow, restart them, and",
-            "check that every X-ray is recovered exactly once with no dead letter. Starts its own local Kafka broker",
-            "and schema registry and runs both applications from the built ops jar as separate processes. Prints",
-            "the recovery time after each kill and a summary; exits 1 on any loss, duplicate or dead letter."
+            "Kill the embedder and the extractor with SIGKILL at random moments while X-rays flow, restart them, and check that every X-ray is recovered exactly once with no dead letter.",
+            "Starts its own local Kafka broker and schema registry and runs both applications from the built ops jar as separate processes. Prints the recovery time after each kill and a summary; exits 1 on any loss, duplicate or dead letter."
         })
 public final class ChaosCommand implements Callable<Integer> {
 
@@ -35,7 +33,7 @@ public final class ChaosCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    CommonOptions common;
+    LocalStackOptions common;
 
     @Mixin
     PipelineOptions pipeline;
@@ -65,8 +63,8 @@ public final class ChaosCommand implements Callable<Integer> {
     int size;
 
     @Option(
-            names = {"-k", "--kills"},
-            paramLabel = "K",
+            names = "--kills",
+            paramLabel = "N",
             defaultValue = "10",
             description = "SIGKILLs of each application (default: ${DEFAULT-VALUE}).")
     int kills;

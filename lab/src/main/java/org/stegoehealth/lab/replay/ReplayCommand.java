@@ -54,13 +54,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "replay",
-        mixinStandardHelpOptions = true,
         description = {
-            "Replay a range of the X-ray topic through one or more model versions offline and compare them",
-            "side by side (embedding and extraction PSNR/SSIM, per-image deltas, worst images with their grids).",
-            "With --stego: replay a range of the stego topic through the extractor (signatures checked as the",
-            "extractor does) with the version each image names, or the --version(s) given, and compare the",
-            "recovered X-rays with their originals (--originals DIR, matched by message id).",
+            "Compare model versions offline on X-rays or stego images taken from the topics.",
+            "Replay a range of the X-ray topic through one or more model versions offline and compare them side by side (embedding and extraction PSNR/SSIM, per-image deltas, worst images with their grids).",
+            "With --stego: replay a range of the stego topic through the extractor (signatures checked as the extractor does) with the version each image names, or the --version(s) given, and compare the recovered X-rays with their originals (--originals DIR, matched by message id).",
             "Never writes to any topic. Writes report.html and replay.json to --out."
         })
 public final class ReplayCommand implements Callable<Integer> {
@@ -70,6 +67,16 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    // --version names a model version here, so the product's version is -V only
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = "-V", versionHelp = true, description = "Print version information and exit.")
+    boolean printVersion;
 
     @Option(
             names = {"-k", "--keyring"},
@@ -116,27 +123,35 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(
             names = "--limit",
+            paramLabel = "N",
             defaultValue = "100",
             description = "At most this many X-rays (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(
             names = "--size",
+            paramLabel = "PX",
             defaultValue = "256",
             description = "Square side of the pairs (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--batch", defaultValue = "4", description = "Images per model call (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "4",
+            description = "Images per model call (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(
             names = "--worst",
+            paramLabel = "N",
             defaultValue = "5",
             description = "Worst images shown per version (default: ${DEFAULT-VALUE}).")
     int worst;
 
     @Option(
             names = "--out",
+            paramLabel = "DIR",
             defaultValue = "replay-report",
             description = "Report directory (default: ${DEFAULT-VALUE}).")
     Path out;

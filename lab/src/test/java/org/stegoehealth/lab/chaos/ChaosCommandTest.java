@@ -31,7 +31,7 @@ class ChaosCommandTest {
 
     @Test
     void negativeKills_isRefused() {
-        assertRefused("--kills must be 0 or more, was -1", "-k", "-1");
+        assertRefused("--kills must be 0 or more, was -1", "--kills", "-1");
     }
 
     @Test

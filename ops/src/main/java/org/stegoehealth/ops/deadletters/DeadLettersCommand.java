@@ -41,10 +41,9 @@ import picocli.CommandLine.Spec;
         name = "dead-letters",
         mixinStandardHelpOptions = true,
         description = {
-            "List dead letters, or re-publish their original key and value to the topic they came from",
-            "(for example after a missing model version arrived). Each dead letter is re-published once.",
-            "Records that failed authentication (TAMPERED, NOT_FOR_THIS_CLINIC) go back only when asked for by",
-            "that reason and only if they pass verification again, with this keyring, now."
+            "List dead letters, or re-publish their original key and value to the topic they came from (for example after a missing model version arrived).",
+            "Each dead letter is re-published once.",
+            "Records that failed authentication (TAMPERED, NOT_FOR_THIS_CLINIC) go back only when asked for by that reason and only if they pass verification again, with this keyring, now."
         },
         subcommands = {DeadLettersCommand.ListLetters.class, DeadLettersCommand.Replay.class})
 public final class DeadLettersCommand implements Runnable {

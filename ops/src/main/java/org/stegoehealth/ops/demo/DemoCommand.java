@@ -21,12 +21,12 @@ import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.processors.CoverFitting;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.StegoConfig;
-import org.stegoehealth.processors.cli.CommonOptions;
 import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.produce.CoverProducer;
 import org.stegoehealth.stack.KafkaSecurity.Principal;
 import org.stegoehealth.stack.pipeline.ClusterContents;
 import org.stegoehealth.stack.pipeline.InProcessPipeline;
+import org.stegoehealth.stack.pipeline.LocalStackOptions;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.stack.pipeline.PipelineException;
 import org.stegoehealth.stack.pipeline.PipelineKeys;
@@ -50,11 +50,8 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the system end to end: the hospital's and the clinic's local Kafka clusters with MirrorMaker 2",
-            "copying only the stego and model topics across, and a schema registry (or one existing cluster:",
-            "--bootstrap-servers and --schema-registry-url); the embedder at the hospital, the extractor at the",
-            "clinic, the sample covers and X-rays; then report how each X-ray came out (PSNR/SSIM), list the topics",
-            "and records each cluster holds, and shut everything down."
+            "Run the whole system on this machine and report how each X-ray came out.",
+            "Run the system end to end: the hospital's and the clinic's local Kafka clusters with MirrorMaker 2 copying only the stego and model topics across, and a schema registry (or one existing cluster: --bootstrap-servers and --schema-registry-url); the embedder at the hospital, the extractor at the clinic, the sample covers and X-rays; then report how each X-ray came out (PSNR/SSIM), list the topics and records each cluster holds, and shut everything down."
         })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -62,7 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    CommonOptions common;
+    LocalStackOptions common;
 
     @Mixin
     PipelineOptions options;
@@ -73,7 +70,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--covers", paramLabel = "DIR", description = "Cover photos (default: samples/covers).")
     Path covers;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: <work-dir>/report).")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Where the report goes (default: report under --work-dir).")
     Path out;
 
     @Option(

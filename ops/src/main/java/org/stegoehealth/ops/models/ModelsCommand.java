@@ -44,9 +44,8 @@ import picocli.CommandLine.Spec;
         name = "models",
         mixinStandardHelpOptions = true,
         description = {
-            "Publish, promote, retire, list, pull and verify model versions. Every version travels once,",
-            "signed, on the compacted model topic; a small promotion event tells every embedder which version",
-            "to use, and extractors keep serving every version they have seen."
+            "Publish, promote, retire, list, pull and verify model versions.",
+            "Every version travels once, signed, on the compacted model topic; a small promotion event tells every embedder which version to use, and extractors keep serving every version they have seen."
         },
         subcommands = {
             ModelsCommand.ListVersions.class,
@@ -447,8 +446,7 @@ public final class ModelsCommand implements Runnable {
             name = "verify",
             mixinStandardHelpOptions = true,
             description = {
-                "Check a model artifact directory: weights checksum, architecture, and with --signed also",
-                "that it is byte for byte the version signed on the model topic."
+                "Check a model artifact directory: weights checksum, architecture, and with --signed also that it is byte for byte the version signed on the model topic."
             })
     static final class Verify implements Callable<Integer> {
 

@@ -37,9 +37,8 @@ import picocli.CommandLine.Option;
         name = "trainer",
         mixinStandardHelpOptions = true,
         description = {
-            "The periodic trainer: each round fine-tunes the promoted version on the training pool,",
-            "measures the candidate and the promoted version on the same held-out pairs, publishes the candidate",
-            "(signed), promotes it only if the gate passes, and records the round (stego models history).",
+            "Retrain the promoted model version periodically and promote a candidate that passes the gate.",
+            "The periodic trainer: each round fine-tunes the promoted version on the training pool, measures the candidate and the promoted version on the same held-out pairs, publishes the candidate (signed), promotes it only if the gate passes, and records the round (stego models history).",
             "A round interrupted by a crash resumes from its last checkpoint when the trainer starts again."
         })
 public final class TrainerServiceCommand implements Callable<Integer> {
@@ -76,12 +75,14 @@ public final class TrainerServiceCommand implements Callable<Integer> {
 
     @Option(
             names = "--xrays",
+            paramLabel = "DIR",
             defaultValue = "../shared/data/xray",
             description = "Training pool: X-rays (default: ${DEFAULT-VALUE}).")
     Path xrays;
 
     @Option(
             names = "--covers",
+            paramLabel = "DIR",
             defaultValue = "../shared/data/covers",
             description = "Training pool: cover photos (default: ${DEFAULT-VALUE}).")
     Path covers;
@@ -94,60 +95,84 @@ public final class TrainerServiceCommand implements Callable<Integer> {
 
     @Option(
             names = "--work-dir",
+            paramLabel = "DIR",
             defaultValue = "runs/trainer",
             description = "Round checkpoints and candidates (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
     @Option(
             names = "--steps",
+            paramLabel = "N",
             defaultValue = "2000",
             description = "Fine-tuning steps per round (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(
             names = "--lr",
+            paramLabel = "X",
             defaultValue = "0.0002",
             description = "Initial learning rate of a round (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--beta", defaultValue = "3.0", description = "Extraction loss weight (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--beta",
+            paramLabel = "X",
+            defaultValue = "3.0",
+            description = "Extraction loss weight (default: ${DEFAULT-VALUE}).")
     double beta;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Crops per step (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "8",
+            description = "Crops per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--crop", defaultValue = "64", description = "Training crop side (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--crop",
+            paramLabel = "PX",
+            defaultValue = "64",
+            description = "Training crop side (default: ${DEFAULT-VALUE}).")
     int crop;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "42",
+            description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(
             names = "--checkpoint-every",
+            paramLabel = "N",
             defaultValue = "250",
             description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
     @Option(
             names = "--held-out",
+            paramLabel = "N",
             defaultValue = "24",
             description = "Held-out pairs both versions are measured on (default: ${DEFAULT-VALUE}).")
     int heldOut;
 
     @Option(
             names = "--validation-size",
+            paramLabel = "PX",
             defaultValue = "256",
             description = "Side of the held-out images (default: ${DEFAULT-VALUE}).")
     int validationSize;
 
     @Option(
             names = "--max-images",
+            paramLabel = "N",
             defaultValue = "0",
             description = "Use at most this many training images per kind; 0 = all (default: ${DEFAULT-VALUE}).")
     int maxImages;
 
     @Option(
             names = "--gate-max-worse",
+            paramLabel = "X",
             defaultValue = "0.2",
             description =
                     "Gate: neither PSNR may be worse than the promoted version's by more (dB; default: ${DEFAULT-VALUE}).")
@@ -155,6 +180,7 @@ public final class TrainerServiceCommand implements Callable<Integer> {
 
     @Option(
             names = "--gate-min-better",
+            paramLabel = "X",
             defaultValue = "0.1",
             description = "Gate: at least one PSNR must be better by this much (dB; default: ${DEFAULT-VALUE}).")
     double minBetter;

@@ -47,9 +47,8 @@ public final class TopicsCommand implements Runnable {
             name = "create",
             mixinStandardHelpOptions = true,
             description = {
-                "Create every topic of the catalog (X-rays, covers, stego, recovered, dead letters) with its",
-                "partitions (topic.partitions), cleanup policy, retention and max.message.bytes. Existing topics are",
-                "left as they are, so running it again is harmless."
+                "Create every topic of the catalog (X-rays, covers, stego, recovered, dead letters) with its partitions (topic.partitions), cleanup policy, retention and max.message.bytes.",
+                "Existing topics are left as they are, so running it again is harmless."
             })
     static final class Create implements Callable<Integer> {
 
@@ -80,9 +79,7 @@ public final class TopicsCommand implements Runnable {
                 paramLabel = "SIDE",
                 defaultValue = "both",
                 description = {
-                    "Which topics to create: both (one cluster for hospital and clinic, the default), hospital (its",
-                    "own cluster, without recovered-images) or clinic (a clinic's cluster: the mirrored stego, models",
-                    "and model-promotions topics, plus recovered-images and dead letters)."
+                    "Which topics to create: both (one cluster for hospital and clinic, the default), hospital (its own cluster, without recovered-images) or clinic (a clinic's cluster: the mirrored stego, models and model-promotions topics, plus recovered-images and dead letters)."
                 })
         Side side;
 
@@ -119,9 +116,9 @@ public final class TopicsCommand implements Runnable {
             name = "mirror-config",
             mixinStandardHelpOptions = true,
             description = {
-                "Print the MirrorMaker 2 configuration (mm2.properties, for connect-mirror-maker.sh) that copies",
-                "only the stego, models and model-promotions topics from the hospital's cluster (bootstrap.servers)",
-                "to a clinic's, under the same names, committed transactions only; nothing else crosses."
+                "Print the MirrorMaker 2 configuration (mm2.properties, for connect-mirror-maker.sh) that copies only the"
+                        + " stego, models and model-promotions topics from the hospital's cluster (bootstrap.servers) to"
+                        + " a clinic's, under the same names, committed transactions only; nothing else crosses."
             })
     static final class MirrorConfig implements Callable<Integer> {
 

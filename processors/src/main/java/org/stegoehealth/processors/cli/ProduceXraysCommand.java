@@ -53,8 +53,7 @@ public final class ProduceXraysCommand implements Callable<Integer> {
             names = "--watch",
             description = {
                 "Watch the one directory given: publish what is there, then every new file once it is complete.",
-                "Sent files move to DIR/done/, refused ones to DIR/failed/ with a .reason file. Copy in under a",
-                "temporary name (.name, name.part, name.tmp) and rename when done; such names are never read."
+                "Sent files move to DIR/done/, refused ones to DIR/failed/ with a .reason file. Copy in under a temporary name (.name, name.part, name.tmp) and rename when done; such names are never read."
             })
     boolean watch;
 

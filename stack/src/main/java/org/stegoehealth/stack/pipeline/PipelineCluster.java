@@ -80,7 +80,7 @@ public final class PipelineCluster implements AutoCloseable {
     }
 
     /**
-     * As {@link #open(StegoConfig, boolean, boolean, Path, String)} for a command with {@link CommonOptions}: an
+     * As {@link #open(StegoConfig, boolean, boolean, Path, String)} for a command with {@link LocalStackOptions}: an
      * existing cluster when {@code --bootstrap-servers} or {@code --schema-registry-url} was given, and the configured
      * topic prefix when {@code --topic-prefix} was.
      */
