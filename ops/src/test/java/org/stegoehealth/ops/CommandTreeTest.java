@@ -169,4 +169,32 @@ class CommandTreeTest {
             assertTrue(!help.matches("(?s).*<[a-zA-Z-]+>.*"), help);
         });
     }
+
+    @org.junit.jupiter.api.Test
+    void trainAndTheTrainer_shareTheirTrainingOptions_withOneDefaultEach() {
+        CommandSpec stego = new CommandLine(new StegoCli()).getCommandSpec();
+        CommandSpec train = stego.subcommands().get("train").getCommandSpec();
+        CommandSpec trainer = stego.subcommands().get("trainer").getCommandSpec();
+        for (String option : List.of(
+                "--xrays", "--covers", "--batch", "--crop", "--beta", "--seed", "--validation-size", "--max-images")) {
+            assertEquals(
+                    train.findOption(option).defaultValue(),
+                    trainer.findOption(option).defaultValue(),
+                    option);
+        }
+        assertEquals("1.5", train.findOption("--beta").defaultValue());
+    }
+
+    @TestFactory
+    Stream<DynamicTest> theXrayFolder_isCalledXraysEverywhere() {
+        return each("--xrays", spec -> {
+            for (OptionSpec option : spec.options()) {
+                if (!option.hidden() && option.paramLabel().equals("DIR")) {
+                    String name = option.longestName();
+                    assertTrue(
+                            !name.contains("secret") && !name.equals("--xray-dir"), spec.qualifiedName() + ": " + name);
+                }
+            }
+        });
+    }
 }

@@ -60,7 +60,7 @@ class StegoCliTest {
                 "evaluate",
                 "--covers",
                 samples.resolve("covers").toString(),
-                "--secrets",
+                "--xrays",
                 samples.resolve("xray").toString(),
                 "--size",
                 "64",
@@ -118,7 +118,7 @@ class StegoCliTest {
                 "steganalysis",
                 "--covers",
                 samples.resolve("covers").toString(),
-                "--secrets",
+                "--xrays",
                 samples.resolve("xray").toString(),
                 "--size",
                 "64",
@@ -155,7 +155,7 @@ class StegoCliTest {
                 "steganalysis",
                 "--covers",
                 samples.resolve("covers").toString(),
-                "--secrets",
+                "--xrays",
                 samples.resolve("xray").toString(),
                 "--methods",
                 "wavelet",
@@ -174,7 +174,7 @@ class StegoCliTest {
                 "evaluate",
                 "--covers",
                 samples.resolve("covers").toString(),
-                "--secrets",
+                "--xrays",
                 secrets.toString(),
                 "--model",
                 model.toString(),
@@ -194,7 +194,7 @@ class StegoCliTest {
                 "evaluate",
                 "--covers",
                 samples.resolve("covers").toString(),
-                "--secrets",
+                "--xrays",
                 secrets.toString(),
                 "--model",
                 model.toString(),
@@ -207,7 +207,7 @@ class StegoCliTest {
                 "evaluate",
                 "--covers",
                 samples.resolve("covers").toString(),
-                "--secrets",
+                "--xrays",
                 samples.resolve("xray").toString(),
                 "--model",
                 tmp.resolve("no-such-model").toString());
@@ -221,7 +221,7 @@ class StegoCliTest {
                 "evaluate",
                 "--covers",
                 samples.resolve("covers").toString(),
-                "--secrets",
+                "--xrays",
                 samples.resolve("xray").toString(),
                 "--model",
                 model.toString(),
@@ -242,7 +242,7 @@ class StegoCliTest {
                     "evaluate",
                     "--covers",
                     samples.resolve("covers").toString(),
-                    "--secrets",
+                    "--xrays",
                     samples.resolve("xray").toString(),
                     "--model",
                     model.toString(),
@@ -363,10 +363,10 @@ class StegoCliTest {
 
     @Test
     void commandLinesThatDoNotParse_areOneErrorLineNamingTheCommandsHelp() {
-        String[] missing = run("evaluate", "--batch", "2");
+        String[] missing = run("topics", "mirror-config");
         assertEquals("2", missing[0], missing[1]);
-        assertOneErrorLine("error: Missing required options: '--covers=<covers>', '--secrets=<secrets>'", missing[1]);
-        assertTrue(missing[1].contains("(see 'stego evaluate --help')"), missing[1]);
+        assertOneErrorLine("error: Missing required option: '--clinic-bootstrap-servers=HOST:PORT'", missing[1]);
+        assertTrue(missing[1].contains("(see 'stego topics mirror-config --help')"), missing[1]);
         String[] unknown = run("keys", "list", "--no-such-option");
         assertEquals("2", unknown[0], unknown[1]);
         assertOneErrorLine("error: Unknown option: '--no-such-option'", unknown[1]);
@@ -408,7 +408,7 @@ class StegoCliTest {
             "evaluate",
             "--covers",
             covers.toString(),
-            "--secrets",
+            "--xrays",
             samples.resolve("xray").toString(),
             "--size",
             "32",
@@ -443,7 +443,7 @@ class StegoCliTest {
                 "evaluate",
                 "--covers",
                 samples.resolve("covers").toString(),
-                "--secrets",
+                "--xrays",
                 samples.resolve("xray").toString(),
                 "--size",
                 "32",
@@ -498,11 +498,11 @@ class StegoCliTest {
                 model.toString(),
                 "--sides",
                 "300",
-                "--xrays",
+                "--per-side",
                 "1",
                 "--tile-size",
                 "128",
-                "--xray-dir",
+                "--xrays",
                 samples.resolve("xray").toString(),
                 "--cover",
                 samples.resolve("covers")

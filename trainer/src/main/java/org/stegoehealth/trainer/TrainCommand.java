@@ -12,6 +12,7 @@ import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoNetwork;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,19 +30,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--xrays",
-            paramLabel = "DIR",
-            description = "Directory of chest X-rays (default: ${DEFAULT-VALUE}).",
-            defaultValue = "../shared/data/xray")
-    Path xrays;
-
-    @Option(
-            names = "--covers",
-            paramLabel = "DIR",
-            description = "Directory of cover photos (default: ${DEFAULT-VALUE}).",
-            defaultValue = "../shared/data/covers")
-    Path covers;
+    @Mixin
+    TrainingOptions training;
 
     @Option(
             names = "--run-dir",
@@ -65,32 +55,11 @@ public final class TrainCommand implements Callable<Integer> {
     int steps;
 
     @Option(
-            names = "--batch",
-            paramLabel = "N",
-            defaultValue = "8",
-            description = "Crops per step (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(
-            names = "--crop",
-            paramLabel = "PX",
-            defaultValue = "64",
-            description = "Training crop side in px (default: ${DEFAULT-VALUE}).")
-    int crop;
-
-    @Option(
             names = "--lr",
             paramLabel = "X",
             defaultValue = "0.001",
             description = "Initial Adam learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
-
-    @Option(
-            names = "--beta",
-            paramLabel = "X",
-            defaultValue = "1.0",
-            description = "Extraction loss weight (default: ${DEFAULT-VALUE}).")
-    double beta;
 
     @Option(
             names = "--ssim-weight",
@@ -107,13 +76,6 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Train a small steganalysis critic alongside and add this weight times its log-loss at"
                     + " calling the stego image clean; 0 = no critic (default: ${DEFAULT-VALUE}).")
     double adversaryWeight;
-
-    @Option(
-            names = "--seed",
-            paramLabel = "N",
-            defaultValue = "42",
-            description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(
             names = "--secret-channels",
@@ -188,20 +150,6 @@ public final class TrainCommand implements Callable<Integer> {
     int validationImages;
 
     @Option(
-            names = "--validation-size",
-            paramLabel = "PX",
-            defaultValue = "256",
-            description = "Validation image side (default: ${DEFAULT-VALUE}).")
-    int validationSize;
-
-    @Option(
-            names = "--max-images",
-            paramLabel = "N",
-            defaultValue = "0",
-            description = "Use at most this many training images per kind; 0 = all.")
-    int maxImages;
-
-    @Option(
             names = "--init-from",
             paramLabel = "DIR",
             description = "Start from the weights of this model (fine-tuning) instead of random ones. A grayscale"
@@ -244,25 +192,25 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingSettings settings = new TrainingSettings(
                 network,
                 steps,
-                batch,
-                crop,
+                training.batch(),
+                training.crop(),
                 lr,
-                beta,
-                seed,
+                training.beta(),
+                training.seed(),
                 validateEvery,
                 checkpointEvery,
                 validationImages,
-                validationSize,
+                training.validationSize(),
                 ssimWeight,
                 adversaryWeight,
                 averageDecay,
                 freezeEmbedder);
         Progress progress = new Progress(System.out);
         TrainingData data = TrainingData.load(
-                xrays,
-                covers,
-                validationSize,
-                maxImages,
+                training.xrays(),
+                training.covers(),
+                training.validationSize(),
+                training.maxImages(),
                 (what, done, total) -> progress.update(what, done, total, ""));
         progress.message(String.format(
                 "Data: %s training X-rays, %s training covers, %d + %d held out",
@@ -291,7 +239,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             if (!from.equals(network)) {
                 try {
-                    start = StegoNetwork.grow(from, start, network, seed);
+                    start = StegoNetwork.grow(from, start, network, training.seed());
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(initFrom + ": architecture " + from
                             + " cannot become the requested " + network + " (only wider or deeper)");
@@ -327,11 +275,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Refuses an out-of-range option by name before any data is loaded. */
     private void checkOptions() {
+        training.check();
         OptionChecks.atLeast("--steps", steps, 1);
-        OptionChecks.atLeast("--batch", batch, 1);
-        OptionChecks.atLeast("--crop", crop, 16);
         OptionChecks.positive("--lr", lr);
-        OptionChecks.positive("--beta", beta);
         OptionChecks.notNegative("--ssim-weight", ssimWeight);
         OptionChecks.notNegative("--adversary-weight", adversaryWeight);
         OptionChecks.fraction("--average-decay", averageDecay);
@@ -348,7 +294,5 @@ public final class TrainCommand implements Callable<Integer> {
         OptionChecks.atLeast("--validate-every", validateEvery, 1);
         OptionChecks.atLeast("--checkpoint-every", checkpointEvery, 1);
         OptionChecks.atLeast("--validation-images", validationImages, 1);
-        OptionChecks.atLeast("--validation-size", validationSize, 16);
-        OptionChecks.atLeast("--max-images", maxImages, 0);
     }
 }

@@ -13,6 +13,7 @@ import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.cli.XraysOption;
 import org.stegoehealth.stack.pipeline.InProcessPipeline;
 import org.stegoehealth.stack.pipeline.LocalStackOptions;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
@@ -79,11 +80,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             description = "With --head-of-line: the wait between the two X-rays (default: ${DEFAULT-VALUE}).")
     long gapMs;
 
-    @Option(
-            names = "--xray-dir",
-            paramLabel = "DIR",
-            description = "With --head-of-line: the X-ray to upscale is the first here (default: samples/xray).")
-    Path xrayDir;
+    @Mixin
+    XraysOption xrays;
 
     @Override
     public Integer call() throws Exception {
@@ -128,10 +126,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                         progress);
                 if (headOfLine != null) {
                     Path source = Evaluation.imageFiles(
-                                    xrayDir != null
-                                            ? xrayDir
-                                            : home.resolve("samples").resolve("xray"),
-                                    n -> true)
+                                    xrays.xrays(home.resolve("samples").resolve("xray")), n -> true)
                             .get(0);
                     Path large = FullSizeXrays.write(source, headOfLine, work.resolve("images"));
                     PipelineBenchmark.HeadOfLine r = bench.headOfLine(large, sizes.get(0), Duration.ofMillis(gapMs));

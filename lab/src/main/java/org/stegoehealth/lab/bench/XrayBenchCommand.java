@@ -16,8 +16,10 @@ import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.model.Tiling;
+import org.stegoehealth.processors.cli.XraysOption;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -50,17 +52,11 @@ public final class XrayBenchCommand implements Callable<Integer> {
     List<Integer> sides;
 
     @Option(
-            names = "--xrays",
+            names = "--per-side",
             paramLabel = "N",
             defaultValue = "2",
             description = "Sample X-rays per side (default: ${DEFAULT-VALUE}).")
     int xrays;
-
-    @Option(
-            names = "--xray-dir",
-            paramLabel = "DIR",
-            description = "X-rays to upscale, the first N by name (default: samples/xray).")
-    Path xrayDir;
 
     @Option(
             names = "--cover",
@@ -92,10 +88,13 @@ public final class XrayBenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON to this file.")
     Path json;
 
+    @Mixin
+    XraysOption xrayDir;
+
     @Override
     public Integer call() throws Exception {
         if (xrays < 1) {
-            throw new ParameterException(spec.commandLine(), "--xrays must be at least 1");
+            throw new ParameterException(spec.commandLine(), "--per-side must be at least 1");
         }
         Tiling tiling;
         try {
@@ -107,9 +106,9 @@ public final class XrayBenchCommand implements Callable<Integer> {
         StegoModel stego =
                 ModelArtifact.load(ModelArtifact.locate(model)).toModel().tiled(tiling);
         Path samples = PipelineCluster.home().resolve("samples");
-        List<Path> sources = Evaluation.imageFiles(xrayDir != null ? xrayDir : samples.resolve("xray"), n -> true);
+        List<Path> sources = Evaluation.imageFiles(xrayDir.xrays(samples.resolve("xray")), n -> true);
         if (sources.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "no X-rays in " + xrayDir);
+            throw new ParameterException(spec.commandLine(), "no X-rays in " + xrayDir.xrays(samples.resolve("xray")));
         }
         FloatImage cover = FloatImage.of(Images.read(
                 coverFile != null

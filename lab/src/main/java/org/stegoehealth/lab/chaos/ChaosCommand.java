@@ -3,6 +3,7 @@ package org.stegoehealth.lab.chaos;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.stegoehealth.processors.cli.ImageSetOptions;
 import org.stegoehealth.stack.pipeline.LocalStackOptions;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.stack.pipeline.PipelineOptions;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Kill the embedder and the extractor with SIGKILL at random moments while X-rays flow, restart them, and check that every X-ray is recovered exactly once with no dead letter.",
-            "Starts its own local Kafka broker and schema registry and runs both applications from the built ops jar as separate processes. Prints the recovery time after each kill and a summary; exits 1 on any loss, duplicate or dead letter."
+            "Starts its own local Kafka broker and schema registry and runs both applications from the built ops jar as separate processes. Prints the recovery time after each kill and a summary; exits 1 on any loss, duplicate or dead letter.",
+            "It needs --count distinct X-rays, more than the samples hold: --xrays defaults to ../shared/data/xray in the installation directory."
         })
 public final class ChaosCommand implements Callable<Integer> {
 
@@ -38,14 +40,8 @@ public final class ChaosCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions pipeline;
 
-    @Option(
-            names = "--xrays",
-            paramLabel = "DIR",
-            description = "Folder of X-rays to send (default: ../shared/data/xray under the installation directory).")
-    Path xrays;
-
-    @Option(names = "--covers", paramLabel = "DIR", description = "Cover photos (default: samples/covers).")
-    Path covers;
+    @Mixin
+    ImageSetOptions images;
 
     @Option(
             names = {"-n", "--count"},
@@ -125,10 +121,9 @@ public final class ChaosCommand implements Callable<Integer> {
     private int run(Path work) throws Exception {
         Path home = PipelineCluster.home();
         ChaosRun.Settings settings = new ChaosRun.Settings(
-                xrays != null
-                        ? xrays
-                        : home.resolve("..").resolve("shared").resolve("data").resolve("xray"),
-                covers != null ? covers : home.resolve("samples").resolve("covers"),
+                images.xraysOr(
+                        home.resolve("..").resolve("shared").resolve("data").resolve("xray")),
+                images.covers(home),
                 count,
                 size,
                 kills,

@@ -14,6 +14,8 @@ import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.Refinement;
 import org.stegoehealth.model.StegoModel;
+import org.stegoehealth.processors.cli.ImageSetOptions;
+import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.trainer.Split;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,15 +31,8 @@ import picocli.CommandLine.Option;
         })
 public final class EvaluateCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--covers",
-            paramLabel = "DIR",
-            required = true,
-            description = "Directory of cover photos (sorted; they cycle).")
-    Path covers;
-
-    @Option(names = "--secrets", paramLabel = "DIR", required = true, description = "Directory of X-rays (sorted).")
-    Path secrets;
+    @Mixin
+    ImageSetOptions images;
 
     @Option(
             names = "--size",
@@ -141,11 +136,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                 : trainingCovers
                         ? n -> !Split.isHeldOut(n, Split.COVER_VALIDATION)
                         : n -> Split.isHeldOut(n, Split.COVER_VALIDATION);
-        List<Path> secretFiles = Evaluation.imageFiles(secrets, xrayFilter);
+        List<Path> secretFiles = Evaluation.imageFiles(images.xrays(PipelineCluster.home()), xrayFilter);
         if (limit > 0 && secretFiles.size() > limit) {
             secretFiles = secretFiles.subList(0, limit);
         }
-        List<Path> coverFiles = Evaluation.imageFiles(covers, coverFilter);
+        List<Path> coverFiles = Evaluation.imageFiles(images.covers(PipelineCluster.home()), coverFilter);
         Progress progress = new Progress(System.err);
         Evaluation.Result result = Evaluation.run(
                 stego, other, coverFiles, secretFiles, size, Math.max(1, batch), attacks, out != null, progress);

@@ -207,7 +207,7 @@ public final class ReplayCommand implements Callable<Integer> {
         String table = table(measured);
         write(measured, table, stdout);
         stdout.printf(
-                "the same pairs with stego evaluate: ./stego evaluate --covers %s --secrets %s --size %d%n",
+                "the same pairs with stego evaluate: ./stego evaluate --covers %s --xrays %s --size %d%n",
                 pairs.resolve("covers"), pairs.resolve("xrays"), size);
         return 0;
     }

@@ -19,7 +19,9 @@ import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.Refinement;
+import org.stegoehealth.processors.cli.ImageSetOptions;
 import org.stegoehealth.security.Keyring;
+import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.trainer.Split;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,15 +38,8 @@ import picocli.CommandLine.Option;
         })
 public final class SteganalysisCommand implements Callable<Integer> {
 
-    @Option(names = "--covers", paramLabel = "DIR", required = true, description = "Directory of cover photos.")
-    Path covers;
-
-    @Option(
-            names = "--secrets",
-            paramLabel = "DIR",
-            required = true,
-            description = "Directory of X-rays to hide (sorted; they cycle).")
-    Path secrets;
+    @Mixin
+    ImageSetOptions images;
 
     @Option(
             names = "--methods",
@@ -139,10 +134,11 @@ public final class SteganalysisCommand implements Callable<Integer> {
     private int run(List<HidingMethod> list, boolean neural) throws IOException {
         Predicate<String> xrayFilter = heldOut ? n -> Split.isHeldOut(n, Split.XRAY_VALIDATION) : n -> true;
         Predicate<String> coverFilter = heldOut ? n -> Split.isHeldOut(n, Split.COVER_VALIDATION) : n -> true;
-        List<Path> coverFiles = Evaluation.imageFiles(covers, coverFilter);
-        List<Path> secretFiles = Evaluation.imageFiles(secrets, xrayFilter);
+        List<Path> coverFiles = Evaluation.imageFiles(images.covers(PipelineCluster.home()), coverFilter);
+        List<Path> secretFiles = Evaluation.imageFiles(images.xrays(PipelineCluster.home()), xrayFilter);
         if (coverFiles.size() < 2) {
-            throw new IllegalArgumentException(covers + ": grouped cross-validation needs at least two cover photos");
+            throw new IllegalArgumentException(images.covers(PipelineCluster.home())
+                    + ": grouped cross-validation needs at least two cover photos");
         }
         Progress progress = new Progress(System.err);
         progress.message("cutting " + coverFiles.size() + " photos into tiles of " + size + " px");

@@ -21,6 +21,7 @@ import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.processors.CoverFitting;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.cli.ImageSetOptions;
 import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.produce.CoverProducer;
 import org.stegoehealth.stack.KafkaSecurity.Principal;
@@ -64,11 +65,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions options;
 
-    @Option(names = "--xrays", paramLabel = "DIR", description = "X-rays to send (default: samples/xray).")
-    Path xrays;
-
-    @Option(names = "--covers", paramLabel = "DIR", description = "Cover photos (default: samples/covers).")
-    Path covers;
+    @Mixin
+    ImageSetOptions images;
 
     @Option(
             names = "--out",
@@ -105,9 +103,8 @@ public final class DemoCommand implements Callable<Integer> {
     private int run(Path work) throws Exception {
         Path home = PipelineCluster.home();
         Path reportDir = out != null ? out : work.resolve("report");
-        List<Path> xrayFiles = Evaluation.imageFiles(
-                xrays != null ? xrays : home.resolve("samples").resolve("xray"), n -> true);
-        Path coverDir = covers != null ? covers : home.resolve("samples").resolve("covers");
+        List<Path> xrayFiles = Evaluation.imageFiles(images.xrays(home), n -> true);
+        Path coverDir = images.covers(home);
         List<Path> coverFiles = Evaluation.imageFiles(coverDir, n -> true);
         StegoConfig base = options.config(common);
         Path modelDir = base.modelPathOrDefault();

@@ -27,6 +27,7 @@ import org.stegoehealth.trainer.PromotionGate;
 import org.stegoehealth.trainer.RetrainTrigger;
 import org.stegoehealth.trainer.Retrainer;
 import org.stegoehealth.trainer.TrainingData;
+import org.stegoehealth.trainer.TrainingOptions;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,6 +46,9 @@ public final class TrainerServiceCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    TrainingOptions training;
 
     @Option(
             names = {"-k", "--keyring"},
@@ -74,20 +78,6 @@ public final class TrainerServiceCommand implements Callable<Integer> {
     When when;
 
     @Option(
-            names = "--xrays",
-            paramLabel = "DIR",
-            defaultValue = "../shared/data/xray",
-            description = "Training pool: X-rays (default: ${DEFAULT-VALUE}).")
-    Path xrays;
-
-    @Option(
-            names = "--covers",
-            paramLabel = "DIR",
-            defaultValue = "../shared/data/covers",
-            description = "Training pool: cover photos (default: ${DEFAULT-VALUE}).")
-    Path covers;
-
-    @Option(
             names = "--pool-from-topic",
             description = "Add the X-rays of the X-ray topic to the training pool (training only, never held out:"
                     + " the held-out set stays fixed); synced to --work-dir/pool-from-topic before each round.")
@@ -115,34 +105,6 @@ public final class TrainerServiceCommand implements Callable<Integer> {
     double lr;
 
     @Option(
-            names = "--beta",
-            paramLabel = "X",
-            defaultValue = "3.0",
-            description = "Extraction loss weight (default: ${DEFAULT-VALUE}).")
-    double beta;
-
-    @Option(
-            names = "--batch",
-            paramLabel = "N",
-            defaultValue = "8",
-            description = "Crops per step (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(
-            names = "--crop",
-            paramLabel = "PX",
-            defaultValue = "64",
-            description = "Training crop side (default: ${DEFAULT-VALUE}).")
-    int crop;
-
-    @Option(
-            names = "--seed",
-            paramLabel = "N",
-            defaultValue = "42",
-            description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(
             names = "--checkpoint-every",
             paramLabel = "N",
             defaultValue = "250",
@@ -155,20 +117,6 @@ public final class TrainerServiceCommand implements Callable<Integer> {
             defaultValue = "24",
             description = "Held-out pairs both versions are measured on (default: ${DEFAULT-VALUE}).")
     int heldOut;
-
-    @Option(
-            names = "--validation-size",
-            paramLabel = "PX",
-            defaultValue = "256",
-            description = "Side of the held-out images (default: ${DEFAULT-VALUE}).")
-    int validationSize;
-
-    @Option(
-            names = "--max-images",
-            paramLabel = "N",
-            defaultValue = "0",
-            description = "Use at most this many training images per kind; 0 = all (default: ${DEFAULT-VALUE}).")
-    int maxImages;
 
     @Option(
             names = "--gate-max-worse",
@@ -207,6 +155,7 @@ public final class TrainerServiceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        training.check();
         Map<String, String> extra = new HashMap<>();
         if (keyring != null) {
             extra.put(StegoConfig.KEYRING_DIR, keyring.toString());
@@ -222,7 +171,15 @@ public final class TrainerServiceCommand implements Callable<Integer> {
         Progress progress = new Progress(System.err);
         PromotionGate gate = new PromotionGate(maxWorse, minBetter);
         Retrainer.RoundSettings round = new Retrainer.RoundSettings(
-                steps, batch, crop, lr, beta, seed, checkpointEvery, heldOut, validationSize);
+                steps,
+                training.batch(),
+                training.crop(),
+                lr,
+                training.beta(),
+                training.seed(),
+                checkpointEvery,
+                heldOut,
+                training.validationSize());
         AtomicBoolean stop = new AtomicBoolean();
         Thread hook = new Thread(() -> stop.set(true), "trainer-stop");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -242,11 +199,11 @@ public final class TrainerServiceCommand implements Callable<Integer> {
             Retrainer retrainer = new Retrainer(
                     new KafkaModelHub(models, publisher),
                     () -> TrainingData.load(
-                            xrays,
-                            covers,
+                            training.xrays(),
+                            training.covers(),
                             poolFromTopic ? topicPool(settings, topics, progress) : null,
-                            validationSize,
-                            maxImages,
+                            training.validationSize(),
+                            training.maxImages(),
                             (what, done, total) -> progress.update(what, done, total, "")),
                     workDir,
                     round,

@@ -549,7 +549,7 @@ class ModelsIT {
                 "evaluate",
                 "--covers",
                 out.resolve("pairs/covers").toString(),
-                "--secrets",
+                "--xrays",
                 out.resolve("pairs/xrays").toString(),
                 "--size",
                 "64",
