@@ -33,6 +33,7 @@ import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.admin.TopicRange;
 import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.cli.Wiring;
 import org.stegoehealth.processors.models.ModelFeed;
 import org.stegoehealth.processors.models.ModelRegistry;
 import org.stegoehealth.schemas.CoverImageEvent;
@@ -172,7 +173,7 @@ public final class ReplayCommand implements Callable<Integer> {
             extra.put(StegoConfig.KEYRING_DIR, keyring.toString());
         }
         StegoConfig config = common.load(extra);
-        Topics topics = CommonOptions.topics(config);
+        Topics topics = Wiring.topics(config);
         Progress progress = new Progress(System.err);
         PrintWriter stdout = spec.commandLine().getOut();
         if (stego) {

@@ -26,6 +26,7 @@ import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.admin.TopicRange;
 import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.cli.Wiring;
 import org.stegoehealth.processors.models.ModelTopicException;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.DeadLetterReplayEvent;
@@ -122,7 +123,7 @@ public final class DeadLettersCommand implements Runnable {
         @Override
         public Integer call() {
             StegoConfig config = filter.common.load(Map.of());
-            Topics topics = CommonOptions.topics(config);
+            Topics topics = Wiring.topics(config);
             List<DeadLetterEvent> letters = filter.read(config, topics, reason);
             Set<String> replayed = Replay.replayed(config, topics);
             PrintWriter out = spec.commandLine().getOut();
@@ -202,7 +203,7 @@ public final class DeadLettersCommand implements Runnable {
                 extra.put(StegoConfig.KEYRING_DIR, keyring.toString());
             }
             StegoConfig config = filter.common.load(extra);
-            Topics topics = CommonOptions.topics(config);
+            Topics topics = Wiring.topics(config);
             List<DeadLetterEvent> letters = filter.read(config, topics, reason);
             Set<String> done = replayed(config, topics);
             // only for what failed authentication, and only when asked for by that reason (the filter): keys first

@@ -19,6 +19,7 @@ import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.cli.Wiring;
 import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.models.ModelPublisher;
 import org.stegoehealth.schemas.Topics;
@@ -165,7 +166,7 @@ public final class TrainerServiceCommand implements Callable<Integer> {
             config = config.with(Map.of(
                     StegoConfig.MODEL_CACHE_DIR, workDir.resolve("model-cache").toString()));
         }
-        Topics topics = CommonOptions.topics(config);
+        Topics topics = Wiring.topics(config);
         StegoConfig settings = config;
         Keyring keys = Keyring.open(config.keyringDir());
         Progress progress = new Progress(System.err);

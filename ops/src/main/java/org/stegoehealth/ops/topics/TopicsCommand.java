@@ -16,6 +16,7 @@ import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.admin.TopicAdmin;
 import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.cli.Wiring;
 import org.stegoehealth.schemas.TopicSpec;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.stack.LocalMirror;
@@ -89,7 +90,7 @@ public final class TopicsCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--replication-factor must be at least 1");
             }
             StegoConfig config = common.load(Map.of());
-            Topics topics = CommonOptions.topics(config);
+            Topics topics = Wiring.topics(config);
             ClusterCheck.requireBroker(config, ClusterCheck.DEFAULT_WITHIN);
             TopicAdmin.Outcome outcome = TopicAdmin.create(
                     StreamsConfigs.admin(config),
@@ -155,7 +156,7 @@ public final class TopicsCommand implements Runnable {
             Properties p = LocalMirror.properties(
                     config.bootstrapServers(),
                     clinic,
-                    CommonOptions.topics(config).crossing().stream()
+                    Wiring.topics(config).crossing().stream()
                             .map(TopicSpec::name)
                             .toList(),
                     config.maxMessageBytes(),

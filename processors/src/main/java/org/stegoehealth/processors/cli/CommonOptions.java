@@ -1,14 +1,6 @@
 package org.stegoehealth.processors.cli;
 
-import java.nio.file.Path;
-import org.slf4j.Logger;
-import org.stegoehealth.model.HidingModel;
-import org.stegoehealth.model.ModelArtifact;
-import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.processors.StegoConfig;
-import org.stegoehealth.schemas.HttpSchemaRegistryClient;
-import org.stegoehealth.schemas.SchemaRegistryClient;
-import org.stegoehealth.schemas.Topics;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,31 +29,5 @@ public final class CommonOptions extends ClusterOptions {
     @Override
     protected String schemaRegistryUrl() {
         return schemaRegistryUrl;
-    }
-
-    /** The HTTP registry client the configuration names. */
-    public static SchemaRegistryClient registry(StegoConfig config) {
-        return config.schemaRegistryUserInfo()
-                .map(user -> new HttpSchemaRegistryClient(config.schemaRegistryUrl(), user))
-                .orElseGet(() -> new HttpSchemaRegistryClient(config.schemaRegistryUrl()));
-    }
-
-    /** The topic catalog for this configuration, with serdes bound to the HTTP registry. */
-    /** Loads the configured model (or the bundled default) and logs which one. */
-    public static HidingModel model(StegoConfig config, Logger log) {
-        Path dir = config.modelPathOrDefault();
-        StegoModel model =
-                ModelArtifact.load(dir).toModel().refining(config.refinement()).tiled(config.tiling());
-        log.info(
-                "loaded model {} ({}-channel secrets, {}) from {}",
-                model.version(),
-                model.secretChannels(),
-                model.refinement().describe(),
-                dir);
-        return model;
-    }
-
-    public static Topics topics(StegoConfig config) {
-        return new Topics(config.topicPrefix(), registry(config), config.topicPartitions());
     }
 }

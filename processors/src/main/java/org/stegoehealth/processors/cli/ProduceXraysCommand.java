@@ -114,7 +114,7 @@ public final class ProduceXraysCommand implements Callable<Integer> {
                     "--complete-within must be at least the settle time and --settle-ms not negative");
         }
         StegoConfig config = common.load(Map.of());
-        Topics topics = CommonOptions.topics(config);
+        Topics topics = Wiring.topics(config);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AtomicBoolean running = new AtomicBoolean(true);

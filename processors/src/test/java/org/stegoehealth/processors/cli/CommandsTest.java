@@ -78,7 +78,7 @@ class CommandsTest {
         assertEquals(Path.of("/models/v7"), config.modelPath());
         assertEquals(Path.of("/viewer/file"), config.recoveredDir().orElseThrow());
         assertEquals("http://registry:8080/apis/ccompat/v7", config.schemaRegistryUrl());
-        assertTrue(CommonOptions.registry(config) instanceof HttpSchemaRegistryClient);
+        assertTrue(Wiring.registry(config) instanceof HttpSchemaRegistryClient);
     }
 
     @Test
