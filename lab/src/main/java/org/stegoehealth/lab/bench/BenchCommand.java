@@ -13,6 +13,7 @@ import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.Refinement;
 import org.stegoehealth.model.StegoModel;
+import org.stegoehealth.processors.cli.OptionValues;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +38,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--sizes",
+            converter = OptionValues.AtLeastOne.class,
             paramLabel = "PX",
             split = ",",
             defaultValue = "256,512",
@@ -45,6 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--batches",
+            converter = OptionValues.AtLeastOne.class,
             paramLabel = "N",
             split = ",",
             defaultValue = "1,2,4,8,16",
@@ -53,6 +56,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--seconds",
+            converter = OptionValues.Positive.class,
             paramLabel = "SECONDS",
             defaultValue = "3",
             description = "Minimum timed seconds per configuration (default: ${DEFAULT-VALUE}).")
@@ -66,6 +70,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--refine-steps",
+            converter = OptionValues.NotNegative.class,
             paramLabel = "N",
             defaultValue = "0",
             description = "Also measure embedding refined with this many steps (embed.refine.steps), against plain "

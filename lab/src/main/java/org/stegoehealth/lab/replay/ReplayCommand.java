@@ -183,13 +183,14 @@ public final class ReplayCommand implements Callable<Integer> {
             write(run.measured(), table, stdout);
             return 0;
         }
+        // the versions first: one that does not exist is refused before any X-ray is written to --out
+        Map<String, HidingModel> models = models(config, topics);
         Path pairs = out.resolve("pairs");
         List<Path> secretFiles = new ArrayList<>();
         List<Path> coverFiles = new ArrayList<>();
         dumpPairs(config, topics, pairs, secretFiles, coverFiles, progress);
         progress.message(secretFiles.size() + " X-ray(s) replayed from " + topics.xrays.name() + " into " + pairs);
 
-        Map<String, HidingModel> models = models(config, topics);
         List<Measured> measured = new ArrayList<>();
         for (Map.Entry<String, HidingModel> m : models.entrySet()) {
             progress.message("running " + secretFiles.size() + " pair(s) through " + m.getKey());
@@ -330,8 +331,8 @@ public final class ReplayCommand implements Callable<Integer> {
             ModelRegistry registry = registry(config, topics, versions.size());
             for (String v : versions) {
                 if (!registry.has(v)) {
-                    throw new IllegalArgumentException(
-                            "model " + v + " is not a verified version on " + topics.models.name());
+                    throw new IllegalArgumentException("--version " + v + ": not a verified version on "
+                            + topics.models.name() + " (see 'stego models list')");
                 }
                 models.put(v, registry.model(v));
             }

@@ -270,8 +270,9 @@ public final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            Keyring keyring = location.open();
+            // the file first: a missing or unreadable one is named before anything else is looked at
             String doc = readDocument(file);
+            Keyring keyring = location.open();
             PrintWriter out = spec.commandLine().getOut();
             String party = Keyring.partyOf(doc, file.toString());
             keyring.trusted().stream()

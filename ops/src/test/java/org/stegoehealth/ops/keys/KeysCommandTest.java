@@ -124,4 +124,13 @@ class KeysCommandTest {
         assertEquals("2", missing[0]);
         assertTrue(missing[1].startsWith("error: " + tmp.resolve("missing.json") + ": no such file"), missing[1]);
     }
+
+    @Test
+    void importPublic_aMissingFile_isNamedAsSuch_evenWithoutAKeyring() {
+        Path none = tmp.resolve("nope.json");
+        String[] r = run(
+                "keys", "import-public", "--keyring", tmp.resolve("no-keyring").toString(), none.toString());
+        assertEquals("2", r[0], r[1]);
+        assertTrue(r[1].startsWith("error: " + none + ": no such file"), r[1]);
+    }
 }

@@ -2,6 +2,7 @@ package org.stegoehealth.processors.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Instant;
 import org.stegoehealth.errors.StegoException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -46,6 +47,8 @@ public final class CommandErrors implements IExecutionExceptionHandler, IParamet
     public static int execute(Object command, PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(command);
         cli.setHelpFactory(StegoHelp.FACTORY);
+        cli.registerConverter(Instant.class, new OptionValues.Time());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setOut(out);
         cli.setErr(err);
         CommandErrors errors = fromEnvironment();
