@@ -513,12 +513,13 @@ class ModelsIT {
         assertEquals("0", models(prefix, "publish", v1.toString(), "--promote")[0]);
         Path out = tmp.resolve("replay");
 
-        // a version the model topic does not hold is refused before anything is written to --out
+        // a version the model topic does not hold is refused before any X-ray is written to --out
         String[] unknown =
                 run(prefix, true, "replay", "--version", "nope", "--model-dir", v2.toString(), "--out", out.toString());
         assertEquals("2", unknown[0], unknown[1]);
         assertTrue(unknown[1].contains("error: --version nope: not a verified version on "), unknown[1]);
-        assertFalse(Files.exists(out), "replay wrote to --out before refusing the version");
+        assertFalse(Files.exists(out.resolve("pairs")), "replay wrote X-rays before refusing the version");
+        assertFalse(Files.exists(out.resolve("replay.json")), "replay wrote a report for a version it refused");
 
         String[] replay = run(
                 prefix,
