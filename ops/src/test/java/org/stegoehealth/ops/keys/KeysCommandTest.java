@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.ops.StegoCli;
+import org.stegoehealth.processors.cli.CliRun;
 import org.stegoehealth.security.Keyring;
 
 /** {@code stego keys}: the hospital/clinic key exchange on the command line, and its errors. */
@@ -21,9 +20,8 @@ class KeysCommandTest {
     Path tmp;
 
     private static String[] run(String... args) {
-        StringWriter err = new StringWriter();
-        int code = StegoCli.execute(new PrintWriter(err, true), args);
-        return new String[] {Integer.toString(code), err.toString()};
+        CliRun run = CliRun.run(new StegoCli(), args);
+        return new String[] {Integer.toString(run.code()), run.err()};
     }
 
     private static void ok(String... args) {
