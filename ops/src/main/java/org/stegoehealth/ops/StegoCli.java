@@ -17,15 +17,23 @@ import org.stegoehealth.processors.cli.EmbedderCommand;
 import org.stegoehealth.processors.cli.ExtractorCommand;
 import org.stegoehealth.processors.cli.ProduceCoversCommand;
 import org.stegoehealth.processors.cli.ProduceXraysCommand;
+import org.stegoehealth.processors.cli.StegoVersion;
 import org.stegoehealth.trainer.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
-/** The one command line of Stego-eHealth: {@code ./stego <command>}. */
+/**
+ * The one command line of Stego-eHealth: {@code ./stego <command>}. Every command inherits {@code -h}/{@code --help}
+ * and {@code -V}/{@code --version} from here.
+ */
 @Command(
         name = "stego",
         mixinStandardHelpOptions = true,
-        version = "Stego-eHealth 0.1.0",
+        versionProvider = StegoVersion.class,
+        scope = ScopeType.INHERIT,
         description = "Hide chest X-rays inside ordinary photographs, move them over Kafka, and recover them.",
         subcommands = {
             DemoCommand.class,
@@ -48,9 +56,12 @@ import picocli.CommandLine.Command;
         })
 public final class StegoCli implements Runnable {
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(String[] args) {

@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.stegoehealth.errors.OptionChecks;
-import org.stegoehealth.model.Installation;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoNetwork;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,53 +30,40 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--xrays",
-            description = "Directory of chest X-rays (default: xray in the data folder: STEGO_DATA_DIR, else data/"
-                    + " under the installation directory).")
-    Path xrays;
-
-    @Option(
-            names = "--covers",
-            description = "Directory of cover photos (default: covers in the data folder: STEGO_DATA_DIR, else data/"
-                    + " under the installation directory).")
-    Path covers;
+    @Mixin
+    TrainingOptions training;
 
     @Option(
             names = "--run-dir",
+            paramLabel = "DIR",
             description = "Where checkpoints and the curve go (default: ${DEFAULT-VALUE}).",
             defaultValue = "runs/default")
     Path runDir;
 
     @Option(
             names = "--models",
+            paramLabel = "DIR",
             description = "Where the exported model goes (default: ${DEFAULT-VALUE}).",
             defaultValue = "models")
     Path models;
 
-    @Option(names = "--steps", defaultValue = "20000", description = "Optimiser steps (default: ${DEFAULT-VALUE}).")
-    int steps;
-
-    @Option(names = "--batch", defaultValue = "8", description = "Crops per step (default: ${DEFAULT-VALUE}).")
-    int batch;
-
     @Option(
-            names = "--crop",
-            defaultValue = "64",
-            description = "Training crop side in px (default: ${DEFAULT-VALUE}).")
-    int crop;
+            names = "--steps",
+            paramLabel = "N",
+            defaultValue = "20000",
+            description = "Optimiser steps (default: ${DEFAULT-VALUE}).")
+    int steps;
 
     @Option(
             names = "--lr",
+            paramLabel = "X",
             defaultValue = "0.001",
             description = "Initial Adam learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--beta", defaultValue = "1.0", description = "Extraction loss weight (default: ${DEFAULT-VALUE}).")
-    double beta;
-
     @Option(
             names = "--ssim-weight",
+            paramLabel = "X",
             defaultValue = "0",
             description = "Weight of the SSIM terms: w * ((1 - SSIM(cover, stego)) + beta * (1 - SSIM(secret,"
                     + " extracted))); 0 = off (default: ${DEFAULT-VALUE}).")
@@ -84,16 +71,15 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--adversary-weight",
+            paramLabel = "X",
             defaultValue = "0",
             description = "Train a small steganalysis critic alongside and add this weight times its log-loss at"
                     + " calling the stego image clean; 0 = no critic (default: ${DEFAULT-VALUE}).")
     double adversaryWeight;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(
             names = "--secret-channels",
+            paramLabel = "N",
             defaultValue = "1",
             description =
                     "1: grayscale X-ray mode; 3: the paper's mode, gray replicated to RGB (default: ${DEFAULT-VALUE}).")
@@ -101,24 +87,28 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--unshuffle",
+            paramLabel = "N",
             defaultValue = "2",
             description = "Pixel block side folded into channels (default: ${DEFAULT-VALUE}).")
     int unshuffle;
 
     @Option(
             names = "--prep-width",
+            paramLabel = "N",
             defaultValue = "32",
             description = "Preprocessing channels (default: ${DEFAULT-VALUE}).")
     int prepWidth;
 
     @Option(
             names = "--width",
+            paramLabel = "N",
             defaultValue = "64",
             description = "Embedding/extraction channels (default: ${DEFAULT-VALUE}).")
     int width;
 
     @Option(
             names = "--depth",
+            paramLabel = "N",
             defaultValue = "4",
             description = "3x3 layers of the embedding network, and of the extraction network unless --extract-depth"
                     + " (default: ${DEFAULT-VALUE}).")
@@ -126,54 +116,49 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--extract-depth",
+            paramLabel = "N",
             defaultValue = "0",
             description = "3x3 layers of the extraction network, if not --depth (default: the same as --depth).")
     int extractDepth;
 
     @Option(
             names = "--residual-scale",
+            paramLabel = "X",
             defaultValue = "0.1",
             description = "Stego = cover + scale * residual (default: ${DEFAULT-VALUE}).")
     double residualScale;
 
     @Option(
             names = "--validate-every",
+            paramLabel = "N",
             defaultValue = "500",
             description = "Steps between validations (default: ${DEFAULT-VALUE}).")
     int validateEvery;
 
     @Option(
             names = "--checkpoint-every",
+            paramLabel = "N",
             defaultValue = "500",
             description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
     @Option(
             names = "--validation-images",
+            paramLabel = "N",
             defaultValue = "16",
             description = "Held-out pairs per validation (default: ${DEFAULT-VALUE}).")
     int validationImages;
 
     @Option(
-            names = "--validation-size",
-            defaultValue = "256",
-            description = "Validation image side (default: ${DEFAULT-VALUE}).")
-    int validationSize;
-
-    @Option(
-            names = "--max-images",
-            defaultValue = "0",
-            description = "Use at most this many training images per kind; 0 = all.")
-    int maxImages;
-
-    @Option(
             names = "--init-from",
+            paramLabel = "DIR",
             description = "Start from the weights of this model (fine-tuning) instead of random ones. A grayscale"
                     + " model can start a --secret-channels 3 run, and a smaller model a wider or deeper one.")
     Path initFrom;
 
     @Option(
             names = "--average-decay",
+            paramLabel = "X",
             defaultValue = "0",
             description = "Validate and export an exponential moving average of the weights with this decay, e.g."
                     + " 0.999; 0 = the raw weights (default: ${DEFAULT-VALUE}).")
@@ -207,25 +192,25 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingSettings settings = new TrainingSettings(
                 network,
                 steps,
-                batch,
-                crop,
+                training.batch(),
+                training.crop(),
                 lr,
-                beta,
-                seed,
+                training.beta(),
+                training.seed(),
                 validateEvery,
                 checkpointEvery,
                 validationImages,
-                validationSize,
+                training.validationSize(),
                 ssimWeight,
                 adversaryWeight,
                 averageDecay,
                 freezeEmbedder);
         Progress progress = new Progress(System.out);
         TrainingData data = TrainingData.load(
-                xrays != null ? xrays : Installation.xrays(),
-                covers != null ? covers : Installation.covers(),
-                validationSize,
-                maxImages,
+                training.xrays(),
+                training.covers(),
+                training.validationSize(),
+                training.maxImages(),
                 (what, done, total) -> progress.update(what, done, total, ""));
         progress.message(String.format(
                 "Data: %s training X-rays, %s training covers, %d + %d held out",
@@ -254,7 +239,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             if (!from.equals(network)) {
                 try {
-                    start = StegoNetwork.grow(from, start, network, seed);
+                    start = StegoNetwork.grow(from, start, network, training.seed());
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(initFrom + ": architecture " + from
                             + " cannot become the requested " + network + " (only wider or deeper)");
@@ -290,11 +275,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Refuses an out-of-range option by name before any data is loaded. */
     private void checkOptions() {
+        training.check();
         OptionChecks.atLeast("--steps", steps, 1);
-        OptionChecks.atLeast("--batch", batch, 1);
-        OptionChecks.atLeast("--crop", crop, 16);
         OptionChecks.positive("--lr", lr);
-        OptionChecks.positive("--beta", beta);
         OptionChecks.notNegative("--ssim-weight", ssimWeight);
         OptionChecks.notNegative("--adversary-weight", adversaryWeight);
         OptionChecks.fraction("--average-decay", averageDecay);
@@ -311,7 +294,5 @@ public final class TrainCommand implements Callable<Integer> {
         OptionChecks.atLeast("--validate-every", validateEvery, 1);
         OptionChecks.atLeast("--checkpoint-every", checkpointEvery, 1);
         OptionChecks.atLeast("--validation-images", validationImages, 1);
-        OptionChecks.atLeast("--validation-size", validationSize, 16);
-        OptionChecks.atLeast("--max-images", maxImages, 0);
     }
 }

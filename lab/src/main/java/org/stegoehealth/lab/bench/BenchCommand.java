@@ -13,6 +13,7 @@ import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.Refinement;
 import org.stegoehealth.model.StegoModel;
+import org.stegoehealth.processors.cli.OptionValues;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,17 +24,22 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         subcommands = {PipelineBenchCommand.class, XrayBenchCommand.class},
         description = {
-            "Measure embedding and extraction throughput (images/s, GFLOP/s, peak memory) per image size",
-            "and batch size, next to a plain sgemm measured in the same run, and the sealed method's rate (no",
-            "model). Close other work first: the figures are only as quiet as the machine."
+            "Measure embedding and extraction speed and memory.",
+            "Measure embedding and extraction throughput (images/s, GFLOP/s, peak memory) per image size and batch size, next to a plain sgemm measured in the same run, and the sealed method's rate (no model).",
+            "Close other work first: the figures are only as quiet as the machine."
         })
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--model", description = "Model directory (default: the bundled default model).")
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description = "Model directory (default: the bundled default model).")
     Path model;
 
     @Option(
             names = "--sizes",
+            converter = OptionValues.AtLeastOne.class,
+            paramLabel = "PX",
             split = ",",
             defaultValue = "256,512",
             description = "Image sides (default: ${DEFAULT-VALUE}).")
@@ -41,6 +47,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--batches",
+            converter = OptionValues.AtLeastOne.class,
+            paramLabel = "N",
             split = ",",
             defaultValue = "1,2,4,8,16",
             description = "Batch sizes (default: ${DEFAULT-VALUE}).")
@@ -48,11 +56,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--seconds",
+            converter = OptionValues.Positive.class,
+            paramLabel = "SECONDS",
             defaultValue = "3",
             description = "Minimum timed seconds per configuration (default: ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--json", description = "Write the results as JSON to this file.")
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON to this file.")
     Path json;
 
     @Option(names = "--no-sealed", description = "Leave out the sealed method (lossless, keyed; no model).")
@@ -60,6 +70,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--refine-steps",
+            converter = OptionValues.NotNegative.class,
+            paramLabel = "N",
             defaultValue = "0",
             description = "Also measure embedding refined with this many steps (embed.refine.steps), against plain "
                     + "embedding in the same run (default: ${DEFAULT-VALUE} = not measured).")

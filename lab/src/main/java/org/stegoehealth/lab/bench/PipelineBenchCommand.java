@@ -13,8 +13,9 @@ import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.processors.StegoConfig;
-import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.cli.XraysOption;
 import org.stegoehealth.stack.pipeline.InProcessPipeline;
+import org.stegoehealth.stack.pipeline.LocalStackOptions;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.stack.pipeline.PipelineKeys;
 import org.stegoehealth.stack.pipeline.PipelineOptions;
@@ -32,10 +33,8 @@ import picocli.CommandLine.Spec;
         name = "pipeline",
         mixinStandardHelpOptions = true,
         description = {
-            "Measure end-to-end throughput through Kafka and both Kafka Streams applications (a local broker",
-            "and registry, or --bootstrap-servers and --schema-registry-url) next to the raw model throughput on the",
-            "same images and batch sizes in the same run, and the end-to-end latency (p50/p99) at half the",
-            "measured capacity. See PipelineBenchmark for how each figure is taken."
+            "Measure end-to-end throughput through Kafka and both Kafka Streams applications (a local broker and registry, or --bootstrap-servers and --schema-registry-url) next to the raw model throughput on the same images and batch sizes in the same run, and the end-to-end latency (p50/p99) at half the measured capacity.",
+            "See PipelineBenchmark for how each figure is taken."
         })
 public final class PipelineBenchCommand implements Callable<Integer> {
 
@@ -43,13 +42,14 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    CommonOptions common;
+    LocalStackOptions common;
 
     @Mixin
     PipelineOptions options;
 
     @Option(
             names = "--sizes",
+            paramLabel = "PX",
             split = ",",
             defaultValue = "256,512",
             description = "Image sides (default: ${DEFAULT-VALUE}).")
@@ -75,15 +75,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--gap-ms",
+            paramLabel = "MS",
             defaultValue = "2000",
             description = "With --head-of-line: the wait between the two X-rays (default: ${DEFAULT-VALUE}).")
     long gapMs;
 
-    @Option(
-            names = "--xray-dir",
-            paramLabel = "DIR",
-            description = "With --head-of-line: the X-ray to upscale is the first here (default: samples/xray).")
-    Path xrayDir;
+    @Mixin
+    XraysOption xrays;
 
     @Override
     public Integer call() throws Exception {
@@ -128,10 +126,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                         progress);
                 if (headOfLine != null) {
                     Path source = Evaluation.imageFiles(
-                                    xrayDir != null
-                                            ? xrayDir
-                                            : home.resolve("samples").resolve("xray"),
-                                    n -> true)
+                                    xrays.xrays(home.resolve("samples").resolve("xray")), n -> true)
                             .get(0);
                     Path large = FullSizeXrays.write(source, headOfLine, work.resolve("images"));
                     PipelineBenchmark.HeadOfLine r = bench.headOfLine(large, sizes.get(0), Duration.ofMillis(gapMs));

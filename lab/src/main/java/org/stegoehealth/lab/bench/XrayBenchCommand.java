@@ -16,8 +16,10 @@ import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.model.Tiling;
+import org.stegoehealth.processors.cli.XraysOption;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -28,37 +30,33 @@ import picocli.CommandLine.Spec;
         name = "xrays",
         mixinStandardHelpOptions = true,
         description = {
-            "Make full-size X-rays (sample X-rays upscaled to each --sides, 16-bit PNG) and measure, per X-ray, the",
-            "time and the process's peak resident memory (VmHWM) of tiled embedding and extraction, as the",
-            "applications run them with inference.tile.size and inference.memory.budget.mb."
+            "Make full-size X-rays (sample X-rays upscaled to each --sides, 16-bit PNG) and measure, per X-ray, the time and the process's peak resident memory (VmHWM) of tiled embedding and extraction, as the applications run them with inference.tile.size and inference.memory.budget.mb."
         })
 public final class XrayBenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", description = "Model directory (default: the bundled default model).")
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description = "Model directory (default: the bundled default model).")
     Path model;
 
     @Option(
             names = "--sides",
+            paramLabel = "PX",
             split = ",",
             defaultValue = "3000,4096",
             description = "Longer sides of the X-rays to make (default: ${DEFAULT-VALUE}).")
     List<Integer> sides;
 
     @Option(
-            names = "--xrays",
+            names = "--per-side",
             paramLabel = "N",
             defaultValue = "2",
             description = "Sample X-rays per side (default: ${DEFAULT-VALUE}).")
     int xrays;
-
-    @Option(
-            names = "--xray-dir",
-            paramLabel = "DIR",
-            description = "X-rays to upscale, the first N by name (default: samples/xray).")
-    Path xrayDir;
 
     @Option(
             names = "--cover",
@@ -75,12 +73,14 @@ public final class XrayBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--tile-size",
+            paramLabel = "PX",
             defaultValue = "" + Tiling.DEFAULT_TILE_SIZE,
             description = "inference.tile.size (default: ${DEFAULT-VALUE}).")
     int tileSize;
 
     @Option(
             names = "--memory-budget-mb",
+            paramLabel = "MB",
             defaultValue = "" + Tiling.DEFAULT_MEMORY_BUDGET_MB,
             description = "inference.memory.budget.mb (default: ${DEFAULT-VALUE}).")
     int memoryBudgetMb;
@@ -88,10 +88,13 @@ public final class XrayBenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON to this file.")
     Path json;
 
+    @Mixin
+    XraysOption xrayDir;
+
     @Override
     public Integer call() throws Exception {
         if (xrays < 1) {
-            throw new ParameterException(spec.commandLine(), "--xrays must be at least 1");
+            throw new ParameterException(spec.commandLine(), "--per-side must be at least 1");
         }
         Tiling tiling;
         try {
@@ -103,9 +106,9 @@ public final class XrayBenchCommand implements Callable<Integer> {
         StegoModel stego =
                 ModelArtifact.load(ModelArtifact.locate(model)).toModel().tiled(tiling);
         Path samples = PipelineCluster.home().resolve("samples");
-        List<Path> sources = Evaluation.imageFiles(xrayDir != null ? xrayDir : samples.resolve("xray"), n -> true);
+        List<Path> sources = Evaluation.imageFiles(xrayDir.xrays(samples.resolve("xray")), n -> true);
         if (sources.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "no X-rays in " + xrayDir);
+            throw new ParameterException(spec.commandLine(), "no X-rays in " + xrayDir.xrays(samples.resolve("xray")));
         }
         FloatImage cover = FloatImage.of(Images.read(
                 coverFile != null

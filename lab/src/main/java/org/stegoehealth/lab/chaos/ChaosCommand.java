@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.stegoehealth.model.Installation;
-import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.cli.ImageSetOptions;
+import org.stegoehealth.stack.pipeline.LocalStackOptions;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.stack.pipeline.PipelineOptions;
 import org.stegoehealth.stack.pipeline.WorkDir;
@@ -25,10 +26,9 @@ import picocli.CommandLine.Spec;
         name = "chaos",
         mixinStandardHelpOptions = true,
         description = {
-            "Kill the embedder and the extractor with SIGKILL at random moments while X-rays flow, restart them, and",
-            "check that every X-ray is recovered exactly once with no dead letter. Starts its own local Kafka broker",
-            "and schema registry and runs both applications from the built ops jar as separate processes. Prints",
-            "the recovery time after each kill and a summary; exits 1 on any loss, duplicate or dead letter."
+            "Kill the embedder and the extractor with SIGKILL at random moments while X-rays flow, restart them, and check that every X-ray is recovered exactly once with no dead letter.",
+            "Starts its own local Kafka broker and schema registry and runs both applications from the built ops jar as separate processes. Prints the recovery time after each kill and a summary; exits 1 on any loss, duplicate or dead letter.",
+            "It needs --count distinct X-rays, more than the samples hold: --xrays defaults to ../shared/data/xray in the installation directory."
         })
 public final class ChaosCommand implements Callable<Integer> {
 
@@ -36,20 +36,13 @@ public final class ChaosCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    CommonOptions common;
+    LocalStackOptions common;
 
     @Mixin
     PipelineOptions pipeline;
 
-    @Option(
-            names = "--xrays",
-            paramLabel = "DIR",
-            description = "Folder of X-rays to send (default: xray in the data folder: STEGO_DATA_DIR, else data/ under"
-                    + " the installation directory).")
-    Path xrays;
-
-    @Option(names = "--covers", paramLabel = "DIR", description = "Cover photos (default: samples/covers).")
-    Path covers;
+    @Mixin
+    ImageSetOptions images;
 
     @Option(
             names = {"-n", "--count"},
@@ -67,8 +60,8 @@ public final class ChaosCommand implements Callable<Integer> {
     int size;
 
     @Option(
-            names = {"-k", "--kills"},
-            paramLabel = "K",
+            names = "--kills",
+            paramLabel = "N",
             defaultValue = "10",
             description = "SIGKILLs of each application (default: ${DEFAULT-VALUE}).")
     int kills;
@@ -138,8 +131,8 @@ public final class ChaosCommand implements Callable<Integer> {
     private int run(Path work) throws Exception {
         Path home = PipelineCluster.home();
         ChaosRun.Settings settings = new ChaosRun.Settings(
-                xrays != null ? xrays : Installation.xrays(),
-                covers != null ? covers : home.resolve("samples").resolve("covers"),
+                images.xraysOr(Installation.xrays()),
+                images.covers(home),
                 count,
                 size,
                 kills,

@@ -14,6 +14,8 @@ import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.Refinement;
 import org.stegoehealth.model.StegoModel;
+import org.stegoehealth.processors.cli.ImageSetOptions;
+import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.trainer.Split;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,25 +26,25 @@ import picocli.CommandLine.Option;
         name = "evaluate",
         mixinStandardHelpOptions = true,
         description = {
-            "Embed each secret in a cover, round the stego image to 8 bits, extract, and report MSE, PSNR",
-            "and SSIM next to the paper's figures and classical LSB baselines on the same pairs (spread over R, G, B",
-            "for a gray secret); optionally again after JPEG, resizing or noise (--attack)."
+            "Measure how well a model hides and recovers X-rays, next to the paper and LSB baselines.",
+            "Embed each secret in a cover, round the stego image to 8 bits, extract, and report MSE, PSNR and SSIM next to the paper's figures and classical LSB baselines on the same pairs (spread over R, G, B for a gray secret); optionally again after JPEG, resizing or noise (--attack)."
         })
 public final class EvaluateCommand implements Callable<Integer> {
 
-    @Option(names = "--covers", required = true, description = "Directory of cover photos (sorted; they cycle).")
-    Path covers;
-
-    @Option(names = "--secrets", required = true, description = "Directory of X-rays (sorted).")
-    Path secrets;
+    @Mixin
+    ImageSetOptions images;
 
     @Option(
             names = "--size",
+            paramLabel = "PX",
             defaultValue = "256",
             description = "Square side images are brought to (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--model", description = "Model directory (default: the bundled default model).")
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description = "Model directory (default: the bundled default model).")
     Path model;
 
     @Option(
@@ -53,10 +55,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "recovers.")
     Path extractWith;
 
-    @Option(names = "--json", description = "Write the results as JSON to this file.")
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON to this file.")
     Path json;
 
-    @Option(names = "--out", description = "Write an image grid per pair and report.html into this directory.")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Write an image grid per pair and report.html into this directory.")
     Path out;
 
     @Option(names = "--held-out", description = "Only images the training split holds out (never trained on).")
@@ -68,10 +73,18 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " see how much better it does on photos it knows.")
     boolean trainingCovers;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Evaluate at most this many secrets; 0 = all.")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "Evaluate at most this many secrets; 0 = all.")
     int limit;
 
-    @Option(names = "--batch", defaultValue = "4", description = "Images per model call (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "4",
+            description = "Images per model call (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(
@@ -87,6 +100,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(
             names = "--sealed-budget",
+            paramLabel = "X",
             defaultValue = "0.5",
             description = "Bits-per-channel budget of the sealed (lossless, keyed) row (default: ${DEFAULT-VALUE}); "
                     + "0 leaves it out.")
@@ -122,11 +136,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                 : trainingCovers
                         ? n -> !Split.isHeldOut(n, Split.COVER_VALIDATION)
                         : n -> Split.isHeldOut(n, Split.COVER_VALIDATION);
-        List<Path> secretFiles = Evaluation.imageFiles(secrets, xrayFilter);
+        List<Path> secretFiles = Evaluation.imageFiles(images.xrays(PipelineCluster.home()), xrayFilter);
         if (limit > 0 && secretFiles.size() > limit) {
             secretFiles = secretFiles.subList(0, limit);
         }
-        List<Path> coverFiles = Evaluation.imageFiles(covers, coverFilter);
+        List<Path> coverFiles = Evaluation.imageFiles(images.covers(PipelineCluster.home()), coverFilter);
         Progress progress = new Progress(System.err);
         Evaluation.Result result = Evaluation.run(
                 stego, other, coverFiles, secretFiles, size, Math.max(1, batch), attacks, out != null, progress);

@@ -8,6 +8,7 @@ public final class RefineOptions {
 
     @Option(
             names = "--refine-steps",
+            paramLabel = "N",
             defaultValue = "0",
             description = "Refine each stego image with this many Adam steps on its pixels after the network's pass, "
                     + "as the embedder does with embed.refine.steps (default: ${DEFAULT-VALUE} = off).")
@@ -15,11 +16,13 @@ public final class RefineOptions {
 
     @Option(
             names = "--refine-lr",
+            paramLabel = "X",
             description = "Step size of the refinement, in pixel units (default: the embedder's, 0.002).")
     Double learningRate;
 
     @Option(
             names = "--refine-beta",
+            paramLabel = "X",
             description = "Weight of the extraction error against the cover's in the refinement (default: the "
                     + "embedder's, 0.5).")
     Double beta;

@@ -33,6 +33,7 @@ import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.admin.TopicRange;
 import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.cli.Wiring;
 import org.stegoehealth.processors.models.ModelFeed;
 import org.stegoehealth.processors.models.ModelRegistry;
 import org.stegoehealth.schemas.CoverImageEvent;
@@ -54,13 +55,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "replay",
-        mixinStandardHelpOptions = true,
         description = {
-            "Replay a range of the X-ray topic through one or more model versions offline and compare them",
-            "side by side (embedding and extraction PSNR/SSIM, per-image deltas, worst images with their grids).",
-            "With --stego: replay a range of the stego topic through the extractor (signatures checked as the",
-            "extractor does) with the version each image names, or the --version(s) given, and compare the",
-            "recovered X-rays with their originals (--originals DIR, matched by message id).",
+            "Compare model versions offline on X-rays or stego images taken from the topics.",
+            "Replay a range of the X-ray topic through one or more model versions offline and compare them side by side (embedding and extraction PSNR/SSIM, per-image deltas, worst images with their grids).",
+            "With --stego: replay a range of the stego topic through the extractor (signatures checked as the extractor does) with the version each image names, or the --version(s) given, and compare the recovered X-rays with their originals (--originals DIR, matched by message id).",
             "Never writes to any topic. Writes report.html and replay.json to --out."
         })
 public final class ReplayCommand implements Callable<Integer> {
@@ -70,6 +68,16 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    // --version names a model version here, so the product's version is -V only
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = "-V", versionHelp = true, description = "Print version information and exit.")
+    boolean printVersion;
 
     @Option(
             names = {"-k", "--keyring"},
@@ -116,27 +124,35 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(
             names = "--limit",
+            paramLabel = "N",
             defaultValue = "100",
             description = "At most this many X-rays (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(
             names = "--size",
+            paramLabel = "PX",
             defaultValue = "256",
             description = "Square side of the pairs (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--batch", defaultValue = "4", description = "Images per model call (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "4",
+            description = "Images per model call (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(
             names = "--worst",
+            paramLabel = "N",
             defaultValue = "5",
             description = "Worst images shown per version (default: ${DEFAULT-VALUE}).")
     int worst;
 
     @Option(
             names = "--out",
+            paramLabel = "DIR",
             defaultValue = "replay-report",
             description = "Report directory (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -157,7 +173,7 @@ public final class ReplayCommand implements Callable<Integer> {
             extra.put(StegoConfig.KEYRING_DIR, keyring.toString());
         }
         StegoConfig config = common.load(extra);
-        Topics topics = CommonOptions.topics(config);
+        Topics topics = Wiring.topics(config);
         Progress progress = new Progress(System.err);
         PrintWriter stdout = spec.commandLine().getOut();
         if (stego) {
@@ -167,13 +183,14 @@ public final class ReplayCommand implements Callable<Integer> {
             write(run.measured(), table, stdout);
             return 0;
         }
+        // the versions first: one that does not exist is refused before any X-ray is written to --out
+        Map<String, HidingModel> models = models(config, topics);
         Path pairs = out.resolve("pairs");
         List<Path> secretFiles = new ArrayList<>();
         List<Path> coverFiles = new ArrayList<>();
         dumpPairs(config, topics, pairs, secretFiles, coverFiles, progress);
         progress.message(secretFiles.size() + " X-ray(s) replayed from " + topics.xrays.name() + " into " + pairs);
 
-        Map<String, HidingModel> models = models(config, topics);
         List<Measured> measured = new ArrayList<>();
         for (Map.Entry<String, HidingModel> m : models.entrySet()) {
             progress.message("running " + secretFiles.size() + " pair(s) through " + m.getKey());
@@ -192,7 +209,7 @@ public final class ReplayCommand implements Callable<Integer> {
         String table = table(measured);
         write(measured, table, stdout);
         stdout.printf(
-                "the same pairs with stego evaluate: ./stego evaluate --covers %s --secrets %s --size %d%n",
+                "the same pairs with stego evaluate: ./stego evaluate --covers %s --xrays %s --size %d%n",
                 pairs.resolve("covers"), pairs.resolve("xrays"), size);
         return 0;
     }
@@ -314,8 +331,8 @@ public final class ReplayCommand implements Callable<Integer> {
             ModelRegistry registry = registry(config, topics, versions.size());
             for (String v : versions) {
                 if (!registry.has(v)) {
-                    throw new IllegalArgumentException(
-                            "model " + v + " is not a verified version on " + topics.models.name());
+                    throw new IllegalArgumentException("--version " + v + ": not a verified version on "
+                            + topics.models.name() + " (see 'stego models list')");
                 }
                 models.put(v, registry.model(v));
             }

@@ -24,13 +24,18 @@ public interface HidingMethod {
     double bitsPerChannel();
 
     /**
-     * 8-bit stego images, one per cover: the cover's size, or a centred crop of it for a method that uses only the
-     * area its payload needs (the clean side of the comparison is then cut the same way).
+     * A stego image and the clean image it is to be told apart from: the cover itself, or the crop of it that a
+     * method using only the area its payload needs wrote into.
+     */
+    record Hidden(FloatImage clean, FloatImage stego) {}
+
+    /**
+     * 8-bit stego images, one per cover, each with its clean counterpart.
      *
      * @param secrets gray secrets of the covers' size (ignored by the random-bit methods)
      * @param seed    makes random bits reproducible
      */
-    List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed);
+    List<Hidden> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed);
 
     /**
      * The methods run when none are named: the network, every spread-LSB layout, the sealed method, LSB matching of
@@ -93,7 +98,7 @@ public interface HidingMethod {
     /**
      * The lossless sealed method ({@link SealedHiding}, default budget): the X-ray, scaled to {@code secretShare}
      * of the cover's width so the payload fits a tile, compressed, encrypted and written by keyed LSB matching into
-     * the centred crop of the cover the payload needs.
+     * the crop of the cover the payload needs (at a corner the embedding draws).
      */
     static HidingMethod sealed(Keyring keyring, double secretShare) {
         SealedHiding hiding = new SealedHiding(keyring);
@@ -109,18 +114,18 @@ public interface HidingMethod {
             }
 
             @Override
-            public List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
-                List<FloatImage> out = new ArrayList<>();
+            public List<Hidden> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
+                List<Hidden> out = new ArrayList<>();
                 for (int i = 0; i < covers.size(); i++) {
                     int side = Math.max(8, (int) Math.round(covers.get(i).width() * secretShare));
                     FloatImage xray = secrets.get(i).toGray().resize(side, side).quantize8();
-                    out.add(FloatImage.of(hiding.embed(
-                                    covers.get(i).toBufferedImage(),
-                                    xray.toBufferedImage(),
-                                    "steganalysis-" + seed + "-" + i,
-                                    keyring.name(),
-                                    Optional.empty())
-                            .stego()));
+                    SealedHiding.Embedded e = hiding.embed(
+                            covers.get(i).toBufferedImage(),
+                            xray.toBufferedImage(),
+                            "steganalysis-" + seed + "-" + i,
+                            keyring.name(),
+                            Optional.empty());
+                    out.add(new Hidden(FloatImage.of(e.cover()), FloatImage.of(e.stego())));
                 }
                 return out;
             }
@@ -141,13 +146,16 @@ public interface HidingMethod {
             }
 
             @Override
-            public List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
+            public List<Hidden> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
                 List<FloatImage> s = secrets.stream()
                         .map(x -> x.withChannels(model.secretChannels()))
                         .toList();
-                return model.embed(covers, s).stream()
-                        .map(FloatImage::quantize8)
-                        .toList();
+                List<FloatImage> stego = model.embed(covers, s);
+                List<Hidden> out = new ArrayList<>();
+                for (int i = 0; i < covers.size(); i++) {
+                    out.add(new Hidden(covers.get(i), stego.get(i).quantize8()));
+                }
+                return out;
             }
         };
     }
@@ -166,12 +174,12 @@ public interface HidingMethod {
             }
 
             @Override
-            public List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
-                List<FloatImage> out = new ArrayList<>();
+            public List<Hidden> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
+                List<Hidden> out = new ArrayList<>();
                 for (int i = 0; i < covers.size(); i++) {
                     FloatImage s = secrets.get(i);
                     FloatImage secret = baseline instanceof SpreadLsb ? s.toGray() : s.toRgb();
-                    out.add(baseline.embed(covers.get(i), secret));
+                    out.add(new Hidden(covers.get(i), baseline.embed(covers.get(i), secret)));
                 }
                 return out;
             }
@@ -195,10 +203,11 @@ public interface HidingMethod {
             }
 
             @Override
-            public List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
-                List<FloatImage> out = new ArrayList<>();
+            public List<Hidden> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
+                List<Hidden> out = new ArrayList<>();
                 for (int i = 0; i < covers.size(); i++) {
-                    out.add(randomBits(covers.get(i), p, matching, new Random(seed * 1_000_003L + i)));
+                    out.add(new Hidden(
+                            covers.get(i), randomBits(covers.get(i), p, matching, new Random(seed * 1_000_003L + i))));
                 }
                 return out;
             }

@@ -117,21 +117,17 @@ public final class Steganalysis {
                 int end = Math.min(n, start + batch);
                 List<FloatImage> covers =
                         tiles.subList(start, end).stream().map(Tile::image).toList();
-                List<FloatImage> stego = method.hide(covers, secrets.subList(start, end), start);
-                for (int j = 0; j < stego.size(); j++) {
+                List<HidingMethod.Hidden> hidden = method.hide(covers, secrets.subList(start, end), start);
+                for (int j = 0; j < hidden.size(); j++) {
                     FloatImage cover = covers.get(j);
-                    FloatImage st = stego.get(j);
+                    FloatImage st = hidden.get(j).stego();
                     if (st.width() > cover.width() || st.height() > cover.height()) {
                         throw new IllegalArgumentException(method.name() + " needs a larger image than a "
                                 + cover.width() + " px tile for its payload: use a larger --size");
                     }
                     if (st.width() != cover.width() || st.height() != cover.height()) {
-                        // the method used a centred crop: compare with the same crop of the clean tile
-                        cover = cover.crop(
-                                (cover.width() - st.width()) / 2,
-                                (cover.height() - st.height()) / 2,
-                                st.width(),
-                                st.height());
+                        // the method used a crop of the tile: compare with that crop of the clean tile
+                        cover = hidden.get(j).clean();
                         x[start + j] = ResidualFeatures.of(cover);
                     }
                     x[n + start + j] = ResidualFeatures.of(st);

@@ -19,7 +19,9 @@ import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.Refinement;
+import org.stegoehealth.processors.cli.ImageSetOptions;
 import org.stegoehealth.security.Keyring;
+import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.trainer.Split;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,18 +32,14 @@ import picocli.CommandLine.Option;
         name = "steganalysis",
         mixinStandardHelpOptions = true,
         description = {
-            "Train and cross-validate a learned detector (rich-model residual co-occurrences, L2 logistic "
-                    + "regression) that tells stego images from clean covers prepared the same way, for each hiding "
-                    + "method. Folds are grouped by source photo, so no photo is both trained and tested on.",
+            "Train and cross-validate a learned detector (rich-model residual co-occurrences, L2 logistic regression) that tells stego images from clean covers prepared the same way, for each hiding method.",
+            "Folds are grouped by source photo, so no photo is both trained and tested on.",
             "Reports accuracy and AUC per method: 0.5 means the detector cannot tell, 1.0 that it always can."
         })
 public final class SteganalysisCommand implements Callable<Integer> {
 
-    @Option(names = "--covers", required = true, description = "Directory of cover photos.")
-    Path covers;
-
-    @Option(names = "--secrets", required = true, description = "Directory of X-rays to hide (sorted; they cycle).")
-    Path secrets;
+    @Mixin
+    ImageSetOptions images;
 
     @Option(
             names = "--methods",
@@ -58,28 +56,41 @@ public final class SteganalysisCommand implements Callable<Integer> {
     @Option(names = "--held-out", description = "Only images the training split holds out (never trained on).")
     boolean heldOut;
 
-    @Option(names = "--size", defaultValue = "256", description = "Tile side in pixels (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--size",
+            paramLabel = "PX",
+            defaultValue = "256",
+            description = "Tile side in pixels (default: ${DEFAULT-VALUE}).")
     int size;
 
     @Option(
             names = "--cover-side",
+            paramLabel = "PX",
             defaultValue = "1024",
             description = "Shorter side each photo is scaled to before tiling (default: ${DEFAULT-VALUE}).")
     int coverSide;
 
     @Option(
             names = "--tiles-per-cover",
+            paramLabel = "N",
             defaultValue = "24",
             description = "Tiles taken from each photo at most (default: ${DEFAULT-VALUE}).")
     int perCover;
 
-    @Option(names = "--model", description = "Model directory for the neural method (default: the bundled model).")
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description = "Model directory for the neural method (default: the bundled model).")
     Path model;
 
-    @Option(names = "--batch", defaultValue = "4", description = "Images per model call (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "4",
+            description = "Images per model call (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--json", description = "Write the results as JSON to this file.")
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON to this file.")
     Path json;
 
     @Mixin
@@ -123,10 +134,11 @@ public final class SteganalysisCommand implements Callable<Integer> {
     private int run(List<HidingMethod> list, boolean neural) throws IOException {
         Predicate<String> xrayFilter = heldOut ? n -> Split.isHeldOut(n, Split.XRAY_VALIDATION) : n -> true;
         Predicate<String> coverFilter = heldOut ? n -> Split.isHeldOut(n, Split.COVER_VALIDATION) : n -> true;
-        List<Path> coverFiles = Evaluation.imageFiles(covers, coverFilter);
-        List<Path> secretFiles = Evaluation.imageFiles(secrets, xrayFilter);
+        List<Path> coverFiles = Evaluation.imageFiles(images.covers(PipelineCluster.home()), coverFilter);
+        List<Path> secretFiles = Evaluation.imageFiles(images.xrays(PipelineCluster.home()), xrayFilter);
         if (coverFiles.size() < 2) {
-            throw new IllegalArgumentException(covers + ": grouped cross-validation needs at least two cover photos");
+            throw new IllegalArgumentException(images.covers(PipelineCluster.home())
+                    + ": grouped cross-validation needs at least two cover photos");
         }
         Progress progress = new Progress(System.err);
         progress.message("cutting " + coverFiles.size() + " photos into tiles of " + size + " px");

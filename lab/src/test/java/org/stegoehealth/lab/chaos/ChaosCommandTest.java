@@ -3,19 +3,16 @@ package org.stegoehealth.lab.chaos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import org.stegoehealth.processors.cli.CommandErrors;
+import org.stegoehealth.processors.cli.CliRun;
 
 /** Options that cannot make a chaos run are refused at once, with one line naming the option; nothing starts. */
 class ChaosCommandTest {
 
     private static void assertRefused(String expected, String... args) {
-        StringWriter err = new StringWriter();
-        int code = CommandErrors.execute(new ChaosCommand(), new PrintWriter(err, true), args);
-        assertEquals(2, code, err.toString());
-        assertTrue(err.toString().contains(expected), err.toString());
+        CliRun run = CliRun.run(new ChaosCommand(), args);
+        assertEquals(2, run.code(), run.toString());
+        assertTrue(run.err().contains(expected), run.toString());
     }
 
     @Test
@@ -31,7 +28,7 @@ class ChaosCommandTest {
 
     @Test
     void negativeKills_isRefused() {
-        assertRefused("--kills must be 0 or more, was -1", "-k", "-1");
+        assertRefused("--kills must be 0 or more, was -1", "--kills", "-1");
     }
 
     @Test

@@ -68,8 +68,8 @@ class SteganalysisTest {
             }
 
             @Override
-            public List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> s, long seed) {
-                return covers;
+            public List<HidingMethod.Hidden> hide(List<FloatImage> covers, List<FloatImage> s, long seed) {
+                return covers.stream().map(c -> new HidingMethod.Hidden(c, c)).toList();
             }
         };
         Steganalysis.MethodScore s = score(none);
@@ -83,9 +83,10 @@ class SteganalysisTest {
         List<Steganalysis.Tile> few = new ArrayList<>(tiles.subList(0, 4));
         few.addAll(tiles.subList(40, 44)); // two photos, so there are two folds
         HidingMethod sealed = HidingMethod.sealed(keyring, 0.25);
-        List<FloatImage> stego =
+        List<HidingMethod.Hidden> hidden =
                 sealed.hide(few.stream().map(Steganalysis.Tile::image).toList(), secrets, 0);
-        assertTrue(stego.get(0).width() < 128, "a 32 px X-ray needs only part of a 128 px tile");
+        assertTrue(hidden.get(0).stego().width() < 128, "a 32 px X-ray needs only part of a 128 px tile");
+        assertEquals(hidden.get(0).stego().width(), hidden.get(0).clean().width());
         Steganalysis.MethodScore s = Steganalysis.run(few, secrets, List.of(sealed), 4, new Progress(System.err))
                 .methods()
                 .get(0);

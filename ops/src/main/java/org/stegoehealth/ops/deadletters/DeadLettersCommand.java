@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,31 +22,34 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.stegoehealth.processors.DeadLetters;
+import org.stegoehealth.processors.ErrorType;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.admin.TopicRange;
 import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.cli.Wiring;
 import org.stegoehealth.processors.models.ModelTopicException;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.DeadLetterReplayEvent;
 import org.stegoehealth.schemas.Topics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code stego dead-letters}: what was set aside, and putting it back once its cause is fixed. */
 @Command(
         name = "dead-letters",
         mixinStandardHelpOptions = true,
         description = {
-            "List dead letters, or re-publish their original key and value to the topic they came from",
-            "(for example after a missing model version arrived). Each dead letter is re-published once.",
-            "Records that failed authentication (TAMPERED, NOT_FOR_THIS_CLINIC) go back only when asked for by",
-            "that reason and only if they pass verification again, with this keyring, now."
+            "List dead letters, or re-publish their original key and value to the topic they came from (for example after a missing model version arrived).",
+            "Each dead letter is re-published once.",
+            "Records that failed authentication (TAMPERED, NOT_FOR_THIS_CLINIC) go back only when asked for by that reason and only if they pass verification again, with this keyring, now."
         },
         subcommands = {DeadLettersCommand.ListLetters.class, DeadLettersCommand.Replay.class})
 public final class DeadLettersCommand implements Runnable {
@@ -65,7 +70,7 @@ public final class DeadLettersCommand implements Runnable {
         @Option(
                 names = "--since",
                 paramLabel = "TIME",
-                description = "Only those that failed at or after TIME (ISO-8601).")
+                description = "Only those that failed at or after TIME (ISO-8601 in UTC, e.g. 2026-11-29T08:00:00Z).")
         Instant since;
 
         List<DeadLetterEvent> read(StegoConfig config, Topics topics, String reason) {
@@ -94,6 +99,24 @@ public final class DeadLettersCommand implements Runnable {
         }
     }
 
+    /** A dead letter's reason: an {@link ErrorType} name, in any case; converted to the name as recorded. */
+    static final class Reason implements ITypeConverter<String>, Iterable<String> {
+        @Override
+        public String convert(String value) {
+            return Arrays.stream(ErrorType.values())
+                    .map(ErrorType::name)
+                    .filter(name -> name.equalsIgnoreCase(value.strip()))
+                    .findFirst()
+                    .orElseThrow(() -> new TypeConversionException(
+                            "'" + value + "' is not a dead-letter reason: give one of " + String.join(", ", this)));
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(ErrorType.values()).map(ErrorType::name).iterator();
+        }
+    }
+
     static String keyOf(DeadLetterEvent d) {
         return DeadLetters.key(d);
     }
@@ -117,13 +140,18 @@ public final class DeadLettersCommand implements Runnable {
         @Mixin
         Filter filter;
 
-        @Option(names = "--reason", paramLabel = "R", description = "Only this category (e.g. UNKNOWN_MODEL, DECODE).")
+        @Option(
+                names = "--reason",
+                paramLabel = "REASON",
+                converter = Reason.class,
+                completionCandidates = Reason.class,
+                description = "Only this reason, one of: ${COMPLETION-CANDIDATES}.")
         String reason;
 
         @Override
         public Integer call() {
             StegoConfig config = filter.common.load(Map.of());
-            Topics topics = CommonOptions.topics(config);
+            Topics topics = Wiring.topics(config);
             List<DeadLetterEvent> letters = filter.read(config, topics, reason);
             Set<String> replayed = Replay.replayed(config, topics);
             PrintWriter out = spec.commandLine().getOut();
@@ -165,9 +193,11 @@ public final class DeadLettersCommand implements Runnable {
 
         @Option(
                 names = "--reason",
-                paramLabel = "R",
+                paramLabel = "REASON",
                 required = true,
-                description = "The category to replay (e.g. UNKNOWN_MODEL).")
+                converter = Reason.class,
+                completionCandidates = Reason.class,
+                description = "The reason to replay, one of: ${COMPLETION-CANDIDATES}.")
         String reason;
 
         @Option(names = "--by", paramLabel = "NAME", description = "Who replays (default: the user name).")
@@ -203,7 +233,7 @@ public final class DeadLettersCommand implements Runnable {
                 extra.put(StegoConfig.KEYRING_DIR, keyring.toString());
             }
             StegoConfig config = filter.common.load(extra);
-            Topics topics = CommonOptions.topics(config);
+            Topics topics = Wiring.topics(config);
             List<DeadLetterEvent> letters = filter.read(config, topics, reason);
             Set<String> done = replayed(config, topics);
             // only for what failed authentication, and only when asked for by that reason (the filter): keys first

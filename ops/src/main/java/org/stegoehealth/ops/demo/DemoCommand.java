@@ -21,12 +21,13 @@ import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.processors.CoverFitting;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.StegoConfig;
-import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.cli.ImageSetOptions;
 import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.produce.CoverProducer;
 import org.stegoehealth.stack.KafkaSecurity.Principal;
 import org.stegoehealth.stack.pipeline.ClusterContents;
 import org.stegoehealth.stack.pipeline.InProcessPipeline;
+import org.stegoehealth.stack.pipeline.LocalStackOptions;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.stack.pipeline.PipelineException;
 import org.stegoehealth.stack.pipeline.PipelineKeys;
@@ -50,11 +51,8 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the system end to end: the hospital's and the clinic's local Kafka clusters with MirrorMaker 2",
-            "copying only the stego and model topics across, and a schema registry (or one existing cluster:",
-            "--bootstrap-servers and --schema-registry-url); the embedder at the hospital, the extractor at the",
-            "clinic, the sample covers and X-rays; then report how each X-ray came out (PSNR/SSIM), list the topics",
-            "and records each cluster holds, and shut everything down."
+            "Run the whole system on this machine and report how each X-ray came out.",
+            "Run the system end to end: the hospital's and the clinic's local Kafka clusters with MirrorMaker 2 copying only the stego and model topics across, and a schema registry (or one existing cluster: --bootstrap-servers and --schema-registry-url); the embedder at the hospital, the extractor at the clinic, the sample covers and X-rays; then report how each X-ray came out (PSNR/SSIM), list the topics and records each cluster holds, and shut everything down."
         })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -62,18 +60,18 @@ public final class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    CommonOptions common;
+    LocalStackOptions common;
 
     @Mixin
     PipelineOptions options;
 
-    @Option(names = "--xrays", paramLabel = "DIR", description = "X-rays to send (default: samples/xray).")
-    Path xrays;
+    @Mixin
+    ImageSetOptions images;
 
-    @Option(names = "--covers", paramLabel = "DIR", description = "Cover photos (default: samples/covers).")
-    Path covers;
-
-    @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: <work-dir>/report).")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Where the report goes (default: report under --work-dir).")
     Path out;
 
     @Option(
@@ -105,9 +103,8 @@ public final class DemoCommand implements Callable<Integer> {
     private int run(Path work) throws Exception {
         Path home = PipelineCluster.home();
         Path reportDir = out != null ? out : work.resolve("report");
-        List<Path> xrayFiles = Evaluation.imageFiles(
-                xrays != null ? xrays : home.resolve("samples").resolve("xray"), n -> true);
-        Path coverDir = covers != null ? covers : home.resolve("samples").resolve("covers");
+        List<Path> xrayFiles = Evaluation.imageFiles(images.xrays(home), n -> true);
+        Path coverDir = images.covers(home);
         List<Path> coverFiles = Evaluation.imageFiles(coverDir, n -> true);
         StegoConfig base = options.config(common);
         Path modelDir = base.modelPathOrDefault();

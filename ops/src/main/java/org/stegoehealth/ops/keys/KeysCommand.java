@@ -29,10 +29,10 @@ import picocli.CommandLine.Spec;
         name = "keys",
         mixinStandardHelpOptions = true,
         description = {
-            "Manage this party's keyring: Ed25519 signing keys, HPKE receiving keys, keyed-position (PRF)",
-            "keys, and the public keys of the parties it trusts. The hospital holds its signing keys and the",
-            "clinics' public keys; each clinic holds its own keys and the hospital's public keys. Files are",
-            "readable by the owner only (directory 0700, files 0600)."
+            "Manage this party's keyring: Ed25519 signing keys, HPKE receiving keys, keyed-position (PRF) keys, and the"
+                    + " public keys of the parties it trusts.",
+            "The hospital holds its signing keys and the clinics' public keys; each clinic holds its own keys and the"
+                    + " hospital's public keys. Files are readable by the owner only (directory 0700, files 0600)."
         },
         subcommands = {
             KeysCommand.Init.class,
@@ -119,8 +119,8 @@ public final class KeysCommand implements Runnable {
             name = "rotate",
             mixinStandardHelpOptions = true,
             description = {
-                "Add a new primary key to keysets; older keys stay usable, so what was signed or sealed",
-                "with them still verifies and opens. Hand the new public keys to the other parties afterwards."
+                "Add a new primary key to keysets; older keys stay usable, so what was signed or sealed with them still verifies and opens.",
+                "Hand the new public keys to the other parties afterwards."
             })
     static final class Rotate implements Callable<Integer> {
 
@@ -164,9 +164,7 @@ public final class KeysCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Remove one key (compromised or no longer wanted) from this keyring, without replacing the others.",
-                "A retired signing key no longer verifies; what was encrypted to a retired receiving key no longer",
-                "opens. A primary key cannot be retired: rotate first. Then export the public keys again and have",
-                "the other parties import them with --replace."
+                "A retired signing key no longer verifies; what was encrypted to a retired receiving key no longer opens. A primary key cannot be retired: rotate first. Then export the public keys again and have the other parties import them with --replace."
             })
     static final class Retire implements Callable<Integer> {
 
@@ -197,8 +195,7 @@ public final class KeysCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Write this party's public keys (signing and receiving) as JSON for the other parties.",
-                "A clinic shares its position keys with the hospital, sealed to the hospital's key, with",
-                "--share-positions-with hospital (import the hospital's public keys first)."
+                "A clinic shares its position keys with the hospital, sealed to the hospital's key, with --share-positions-with hospital (import the hospital's public keys first)."
             })
     static final class ExportPublic implements Callable<Integer> {
 
@@ -273,8 +270,9 @@ public final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            Keyring keyring = location.open();
+            // the file first: a missing or unreadable one is named before anything else is looked at
             String doc = readDocument(file);
+            Keyring keyring = location.open();
             PrintWriter out = spec.commandLine().getOut();
             String party = Keyring.partyOf(doc, file.toString());
             keyring.trusted().stream()

@@ -24,6 +24,7 @@ import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.cli.Wiring;
 import org.stegoehealth.processors.models.ModelFeed;
 import org.stegoehealth.processors.models.ModelPublisher;
 import org.stegoehealth.processors.models.ModelRegistry;
@@ -44,9 +45,8 @@ import picocli.CommandLine.Spec;
         name = "models",
         mixinStandardHelpOptions = true,
         description = {
-            "Publish, promote, retire, list, pull and verify model versions. Every version travels once,",
-            "signed, on the compacted model topic; a small promotion event tells every embedder which version",
-            "to use, and extractors keep serving every version they have seen."
+            "Publish, promote, retire, list, pull and verify model versions.",
+            "Every version travels once, signed, on the compacted model topic; a small promotion event tells every embedder which version to use, and extractors keep serving every version they have seen."
         },
         subcommands = {
             ModelsCommand.ListVersions.class,
@@ -177,7 +177,7 @@ public final class ModelsCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             StegoConfig config = connection.config();
-            Topics topics = CommonOptions.topics(config);
+            Topics topics = Wiring.topics(config);
             Keyring keys = connection.openKeyring(config);
             PrintWriter out = spec.commandLine().getOut();
             try (Scratch scratch = new Scratch()) {
@@ -266,7 +266,7 @@ public final class ModelsCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             StegoConfig config = connection.config();
-            Topics topics = CommonOptions.topics(config);
+            Topics topics = Wiring.topics(config);
             Keyring keys = connection.openKeyring(config);
             if ((dir == null) == !bundled) {
                 throw new IllegalArgumentException("give either a model directory or --default");
@@ -336,7 +336,7 @@ public final class ModelsCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             StegoConfig config = connection.config();
-            Topics topics = CommonOptions.topics(config);
+            Topics topics = Wiring.topics(config);
             Keyring keys = connection.openKeyring(config);
             try (Scratch scratch = new Scratch()) {
                 ModelRegistry registry = connection.read(config, topics, keys, scratch.dir);
@@ -382,7 +382,7 @@ public final class ModelsCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             StegoConfig config = connection.config();
-            Topics topics = CommonOptions.topics(config);
+            Topics topics = Wiring.topics(config);
             Keyring keys = connection.openKeyring(config);
             try (Scratch scratch = new Scratch()) {
                 ModelRegistry registry = connection.read(config, topics, keys, scratch.dir);
@@ -428,7 +428,7 @@ public final class ModelsCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             StegoConfig config = connection.config();
-            Topics topics = CommonOptions.topics(config);
+            Topics topics = Wiring.topics(config);
             Keyring keys = connection.openKeyring(config);
             try (Scratch scratch = new Scratch()) {
                 ModelRegistry registry = connection.read(config, topics, keys, scratch.dir);
@@ -447,8 +447,7 @@ public final class ModelsCommand implements Runnable {
             name = "verify",
             mixinStandardHelpOptions = true,
             description = {
-                "Check a model artifact directory: weights checksum, architecture, and with --signed also",
-                "that it is byte for byte the version signed on the model topic."
+                "Check a model artifact directory: weights checksum, architecture, and with --signed also that it is byte for byte the version signed on the model topic."
             })
     static final class Verify implements Callable<Integer> {
 
@@ -474,7 +473,7 @@ public final class ModelsCommand implements Runnable {
                     dir, m.version(), m.weightsSha256(), m.architecture());
             if (signed) {
                 StegoConfig config = connection.config();
-                Topics topics = CommonOptions.topics(config);
+                Topics topics = Wiring.topics(config);
                 Keyring keys = connection.openKeyring(config);
                 try (Scratch scratch = new Scratch()) {
                     ModelRegistry registry = connection.read(config, topics, keys, scratch.dir);
@@ -513,7 +512,7 @@ public final class ModelsCommand implements Runnable {
         @Override
         public Integer call() {
             StegoConfig config = connection.config();
-            Topics topics = CommonOptions.topics(config);
+            Topics topics = Wiring.topics(config);
             ClusterCheck.requireBroker(config, ClusterCheck.DEFAULT_WITHIN);
             List<TrainingRoundEvent> rounds = ModelFeed.readAll(
                     StreamsConfigs.readCommittedConsumer(config, "stego-models-cli"), topics.trainingRounds, TIMEOUT);

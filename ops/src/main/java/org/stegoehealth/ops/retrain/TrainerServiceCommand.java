@@ -14,12 +14,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.stegoehealth.model.Installation;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.cli.Wiring;
 import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.models.ModelPublisher;
 import org.stegoehealth.schemas.Topics;
@@ -28,6 +28,7 @@ import org.stegoehealth.trainer.PromotionGate;
 import org.stegoehealth.trainer.RetrainTrigger;
 import org.stegoehealth.trainer.Retrainer;
 import org.stegoehealth.trainer.TrainingData;
+import org.stegoehealth.trainer.TrainingOptions;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,15 +39,17 @@ import picocli.CommandLine.Option;
         name = "trainer",
         mixinStandardHelpOptions = true,
         description = {
-            "The periodic trainer: each round fine-tunes the promoted version on the training pool,",
-            "measures the candidate and the promoted version on the same held-out pairs, publishes the candidate",
-            "(signed), promotes it only if the gate passes, and records the round (stego models history).",
+            "Retrain the promoted model version periodically and promote a candidate that passes the gate.",
+            "The periodic trainer: each round fine-tunes the promoted version on the training pool, measures the candidate and the promoted version on the same held-out pairs, publishes the candidate (signed), promotes it only if the gate passes, and records the round (stego models history).",
             "A round interrupted by a crash resumes from its last checkpoint when the trainer starts again."
         })
 public final class TrainerServiceCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    TrainingOptions training;
 
     @Option(
             names = {"-k", "--keyring"},
@@ -76,19 +79,6 @@ public final class TrainerServiceCommand implements Callable<Integer> {
     When when;
 
     @Option(
-            names = "--xrays",
-            description =
-                    "Training pool: X-rays (default: xray in the data folder: STEGO_DATA_DIR, else data/ under the"
-                            + " installation directory).")
-    Path xrays;
-
-    @Option(
-            names = "--covers",
-            description = "Training pool: cover photos (default: covers in the data folder: STEGO_DATA_DIR, else data/"
-                    + " under the installation directory).")
-    Path covers;
-
-    @Option(
             names = "--pool-from-topic",
             description = "Add the X-rays of the X-ray topic to the training pool (training only, never held out:"
                     + " the held-out set stays fixed); synced to --work-dir/pool-from-topic before each round.")
@@ -96,60 +86,42 @@ public final class TrainerServiceCommand implements Callable<Integer> {
 
     @Option(
             names = "--work-dir",
+            paramLabel = "DIR",
             defaultValue = "runs/trainer",
             description = "Round checkpoints and candidates (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
     @Option(
             names = "--steps",
+            paramLabel = "N",
             defaultValue = "2000",
             description = "Fine-tuning steps per round (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(
             names = "--lr",
+            paramLabel = "X",
             defaultValue = "0.0002",
             description = "Initial learning rate of a round (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--beta", defaultValue = "3.0", description = "Extraction loss weight (default: ${DEFAULT-VALUE}).")
-    double beta;
-
-    @Option(names = "--batch", defaultValue = "8", description = "Crops per step (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--crop", defaultValue = "64", description = "Training crop side (default: ${DEFAULT-VALUE}).")
-    int crop;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(
             names = "--checkpoint-every",
+            paramLabel = "N",
             defaultValue = "250",
             description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
     @Option(
             names = "--held-out",
+            paramLabel = "N",
             defaultValue = "24",
             description = "Held-out pairs both versions are measured on (default: ${DEFAULT-VALUE}).")
     int heldOut;
 
     @Option(
-            names = "--validation-size",
-            defaultValue = "256",
-            description = "Side of the held-out images (default: ${DEFAULT-VALUE}).")
-    int validationSize;
-
-    @Option(
-            names = "--max-images",
-            defaultValue = "0",
-            description = "Use at most this many training images per kind; 0 = all (default: ${DEFAULT-VALUE}).")
-    int maxImages;
-
-    @Option(
             names = "--gate-max-worse",
+            paramLabel = "X",
             defaultValue = "0.2",
             description =
                     "Gate: neither PSNR may be worse than the promoted version's by more (dB; default: ${DEFAULT-VALUE}).")
@@ -157,6 +129,7 @@ public final class TrainerServiceCommand implements Callable<Integer> {
 
     @Option(
             names = "--gate-min-better",
+            paramLabel = "X",
             defaultValue = "0.1",
             description = "Gate: at least one PSNR must be better by this much (dB; default: ${DEFAULT-VALUE}).")
     double minBetter;
@@ -183,6 +156,7 @@ public final class TrainerServiceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        training.check();
         Map<String, String> extra = new HashMap<>();
         if (keyring != null) {
             extra.put(StegoConfig.KEYRING_DIR, keyring.toString());
@@ -192,13 +166,21 @@ public final class TrainerServiceCommand implements Callable<Integer> {
             config = config.with(Map.of(
                     StegoConfig.MODEL_CACHE_DIR, workDir.resolve("model-cache").toString()));
         }
-        Topics topics = CommonOptions.topics(config);
+        Topics topics = Wiring.topics(config);
         StegoConfig settings = config;
         Keyring keys = Keyring.open(config.keyringDir());
         Progress progress = new Progress(System.err);
         PromotionGate gate = new PromotionGate(maxWorse, minBetter);
         Retrainer.RoundSettings round = new Retrainer.RoundSettings(
-                steps, batch, crop, lr, beta, seed, checkpointEvery, heldOut, validationSize);
+                steps,
+                training.batch(),
+                training.crop(),
+                lr,
+                training.beta(),
+                training.seed(),
+                checkpointEvery,
+                heldOut,
+                training.validationSize());
         AtomicBoolean stop = new AtomicBoolean();
         Thread hook = new Thread(() -> stop.set(true), "trainer-stop");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -218,11 +200,11 @@ public final class TrainerServiceCommand implements Callable<Integer> {
             Retrainer retrainer = new Retrainer(
                     new KafkaModelHub(models, publisher),
                     () -> TrainingData.load(
-                            xrays != null ? xrays : Installation.xrays(),
-                            covers != null ? covers : Installation.covers(),
+                            training.xrays(),
+                            training.covers(),
                             poolFromTopic ? topicPool(settings, topics, progress) : null,
-                            validationSize,
-                            maxImages,
+                            training.validationSize(),
+                            training.maxImages(),
                             (what, done, total) -> progress.update(what, done, total, "")),
                     workDir,
                     round,

@@ -16,6 +16,7 @@ import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.admin.TopicAdmin;
 import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.cli.Wiring;
 import org.stegoehealth.schemas.TopicSpec;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.stack.LocalMirror;
@@ -47,9 +48,8 @@ public final class TopicsCommand implements Runnable {
             name = "create",
             mixinStandardHelpOptions = true,
             description = {
-                "Create every topic of the catalog (X-rays, covers, stego, recovered, dead letters) with its",
-                "partitions (topic.partitions), cleanup policy, retention and max.message.bytes. Existing topics are",
-                "left as they are, so running it again is harmless."
+                "Create every topic of the catalog (X-rays, covers, stego, recovered, dead letters) with its partitions (topic.partitions), cleanup policy, retention and max.message.bytes.",
+                "Existing topics are left as they are, so running it again is harmless."
             })
     static final class Create implements Callable<Integer> {
 
@@ -80,9 +80,7 @@ public final class TopicsCommand implements Runnable {
                 paramLabel = "SIDE",
                 defaultValue = "both",
                 description = {
-                    "Which topics to create: both (one cluster for hospital and clinic, the default), hospital (its",
-                    "own cluster, without recovered-images) or clinic (a clinic's cluster: the mirrored stego, models",
-                    "and model-promotions topics, plus recovered-images and dead letters)."
+                    "Which topics to create: both (one cluster for hospital and clinic, the default), hospital (its own cluster, without recovered-images) or clinic (a clinic's cluster: the mirrored stego, models and model-promotions topics, plus recovered-images and dead letters)."
                 })
         Side side;
 
@@ -92,7 +90,7 @@ public final class TopicsCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--replication-factor must be at least 1");
             }
             StegoConfig config = common.load(Map.of());
-            Topics topics = CommonOptions.topics(config);
+            Topics topics = Wiring.topics(config);
             ClusterCheck.requireBroker(config, ClusterCheck.DEFAULT_WITHIN);
             TopicAdmin.Outcome outcome = TopicAdmin.create(
                     StreamsConfigs.admin(config),
@@ -119,9 +117,9 @@ public final class TopicsCommand implements Runnable {
             name = "mirror-config",
             mixinStandardHelpOptions = true,
             description = {
-                "Print the MirrorMaker 2 configuration (mm2.properties, for connect-mirror-maker.sh) that copies",
-                "only the stego, models and model-promotions topics from the hospital's cluster (bootstrap.servers)",
-                "to a clinic's, under the same names, committed transactions only; nothing else crosses."
+                "Print the MirrorMaker 2 configuration (mm2.properties, for connect-mirror-maker.sh) that copies only the"
+                        + " stego, models and model-promotions topics from the hospital's cluster (bootstrap.servers) to"
+                        + " a clinic's, under the same names, committed transactions only; nothing else crosses."
             })
     static final class MirrorConfig implements Callable<Integer> {
 
@@ -158,7 +156,7 @@ public final class TopicsCommand implements Runnable {
             Properties p = LocalMirror.properties(
                     config.bootstrapServers(),
                     clinic,
-                    CommonOptions.topics(config).crossing().stream()
+                    Wiring.topics(config).crossing().stream()
                             .map(TopicSpec::name)
                             .toList(),
                     config.maxMessageBytes(),

@@ -4,46 +4,66 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Instant;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.stegoehealth.schemas.DeadLetterEvent;
+import org.stegoehealth.processors.ErrorType;
+import org.stegoehealth.processors.cli.CliRun;
 
-/** Which dead letters count as replayed, and which need verifying again. */
+/** A bad reason or time is refused while the command line is read, before any broker is contacted. */
 class DeadLettersCommandTest {
 
-    private static DeadLetterEvent letter(String application, String type) {
-        return DeadLetterEvent.newBuilder()
-                .setReason("r")
-                .setErrorType(type)
-                .setApplication(application)
-                .setSourceTopic("stego-images")
-                .setSourcePartition(0)
-                .setSourceOffset(5)
-                .setKey(null)
-                .setValue(null)
-                .setFailedAt(Instant.EPOCH)
-                .build();
+    // a port nothing listens on: a command that got as far as Kafka would fail differently
+    private static final String[] NO_BROKER = {"--bootstrap-servers", "127.0.0.1:1"};
+
+    private static CliRun run(String... args) {
+        String[] all = new String[args.length + NO_BROKER.length];
+        System.arraycopy(args, 0, all, 0, args.length);
+        System.arraycopy(NO_BROKER, 0, all, args.length, NO_BROKER.length);
+        return CliRun.run(new DeadLettersCommand(), all);
     }
 
     @Test
-    void replayedBefore_countsEachApplicationsDeadLetterOnItsOwn_andOldKeysForEveryApplication() {
-        DeadLetterEvent clinicA = letter("extractor-a", "UNKNOWN_MODEL");
-        DeadLetterEvent clinicB = letter("extractor-b", "UNKNOWN_MODEL");
-
-        assertEquals("extractor-a/stego-images-0@5", DeadLettersCommand.keyOf(clinicA));
-        Set<String> replayed = Set.of(DeadLettersCommand.keyOf(clinicA));
-        assertTrue(DeadLettersCommand.replayedBefore(replayed, clinicA));
-        assertFalse(DeadLettersCommand.replayedBefore(replayed, clinicB), "another application's dead letter");
-        Set<String> recordedBeforeKeysNamedTheApplication = Set.of("stego-images-0@5");
-        assertTrue(DeadLettersCommand.replayedBefore(recordedBeforeKeysNamedTheApplication, clinicB));
+    void replay_anUnknownReason_isRefused_listingTheReasons() {
+        CliRun run = run("replay", "--reason", "NOPE");
+        assertEquals(2, run.code(), run.toString());
+        assertTrue(
+                run.err()
+                        .startsWith("error: Invalid value for option '--reason': 'NOPE' is not a"
+                                + " dead-letter reason: give one of DESERIALIZATION, DECODE,"),
+                run.toString());
+        for (ErrorType type : ErrorType.values()) {
+            assertTrue(run.err().contains(type.name()), type + " missing: " + run);
+        }
+        assertTrue(run.err().contains("(see 'dead-letters replay --help')"), run.toString());
     }
 
     @Test
-    void onlyWhatFailedAuthentication_isVerifiedAgain() {
-        assertTrue(Reverification.needed(letter("x", "TAMPERED")));
-        assertTrue(Reverification.needed(letter("x", "NOT_FOR_THIS_CLINIC")));
-        assertFalse(Reverification.needed(letter("x", "UNKNOWN_MODEL")));
-        assertFalse(Reverification.needed(letter("x", "NOT_FOR_THIS_KEY")));
+    void list_anUnknownReason_isRefusedToo() {
+        CliRun run = run("list", "--reason", "late");
+        assertEquals(2, run.code(), run.toString());
+        assertTrue(run.err().contains("'late' is not a dead-letter reason"), run.toString());
+    }
+
+    @Test
+    void aReason_isAcceptedInAnyCase_asTheRecordedName() {
+        assertEquals("UNKNOWN_MODEL", new DeadLettersCommand.Reason().convert("unknown_model"));
+    }
+
+    @Test
+    void list_sinceNotATime_saysWhichFormatIsAccepted() {
+        CliRun run = run("list", "--since", "yesterday");
+        assertEquals(2, run.code(), run.toString());
+        assertTrue(
+                run.err()
+                        .startsWith("error: Invalid value for option '--since': 'yesterday' is not a"
+                                + " time: give an ISO-8601 time in UTC, e.g. 2026-11-29T08:00:00Z"),
+                run.toString());
+        assertFalse(run.err().contains("java.time"), run.toString());
+    }
+
+    @Test
+    void theHelp_listsTheReasons() {
+        CliRun run = CliRun.run(new DeadLettersCommand(), "replay", "--help");
+        assertEquals(0, run.code(), run.toString());
+        assertTrue(run.out().contains("NOT_FOR_THIS_CLINIC"), run.out());
     }
 }

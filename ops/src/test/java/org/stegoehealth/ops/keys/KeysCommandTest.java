@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.ops.StegoCli;
+import org.stegoehealth.processors.cli.CliRun;
 import org.stegoehealth.security.Keyring;
 
 /** {@code stego keys}: the hospital/clinic key exchange on the command line, and its errors. */
@@ -21,9 +20,8 @@ class KeysCommandTest {
     Path tmp;
 
     private static String[] run(String... args) {
-        StringWriter err = new StringWriter();
-        int code = StegoCli.execute(new PrintWriter(err, true), args);
-        return new String[] {Integer.toString(code), err.toString()};
+        CliRun run = CliRun.run(new StegoCli(), args);
+        return new String[] {Integer.toString(run.code()), run.err()};
     }
 
     private static void ok(String... args) {
@@ -123,5 +121,14 @@ class KeysCommandTest {
                 tmp.resolve("missing.json").toString());
         assertEquals("2", missing[0]);
         assertTrue(missing[1].startsWith("error: " + tmp.resolve("missing.json") + ": no such file"), missing[1]);
+    }
+
+    @Test
+    void importPublic_aMissingFile_isNamedAsSuch_evenWithoutAKeyring() {
+        Path none = tmp.resolve("nope.json");
+        String[] r = run(
+                "keys", "import-public", "--keyring", tmp.resolve("no-keyring").toString(), none.toString());
+        assertEquals("2", r[0], r[1]);
+        assertTrue(r[1].startsWith("error: " + none + ": no such file"), r[1]);
     }
 }

@@ -2,14 +2,13 @@ package org.stegoehealth.ops.models;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,6 +55,7 @@ import org.stegoehealth.processors.StreamsApp;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.admin.TopicRange;
+import org.stegoehealth.processors.cli.CliRun;
 import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.models.ModelEvents;
 import org.stegoehealth.processors.produce.CoverProducer;
@@ -68,7 +68,6 @@ import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.schemas.XrayImageEvent;
 import org.stegoehealth.security.Keyring;
 import org.stegoehealth.stack.LocalStack;
-import picocli.CommandLine;
 
 /** {@code stego models} against a real broker and registry: publish, promote, list, retire, pull, verify. */
 @Tag("integration")
@@ -136,12 +135,8 @@ class ModelsIT {
         if (withKeyring) {
             all.addAll(List.of("--keyring", keyring.dir().toString()));
         }
-        StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new StegoCli());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        int code = cli.execute(all.toArray(String[]::new));
-        return new String[] {Integer.toString(code), out.toString()};
+        CliRun run = CliRun.run(new StegoCli(), all.toArray(String[]::new));
+        return new String[] {Integer.toString(run.code()), run.out() + run.err()};
     }
 
     @Test
@@ -518,6 +513,14 @@ class ModelsIT {
         assertEquals("0", models(prefix, "publish", v1.toString(), "--promote")[0]);
         Path out = tmp.resolve("replay");
 
+        // a version the model topic does not hold is refused before any X-ray is written to --out
+        String[] unknown =
+                run(prefix, true, "replay", "--version", "nope", "--model-dir", v2.toString(), "--out", out.toString());
+        assertEquals("2", unknown[0], unknown[1]);
+        assertTrue(unknown[1].contains("error: --version nope: not a verified version on "), unknown[1]);
+        assertFalse(Files.exists(out.resolve("pairs")), "replay wrote X-rays before refusing the version");
+        assertFalse(Files.exists(out.resolve("replay.json")), "replay wrote a report for a version it refused");
+
         String[] replay = run(
                 prefix,
                 true,
@@ -549,7 +552,7 @@ class ModelsIT {
                 "evaluate",
                 "--covers",
                 out.resolve("pairs/covers").toString(),
-                "--secrets",
+                "--xrays",
                 out.resolve("pairs/xrays").toString(),
                 "--size",
                 "64",

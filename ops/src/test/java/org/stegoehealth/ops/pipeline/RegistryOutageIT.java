@@ -20,7 +20,7 @@ import org.stegoehealth.lab.eval.Evaluation;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.ops.TinyModels;
 import org.stegoehealth.processors.StegoConfig;
-import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.cli.Wiring;
 import org.stegoehealth.processors.produce.CoverProducer;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.stack.LocalStack;
@@ -68,7 +68,7 @@ class RegistryOutageIT {
             stack.stopRegistry();
             // the applications' own registry clients start empty: every record they read needs a lookup, and the
             // embedder's cover library cannot even be restored, so it cannot reach RUNNING before the registry is back
-            Topics cold = CommonOptions.topics(cluster.config());
+            Topics cold = Wiring.topics(cluster.config());
             CompletableFuture<InProcessPipeline> starting = CompletableFuture.supplyAsync(() -> InProcessPipeline.start(
                     cluster.config(),
                     cold,

@@ -2,6 +2,7 @@ package org.stegoehealth.processors.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Instant;
 import org.stegoehealth.errors.StegoException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -35,10 +36,20 @@ public final class CommandErrors implements IExecutionExceptionHandler, IParamet
 
     /**
      * Runs {@code command} (a picocli command object, the whole {@code stego} tree or one subcommand) on {@code args}
-     * with this error handling, writing errors to {@code err}; returns the exit code.
+     * with this error handling and {@link StegoHelp}'s usage help, writing errors to {@code err}; returns the exit
+     * code.
      */
     public static int execute(Object command, PrintWriter err, String... args) {
+        return execute(command, new PrintWriter(System.out, true), err, args);
+    }
+
+    /** As {@link #execute(Object, PrintWriter, String...)}, with the command's output (and help) written to out. */
+    public static int execute(Object command, PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(command);
+        cli.setHelpFactory(StegoHelp.FACTORY);
+        cli.registerConverter(Instant.class, new OptionValues.Time());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setOut(out);
         cli.setErr(err);
         CommandErrors errors = fromEnvironment();
         cli.setExecutionExceptionHandler(errors);

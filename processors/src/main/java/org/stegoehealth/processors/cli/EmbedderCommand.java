@@ -14,10 +14,8 @@ import picocli.CommandLine.Option;
         name = "embedder",
         mixinStandardHelpOptions = true,
         description = {
-            "Hide every X-ray published on the X-ray topic in a cover photo and publish the stego image,",
-            "signed with this hospital's keyring; study references travel only encrypted to the clinic.",
-            "Embeds with the promoted model version and switches at the next batch when another is promoted",
-            "(stego models promote); --model DIR pins one model instead."
+            "Hide every X-ray published on the X-ray topic in a cover photo and publish the stego image, signed with this hospital's keyring; study references travel only encrypted to the clinic.",
+            "Embeds with the promoted model version and switches at the next batch when another is promoted (stego models promote); --model DIR pins one model instead."
         })
 public final class EmbedderCommand implements Callable<Integer> {
 

@@ -16,11 +16,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Recover the X-ray from every stego image and publish it (optionally also as PNG files).",
-            "Every stego event is verified against the hospital's public keys in this clinic's keyring first:",
-            "only the hospital's signature is accepted (hospital.id; default: the one party this keyring trusts),",
-            "and only events addressed to this clinic are recovered.",
-            "Extracts each image with the model version it names: every version published on the model topic,",
-            "retired ones included; an image naming a version not received yet waits for it (model.wait.ms).",
+            "Every stego event is verified against the hospital's public keys in this clinic's keyring first: only the hospital's signature is accepted (hospital.id; default: the one party this keyring trusts), and only events addressed to this clinic are recovered.",
+            "Extracts each image with the model version it names: every version published on the model topic, retired ones included; an image naming a version not received yet waits for it (model.wait.ms).",
             "--model DIR pins one model instead (images of other versions are dead-lettered).",
             "Each message id is recovered once: a repeat within recovered.ids.retention.days (30) is dropped."
         })
@@ -35,14 +32,16 @@ public final class ExtractorCommand implements Callable<Integer> {
     @Option(
             names = "--output-dir",
             paramLabel = "DIR",
-            description = "Also write <messageId>.png here for a viewer " + "(or STEGO_RECOVERED_DIR).")
+            description =
+                    "Also write each recovered X-ray here as MESSAGE-ID.png for a viewer (or STEGO_RECOVERED_DIR).")
     Path outputDir;
 
     @Option(
             names = "--output-format",
-            paramLabel = "png|dicom|both",
-            description = "What --output-dir gets for each X-ray: a PNG (default), a DICOM Secondary Capture file"
-                    + " (<messageId>.dcm) for a PACS or DICOM viewer, or both (or output.format, STEGO_OUTPUT_FORMAT).")
+            paramLabel = "FORMAT",
+            description = "What --output-dir gets for each X-ray: png (the default), dicom (a DICOM Secondary Capture"
+                    + " file, MESSAGE_ID.dcm, for a PACS or DICOM viewer) or both (or output.format,"
+                    + " STEGO_OUTPUT_FORMAT).")
     String outputFormat;
 
     @Option(

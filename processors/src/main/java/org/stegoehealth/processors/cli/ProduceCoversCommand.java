@@ -45,7 +45,7 @@ public final class ProduceCoversCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StegoConfig config = common.load(Map.of());
-        Topics topics = CommonOptions.topics(config);
+        Topics topics = Wiring.topics(config);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ClusterCheck.requireBroker(config, ClusterCheck.DEFAULT_WITHIN);

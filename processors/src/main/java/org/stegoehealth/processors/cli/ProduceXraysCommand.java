@@ -37,9 +37,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Publish chest X-rays (PNG or JPEG; 8- or 16-bit gray, or RGB; or DICOM) to the X-ray topic.",
             "Each file is checked first; bad files are reported and skipped. The same file always gets the same key.",
-            "DICOM (uncompressed, grayscale): the pixels travel as a lossless PNG and, of the header, only the",
-            "accession number, as the study reference unless --study-ref-from-name is given. Compressed DICOM is",
-            "refused with the command that decompresses it (dcmdjpeg, dcmdjp2k)."
+            "DICOM (uncompressed, grayscale): the pixels travel as a lossless PNG and, of the header, only the"
+                    + " accession number, as the study reference unless --study-ref-from-name is given. Compressed"
+                    + " DICOM is refused with the command that decompresses it (dcmdjpeg, dcmdjp2k)."
         })
 public final class ProduceXraysCommand implements Callable<Integer> {
 
@@ -59,8 +59,7 @@ public final class ProduceXraysCommand implements Callable<Integer> {
             names = "--watch",
             description = {
                 "Watch the one directory given: publish what is there, then every new file once it is complete.",
-                "Sent files move to DIR/done/, refused ones to DIR/failed/ with a .reason file. Copy in under a",
-                "temporary name (.name, name.part, name.tmp) and rename when done; such names are never read."
+                "Sent files move to DIR/done/, refused ones to DIR/failed/ with a .reason file. Copy in under a temporary name (.name, name.part, name.tmp) and rename when done; such names are never read."
             })
     boolean watch;
 
@@ -121,7 +120,7 @@ public final class ProduceXraysCommand implements Callable<Integer> {
                     "--complete-within must be at least the settle time and --settle-ms not negative");
         }
         StegoConfig config = common.load(Map.of());
-        Topics topics = CommonOptions.topics(config);
+        Topics topics = Wiring.topics(config);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AtomicBoolean running = new AtomicBoolean(true);

@@ -78,7 +78,7 @@ final class StreamsRunner {
             AtomicReference<StreamsApp> running,
             MonitoringServer monitoring) {
         // what is wrong with the settings is said at once; only then is the broker waited for
-        HidingModel fixed = config.hasFixedModel() ? CommonOptions.model(config, LOG) : null;
+        HidingModel fixed = config.hasFixedModel() ? Wiring.model(config, LOG) : null;
         if (!ClusterCheck.awaitBroker(config, BROKER_WAIT_LOG_EVERY, reason -> {
             waiting.set(reason);
             LOG.warn("{}: waiting for the broker: {}", name, reason);
@@ -86,7 +86,7 @@ final class StreamsRunner {
             return 1;
         }
         waiting.set(null);
-        Topics topics = CommonOptions.topics(config);
+        Topics topics = Wiring.topics(config);
         FollowedModels followed = null;
         ModelSource models;
         String modelLabel;

@@ -30,11 +30,10 @@ class CommandsTest {
     void everyCommandHasHelpAndTheSharedOptions() {
         for (Object command : List.of(
                 new EmbedderCommand(), new ExtractorCommand(), new ProduceXraysCommand(), new ProduceCoversCommand())) {
-            CommandLine cli = new CommandLine(command);
-            StringWriter out = new StringWriter();
-            cli.setOut(new PrintWriter(out));
-            assertEquals(0, cli.execute("--help"));
-            String help = out.toString();
+            CliRun run = CliRun.run(command, "--help");
+            assertEquals(0, run.code(), run.toString());
+            String name = new CommandLine(command).getCommandName();
+            String help = run.out();
             for (String option : List.of(
                     "--config",
                     "--bootstrap-servers",
@@ -42,7 +41,7 @@ class CommandsTest {
                     "--topic-prefix",
                     "--help",
                     "--version")) {
-                assertTrue(help.contains(option), cli.getCommandName() + " lacks " + option + ":\n" + help);
+                assertTrue(help.contains(option), name + " lacks " + option + ":\n" + help);
             }
         }
     }
@@ -50,13 +49,11 @@ class CommandsTest {
     @Test
     void theStreamsAppsNameTheirOwnDefaultApplicationId() {
         for (Object command : List.of(new EmbedderCommand(), new ExtractorCommand())) {
-            CommandLine cli = new CommandLine(command);
-            StringWriter out = new StringWriter();
-            cli.setOut(new PrintWriter(out));
-            assertEquals(0, cli.execute("--help"));
-            String help = out.toString().replaceAll("\\s+", " ");
-            assertTrue(
-                    help.contains("--model") && help.contains("(default: stego-" + cli.getCommandName() + ")"), help);
+            CliRun run = CliRun.run(command, "--help");
+            assertEquals(0, run.code(), run.toString());
+            String name = new CommandLine(command).getCommandName();
+            String help = run.out().replaceAll("\\s+", " ");
+            assertTrue(help.contains("--model") && help.contains("(default: stego-" + name + ")"), help);
         }
     }
 
@@ -80,7 +77,7 @@ class CommandsTest {
         assertEquals(Path.of("/models/v7"), config.modelPath());
         assertEquals(Path.of("/viewer/file"), config.recoveredDir().orElseThrow());
         assertEquals("http://registry:8080/apis/ccompat/v7", config.schemaRegistryUrl());
-        assertTrue(CommonOptions.registry(config) instanceof HttpSchemaRegistryClient);
+        assertTrue(Wiring.registry(config) instanceof HttpSchemaRegistryClient);
     }
 
     @Test
@@ -105,29 +102,24 @@ class CommandsTest {
     @Test
     void watchNeedsExactlyOneDirectory() throws Exception {
         Path file = Files.writeString(dir.resolve("a.png"), "x");
-        CommandLine cli = new CommandLine(new ProduceXraysCommand());
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
-        assertEquals(2, cli.execute("--watch", file.toString()));
-        assertTrue(err.toString().contains("--watch needs exactly one directory"), err.toString());
+        CliRun run = CliRun.run(new ProduceXraysCommand(), "--watch", file.toString());
+        assertEquals(2, run.code(), run.toString());
+        assertTrue(run.err().contains("--watch needs exactly one directory"), run.err());
     }
 
     @Test
     void resendSendsTheFilesNamed_notAWatchedFolder() throws Exception {
-        CommandLine cli = new CommandLine(new ProduceXraysCommand());
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
-        assertEquals(2, cli.execute("--watch", "--resend", dir.toString()));
-        assertTrue(err.toString().contains("--resend sends the files named once more"), err.toString());
+        CliRun run = CliRun.run(new ProduceXraysCommand(), "--watch", "--resend", dir.toString());
+        assertEquals(2, run.code(), run.toString());
+        assertTrue(run.err().contains("--resend sends the files named once more"), run.err());
     }
 
     @Test
     void aCompletionDeadlineShorterThanTheSettleTimeIsRefused() throws Exception {
-        CommandLine cli = new CommandLine(new ProduceXraysCommand());
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
-        assertEquals(2, cli.execute("--watch", "--settle-ms", "5000", "--complete-within", "2", dir.toString()));
-        assertTrue(err.toString().contains("--complete-within must be at least the settle time"), err.toString());
+        CliRun run = CliRun.run(
+                new ProduceXraysCommand(), "--watch", "--settle-ms", "5000", "--complete-within", "2", dir.toString());
+        assertEquals(2, run.code(), run.toString());
+        assertTrue(run.err().contains("--complete-within must be at least the settle time"), run.err());
     }
 
     @Test
@@ -149,19 +141,22 @@ class CommandsTest {
 
     @Test
     void aMissingModelIsOneErrorLineWithExitCodeTwo() {
-        CommandLine cli = new CommandLine(new EmbedderCommand());
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
-        cli.setExecutionExceptionHandler(new CommandErrors(false));
         Path missing = dir.resolve("no-model");
         Path keys = dir.resolve("keys");
         Keyring clinic = Keyring.init(dir.resolve("clinic-keys"), "clinic-a");
         Keyring.init(keys, "hospital")
                 .importPublic(clinic.exportPublic(java.util.Optional.empty()), "clinic-a.pub.json", false);
-        assertEquals(
-                2, cli.execute("--model", missing.toString(), "--keyring", keys.toString(), "--clinic", "clinic-a"));
-        List<String> lines = err.toString().lines().toList();
-        assertEquals(1, lines.size(), err.toString());
+        CliRun run = CliRun.run(
+                new EmbedderCommand(),
+                "--model",
+                missing.toString(),
+                "--keyring",
+                keys.toString(),
+                "--clinic",
+                "clinic-a");
+        assertEquals(2, run.code(), run.toString());
+        List<String> lines = run.err().lines().toList();
+        assertEquals(1, lines.size(), run.err());
         assertTrue(
                 lines.get(0).startsWith("error: " + missing)
                         && lines.get(0).contains("not a model")
@@ -171,28 +166,24 @@ class CommandsTest {
 
     @Test
     void anEmbedderWithoutAClinicIsOneErrorLine_beforeTheModelIsLoaded() {
-        CommandLine cli = new CommandLine(new EmbedderCommand());
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
-        cli.setExecutionExceptionHandler(new CommandErrors(false));
         Path keys = dir.resolve("keys");
         Keyring.init(keys, "hospital");
-        assertEquals(2, cli.execute("--model", dir.resolve("no-model").toString(), "--keyring", keys.toString()));
-        List<String> lines = err.toString().lines().toList();
-        assertEquals(1, lines.size(), err.toString());
+        CliRun run = CliRun.run(
+                new EmbedderCommand(), "--model", dir.resolve("no-model").toString(), "--keyring", keys.toString());
+        assertEquals(2, run.code(), run.toString());
+        List<String> lines = run.err().lines().toList();
+        assertEquals(1, lines.size(), run.err());
         assertTrue(lines.get(0).startsWith("error: the embedder needs clinic.id"), lines.get(0));
     }
 
     @Test
     void aMissingKeyringIsOneErrorLine_beforeTheModelIsLoaded() {
-        CommandLine cli = new CommandLine(new ExtractorCommand());
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
-        cli.setExecutionExceptionHandler(new CommandErrors(false));
         Path none = dir.resolve("no-keyring");
-        assertEquals(2, cli.execute("--model", dir.resolve("no-model").toString(), "--keyring", none.toString()));
-        List<String> lines = err.toString().lines().toList();
-        assertEquals(1, lines.size(), err.toString());
+        CliRun run = CliRun.run(
+                new ExtractorCommand(), "--model", dir.resolve("no-model").toString(), "--keyring", none.toString());
+        assertEquals(2, run.code(), run.toString());
+        List<String> lines = run.err().lines().toList();
+        assertEquals(1, lines.size(), run.err());
         assertTrue(
                 lines.get(0).startsWith("error: no keyring in " + none)
                         && lines.get(0).contains("stego keys init"),
@@ -212,13 +203,10 @@ class CommandsTest {
         for (String[] args : List.of(
                 new String[] {"--model", missing.toString(), "--keyring", keys.toString()},
                 new String[] {"--model", missing.toString(), "--keyring", keys.toString(), "--hospital", "hospital"})) {
-            CommandLine cli = new CommandLine(new ExtractorCommand());
-            StringWriter err = new StringWriter();
-            cli.setErr(new PrintWriter(err));
-            cli.setExecutionExceptionHandler(new CommandErrors(false));
-            assertEquals(2, cli.execute(args));
-            List<String> lines = err.toString().lines().toList();
-            assertEquals(1, lines.size(), err.toString());
+            CliRun run = CliRun.run(new ExtractorCommand(), args);
+            assertEquals(2, run.code(), run.toString());
+            List<String> lines = run.err().lines().toList();
+            assertEquals(1, lines.size(), run.err());
             if (args.length == 4) {
                 assertTrue(lines.get(0).contains("set hospital.id (STEGO_HOSPITAL_ID)"), lines.get(0));
             } else {

@@ -15,7 +15,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.admin.TopicAdmin;
-import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.cli.Wiring;
 import org.stegoehealth.processors.models.ModelPublisher;
 import org.stegoehealth.processors.produce.CoverProducer;
 import org.stegoehealth.processors.produce.PublishOutcome;
@@ -67,7 +67,7 @@ public final class PipelineCluster implements AutoCloseable {
                 ? config.with(Map.of(StegoConfig.BOOTSTRAP_SERVERS, stack.clinicBootstrapServers()))
                 : config;
         this.workDir = workDir;
-        this.topics = CommonOptions.topics(config);
+        this.topics = Wiring.topics(config);
     }
 
     private static boolean twoClusters(LocalStack stack) {
@@ -80,7 +80,7 @@ public final class PipelineCluster implements AutoCloseable {
     }
 
     /**
-     * As {@link #open(StegoConfig, boolean, boolean, Path, String)} for a command with {@link CommonOptions}: an
+     * As {@link #open(StegoConfig, boolean, boolean, Path, String)} for a command with {@link LocalStackOptions}: an
      * existing cluster when {@code --bootstrap-servers} or {@code --schema-registry-url} was given, and the configured
      * topic prefix when {@code --topic-prefix} was.
      */

@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.stegoehealth.processors.StegoConfig;
-import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.cli.ClusterOptions;
 import picocli.CommandLine.Option;
 
-/** Options of the commands that run the whole pipeline in this process ({@code demo}, {@code bench pipeline}). */
+/** Options of the commands that run the whole pipeline in this process ({@code demo}, {@code chaos}, {@code bench pipeline}). */
 public final class PipelineOptions {
 
     @Option(
@@ -20,8 +20,8 @@ public final class PipelineOptions {
     @Option(
             names = "--work-dir",
             paramLabel = "DIR",
-            description = "Broker data, registry log, Streams state, keys and report (default: runs/<command> under"
-                    + " the installation directory). Locked for the run; one that holds an earlier run's data is"
+            description = "Broker data, registry log, Streams state, keys and report (default: a"
+                    + " directory of the command's own under runs/ in the installation directory, e.g. runs/demo). Locked for the run; one that holds an earlier run's data is"
                     + " refused unless --fresh is given.")
     Path workDir;
 
@@ -39,7 +39,7 @@ public final class PipelineOptions {
     long timeoutS;
 
     /** The configuration: {@code common}'s options, with {@code --model} when given. */
-    public StegoConfig config(CommonOptions common) {
+    public StegoConfig config(ClusterOptions common) {
         Map<String, String> extra = new HashMap<>();
         extra.put(StegoConfig.MODEL_PATH, model == null ? null : model.toString());
         return common.load(extra);
