@@ -11,14 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.model.ModelArtifact;
-import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.model.NetworkConfig;
-import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.model.TinyModels;
 
 /** Bad input at the command line: one clear line naming the file, a non-zero exit, no stack trace. */
 class StegoCliTest {
@@ -31,20 +29,7 @@ class StegoCliTest {
 
     @BeforeAll
     static void tinyModel() throws IOException {
-        NetworkConfig net = new NetworkConfig(1, 2, 4, 4, 1, 0.1);
-        model = ModelArtifact.write(
-                tmp,
-                new ModelMetadata(
-                        "tiny",
-                        "2026-01-01T00:00:00Z",
-                        net,
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        ModelArtifact.WEIGHTS_FILE,
-                        null),
-                StegoNetwork.initialWeights(net, 1));
+        model = TinyModels.write(tmp, "tiny", TinyModels.SMALLEST, 1);
     }
 
     private static String[] run(String... args) {

@@ -50,13 +50,7 @@ public final class LocalMirror implements AutoCloseable {
                 dir,
                 dir.resolve("mirrormaker.log"),
                 List.of(StackBuild.kafkaLib().resolve("*").toString()),
-                List.of(
-                        "-Xms64m",
-                        "-Xmx384m",
-                        "-XX:+UseSerialGC",
-                        "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                        "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss.SSS",
-                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"),
+                jvmOptions(),
                 MAIN_CLASS,
                 List.of(config.toString()));
         LOG.info(
@@ -140,10 +134,13 @@ public final class LocalMirror implements AutoCloseable {
 
     /** @throws LocalStackException when the process has ended (with the last error of its log) */
     public void checkAlive() {
-        if (!process.isAlive()) {
-            throw new LocalStackException("MirrorMaker 2 exited with code " + process.exitCode() + process.lastError()
-                    + "; see " + process.logFile());
-        }
+        process.checkAlive("MirrorMaker 2");
+    }
+
+    private static List<String> jvmOptions() {
+        List<String> options = ChildJvm.serverOptions("64m", "384m");
+        options.addAll(ChildJvm.simpleLoggerOptions());
+        return options;
     }
 
     /** Stops MirrorMaker 2 and waits for its process to end. */
