@@ -31,21 +31,20 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class LocalKafka implements AutoCloseable {
+public final class LocalKafka extends ChildService {
 
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(90);
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafka.class);
     private static final String HOST = LocalSupport.HOST;
 
-    private final ChildJvm process;
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
     private final KafkaSecurity security;
 
     private LocalKafka(ChildJvm process, Path dataDir, int port, int controllerPort, KafkaSecurity security) {
-        this.process = process;
+        super(process);
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
@@ -144,15 +143,6 @@ public final class LocalKafka implements AutoCloseable {
     public Map<String, Object> adminConfig() {
         return AccessControl.adminConfig(
                 bootstrapServers(), security == null ? Map.of() : security.clientConfig(KafkaSecurity.Principal.ADMIN));
-    }
-
-    /** The broker's own log (stdout and stderr of the child JVM). */
-    public Path logFile() {
-        return process.logFile();
-    }
-
-    public boolean isRunning() {
-        return process.isAlive();
     }
 
     /** @throws LocalStackException when the broker's process has ended, naming {@code what}, its address and log */

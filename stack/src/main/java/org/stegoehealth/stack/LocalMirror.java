@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * The source consumer reads {@code read_committed}: MirrorMaker 2 4.1 leaves the consumer at Kafka's default
  * {@code read_uncommitted}, which would copy records of aborted transactions of the exactly-once embedder too.
  */
-public final class LocalMirror implements AutoCloseable {
+public final class LocalMirror extends ChildService {
 
     public static final String SOURCE = "hospital";
     public static final String TARGET = "clinic";
@@ -24,10 +24,8 @@ public final class LocalMirror implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalMirror.class);
     private static final String MAIN_CLASS = "org.apache.kafka.connect.mirror.MirrorMaker";
 
-    private final ChildJvm process;
-
     private LocalMirror(ChildJvm process) {
-        this.process = process;
+        super(process);
     }
 
     /**
@@ -120,18 +118,6 @@ public final class LocalMirror implements AutoCloseable {
         return p;
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
-    public Path logFile() {
-        return process.logFile();
-    }
-
-    public boolean isRunning() {
-        return process.isAlive();
-    }
-
     /** @throws LocalStackException when the process has ended (with the last error of its log) */
     public void checkAlive() {
         process.checkAlive("MirrorMaker 2");
@@ -141,11 +127,5 @@ public final class LocalMirror implements AutoCloseable {
         List<String> options = ChildJvm.serverOptions("64m", "384m");
         options.addAll(ChildJvm.simpleLoggerOptions());
         return options;
-    }
-
-    /** Stops MirrorMaker 2 and waits for its process to end. */
-    @Override
-    public void close() {
-        process.close();
     }
 }

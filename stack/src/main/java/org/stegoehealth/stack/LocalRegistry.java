@@ -19,20 +19,19 @@ import org.slf4j.LoggerFactory;
  * restart ({@link #startAgain}) keeps every schema id. Clients use its Confluent-compatible API at
  * {@link #ccompatUrl()}, for example through {@link org.stegoehealth.schemas.HttpSchemaRegistryClient}.
  */
-public final class LocalRegistry implements AutoCloseable {
+public final class LocalRegistry extends ChildService {
 
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(90);
     public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalRegistry.class);
 
-    private final ChildJvm process;
     private final Path workDir;
     private final int port;
     private final long launchedNanos;
 
     private LocalRegistry(ChildJvm process, Path workDir, int port, long launchedNanos) {
-        this.process = process;
+        super(process);
         this.workDir = workDir;
         this.port = port;
         this.launchedNanos = launchedNanos;
@@ -140,14 +139,6 @@ public final class LocalRegistry implements AutoCloseable {
 
     public int port() {
         return port;
-    }
-
-    public Path logFile() {
-        return process.logFile();
-    }
-
-    public boolean isRunning() {
-        return process.isAlive();
     }
 
     /** @throws LocalStackException when the registry's process has ended, naming its port and log */
