@@ -1,6 +1,18 @@
 package org.stegoehealth.model;
 
-import static org.stegoehealth.model.StegoNetwork.*;
+import static org.stegoehealth.model.StegoNetwork.ADVERSARY;
+import static org.stegoehealth.model.StegoNetwork.COVER;
+import static org.stegoehealth.model.StegoNetwork.COVER_DSSIM;
+import static org.stegoehealth.model.StegoNetwork.COVER_MSE;
+import static org.stegoehealth.model.StegoNetwork.CRITIC;
+import static org.stegoehealth.model.StegoNetwork.LOSS;
+import static org.stegoehealth.model.StegoNetwork.NOISE;
+import static org.stegoehealth.model.StegoNetwork.OUT_OF_RANGE;
+import static org.stegoehealth.model.StegoNetwork.REVEALED;
+import static org.stegoehealth.model.StegoNetwork.SECRET;
+import static org.stegoehealth.model.StegoNetwork.SECRET_DSSIM;
+import static org.stegoehealth.model.StegoNetwork.SECRET_MSE;
+import static org.stegoehealth.model.StegoNetwork.STEGO;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -37,7 +49,7 @@ public final class TrainingGraph {
         SDVariable cover = sd.placeHolder(COVER, DataType.FLOAT, -1, -1, -1, NetworkConfig.COVER_CHANNELS);
         SDVariable secret = sd.placeHolder(SECRET, DataType.FLOAT, -1, -1, -1, config.secretChannels());
         SDVariable noise = sd.placeHolder(NOISE, DataType.FLOAT, -1, -1, -1, NetworkConfig.COVER_CHANNELS);
-        Layers layers = new StegoNetwork.Layers(sd, config, weights);
+        StegoNetwork.Layers layers = new StegoNetwork.Layers(sd, config, weights);
         // The stego image itself stays unclipped, with a penalty on what leaves [0, 1]: a hard clip has no gradient,
         // so a residual pushed past white or black could never be pulled back by the cover's loss alone. The
         // extractor sees the clipped image, as sent: without it the networks learn to hide part of the secret
