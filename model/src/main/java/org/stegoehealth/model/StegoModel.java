@@ -224,7 +224,7 @@ public final class StegoModel implements HidingModel {
         List<Long> shape = Arrays.stream(stego.shape()).boxed().toList();
         SameDiff refiner = refiners.get(shape);
         if (refiner == null) {
-            refiner = StegoNetwork.refinement(config, weights, refinement.beta(), stego.dup());
+            refiner = TrainingGraph.refinement(config, weights, refinement.beta(), stego.dup());
             refiners.put(shape, refiner);
         } else {
             refiner.getVariable(StegoNetwork.STEGO).getArr().assign(stego);

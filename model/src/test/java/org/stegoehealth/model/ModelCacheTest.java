@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,18 +18,7 @@ class ModelCacheTest {
     private static final NetworkConfig SMALL = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
 
     private static ModelArtifact.Bytes artifact(Path dir, String version, long seed) throws IOException {
-        ModelMetadata metadata = new ModelMetadata(
-                version,
-                "2026-01-01T00:00:00Z",
-                SMALL,
-                Map.of(),
-                Map.of(),
-                Map.of(),
-                Map.of(),
-                ModelArtifact.WEIGHTS_FILE,
-                null);
-        Files.createDirectories(dir);
-        return ModelArtifact.readBytes(ModelArtifact.write(dir, metadata, StegoNetwork.initialWeights(SMALL, seed)));
+        return ModelArtifact.readBytes(TinyModels.write(dir, version, SMALL, seed));
     }
 
     @Test

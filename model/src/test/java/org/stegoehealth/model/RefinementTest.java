@@ -78,7 +78,7 @@ class RefinementTest {
         weights.get("extractOut_W").muli(20);
         // a candidate stego image that leaves [0, 1] on both sides, as a refinement step may push it
         INDArray start = Nd4j.rand(DataType.FLOAT, 1, 16, 16, 3).muli(1.4).subi(0.2);
-        SameDiff refiner = StegoNetwork.refinement(config, weights, 1.0, start.dup());
+        SameDiff refiner = TrainingGraph.refinement(config, weights, 1.0, start.dup());
         INDArray revealed = refiner.output(
                         Map.of(
                                 StegoNetwork.COVER, Nd4j.rand(DataType.FLOAT, 1, 16, 16, 3),

@@ -137,15 +137,6 @@ class StegoModelTest {
     }
 
     private static ModelMetadata metadata(String version) {
-        return new ModelMetadata(
-                version,
-                "2026-01-01T00:00:00Z",
-                SMALL,
-                Map.of(),
-                Map.of(),
-                Map.of(),
-                Map.of(),
-                ModelArtifact.WEIGHTS_FILE,
-                null);
+        return TinyModels.metadata(version, SMALL);
     }
 }

@@ -44,7 +44,7 @@ class TrainingObjectiveTest {
             SameDiff sd = SameDiff.create();
             SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, -1, -1, channels);
             SDVariable y = sd.placeHolder("y", DataType.FLOAT, -1, -1, -1, channels);
-            StegoNetwork.dssim(sd, x, y, channels, "d");
+            TrainingGraph.dssim(sd, x, y, channels, "d");
             double graph = sd.output(Map.of("x", Tensors.stack(List.of(a)), "y", Tensors.stack(List.of(b))), "d")
                     .get("d")
                     .getDouble(0);
@@ -74,7 +74,7 @@ class TrainingObjectiveTest {
 
     @Test
     void critic_learnsOnlyFromItsOwnLoss_andTheHidingNetworkOnlyFromFoolingIt() {
-        SameDiff sd = StegoNetwork.training(
+        SameDiff sd = TrainingGraph.training(
                 SMALL, StegoNetwork.initialWeights(SMALL, 3), new TrainingObjective(1.0, 0.01, 0.1));
         Map<String, INDArray> batch = new HashMap<>();
         batch.put(StegoNetwork.COVER, Tensors.stack(List.of(textured(32, 32, 3, 4), textured(32, 32, 3, 5))));
@@ -97,7 +97,7 @@ class TrainingObjectiveTest {
         Map<String, INDArray> weights = StegoNetwork.initialWeights(SMALL, 3);
         weights.get("embedOut_W").muli(200); // a residual far past white on a bright cover
         weights.get("extractOut_W").muli(20);
-        SameDiff sd = StegoNetwork.training(SMALL, weights, TrainingObjective.mse(1.0));
+        SameDiff sd = TrainingGraph.training(SMALL, weights, TrainingObjective.mse(1.0));
         INDArray cover = Nd4j.valueArrayOf(new long[] {1, 32, 32, 3}, 0.98f);
         INDArray secret = Tensors.stack(List.of(textured(32, 32, 1, 6)));
         Map<String, INDArray> batch = new HashMap<>();
@@ -135,7 +135,7 @@ class TrainingObjectiveTest {
         gray.get("embedOut_W").muli(20);
         NetworkConfig rgbConfig = new NetworkConfig(3, 2, 8, 8, 2, 0.1);
         StegoModel grayModel = new StegoModel(SMALL, gray, "gray");
-        StegoModel rgbModel = new StegoModel(rgbConfig, StegoNetwork.withRgbSecret(SMALL, gray), "rgb");
+        StegoModel rgbModel = new StegoModel(rgbConfig, NetworkGrowth.withRgbSecret(SMALL, gray), "rgb");
         FloatImage cover = textured(24, 20, 3, 11);
         FloatImage secret = textured(24, 20, 1, 12);
 
@@ -148,7 +148,7 @@ class TrainingObjectiveTest {
         FloatImage rgbOut = rgbModel.extract(List.of(grayStego)).get(0);
         assertEquals(3, rgbOut.channels());
         assertTrue(Metrics.psnr(grayOut.toRgb(), rgbOut) > 90, "each channel of the RGB secret is the gray one");
-        assertThrows(IllegalArgumentException.class, () -> StegoNetwork.withRgbSecret(rgbConfig, gray));
+        assertThrows(IllegalArgumentException.class, () -> NetworkGrowth.withRgbSecret(rgbConfig, gray));
     }
 
     private static final FloatImage COVER = textured(32, 24, 3, 13);
@@ -170,7 +170,7 @@ class TrainingObjectiveTest {
         FloatImage revealedBefore = before.extract(List.of(COVER)).get(0);
 
         NetworkConfig wider = new NetworkConfig(1, 2, 12, 16, 2, 0.1);
-        StegoModel exact = new StegoModel(wider, StegoNetwork.grow(SMALL, small, wider, 5, 0), "wider");
+        StegoModel exact = new StegoModel(wider, NetworkGrowth.grow(SMALL, small, wider, 5, 0), "wider");
         assertTrue(Metrics.psnr(
                         stegoBefore,
                         exact.embed(List.of(COVER), List.of(SECRET)).get(0))
@@ -178,7 +178,7 @@ class TrainingObjectiveTest {
         assertTrue(Metrics.psnr(revealedBefore, exact.extract(List.of(COVER)).get(0)) > 90);
 
         NetworkConfig big = new NetworkConfig(1, 2, 12, 16, 3, 0.1);
-        Map<String, INDArray> grown = StegoNetwork.grow(SMALL, small, big, 5);
+        Map<String, INDArray> grown = NetworkGrowth.grow(SMALL, small, big, 5);
         StegoModel after = new StegoModel(big, grown, "big");
         // the copies' noise and the new layers move the output by a small fraction of the embedding itself
         double embedding = Metrics.psnr(COVER, stegoBefore);
@@ -187,7 +187,7 @@ class TrainingObjectiveTest {
         assertTrue(moved > embedding + 20, "embedding " + embedding + " dB from the cover, moved " + moved + " dB");
         assertTrue(Metrics.psnr(revealedBefore, after.extract(List.of(COVER)).get(0)) > 40);
         assertEquals(StegoNetwork.initialWeights(big, 0).keySet(), grown.keySet());
-        assertThrows(IllegalArgumentException.class, () -> StegoNetwork.grow(big, grown, SMALL, 1));
+        assertThrows(IllegalArgumentException.class, () -> NetworkGrowth.grow(big, grown, SMALL, 1));
     }
 
     @Test
@@ -197,7 +197,7 @@ class TrainingObjectiveTest {
         FloatImage stegoBefore = before.embed(List.of(COVER), List.of(SECRET)).get(0);
 
         NetworkConfig deeperExtractor = SMALL.withExtractDepth(SMALL.depth() + 2);
-        Map<String, INDArray> grown = StegoNetwork.grow(SMALL, small, deeperExtractor, 5);
+        Map<String, INDArray> grown = NetworkGrowth.grow(SMALL, small, deeperExtractor, 5);
         StegoModel after = new StegoModel(deeperExtractor, grown, "deeper extractor");
         assertEquals(
                 0.0,
@@ -212,7 +212,7 @@ class TrainingObjectiveTest {
         assertTrue(kept > 30, "extraction moved: " + kept);
         assertTrue(grown.containsKey("extract" + (SMALL.depth() + 1) + "_W"));
         assertFalse(grown.containsKey("embed" + SMALL.depth() + "_W"));
-        assertThrows(IllegalArgumentException.class, () -> StegoNetwork.grow(deeperExtractor, grown, SMALL, 1));
+        assertThrows(IllegalArgumentException.class, () -> NetworkGrowth.grow(deeperExtractor, grown, SMALL, 1));
     }
 
     @Test

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.lab.eval.Evaluation;
 import org.stegoehealth.model.StegoModel;
-import org.stegoehealth.ops.TinyModels;
+import org.stegoehealth.model.TinyModels;
 import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;

@@ -20,6 +20,7 @@ import org.stegoehealth.schemas.CoverImageEvent;
 import org.stegoehealth.schemas.StegoImageEvent;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.schemas.XrayImageEvent;
+import org.stegoehealth.security.Png;
 import org.stegoehealth.security.SealedException;
 import org.stegoehealth.security.SealedHiding;
 import org.stegoehealth.security.StudyReferences;
@@ -246,7 +247,7 @@ public final class EmbeddingTopology {
                         .setCreatedAt(Instant.ofEpochMilli(nowMs));
                 if (item.method() == HidingMethod.NEURAL) {
                     FloatImage stego = stegos.get(neural++).withChannels(3);
-                    byte[] png = InputImages.png(stego.toBufferedImage());
+                    byte[] png = Png.encode(stego.toBufferedImage());
                     settings.checkOutputBytes(png.length, "stego image of " + item.messageId());
                     event.setModelVersion(model.version())
                             .setWidth(stego.width())
@@ -260,7 +261,7 @@ public final class EmbeddingTopology {
                     }
                 } else {
                     SealedHiding.Embedded sealed = item.sealed();
-                    byte[] png = InputImages.png(sealed.stego());
+                    byte[] png = Png.encode(sealed.stego());
                     settings.checkOutputBytes(png.length, "stego image of " + item.messageId());
                     event.setModelVersion(TransferSecurity.SEALED_VERSION)
                             .setWidth(sealed.stego().getWidth())

@@ -20,6 +20,7 @@ import org.stegoehealth.schemas.ImageFormat;
 import org.stegoehealth.schemas.RecoveredImageEvent;
 import org.stegoehealth.schemas.StegoImageEvent;
 import org.stegoehealth.schemas.Topics;
+import org.stegoehealth.security.Png;
 import org.stegoehealth.security.SealedException;
 import org.stegoehealth.security.SealedHiding;
 import org.stegoehealth.security.StudyReferences;
@@ -335,7 +336,7 @@ public final class ExtractionTopology {
                             .setHeight(secret.height())
                             .setChannels(secret.channels())
                             .setBitDepth(8)
-                            .setImage(ByteBuffer.wrap(InputImages.png(secret.toBufferedImage())));
+                            .setImage(ByteBuffer.wrap(Png.encode(secret.toBufferedImage())));
                 } else {
                     BufferedImage xray = item.opened().xray();
                     event.setWidth(xray.getWidth())

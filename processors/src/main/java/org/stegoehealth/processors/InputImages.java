@@ -1,11 +1,7 @@
 package org.stegoehealth.processors;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import javax.imageio.ImageIO;
 import org.stegoehealth.model.ImageInputException;
 import org.stegoehealth.model.Images;
 import org.stegoehealth.schemas.ImageFormat;
@@ -96,19 +92,6 @@ public final class InputImages {
     private static RecordRejectedException rejected(ImageInputException e) {
         boolean unreadable = e.problem() == ImageInputException.Problem.UNREADABLE;
         return new RecordRejectedException(unreadable ? ErrorType.DECODE : ErrorType.VALIDATION, e.getMessage(), e);
-    }
-
-    /** Lossless PNG bytes of an 8-bit image (no metadata chunks). */
-    public static byte[] png(BufferedImage image) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
-        try {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IllegalStateException("no PNG writer available");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     /** The bytes of an Avro {@code bytes} field without disturbing the buffer. */

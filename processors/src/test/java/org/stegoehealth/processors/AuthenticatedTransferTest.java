@@ -30,6 +30,7 @@ import org.stegoehealth.schemas.StegoImageEvent;
 import org.stegoehealth.schemas.XrayImageEvent;
 import org.stegoehealth.security.KeyPurpose;
 import org.stegoehealth.security.Keyring;
+import org.stegoehealth.security.KeyringPair;
 
 /** Signed stego events, sealed study references and the sealed method, through both topologies. */
 class AuthenticatedTransferTest {
@@ -405,12 +406,9 @@ class AuthenticatedTransferTest {
 
     @Test
     void eventsSignedBeforeTheHospitalRotatedItsKey_stillVerifyAtTheClinic() {
-        Keyring hospital = Keyring.init(dir.resolve("h"), "hospital");
-        Keyring clinic = Keyring.init(dir.resolve("c"), "clinic");
-        clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "h", false)
-                .keyring();
-        hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), "c", false)
-                .keyring();
+        KeyringPair pair = KeyringPair.create(dir.resolve("h"), "hospital", dir.resolve("c"), "clinic");
+        Keyring hospital = pair.hospital();
+        Keyring clinic = pair.clinic();
         StegoImageEvent before = embed(
                         new TransferSecurity(
                                 hospital, Optional.of("clinic"), "hospital", HidingMethod.SEALED, 0.5, false),

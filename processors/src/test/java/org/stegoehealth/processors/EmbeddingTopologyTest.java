@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +23,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
@@ -673,21 +673,27 @@ class EmbeddingTopologyTest {
                         h.topics, model, BatchSettings.uniform(1, LINGER, 1024), TestKeys.hospital())
                 .describe()
                 .toString();
-        for (String name : List.of(
-                EmbeddingTopology.SOURCE,
-                EmbeddingTopology.PROCESSOR,
-                EmbeddingTopology.BUFFER_STORE,
-                EmbeddingTopology.SINK,
-                EmbeddingTopology.DEAD_LETTER_SINK,
-                EmbeddingTopology.COVER_SOURCE,
-                EmbeddingTopology.COVER_UPDATER,
-                EmbeddingTopology.COVER_STORE)) {
-            assertTrue(description.contains(name), name + " missing from\n" + description);
+        // literal names: they are the contract with the running clusters (state directories, changelog topics)
+        for (String node : List.of(
+                "Source: xray-source (topics: [t.xray-images])",
+                "Processor: xray-embedder (stores: [xray-batch-buffer])",
+                "Sink: stego-sink (topic: t.stego-images)",
+                "Sink: embedder-dead-letter-sink (topic: t.dead-letters)",
+                "Source: cover-source (topics: [t.cover-images])",
+                "Processor: cover-store-updater (stores: [cover-store])")) {
+            assertTrue(description.contains(node), node + " missing from\n" + description);
         }
         assertFalse(description.contains("KSTREAM-"), description);
-        assertTrue(description.contains("t.xray-images"));
-        assertTrue(description.contains("t.stego-images"));
-        assertTrue(description.contains("t.dead-letters"));
+    }
+
+    @Test
+    void theBufferIsChangeloggedUnderItsFixedTopicName_andTheCoverStoreIsNot() {
+        start(BatchSettings.uniform(2, LINGER, 1024));
+        threeCovers();
+        pipe(TestImages.xray("buffered", TestImages.grayXray(32, 32, 1)));
+        Set<String> produced = h.driver.producedTopicNames();
+        assertTrue(produced.contains("stego-test-xray-batch-buffer-changelog"), produced.toString());
+        assertFalse(produced.stream().anyMatch(t -> t.contains("cover-store")), produced.toString());
     }
 
     private static int count(KeyValueStore<String, byte[]> store) {
@@ -701,15 +707,31 @@ class EmbeddingTopologyTest {
         start(BatchSettings.uniform(2, LINGER, 1024));
         threeCovers();
         XrayImageEvent event = TestImages.xray("kept", TestImages.grayXray(32, 32, 1));
-        pipe(event);
+        byte[] image = TestImages.bytes(event.getImage());
+        byte[] sent = h.serialize(h.topics.xrays, event);
+        byte[] sentCopy = sent.clone();
+        h.raw(h.topics.xrays.name()).pipeInput("kept".getBytes(StandardCharsets.UTF_8), sent);
+
         KeyValueStore<String, byte[]> buffer = h.driver.getKeyValueStore(EmbeddingTopology.BUFFER_STORE);
-        KeyValue<String, byte[]> entry = buffer.all().next();
-        assertEquals("00032x00032/0000000000000000000", entry.key);
-        InputRecord stored = InputRecord.fromBytes(entry.value);
-        assertArrayEquals(h.serialize(h.topics.xrays, event), stored.value());
+        List<KeyValue<String, byte[]>> entries = new ArrayList<>();
+        buffer.all().forEachRemaining(entries::add);
+        assertEquals(1, entries.size(), "one record waits for its batch");
+        assertEquals("00032x00032/0000000000000000000", entries.get(0).key);
+        InputRecord stored = InputRecord.fromBytes(entries.get(0).value);
+        assertArrayEquals(sentCopy, stored.value(), "the buffered value is the record's bytes as they were sent");
         assertArrayEquals("kept".getBytes(StandardCharsets.UTF_8), stored.key());
         assertEquals(h.topics.xrays.name(), stored.topic());
         assertNotEquals(null, stored.coverId());
-        assertEquals(ByteBuffer.wrap(TestImages.bytes(event.getImage())), event.getImage());
+        XrayImageEvent back =
+                h.topics.xrays.valueSerde().deserializer().deserialize(h.topics.xrays.name(), stored.value());
+        assertArrayEquals(image, TestImages.bytes(back.getImage()), "the X-ray's bytes come back unchanged");
+
+        // what a restarted embedder restores the buffer from
+        List<KeyValue<String, byte[]>> changelog = h.driver
+                .createOutputTopic(
+                        "stego-test-xray-batch-buffer-changelog", new StringDeserializer(), new ByteArrayDeserializer())
+                .readKeyValuesToList();
+        assertEquals(1, changelog.size(), changelog.toString());
+        assertArrayEquals(entries.get(0).value, changelog.get(0).value);
     }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -279,23 +280,32 @@ class ExtractionTopologyTest {
                         dir.resolve("viewer"))
                 .describe()
                 .toString();
-        for (String name : List.of(
-                ExtractionTopology.SOURCE,
-                ExtractionTopology.PROCESSOR,
-                ExtractionTopology.BUFFER_STORE,
-                ExtractionTopology.SINK,
-                ExtractionTopology.DEAD_LETTER_SINK,
-                ExtractionTopology.FILE_WRITER,
-                ExtractionTopology.RECOVERED_ONCE,
-                ExtractionTopology.RECOVERED_IDS_STORE)) {
-            assertTrue(description.contains(name), name + " missing from\n" + description);
+        // literal names: they are the contract with the running clusters (state directories, changelog topics)
+        for (String node : List.of(
+                "Source: stego-source (topics: [t.stego-images])",
+                "Processor: stego-extractor (stores: [stego-batch-buffer])",
+                "Processor: recovered-once (stores: [recovered-ids])",
+                "Processor: recovered-file-writer",
+                "Sink: recovered-sink (topic: t.recovered-images)",
+                "Sink: extractor-dead-letter-sink (topic: t.dead-letters)")) {
+            assertTrue(description.contains(node), node + " missing from\n" + description);
         }
         assertFalse(description.contains("KSTREAM-"));
         String plain = ExtractionTopology.build(
                         extractor.topics, model, BatchSettings.uniform(1, LINGER, 1024), TestKeys.clinic())
                 .describe()
                 .toString();
-        assertFalse(plain.contains(ExtractionTopology.FILE_WRITER));
+        assertFalse(plain.contains("recovered-file-writer"));
+    }
+
+    @Test
+    void theBufferAndTheRecoveredIdsAreChangeloggedUnderTheirFixedTopicNames() {
+        StegoImageEvent stego = embed(List.of(TestImages.grayXray(32, 32, 1))).get(0);
+        startExtractor(BatchSettings.uniform(1, LINGER, 1024), dir.resolve("viewer"));
+        pipe(stego);
+        Set<String> produced = extractor.driver.producedTopicNames();
+        assertTrue(produced.contains("stego-test-stego-batch-buffer-changelog"), produced.toString());
+        assertTrue(produced.contains("stego-test-recovered-ids-changelog"), produced.toString());
     }
 
     @Test

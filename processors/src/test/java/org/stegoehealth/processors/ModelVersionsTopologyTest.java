@@ -6,23 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.HidingModel;
-import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.ModelCache;
-import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.model.NetworkConfig;
-import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.model.TinyModels;
 import org.stegoehealth.processors.models.ModelEvents;
 import org.stegoehealth.processors.models.ModelRegistry;
 import org.stegoehealth.schemas.DeadLetterEvent;
@@ -31,6 +27,7 @@ import org.stegoehealth.schemas.ModelStatus;
 import org.stegoehealth.schemas.RecoveredImageEvent;
 import org.stegoehealth.schemas.StegoImageEvent;
 import org.stegoehealth.security.Keyring;
+import org.stegoehealth.security.Png;
 
 /**
  * The topologies fed by a registry of model versions (the same registry the applications fill from the model topic):
@@ -39,7 +36,7 @@ import org.stegoehealth.security.Keyring;
  */
 class ModelVersionsTopologyTest {
 
-    private static final NetworkConfig NET = new NetworkConfig(1, 2, 4, 4, 1, 0.1);
+    private static final NetworkConfig NET = TinyModels.SMALLEST;
     private static final Duration LINGER = Duration.ofMillis(500);
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -67,20 +64,7 @@ class ModelVersionsTopologyTest {
     }
 
     private ModelEvent publish(String version, long seed) throws IOException {
-        Path parent = Files.createDirectories(dir.resolve("src-" + version));
-        Path artifact = ModelArtifact.write(
-                parent,
-                new ModelMetadata(
-                        version,
-                        "2026-11-29T10:00:00Z",
-                        NET,
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        ModelArtifact.WEIGHTS_FILE,
-                        null),
-                StegoNetwork.initialWeights(NET, seed));
+        Path artifact = TinyModels.write(dir.resolve("src-" + version), version, NET, seed);
         ModelEvent event = ModelEvents.fromArtifact(artifact, null, "ops", Instant.now(), keyring.signer());
         assertTrue(registry.accept(version, event));
         return event;
@@ -133,7 +117,7 @@ class ModelVersionsTopologyTest {
         FloatImage stego = FloatImage.of(InputImages.decode(TestImages.bytes(e.getImage()), "stego", 1024)
                 .image());
         FloatImage secret = model.extract(List.of(stego)).get(0).withChannels(model.secretChannels());
-        return InputImages.png(secret.toBufferedImage());
+        return Png.encode(secret.toBufferedImage());
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.stegoehealth.security.Keyring;
+import org.stegoehealth.security.KeyringPair;
 
 /**
  * Throwaway keyrings for topology tests: a hospital, the clinic it sends to (keys exchanged both ways, the clinic's
@@ -26,18 +27,12 @@ final class TestKeys {
         }
         try {
             Path dir = Files.createTempDirectory("stego-test-keys");
-            Keyring h = Keyring.init(dir.resolve("hospital"), "hospital");
-            Keyring c = Keyring.init(dir.resolve("clinic"), CLINIC);
-            Keyring o = Keyring.init(dir.resolve("other"), "other-clinic");
-            c = c.importPublic(h.exportPublic(Optional.empty()), "hospital", false)
+            KeyringPair pair = KeyringPair.create(dir);
+            hospital = pair.hospital();
+            clinic = pair.clinic();
+            otherClinic = Keyring.init(dir.resolve("other"), "other-clinic")
+                    .importPublic(hospital.exportPublic(Optional.empty()), "hospital", false)
                     .keyring();
-            o = o.importPublic(h.exportPublic(Optional.empty()), "hospital", false)
-                    .keyring();
-            h = h.importPublic(c.exportPublic(Optional.of("hospital")), CLINIC, false)
-                    .keyring();
-            hospital = h;
-            clinic = c;
-            otherClinic = o;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -8,33 +8,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.crypto.tink.HybridDecrypt;
 import com.google.crypto.tink.HybridEncrypt;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.Key;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.PublicKeySign;
 import com.google.crypto.tink.PublicKeyVerify;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
-import com.google.crypto.tink.hybrid.HpkePublicKey;
 import com.google.crypto.tink.hybrid.HybridConfig;
 import com.google.crypto.tink.prf.PrfConfig;
 import com.google.crypto.tink.prf.PrfSet;
-import com.google.crypto.tink.signature.Ed25519PublicKey;
 import com.google.crypto.tink.signature.SignatureConfig;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.stegoehealth.security.PublicKeyExchange.PublicKeys;
 
 /**
  * The keyring of one party (the hospital or a clinic): a directory, readable by its owner only, holding Tink keysets
@@ -57,19 +50,22 @@ import java.util.regex.Pattern;
  * DIR/trusted/PARTY.positions.json  PARTY's position keys, if PARTY shared them sealed to this keyring
  * </pre>
  *
- * Rotation adds a new primary key to a keyset and keeps the old ones enabled, so that what was signed or encrypted
+ * This class keeps the keyring's life cycle (create, open, rotate, retire) and what its keys do; the documents by
+ * which parties exchange public keys are {@link PublicKeyExchange}'s.
+ *
+ * <p>Rotation adds a new primary key to a keyset and keeps the old ones enabled, so that what was signed or encrypted
  * with them still verifies and opens. A {@code Keyring} is an immutable snapshot; {@link #rotate} and
  * {@link #importPublic} write the files and return the new snapshot. Thread-safe.
  */
 public final class Keyring {
 
     public static final String FORMAT = "stego-ehealth-keyring/1";
-    public static final String PUBLIC_FORMAT = "stego-ehealth-public-keys/1";
+    public static final String PUBLIC_FORMAT = PublicKeyExchange.FORMAT;
     private static final String META_FILE = "keyring.json";
     private static final String TRUSTED_DIR = "trusted";
     private static final String POSITIONS_SUFFIX = ".positions.json";
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     static {
         try {
@@ -80,9 +76,6 @@ public final class Keyring {
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    /** Public signing and receiving keys of a trusted party. */
-    private record PublicKeys(String party, KeysetHandle signing, KeysetHandle receiving) {}
 
     /** The outcome of an import: the updated keyring and the party whose keys were imported. */
     public record Imported(Keyring keyring, TrustedParty party) {}
@@ -221,7 +214,7 @@ public final class Keyring {
                                     "keyring file " + file + " is not a valid Tink keyset: " + e.getMessage(), e);
                         }
                     } else {
-                        PublicKeys keys = parsePublic(KeyringFiles.readPrivate(file), file.toString());
+                        PublicKeys keys = PublicKeyExchange.parse(KeyringFiles.readPrivate(file), file.toString());
                         trusted.put(keys.party(), keys);
                     }
                 }
@@ -360,7 +353,7 @@ public final class Keyring {
                 List.copyOf(formatted(ids(p.signing()))),
                 List.copyOf(formatted(ids(p.receiving()))),
                 sharedPositions.containsKey(p.party()),
-                fingerprint(p.signing(), p.receiving(), sharedPositions.get(p.party())));
+                PublicKeyExchange.fingerprint(p.signing(), p.receiving(), sharedPositions.get(p.party())));
     }
 
     /** SHA-256 over this keyring's public keys, to compare with what another party imported. */
@@ -374,7 +367,7 @@ public final class Keyring {
      */
     private String fingerprint(boolean withPositions) {
         try {
-            return fingerprint(
+            return PublicKeyExchange.fingerprint(
                     keysets.get(KeyPurpose.SIGNING).getPublicKeysetHandle(),
                     keysets.get(KeyPurpose.RECEIVING).getPublicKeysetHandle(),
                     withPositions ? keysets.get(KeyPurpose.POSITIONS) : null);
@@ -456,40 +449,34 @@ public final class Keyring {
      * document also carries this party's position keys, encrypted to that (already imported) party's receiving key.
      */
     public String exportPublic(Optional<String> sharePositionsWith) {
-        ObjectNode doc = JSON.createObjectNode();
-        doc.put("format", PUBLIC_FORMAT);
-        doc.put("party", name);
-        doc.put("fingerprint", fingerprint(sharePositionsWith.isPresent()));
+        Optional<byte[]> sealedPositions = sharePositionsWith.map(this::sealedPositionKeys);
         try {
-            doc.set(
-                    "signing",
-                    JSON.readTree(TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(
-                            keysets.get(KeyPurpose.SIGNING).getPublicKeysetHandle())));
-            doc.set(
-                    "receiving",
-                    JSON.readTree(TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(
-                            keysets.get(KeyPurpose.RECEIVING).getPublicKeysetHandle())));
-            if (sharePositionsWith.isPresent()) {
-                String recipient = sharePositionsWith.get();
-                if (recipient.equals(name)) {
-                    throw new KeyringException(
-                            "position keys are shared with another party, not with '" + name + "' itself");
-                }
-                byte[] secret = TinkJsonProtoKeysetFormat.serializeKeyset(
-                                keysets.get(KeyPurpose.POSITIONS), InsecureSecretKeyAccess.get())
-                        .getBytes(StandardCharsets.UTF_8);
-                byte[] sealed = encrypterFor(recipient).encrypt(secret, positionsContext(name, recipient));
-                ObjectNode positions = doc.putObject("positions");
-                positions.put("for", recipient);
-                positions.put("sealed", Base64.getEncoder().encodeToString(sealed));
-            }
-        } catch (GeneralSecurityException | JsonProcessingException e) {
+            return PublicKeyExchange.document(
+                    name,
+                    fingerprint(sharePositionsWith.isPresent()),
+                    keysets.get(KeyPurpose.SIGNING).getPublicKeysetHandle(),
+                    keysets.get(KeyPurpose.RECEIVING).getPublicKeysetHandle(),
+                    sharePositionsWith,
+                    sealedPositions,
+                    signer);
+        } catch (GeneralSecurityException e) {
             throw new KeyringException("cannot export the public keys of " + dir + ": " + e.getMessage(), e);
         }
-        // signed by this party: nobody can swap the sealed position keys (HPKE alone does not say who sealed them)
-        // or any other field without breaking the signature, and swapping the signing keys too changes the fingerprint
-        doc.put("signature", Base64.getEncoder().encodeToString(signer.sign(exportedBytes(doc))));
-        return toJson(doc);
+    }
+
+    /** This keyring's position keys, encrypted to the (already imported) party {@code recipient}. */
+    private byte[] sealedPositionKeys(String recipient) {
+        if (recipient.equals(name)) {
+            throw new KeyringException("position keys are shared with another party, not with '" + name + "' itself");
+        }
+        try {
+            byte[] secret = TinkJsonProtoKeysetFormat.serializeKeyset(
+                            keysets.get(KeyPurpose.POSITIONS), InsecureSecretKeyAccess.get())
+                    .getBytes(StandardCharsets.UTF_8);
+            return encrypterFor(recipient).encrypt(secret, PublicKeyExchange.positionsContext(name, recipient));
+        } catch (GeneralSecurityException e) {
+            throw new KeyringException("cannot export the public keys of " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -505,7 +492,7 @@ public final class Keyring {
 
     /** The party whose public keys {@code document} holds (checked as an import would, nothing written). */
     public static String partyOf(String document, String source) {
-        return parsePublic(document, source).party();
+        return PublicKeyExchange.parse(document, source).party();
     }
 
     /**
@@ -517,57 +504,23 @@ public final class Keyring {
      */
     public Imported importPublic(
             String document, String source, boolean replace, Optional<String> expectedFingerprint) {
-        PublicKeys keys = parsePublic(document, source);
+        PublicKeyExchange.Received received = PublicKeyExchange.receive(document, source, name, decrypter);
+        PublicKeys keys = received.keys();
         String party = keys.party();
-        if (party.equals(name)) {
-            throw new KeyringException(source + " holds the public keys of '" + party + "', this keyring itself");
-        }
-        JsonNode doc = parseJson(document, Path.of(source));
-        checkExportSignature(doc, keys, source);
-        JsonNode positions = doc.path("positions");
-        KeysetHandle sharedPositionKeys = null;
-        if (!positions.isMissingNode() && name.equals(positions.path("for").asText())) {
-            try {
-                byte[] sealed =
-                        Base64.getDecoder().decode(positions.path("sealed").asText());
-                String keyset =
-                        new String(decrypter.decrypt(sealed, positionsContext(party, name)), StandardCharsets.UTF_8);
-                sharedPositionKeys = TinkJsonProtoKeysetFormat.parseKeyset(keyset, InsecureSecretKeyAccess.get());
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                throw new KeyringException(
-                        "cannot open the position keys that " + source + " shares with '" + name
-                                + "' (sealed to another key of '" + name + "', or altered): " + e.getMessage(),
-                        e);
-            }
-        }
-        String fingerprint = fingerprint(keys.signing(), keys.receiving(), sharedPositionKeys);
-        if (!fingerprint.equals(doc.path("fingerprint").asText())) {
-            throw new KeyringException(source + ": its fingerprint field ("
-                    + doc.path("fingerprint").asText() + ") does not match the keys it holds (" + fingerprint
-                    + "); refusing it");
-        }
-        if (expectedFingerprint.isPresent() && !sameFingerprint(expectedFingerprint.get(), fingerprint)) {
+        KeysetHandle sharedPositionKeys = received.sharedPositions();
+        String fingerprint = received.fingerprint();
+        if (expectedFingerprint.isPresent()
+                && !PublicKeyExchange.sameFingerprint(expectedFingerprint.get(), fingerprint)) {
             throw new KeyringException(source + " holds keys of '" + party + "' with fingerprint " + fingerprint
                     + ", not the expected " + expectedFingerprint.get() + "; refusing it");
         }
         PublicKeys known = trusted.get(party);
-        if (known != null) {
-            String before = fingerprint(known.signing(), known.receiving(), sharedPositions.get(party));
-            boolean sharedBefore = sharedPositions.containsKey(party);
-            boolean changed = !before.equals(fingerprint) || sharedBefore != (sharedPositionKeys != null);
-            if (changed && !replace && expectedFingerprint.isEmpty()) {
-                throw new KeyringException(source + " changes the keys of '" + party + "' that this keyring trusts"
-                        + " (signing " + formatted(ids(known.signing())) + " -> " + formatted(ids(keys.signing()))
-                        + ", receiving " + formatted(ids(known.receiving())) + " -> "
-                        + formatted(ids(keys.receiving())) + ", position keys " + (sharedBefore ? "shared" : "none")
-                        + " -> " + (sharedPositionKeys != null ? "shared" : "none") + "; fingerprint " + before
-                        + " -> " + fingerprint + "); check the new fingerprint with '" + party + "' and import again"
-                        + " with --replace or --expect-fingerprint");
-            }
+        if (known != null && !replace && expectedFingerprint.isEmpty()) {
+            PublicKeyExchange.checkUnchanged(known, sharedPositions.get(party), received, source);
         }
         Path trustedDir = dir.resolve(TRUSTED_DIR);
         KeyringFiles.createPrivateDirectory(trustedDir);
-        KeyringFiles.writePrivate(trustedDir.resolve(party + ".json"), publicDocument(keys));
+        KeyringFiles.writePrivate(trustedDir.resolve(party + ".json"), PublicKeyExchange.trustedDocument(keys));
         if (sharedPositionKeys != null) {
             try {
                 KeyringFiles.writePrivate(
@@ -584,69 +537,13 @@ public final class Keyring {
     // ---------------------------------------------------------------------------------------------------------------
     // helpers
 
-    private static byte[] positionsContext(String from, String to) {
-        return ("stego-ehealth position keys from " + from + " to " + to).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String publicDocument(PublicKeys keys) {
-        ObjectNode doc = JSON.createObjectNode();
-        doc.put("format", PUBLIC_FORMAT);
-        doc.put("party", keys.party());
-        try {
-            doc.set("signing", JSON.readTree(TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(keys.signing())));
-            doc.set(
-                    "receiving",
-                    JSON.readTree(TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(keys.receiving())));
-        } catch (GeneralSecurityException | JsonProcessingException e) {
-            throw new KeyringException(
-                    "cannot serialise the public keys of '" + keys.party() + "': " + e.getMessage(), e);
-        }
-        return toJson(doc);
-    }
-
-    private static PublicKeys parsePublic(String document, String source) {
-        JsonNode doc = parseJson(document, Path.of(source));
-        if (!PUBLIC_FORMAT.equals(doc.path("format").asText())) {
-            throw new KeyringException(source + " is not a public-key file of Stego-eHealth (expected format "
-                    + PUBLIC_FORMAT + "; write one with 'stego keys export-public')");
-        }
-        String party = doc.path("party").asText();
-        checkName(party, "party name in " + source);
-        KeysetHandle signing = publicKeyset(doc, "signing", source);
-        KeysetHandle receiving = publicKeyset(doc, "receiving", source);
-        for (int i = 0; i < signing.size(); i++) {
-            if (!(signing.getAt(i).getKey() instanceof Ed25519PublicKey)) {
-                throw new KeyringException(source + ": signing keys must be Ed25519 public keys");
-            }
-        }
-        for (int i = 0; i < receiving.size(); i++) {
-            if (!(receiving.getAt(i).getKey() instanceof HpkePublicKey)) {
-                throw new KeyringException(source + ": receiving keys must be HPKE public keys");
-            }
-        }
-        return new PublicKeys(party, signing, receiving);
-    }
-
-    private static KeysetHandle publicKeyset(JsonNode doc, String field, String source) {
-        JsonNode node = doc.get(field);
-        if (node == null || !node.isObject()) {
-            throw new KeyringException(source + " has no '" + field + "' keyset");
-        }
-        try {
-            return TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(node.toString());
-        } catch (GeneralSecurityException e) {
-            throw new KeyringException(
-                    source + ": the '" + field + "' keyset is not a public Tink keyset (" + e.getMessage() + ")", e);
-        }
-    }
-
     private static void writeKeyset(Path dir, KeyPurpose purpose, KeysetHandle handle) throws GeneralSecurityException {
         KeyringFiles.writePrivate(
                 dir.resolve(purpose.fileName()),
                 TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get()));
     }
 
-    private static List<Integer> ids(KeysetHandle handle) {
+    static List<Integer> ids(KeysetHandle handle) {
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < handle.size(); i++) {
             ids.add(handle.getAt(i).getId());
@@ -654,104 +551,17 @@ public final class Keyring {
         return ids;
     }
 
-    private static Set<String> formatted(Iterable<Integer> ids) {
+    static Set<String> formatted(Iterable<Integer> ids) {
         Set<String> out = new LinkedHashSet<>();
         ids.forEach(id -> out.add(KeyIds.format(id)));
         return out;
-    }
-
-    /**
-     * SHA-256 over every public key (id and key bytes) and, when {@code positions} is given, each position key's id
-     * and a PRF output of it on a fixed label (the keys themselves are secret): any key added, dropped or swapped
-     * changes it.
-     */
-    private static String fingerprint(KeysetHandle signing, KeysetHandle receiving, KeysetHandle positions) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (KeysetHandle handle : List.of(signing, receiving)) {
-                for (int i = 0; i < handle.size(); i++) {
-                    KeysetHandle.Entry e = handle.getAt(i);
-                    sha.update(ByteBuffer.allocate(4).putInt(e.getId()).array());
-                    sha.update(publicBytes(e.getKey()));
-                }
-            }
-            if (positions != null) {
-                Map<Integer, com.google.crypto.tink.prf.Prf> prfs = new TreeMap<>(positions
-                        .getPrimitive(RegistryConfiguration.get(), PrfSet.class)
-                        .getPrfs());
-                for (Map.Entry<Integer, com.google.crypto.tink.prf.Prf> e : prfs.entrySet()) {
-                    sha.update(ByteBuffer.allocate(4).putInt(e.getKey()).array());
-                    sha.update(e.getValue().compute(POSITIONS_FINGERPRINT_LABEL, 16));
-                }
-            }
-            String hex = HexFormat.of().formatHex(sha.digest(), 0, 16);
-            return String.join(" ", hex.split("(?<=\\G.{4})"));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        } catch (GeneralSecurityException e) {
-            throw new KeyringException("cannot fingerprint position keys: " + e.getMessage(), e);
-        }
-    }
-
-    private static final byte[] POSITIONS_FINGERPRINT_LABEL =
-            "stego-ehealth position key fingerprint".getBytes(StandardCharsets.UTF_8);
-
-    /** Fingerprints compare without regard to spaces or case, as people read them out. */
-    private static boolean sameFingerprint(String a, String b) {
-        return a.replace(" ", "").equalsIgnoreCase(b.replace(" ", ""));
-    }
-
-    /** The signed bytes of an export document: each field, length-prefixed, in a fixed order. */
-    private static byte[] exportedBytes(JsonNode doc) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (String field : List.of(
-                doc.path("format").asText(),
-                doc.path("party").asText(),
-                doc.path("fingerprint").asText(),
-                doc.path("signing").toString(),
-                doc.path("receiving").toString(),
-                doc.path("positions").path("for").asText(),
-                doc.path("positions").path("sealed").asText())) {
-            byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
-            out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
-            out.writeBytes(bytes);
-        }
-        return out.toByteArray();
-    }
-
-    /** Refuses an export document that its own party did not sign (or that was changed after it was signed). */
-    private static void checkExportSignature(JsonNode doc, PublicKeys keys, String source) {
-        String signature = doc.path("signature").asText("");
-        if (signature.isEmpty()) {
-            throw new KeyringException(source + " is not signed by '" + keys.party() + "' (ask for a new export:"
-                    + " 'stego keys export-public' signs it)");
-        }
-        try {
-            keys.signing()
-                    .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class)
-                    .verify(Base64.getDecoder().decode(signature), exportedBytes(doc));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new KeyringException(source + ": its signature does not verify with the signing keys it holds;"
-                    + " it was changed after '" + keys.party() + "' exported it, refusing it");
-        }
-    }
-
-    private static byte[] publicBytes(Key key) {
-        if (key instanceof Ed25519PublicKey k) {
-            return k.getPublicKeyBytes().toByteArray();
-        }
-        if (key instanceof HpkePublicKey k) {
-            return k.getPublicKeyBytes().toByteArray();
-        }
-        throw new KeyringException(
-                "unexpected public key type " + key.getClass().getSimpleName());
     }
 
     private String knownParties() {
         return trusted.isEmpty() ? "none" : String.join(", ", trusted.keySet());
     }
 
-    private static void checkName(String name, String what) {
+    static void checkName(String name, String what) {
         if (name != null && (name + ".json").endsWith(POSITIONS_SUFFIX)) {
             throw new KeyringException(what + " '" + name + "' is not valid: names ending in '.positions' would"
                     + " collide with the keyring's position-key files");
@@ -762,7 +572,7 @@ public final class Keyring {
         }
     }
 
-    private static JsonNode parseJson(String text, Path source) {
+    static JsonNode parseJson(String text, Path source) {
         try {
             JsonNode node = JSON.readTree(text);
             if (node == null || !node.isObject()) {
@@ -774,7 +584,7 @@ public final class Keyring {
         }
     }
 
-    private static String toJson(JsonNode node) {
+    static String toJson(JsonNode node) {
         try {
             return JSON.writeValueAsString(node) + System.lineSeparator();
         } catch (JsonProcessingException e) {

@@ -94,7 +94,7 @@ public final class SealedHiding {
      */
     public Embedded embed(
             BufferedImage cover, BufferedImage xray, String messageId, String recipient, Optional<String> studyRef) {
-        byte[] plaintext = plaintext(Png.encode(xray), studyRef.orElse(null));
+        byte[] plaintext = plaintext(Png.encodeSmallest(xray), studyRef.orElse(null));
         byte[] ciphertext;
         try {
             ciphertext = keyring.encrypterFor(recipient).encrypt(plaintext, context(messageId, recipient));

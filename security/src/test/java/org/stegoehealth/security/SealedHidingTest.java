@@ -37,15 +37,11 @@ class SealedHidingTest {
     /** The hospital trusts clinic-a (and holds its position keys); clinic-b is another clinic. */
     @BeforeAll
     static void keyringsAndImages() throws IOException {
-        hospital = Keyring.init(tmp.resolve("hospital"), "hospital");
-        clinic = Keyring.init(tmp.resolve("clinic-a"), "clinic-a");
-        otherClinic = Keyring.init(tmp.resolve("clinic-b"), "clinic-b");
-        clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "hospital", false)
-                .keyring();
-        otherClinic = otherClinic
+        KeyringPair pair = KeyringPair.create(tmp.resolve("hospital"), "hospital", tmp.resolve("clinic-a"), "clinic-a");
+        hospital = pair.hospital();
+        clinic = pair.clinic();
+        otherClinic = Keyring.init(tmp.resolve("clinic-b"), "clinic-b")
                 .importPublic(hospital.exportPublic(Optional.empty()), "hospital", false)
-                .keyring();
-        hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), "clinic-a", false)
                 .keyring();
         cover = ImageIO.read(SAMPLES.resolve("covers/lomiri-16.04__Picture_1A_by_freespace.jpg")
                 .toFile());
@@ -221,11 +217,9 @@ class SealedHidingTest {
     @Test
     void extract_afterTheClinicRotatedItsKeys_stillOpensWhatWasSentBefore() {
         Path dir = tmp.resolve("clinic-rot");
-        Keyring c = Keyring.init(dir, "clinic-r");
-        Keyring h = Keyring.init(tmp.resolve("hospital-rot"), "hospital-r");
-        c = c.importPublic(h.exportPublic(Optional.empty()), "h", false).keyring();
-        h = h.importPublic(c.exportPublic(Optional.of("hospital-r")), "c", false)
-                .keyring();
+        KeyringPair pair = KeyringPair.create(tmp.resolve("hospital-rot"), "hospital-r", dir, "clinic-r");
+        Keyring c = pair.clinic();
+        Keyring h = pair.hospital();
         SealedHiding.Embedded e = new SealedHiding(h).embed(cover, xray8, "m-7", "clinic-r", Optional.of("S-7"));
 
         Keyring rotated = c.rotate(EnumSet.allOf(KeyPurpose.class));

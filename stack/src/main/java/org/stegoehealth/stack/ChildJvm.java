@@ -143,6 +143,83 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * JVM options of a child server: the heap bounds, the serial collector (a small, short-lived process on a shared
+     * machine), headless AWT, then {@code extra}.
+     */
+    static List<String> serverOptions(String minHeap, String maxHeap, String... extra) {
+        List<String> options = new ArrayList<>(
+                List.of("-Xms" + minHeap, "-Xmx" + maxHeap, "-XX:+UseSerialGC", "-Djava.awt.headless=true"));
+        options.addAll(List.of(extra));
+        return options;
+    }
+
+    /** The slf4j-simple settings of the Kafka tools' logs: timestamps to the millisecond, info and above. */
+    static List<String> simpleLoggerOptions() {
+        return List.of(
+                "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss.SSS",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+    }
+
+    /**
+     * Polls {@code ready} every {@code pollMillis} until it answers true, at most until {@code timeout} after
+     * {@code startedNanos}; stops the process if it never does.
+     *
+     * @param what the service in messages, e.g. {@code "Kafka broker"}
+     * @throws LocalStackException when the process ends while starting (with the last error of its log) or the time
+     *     runs out, naming the log
+     */
+    void awaitReady(String what, long startedNanos, Duration timeout, long pollMillis, Readiness ready) {
+        long deadline = startedNanos + timeout.toNanos();
+        try {
+            while (true) {
+                checkStarting(what);
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    throw new LocalStackException(
+                            what + " did not become ready within " + timeout.toSeconds() + " s; see " + logFile);
+                }
+                if (ready.probe(remaining)) {
+                    return;
+                }
+                LocalSupport.sleep(pollMillis);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** One readiness probe of a starting child. */
+    @FunctionalInterface
+    interface Readiness {
+        /**
+         * @param remainingNanos how long the wait may still last; a probe that blocks stays within it
+         * @return whether the service answers
+         */
+        boolean probe(long remainingNanos);
+    }
+
+    /** @throws LocalStackException when the process has ended while starting, with the last error of its log */
+    void checkStarting(String what) {
+        if (!process.isAlive()) {
+            throw new LocalStackException(
+                    what + " exited with code " + exitCode() + " while starting" + lastError() + "; see " + logFile);
+        }
+    }
+
+    /**
+     * @param what the service and where it listens, e.g. {@code "the Kafka broker on 127.0.0.1:9092"}
+     * @throws LocalStackException when the process has ended, naming its pid, exit code, last error and log
+     */
+    void checkAlive(String what) {
+        if (!process.isAlive()) {
+            throw new LocalStackException(
+                    what + " (pid " + pid() + ") exited with code " + exitCode() + lastError() + "; see " + logFile);
+        }
+    }
+
     String name() {
         return name;
     }

@@ -10,14 +10,12 @@ import java.util.Properties;
  * runs it with {@code java -jar}: configured by a properties file ({@code --config}), output appended to a log file,
  * ended with the JVM that started it. {@link #kill()} ends it the hard way (SIGKILL).
  */
-public final class LocalApp implements AutoCloseable {
+public final class LocalApp extends ChildService {
 
     private static final String MAIN_CLASS = "org.stegoehealth.ops.StegoCli";
 
-    private final ChildJvm process;
-
     private LocalApp(ChildJvm process) {
-        this.process = process;
+        super(process);
     }
 
     /**
@@ -63,16 +61,9 @@ public final class LocalApp implements AutoCloseable {
         return process.name();
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
-    public Path logFile() {
-        return process.logFile();
-    }
-
+    /** Whether it still runs ({@link #isRunning()}). */
     public boolean isAlive() {
-        return process.isAlive();
+        return isRunning();
     }
 
     /** The exit code, or -1 while running. */
@@ -88,11 +79,5 @@ public final class LocalApp implements AutoCloseable {
     /** Kills it with SIGKILL: no shutdown hook, no clean close of its Kafka clients; waits until it is gone. */
     public void kill() {
         process.kill();
-    }
-
-    /** Stops it cleanly (SIGTERM, then SIGKILL after a grace period). */
-    @Override
-    public void close() {
-        process.close();
     }
 }

@@ -31,21 +31,20 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class LocalKafka implements AutoCloseable {
+public final class LocalKafka extends ChildService {
 
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(90);
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafka.class);
     private static final String HOST = LocalSupport.HOST;
 
-    private final ChildJvm process;
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
     private final KafkaSecurity security;
 
     private LocalKafka(ChildJvm process, Path dataDir, int port, int controllerPort, KafkaSecurity security) {
-        this.process = process;
+        super(process);
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
@@ -146,21 +145,9 @@ public final class LocalKafka implements AutoCloseable {
                 bootstrapServers(), security == null ? Map.of() : security.clientConfig(KafkaSecurity.Principal.ADMIN));
     }
 
-    /** The broker's own log (stdout and stderr of the child JVM). */
-    public Path logFile() {
-        return process.logFile();
-    }
-
-    public boolean isRunning() {
-        return process.isAlive();
-    }
-
     /** @throws LocalStackException when the broker's process has ended, naming {@code what}, its address and log */
     public void checkAlive(String what) {
-        if (!process.isAlive()) {
-            throw new LocalStackException(what + " on " + bootstrapServers() + " (pid " + process.pid()
-                    + ") exited with code " + process.exitCode() + process.lastError() + "; see " + process.logFile());
-        }
+        process.checkAlive(what + " on " + bootstrapServers());
     }
 
     /** Stops the broker (controlled shutdown) and waits for its process to end. */
@@ -174,64 +161,34 @@ public final class LocalKafka implements AutoCloseable {
                 LocalSupport.seconds(System.nanoTime() - started));
     }
 
+    /** Waits for the listener, then for a cluster description with a node; stops the process if neither comes. */
     private void awaitReady(long startedNanos, Duration timeout) {
-        long deadline = startedNanos + timeout.toNanos();
-        // wait for the listener first: an admin client polling a closed port logs a warning per attempt
-        while (!LocalSupport.accepts(port)) {
-            checkAlive();
-            if (System.nanoTime() > deadline) {
-                throw notReady(timeout);
-            }
-            LocalSupport.sleep(100);
-        }
+        // the listener first: an admin client polling a closed port logs a warning per attempt
+        process.awaitReady("Kafka broker", startedNanos, timeout, 100, remaining -> LocalSupport.accepts(port));
         try (Admin admin = Admin.create(adminConfig())) {
-            while (true) {
-                checkAlive();
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    throw notReady(timeout);
-                }
-                try {
-                    int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000))
-                            .nodes()
-                            .get(Math.min(remaining, TimeUnit.SECONDS.toNanos(5)), TimeUnit.NANOSECONDS)
-                            .size();
-                    if (nodes > 0) {
-                        return;
-                    }
-                } catch (ExecutionException | TimeoutException e) {
-                    // not ready yet
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new LocalStackException("interrupted while waiting for the Kafka broker", e);
-                }
-                LocalSupport.sleep(200);
-            }
+            process.awaitReady("Kafka broker", startedNanos, timeout, 200, remaining -> hasNodes(admin, remaining));
         }
     }
 
-    private void checkAlive() {
-        if (!process.isAlive()) {
-            throw new LocalStackException("Kafka broker exited with code " + process.exitCode() + " while starting"
-                    + process.lastError() + "; see " + process.logFile());
+    private static boolean hasNodes(Admin admin, long remainingNanos) {
+        try {
+            return !admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000))
+                    .nodes()
+                    .get(Math.min(remainingNanos, TimeUnit.SECONDS.toNanos(5)), TimeUnit.NANOSECONDS)
+                    .isEmpty();
+        } catch (ExecutionException | TimeoutException e) {
+            return false; // not ready yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalStackException("interrupted while waiting for the Kafka broker", e);
         }
-    }
-
-    private LocalStackException notReady(Duration timeout) {
-        return new LocalStackException(
-                "Kafka broker did not become ready within " + timeout.toSeconds() + " s; see " + process.logFile());
     }
 
     private static List<String> jvmOptions() {
-        return List.of(
-                "-Xms128m",
-                "-Xmx512m",
-                "-XX:+UseSerialGC",
-                "-Djava.awt.headless=true",
-                "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss.SSS",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-Dorg.slf4j.simpleLogger.log.state.change.logger=warn");
+        List<String> options = ChildJvm.serverOptions("128m", "512m");
+        options.addAll(ChildJvm.simpleLoggerOptions());
+        options.add("-Dorg.slf4j.simpleLogger.log.state.change.logger=warn");
+        return options;
     }
 
     private static void writeConfig(Path config, Path logDirs, int port, int controllerPort, KafkaSecurity security) {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * The source consumer reads {@code read_committed}: MirrorMaker 2 4.1 leaves the consumer at Kafka's default
  * {@code read_uncommitted}, which would copy records of aborted transactions of the exactly-once embedder too.
  */
-public final class LocalMirror implements AutoCloseable {
+public final class LocalMirror extends ChildService {
 
     public static final String SOURCE = "hospital";
     public static final String TARGET = "clinic";
@@ -24,10 +24,8 @@ public final class LocalMirror implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalMirror.class);
     private static final String MAIN_CLASS = "org.apache.kafka.connect.mirror.MirrorMaker";
 
-    private final ChildJvm process;
-
     private LocalMirror(ChildJvm process) {
-        this.process = process;
+        super(process);
     }
 
     /**
@@ -50,13 +48,7 @@ public final class LocalMirror implements AutoCloseable {
                 dir,
                 dir.resolve("mirrormaker.log"),
                 List.of(StackBuild.kafkaLib().resolve("*").toString()),
-                List.of(
-                        "-Xms64m",
-                        "-Xmx384m",
-                        "-XX:+UseSerialGC",
-                        "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                        "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss.SSS",
-                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"),
+                jvmOptions(),
                 MAIN_CLASS,
                 List.of(config.toString()));
         LOG.info(
@@ -126,24 +118,9 @@ public final class LocalMirror implements AutoCloseable {
         return p;
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
-    public Path logFile() {
-        return process.logFile();
-    }
-
-    public boolean isRunning() {
-        return process.isAlive();
-    }
-
     /** @throws LocalStackException when the process has ended (with the last error of its log) */
     public void checkAlive() {
-        if (!process.isAlive()) {
-            throw new LocalStackException("MirrorMaker 2 exited with code " + process.exitCode() + process.lastError()
-                    + "; see " + process.logFile());
-        }
+        process.checkAlive("MirrorMaker 2");
     }
 
     /** Ends MirrorMaker 2 the hard way (SIGKILL), as a crash would: it commits nothing more. */
@@ -151,9 +128,9 @@ public final class LocalMirror implements AutoCloseable {
         process.kill();
     }
 
-    /** Stops MirrorMaker 2 and waits for its process to end. */
-    @Override
-    public void close() {
-        process.close();
+    private static List<String> jvmOptions() {
+        List<String> options = ChildJvm.serverOptions("64m", "384m");
+        options.addAll(ChildJvm.simpleLoggerOptions());
+        return options;
     }
 }

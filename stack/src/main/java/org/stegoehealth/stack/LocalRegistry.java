@@ -19,20 +19,19 @@ import org.slf4j.LoggerFactory;
  * restart ({@link #startAgain}) keeps every schema id. Clients use its Confluent-compatible API at
  * {@link #ccompatUrl()}, for example through {@link org.stegoehealth.schemas.HttpSchemaRegistryClient}.
  */
-public final class LocalRegistry implements AutoCloseable {
+public final class LocalRegistry extends ChildService {
 
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(90);
     public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalRegistry.class);
 
-    private final ChildJvm process;
     private final Path workDir;
     private final int port;
     private final long launchedNanos;
 
     private LocalRegistry(ChildJvm process, Path workDir, int port, long launchedNanos) {
-        this.process = process;
+        super(process);
         this.workDir = workDir;
         this.port = port;
         this.launchedNanos = launchedNanos;
@@ -75,11 +74,9 @@ public final class LocalRegistry implements AutoCloseable {
         Path dir = workDir.toAbsolutePath();
         Path runner = runnerJar(StackBuild.apicurioHome());
         LocalSupport.createPrivateDirectory(dir);
-        List<String> jvm = List.of(
-                "-Xms64m",
-                "-Xmx512m",
-                "-XX:+UseSerialGC",
-                "-Djava.awt.headless=true",
+        List<String> jvm = ChildJvm.serverOptions(
+                "64m",
+                "512m",
                 "-Dquarkus.http.host=" + LocalSupport.HOST,
                 "-Dquarkus.http.port=" + port,
                 // schemas in a file under the work dir, not in memory: a restarted registry hands out the same ids
@@ -99,32 +96,18 @@ public final class LocalRegistry implements AutoCloseable {
 
     /** Waits until {@code GET /apis/ccompat/v7/subjects} answers 200; stops the process if it never does. */
     void awaitReady(Duration timeout) {
-        long deadline = launchedNanos + timeout.toNanos();
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest probe = HttpRequest.newBuilder(URI.create(ccompatUrl() + "/subjects"))
                 .timeout(Duration.ofSeconds(5))
                 .GET()
                 .build();
-        try {
-            while (true) {
-                if (!process.isAlive()) {
-                    throw new LocalStackException("Apicurio Registry exited with code " + process.exitCode()
-                            + " while starting" + process.lastError() + "; see " + process.logFile());
-                }
-                if (LocalSupport.accepts(port) && answers(http, probe)) {
-                    break;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new LocalStackException("Apicurio Registry did not become ready within " + timeout.toSeconds()
-                            + " s; see " + process.logFile());
-                }
-                LocalSupport.sleep(250);
-            }
-        } catch (RuntimeException e) {
-            process.close();
-            throw e;
-        }
+        process.awaitReady(
+                "Apicurio Registry",
+                launchedNanos,
+                timeout,
+                250,
+                remaining -> LocalSupport.accepts(port) && answers(http, probe));
         LOG.info(
                 "Apicurio Registry ready on {} in {} s (pid {}, log {})",
                 ccompatUrl(),
@@ -158,20 +141,9 @@ public final class LocalRegistry implements AutoCloseable {
         return port;
     }
 
-    public Path logFile() {
-        return process.logFile();
-    }
-
-    public boolean isRunning() {
-        return process.isAlive();
-    }
-
     /** @throws LocalStackException when the registry's process has ended, naming its port and log */
     public void checkAlive() {
-        if (!process.isAlive()) {
-            throw new LocalStackException("the schema registry on port " + port + " (pid " + process.pid()
-                    + ") exited with code " + process.exitCode() + process.lastError() + "; see " + process.logFile());
-        }
+        process.checkAlive("the schema registry on port " + port);
     }
 
     @Override

@@ -9,8 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.stegoehealth.errors.OptionChecks;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.NetworkConfig;
+import org.stegoehealth.model.NetworkGrowth;
 import org.stegoehealth.model.Progress;
-import org.stegoehealth.model.StegoNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -225,7 +225,7 @@ public final class TrainCommand implements Callable<Integer> {
             start = init.weights();
             if (from.secretChannels() == 1 && network.secretChannels() == 3) {
                 // a paper-mode run from a grayscale model: start from the same function on replicated gray secrets
-                start = StegoNetwork.withRgbSecret(from, start);
+                start = NetworkGrowth.withRgbSecret(from, start);
                 from = new NetworkConfig(
                         3,
                         from.unshuffle(),
@@ -239,7 +239,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             if (!from.equals(network)) {
                 try {
-                    start = StegoNetwork.grow(from, start, network, training.seed());
+                    start = NetworkGrowth.grow(from, start, network, training.seed());
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(initFrom + ": architecture " + from
                             + " cannot become the requested " + network + " (only wider or deeper)");

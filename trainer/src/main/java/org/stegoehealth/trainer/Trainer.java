@@ -33,6 +33,7 @@ import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.model.StegoNetwork;
 import org.stegoehealth.model.Tensors;
+import org.stegoehealth.model.TrainingGraph;
 
 /**
  * The joint training loop: random crops, Adam with a linearly decaying learning rate, optionally an exponential
@@ -81,7 +82,7 @@ public final class Trainer {
                 StegoNetwork.initialWeights(state.settings().network(), 0).keySet());
         this.average = state.settings().averageDecay() > 0 && average == null ? current() : average;
         this.best = best;
-        StegoNetwork.differentiate(graph);
+        TrainingGraph.differentiate(graph);
         this.losses = new LossListener(state.settings().objective());
         graph.addListeners(losses);
     }
@@ -114,7 +115,7 @@ public final class Trainer {
         }
         Map<String, INDArray> weights =
                 startWeights != null ? startWeights : StegoNetwork.initialWeights(settings.network(), settings.seed());
-        SameDiff graph = StegoNetwork.training(settings.network(), weights, settings.objective());
+        SameDiff graph = TrainingGraph.training(settings.network(), weights, settings.objective());
         if (settings.freezeEmbedder()) {
             // constants take no updates: only the extraction network (and a critic, if any) trains
             graph.convertToConstants(StegoNetwork.embedderWeights(settings.network(), graph));
@@ -149,76 +150,21 @@ public final class Trainer {
     public TrainingState train() throws IOException {
         TrainingSettings s = state.settings();
         CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(
-                () -> {
-                    requestStop();
-                    try {
-                        finished.await(120, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                },
-                "training-stop");
+        Thread hook = stopHook(finished);
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             losses.reset();
-            long lastTick = System.nanoTime();
-            int imagesSinceTick = 0;
-            double rate = 0;
+            Throughput throughput = new Throughput();
             while (state.step() < s.steps() && !stopRequested.get()) {
                 long stepStart = System.nanoTime();
                 int step = state.step();
-                Random random = new Random(s.seed() * 1_000_003L + step);
-                List<FloatImage> covers = new ArrayList<>(s.batch());
-                List<FloatImage> secrets = new ArrayList<>(s.batch());
-                for (int i = 0; i < s.batch(); i++) {
-                    covers.add(data.sampleCover(random, s.crop()));
-                    secrets.add(data.sampleXray(random, s.crop())
-                            .withChannels(s.network().secretChannels()));
-                }
-                INDArray cover = Tensors.stack(covers);
-                INDArray noise =
-                        Nd4j.rand(cover.dataType(), cover.shape()).subi(0.5).divi(255.0);
-                INDArray secret = Tensors.stack(secrets);
-                // the loss listener receives this step's loss from the fit itself
-                graph.fit(new MultiDataSet(new INDArray[] {cover, secret, noise}, new INDArray[0]));
-                // free the batch now rather than when the garbage collector gets round to it (off-heap memory)
-                cover.close();
-                secret.close();
-                noise.close();
+                fitOneBatch(s, step);
                 updateAverage(step);
-                imagesSinceTick += s.batch();
                 long now = System.nanoTime();
-                double dt = (now - lastTick) / 1e9;
-                if (dt > 5) {
-                    rate = imagesSinceTick / dt;
-                    imagesSinceTick = 0;
-                    lastTick = now;
-                }
+                throughput.add(s.batch(), now);
                 state = state.advanced((now - stepStart) / 1e9);
-                boolean validate = state.step() % s.validateEvery() == 0 || state.step() == s.steps();
-                if (validate) {
-                    double[] psnr = validate();
-                    TrainingState.Point point = new TrainingState.Point(
-                            state.step(), state.elapsedSeconds(), losses.mean(), psnr[0], psnr[1]);
-                    boolean better = state.validated(point);
-                    if (better) {
-                        best = weights();
-                        state = state.withBest(point);
-                    }
-                    progress.message(String.format(
-                            "step %d: loss %.6f, held-out PSNR cover %.2f dB, secret %.2f dB%s%s",
-                            state.step(),
-                            losses.mean(),
-                            psnr[0],
-                            psnr[1],
-                            s.objective().hasCritic()
-                                    ? String.format(", critic loss %.3f (chance 0.693)", losses.criticMean())
-                                    : "",
-                            better
-                                    ? " (best so far)"
-                                    : ", best still step " + state.best().step()));
-                    losses.reset();
+                if (state.step() % s.validateEvery() == 0 || state.step() == s.steps()) {
+                    validateAndReport(s);
                 } else if (state.step() % 50 == 0 && losses.count() > 0) {
                     state.history()
                             .add(new TrainingState.Point(state.step(), state.elapsedSeconds(), losses.mean(), 0, 0));
@@ -227,16 +173,7 @@ public final class Trainer {
                 if (state.step() % s.checkpointEvery() == 0) {
                     checkpoint();
                 }
-                TrainingState.Point v = state.lastValidation();
-                progress.update(
-                        "training",
-                        state.step(),
-                        s.steps(),
-                        String.format(
-                                "loss %.5f  %.1f img/s%s",
-                                losses.last(),
-                                rate,
-                                v == null ? "" : String.format("  val %.2f/%.2f dB", v.coverPsnr(), v.secretPsnr())));
+                showProgress(s, throughput.rate());
             }
             checkpoint();
             if (stopRequested.get() && state.step() < s.steps()) {
@@ -251,6 +188,101 @@ public final class Trainer {
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is already exiting; the hook is waiting for us and will return now
             }
+        }
+    }
+
+    /** A shutdown hook that asks the loop to stop and waits (at most two minutes) for its last checkpoint. */
+    private Thread stopHook(CountDownLatch finished) {
+        return new Thread(
+                () -> {
+                    requestStop();
+                    try {
+                        finished.await(120, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "training-stop");
+    }
+
+    /**
+     * One optimiser step on a batch sampled reproducibly for {@code step}: random crops of covers and X-rays, and
+     * rounding noise of half a grey level.
+     */
+    private void fitOneBatch(TrainingSettings s, int step) {
+        Random random = new Random(s.seed() * 1_000_003L + step);
+        List<FloatImage> covers = new ArrayList<>(s.batch());
+        List<FloatImage> secrets = new ArrayList<>(s.batch());
+        for (int i = 0; i < s.batch(); i++) {
+            covers.add(data.sampleCover(random, s.crop()));
+            secrets.add(
+                    data.sampleXray(random, s.crop()).withChannels(s.network().secretChannels()));
+        }
+        INDArray cover = Tensors.stack(covers);
+        INDArray noise = Nd4j.rand(cover.dataType(), cover.shape()).subi(0.5).divi(255.0);
+        INDArray secret = Tensors.stack(secrets);
+        // the loss listener receives this step's loss from the fit itself
+        graph.fit(new MultiDataSet(new INDArray[] {cover, secret, noise}, new INDArray[0]));
+        // free the batch now rather than when the garbage collector gets round to it (off-heap memory)
+        cover.close();
+        secret.close();
+        noise.close();
+    }
+
+    /** Measures the held-out PSNR, keeps the weights when they are the best so far, and says so. */
+    private void validateAndReport(TrainingSettings s) {
+        double[] psnr = validate();
+        TrainingState.Point point =
+                new TrainingState.Point(state.step(), state.elapsedSeconds(), losses.mean(), psnr[0], psnr[1]);
+        boolean better = state.validated(point);
+        if (better) {
+            best = weights();
+            state = state.withBest(point);
+        }
+        progress.message(String.format(
+                "step %d: loss %.6f, held-out PSNR cover %.2f dB, secret %.2f dB%s%s",
+                state.step(),
+                losses.mean(),
+                psnr[0],
+                psnr[1],
+                s.objective().hasCritic()
+                        ? String.format(", critic loss %.3f (chance 0.693)", losses.criticMean())
+                        : "",
+                better ? " (best so far)" : ", best still step " + state.best().step()));
+        losses.reset();
+    }
+
+    private void showProgress(TrainingSettings s, double rate) {
+        TrainingState.Point v = state.lastValidation();
+        progress.update(
+                "training",
+                state.step(),
+                s.steps(),
+                String.format(
+                        "loss %.5f  %.1f img/s%s",
+                        losses.last(),
+                        rate,
+                        v == null ? "" : String.format("  val %.2f/%.2f dB", v.coverPsnr(), v.secretPsnr())));
+    }
+
+    /** Images per second, measured over spans of at least five seconds. */
+    private static final class Throughput {
+        private long lastTick = System.nanoTime();
+        private int imagesSinceTick;
+        private double rate;
+
+        void add(int images, long now) {
+            imagesSinceTick += images;
+            double dt = (now - lastTick) / 1e9;
+            if (dt > 5) {
+                rate = imagesSinceTick / dt;
+                imagesSinceTick = 0;
+                lastTick = now;
+            }
+        }
+
+        double rate() {
+            return rate;
         }
     }
 

@@ -7,22 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.model.ModelArtifact;
-import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.Progress;
-import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.model.TinyModels;
 
 class RetrainerTest {
 
@@ -75,18 +72,7 @@ class RetrainerTest {
     }
 
     private static ModelHub.Promoted untrainedBase(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        ModelMetadata meta = new ModelMetadata(
-                "v-base",
-                "2026-01-01T00:00:00Z",
-                NET,
-                Map.of(),
-                Map.of(),
-                Map.of(),
-                Map.of(),
-                ModelArtifact.WEIGHTS_FILE,
-                null);
-        return new ModelHub.Promoted("v-base", ModelArtifact.write(dir, meta, StegoNetwork.initialWeights(NET, 3)));
+        return new ModelHub.Promoted("v-base", TinyModels.write(dir, "v-base", NET, 3));
     }
 
     @Test

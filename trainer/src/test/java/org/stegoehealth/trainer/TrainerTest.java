@@ -26,10 +26,12 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.NetworkConfig;
+import org.stegoehealth.model.NetworkGrowth;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.model.StegoNetwork;
 import org.stegoehealth.model.Tensors;
+import org.stegoehealth.model.TrainingGraph;
 import org.stegoehealth.model.TrainingObjective;
 
 class TrainerTest {
@@ -174,7 +176,7 @@ class TrainerTest {
         TrainingData data = syntheticData(tmp, 12, 12);
         NetworkConfig small = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
         NetworkConfig net = small.withExtractDepth(3);
-        Map<String, INDArray> start = StegoNetwork.grow(small, StegoNetwork.initialWeights(small, 3), net, 3);
+        Map<String, INDArray> start = NetworkGrowth.grow(small, StegoNetwork.initialWeights(small, 3), net, 3);
         TrainingSettings settings = new TrainingSettings(net, 8, 2, 32, 3e-3, 1.0, 5, 4, 4, 2, 64, 0, 0, 0, true);
         Path run = tmp.resolve("run");
 
@@ -233,13 +235,13 @@ class TrainerTest {
     @Test
     void lossListener_reportsTheLossOfTheStepTheFitTook() {
         NetworkConfig net = new NetworkConfig(1, 2, 8, 16, 2, 0.1);
-        SameDiff graph = StegoNetwork.training(net, StegoNetwork.initialWeights(net, 3), TrainingObjective.mse(1.0));
+        SameDiff graph = TrainingGraph.training(net, StegoNetwork.initialWeights(net, 3), TrainingObjective.mse(1.0));
         graph.setTrainingConfig(TrainingConfig.builder()
                 .updater(new Adam(1e-3))
                 .dataSetFeatureMapping(StegoNetwork.COVER, StegoNetwork.SECRET, StegoNetwork.NOISE)
                 .markLabelsUnused()
                 .build());
-        StegoNetwork.differentiate(graph);
+        TrainingGraph.differentiate(graph);
         LossListener losses = new LossListener(TrainingObjective.mse(1.0));
         graph.addListeners(losses);
         Random r = new Random(5);

@@ -2,6 +2,7 @@ package org.stegoehealth.lab.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,9 +88,21 @@ public final class BenchCommand implements Callable<Integer> {
         double sgemm = ModelBenchmark.sgemmGflops(1024, Math.max(1, seconds));
         progress.message(
                 String.format("sgemm 1024^3: %.1f GFLOP/s (sustained over %.0f s)", sgemm, Math.max(1, seconds)));
-        List<ModelBenchmark.Result> results = new ArrayList<>();
         List<String> ops =
                 refineSteps > 0 ? List.of("embed", ModelBenchmark.REFINED, "extract") : List.of("embed", "extract");
+        List<ModelBenchmark.Result> results = measureModel(bench, ops, progress);
+        printModelTable(stego, sgemm, results);
+        List<SealedBenchmark.Result> sealed = noSealed ? List.of() : measureSealed(progress);
+        printBest(ops, results, sgemm);
+        if (json != null) {
+            writeJson(stego, sgemm, results, sealed);
+        }
+        return 0;
+    }
+
+    /** Every operation at every size and batch. */
+    private List<ModelBenchmark.Result> measureModel(ModelBenchmark bench, List<String> ops, Progress progress) {
+        List<ModelBenchmark.Result> results = new ArrayList<>();
         int total = ops.size() * sizes.size() * batches.size();
         for (String op : ops) {
             for (int size : sizes) {
@@ -99,6 +112,10 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        return results;
+    }
+
+    private static void printModelTable(StegoModel stego, double sgemm, List<ModelBenchmark.Result> results) {
         System.out.printf(
                 "model %s, %d threads, sgemm %.1f GFLOP/s%n",
                 stego.version(), Runtime.getRuntime().availableProcessors(), sgemm);
@@ -110,24 +127,31 @@ public final class BenchCommand implements Callable<Integer> {
                     "%-8s %5d %5d %10.2f %9.1f %9.0f%% %9.0f%n",
                     r.op(), r.size(), r.batch(), r.imagesPerS(), r.gflops(), 100 * r.gflops() / sgemm, r.peakRssMb());
         }
+    }
+
+    /** The sealed method on the first sample X-ray and cover at every size, printed as it goes. */
+    private List<SealedBenchmark.Result> measureSealed(Progress progress) throws Exception {
         List<SealedBenchmark.Result> sealed = new ArrayList<>();
-        if (!noSealed) {
-            Path samples = PipelineCluster.home().resolve("samples");
-            try (SealedBenchmark sealedBench = new SealedBenchmark(
-                    Evaluation.imageFiles(samples.resolve("xray"), n -> true).get(0),
-                    Evaluation.imageFiles(samples.resolve("covers"), n -> true).get(0),
-                    seconds)) {
-                for (int size : sizes) {
-                    sealed.addAll(List.of(sealedBench.measure(size)));
-                    progress.message("sealed method at " + size + " px measured");
-                }
-            }
-            for (SealedBenchmark.Result r : sealed) {
-                System.out.printf(
-                        "%-14s %5d %5d %10.2f   (no model; %.3f bits per channel)%n",
-                        r.op(), r.size(), 1, r.imagesPerS(), r.bitsPerChannel());
+        Path samples = PipelineCluster.home().resolve("samples");
+        try (SealedBenchmark sealedBench = new SealedBenchmark(
+                Evaluation.imageFiles(samples.resolve("xray"), n -> true).get(0),
+                Evaluation.imageFiles(samples.resolve("covers"), n -> true).get(0),
+                seconds)) {
+            for (int size : sizes) {
+                sealed.addAll(List.of(sealedBench.measure(size)));
+                progress.message("sealed method at " + size + " px measured");
             }
         }
+        for (SealedBenchmark.Result r : sealed) {
+            System.out.printf(
+                    "%-14s %5d %5d %10.2f   (no model; %.3f bits per channel)%n",
+                    r.op(), r.size(), 1, r.imagesPerS(), r.bitsPerChannel());
+        }
+        return sealed;
+    }
+
+    /** The best batch of each operation and size, and what refinement costs against plain embedding. */
+    private void printBest(List<String> ops, List<ModelBenchmark.Result> results, double sgemm) {
         for (String op : ops) {
             for (int size : sizes) {
                 results.stream()
@@ -147,42 +171,44 @@ public final class BenchCommand implements Callable<Integer> {
                         refineSteps, size, refined, refined / plain, plain);
             }
         }
-        if (json != null) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("model", stego.version());
-            doc.put("sgemm_gflops", sgemm);
-            if (refineSteps > 0) {
-                doc.put("refine_steps", refineSteps);
-            }
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (ModelBenchmark.Result r : results) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("op", r.op());
-                row.put("size", r.size());
-                row.put("batch", r.batch());
-                row.put("images_per_s", r.imagesPerS());
-                row.put("gflops", r.gflops());
-                row.put("peak_rss_mb", r.peakRssMb());
-                rows.add(row);
-            }
-            doc.put("results", rows);
-            List<Map<String, Object>> sealedRows = new ArrayList<>();
-            for (SealedBenchmark.Result r : sealed) {
-                sealedRows.add(Map.of(
-                        "op",
-                        r.op(),
-                        "size",
-                        r.size(),
-                        "images_per_s",
-                        r.imagesPerS(),
-                        "bits_per_channel",
-                        r.bitsPerChannel()));
-            }
-            doc.put("sealed", sealedRows);
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
-            System.out.println("JSON written to " + json);
+    }
+
+    private void writeJson(
+            StegoModel stego, double sgemm, List<ModelBenchmark.Result> results, List<SealedBenchmark.Result> sealed)
+            throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("model", stego.version());
+        doc.put("sgemm_gflops", sgemm);
+        if (refineSteps > 0) {
+            doc.put("refine_steps", refineSteps);
         }
-        return 0;
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (ModelBenchmark.Result r : results) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("op", r.op());
+            row.put("size", r.size());
+            row.put("batch", r.batch());
+            row.put("images_per_s", r.imagesPerS());
+            row.put("gflops", r.gflops());
+            row.put("peak_rss_mb", r.peakRssMb());
+            rows.add(row);
+        }
+        doc.put("results", rows);
+        List<Map<String, Object>> sealedRows = new ArrayList<>();
+        for (SealedBenchmark.Result r : sealed) {
+            sealedRows.add(Map.of(
+                    "op",
+                    r.op(),
+                    "size",
+                    r.size(),
+                    "images_per_s",
+                    r.imagesPerS(),
+                    "bits_per_channel",
+                    r.bitsPerChannel()));
+        }
+        doc.put("sealed", sealedRows);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
+        System.out.println("JSON written to " + json);
     }
 
     private static double best(List<ModelBenchmark.Result> results, String op, int size) {

@@ -2,14 +2,12 @@ package org.stegoehealth.lab.bench;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.Images;
+import org.stegoehealth.security.Png;
 
 /**
  * Real-size X-rays for measurements: a sample X-ray upscaled (bicubic, aspect kept) until its longer side is the size
@@ -42,24 +40,11 @@ final class FullSizeXrays {
         return out;
     }
 
-    /** PNG bytes of {@code image} (16-bit gray stays 16-bit). */
-    static byte[] png(BufferedImage image) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, "png", bytes)) {
-                throw new IllegalStateException("no PNG writer available");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
     /** Writes {@code source} upscaled to {@code side} px as a 16-bit PNG under {@code dir}; returns the file. */
     static Path write(Path source, int side, Path dir) throws IOException {
         String name = source.getFileName().toString().replaceFirst("\\.[^.]+$", "");
         Path file = Files.createDirectories(dir).resolve(name + "-" + side + "px-16bit.png");
-        Files.write(file, png(make(source, side)));
+        Files.write(file, Png.encode(make(source, side)));
         return file;
     }
 }

@@ -16,8 +16,8 @@ import org.stegoehealth.model.Images;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.processors.CoverFitting;
-import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.produce.CoverProducer;
+import org.stegoehealth.security.Png;
 import org.stegoehealth.stack.pipeline.InProcessPipeline;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.stack.pipeline.PipelineOutputs;
@@ -137,7 +137,7 @@ public final class PipelineBenchmark {
             data[1] = (n / 256 % 256) / 255f;
             secret = new FloatImage(size, size, 1, data).quantize8();
             Path file = dir.resolve(String.format("xray-%05d.png", n));
-            Files.write(file, InputImages.png(secret.toBufferedImage()));
+            Files.write(file, Png.encode(secret.toBufferedImage()));
             int c = n % covers.size();
             out.add(new Sample(
                     file,

@@ -9,7 +9,7 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.stegoehealth.model.Images;
-import org.stegoehealth.security.Keyring;
+import org.stegoehealth.security.KeyringPair;
 import org.stegoehealth.security.SealedHiding;
 
 /**
@@ -35,14 +35,9 @@ final class SealedBenchmark implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary keyring directory", e);
         }
-        Keyring hospital = Keyring.init(tmp.resolve("hospital"), "hospital");
-        Keyring clinic = Keyring.init(tmp.resolve("clinic"), "clinic");
-        clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "hospital", false)
-                .keyring();
-        hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), "clinic", false)
-                .keyring();
-        this.sender = new SealedHiding(hospital);
-        this.receiver = new SealedHiding(clinic);
+        KeyringPair keys = KeyringPair.create(tmp);
+        this.sender = new SealedHiding(keys.hospital());
+        this.receiver = new SealedHiding(keys.clinic());
         this.xraySource = Images.read(xrayFile);
         this.cover = Images.read(coverFile);
         this.seconds = seconds;

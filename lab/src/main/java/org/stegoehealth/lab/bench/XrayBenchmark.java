@@ -12,6 +12,7 @@ import org.stegoehealth.model.Metrics;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.processors.CoverFitting;
 import org.stegoehealth.processors.InputImages;
+import org.stegoehealth.security.Png;
 
 /**
  * Full-size X-rays through the model as the applications run them: a 16-bit PNG decoded with the applications'
@@ -98,7 +99,7 @@ final class XrayBenchmark {
         double extractCpu = cpuSeconds() - cpu2;
         double extractPeak = ModelBenchmark.peakRssMb();
         double psnr = Metrics.psnr(secret, recovered.quantize8());
-        int stegoPng = InputImages.png(sent.toBufferedImage()).length; // what the embedder sends
+        int stegoPng = Png.encode(sent.toBufferedImage()).length; // what the embedder sends
         return new Result(
                 png.getFileName().toString(),
                 decoded.width(),

@@ -31,9 +31,9 @@ import java.util.Set;
 import org.stegoehealth.lab.eval.Evaluation;
 import org.stegoehealth.model.Images;
 import org.stegoehealth.model.Progress;
-import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.DeadLetterEvent;
+import org.stegoehealth.security.Png;
 import org.stegoehealth.stack.KafkaSecurity.Principal;
 import org.stegoehealth.stack.LocalApp;
 import org.stegoehealth.stack.LocalMirror;
@@ -577,7 +577,7 @@ final class ChaosRun {
             if (files.size() == settings.count()) {
                 break;
             }
-            byte[] png = InputImages.png(Images.squareAt(Images.read(source), settings.size())
+            byte[] png = Png.encode(Images.squareAt(Images.read(source), settings.size())
                     .withChannels(1)
                     .quantize8()
                     .toBufferedImage());

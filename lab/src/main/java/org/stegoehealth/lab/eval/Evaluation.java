@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import org.stegoehealth.model.Baseline;
 import org.stegoehealth.model.FloatImage;
@@ -175,53 +176,133 @@ public final class Evaluation {
             throw new IllegalArgumentException("the other model hides " + other.secretChannels() + "-channel secrets, "
                     + model.version() + " hides " + model.secretChannels());
         }
-        Quality.Mean otherMean = new Quality.Mean();
-        Quality.Mean unroundedMean = new Quality.Mean();
-        Quality.Mean unclippedMean = new Quality.Mean();
-        long outside = 0;
-        long values = 0;
-        List<Baseline> baselines = baselinesFor(model.secretChannels());
-        Means network = new Means(attacks);
-        Map<String, Means> classical = new LinkedHashMap<>();
-        baselines.forEach(b -> classical.put(b.name(), new Means(attacks)));
-        List<Pair> pairs = new ArrayList<>();
+        Run run = new Run(model, other, attacks, keepImages);
         Map<Path, FloatImage> coverCache = new LinkedHashMap<>();
         for (int start = 0; start < secrets.size(); start += batch) {
             int end = Math.min(secrets.size(), start + batch);
             List<FloatImage> c = new ArrayList<>();
             List<FloatImage> s = new ArrayList<>();
             for (int i = start; i < end; i++) {
-                Path coverPath = covers.get(i % covers.size());
                 c.add(coverCache.computeIfAbsent(
-                        coverPath,
+                        covers.get(i % covers.size()),
                         p -> Images.squareAt(Images.read(p), size).toRgb().quantize8()));
                 s.add(Images.squareAt(Images.read(secrets.get(i)), size)
                         .toGray()
                         .quantize8()
                         .withChannels(model.secretChannels()));
             }
+            run.batch(
+                    start,
+                    c,
+                    s,
+                    i -> covers.get(i % covers.size()).getFileName().toString(),
+                    i -> secrets.get(i).getFileName().toString());
+            progress.update(
+                    "evaluating",
+                    end,
+                    secrets.size(),
+                    String.format(
+                            "cover %.2f dB, secret %.2f dB so far",
+                            run.network.embedding.get().psnr(),
+                            run.network.extraction.get().psnr()));
+        }
+        return run.result(secrets.size(), size);
+    }
+
+    /** The running means of one evaluation, batch by batch: the network, the baselines, the attacks. */
+    private static final class Run {
+        private final HidingModel model;
+        private final HidingModel other;
+        private final List<Attack> attacks;
+        private final boolean keepImages;
+        private final List<Baseline> baselines;
+        private final Means network;
+        private final Map<String, Means> classical = new LinkedHashMap<>();
+        private final Quality.Mean otherMean = new Quality.Mean();
+        private final Quality.Mean unroundedMean = new Quality.Mean();
+        private final Quality.Mean unclippedMean = new Quality.Mean();
+        private final List<Pair> pairs = new ArrayList<>();
+        private long outside;
+        private long values;
+
+        Run(HidingModel model, HidingModel other, List<Attack> attacks, boolean keepImages) {
+            this.model = model;
+            this.other = other;
+            this.attacks = attacks;
+            this.keepImages = keepImages;
+            this.baselines = baselinesFor(model.secretChannels());
+            this.network = new Means(attacks);
+            baselines.forEach(b -> classical.put(b.name(), new Means(attacks)));
+        }
+
+        /** Measures covers {@code c} with secrets {@code s}, pairs {@code start} on, named by the two functions. */
+        void batch(
+                int start,
+                List<FloatImage> c,
+                List<FloatImage> s,
+                IntFunction<String> coverName,
+                IntFunction<String> secretName) {
             List<FloatImage> unroundedStego = model.embed(c, s);
             List<FloatImage> stego = new ArrayList<>();
             for (FloatImage img : unroundedStego) {
                 stego.add(img.quantize8());
             }
             List<FloatImage> extracted = model.extract(stego);
+            withoutRounding(s, unroundedStego);
+            withoutClip(c, s);
+            List<FloatImage> otherExtracted = other == null ? null : other.extract(stego);
+            underAttack(start, s, stego);
+            for (int j = 0; j < c.size(); j++) {
+                Quality e = Quality.of(c.get(j), stego.get(j));
+                Quality x = Quality.of(s.get(j), extracted.get(j));
+                network.embedding.add(e);
+                network.extraction.add(x);
+                Quality ox = otherExtracted == null ? null : Quality.of(s.get(j), otherExtracted.get(j));
+                if (ox != null) {
+                    otherMean.add(ox);
+                }
+                baselines(start + j, c.get(j), s.get(j));
+                int i = start + j;
+                pairs.add(new Pair(
+                        coverName.apply(i),
+                        secretName.apply(i),
+                        keepImages ? c.get(j) : null,
+                        keepImages ? stego.get(j) : null,
+                        keepImages ? s.get(j) : null,
+                        keepImages ? extracted.get(j) : null,
+                        e,
+                        x,
+                        keepImages && otherExtracted != null ? otherExtracted.get(j) : null,
+                        ox));
+            }
+        }
+
+        /** Extraction from the stego images before their rounding to 8 bits. */
+        private void withoutRounding(List<FloatImage> s, List<FloatImage> unroundedStego) {
             List<FloatImage> unroundedExtracted = model.extract(unroundedStego);
             for (int j = 0; j < s.size(); j++) {
                 unroundedMean.add(Quality.of(s.get(j), unroundedExtracted.get(j)));
             }
-            if (model instanceof StegoModel net && net.refinement().steps() == 0) {
-                List<FloatImage> raw = net.embedUnclipped(c, s);
-                List<FloatImage> rawExtracted = net.extract(raw);
-                for (int j = 0; j < raw.size(); j++) {
-                    unclippedMean.add(Quality.of(s.get(j), rawExtracted.get(j)));
-                    for (float v : raw.get(j).data()) {
-                        outside += v < 0 || v > 1 ? 1 : 0;
-                    }
-                    values += raw.get(j).data().length;
-                }
+        }
+
+        /** For an unrefined network: extraction before the clip to [0, 1], and how many values the clip changes. */
+        private void withoutClip(List<FloatImage> c, List<FloatImage> s) {
+            if (!(model instanceof StegoModel net) || net.refinement().steps() != 0) {
+                return;
             }
-            List<FloatImage> otherExtracted = other == null ? null : other.extract(stego);
+            List<FloatImage> raw = net.embedUnclipped(c, s);
+            List<FloatImage> rawExtracted = net.extract(raw);
+            for (int j = 0; j < raw.size(); j++) {
+                unclippedMean.add(Quality.of(s.get(j), rawExtracted.get(j)));
+                for (float v : raw.get(j).data()) {
+                    outside += v < 0 || v > 1 ? 1 : 0;
+                }
+                values += raw.get(j).data().length;
+            }
+        }
+
+        /** The network's extraction from each attacked stego image. */
+        private void underAttack(int start, List<FloatImage> s, List<FloatImage> stego) {
             for (Attack attack : attacks) {
                 List<FloatImage> hit = new ArrayList<>();
                 for (int j = 0; j < stego.size(); j++) {
@@ -232,65 +313,40 @@ public final class Evaluation {
                     network.attacked.get(attack.name()).add(Quality.of(s.get(j), back.get(j)));
                 }
             }
-            for (int j = 0; j < c.size(); j++) {
-                Quality e = Quality.of(c.get(j), stego.get(j));
-                Quality x = Quality.of(s.get(j), extracted.get(j));
-                network.embedding.add(e);
-                network.extraction.add(x);
-                Quality ox = otherExtracted == null ? null : Quality.of(s.get(j), otherExtracted.get(j));
-                if (ox != null) {
-                    otherMean.add(ox);
+        }
+
+        /** Every classical baseline on pair {@code index}: plain and under each attack. */
+        private void baselines(int index, FloatImage cover, FloatImage secret) {
+            for (Baseline b : baselines) {
+                FloatImage bStego = b.embed(cover, secret);
+                Means m = classical.get(b.name());
+                m.embedding.add(Quality.of(cover, bStego));
+                m.extraction.add(Quality.of(secret, b.extract(bStego)));
+                for (Attack attack : attacks) {
+                    m.attacked.get(attack.name()).add(Quality.of(secret, b.extract(attack.apply(bStego, index))));
                 }
-                for (Baseline b : baselines) {
-                    FloatImage bStego = b.embed(c.get(j), s.get(j));
-                    Means m = classical.get(b.name());
-                    m.embedding.add(Quality.of(c.get(j), bStego));
-                    m.extraction.add(Quality.of(s.get(j), b.extract(bStego)));
-                    for (Attack attack : attacks) {
-                        m.attacked
-                                .get(attack.name())
-                                .add(Quality.of(s.get(j), b.extract(attack.apply(bStego, start + j))));
-                    }
-                }
-                int i = start + j;
-                pairs.add(new Pair(
-                        covers.get(i % covers.size()).getFileName().toString(),
-                        secrets.get(i).getFileName().toString(),
-                        keepImages ? c.get(j) : null,
-                        keepImages ? stego.get(j) : null,
-                        keepImages ? s.get(j) : null,
-                        keepImages ? extracted.get(j) : null,
-                        e,
-                        x,
-                        keepImages && otherExtracted != null ? otherExtracted.get(j) : null,
-                        ox));
             }
-            progress.update(
-                    "evaluating",
-                    end,
-                    secrets.size(),
-                    String.format(
-                            "cover %.2f dB, secret %.2f dB so far",
-                            network.embedding.get().psnr(),
-                            network.extraction.get().psnr()));
         }
-        Map<String, MethodResult> results = new LinkedHashMap<>();
-        for (Baseline b : baselines) {
-            results.put(b.name(), classical.get(b.name()).get(b.name(), b.bitsPerChannel()));
+
+        Result result(int images, int size) {
+            Map<String, MethodResult> results = new LinkedHashMap<>();
+            for (Baseline b : baselines) {
+                results.put(b.name(), classical.get(b.name()).get(b.name(), b.bitsPerChannel()));
+            }
+            MethodResult net = network.get("network", 8.0 * model.secretChannels() / 3);
+            return new Result(
+                    images,
+                    size,
+                    model.version(),
+                    net,
+                    results,
+                    attacks.stream().map(Attack::name).toList(),
+                    pairs,
+                    other == null ? null : other.version(),
+                    other == null ? null : otherMean.get(),
+                    unroundedMean.get(),
+                    values == 0 ? null : new Unclipped(unclippedMean.get(), (double) outside / values));
         }
-        MethodResult net = network.get("network", 8.0 * model.secretChannels() / 3);
-        return new Result(
-                secrets.size(),
-                size,
-                model.version(),
-                net,
-                results,
-                attacks.stream().map(Attack::name).toList(),
-                pairs,
-                other == null ? null : other.version(),
-                other == null ? null : otherMean.get(),
-                unroundedMean.get(),
-                values == 0 ? null : new Unclipped(unclippedMean.get(), (double) outside / values));
     }
 
     /** Human name of a method row. */

@@ -11,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.stegoehealth.model.FloatImage;
+import org.stegoehealth.security.Png;
 
 /** Image grids and self-contained HTML reports that people can look at instead of reading numbers. */
 public final class Report {
@@ -52,9 +52,7 @@ public final class Report {
 
     public static void writePng(BufferedImage image, Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        if (!ImageIO.write(image, "png", file.toFile())) {
-            throw new IOException("no PNG writer");
-        }
+        Files.write(file, Png.encode(image));
     }
 
     /** Writes the evaluation grids and {@code report.html} into {@code dir}; returns the HTML file. */

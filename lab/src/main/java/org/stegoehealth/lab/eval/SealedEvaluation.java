@@ -17,7 +17,7 @@ import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.Images;
 import org.stegoehealth.model.Metrics;
 import org.stegoehealth.model.Progress;
-import org.stegoehealth.security.Keyring;
+import org.stegoehealth.security.KeyringPair;
 import org.stegoehealth.security.SealedHiding;
 
 /**
@@ -47,14 +47,9 @@ public final class SealedEvaluation {
         Path tmp = null;
         try {
             tmp = Files.createTempDirectory("stego-sealed-eval");
-            Keyring hospital = Keyring.init(tmp.resolve("hospital"), "hospital");
-            Keyring clinic = Keyring.init(tmp.resolve("clinic"), "clinic");
-            clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), "hospital", false)
-                    .keyring();
-            hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), "clinic", false)
-                    .keyring();
-            SealedHiding sender = new SealedHiding(hospital, budget, SealedHiding.DEFAULT_MAX_SIDE);
-            SealedHiding receiver = new SealedHiding(clinic, budget, SealedHiding.DEFAULT_MAX_SIDE);
+            KeyringPair keys = KeyringPair.create(tmp);
+            SealedHiding sender = new SealedHiding(keys.hospital(), budget, SealedHiding.DEFAULT_MAX_SIDE);
+            SealedHiding receiver = new SealedHiding(keys.clinic(), budget, SealedHiding.DEFAULT_MAX_SIDE);
             Quality.Mean cover = new Quality.Mean();
             Map<Path, BufferedImage> coverCache = new LinkedHashMap<>();
             double bpc = 0;

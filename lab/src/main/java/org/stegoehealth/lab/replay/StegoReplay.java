@@ -40,7 +40,7 @@ final class StegoReplay {
     private static final Quality NONE = new Quality(Double.NaN, Double.NaN, Double.NaN);
 
     /** What a replay measured: one row per model source, and what could not be compared. */
-    record Run(int records, List<ReplayCommand.Measured> measured, Map<String, Map<String, Integer>> refused) {}
+    record Run(int records, List<ReplayReport.Measured> measured, Map<String, Map<String, Integer>> refused) {}
 
     private final StegoConfig config;
     private final Topics topics;
@@ -74,7 +74,7 @@ final class StegoReplay {
         }
         progress.message(records.size() + " stego record(s) read from " + topics.stego.name());
         TransferSecurity security = TransferSecurity.from(config, TransferSecurity.Site.EITHER);
-        List<ReplayCommand.Measured> measured = new ArrayList<>();
+        List<ReplayReport.Measured> measured = new ArrayList<>();
         Map<String, Map<String, Integer>> refused = new LinkedHashMap<>();
         for (Map.Entry<String, ModelSource> source : sources.entrySet()) {
             ExtractionTopology.Offline extractor =
@@ -135,7 +135,7 @@ final class StegoReplay {
                                 Locale.ROOT, "secret %.2f dB so far", mean.get().psnr()));
             }
             refused.put(source.getKey(), notCompared);
-            measured.add(new ReplayCommand.Measured(
+            measured.add(new ReplayReport.Measured(
                     source.getKey(),
                     new Evaluation.Result(
                             pairs.size(),

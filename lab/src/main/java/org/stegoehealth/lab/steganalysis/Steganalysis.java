@@ -89,7 +89,7 @@ public final class Steganalysis {
 
     /** Runs the detector against every method on the same tiles. */
     public static Result run(
-            List<Tile> tiles, List<FloatImage> secrets, List<HidingMethod> methods, int batch, Progress progress) {
+            List<Tile> tiles, List<FloatImage> secrets, List<StegoGenerator> methods, int batch, Progress progress) {
         if (tiles.isEmpty()) {
             throw new IllegalArgumentException("no tiles: the cover photos are smaller than one tile");
         }
@@ -109,7 +109,7 @@ public final class Steganalysis {
             groups[n + i] = tiles.get(i).photo();
         }
         List<MethodScore> scores = new ArrayList<>();
-        for (HidingMethod method : methods) {
+        for (StegoGenerator method : methods) {
             double[][] x = new double[2 * n][];
             System.arraycopy(clean, 0, x, 0, n);
             double psnr = 0;
@@ -117,7 +117,7 @@ public final class Steganalysis {
                 int end = Math.min(n, start + batch);
                 List<FloatImage> covers =
                         tiles.subList(start, end).stream().map(Tile::image).toList();
-                List<HidingMethod.Hidden> hidden = method.hide(covers, secrets.subList(start, end), start);
+                List<StegoGenerator.Hidden> hidden = method.hide(covers, secrets.subList(start, end), start);
                 for (int j = 0; j < hidden.size(); j++) {
                     FloatImage cover = covers.get(j);
                     FloatImage st = hidden.get(j).stego();

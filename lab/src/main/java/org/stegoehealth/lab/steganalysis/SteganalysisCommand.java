@@ -51,7 +51,7 @@ public final class SteganalysisCommand implements Callable<Integer> {
                         + "of random bits).",
                 "Default: ${DEFAULT-VALUE}."
             })
-    String methods = HidingMethod.defaults();
+    String methods = StegoGenerator.defaults();
 
     @Option(names = "--held-out", description = "Only images the training split holds out (never trained on).")
     boolean heldOut;
@@ -119,9 +119,9 @@ public final class SteganalysisCommand implements Callable<Integer> {
                 : null;
         try {
             Keyring keyring = keyDir == null ? null : Keyring.init(keyDir.resolve("keyring"), "steganalysis");
-            List<HidingMethod> list = new ArrayList<>();
+            List<StegoGenerator> list = new ArrayList<>();
             for (String n : names) {
-                list.add(HidingMethod.parse(n, network, keyring));
+                list.add(StegoGenerator.parse(n, network, keyring));
             }
             return run(list, network != null);
         } finally {
@@ -131,7 +131,7 @@ public final class SteganalysisCommand implements Callable<Integer> {
         }
     }
 
-    private int run(List<HidingMethod> list, boolean neural) throws IOException {
+    private int run(List<StegoGenerator> list, boolean neural) throws IOException {
         Predicate<String> xrayFilter = heldOut ? n -> Split.isHeldOut(n, Split.XRAY_VALIDATION) : n -> true;
         Predicate<String> coverFilter = heldOut ? n -> Split.isHeldOut(n, Split.COVER_VALIDATION) : n -> true;
         List<Path> coverFiles = Evaluation.imageFiles(images.covers(PipelineCluster.home()), coverFilter);

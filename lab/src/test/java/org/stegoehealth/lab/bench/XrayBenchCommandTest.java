@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stegoehealth.lab.TinyModel;
+import org.stegoehealth.model.TinyModels;
 import org.stegoehealth.processors.cli.CliRun;
 
 /** {@code stego bench xrays}: full-size 16-bit X-rays through tiled embedding and extraction. */
@@ -25,7 +25,7 @@ class XrayBenchCommandTest {
 
     @BeforeAll
     static void tinyModel() throws IOException {
-        model = TinyModel.write(tmp);
+        model = TinyModels.write(tmp, "tiny", TinyModels.SMALLEST, 1);
     }
 
     /** Runs {@code stego ARGS} (bench xrays) as ./stego does. */

@@ -11,8 +11,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stegoehealth.lab.TinyModel;
 import org.stegoehealth.lab.bench.BenchCommand;
+import org.stegoehealth.model.TinyModels;
 import org.stegoehealth.processors.cli.CliRun;
 
 /** {@code stego evaluate}: the documented JSON on the samples, and bad input as one clear line. */
@@ -26,7 +26,7 @@ class EvaluateCommandTest {
 
     @BeforeAll
     static void tinyModel() throws IOException {
-        model = TinyModel.write(tmp);
+        model = TinyModels.write(tmp, "tiny", TinyModels.SMALLEST, 1);
     }
 
     /** Runs {@code stego ARGS} (evaluate, or bench to compare with) as ./stego does. */

@@ -11,7 +11,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stegoehealth.lab.TinyModel;
+import org.stegoehealth.model.TinyModels;
 import org.stegoehealth.processors.cli.CliRun;
 
 /** {@code stego steganalysis}: every method reported in JSON on the samples; an unknown method is one line. */
@@ -25,7 +25,7 @@ class SteganalysisCommandTest {
 
     @BeforeAll
     static void tinyModel() throws IOException {
-        model = TinyModel.write(tmp);
+        model = TinyModels.write(tmp, "tiny", TinyModels.SMALLEST, 1);
     }
 
     /** Runs {@code stego ARGS} (steganalysis) as ./stego does. */

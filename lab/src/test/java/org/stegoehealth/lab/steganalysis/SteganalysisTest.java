@@ -29,7 +29,7 @@ class SteganalysisTest {
         secrets = Steganalysis.secrets(Images.listImages(samples.resolve("xray")), 128, tiles.size());
     }
 
-    private static Steganalysis.MethodScore score(HidingMethod method) {
+    private static Steganalysis.MethodScore score(StegoGenerator method) {
         return Steganalysis.run(tiles, secrets, List.of(method), 8, new Progress(System.err))
                 .methods()
                 .get(0);
@@ -46,7 +46,7 @@ class SteganalysisTest {
 
     @Test
     void detects_fullPayloadLsbReplacementOfRandomBits() {
-        Steganalysis.MethodScore s = score(HidingMethod.parse("lsbr-1", null, null));
+        Steganalysis.MethodScore s = score(StegoGenerator.parse("lsbr-1", null, null));
         assertTrue(s.auc() > 0.95, "AUC " + s.auc());
         assertTrue(s.meanPhotoAuc() > 0.95, "photo AUC " + s.meanPhotoAuc());
         assertTrue(s.accuracy() > 0.85, "accuracy " + s.accuracy());
@@ -56,7 +56,7 @@ class SteganalysisTest {
 
     @Test
     void isNoBetterThanChance_whenTheStegoImagesAreTheCoversThemselves() {
-        HidingMethod none = new HidingMethod() {
+        StegoGenerator none = new StegoGenerator() {
             @Override
             public String name() {
                 return "covers";
@@ -68,8 +68,8 @@ class SteganalysisTest {
             }
 
             @Override
-            public List<HidingMethod.Hidden> hide(List<FloatImage> covers, List<FloatImage> s, long seed) {
-                return covers.stream().map(c -> new HidingMethod.Hidden(c, c)).toList();
+            public List<StegoGenerator.Hidden> hide(List<FloatImage> covers, List<FloatImage> s, long seed) {
+                return covers.stream().map(c -> new StegoGenerator.Hidden(c, c)).toList();
             }
         };
         Steganalysis.MethodScore s = score(none);
@@ -82,8 +82,8 @@ class SteganalysisTest {
         Keyring keyring = Keyring.init(dir.resolve("keyring"), "steganalysis");
         List<Steganalysis.Tile> few = new ArrayList<>(tiles.subList(0, 4));
         few.addAll(tiles.subList(40, 44)); // two photos, so there are two folds
-        HidingMethod sealed = HidingMethod.sealed(keyring, 0.25);
-        List<HidingMethod.Hidden> hidden =
+        StegoGenerator sealed = StegoGenerator.sealed(keyring, 0.25);
+        List<StegoGenerator.Hidden> hidden =
                 sealed.hide(few.stream().map(Steganalysis.Tile::image).toList(), secrets, 0);
         assertTrue(hidden.get(0).stego().width() < 128, "a 32 px X-ray needs only part of a 128 px tile");
         assertEquals(hidden.get(0).stego().width(), hidden.get(0).clean().width());
@@ -98,8 +98,8 @@ class SteganalysisTest {
     @Test
     void randomBits_writeThePayloadIntoTheLowBitsOnly() {
         FloatImage cover = tiles.get(0).image();
-        FloatImage matched = HidingMethod.randomBits(cover, 1.0, true, new Random(1));
-        FloatImage replaced = HidingMethod.randomBits(cover, 1.0, false, new Random(1));
+        FloatImage matched = StegoGenerator.randomBits(cover, 1.0, true, new Random(1));
+        FloatImage replaced = StegoGenerator.randomBits(cover, 1.0, false, new Random(1));
         int changedMatched = 0;
         for (int i = 0; i < cover.data().length; i++) {
             int c = Math.round(cover.data()[i] * 255);
@@ -125,9 +125,9 @@ class SteganalysisTest {
     @Test
     void parse_refusesUnknownMethodsWithTheList() {
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> HidingMethod.parse("wavelet", null, null));
+                assertThrows(IllegalArgumentException.class, () -> StegoGenerator.parse("wavelet", null, null));
         assertTrue(e.getMessage().contains("spread-lsb-R-G-B"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> HidingMethod.parse("neural", null, null));
-        assertThrows(IllegalArgumentException.class, () -> HidingMethod.parse("lsbm-2", null, null));
+        assertThrows(IllegalArgumentException.class, () -> StegoGenerator.parse("neural", null, null));
+        assertThrows(IllegalArgumentException.class, () -> StegoGenerator.parse("lsbm-2", null, null));
     }
 }

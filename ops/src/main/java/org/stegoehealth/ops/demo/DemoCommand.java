@@ -24,6 +24,7 @@ import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.cli.ImageSetOptions;
 import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.produce.CoverProducer;
+import org.stegoehealth.security.Keyring;
 import org.stegoehealth.stack.KafkaSecurity.Principal;
 import org.stegoehealth.stack.pipeline.ClusterContents;
 import org.stegoehealth.stack.pipeline.InProcessPipeline;
@@ -119,52 +120,13 @@ public final class DemoCommand implements Callable<Integer> {
                 : oneCluster ? PipelineCluster.Stack.ONE_CLUSTER : PipelineCluster.Stack.TWO_CLUSTERS;
         try (PipelineCluster cluster = PipelineCluster.open(spec, base, work, "demo", kind)) {
             StegoConfig config = cluster.config();
-            StegoConfig clinicConfig = cluster.clinicConfig();
-            progress.message(
-                    cluster.twoClusters()
-                            ? "Kafka " + config.bootstrapServers() + " (hospital), " + clinicConfig.bootstrapServers()
-                                    + " (clinic), schema registry " + config.schemaRegistryUrl()
-                            : "Kafka " + config.bootstrapServers() + ", schema registry " + config.schemaRegistryUrl());
-            if (cluster.secure()) {
-                progress.message("secure stack: Kafka takes SASL/SCRAM-SHA-512 over TLS only; producers, embedder and"
-                        + " extractor each sign in as their own user with ACLs; client settings in "
-                        + cluster.localStack()
-                                .orElseThrow()
-                                .security()
-                                .orElseThrow()
-                                .dir());
-            }
-            cluster.createTopics();
-            // covers first: the embedder loads its cover library at start, before it takes any X-ray
-            cluster.publishCovers(coverDir);
+            announceStack(progress, cluster);
             PipelineKeys keys = PipelineKeys.under(work.resolve("keys"));
-            // the model travels as a signed event and a promotion, as in production
-            String version = cluster.publishAndPromote(
-                    modelDir, "bundled default model, published by stego demo", keys.hospital());
-            progress.message("published and promoted model " + version + " on "
-                    + cluster.topics().models.name());
-            try (FollowedModels hospitalModels = FollowedModels.start(
-                            cluster.config(Principal.EMBEDDER)
-                                    .with(Map.of(
-                                            StegoConfig.MODEL_CACHE_DIR,
-                                            config.stateDir()
-                                                    .resolve("hospital-models")
-                                                    .toString())),
-                            cluster.topics(),
-                            keys.hospital(),
-                            keys.hospital().name(),
-                            "stego-demo-hospital-models");
-                    FollowedModels clinicModels = FollowedModels.start(
-                            cluster.config(Principal.EXTRACTOR)
-                                    .with(Map.of(
-                                            StegoConfig.MODEL_CACHE_DIR,
-                                            config.stateDir()
-                                                    .resolve("clinic-models")
-                                                    .toString())),
-                            cluster.topics(),
-                            keys.clinic(),
-                            keys.hospital().name(),
-                            "stego-demo-clinic-models");
+            publishInputs(progress, cluster, coverDir, modelDir, keys);
+            try (FollowedModels hospitalModels =
+                            followModels(cluster, Principal.EMBEDDER, keys.hospital(), keys, "hospital");
+                    FollowedModels clinicModels =
+                            followModels(cluster, Principal.EXTRACTOR, keys.clinic(), keys, "clinic");
                     InProcessPipeline pipeline = InProcessPipeline.start(
                             cluster.config(Principal.EMBEDDER),
                             cluster.config(Principal.EXTRACTOR),
@@ -185,52 +147,115 @@ public final class DemoCommand implements Callable<Integer> {
                 outputs.awaitRecovered(sent.keySet(), options.timeout(), new Progress(System.err), healthCheck);
                 awaitStego(outputs, sent, healthCheck);
                 DemoReport report = new DemoReport(stego.version(), rows(config, stego, sent, outputs));
-                Path html = report.write(reportDir);
-                long once = sent.keySet().stream()
-                        .filter(id -> outputs.recoveredCounts().get(id) == 1)
-                        .count();
-                stdout.print(report.table());
-                stdout.printf(
-                        "recovered exactly once: %d of %d X-ray(s) (read_committed); dead letters: %d%n",
-                        once, sent.size(), outputs.deadLetters().size());
-                if (cluster.secure()) {
-                    stdout.println("secure stack: SASL/SCRAM-SHA-512 over TLS; producer, embedder and extractor signed"
-                            + " in as their own Kafka users, each allowed only its topics");
-                }
-                stdout.println("report: " + html.toAbsolutePath().normalize());
-                if (cluster.localStack().isPresent()) {
-                    printContents(stdout, cluster.twoClusters() ? "hospital cluster" : "cluster", config);
-                }
-                if (cluster.twoClusters()) {
-                    printContents(stdout, "clinic cluster", clinicConfig);
-                }
-                stdout.flush();
+                printResults(stdout, cluster, report, report.write(reportDir), sent, outputs);
                 if (keepRunning) {
                     outputs.close();
-                    stdout.println("still running: Kafka " + config.bootstrapServers()
-                            + (cluster.twoClusters()
-                                    ? " (hospital), " + clinicConfig.bootstrapServers()
-                                            + " (clinic, fed by MirrorMaker 2)"
-                                    : "")
-                            + ", schema registry "
-                            + config.schemaRegistryUrl() + ", topics "
-                            + cluster.topics().xrays.name() + " ... "
-                            + cluster.topics().deadLetters.name() + "; press Ctrl-C to stop");
-                    if (cluster.secure()) {
-                        stdout.println("Kafka users' settings (stego <command> --config FILE): "
-                                + cluster.localStack()
-                                        .orElseThrow()
-                                        .security()
-                                        .orElseThrow()
-                                        .dir()
-                                + "/{producer,embedder,extractor,mirror,admin}.properties");
-                    }
-                    stdout.flush();
+                    printStillRunning(stdout, cluster);
                     awaitStopSignal(healthCheck);
                 }
             }
         }
         return 0;
+    }
+
+    /** Says where the stack listens and, when secure, how clients sign in. */
+    private static void announceStack(Progress progress, PipelineCluster cluster) {
+        StegoConfig config = cluster.config();
+        progress.message(
+                cluster.twoClusters()
+                        ? "Kafka " + config.bootstrapServers() + " (hospital), "
+                                + cluster.clinicConfig().bootstrapServers() + " (clinic), schema registry "
+                                + config.schemaRegistryUrl()
+                        : "Kafka " + config.bootstrapServers() + ", schema registry " + config.schemaRegistryUrl());
+        if (cluster.secure()) {
+            progress.message("secure stack: Kafka takes SASL/SCRAM-SHA-512 over TLS only; producers, embedder and"
+                    + " extractor each sign in as their own user with ACLs; client settings in "
+                    + securityDir(cluster));
+        }
+    }
+
+    private static Path securityDir(PipelineCluster cluster) {
+        return cluster.localStack().orElseThrow().security().orElseThrow().dir();
+    }
+
+    /**
+     * Creates the topics, publishes the covers (first: the embedder loads its cover library at start, before it takes
+     * any X-ray) and the model, which travels as a signed event and a promotion, as in production.
+     */
+    private static void publishInputs(
+            Progress progress, PipelineCluster cluster, Path coverDir, Path modelDir, PipelineKeys keys)
+            throws IOException {
+        cluster.createTopics();
+        cluster.publishCovers(coverDir);
+        String version =
+                cluster.publishAndPromote(modelDir, "bundled default model, published by stego demo", keys.hospital());
+        progress.message("published and promoted model " + version + " on "
+                + cluster.topics().models.name());
+    }
+
+    /** The model versions one site follows on the model topic, cached under the state directory. */
+    private static FollowedModels followModels(
+            PipelineCluster cluster, Principal principal, Keyring keyring, PipelineKeys keys, String site) {
+        return FollowedModels.start(
+                cluster.config(principal)
+                        .with(Map.of(
+                                StegoConfig.MODEL_CACHE_DIR,
+                                cluster.config()
+                                        .stateDir()
+                                        .resolve(site + "-models")
+                                        .toString())),
+                cluster.topics(),
+                keyring,
+                keys.hospital().name(),
+                "stego-demo-" + site + "-models");
+    }
+
+    /** The report's table, how many X-rays were recovered exactly once, and what each cluster holds. */
+    private void printResults(
+            PrintWriter stdout,
+            PipelineCluster cluster,
+            DemoReport report,
+            Path html,
+            Map<String, Sent> sent,
+            PipelineOutputs outputs) {
+        long once = sent.keySet().stream()
+                .filter(id -> outputs.recoveredCounts().get(id) == 1)
+                .count();
+        stdout.print(report.table());
+        stdout.printf(
+                "recovered exactly once: %d of %d X-ray(s) (read_committed); dead letters: %d%n",
+                once, sent.size(), outputs.deadLetters().size());
+        if (cluster.secure()) {
+            stdout.println("secure stack: SASL/SCRAM-SHA-512 over TLS; producer, embedder and extractor signed"
+                    + " in as their own Kafka users, each allowed only its topics");
+        }
+        stdout.println("report: " + html.toAbsolutePath().normalize());
+        if (cluster.localStack().isPresent()) {
+            printContents(stdout, cluster.twoClusters() ? "hospital cluster" : "cluster", cluster.config());
+        }
+        if (cluster.twoClusters()) {
+            printContents(stdout, "clinic cluster", cluster.clinicConfig());
+        }
+        stdout.flush();
+    }
+
+    /** Where the stack that stays up listens, for {@code --keep-running}. */
+    private static void printStillRunning(PrintWriter stdout, PipelineCluster cluster) {
+        StegoConfig config = cluster.config();
+        stdout.println("still running: Kafka " + config.bootstrapServers()
+                + (cluster.twoClusters()
+                        ? " (hospital), " + cluster.clinicConfig().bootstrapServers()
+                                + " (clinic, fed by MirrorMaker 2)"
+                        : "")
+                + ", schema registry "
+                + config.schemaRegistryUrl() + ", topics "
+                + cluster.topics().xrays.name() + " ... "
+                + cluster.topics().deadLetters.name() + "; press Ctrl-C to stop");
+        if (cluster.secure()) {
+            stdout.println("Kafka users' settings (stego <command> --config FILE): " + securityDir(cluster)
+                    + "/{producer,embedder,extractor,mirror,admin}.properties");
+        }
+        stdout.flush();
     }
 
     /** Publishes each X-ray with a named cover (covers in turn), so the report knows which cover each one got. */

@@ -38,15 +38,14 @@ import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.model.Images;
 import org.stegoehealth.model.ModelArtifact;
-import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.model.TinyModels;
 import org.stegoehealth.ops.StegoCli;
 import org.stegoehealth.processors.BatchSettings;
 import org.stegoehealth.processors.DeadLetters;
 import org.stegoehealth.processors.ErrorType;
 import org.stegoehealth.processors.ExtractionTopology;
-import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.InputRecord;
 import org.stegoehealth.processors.MessageIds;
 import org.stegoehealth.processors.StegoConfig;
@@ -67,6 +66,7 @@ import org.stegoehealth.schemas.StegoImageEvent;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.schemas.XrayImageEvent;
 import org.stegoehealth.security.Keyring;
+import org.stegoehealth.security.Png;
 import org.stegoehealth.stack.LocalStack;
 
 /** {@code stego models} against a real broker and registry: publish, promote, list, retire, pull, verify. */
@@ -74,7 +74,7 @@ import org.stegoehealth.stack.LocalStack;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ModelsIT {
 
-    private static final NetworkConfig NET = new NetworkConfig(1, 2, 4, 4, 1, 0.1);
+    private static final NetworkConfig NET = TinyModels.SMALLEST;
     private static final Path SAMPLES = Path.of("..", "samples");
 
     @TempDir
@@ -97,20 +97,10 @@ class ModelsIT {
     }
 
     static Path artifact(String version, long seed) throws IOException {
-        Path parent = Files.createDirectories(tmp.resolve("src-" + version));
-        return ModelArtifact.write(
-                parent,
-                new ModelMetadata(
-                        version,
-                        "2026-11-29T10:00:00Z",
-                        NET,
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of("coverPsnr", 31.25, "secretPsnr", 30.5),
-                        ModelArtifact.WEIGHTS_FILE,
-                        null),
-                StegoNetwork.initialWeights(NET, seed));
+        return TinyModels.write(
+                tmp.resolve("src-" + version),
+                TinyModels.metadata(version, NET, Map.of(), Map.of("coverPsnr", 31.25, "secretPsnr", 30.5)),
+                seed);
     }
 
     /** Runs {@code stego models ...} on the stack and returns {exit code, stdout + stderr}. */
@@ -603,7 +593,7 @@ class ModelsIT {
         for (int i = 0; i < 4; i++) {
             FloatImage secret =
                     Images.squareAt(Images.read(xrays.get(i)), 64).toGray().quantize8();
-            byte[] file = InputImages.png(secret.toBufferedImage());
+            byte[] file = Png.encode(secret.toBufferedImage());
             Files.write(originals.resolve("xray-" + i + ".png"), file);
             FloatImage stego = m1.embed(List.of(cover), List.of(secret)).get(0).quantize8();
             StegoImageEvent event = StegoImageEvent.newBuilder()
@@ -612,7 +602,7 @@ class ModelsIT {
                     .setWidth(64)
                     .setHeight(64)
                     .setSecretChannels(1)
-                    .setImage(ByteBuffer.wrap(InputImages.png(stego.toBufferedImage())))
+                    .setImage(ByteBuffer.wrap(Png.encode(stego.toBufferedImage())))
                     .setCreatedAt(Instant.now())
                     .setHidingMethod("neural")
                     .build();
@@ -734,7 +724,7 @@ class ModelsIT {
                 .setWidth(64)
                 .setHeight(64)
                 .setSecretChannels(1)
-                .setImage(ByteBuffer.wrap(InputImages.png(model.embed(List.of(cover), List.of(secret))
+                .setImage(ByteBuffer.wrap(Png.encode(model.embed(List.of(cover), List.of(secret))
                         .get(0)
                         .quantize8()
                         .toBufferedImage())))

@@ -61,7 +61,7 @@ import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoModel;
-import org.stegoehealth.ops.TinyModels;
+import org.stegoehealth.model.TinyModels;
 import org.stegoehealth.ops.stack.StackKind;
 import org.stegoehealth.ops.stack.StackSelection;
 import org.stegoehealth.ops.stack.TestStack;
@@ -92,6 +92,7 @@ import org.stegoehealth.schemas.SchemaRegistryException;
 import org.stegoehealth.schemas.StegoImageEvent;
 import org.stegoehealth.schemas.XrayImageEvent;
 import org.stegoehealth.security.Keyring;
+import org.stegoehealth.security.Png;
 import org.stegoehealth.stack.pipeline.InProcessPipeline;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.stack.pipeline.PipelineKeys;
@@ -192,7 +193,7 @@ abstract class PipelineTests {
 
     /** What travels: an image as the 8-bit PNG the topologies publish, decoded again. */
     private static FloatImage asPng(FloatImage image, String name) {
-        return image(InputImages.png(image.toBufferedImage()), name);
+        return image(Png.encode(image.toBufferedImage()), name);
     }
 
     @Test
@@ -266,8 +267,7 @@ abstract class PipelineTests {
             data[0] = n / 255f;
             Path file = dir.resolve(String.format("study-%02d.png", n));
             Files.write(
-                    file,
-                    InputImages.png(new FloatImage(64, 64, 1, data).quantize8().toBufferedImage()));
+                    file, Png.encode(new FloatImage(64, 64, 1, data).quantize8().toBufferedImage()));
             out.add(file);
         }
         return out;
@@ -752,7 +752,7 @@ abstract class PipelineTests {
                                     .setWidth(stego.width())
                                     .setHeight(stego.height())
                                     .setSecretChannels(1)
-                                    .setImage(ByteBuffer.wrap(InputImages.png(stego.toBufferedImage())))
+                                    .setImage(ByteBuffer.wrap(Png.encode(stego.toBufferedImage())))
                                     .setCreatedAt(Instant.now())
                                     .build(),
                             keyring.signer());

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.lab.eval.Evaluation;
 import org.stegoehealth.model.StegoModel;
-import org.stegoehealth.ops.TinyModels;
+import org.stegoehealth.model.TinyModels;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.cli.Wiring;
 import org.stegoehealth.processors.produce.CoverProducer;

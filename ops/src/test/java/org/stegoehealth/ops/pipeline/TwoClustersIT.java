@@ -39,7 +39,7 @@ import org.stegoehealth.lab.eval.Evaluation;
 import org.stegoehealth.model.Images;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.StegoModel;
-import org.stegoehealth.ops.TinyModels;
+import org.stegoehealth.model.TinyModels;
 import org.stegoehealth.processors.HidingMethod;
 import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.processors.StegoConfig;

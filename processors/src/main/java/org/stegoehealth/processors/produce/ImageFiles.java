@@ -15,6 +15,7 @@ import org.stegoehealth.model.Images;
 import org.stegoehealth.processors.ErrorType;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.RecordRejectedException;
+import org.stegoehealth.security.Png;
 
 /** Finding and reading image files for the producers. */
 final class ImageFiles {
@@ -134,7 +135,7 @@ final class ImageFiles {
                     e.problem() == DicomException.Problem.TRUNCATED || e.problem() == DicomException.Problem.MALFORMED;
             throw new RecordRejectedException(unreadable ? ErrorType.DECODE : ErrorType.VALIDATION, e.getMessage(), e);
         }
-        byte[] png = InputImages.png(dicom.toBufferedImage());
+        byte[] png = Png.encode(dicom.toBufferedImage());
         String accession = dicom.accessionNumber().orElse(null);
         return new Checked(png, InputImages.decode(png, name, maxSide), accession);
     }

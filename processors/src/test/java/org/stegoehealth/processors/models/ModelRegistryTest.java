@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -19,12 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.model.HidingModel;
-import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.ModelCache;
 import org.stegoehealth.model.ModelException;
-import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.model.NetworkConfig;
-import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.model.TinyModels;
 import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
@@ -33,7 +30,7 @@ import org.stegoehealth.security.Keyring;
 
 class ModelRegistryTest {
 
-    private static final NetworkConfig SMALL = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
+    private static final NetworkConfig SMALL = TinyModels.NET;
     private static final Instant T0 = Instant.parse("2026-11-29T12:00:00Z");
 
     @TempDir
@@ -49,18 +46,11 @@ class ModelRegistryTest {
     }
 
     static Path artifact(Path parent, String version, long seed) throws IOException {
-        Files.createDirectories(parent);
-        ModelMetadata metadata = new ModelMetadata(
-                version,
-                "2026-01-01T00:00:00Z",
-                SMALL,
-                Map.of(),
-                Map.of("parent", "v0"),
-                Map.of(),
-                Map.of("coverPsnr", 30.5, "secretPsnr", 29.0),
-                ModelArtifact.WEIGHTS_FILE,
-                null);
-        return ModelArtifact.write(parent, metadata, StegoNetwork.initialWeights(SMALL, seed));
+        return TinyModels.write(
+                parent,
+                TinyModels.metadata(
+                        version, SMALL, Map.of("parent", "v0"), Map.of("coverPsnr", 30.5, "secretPsnr", 29.0)),
+                seed);
     }
 
     private ModelEvent event(String version, long seed, Keyring keys) throws IOException {

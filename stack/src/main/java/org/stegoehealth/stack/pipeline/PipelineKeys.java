@@ -2,8 +2,8 @@ package org.stegoehealth.stack.pipeline;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.stegoehealth.security.Keyring;
+import org.stegoehealth.security.KeyringPair;
 
 /**
  * The two keyrings an in-process pipeline plays with: the hospital's (the embedder signs and seals with it) and the
@@ -19,12 +19,7 @@ public record PipelineKeys(Keyring hospital, Keyring clinic) {
         if (Files.exists(h) && Files.exists(c)) {
             return new PipelineKeys(Keyring.open(h), Keyring.open(c));
         }
-        Keyring hospital = Keyring.init(h, "hospital");
-        Keyring clinic = Keyring.init(c, "clinic");
-        clinic = clinic.importPublic(hospital.exportPublic(Optional.empty()), h + " export", false)
-                .keyring();
-        hospital = hospital.importPublic(clinic.exportPublic(Optional.of("hospital")), c + " export", false)
-                .keyring();
-        return new PipelineKeys(hospital, clinic);
+        KeyringPair pair = KeyringPair.create(h, "hospital", c, "clinic");
+        return new PipelineKeys(pair.hospital(), pair.clinic());
     }
 }

@@ -16,7 +16,7 @@ import org.stegoehealth.security.SealedHiding;
  * A way of making stego images from 8-bit RGB covers for the detector to face: the network, a classical baseline
  * hiding the X-ray, the sealed method, or random bits written by LSB replacement or LSB matching at a given payload.
  */
-public interface HidingMethod {
+public interface StegoGenerator {
 
     String name();
 
@@ -55,7 +55,7 @@ public interface HidingMethod {
      * @param model the network, needed only for {@code neural}
      * @param keyring a keyring to seal to, needed only for {@code sealed}
      */
-    static HidingMethod parse(String spec, HidingModel model, Keyring keyring) {
+    static StegoGenerator parse(String spec, HidingModel model, Keyring keyring) {
         String s = spec.trim().toLowerCase(Locale.ROOT);
         if (s.equals("sealed")) {
             if (keyring == null) {
@@ -100,9 +100,9 @@ public interface HidingMethod {
      * of the cover's width so the payload fits a tile, compressed, encrypted and written by keyed LSB matching into
      * the crop of the cover the payload needs (at a corner the embedding draws).
      */
-    static HidingMethod sealed(Keyring keyring, double secretShare) {
+    static StegoGenerator sealed(Keyring keyring, double secretShare) {
         SealedHiding hiding = new SealedHiding(keyring);
-        return new HidingMethod() {
+        return new StegoGenerator() {
             @Override
             public String name() {
                 return "sealed";
@@ -133,8 +133,8 @@ public interface HidingMethod {
     }
 
     /** The network's stego images, rounded to 8 bits as they are sent. */
-    static HidingMethod network(HidingModel model) {
-        return new HidingMethod() {
+    static StegoGenerator network(HidingModel model) {
+        return new StegoGenerator() {
             @Override
             public String name() {
                 return "neural";
@@ -161,8 +161,8 @@ public interface HidingMethod {
     }
 
     /** A classical baseline hiding the X-ray (replicated to three channels when the baseline wants that). */
-    static HidingMethod of(Baseline baseline) {
-        return new HidingMethod() {
+    static StegoGenerator of(Baseline baseline) {
+        return new StegoGenerator() {
             @Override
             public String name() {
                 return baseline.name();
@@ -187,11 +187,11 @@ public interface HidingMethod {
     }
 
     /** Random bits at payload {@code p}, by LSB matching ({@code matching}) or LSB replacement. */
-    static HidingMethod randomBits(String name, double p, boolean matching) {
+    static StegoGenerator randomBits(String name, double p, boolean matching) {
         if (!(p > 0 && p <= 1)) {
             throw new IllegalArgumentException("payload of " + name + " must be in (0, 1]");
         }
-        return new HidingMethod() {
+        return new StegoGenerator() {
             @Override
             public String name() {
                 return name;

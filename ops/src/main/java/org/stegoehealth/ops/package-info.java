@@ -1,0 +1,2 @@
+/** The {@code stego} command line: the entry point that gathers every command of the product under one launcher. */
+package org.stegoehealth.ops;
