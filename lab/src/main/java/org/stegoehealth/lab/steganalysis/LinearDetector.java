@@ -56,6 +56,15 @@ public final class LinearDetector {
             return n == 0 ? Double.NaN : sum / n;
         }
 
+        /**
+         * The minimum total error {@code P_E = min over thresholds of (P_FA + P_MD) / 2} of the out-of-fold scores,
+         * the figure steganalysis papers report: 0 when a threshold separates the classes, 0.5 when none does better
+         * than a coin.
+         */
+        public double minimumTotalError() {
+            return LinearDetector.minimumTotalError(scores, labels);
+        }
+
         /** Share of samples on the right side of score 0 (probability one half). */
         public double accuracy() {
             int right = 0;
@@ -189,6 +198,44 @@ public final class LinearDetector {
         }
         f[v.length] = new FeatureNode(v.length + 1, 1); // bias term
         return f;
+    }
+
+    /**
+     * {@code min over thresholds t of (P_FA(t) + P_MD(t)) / 2}, with "stego" when score > t; tied scores move across a
+     * threshold together.
+     */
+    public static double minimumTotalError(double[] scores, int[] labels) {
+        Integer[] order = new Integer[scores.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
+        long pos = Arrays.stream(labels).filter(l -> l == 1).count();
+        long neg = scores.length - pos;
+        if (pos == 0 || neg == 0) {
+            throw new IllegalArgumentException("P_E needs both classes");
+        }
+        // threshold below every score: everything is called stego, every clean sample is a false alarm
+        long falseAlarms = neg;
+        long misses = 0;
+        double best = 0.5 * ((double) falseAlarms / neg + (double) misses / pos);
+        int i = 0;
+        while (i < order.length) {
+            int j = i;
+            while (j + 1 < order.length && scores[order[j + 1]] == scores[order[i]]) {
+                j++;
+            }
+            for (int k = i; k <= j; k++) {
+                if (labels[order[k]] == 1) {
+                    misses++;
+                } else {
+                    falseAlarms--;
+                }
+            }
+            best = Math.min(best, 0.5 * ((double) falseAlarms / neg + (double) misses / pos));
+            i = j + 1;
+        }
+        return best;
     }
 
     /** Mann-Whitney estimate of the AUC; tied scores count one half. */

@@ -30,6 +30,7 @@ public final class Steganalysis {
             double accuracy,
             double auc,
             double meanPhotoAuc,
+            double minimumTotalError,
             int samples,
             int folds) {}
 
@@ -144,10 +145,12 @@ public final class Steganalysis {
                     s.accuracy(),
                     s.auc(),
                     s.meanFoldAuc(),
+                    s.minimumTotalError(),
                     2 * n,
                     s.folds());
-            progress.message(
-                    String.format("%-18s accuracy %.3f  AUC %.3f", method.name(), score.accuracy(), score.auc()));
+            progress.message(String.format(
+                    "%-18s accuracy %.3f  AUC %.3f  P_E %.3f",
+                    method.name(), score.accuracy(), score.auc(), score.minimumTotalError()));
             scores.add(score);
         }
         return new Result(
@@ -167,8 +170,8 @@ public final class Steganalysis {
                 r.size(),
                 r.methods().isEmpty() ? 0 : r.methods().get(0).folds()));
         sb.append(String.format(
-                "%-18s | %5s | %10s | %8s | %6s | %9s%n",
-                "method", "bpc", "cover PSNR", "accuracy", "AUC", "photo AUC"));
+                "%-18s | %5s | %10s | %8s | %6s | %9s | %5s%n",
+                "method", "bpc", "cover PSNR", "accuracy", "AUC", "photo AUC", "P_E"));
         sb.append("-".repeat(18))
                 .append("-+-")
                 .append("-".repeat(5))
@@ -180,14 +183,23 @@ public final class Steganalysis {
                 .append("-".repeat(6))
                 .append("-+-")
                 .append("-".repeat(9))
+                .append("-+-")
+                .append("-".repeat(5))
                 .append('\n');
         for (MethodScore m : r.methods()) {
             sb.append(String.format(
-                    "%-18s | %5.2f | %7.2f dB | %8.3f | %6.3f | %9.3f%n",
-                    m.name(), m.bitsPerChannel(), m.coverPsnr(), m.accuracy(), m.auc(), m.meanPhotoAuc()));
+                    "%-18s | %5.2f | %7.2f dB | %8.3f | %6.3f | %9.3f | %5.3f%n",
+                    m.name(),
+                    m.bitsPerChannel(),
+                    m.coverPsnr(),
+                    m.accuracy(),
+                    m.auc(),
+                    m.meanPhotoAuc(),
+                    m.minimumTotalError()));
         }
         sb.append("accuracy 0.5 and AUC 0.5: the detector cannot tell; 1.0: it always can. AUC: all photos' "
-                + "held-out scores pooled;\nphoto AUC: mean of each held-out photo's own AUC\n");
+                + "held-out scores pooled;\nphoto AUC: mean of each held-out photo's own AUC; P_E: the minimum total error"
+                + " (P_FA + P_MD) / 2 over thresholds, 0.5 when the detector cannot tell\n");
         return sb.toString();
     }
 
@@ -206,6 +218,7 @@ public final class Steganalysis {
             x.put("accuracy", s.accuracy());
             x.put("auc", s.auc());
             x.put("meanPhotoAuc", s.meanPhotoAuc());
+            x.put("minimumTotalError", s.minimumTotalError());
             x.put("samples", s.samples());
             x.put("folds", s.folds());
             methods.put(s.name(), x);
