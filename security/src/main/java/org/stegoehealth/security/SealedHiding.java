@@ -61,7 +61,30 @@ public final class SealedHiding {
      */
     public record Opened(BufferedImage xray, byte[] png, Optional<String> studyRef) {}
 
+    /** Default payload budget of the covert mode: a twentieth of a bit per colour sample. */
+    public static final double DEFAULT_COVERT_BUDGET = 0.05;
+    /** Constraint height of the syndrome-trellis code of the covert mode: 128 trellis states per sample. */
+    static final int COVERT_STC_HEIGHT = 7;
+
+    /** How the payload's bits go into the cover. */
+    enum Mode {
+        /** LSB matching at keyed positions of the smallest crop the budget allows. */
+        SEALED("sealed"),
+        /**
+         * Syndrome-trellis coding over every sample of the whole cover, in keyed order, with HILL costs: the fewest
+         * and least visible changes ({@link Stc}, {@link HillCosts}).
+         */
+        COVERT("covert");
+
+        final String label;
+
+        Mode(String label) {
+            this.label = label;
+        }
+    }
+
     private final Keyring keyring;
+    private final Mode mode;
     private final double budget;
     private final int maxSide;
     private final SecureRandom random = new SecureRandom();
@@ -75,6 +98,18 @@ public final class SealedHiding {
     }
 
     public SealedHiding(Keyring keyring, double budget, int maxSide) {
+        this(keyring, Mode.SEALED, budget, maxSide);
+    }
+
+    /**
+     * The covert mode: the same sealed payload, spread by syndrome-trellis codes with HILL costs over the whole cover
+     * at its native resolution, at most {@code budget} bits per colour sample (see {@link Mode#COVERT}).
+     */
+    public static SealedHiding covert(Keyring keyring, double budget, int maxSide) {
+        return new SealedHiding(keyring, Mode.COVERT, budget, maxSide);
+    }
+
+    private SealedHiding(Keyring keyring, Mode mode, double budget, int maxSide) {
         if (!(budget > 0 && budget <= 1)) {
             throw new IllegalArgumentException("bits-per-channel budget " + budget + " must be in (0, 1]");
         }
@@ -82,6 +117,7 @@ public final class SealedHiding {
             throw new IllegalArgumentException("max side " + maxSide + " must be positive");
         }
         this.keyring = keyring;
+        this.mode = mode;
         this.budget = budget;
         this.maxSide = maxSide;
     }
@@ -97,7 +133,7 @@ public final class SealedHiding {
         byte[] plaintext = plaintext(Png.encodeSmallest(xray), studyRef.orElse(null));
         byte[] ciphertext;
         try {
-            ciphertext = keyring.encrypterFor(recipient).encrypt(plaintext, context(messageId, recipient));
+            ciphertext = keyring.encrypterFor(recipient).encrypt(plaintext, context(mode, messageId, recipient));
         } catch (GeneralSecurityException e) {
             throw new KeyringException("cannot encrypt to '" + recipient + "': " + e.getMessage(), e);
         }
@@ -111,7 +147,7 @@ public final class SealedHiding {
         random.nextBytes(nonce);
         String placement = HexFormat.of().formatHex(nonce);
         String placed = placed(messageId, placement);
-        BufferedImage canvas = fit(cover, area, payloadBits, nonce);
+        BufferedImage canvas = mode == Mode.COVERT ? whole(cover, payloadBits) : fit(cover, area, payloadBits, nonce);
         int w = canvas.getWidth();
         int h = canvas.getHeight();
         int slots = w * h * 3;
@@ -120,16 +156,22 @@ public final class SealedHiding {
             Prf prf = prf(positions, positionsKeyId);
             KeyedPositions order = new KeyedPositions(prf, placed, w, h, slots);
             int[] headerSlots = order.next(HEADER_BITS);
-            int[] payloadSlots = order.next(Math.toIntExact(payloadBits - HEADER_BITS));
-            writeBits(samples, payloadSlots, ciphertext);
+            if (mode == Mode.COVERT) {
+                int[] payloadSlots = order.next(slots - HEADER_BITS);
+                writeCoded(samples, w, h, payloadSlots, ciphertext, stc(prf, placed, w, h));
+            } else {
+                int[] payloadSlots = order.next(Math.toIntExact(payloadBits - HEADER_BITS));
+                writeBits(samples, payloadSlots, ciphertext);
+            }
             byte[] header = ByteBuffer.allocate(HEADER_BYTES)
                     .putInt(ciphertext.length)
-                    .put(tag(prf, placed, w, h, ciphertext.length, samples, headerSlots))
+                    .put(tag(mode, prf, placed, w, h, ciphertext.length, samples, headerSlots))
                     .array();
             xor(
                     header,
                     prf.compute(
-                            KeyedPositions.input("stego-ehealth sealed header mask v1", placed, w, h), HEADER_BYTES));
+                            KeyedPositions.input("stego-ehealth " + mode.label + " header mask v1", placed, w, h),
+                            HEADER_BYTES));
             replaceBits(samples, headerSlots, header);
         } catch (GeneralSecurityException e) {
             throw new KeyringException("position keys of '" + recipient + "' failed: " + e.getMessage(), e);
@@ -205,7 +247,8 @@ public final class SealedHiding {
             xor(
                     header,
                     prf.compute(
-                            KeyedPositions.input("stego-ehealth sealed header mask v1", placed, w, h), HEADER_BYTES));
+                            KeyedPositions.input("stego-ehealth " + mode.label + " header mask v1", placed, w, h),
+                            HEADER_BYTES));
             ByteBuffer hb = ByteBuffer.wrap(header);
             int length = hb.getInt();
             byte[] storedTag = new byte[TAG_BYTES];
@@ -216,16 +259,18 @@ public final class SealedHiding {
                         "sealed header is damaged (payload length " + length + " does not fit a " + w + "x" + h
                                 + " image), or the message id was changed");
             }
-            if (!MessageDigest.isEqual(storedTag, tag(prf, placed, w, h, length, samples, headerSlots))) {
+            if (!MessageDigest.isEqual(storedTag, tag(mode, prf, placed, w, h, length, samples, headerSlots))) {
                 throw new SealedException(
                         Reason.TAMPERED,
                         "stego image does not authenticate: pixels, size or"
                                 + " message id were changed after sealing");
             }
-            byte[] ciphertext = readBits(samples, order.next(8 * length), length);
+            byte[] ciphertext = mode == Mode.COVERT
+                    ? readCoded(samples, order.next((int) slots - HEADER_BITS), length, stc(prf, placed, w, h))
+                    : readBits(samples, order.next(8 * length), length);
             byte[] plaintext;
             try {
-                plaintext = keyring.decrypter().decrypt(ciphertext, context(messageId, keyring.name()));
+                plaintext = keyring.decrypter().decrypt(ciphertext, context(mode, messageId, keyring.name()));
             } catch (GeneralSecurityException e) {
                 throw new SealedException(
                         Reason.TAMPERED,
@@ -254,9 +299,9 @@ public final class SealedHiding {
         return placement == null ? messageId : messageId + "/" + placement;
     }
 
-    /** The HPKE context: the message and the clinic it is for, so a payload opens only as sent. */
-    private static byte[] context(String messageId, String clinic) {
-        return Canonical.of("stego-ehealth sealed image v2")
+    /** The HPKE context: the mode, the message and the clinic it is for, so a payload opens only as sent. */
+    private static byte[] context(Mode mode, String messageId, String clinic) {
+        return Canonical.of(mode == Mode.SEALED ? "stego-ehealth sealed image v2" : "stego-ehealth covert image v1")
                 .text(messageId)
                 .text(clinic)
                 .toByteArray();
@@ -335,6 +380,89 @@ public final class SealedHiding {
         return out;
     }
 
+    /**
+     * The covert mode's canvas: the whole cover at its native resolution, as 8-bit RGB.
+     *
+     * @throws SealedException {@link Reason#CAPACITY} when the payload is over the budget for this cover
+     */
+    private BufferedImage whole(BufferedImage cover, long payloadBits) {
+        int w = cover.getWidth();
+        int h = cover.getHeight();
+        if (w > maxSide || h > maxSide) {
+            throw new SealedException(
+                    Reason.CAPACITY, "cover " + w + "x" + h + " is over the " + maxSide + " px limit");
+        }
+        long capacity = (long) Math.floor(3L * w * h * budget);
+        if (payloadBits > capacity) {
+            throw new SealedException(
+                    Reason.CAPACITY,
+                    "covert payload of " + payloadBits + " bits needs " + (long) Math.ceil(payloadBits / (3 * budget))
+                            + " pixels at " + budget + " bits per channel; the " + w + "x" + h
+                            + " cover has " + (long) w * h);
+        }
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.drawImage(cover, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** The covert mode's code: its submatrix drawn from the position key, so only the key holders share it. */
+    private static Stc stc(Prf prf, String placed, int w, int h) throws GeneralSecurityException {
+        byte[] seed = prf.compute(KeyedPositions.input("stego-ehealth covert code v1", placed, w, h), Long.BYTES);
+        return new Stc(COVERT_STC_HEIGHT, ByteBuffer.wrap(seed).getLong());
+    }
+
+    /**
+     * The covert mode's writing: {@code data} as the syndrome of the LSBs of {@code slots}, the changes chosen by
+     * {@link Stc} to cost least under {@link HillCosts} of each sample's colour channel; a change is +-1 (away from
+     * the ends of the range, at random otherwise).
+     */
+    private void writeCoded(int[] samples, int w, int h, int[] slots, byte[] data, Stc stc) {
+        double[][] channelCosts = new double[3][];
+        for (int c = 0; c < 3; c++) {
+            int[] channel = new int[w * h];
+            for (int p = 0; p < channel.length; p++) {
+                channel[p] = samples[3 * p + c];
+            }
+            channelCosts[c] = HillCosts.of(channel, w, h);
+        }
+        byte[] cover = new byte[slots.length];
+        double[] costs = new double[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            cover[i] = (byte) (samples[slots[i]] & 1);
+            costs[i] = channelCosts[slots[i] % 3][slots[i] / 3];
+        }
+        byte[] message = new byte[8 * data.length];
+        for (int i = 0; i < message.length; i++) {
+            message[i] = (byte) ((data[i >>> 3] >>> (7 - (i & 7))) & 1);
+        }
+        byte[] stego = stc.embed(cover, costs, message);
+        for (int i = 0; i < slots.length; i++) {
+            if (stego[i] != cover[i]) {
+                int v = samples[slots[i]];
+                samples[slots[i]] = v == 0 ? 1 : v == 255 ? 254 : v + (random.nextBoolean() ? 1 : -1);
+            }
+        }
+    }
+
+    /** The covert mode's reading: the syndrome of the LSBs of {@code slots}, {@code bytes} long. */
+    private static byte[] readCoded(int[] samples, int[] slots, int bytes, Stc stc) {
+        byte[] bits = new byte[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            bits[i] = (byte) (samples[slots[i]] & 1);
+        }
+        byte[] message = stc.extract(bits, 8 * bytes);
+        byte[] out = new byte[bytes];
+        for (int i = 0; i < message.length; i++) {
+            out[i >>> 3] |= (byte) (message[i] << (7 - (i & 7)));
+        }
+        return out;
+    }
+
     /** LSB matching: where a sample's LSB differs from the bit, move the sample by +-1 at random. */
     private void writeBits(int[] samples, int[] slots, byte[] data) {
         byte[] signs = new byte[(slots.length + 7) / 8];
@@ -370,9 +498,10 @@ public final class SealedHiding {
     }
 
     /** PRF tag over the message id, geometry, payload length and every sample (header LSBs left out). */
-    private static byte[] tag(Prf prf, String messageId, int w, int h, int length, int[] samples, int[] headerSlots)
+    private static byte[] tag(
+            Mode mode, Prf prf, String messageId, int w, int h, int length, int[] samples, int[] headerSlots)
             throws GeneralSecurityException {
-        byte[] label = KeyedPositions.input("stego-ehealth sealed tag v1", messageId, w, h);
+        byte[] label = KeyedPositions.input("stego-ehealth " + mode.label + " tag v1", messageId, w, h);
         byte[] in = new byte[label.length + 4 + samples.length];
         System.arraycopy(label, 0, in, 0, label.length);
         ByteBuffer.wrap(in, label.length, 4).putInt(length);

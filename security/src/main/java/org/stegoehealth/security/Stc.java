@@ -69,22 +69,23 @@ public final class Stc {
         double[] next = new double[states];
         Arrays.fill(cost, Double.POSITIVE_INFINITY);
         cost[0] = 0;
-        // path[j] holds, for every state after column j, the stego bit chosen there
-        long[][] path = new long[n][(states + 63) >>> 6];
+        // for every column j and every state after it, the stego bit chosen there: words bits per column, flat
+        int words = (states + 63) >>> 6;
+        long[] path = new long[Math.multiplyExact(n, words)];
         int j = 0;
         for (int i = 0; i < m; i++) {
             for (int k = 0; k < widths[i]; k++, j++) {
                 int column = columns[k];
                 double keep = cover[j] == 0 ? 0 : costs[j];
                 double flip = cover[j] == 1 ? 0 : costs[j];
-                long[] chosen = path[j];
+                int base = j * words;
                 for (int s = 0; s < states; s++) {
                     // y_j = 0 leaves the syndrome; y_j = 1 adds the column
                     double c0 = cost[s] + keep;
                     double c1 = cost[s ^ column] + flip;
                     if (c1 < c0) {
                         next[s] = c1;
-                        chosen[s >>> 6] |= 1L << (s & 63);
+                        path[base + (s >>> 6)] |= 1L << (s & 63);
                     } else {
                         next[s] = c0;
                     }
@@ -120,7 +121,7 @@ public final class Stc {
         for (int i = m - 1; i >= 0; i--) {
             s = ((s << 1) | message[i]) & (states - 1);
             for (int k = widths[i] - 1; k >= 0; k--, j--) {
-                int y = (int) (path[j][s >>> 6] >>> (s & 63)) & 1;
+                int y = (int) (path[j * words + (s >>> 6)] >>> (s & 63)) & 1;
                 stego[j] = (byte) y;
                 if (y == 1) {
                     s ^= columns[k];
