@@ -108,6 +108,7 @@ public final class EmbeddingTopology {
         private final BatchSettings settings;
         private final TransferSecurity security;
         private final SealedHiding sealedHiding;
+        private final SealedHiding covertHiding;
         private final StudyReferences studyReferences;
         private final Deserializer<XrayImageEvent> deserializer;
         private CoverLibrary covers;
@@ -118,6 +119,7 @@ public final class EmbeddingTopology {
             this.settings = settings;
             this.security = security;
             this.sealedHiding = security.sealedHiding(settings.maxImageSide());
+            this.covertHiding = security.covertHiding(settings.maxImageSide());
             this.studyReferences = new StudyReferences(security.keyring());
             this.deserializer = topics.xrays.valueSerde().deserializer();
         }
@@ -157,15 +159,16 @@ public final class EmbeddingTopology {
             HidingMethod method = method(name, event);
             String coverId = record.coverId() != null ? record.coverId() : covers.choose(event.getCoverId(), id);
             Optional<String> studyRef = Optional.ofNullable(event.getStudyRef()).filter(r -> !r.isBlank());
-            if (method == HidingMethod.SEALED) {
+            if (method.keyed()) {
                 String clinic = security.recipient()
                         .orElseThrow(() -> new RecordRejectedException(
                                 ErrorType.VALIDATION,
-                                name + ": asks for the sealed method but this embedder has no clinic.id"
+                                name + ": asks for the " + method.label() + " method but this embedder has no clinic.id"
                                         + " to seal to"));
                 SealedHiding.Embedded sealed;
                 try {
-                    sealed = sealedHiding.embed(covers.original(coverId), image.image(), id, clinic, studyRef);
+                    SealedHiding hiding = method == HidingMethod.COVERT ? covertHiding : sealedHiding;
+                    sealed = hiding.embed(covers.original(coverId), image.image(), id, clinic, studyRef);
                 } catch (SealedException e) {
                     throw new RecordRejectedException(
                             ErrorType.valueOf(e.reason().name()), name + ": " + e.getMessage(), e);
@@ -263,7 +266,7 @@ public final class EmbeddingTopology {
                     SealedHiding.Embedded sealed = item.sealed();
                     byte[] png = Png.encode(sealed.stego());
                     settings.checkOutputBytes(png.length, "stego image of " + item.messageId());
-                    event.setModelVersion(TransferSecurity.SEALED_VERSION)
+                    event.setModelVersion(TransferSecurity.keyedVersion(item.method()))
                             .setWidth(sealed.stego().getWidth())
                             .setHeight(sealed.stego().getHeight())
                             .setSecretChannels(item.channels())

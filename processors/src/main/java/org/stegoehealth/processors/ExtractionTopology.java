@@ -196,6 +196,7 @@ public final class ExtractionTopology {
         private final TransferSecurity security;
         private final Verifier stegoSigners;
         private final SealedHiding sealedHiding;
+        private final SealedHiding covertHiding;
         private final StudyReferences studyReferences;
         private final Deserializer<StegoImageEvent> deserializer;
 
@@ -206,6 +207,7 @@ public final class ExtractionTopology {
             this.security = security;
             this.stegoSigners = security.stegoSigners();
             this.sealedHiding = security.sealedHiding(settings.maxImageSide());
+            this.covertHiding = security.covertHiding(settings.maxImageSide());
             this.studyReferences = new StudyReferences(security.keyring());
             this.deserializer = topics.stego.valueSerde().deserializer();
         }
@@ -264,13 +266,14 @@ public final class ExtractionTopology {
                         ErrorType.VALIDATION, name + ": " + image.describe() + "; a stego image is 8-bit RGB");
             }
             try {
-                if (method == HidingMethod.SEALED) {
+                if (method.keyed()) {
                     if (event.getReceivingKeyId() == null || event.getPositionsKeyId() == null) {
                         throw new RecordRejectedException(
                                 ErrorType.VALIDATION,
-                                name + ": sealed, but without its" + " receiving and position key ids");
+                                name + ": " + method.label() + ", but without its receiving and position key ids");
                     }
-                    SealedHiding.Opened opened = sealedHiding.extract(
+                    SealedHiding hiding = method == HidingMethod.COVERT ? covertHiding : sealedHiding;
+                    SealedHiding.Opened opened = hiding.extract(
                             image.image(),
                             id,
                             event.getPlacement(),

@@ -379,7 +379,7 @@ public final class StegoConfig {
         try {
             return HidingMethod.parse(required(HIDING_METHOD));
         } catch (IllegalArgumentException e) {
-            throw invalid(HIDING_METHOD, "is not neural or sealed");
+            throw invalid(HIDING_METHOD, "is not neural, sealed or covert");
         }
     }
 

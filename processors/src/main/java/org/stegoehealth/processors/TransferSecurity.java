@@ -28,6 +28,9 @@ public record TransferSecurity(
     /** Model version recorded on sealed stego events: the method's format, since no model is involved. */
     public static final String SEALED_VERSION = "sealed-1";
 
+    /** Model version recorded on covert stego events. */
+    public static final String COVERT_VERSION = "covert-1";
+
     /** Where an application runs, which decides who the hospital is when {@code hospital.id} is not set. */
     public enum Site {
         /** The embedder, the trainer and model publishing: the hospital is this keyring. */
@@ -151,5 +154,15 @@ public record TransferSecurity(
 
     SealedHiding sealedHiding(int maxSide) {
         return new SealedHiding(keyring, sealedBudget, maxSide);
+    }
+
+    /** The covert mode of the sealed payload, at its default budget. */
+    SealedHiding covertHiding(int maxSide) {
+        return SealedHiding.covert(keyring, SealedHiding.DEFAULT_COVERT_BUDGET, maxSide);
+    }
+
+    /** The version label of a keyed method's stego events. */
+    static String keyedVersion(HidingMethod method) {
+        return method == HidingMethod.COVERT ? COVERT_VERSION : SEALED_VERSION;
     }
 }

@@ -390,20 +390,51 @@ abstract class PipelineTests {
         List<Path> xrays = new ArrayList<>(
                 Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true).subList(0, 2));
         xrays.add(sixteenBitXray(xrays.get(0), Files.createDirectories(tmp.resolve("sixteen"))));
-        PipelineKeys keys = PipelineKeys.under(tmp.resolve("keys"));
-        try (PipelineCluster cluster = cluster("sealed", 1);
+        keyedMethod_roundTrip(HidingMethod.SEALED, xrays);
+    }
+
+    @Test
+    void covertMethod_8and16bitXrays_comeOutBitIdentical_signed_withTheStudyReferenceOnlyAtTheClinic()
+            throws Exception {
+        // the covert method carries a few hundredths of a bit per sample: small X-rays in the sample photos
+        Path dir = Files.createDirectories(tmp.resolve("covert"));
+        Path sample = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true).get(0);
+        BufferedImage eight = Images.decode(Files.readAllBytes(sample), sample.toString());
+        BufferedImage small = new BufferedImage(64, 64, BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage deep = new BufferedImage(40, 40, BufferedImage.TYPE_USHORT_GRAY);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                int v = eight.getRaster().getSample(x * 4, y * 4, 0);
+                small.getRaster().setSample(x, y, 0, v);
+                if (x < 40 && y < 40) {
+                    deep.getRaster().setSample(x, y, 0, (v << 8) | ((x * 7 + y * 13) & 0xff));
+                }
+            }
+        }
+        Path eightBit = dir.resolve("ACC-COVERT-0008.png");
+        Path sixteenBit = dir.resolve("ACC-COVERT-0016.png");
+        ImageIO.write(small, "png", eightBit.toFile());
+        ImageIO.write(deep, "png", sixteenBit.toFile());
+        keyedMethod_roundTrip(HidingMethod.COVERT, List.of(eightBit, sixteenBit));
+    }
+
+    /** X-rays sent with a keyed method come out bit for bit, signed, their study reference opened only at the clinic. */
+    private void keyedMethod_roundTrip(HidingMethod method, List<Path> xrays) throws Exception {
+        PipelineKeys keys = PipelineKeys.under(tmp.resolve("keys-" + method.label()));
+        try (PipelineCluster cluster = cluster(method.label(), 1);
                 InProcessPipeline pipeline = InProcessPipeline.start(
                         cluster.config(), cluster.topics(), model, keys, InProcessPipeline.START_TIMEOUT);
-                PipelineOutputs outputs = new PipelineOutputs(cluster.config(), cluster.topics(), "sealed-reader");
+                PipelineOutputs outputs =
+                        new PipelineOutputs(cluster.config(), cluster.topics(), method.label() + "-reader");
                 Producer<String, XrayImageEvent> kafka =
                         XrayProducer.kafkaProducer(cluster.config(), cluster.topics().xrays)) {
-            // per X-ray: the embedder's default stays neural, the producer asks for sealed and names the study
+            // per X-ray: the embedder's default stays neural, the producer asks for the method and names the study
             XrayProducer producer = new XrayProducer(
                     kafka,
                     cluster.topics().xrays.name(),
                     cluster.config().maxImageSide(),
                     Clock.systemUTC(),
-                    HidingMethod.SEALED,
+                    method,
                     true);
             Map<String, Path> sent = new LinkedHashMap<>();
             for (PublishOutcome o : producer.publishAll(xrays, null)) {
@@ -423,7 +454,7 @@ abstract class PipelineTests {
                 BufferedImage original = Images.decode(Files.readAllBytes(e.getValue()), name);
                 BufferedImage back = Images.decode(InputImages.bytes(recovered.getImage()), name);
 
-                assertEquals("sealed", stego.getHidingMethod(), name);
+                assertEquals(method.label(), stego.getHidingMethod(), name);
                 assertEquals(keys.hospital().signer().keyId(), stego.getSigningKeyId(), name);
                 assertFalse(stego.toString().contains(studyRef), "no study reference in clear on the stego topic");
                 assertTrue(clinic.receivingKeyIds().contains(stego.getReceivingKeyId()), name);

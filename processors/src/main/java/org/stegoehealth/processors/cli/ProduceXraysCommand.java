@@ -88,8 +88,9 @@ public final class ProduceXraysCommand implements Callable<Integer> {
     @Option(
             names = "--hiding-method",
             paramLabel = "METHOD",
-            description = "neural or sealed (lossless, encrypted to the clinic) for these X-rays "
-                    + "(default: the embedder's hiding.method).")
+            description = "neural, sealed (lossless, encrypted to the clinic) or covert (sealed, spread thinly over"
+                    + " the whole cover so that it is hard to detect; needs a large cover or a small X-ray) for these"
+                    + " X-rays (default: the embedder's hiding.method).")
     String hidingMethod;
 
     @Option(
