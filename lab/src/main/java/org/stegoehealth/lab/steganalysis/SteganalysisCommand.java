@@ -46,7 +46,8 @@ public final class SteganalysisCommand implements Callable<Integer> {
             paramLabel = "LIST",
             description = {
                 "Comma-separated hiding methods: neural, "
-                        + "sealed (throwaway keyring; the X-ray scaled to 3/8 of the tile side so it fits), spread-lsb-R-G-B, "
+                        + "sealed (throwaway keyring; the X-ray scaled to 3/8 of the tile side so it fits), covert"
+                        + " (the same, the X-ray at 3/32 of the tile side spread over the whole tile), spread-lsb-R-G-B, "
                         + "lsb-K, lsbm-P (LSB matching of random bits at payload P), lsbr-P (LSB replacement "
                         + "of random bits).",
                 "Default: ${DEFAULT-VALUE}."
@@ -114,7 +115,7 @@ public final class SteganalysisCommand implements Callable<Integer> {
         HidingModel network = names.stream().anyMatch(n -> n.equalsIgnoreCase("neural"))
                 ? ModelArtifact.load(ModelArtifact.locate(model)).toModel().refining(refine.refinement())
                 : null;
-        Path keyDir = names.stream().anyMatch(n -> n.equalsIgnoreCase("sealed"))
+        Path keyDir = names.stream().anyMatch(n -> n.equalsIgnoreCase("sealed") || n.equalsIgnoreCase("covert"))
                 ? Files.createTempDirectory("stego-steganalysis-keyring")
                 : null;
         try {
@@ -161,7 +162,7 @@ public final class SteganalysisCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Removes the throwaway keyring the sealed method used. */
+    /** Removes the throwaway keyring the sealed and covert methods used. */
     private static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {

@@ -38,13 +38,13 @@ public interface StegoGenerator {
     List<Hidden> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed);
 
     /**
-     * The methods run when none are named: the network, every spread-LSB layout, the sealed method, LSB matching of
-     * random bits at three payloads.
+     * The methods run when none are named: the network, every spread-LSB layout, the sealed and covert methods, LSB
+     * matching of random bits at three payloads.
      */
     static String defaults() {
         StringBuilder sb = new StringBuilder("neural");
         SpreadLsb.STANDARD.forEach(m -> sb.append(',').append(m.name()));
-        return sb.append(",sealed,lsbm-0.1,lsbm-0.4,lsbm-1").toString();
+        return sb.append(",sealed,covert,lsbm-0.1,lsbm-0.4,lsbm-1").toString();
     }
 
     /**
@@ -57,11 +57,11 @@ public interface StegoGenerator {
      */
     static StegoGenerator parse(String spec, HidingModel model, Keyring keyring) {
         String s = spec.trim().toLowerCase(Locale.ROOT);
-        if (s.equals("sealed")) {
+        if (s.equals("sealed") || s.equals("covert")) {
             if (keyring == null) {
-                throw new IllegalArgumentException("method sealed needs a keyring");
+                throw new IllegalArgumentException("method " + s + " needs a keyring");
             }
-            return sealed(keyring, SEALED_SECRET_SHARE);
+            return s.equals("sealed") ? sealed(keyring, SEALED_SECRET_SHARE) : covert(keyring, COVERT_SECRET_SHARE);
         }
         if (s.equals("neural")) {
             if (model == null) {
@@ -85,8 +85,9 @@ public interface StegoGenerator {
         } catch (NumberFormatException e) {
             // falls through to the error below
         }
-        throw new IllegalArgumentException("unknown method '" + spec + "': expected neural, sealed, spread-lsb-R-G-B, "
-                + "lsb-K, lsbm-P or lsbr-P (P in 0..1), for example " + defaults());
+        throw new IllegalArgumentException(
+                "unknown method '" + spec + "': expected neural, sealed, covert, spread-lsb-R-G-B, "
+                        + "lsb-K, lsbm-P or lsbr-P (P in 0..1), for example " + defaults());
     }
 
     /**
@@ -94,6 +95,49 @@ public interface StegoGenerator {
      * PNG fits in the tile at the default budget.
      */
     double SEALED_SECRET_SHARE = 0.375;
+
+    /**
+     * Side of the X-ray for {@code covert}, as a share of the tile side (24 px for 256 px tiles), so that its payload
+     * stays under the covert budget of the whole tile.
+     */
+    double COVERT_SECRET_SHARE = 0.09375;
+
+    /**
+     * The covert method ({@link SealedHiding#covert}, default budget): the X-ray, scaled to {@code secretShare} of the
+     * cover's width, sealed and spread over the whole tile by syndrome-trellis codes with HILL costs.
+     */
+    static StegoGenerator covert(Keyring keyring, double secretShare) {
+        SealedHiding hiding =
+                SealedHiding.covert(keyring, SealedHiding.DEFAULT_COVERT_BUDGET, SealedHiding.DEFAULT_MAX_SIDE);
+        return new StegoGenerator() {
+            @Override
+            public String name() {
+                return "covert";
+            }
+
+            @Override
+            public double bitsPerChannel() {
+                return hiding.budget();
+            }
+
+            @Override
+            public List<Hidden> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
+                List<Hidden> out = new ArrayList<>();
+                for (int i = 0; i < covers.size(); i++) {
+                    int side = Math.max(8, (int) Math.round(covers.get(i).width() * secretShare));
+                    FloatImage xray = secrets.get(i).toGray().resize(side, side).quantize8();
+                    SealedHiding.Embedded e = hiding.embed(
+                            covers.get(i).toBufferedImage(),
+                            xray.toBufferedImage(),
+                            "steganalysis-" + seed + "-" + i,
+                            keyring.name(),
+                            Optional.empty());
+                    out.add(new Hidden(FloatImage.of(e.cover()), FloatImage.of(e.stego())));
+                }
+                return out;
+            }
+        };
+    }
 
     /**
      * The lossless sealed method ({@link SealedHiding}, default budget): the X-ray, scaled to {@code secretShare}
