@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
@@ -47,7 +48,8 @@ public final class SteganalysisCommand implements Callable<Integer> {
             description = {
                 "Comma-separated hiding methods: neural, "
                         + "sealed (throwaway keyring; the X-ray scaled to 3/8 of the tile side so it fits), covert"
-                        + " (the same, the X-ray at 3/32 of the tile side spread over the whole tile), spread-lsb-R-G-B, "
+                        + " (the same, the X-ray at 3/32 of the tile side spread over the whole tile; covert-F: at F of"
+                        + " it), spread-lsb-R-G-B, "
                         + "lsb-K, lsbm-P (LSB matching of random bits at payload P), lsbr-P (LSB replacement "
                         + "of random bits).",
                 "Default: ${DEFAULT-VALUE}."
@@ -115,7 +117,9 @@ public final class SteganalysisCommand implements Callable<Integer> {
         HidingModel network = names.stream().anyMatch(n -> n.equalsIgnoreCase("neural"))
                 ? ModelArtifact.load(ModelArtifact.locate(model)).toModel().refining(refine.refinement())
                 : null;
-        Path keyDir = names.stream().anyMatch(n -> n.equalsIgnoreCase("sealed") || n.equalsIgnoreCase("covert"))
+        Path keyDir = names.stream()
+                        .anyMatch(n -> n.equalsIgnoreCase("sealed")
+                                || n.toLowerCase(Locale.ROOT).startsWith("covert"))
                 ? Files.createTempDirectory("stego-steganalysis-keyring")
                 : null;
         try {

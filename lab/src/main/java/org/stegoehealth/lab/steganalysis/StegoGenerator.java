@@ -69,6 +69,19 @@ public interface StegoGenerator {
             }
             return network(model);
         }
+        if (s.startsWith("covert-")) {
+            if (keyring == null) {
+                throw new IllegalArgumentException("method " + s + " needs a keyring");
+            }
+            try {
+                double share = Double.parseDouble(s.substring("covert-".length()));
+                if (share > 0 && share <= 1) {
+                    return covert(keyring, share);
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the error below
+            }
+        }
         if (s.startsWith("spread-lsb-")) {
             return of(SpreadLsb.parse(s.substring("spread-lsb-".length())));
         }
@@ -85,9 +98,9 @@ public interface StegoGenerator {
         } catch (NumberFormatException e) {
             // falls through to the error below
         }
-        throw new IllegalArgumentException(
-                "unknown method '" + spec + "': expected neural, sealed, covert, spread-lsb-R-G-B, "
-                        + "lsb-K, lsbm-P or lsbr-P (P in 0..1), for example " + defaults());
+        throw new IllegalArgumentException("unknown method '" + spec
+                + "': expected neural, sealed, covert, covert-F (the X-ray's side a share F of the tile's), spread-lsb-R-G-B, "
+                + "lsb-K, lsbm-P or lsbr-P (P in 0..1), for example " + defaults());
     }
 
     /**
@@ -112,7 +125,7 @@ public interface StegoGenerator {
         return new StegoGenerator() {
             @Override
             public String name() {
-                return "covert";
+                return secretShare == COVERT_SECRET_SHARE ? "covert" : "covert-" + secretShare;
             }
 
             @Override
