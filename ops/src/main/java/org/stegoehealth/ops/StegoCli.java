@@ -18,6 +18,8 @@ import org.stegoehealth.processors.cli.ExtractorCommand;
 import org.stegoehealth.processors.cli.ProduceCoversCommand;
 import org.stegoehealth.processors.cli.ProduceXraysCommand;
 import org.stegoehealth.trainer.TrainCommand;
+import org.stegoehealth.web.AuditCommand;
+import org.stegoehealth.web.viewer.ViewerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -44,6 +46,8 @@ import picocli.CommandLine.Command;
             TrainerServiceCommand.class,
             ReplayCommand.class,
             DeadLettersCommand.class,
+            ViewerCommand.class,
+            AuditCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class StegoCli implements Runnable {
