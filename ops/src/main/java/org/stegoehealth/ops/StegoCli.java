@@ -1,16 +1,16 @@
 package org.stegoehealth.ops;
 
 import java.io.PrintWriter;
-import org.stegoehealth.ops.bench.BenchCommand;
-import org.stegoehealth.ops.chaos.ChaosCommand;
+import org.stegoehealth.lab.bench.BenchCommand;
+import org.stegoehealth.lab.chaos.ChaosCommand;
+import org.stegoehealth.lab.eval.EvaluateCommand;
+import org.stegoehealth.lab.replay.ReplayCommand;
+import org.stegoehealth.lab.steganalysis.SteganalysisCommand;
 import org.stegoehealth.ops.deadletters.DeadLettersCommand;
 import org.stegoehealth.ops.demo.DemoCommand;
-import org.stegoehealth.ops.eval.EvaluateCommand;
 import org.stegoehealth.ops.keys.KeysCommand;
 import org.stegoehealth.ops.models.ModelsCommand;
-import org.stegoehealth.ops.replay.ReplayCommand;
 import org.stegoehealth.ops.retrain.TrainerServiceCommand;
-import org.stegoehealth.ops.steganalysis.SteganalysisCommand;
 import org.stegoehealth.ops.topics.TopicsCommand;
 import org.stegoehealth.processors.cli.CommandErrors;
 import org.stegoehealth.processors.cli.EmbedderCommand;
@@ -68,11 +68,6 @@ public final class StegoCli implements Runnable {
 
     /** As {@link #execute(String...)}, with errors written to {@code err}. */
     public static int execute(PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new StegoCli());
-        cli.setErr(err);
-        CommandErrors errors = CommandErrors.fromEnvironment();
-        cli.setExecutionExceptionHandler(errors);
-        cli.setParameterExceptionHandler(errors);
-        return cli.execute(args);
+        return CommandErrors.execute(new StegoCli(), err, args);
     }
 }

@@ -5,9 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.stegoehealth.lab.eval.Quality;
+import org.stegoehealth.lab.eval.Report;
 import org.stegoehealth.model.FloatImage;
-import org.stegoehealth.ops.eval.Quality;
-import org.stegoehealth.ops.eval.Report;
 
 /** The demo's result: per X-ray images and quality figures, as a text table and as an HTML page with image grids. */
 public final class DemoReport {

@@ -16,18 +16,18 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.lab.eval.Evaluation;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.ops.TinyModels;
-import org.stegoehealth.ops.demo.InProcessPipeline;
-import org.stegoehealth.ops.demo.PipelineCluster;
-import org.stegoehealth.ops.demo.PipelineKeys;
-import org.stegoehealth.ops.demo.PipelineOutputs;
-import org.stegoehealth.ops.eval.Evaluation;
-import org.stegoehealth.ops.local.LocalStack;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.cli.CommonOptions;
 import org.stegoehealth.processors.produce.CoverProducer;
 import org.stegoehealth.schemas.Topics;
+import org.stegoehealth.stack.LocalStack;
+import org.stegoehealth.stack.pipeline.InProcessPipeline;
+import org.stegoehealth.stack.pipeline.PipelineCluster;
+import org.stegoehealth.stack.pipeline.PipelineKeys;
+import org.stegoehealth.stack.pipeline.PipelineOutputs;
 
 /**
  * A schema registry outage of a minute, on a real broker and registry: the embedder and extractor start while the

@@ -35,16 +35,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.lab.eval.Evaluation;
 import org.stegoehealth.model.Images;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.ops.TinyModels;
-import org.stegoehealth.ops.demo.ClusterContents;
-import org.stegoehealth.ops.demo.InProcessPipeline;
-import org.stegoehealth.ops.demo.PipelineCluster;
-import org.stegoehealth.ops.demo.PipelineKeys;
-import org.stegoehealth.ops.demo.PipelineOutputs;
-import org.stegoehealth.ops.eval.Evaluation;
 import org.stegoehealth.processors.HidingMethod;
 import org.stegoehealth.processors.ModelSource;
 import org.stegoehealth.processors.StegoConfig;
@@ -54,6 +49,11 @@ import org.stegoehealth.processors.produce.XrayProducer;
 import org.stegoehealth.schemas.TopicSpec;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.schemas.XrayImageEvent;
+import org.stegoehealth.stack.pipeline.ClusterContents;
+import org.stegoehealth.stack.pipeline.InProcessPipeline;
+import org.stegoehealth.stack.pipeline.PipelineCluster;
+import org.stegoehealth.stack.pipeline.PipelineKeys;
+import org.stegoehealth.stack.pipeline.PipelineOutputs;
 
 /**
  * The hospital's cluster and the clinic's, MirrorMaker 2 between them: every X-ray comes out at the clinic, and then

@@ -1,7 +1,7 @@
 package org.stegoehealth.ops.stack;
 
 import java.nio.file.Path;
-import org.stegoehealth.ops.local.LocalStack;
+import org.stegoehealth.stack.LocalStack;
 
 /**
  * A Kafka broker and a schema registry that integration tests run the pipeline against: the local stack (child JVMs,

@@ -1,6 +1,7 @@
 package org.stegoehealth.processors.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import org.stegoehealth.errors.StegoException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -30,6 +31,19 @@ public final class CommandErrors implements IExecutionExceptionHandler, IParamet
     /** Debugging follows the {@code STEGO_DEBUG} environment variable. */
     public static CommandErrors fromEnvironment() {
         return new CommandErrors(System.getenv("STEGO_DEBUG") != null);
+    }
+
+    /**
+     * Runs {@code command} (a picocli command object, the whole {@code stego} tree or one subcommand) on {@code args}
+     * with this error handling, writing errors to {@code err}; returns the exit code.
+     */
+    public static int execute(Object command, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(command);
+        cli.setErr(err);
+        CommandErrors errors = fromEnvironment();
+        cli.setExecutionExceptionHandler(errors);
+        cli.setParameterExceptionHandler(errors);
+        return cli.execute(args);
     }
 
     @Override

@@ -1,0 +1,526 @@
+package org.stegoehealth.lab.chaos;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import org.stegoehealth.lab.eval.Evaluation;
+import org.stegoehealth.model.Images;
+import org.stegoehealth.model.Progress;
+import org.stegoehealth.processors.InputImages;
+import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.schemas.DeadLetterEvent;
+import org.stegoehealth.stack.KafkaSecurity.Principal;
+import org.stegoehealth.stack.LocalApp;
+import org.stegoehealth.stack.LocalStack;
+import org.stegoehealth.stack.pipeline.PipelineCluster;
+import org.stegoehealth.stack.pipeline.PipelineException;
+import org.stegoehealth.stack.pipeline.PipelineKeys;
+import org.stegoehealth.stack.pipeline.PipelineOutputs;
+
+/**
+ * One chaos run (see {@link ChaosCommand}): a local stack, the embedder and the extractor as child JVMs, X-rays sent
+ * in as many bursts as there are kills plus one, each kill at a random moment while a burst is being processed,
+ * followed by an immediate restart whose recovery is timed.
+ */
+final class ChaosRun {
+
+    static final String EMBEDDER = "embedder";
+    static final String EXTRACTOR = "extractor";
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+
+    /** What a run does; see the options of {@link ChaosCommand}. */
+    record Settings(
+            Path xrays,
+            Path covers,
+            int count,
+            int size,
+            int kills,
+            Duration maxDelay,
+            Duration recoveryTimeout,
+            boolean registryOutage,
+            boolean brokerOutage,
+            boolean secure,
+            Duration outage,
+            Duration timeout,
+            long seed,
+            Path workDir,
+            Path home) {}
+
+    /**
+     * One kill (or outage: {@code pid} 0) and what followed.
+     *
+     * @param readyS       seconds from the restart to {@code /health/ready} answering 200 (NaN: never)
+     * @param nextRecordS  seconds from the restart to the first record of the restarted application's own output that
+     *                     it wrote after the restart (the embedder's stego records, the extractor's recovered ones;
+     *                     after an outage, recovered records), as the checker read it (NaN: nothing was pending for it)
+     * @param recoveredAtKill sent X-rays recovered when the kill (or outage) came: the count its progress line shows
+     */
+    record Kill(int number, String app, double atS, long pid, double readyS, double nextRecordS, int recoveredAtKill) {}
+
+    private final Settings settings;
+    private final StegoConfig base;
+    private final PrintWriter out;
+    private final Progress progress;
+    private final Random random;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final long startedNanos = System.nanoTime();
+    private final Map<String, App> apps = new LinkedHashMap<>();
+    private PipelineOutputs outputs;
+
+    /** A running application and how to reach its health endpoint. */
+    private static final class App {
+        final String name;
+        final Path config;
+        final Path dir;
+        final int metricsPort;
+        LocalApp process;
+
+        App(String name, Path config, Path dir, int metricsPort) {
+            this.name = name;
+            this.config = config;
+            this.dir = dir;
+            this.metricsPort = metricsPort;
+        }
+    }
+
+    ChaosRun(Settings settings, StegoConfig base, PrintWriter out, PrintStream err) {
+        this.settings = settings;
+        this.base = base;
+        this.out = out;
+        this.progress = new Progress(err);
+        this.random = new Random(settings.seed());
+    }
+
+    int run() throws IOException {
+        Path work = settings.workDir().toAbsolutePath();
+        progress.message("chaos: " + settings.count() + " X-ray(s) at " + settings.size() + " px, " + settings.kills()
+                + " kill(s) of each application, seed " + settings.seed() + ", work dir " + work);
+        List<Path> files = prepareXrays(work.resolve("xrays"));
+        try (PipelineCluster cluster = PipelineCluster.open(
+                base,
+                false,
+                false,
+                work,
+                "chaos",
+                settings.secure() ? PipelineCluster.Stack.SECURE : PipelineCluster.Stack.ONE_CLUSTER)) {
+            StegoConfig config = cluster.config();
+            progress.message("Kafka " + config.bootstrapServers() + ", schema registry " + config.schemaRegistryUrl()
+                    + (cluster.secure() ? " (secure: SASL/SCRAM over TLS, a Kafka user per application)" : ""));
+            cluster.createTopics();
+            cluster.publishCovers(settings.covers());
+            PipelineKeys keys = PipelineKeys.under(work.resolve("keys"));
+            String version = cluster.publishAndPromote(
+                    config.modelPathOrDefault(), "bundled default model, published by stego chaos", keys.hospital());
+            progress.message("published and promoted model " + version);
+            apps.put(
+                    EMBEDDER,
+                    app(
+                            EMBEDDER,
+                            cluster.config(Principal.EMBEDDER),
+                            work,
+                            keys,
+                            Map.of(StegoConfig.CLINIC_ID, keys.clinic().name())));
+            apps.put(EXTRACTOR, app(EXTRACTOR, cluster.config(Principal.EXTRACTOR), work, keys, Map.of()));
+            try (PipelineOutputs o = new PipelineOutputs(config, cluster.topics(), "stego-chaos-checker")) {
+                outputs = o;
+                for (App a : apps.values()) {
+                    start(a);
+                }
+                for (App a : apps.values()) {
+                    double s = awaitReady(a, System.nanoTime());
+                    if (Double.isNaN(s)) {
+                        throw new PipelineException(a.name + " did not become ready within "
+                                + settings.recoveryTimeout().toSeconds() + " s; see " + a.process.logFile());
+                    }
+                    progress.message(
+                            a.name + " ready (pid " + a.process.pid() + ", metrics port " + a.metricsPort + ")");
+                }
+                List<Kill> kills = killLoop(cluster, files, cluster.localStack().orElseThrow());
+                awaitAll(cluster);
+                ExactlyOnceCheck check = ExactlyOnceCheck.of(sent, outputs.recoveredCounts(), deadLetterKeys());
+                report(kills, check);
+                return check.passed() ? 0 : 1;
+            } finally {
+                for (App a : apps.values()) {
+                    if (a.process != null) {
+                        a.process.close();
+                    }
+                }
+            }
+        }
+    }
+
+    private final Set<String> sent = new LinkedHashSet<>();
+
+    /** Sends the X-rays in bursts; before each burst after the first, kills one application and times its restart. */
+    private List<Kill> killLoop(PipelineCluster cluster, List<Path> files, LocalStack stack) throws IOException {
+        List<String> victims = new ArrayList<>();
+        for (int i = 0; i < settings.kills(); i++) {
+            victims.add(EMBEDDER);
+            victims.add(EXTRACTOR);
+        }
+        Collections.shuffle(victims, random);
+        int bursts = victims.size() + 1;
+        List<Kill> kills = new ArrayList<>();
+        int next = 0;
+        for (int b = 0; b < bursts; b++) {
+            int end = (int) Math.round((double) files.size() * (b + 1) / bursts);
+            for (; next < end; next++) {
+                sent.add(cluster.publishXray(files.get(next), null));
+            }
+            if (b == victims.size() / 2) {
+                if (settings.registryOutage()) {
+                    kills.add(outage(kills.size() + 1, "registry outage", stack::stopRegistry, stack::startRegistry));
+                }
+                if (settings.brokerOutage()) {
+                    kills.add(outage(kills.size() + 1, "broker outage", stack::stopKafka, stack::startKafka));
+                }
+            }
+            if (b == victims.size()) {
+                break;
+            }
+            awaitRandomMoment();
+            kills.add(killAndRestart(kills.size() + 1, apps.get(victims.get(b))));
+        }
+        return kills;
+    }
+
+    /**
+     * Waits for a random moment while X-rays are in flight: after a random number of the pending ones has come out,
+     * or after a random delay up to {@code --max-delay}, whichever is first, so that a kill rarely finds nothing to do.
+     */
+    private void awaitRandomMoment() {
+        long pendingNow = pending();
+        int target = recoveredSent() + (pendingNow > 0 ? random.nextInt((int) pendingNow) : 0);
+        long until = System.nanoTime()
+                + (long) (random.nextDouble() * settings.maxDelay().toNanos());
+        do {
+            pollOnce();
+        } while (System.nanoTime() < until && recoveredSent() < target);
+    }
+
+    /**
+     * Stops a part of the stack for the configured time while reading what comes out, starts it again, and times how
+     * long until both applications are ready and the next record is recovered.
+     */
+    private Kill outage(int number, String what, Runnable stop, Runnable start) {
+        double at = (System.nanoTime() - startedNanos) / 1e9;
+        int recoveredAtOutage = recoveredSent();
+        progress.message(String.format(
+                "%d: %s of %d s at %.1f s with %d of %d X-ray(s) recovered",
+                number, what, settings.outage().toSeconds(), at, recoveredAtOutage, sent.size()));
+        stop.run();
+        pollFor(settings.outage());
+        Instant backAt = Instant.now();
+        long back = System.nanoTime();
+        start.run();
+        double ready = 0;
+        for (App a : apps.values()) {
+            ready = Math.max(ready, awaitReady(a, back));
+        }
+        // the pipeline's own output: recovered records the extractor wrote once the service was back
+        double nextRecord = awaitOwnOutput(EXTRACTOR, back, backAt);
+        progress.message(String.format(
+                "%d: %s over; applications ready %s s and next recovered record %s s after the restart",
+                number, what, fmt(ready), fmt(nextRecord)));
+        return new Kill(number, what, at, 0, ready, nextRecord, recoveredAtOutage);
+    }
+
+    private Kill killAndRestart(int number, App app) {
+        double at = (System.nanoTime() - startedNanos) / 1e9;
+        long pid = app.process.pid();
+        app.process.kill();
+        int recoveredAtKill = recoveredSent();
+        progress.message(String.format(
+                "kill %d: %s (pid %d) killed at %.1f s with %d of %d X-ray(s) recovered; restarting",
+                number, app.name, pid, at, recoveredAtKill, sent.size()));
+        Instant restartedAt = Instant.now();
+        long restarted = System.nanoTime();
+        start(app);
+        double ready = awaitReady(app, restarted);
+        double nextRecord = awaitOwnOutput(app.name, restarted, restartedAt);
+        progress.message(String.format(
+                "kill %d: %s ready after %s s, its next %s record after %s s",
+                number, app.name, fmt(ready), app.name.equals(EMBEDDER) ? "stego" : "recovered", fmt(nextRecord)));
+        return new Kill(number, app.name, at, pid, ready, nextRecord, recoveredAtKill);
+    }
+
+    /**
+     * Seconds from the restart to the first record of {@code app}'s own output written after it (see
+     * {@link #firstWrittenSince}); NaN when nothing is left for {@code app} to do or none came in time.
+     */
+    private double awaitOwnOutput(String app, long restartedNanos, Instant restartedAt) {
+        List<PipelineOutputs.Arrival> own =
+                app.equals(EMBEDDER) ? outputs.stegoArrivals() : outputs.recoveredArrivals();
+        long deadline = restartedNanos + settings.recoveryTimeout().toNanos();
+        while (System.nanoTime() < deadline) {
+            double s = firstWrittenSince(own, restartedAt, restartedNanos);
+            if (!Double.isNaN(s)) {
+                return s;
+            }
+            if (pendingFor(app) == 0) {
+                return Double.NaN;
+            }
+            pollOnce();
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * Seconds from {@code restartedNanos} to the reading of the first of {@code arrivals} that its application wrote
+     * at or after {@code restartedAt}: records written before the kill (by the old process, or by the other
+     * application) do not count, however late they are read. NaN when there is none.
+     */
+    static double firstWrittenSince(List<PipelineOutputs.Arrival> arrivals, Instant restartedAt, long restartedNanos) {
+        Instant since = restartedAt.truncatedTo(ChronoUnit.MILLIS);
+        return arrivals.stream()
+                .filter(a -> !a.writtenAt().isBefore(since))
+                .mapToLong(PipelineOutputs.Arrival::readNanos)
+                .min()
+                .stream()
+                .mapToDouble(read -> Math.max(0, read - restartedNanos) / 1e9)
+                .findFirst()
+                .orElse(Double.NaN);
+    }
+
+    /** Waits for every sent X-ray, then a little longer so that a late duplicate would be seen. */
+    private void awaitAll(PipelineCluster cluster) {
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
+        while (pending() > 0 && System.nanoTime() < deadline) {
+            progress.update("recovering X-rays", sent.size() - pending(), sent.size(), "");
+            pollOnce();
+        }
+        pollFor(SETTLE);
+        progress.update("recovering X-rays", sent.size() - pending(), sent.size(), "");
+    }
+
+    private void report(List<Kill> kills, ExactlyOnceCheck check) {
+        out.println();
+        out.println(
+                "| kill | application | at s | pid | ready after s | own next record after s | recovered at kill |");
+        out.println("|---:|---|---:|---:|---:|---:|---:|");
+        for (Kill k : kills) {
+            out.println(row(k, sent.size()));
+        }
+        out.println();
+        out.println(
+                "| what | times | ready after s (min / median / max) | own next record after s (min / median / max) |");
+        out.println("|---|---:|---|---|");
+        for (String name : kills.stream().map(Kill::app).distinct().sorted().toList()) {
+            List<Kill> mine = kills.stream().filter(k -> k.app().equals(name)).toList();
+            out.printf(
+                    "| %s | %d | %s | %s |%n",
+                    name,
+                    mine.size(),
+                    spread(mine.stream().mapToDouble(Kill::readyS).toArray()),
+                    spread(mine.stream().mapToDouble(Kill::nextRecordS).toArray()));
+        }
+        out.println();
+        out.printf(
+                "%s: %s (%.0f s in all, seed %d)%n",
+                check.passed() ? "PASSED" : "FAILED",
+                check.summary(),
+                (System.nanoTime() - startedNanos) / 1e9,
+                settings.seed());
+        out.flush();
+    }
+
+    /** One line of the kill table; the recovered count is the one the kill's progress line gave, of {@code sent}. */
+    static String row(Kill k, int sent) {
+        return String.format(
+                Locale.ROOT,
+                "| %d | %s | %.1f | %s | %s | %s | %d of %d |",
+                k.number(),
+                k.app(),
+                k.atS(),
+                k.pid() == 0 ? "-" : Long.toString(k.pid()),
+                fmt(k.readyS()),
+                fmt(k.nextRecordS()),
+                k.recoveredAtKill(),
+                sent);
+    }
+
+    /** {@code min / median / max} of the finite values, or {@code -}. */
+    static String spread(double[] values) {
+        double[] v = Arrays.stream(values).filter(Double::isFinite).sorted().toArray();
+        if (v.length == 0) {
+            return "-";
+        }
+        double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return fmt(v[0]) + " / " + fmt(median) + " / " + fmt(v[v.length - 1]);
+    }
+
+    static String fmt(double seconds) {
+        return Double.isFinite(seconds) ? String.format("%.1f", seconds) : "-";
+    }
+
+    private List<String> deadLetterKeys() {
+        return outputs.deadLetters().stream().map(ChaosRun::describe).toList();
+    }
+
+    private static String describe(DeadLetterEvent d) {
+        String key = PipelineOutputs.originalKey(d);
+        return (key == null ? "(no key)" : key) + " (" + d.getApplication() + ", " + d.getErrorType() + ": "
+                + d.getReason() + ")";
+    }
+
+    /** Sent X-rays that have been recovered (each counted once, whatever the number of its records). */
+    private int recoveredSent() {
+        return (int) sent.stream().filter(outputs.recovered()::containsKey).count();
+    }
+
+    /** Sent X-rays not recovered yet. */
+    private long pending() {
+        return sent.size() - recoveredSent();
+    }
+
+    /** Sent X-rays still waiting for {@code app}: not embedded yet for the embedder, not recovered for the extractor. */
+    private long pendingFor(String app) {
+        if (app.equals(EMBEDDER)) {
+            return sent.stream().filter(id -> !outputs.stego().containsKey(id)).count();
+        }
+        return pending();
+    }
+
+    private void pollFor(Duration d) {
+        long until = System.nanoTime() + d.toNanos();
+        do {
+            pollOnce();
+        } while (System.nanoTime() < until);
+    }
+
+    /** Reads what came out and checks that no application died on its own. */
+    private void pollOnce() {
+        for (App a : apps.values()) {
+            if (a.process != null && !a.process.isAlive()) {
+                throw new PipelineException(a.name + " exited with code " + a.process.exitCode() + " without being"
+                        + " killed" + a.process.lastError() + "; see " + a.process.logFile());
+            }
+        }
+        outputs.poll(POLL);
+    }
+
+    /** Seconds from {@code sinceNanos} until the app's readiness endpoint answers 200, polling outputs meanwhile. */
+    private double awaitReady(App app, long sinceNanos) {
+        long deadline = sinceNanos + settings.recoveryTimeout().toNanos();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort + "/health/ready"))
+                .timeout(Duration.ofSeconds(1))
+                .GET()
+                .build();
+        long lastProbe = 0;
+        while (System.nanoTime() < deadline) {
+            if (System.nanoTime() - lastProbe > 100_000_000L) {
+                lastProbe = System.nanoTime();
+                try {
+                    if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        return (System.nanoTime() - sinceNanos) / 1e9;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new PipelineException("interrupted while waiting for " + app.name);
+                }
+            }
+            pollOnce();
+        }
+        return Double.NaN;
+    }
+
+    private void start(App app) {
+        app.process =
+                LocalApp.start(app.name, app.config, app.dir, app.dir.resolve(app.name + ".log"), settings.home());
+    }
+
+    /** The application's own folder and properties file: the stack's settings, its keyring, a metrics port. */
+    private App app(String name, StegoConfig config, Path work, PipelineKeys keys, Map<String, String> extra)
+            throws IOException {
+        Path dir = Files.createDirectories(work.resolve("apps").resolve(name));
+        int port = LocalApp.freePort();
+        Properties p = new Properties();
+        p.setProperty(StegoConfig.BOOTSTRAP_SERVERS, config.bootstrapServers());
+        p.setProperty(StegoConfig.SCHEMA_REGISTRY_URL, config.schemaRegistryUrl());
+        p.setProperty(StegoConfig.TOPIC_PREFIX, config.topicPrefix());
+        p.setProperty(StegoConfig.EMBEDDER_APPLICATION_ID, config.embedderApplicationId());
+        p.setProperty(StegoConfig.EXTRACTOR_APPLICATION_ID, config.extractorApplicationId());
+        p.setProperty(StegoConfig.STATE_DIR, dir.resolve("state").toString());
+        p.setProperty(
+                StegoConfig.KEYRING_DIR,
+                (name.equals(EMBEDDER) ? keys.hospital() : keys.clinic()).dir().toString());
+        p.setProperty(StegoConfig.METRICS_PORT, Integer.toString(port));
+        p.setProperty(StegoConfig.INSTANCE_ID, "chaos-" + name);
+        extra.forEach(p::setProperty);
+        // on a secure stack, the application's Kafka user and password
+        config.kafkaOverrides().forEach((k, v) -> p.setProperty(StegoConfig.KAFKA_PREFIX + k, v));
+        Path file = dir.resolve(name + ".properties");
+        LocalApp.writeConfig(file, p, "stego chaos: " + name);
+        return new App(name, file, dir, port);
+    }
+
+    /** The first {@code count} X-rays of the folder, centre-cropped to squares of {@code size} px, as PNG files. */
+    private List<Path> prepareXrays(Path dir) throws IOException {
+        List<Path> sources = Evaluation.imageFiles(settings.xrays(), n -> true);
+        if (sources.size() < settings.count()) {
+            throw new PipelineException(settings.xrays() + " holds " + sources.size() + " image(s), fewer than --count "
+                    + settings.count());
+        }
+        Files.createDirectories(dir);
+        List<Path> files = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Path source : sources) {
+            if (files.size() == settings.count()) {
+                break;
+            }
+            byte[] png = InputImages.png(Images.squareAt(Images.read(source), settings.size())
+                    .withChannels(1)
+                    .quantize8()
+                    .toBufferedImage());
+            // equal content means an equal message id: keep one of each so that every id is sent once
+            if (!seen.add(sha256(png))) {
+                continue;
+            }
+            Path file = dir.resolve(String.format("xray-%04d.png", files.size()));
+            Files.write(file, png);
+            files.add(file);
+        }
+        if (files.size() < settings.count()) {
+            throw new PipelineException(settings.xrays() + " holds only " + files.size() + " distinct image(s) at "
+                    + settings.size() + " px, fewer than --count " + settings.count());
+        }
+        return files;
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+}

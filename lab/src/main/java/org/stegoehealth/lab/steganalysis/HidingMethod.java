@@ -1,0 +1,228 @@
+package org.stegoehealth.lab.steganalysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Random;
+import org.stegoehealth.model.Baseline;
+import org.stegoehealth.model.FloatImage;
+import org.stegoehealth.model.HidingModel;
+import org.stegoehealth.model.SpreadLsb;
+import org.stegoehealth.security.Keyring;
+import org.stegoehealth.security.SealedHiding;
+
+/**
+ * A way of making stego images from 8-bit RGB covers for the detector to face: the network, a classical baseline
+ * hiding the X-ray, the sealed method, or random bits written by LSB replacement or LSB matching at a given payload.
+ */
+public interface HidingMethod {
+
+    String name();
+
+    /** Secret bits per cover sample; nominal for the network. */
+    double bitsPerChannel();
+
+    /**
+     * 8-bit stego images, one per cover: the cover's size, or a centred crop of it for a method that uses only the
+     * area its payload needs (the clean side of the comparison is then cut the same way).
+     *
+     * @param secrets gray secrets of the covers' size (ignored by the random-bit methods)
+     * @param seed    makes random bits reproducible
+     */
+    List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed);
+
+    /**
+     * The methods run when none are named: the network, every spread-LSB layout, the sealed method, LSB matching of
+     * random bits at three payloads.
+     */
+    static String defaults() {
+        StringBuilder sb = new StringBuilder("neural");
+        SpreadLsb.STANDARD.forEach(m -> sb.append(',').append(m.name()));
+        return sb.append(",sealed,lsbm-0.1,lsbm-0.4,lsbm-1").toString();
+    }
+
+    /**
+     * Parses {@code neural}, {@code spread-lsb-R-G-B}, {@code lsb-K} (the gray secret replicated to R, G and B),
+     * {@code lsbm-P} (LSB matching: each sample carries a random bit with probability P, a mismatch moves it by
+     * +-1 at random) or {@code lsbr-P} (LSB replacement of random bits at payload P).
+     *
+     * @param model the network, needed only for {@code neural}
+     * @param keyring a keyring to seal to, needed only for {@code sealed}
+     */
+    static HidingMethod parse(String spec, HidingModel model, Keyring keyring) {
+        String s = spec.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("sealed")) {
+            if (keyring == null) {
+                throw new IllegalArgumentException("method sealed needs a keyring");
+            }
+            return sealed(keyring, SEALED_SECRET_SHARE);
+        }
+        if (s.equals("neural")) {
+            if (model == null) {
+                throw new IllegalArgumentException("method neural needs a model");
+            }
+            return network(model);
+        }
+        if (s.startsWith("spread-lsb-")) {
+            return of(SpreadLsb.parse(s.substring("spread-lsb-".length())));
+        }
+        try {
+            if (s.startsWith("lsbm-")) {
+                return randomBits(s, Double.parseDouble(s.substring(5)), true);
+            }
+            if (s.startsWith("lsbr-")) {
+                return randomBits(s, Double.parseDouble(s.substring(5)), false);
+            }
+            if (s.startsWith("lsb-")) {
+                return of(Baseline.lsb(Integer.parseInt(s.substring(4))));
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error below
+        }
+        throw new IllegalArgumentException("unknown method '" + spec + "': expected neural, sealed, spread-lsb-R-G-B, "
+                + "lsb-K, lsbm-P or lsbr-P (P in 0..1), for example " + defaults());
+    }
+
+    /**
+     * Side of the X-ray for {@code sealed}, as a share of the tile side (96 px for 256 px tiles), so that its sealed
+     * PNG fits in the tile at the default budget.
+     */
+    double SEALED_SECRET_SHARE = 0.375;
+
+    /**
+     * The lossless sealed method ({@link SealedHiding}, default budget): the X-ray, scaled to {@code secretShare}
+     * of the cover's width so the payload fits a tile, compressed, encrypted and written by keyed LSB matching into
+     * the centred crop of the cover the payload needs.
+     */
+    static HidingMethod sealed(Keyring keyring, double secretShare) {
+        SealedHiding hiding = new SealedHiding(keyring);
+        return new HidingMethod() {
+            @Override
+            public String name() {
+                return "sealed";
+            }
+
+            @Override
+            public double bitsPerChannel() {
+                return hiding.budget();
+            }
+
+            @Override
+            public List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
+                List<FloatImage> out = new ArrayList<>();
+                for (int i = 0; i < covers.size(); i++) {
+                    int side = Math.max(8, (int) Math.round(covers.get(i).width() * secretShare));
+                    FloatImage xray = secrets.get(i).toGray().resize(side, side).quantize8();
+                    out.add(FloatImage.of(hiding.embed(
+                                    covers.get(i).toBufferedImage(),
+                                    xray.toBufferedImage(),
+                                    "steganalysis-" + seed + "-" + i,
+                                    keyring.name(),
+                                    Optional.empty())
+                            .stego()));
+                }
+                return out;
+            }
+        };
+    }
+
+    /** The network's stego images, rounded to 8 bits as they are sent. */
+    static HidingMethod network(HidingModel model) {
+        return new HidingMethod() {
+            @Override
+            public String name() {
+                return "neural";
+            }
+
+            @Override
+            public double bitsPerChannel() {
+                return 8.0 * model.secretChannels() / 3;
+            }
+
+            @Override
+            public List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
+                List<FloatImage> s = secrets.stream()
+                        .map(x -> x.withChannels(model.secretChannels()))
+                        .toList();
+                return model.embed(covers, s).stream()
+                        .map(FloatImage::quantize8)
+                        .toList();
+            }
+        };
+    }
+
+    /** A classical baseline hiding the X-ray (replicated to three channels when the baseline wants that). */
+    static HidingMethod of(Baseline baseline) {
+        return new HidingMethod() {
+            @Override
+            public String name() {
+                return baseline.name();
+            }
+
+            @Override
+            public double bitsPerChannel() {
+                return baseline.bitsPerChannel();
+            }
+
+            @Override
+            public List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
+                List<FloatImage> out = new ArrayList<>();
+                for (int i = 0; i < covers.size(); i++) {
+                    FloatImage s = secrets.get(i);
+                    FloatImage secret = baseline instanceof SpreadLsb ? s.toGray() : s.toRgb();
+                    out.add(baseline.embed(covers.get(i), secret));
+                }
+                return out;
+            }
+        };
+    }
+
+    /** Random bits at payload {@code p}, by LSB matching ({@code matching}) or LSB replacement. */
+    static HidingMethod randomBits(String name, double p, boolean matching) {
+        if (!(p > 0 && p <= 1)) {
+            throw new IllegalArgumentException("payload of " + name + " must be in (0, 1]");
+        }
+        return new HidingMethod() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public double bitsPerChannel() {
+                return p;
+            }
+
+            @Override
+            public List<FloatImage> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
+                List<FloatImage> out = new ArrayList<>();
+                for (int i = 0; i < covers.size(); i++) {
+                    out.add(randomBits(covers.get(i), p, matching, new Random(seed * 1_000_003L + i)));
+                }
+                return out;
+            }
+        };
+    }
+
+    /** Writes a random bit into each sample's LSB with probability {@code p}. */
+    static FloatImage randomBits(FloatImage cover, double p, boolean matching, Random rnd) {
+        float[] d = cover.data();
+        float[] out = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            int v = Math.round(d[i] * 255f);
+            if (rnd.nextDouble() < p) {
+                int bit = rnd.nextInt(2);
+                if ((v & 1) != bit) {
+                    if (matching) {
+                        v = v == 0 ? 1 : v == 255 ? 254 : v + (rnd.nextBoolean() ? 1 : -1);
+                    } else {
+                        v ^= 1;
+                    }
+                }
+            }
+            out[i] = v / 255f;
+        }
+        return new FloatImage(cover.width(), cover.height(), cover.channels(), out);
+    }
+}

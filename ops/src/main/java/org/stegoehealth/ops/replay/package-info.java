@@ -1,2 +1,0 @@
-/** {@code stego replay}: real traffic from the X-ray topic through model versions offline, side by side. */
-package org.stegoehealth.ops.replay;

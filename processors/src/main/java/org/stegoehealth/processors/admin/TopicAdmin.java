@@ -1,0 +1,134 @@
+package org.stegoehealth.processors.admin;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stegoehealth.schemas.TopicSpec;
+import org.stegoehealth.schemas.Topics;
+
+/**
+ * Creates the topics of the catalog on a cluster: each with its partitions, cleanup policy and retention, and a
+ * {@code max.message.bytes} large enough for whole images (brokers default to 1 MB). Topics that already exist are
+ * left as they are, so creating twice is harmless.
+ */
+public final class TopicAdmin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+    private static final long TIMEOUT_S = 30;
+
+    /** What a call did: topics created now, and topics that were there already. */
+    public record Outcome(List<String> created, List<String> existing) {}
+
+    private TopicAdmin() {}
+
+    /**
+     * @param adminConfig     admin client settings (bootstrap servers, TLS/SASL)
+     * @param replicas        replication factor, or empty for the broker's default
+     * @param maxMessageBytes topic-level {@code max.message.bytes} of every topic
+     * @throws TopicAdminException with one line naming the topic when the cluster refuses or does not answer
+     */
+    public static Outcome create(Properties adminConfig, Topics topics, Optional<Short> replicas, int maxMessageBytes) {
+        return create(adminConfig, topics.all(), replicas, maxMessageBytes);
+    }
+
+    /**
+     * Waits until every partition of {@code topics} has a leader: a producer that writes to a partition created a
+     * moment ago can otherwise meet NOT_LEADER_OR_FOLLOWER, which an idempotent producer may not get past.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (true) {
+            try {
+                boolean led =
+                        admin.describeTopics(topics).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS).values().stream()
+                                .flatMap(d -> d.partitions().stream())
+                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (led) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // not known to every broker yet: ask again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TopicAdminException("interrupted while waiting for the topics' leaders", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TopicAdminException(
+                        "the partitions of " + topics + " have no leader after " + TIMEOUT_S
+                                + " s: is every broker of the cluster up?",
+                        null);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TopicAdminException("interrupted while waiting for the topics' leaders", e);
+            }
+        }
+    }
+
+    /** As {@link #create(Properties, Topics, Optional, int)} for some topics of the catalog only. */
+    public static Outcome create(
+            Properties adminConfig, List<TopicSpec<?, ?>> specs, Optional<Short> replicas, int maxMessageBytes) {
+        long started = System.nanoTime();
+        List<NewTopic> newTopics = new ArrayList<>();
+        for (TopicSpec<?, ?> spec : specs) {
+            Map<String, String> configs = new HashMap<>(spec.configs());
+            configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(spec.maxMessageBytes(maxMessageBytes)));
+            newTopics.add(new NewTopic(spec.name(), Optional.of(spec.partitions()), replicas).configs(configs));
+        }
+        List<String> created = new ArrayList<>();
+        List<String> existing = new ArrayList<>();
+        try (Admin admin = Admin.create(adminConfig)) {
+            Map<String, KafkaFuture<Void>> results =
+                    admin.createTopics(newTopics).values();
+            for (NewTopic topic : newTopics) {
+                try {
+                    results.get(topic.name()).get(TIMEOUT_S, TimeUnit.SECONDS);
+                    created.add(topic.name());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new TopicAdminException(
+                                "cannot create topic " + topic.name() + ": "
+                                        + e.getCause().getMessage(),
+                                e.getCause());
+                    }
+                    existing.add(topic.name());
+                } catch (TimeoutException e) {
+                    throw new TopicAdminException(
+                            "creating topic " + topic.name() + " took over " + TIMEOUT_S + " s: is the cluster at "
+                                    + adminConfig.get("bootstrap.servers") + " reachable?",
+                            e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TopicAdminException("interrupted while creating topics", e);
+                }
+            }
+            awaitLeaders(admin, created);
+        }
+        LOG.info(
+                "Created {} of {} topics in {} ms: {}{}",
+                created.size(),
+                newTopics.size(),
+                (System.nanoTime() - started) / 1_000_000,
+                created,
+                existing.isEmpty() ? "" : " (already there: " + existing + ")");
+        return new Outcome(created, existing);
+    }
+}

@@ -1,0 +1,211 @@
+package org.stegoehealth.stack;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+import org.stegoehealth.schemas.Topics;
+import org.stegoehealth.stack.KafkaSecurity.Principal;
+
+/**
+ * The users and ACLs of a secure local stack, made with the Admin API as {@code admin}: one SCRAM-SHA-512 user per
+ * {@link Principal} and, from the topic catalog, what each may read and write. Everything not granted is refused
+ * ({@code allow.everyone.if.no.acl.found=false}).
+ *
+ * <table>
+ * <caption>grants</caption>
+ * <tr><th>principal</th><th>reads</th><th>writes</th><th>its own</th></tr>
+ * <tr><td>producer</td><td>-</td><td>X-rays, covers</td><td>-</td></tr>
+ * <tr><td>embedder</td><td>X-rays, covers, models, promotions</td><td>stego, dead letters</td>
+ *     <td>topics, group and transactional ids starting with its application id</td></tr>
+ * <tr><td>extractor</td><td>stego, models, promotions</td><td>recovered, dead letters</td>
+ *     <td>topics, group and transactional ids starting with its application id</td></tr>
+ * <tr><td>mirror</td><td>stego, models, promotions</td><td>-</td><td>-</td></tr>
+ * </table>
+ */
+final class AccessControl {
+
+    private static final int SCRAM_ITERATIONS = 8192;
+    private static final long TIMEOUT_S = 30;
+
+    private AccessControl() {}
+
+    /** Adds a SCRAM-SHA-512 user for every principal but {@code admin} (made when the storage was formatted). */
+    static void createUsers(Admin admin, KafkaSecurity security) {
+        List<UserScramCredentialAlteration> users = new ArrayList<>();
+        for (Principal p : Principal.values()) {
+            if (p != Principal.ADMIN) {
+                users.add(new UserScramCredentialUpsertion(
+                        p.user(),
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS),
+                        security.password(p)));
+            }
+        }
+        await(admin.alterUserScramCredentials(users).all(), "create the Kafka users");
+    }
+
+    /** Waits until every principal can sign in (new credentials reach the broker's cache shortly after). */
+    static void awaitUsers(String bootstrapServers, KafkaSecurity security) {
+        for (Principal p : Principal.values()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+            while (true) {
+                try (Admin client = Admin.create(adminConfig(bootstrapServers, security.clientConfig(p)))) {
+                    client.describeCluster(new DescribeClusterOptions().timeoutMs(5_000))
+                            .nodes()
+                            .get(10, TimeUnit.SECONDS);
+                    break;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof SaslAuthenticationException) || System.nanoTime() > deadline) {
+                        throw new LocalStackException(
+                                "Kafka user '" + p.user() + "' cannot sign in: "
+                                        + e.getCause().getMessage(),
+                                e);
+                    }
+                } catch (TimeoutException e) {
+                    throw new LocalStackException("Kafka user '" + p.user() + "' cannot sign in within 10 s", e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new LocalStackException("interrupted while creating the Kafka users", e);
+                }
+                LocalSupport.sleep(200);
+            }
+        }
+    }
+
+    static Map<String, Object> adminConfig(String bootstrapServers, Map<String, String> security) {
+        Map<String, Object> c = new HashMap<>(security);
+        c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        return c;
+    }
+
+    /**
+     * Grants every principal its access to the topics of {@code topics} and, for the two Streams applications, to
+     * the internal topics, consumer group and transactional ids named after their application ids. Granting again
+     * is harmless.
+     */
+    static void grant(Admin admin, Topics topics, String embedderApplicationId, String extractorApplicationId) {
+        List<AclBinding> bindings = bindings(topics, embedderApplicationId, extractorApplicationId);
+        await(admin.createAcls(bindings).all(), "grant ACLs");
+        // the controller has committed them; wait until the broker's authorizer applies them too, or a client that
+        // starts right away is refused
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (true) {
+            Collection<AclBinding> known;
+            try {
+                known = admin.describeAcls(AclBindingFilter.ANY).values().get(TIMEOUT_S, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new LocalStackException("cannot list the ACLs just granted: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LocalStackException("interrupted while waiting for the ACLs to apply", e);
+            }
+            if (known.containsAll(bindings)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new LocalStackException("the broker did not apply the granted ACLs within " + TIMEOUT_S + " s");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LocalStackException("interrupted while waiting for the ACLs to apply", e);
+            }
+        }
+    }
+
+    static List<AclBinding> bindings(Topics topics, String embedderApplicationId, String extractorApplicationId) {
+        List<AclBinding> acls = new ArrayList<>();
+        for (String topic : List.of(topics.xrays.name(), topics.covers.name())) {
+            topic(acls, Principal.PRODUCER, topic, AclOperation.WRITE, AclOperation.DESCRIBE);
+        }
+
+        for (String topic :
+                List.of(topics.xrays.name(), topics.covers.name(), topics.models.name(), topics.promotions.name())) {
+            topic(acls, Principal.EMBEDDER, topic, AclOperation.READ, AclOperation.DESCRIBE);
+        }
+        for (String topic : List.of(topics.stego.name(), topics.deadLetters.name())) {
+            topic(acls, Principal.EMBEDDER, topic, AclOperation.WRITE, AclOperation.DESCRIBE);
+        }
+        streamsApplication(acls, Principal.EMBEDDER, embedderApplicationId);
+
+        for (String topic : List.of(topics.stego.name(), topics.models.name(), topics.promotions.name())) {
+            topic(acls, Principal.EXTRACTOR, topic, AclOperation.READ, AclOperation.DESCRIBE);
+        }
+        for (String topic : List.of(topics.recovered.name(), topics.deadLetters.name())) {
+            topic(acls, Principal.EXTRACTOR, topic, AclOperation.WRITE, AclOperation.DESCRIBE);
+        }
+        streamsApplication(acls, Principal.EXTRACTOR, extractorApplicationId);
+
+        for (String topic : List.of(topics.stego.name(), topics.models.name(), topics.promotions.name())) {
+            topic(
+                    acls,
+                    Principal.MIRROR,
+                    topic,
+                    AclOperation.READ,
+                    AclOperation.DESCRIBE,
+                    AclOperation.DESCRIBE_CONFIGS);
+        }
+        return acls;
+    }
+
+    /** A Streams application's own resources: its internal topics, its group and its transactional ids. */
+    private static void streamsApplication(List<AclBinding> acls, Principal principal, String applicationId) {
+        acls.add(allow(ResourceType.TOPIC, applicationId, PatternType.PREFIXED, principal, AclOperation.ALL));
+        acls.add(allow(ResourceType.GROUP, applicationId, PatternType.PREFIXED, principal, AclOperation.READ));
+        acls.add(allow(ResourceType.GROUP, applicationId, PatternType.PREFIXED, principal, AclOperation.DESCRIBE));
+        acls.add(allow(
+                ResourceType.TRANSACTIONAL_ID, applicationId, PatternType.PREFIXED, principal, AclOperation.WRITE));
+        acls.add(allow(
+                ResourceType.TRANSACTIONAL_ID, applicationId, PatternType.PREFIXED, principal, AclOperation.DESCRIBE));
+    }
+
+    private static void topic(List<AclBinding> acls, Principal principal, String topic, AclOperation... operations) {
+        for (AclOperation operation : operations) {
+            acls.add(allow(ResourceType.TOPIC, topic, PatternType.LITERAL, principal, operation));
+        }
+    }
+
+    private static AclBinding allow(
+            ResourceType type, String name, PatternType pattern, Principal principal, AclOperation operation) {
+        return new AclBinding(
+                new ResourcePattern(type, name, pattern),
+                new AccessControlEntry("User:" + principal.user(), "*", operation, AclPermissionType.ALLOW));
+    }
+
+    private static void await(KafkaFuture<Void> future, String what) {
+        try {
+            future.get(TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new LocalStackException("cannot " + what + ": " + e.getCause().getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new LocalStackException("cannot " + what + " within " + TIMEOUT_S + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalStackException("interrupted while trying to " + what, e);
+        }
+    }
+}

@@ -1,0 +1,327 @@
+package org.stegoehealth.stack;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.stegoehealth.processors.StegoConfig;
+
+/**
+ * The security of a secure local stack: TLS and SASL/SCRAM-SHA-512 for clients, one Kafka user per application
+ * ({@link Principal}), and the files that hold them, all owner-only in one folder.
+ *
+ * <p>{@link #generate} makes a certificate authority (its private key stays in memory and is dropped once it has
+ * signed), a broker certificate for {@code 127.0.0.1} and {@code localhost} signed by it, a PKCS12 key store for the
+ * broker, a PKCS12 trust store holding only the authority for the clients, and a random password per principal.
+ * Certificates are made with BouncyCastle's PKIX builders and stored with the JDK's PKCS12 key store.
+ *
+ * <p>The broker gets two listeners, both TLS: {@code CLIENT} (SASL/SCRAM-SHA-512; also the inter-broker listener,
+ * on which the broker authenticates as {@code admin}) and {@code CONTROLLER} (SASL/PLAIN with the {@code admin}
+ * credentials written in its owner-only configuration: KRaft keeps SCRAM credentials in the metadata log, which
+ * the controller listener must serve before it can read them). Nothing listens in clear.
+ */
+public final class KafkaSecurity {
+
+    /** SASL mechanism of the client listener. */
+    public static final String MECHANISM = "SCRAM-SHA-512";
+
+    static final String CLIENT_LISTENER = "CLIENT";
+    static final String CONTROLLER_LISTENER = "CONTROLLER";
+
+    private static final Duration VALIDITY = Duration.ofDays(30);
+    private static final String STORE_TYPE = "PKCS12";
+    private static final String SIGNATURE = "SHA256withECDSA";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The Kafka users of a secure stack; what each may do is granted by {@link AccessControl}. */
+    public enum Principal {
+        /** Super user: creates topics, users and ACLs, publishes models, reads everything. */
+        ADMIN,
+        /** Hospital producers: write X-rays and covers. */
+        PRODUCER,
+        /** The embedder: X-rays, covers and models in; stego images and dead letters out. */
+        EMBEDDER,
+        /** The extractor: stego images and models in; recovered X-rays and dead letters out; never X-rays. */
+        EXTRACTOR,
+        /** A mirror to the clinic's cluster: reads the stego and model topics only. */
+        MIRROR;
+
+        /** The user name ({@code producer}), also the name of its client configuration file. */
+        public String user() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Path dir;
+    private final Path keyStore;
+    private final Path trustStore;
+    private final String storePassword;
+    private final Map<Principal, String> passwords;
+
+    private KafkaSecurity(
+            Path dir, Path keyStore, Path trustStore, String storePassword, Map<Principal, String> passwords) {
+        this.dir = dir;
+        this.keyStore = keyStore;
+        this.trustStore = trustStore;
+        this.storePassword = storePassword;
+        this.passwords = passwords;
+    }
+
+    /** Generates a certificate authority, the broker's certificate and key store, the trust store and passwords. */
+    public static KafkaSecurity generate(Path dir) {
+        Path abs = dir.toAbsolutePath();
+        LocalSupport.createPrivateDirectory(abs);
+        String storePassword = randomSecret();
+        Map<Principal, String> passwords = new EnumMap<>(Principal.class);
+        for (Principal p : Principal.values()) {
+            passwords.put(p, randomSecret());
+        }
+        Path keyStore = abs.resolve("broker.p12");
+        Path trustStore = abs.resolve("truststore.p12");
+        try {
+            KeyPair caKeys = ecKeys();
+            X509Certificate ca = caCertificate(caKeys);
+            KeyPair brokerKeys = ecKeys();
+            X509Certificate broker = brokerCertificate(brokerKeys, ca, caKeys.getPrivate());
+            KeyStore keys = emptyStore();
+            keys.setKeyEntry(
+                    "broker", brokerKeys.getPrivate(), storePassword.toCharArray(), new Certificate[] {broker, ca});
+            write(keys, keyStore, storePassword);
+            KeyStore trust = emptyStore();
+            trust.setCertificateEntry("stego-ehealth-local-ca", ca);
+            write(trust, trustStore, storePassword);
+        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+            throw new LocalStackException("cannot make the secure stack's certificates in " + abs + ": " + e, e);
+        }
+        return new KafkaSecurity(abs, keyStore, trustStore, storePassword, passwords);
+    }
+
+    /** The folder of the stores and the client configuration files. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** The clients' PKCS12 trust store: the stack's certificate authority only. */
+    public Path trustStore() {
+        return trustStore;
+    }
+
+    /** The password of {@code principal}. */
+    public String password(Principal principal) {
+        return passwords.get(principal);
+    }
+
+    /** Kafka client settings of {@code principal}: SASL_SSL, SCRAM-SHA-512, its credentials, the trust store. */
+    public Map<String, String> clientConfig(Principal principal) {
+        return clientConfig(principal.user(), password(principal));
+    }
+
+    /** Kafka client settings for any user name and password (a wrong one is refused by the broker). */
+    public Map<String, String> clientConfig(String user, String password) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("security.protocol", "SASL_SSL");
+        c.put("sasl.mechanism", MECHANISM);
+        c.put("sasl.jaas.config", jaas("org.apache.kafka.common.security.scram.ScramLoginModule", user, password));
+        c.put("ssl.truststore.type", STORE_TYPE);
+        c.put("ssl.truststore.location", trustStore.toString());
+        c.put("ssl.truststore.password", storePassword);
+        return c;
+    }
+
+    /** {@link #clientConfig(Principal)} as {@code kafka.*} keys of a {@link StegoConfig}. */
+    public Map<String, String> stegoConfig(Principal principal) {
+        Map<String, String> c = new LinkedHashMap<>();
+        clientConfig(principal).forEach((k, v) -> c.put(StegoConfig.KAFKA_PREFIX + k, v));
+        return c;
+    }
+
+    /** The configuration file of {@code principal} (see {@link #writeConfigFiles}). */
+    public Path configFile(Principal principal) {
+        return dir.resolve(principal.user() + ".properties");
+    }
+
+    /**
+     * Writes one owner-only Stego-eHealth configuration file per principal ({@code producer.properties}, ...): the
+     * broker and registry addresses and the principal's {@code kafka.*} settings, for {@code stego <command>
+     * --config FILE}.
+     */
+    public void writeConfigFiles(String bootstrapServers, String schemaRegistryUrl) {
+        for (Principal p : Principal.values()) {
+            Properties props = new Properties();
+            props.setProperty(StegoConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+            props.setProperty(StegoConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
+            props.putAll(stegoConfig(p));
+            LocalSupport.writePrivate(
+                    configFile(p), props, "Kafka principal '" + p.user() + "' of the secure local stack");
+        }
+    }
+
+    /** Arguments of {@code kafka-storage format} that add the admin's SCRAM credentials to the new cluster. */
+    List<String> formatArguments() {
+        return List.of(
+                "--add-scram",
+                MECHANISM + "=[name=" + Principal.ADMIN.user() + ",password=" + password(Principal.ADMIN) + "]");
+    }
+
+    /**
+     * Broker settings on top of the plain ones: the two listeners on {@code host}, TLS from the key store, SASL, and
+     * the standard authorizer with {@code admin} as its only super user and no access without an ACL.
+     */
+    Map<String, String> brokerConfig(String host, int port, int controllerPort) {
+        String admin = Principal.ADMIN.user();
+        String adminPassword = password(Principal.ADMIN);
+        String client = CLIENT_LISTENER.toLowerCase(Locale.ROOT);
+        String controller = CONTROLLER_LISTENER.toLowerCase(Locale.ROOT);
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put(
+                "listeners",
+                CLIENT_LISTENER + "://" + host + ":" + port + "," + CONTROLLER_LISTENER + "://" + host + ":"
+                        + controllerPort);
+        c.put("advertised.listeners", CLIENT_LISTENER + "://" + host + ":" + port);
+        c.put("listener.security.protocol.map", CLIENT_LISTENER + ":SASL_SSL," + CONTROLLER_LISTENER + ":SASL_SSL");
+        c.put("inter.broker.listener.name", CLIENT_LISTENER);
+        c.put("controller.listener.names", CONTROLLER_LISTENER);
+        c.put("sasl.enabled.mechanisms", MECHANISM);
+        c.put("listener.name." + client + ".sasl.enabled.mechanisms", MECHANISM);
+        c.put(
+                "listener.name." + client + "." + MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+                jaas("org.apache.kafka.common.security.scram.ScramLoginModule", admin, adminPassword));
+        c.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
+        c.put("listener.name." + controller + ".sasl.enabled.mechanisms", "PLAIN");
+        c.put(
+                "listener.name." + controller + ".plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + admin
+                        + "\" password=\"" + adminPassword + "\" user_" + admin + "=\"" + adminPassword + "\";");
+        c.put("sasl.mechanism.controller.protocol", "PLAIN");
+        c.put("ssl.keystore.type", STORE_TYPE);
+        c.put("ssl.keystore.location", keyStore.toString());
+        c.put("ssl.keystore.password", storePassword);
+        c.put("ssl.key.password", storePassword);
+        c.put("ssl.truststore.type", STORE_TYPE);
+        c.put("ssl.truststore.location", trustStore.toString());
+        c.put("ssl.truststore.password", storePassword);
+        c.put("ssl.client.auth", "none");
+        c.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        c.put("super.users", "User:" + admin);
+        c.put("allow.everyone.if.no.acl.found", "false");
+        return c;
+    }
+
+    private static String jaas(String module, String user, String password) {
+        return module + " required username=\"" + user + "\" password=\"" + password + "\";";
+    }
+
+    /** 192 random bits as hex: safe inside JAAS quotes and the format tool's {@code [name=..,password=..]}. */
+    private static String randomSecret() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static KeyPair ecKeys() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+        return generator.generateKeyPair();
+    }
+
+    private static X509Certificate caCertificate(KeyPair keys)
+            throws GeneralSecurityException, OperatorCreationException, CertIOException {
+        X500Name name = new X500Name("CN=Stego-eHealth local stack CA");
+        Instant now = Instant.now();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                name, serial(), notBefore(now), Date.from(now.plus(VALIDITY)), name, keys.getPublic());
+        JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keys.getPublic()));
+        return sign(builder, keys.getPrivate());
+    }
+
+    private static X509Certificate brokerCertificate(KeyPair keys, X509Certificate ca, PrivateKey caKey)
+            throws GeneralSecurityException, OperatorCreationException, CertIOException {
+        Instant now = Instant.now();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                ca,
+                serial(),
+                notBefore(now),
+                Date.from(now.plus(VALIDITY)),
+                new X500Name("CN=" + LocalSupport.HOST + ", O=Stego-eHealth local stack"),
+                keys.getPublic());
+        JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
+            KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
+        }));
+        List<GeneralName> names = new ArrayList<>();
+        names.add(new GeneralName(GeneralName.iPAddress, LocalSupport.HOST));
+        names.add(new GeneralName(GeneralName.dNSName, "localhost"));
+        builder.addExtension(
+                Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+        builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(ca));
+        builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keys.getPublic()));
+        return sign(builder, caKey);
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
+            throws GeneralSecurityException, OperatorCreationException {
+        return new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(key)));
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(64, RANDOM).add(BigInteger.ONE);
+    }
+
+    /** An hour back, so a clock a little behind still accepts the certificate. */
+    private static Date notBefore(Instant now) {
+        return Date.from(now.minus(Duration.ofHours(1)));
+    }
+
+    private static KeyStore emptyStore() throws GeneralSecurityException, IOException {
+        KeyStore store = KeyStore.getInstance(STORE_TYPE);
+        store.load(null, null);
+        return store;
+    }
+
+    private static void write(KeyStore store, Path file, String password) throws GeneralSecurityException, IOException {
+        try (OutputStream out = LocalSupport.newPrivateFile(file)) {
+            store.store(out, password.toCharArray());
+        }
+    }
+}

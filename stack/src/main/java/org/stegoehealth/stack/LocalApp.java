@@ -1,0 +1,98 @@
+package org.stegoehealth.stack;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * A {@code stego} command (the embedder, the extractor) running as its own JVM from the built ops jar, as an operator
+ * runs it with {@code java -jar}: configured by a properties file ({@code --config}), output appended to a log file,
+ * ended with the JVM that started it. {@link #kill()} ends it the hard way (SIGKILL).
+ */
+public final class LocalApp implements AutoCloseable {
+
+    private static final String MAIN_CLASS = "org.stegoehealth.ops.StegoCli";
+
+    private final ChildJvm process;
+
+    private LocalApp(ChildJvm process) {
+        this.process = process;
+    }
+
+    /**
+     * Starts {@code stego <command> --config <configFile>} in a new JVM.
+     *
+     * @param workDir the child's working directory
+     * @param home    the installation directory the child sees ({@code stego.home})
+     */
+    public static LocalApp start(String command, Path configFile, Path workDir, Path logFile, Path home) {
+        List<String> jvm = new ArrayList<>(List.of(
+                "-Xmx1g",
+                "-Djava.awt.headless=true",
+                "-Dorg.bytedeco.javacpp.maxbytes=2g",
+                "-Dorg.bytedeco.javacpp.maxphysicalbytes=4g",
+                "-Dstego.home=" + home.toAbsolutePath()));
+        String extension = System.getProperty("org.bytedeco.javacpp.platform.extension");
+        if (extension == null) {
+            extension = System.getenv().getOrDefault("STEGO_PLATFORM_EXTENSION", "-onednn-avx2");
+        }
+        jvm.add("-Dorg.bytedeco.javacpp.platform.extension=" + extension);
+        ChildJvm child = ChildJvm.start(
+                command,
+                workDir.toAbsolutePath(),
+                logFile.toAbsolutePath(),
+                List.of(StackBuild.cliJar().toString()),
+                jvm,
+                MAIN_CLASS,
+                List.of(command, "--config", configFile.toAbsolutePath().toString()));
+        return new LocalApp(child);
+    }
+
+    /** Writes an app's configuration file ({@code --config}), readable by the owner only: it may hold passwords. */
+    public static void writeConfig(Path file, Properties properties, String comment) {
+        LocalSupport.writePrivate(file, properties, comment);
+    }
+
+    /** A TCP port free on the loopback interface now, e.g. for the app's {@code metrics.port}. */
+    public static int freePort() {
+        return LocalSupport.freePort();
+    }
+
+    public String name() {
+        return process.name();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path logFile() {
+        return process.logFile();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The exit code, or -1 while running. */
+    public int exitCode() {
+        return process.exitCode();
+    }
+
+    /** The last error line of its log, as {@code ": <line>"}, or an empty string. */
+    public String lastError() {
+        return process.lastError();
+    }
+
+    /** Kills it with SIGKILL: no shutdown hook, no clean close of its Kafka clients; waits until it is gone. */
+    public void kill() {
+        process.kill();
+    }
+
+    /** Stops it cleanly (SIGTERM, then SIGKILL after a grace period). */
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,83 @@
+package org.stegoehealth.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.stack.KafkaSecurity.Principal;
+
+class KafkaSecurityTest {
+
+    @TempDir
+    Path tmp;
+
+    private static KeyStore load(Path file, String password) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+            store.load(in, password.toCharArray());
+        }
+        return store;
+    }
+
+    @Test
+    void generate_makesABrokerCertificateSignedByTheTrustedAuthority_forTheLoopbackAddress() throws Exception {
+        KafkaSecurity security = KafkaSecurity.generate(tmp.resolve("security"));
+        String password = security.clientConfig(Principal.ADMIN).get("ssl.truststore.password");
+        KeyStore trust = load(security.trustStore(), password);
+        KeyStore keys = load(security.dir().resolve("broker.p12"), password);
+
+        assertEquals(1, trust.size());
+        X509Certificate ca =
+                (X509Certificate) trust.getCertificate(trust.aliases().nextElement());
+        X509Certificate broker = (X509Certificate) keys.getCertificate("broker");
+        broker.verify(ca.getPublicKey());
+        broker.checkValidity();
+        assertTrue(ca.getBasicConstraints() >= 0, "the authority is a CA");
+        assertEquals(-1, broker.getBasicConstraints(), "the broker certificate is not a CA");
+        assertTrue(broker.getSubjectAlternativeNames().contains(List.of(7, "127.0.0.1")));
+        assertTrue(broker.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.1"), "server authentication");
+        assertTrue(keys.isKeyEntry("broker"));
+        assertEquals(2, keys.getCertificateChain("broker").length);
+    }
+
+    @Test
+    void generate_writesOwnerOnlyFiles_andAPasswordPerPrincipal() throws Exception {
+        KafkaSecurity security = KafkaSecurity.generate(tmp.resolve("security"));
+        security.writeConfigFiles("127.0.0.1:9", "http://127.0.0.1:8/apis/ccompat/v7");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(security.dir())));
+        try (var files = Files.list(security.dir())) {
+            for (Path f : files.toList()) {
+                assertEquals(
+                        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
+            }
+        }
+        Set<String> passwords = new HashSet<>();
+        for (Principal p : Principal.values()) {
+            passwords.add(security.password(p));
+            String file = Files.readString(security.configFile(p));
+            assertTrue(file.contains("username\\=\"" + p.user() + "\""), file);
+            assertTrue(file.contains(security.password(p)));
+        }
+        assertEquals(Principal.values().length, passwords.size());
+    }
+
+    @Test
+    void brokerConfig_hasNoPlaintextListener_andDeniesWhatNoAclAllows() {
+        KafkaSecurity security = KafkaSecurity.generate(tmp.resolve("security"));
+        var config = security.brokerConfig("127.0.0.1", 9092, 9093);
+        assertEquals("CLIENT:SASL_SSL,CONTROLLER:SASL_SSL", config.get("listener.security.protocol.map"));
+        assertEquals("false", config.get("allow.everyone.if.no.acl.found"));
+        assertEquals("User:admin", config.get("super.users"));
+        assertTrue(security.formatArguments().get(1).startsWith("SCRAM-SHA-512=[name=admin,password="));
+    }
+}

@@ -1,0 +1,66 @@
+package org.stegoehealth.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import org.apache.kafka.connect.mirror.MirrorMakerConfig;
+import org.apache.kafka.connect.mirror.SourceAndTarget;
+import org.junit.jupiter.api.Test;
+
+class LocalMirrorTest {
+
+    private static final List<String> CROSSING = List.of("p.stego-images", "p.models", "p.model-promotions");
+
+    private final Properties p = LocalMirror.properties("h:9092", "c:9094", CROSSING, 32 * 1024 * 1024, 1);
+
+    @Test
+    void onlyTheNamedTopicsCross_exactly_oneWay_underTheSameNames() {
+        assertEquals("h:9092", p.getProperty("hospital.bootstrap.servers"));
+        assertEquals("c:9094", p.getProperty("clinic.bootstrap.servers"));
+        assertEquals("true", p.getProperty("hospital->clinic.enabled"));
+        assertEquals("false", p.getProperty("clinic->hospital.enabled"));
+        assertEquals(
+                "org.apache.kafka.connect.mirror.IdentityReplicationPolicy", p.getProperty("replication.policy.class"));
+        // MirrorMaker 2 joins the comma-separated entries into one pattern and matches whole topic names
+        Pattern topics = Pattern.compile(String.join(
+                "|", Arrays.asList(p.getProperty("hospital->clinic.topics").split(","))));
+        CROSSING.forEach(t -> assertTrue(topics.matcher(t).matches(), t));
+        for (String other : List.of("p.xray-images", "p.cover-images", "pXstego-images", "p.stego-images-x", "x")) {
+            assertFalse(topics.matcher(other).matches(), other + " must not cross");
+        }
+    }
+
+    @Test
+    void readsCommittedTransactionsOnly_andSyncsNothingElse() {
+        assertEquals("read_committed", p.getProperty("hospital.consumer.isolation.level"));
+        for (String off : List.of(
+                "emit.heartbeats.enabled",
+                "emit.checkpoints.enabled",
+                "emit.offset-syncs.enabled",
+                "sync.group.offsets.enabled",
+                "sync.topic.acls.enabled",
+                "sync.topic.configs.enabled")) {
+            assertEquals("false", p.getProperty(off), off);
+        }
+        assertEquals(Integer.toString(32 * 1024 * 1024), p.getProperty("clinic.producer.max.request.size"));
+    }
+
+    @Test
+    void offsetFlushInterval_isTheOneMirrorMakerRuns_notAnIgnoredTopLevelKey() {
+        // MirrorMaker 2's own reading of the file: the worker configuration of the hospital -> clinic herder
+        Map<String, String> worker = new MirrorMakerConfig(toMap(p))
+                .workerConfig(new SourceAndTarget(LocalMirror.SOURCE, LocalMirror.TARGET));
+        assertEquals(Long.toString(LocalMirror.OFFSET_FLUSH_INTERVAL_MS), worker.get("offset.flush.interval.ms"));
+    }
+
+    private static Map<String, String> toMap(Properties props) {
+        return props.stringPropertyNames().stream()
+                .collect(java.util.stream.Collectors.toMap(k -> k, props::getProperty));
+    }
+}
