@@ -58,7 +58,9 @@ public final class KafkaSecurity {
         /** The extractor: stego images and models in; recovered X-rays and dead letters out; never X-rays. */
         EXTRACTOR,
         /** A mirror to the clinic's cluster: reads the stego and model topics only. */
-        MIRROR;
+        MIRROR,
+        /** The clinic's web viewer: reads recovered X-rays, dead letters and models; writes the audit trail only. */
+        VIEWER;
 
         /** The user name ({@code producer}), also the name of its client configuration file. */
         public String user() {

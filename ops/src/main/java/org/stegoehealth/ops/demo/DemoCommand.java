@@ -231,9 +231,10 @@ public final class DemoCommand implements Callable<Integer> {
                                         .security()
                                         .orElseThrow()
                                         .dir()
-                                + "/{producer,embedder,extractor,mirror,admin}.properties");
+                                + "/{producer,embedder,extractor,mirror,viewer,admin}.properties");
                     }
-                    try (ClinicViewer viewer = startViewer(clinicConfig, keys, work, stdout)) {
+                    try (ClinicViewer viewer = startViewer(
+                            cluster.secure() ? cluster.config(Principal.VIEWER) : clinicConfig, keys, work, stdout)) {
                         stdout.flush();
                         awaitStopSignal(healthCheck);
                     }
