@@ -19,6 +19,8 @@ import org.stegoehealth.processors.cli.ProduceCoversCommand;
 import org.stegoehealth.processors.cli.ProduceXraysCommand;
 import org.stegoehealth.processors.cli.StegoVersion;
 import org.stegoehealth.trainer.TrainCommand;
+import org.stegoehealth.web.AuditCommand;
+import org.stegoehealth.web.viewer.ViewerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,6 +54,8 @@ import picocli.CommandLine.Spec;
             TrainerServiceCommand.class,
             ReplayCommand.class,
             DeadLettersCommand.class,
+            ViewerCommand.class,
+            AuditCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class StegoCli implements Runnable {

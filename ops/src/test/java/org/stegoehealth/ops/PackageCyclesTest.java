@@ -40,7 +40,8 @@ class PackageCyclesTest {
                         "schemas",
                         "security",
                         "stack",
-                        "trainer")),
+                        "trainer",
+                        "web")),
                 modules);
     }
 

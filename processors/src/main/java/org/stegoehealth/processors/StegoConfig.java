@@ -69,6 +69,14 @@ public final class StegoConfig {
     public static final String EMBED_REFINE_STEPS = "embed.refine.steps";
     public static final String TILE_SIZE = "inference.tile.size";
     public static final String MEMORY_BUDGET_MB = "inference.memory.budget.mb";
+    public static final String VIEWER_HOST = "viewer.host";
+    public static final String VIEWER_PORT = "viewer.port";
+    public static final String VIEWER_USERS_FILE = "viewer.users.file";
+    public static final String VIEWER_TLS_KEYSTORE = "viewer.tls.keystore";
+    public static final String VIEWER_TLS_KEYSTORE_PASSWORD = "viewer.tls.keystore.password";
+    public static final String VIEWER_TLS_HOSTS = "viewer.tls.hosts";
+    public static final String VIEWER_SESSION_IDLE_MINUTES = "viewer.session.idle.minutes";
+    public static final String VIEWER_SESSION_MAX_HOURS = "viewer.session.max.hours";
 
     private static final long MAX_TRANSACTION_TIMEOUT_MS = 900_000;
     private static final Map<String, String> DEFAULTS = defaults();
@@ -142,6 +150,19 @@ public final class StegoConfig {
         // exactly-once: how long one transaction may stay open; it must cover the longest punctuation (several
         // batches of the largest images back to back) and stay within the broker's transaction.max.timeout.ms
         d.put(TRANSACTION_TIMEOUT_MS, "300000");
+        // the clinic's web viewer (stego viewer): HTTPS only, on this address and port
+        d.put(VIEWER_HOST, "127.0.0.1");
+        d.put(VIEWER_PORT, "8443");
+        // who may sign in: one user per line with an Argon2id hash (stego viewer users add)
+        d.put(VIEWER_USERS_FILE, Path.of(".stego", "viewer-users").toString());
+        // a PKCS12 key store with the server's certificate and key; empty: a self-signed one made at first start
+        // under <state.dir>/viewer-tls for the names in viewer.tls.hosts
+        d.put(VIEWER_TLS_KEYSTORE, "");
+        d.put(VIEWER_TLS_KEYSTORE_PASSWORD, "");
+        d.put(VIEWER_TLS_HOSTS, "localhost,127.0.0.1");
+        // a session ends after this long without a request, and in any case this long after sign-in
+        d.put(VIEWER_SESSION_IDLE_MINUTES, "15");
+        d.put(VIEWER_SESSION_MAX_HOURS, "10");
         return Collections.unmodifiableMap(d);
     }
 

@@ -50,6 +50,8 @@ public final class Topics {
     public final TopicSpec<String, ModelPromotionEvent> promotions;
     public final TopicSpec<String, TrainingRoundEvent> trainingRounds;
     public final TopicSpec<String, DeadLetterReplayEvent> deadLetterReplays;
+    /** The clinic's audit trail: who viewed or exported which study, when, from where. Append-only, never deleted. */
+    public final TopicSpec<String, AuditEvent> audit;
 
     public Topics(String prefix, SchemaRegistryClient registry, int partitions) {
         Serde<String> keys = Serdes.String();
@@ -118,12 +120,25 @@ public final class Topics {
                 1,
                 "compact",
                 -1);
+        // one partition: the trail reads in the order it was written; delete policy with no retention limit keeps
+        // every event (nothing is compacted away or expired)
+        audit = new TopicSpec<>(
+                prefix + "audit", keys, AvroSerde.forValue(registry, AuditEvent.getClassSchema()), 1, "delete", -1);
     }
 
     /** Every topic: what one cluster shared by the hospital and the clinic holds. */
     public List<TopicSpec<?, ?>> all() {
         return List.of(
-                xrays, covers, stego, recovered, deadLetters, models, promotions, trainingRounds, deadLetterReplays);
+                xrays,
+                covers,
+                stego,
+                recovered,
+                deadLetters,
+                models,
+                promotions,
+                trainingRounds,
+                deadLetterReplays,
+                audit);
     }
 
     /**
@@ -139,8 +154,11 @@ public final class Topics {
         return List.of(xrays, covers, stego, deadLetters, models, promotions, trainingRounds, deadLetterReplays);
     }
 
-    /** A clinic's own cluster: the crossing topics, then the extractor's recovered images and dead letters. */
+    /**
+     * A clinic's own cluster: the crossing topics, then the extractor's recovered images and dead letters, and the
+     * viewer's audit trail.
+     */
     public List<TopicSpec<?, ?>> clinicSide() {
-        return List.of(stego, models, promotions, recovered, deadLetters, deadLetterReplays);
+        return List.of(stego, models, promotions, recovered, deadLetters, deadLetterReplays, audit);
     }
 }

@@ -42,6 +42,7 @@ import org.stegoehealth.stack.KafkaSecurity.Principal;
  * <tr><td>extractor</td><td>stego, models, promotions</td><td>recovered, dead letters</td>
  *     <td>topics, group and transactional ids starting with its application id</td></tr>
  * <tr><td>mirror</td><td>stego, models, promotions</td><td>-</td><td>-</td></tr>
+ * <tr><td>viewer</td><td>recovered, dead letters, models</td><td>audit</td><td>-</td></tr>
  * </table>
  */
 final class AccessControl {
@@ -169,6 +170,11 @@ final class AccessControl {
                     AclOperation.DESCRIBE,
                     AclOperation.DESCRIBE_CONFIGS);
         }
+
+        for (String topic : List.of(topics.recovered.name(), topics.deadLetters.name(), topics.models.name())) {
+            topic(acls, Principal.VIEWER, topic, AclOperation.READ, AclOperation.DESCRIBE);
+        }
+        topic(acls, Principal.VIEWER, topics.audit.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
         return acls;
     }
 

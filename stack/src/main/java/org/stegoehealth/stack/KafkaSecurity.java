@@ -2,21 +2,15 @@ package org.stegoehealth.stack;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -24,22 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.CertIOException;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.security.Certificates;
 
 /**
  * The security of a secure local stack: TLS and SASL/SCRAM-SHA-512 for clients, one Kafka user per application
@@ -48,7 +28,7 @@ import org.stegoehealth.processors.StegoConfig;
  * <p>{@link #generate} makes a certificate authority (its private key stays in memory and is dropped once it has
  * signed), a broker certificate for {@code 127.0.0.1} and {@code localhost} signed by it, a PKCS12 key store for the
  * broker, a PKCS12 trust store holding only the authority for the clients, and a random password per principal.
- * Certificates are made with BouncyCastle's PKIX builders and stored with the JDK's PKCS12 key store.
+ * Certificates are made by {@link Certificates} (BouncyCastle's PKIX builders) and stored in PKCS12 key stores.
  *
  * <p>The broker gets two listeners, both TLS: {@code CLIENT} (SASL/SCRAM-SHA-512; also the inter-broker listener,
  * on which the broker authenticates as {@code admin}) and {@code CONTROLLER} (SASL/PLAIN with the {@code admin}
@@ -65,7 +45,6 @@ public final class KafkaSecurity {
 
     private static final Duration VALIDITY = Duration.ofDays(30);
     private static final String STORE_TYPE = "PKCS12";
-    private static final String SIGNATURE = "SHA256withECDSA";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The Kafka users of a secure stack; what each may do is granted by {@link AccessControl}. */
@@ -79,7 +58,9 @@ public final class KafkaSecurity {
         /** The extractor: stego images and models in; recovered X-rays and dead letters out; never X-rays. */
         EXTRACTOR,
         /** A mirror to the clinic's cluster: reads the stego and model topics only. */
-        MIRROR;
+        MIRROR,
+        /** The clinic's web viewer: reads recovered X-rays, dead letters and models; writes the audit trail only. */
+        VIEWER;
 
         /** The user name ({@code producer}), also the name of its client configuration file. */
         public String user() {
@@ -114,9 +95,9 @@ public final class KafkaSecurity {
         Path keyStore = abs.resolve("broker.p12");
         Path trustStore = abs.resolve("truststore.p12");
         try {
-            KeyPair caKeys = ecKeys();
+            KeyPair caKeys = Certificates.ecKeys();
             X509Certificate ca = caCertificate(caKeys);
-            KeyPair brokerKeys = ecKeys();
+            KeyPair brokerKeys = Certificates.ecKeys();
             X509Certificate broker = brokerCertificate(brokerKeys, ca, caKeys.getPrivate());
             KeyStore keys = emptyStore();
             keys.setKeyEntry(
@@ -125,7 +106,7 @@ public final class KafkaSecurity {
             KeyStore trust = emptyStore();
             trust.setCertificateEntry("stego-ehealth-local-ca", ca);
             write(trust, trustStore, storePassword);
-        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new LocalStackException("cannot make the secure stack's certificates in " + abs + ": " + e, e);
         }
         return new KafkaSecurity(abs, keyStore, trustStore, storePassword, passwords);
@@ -253,70 +234,18 @@ public final class KafkaSecurity {
         return HexFormat.of().formatHex(bytes);
     }
 
-    private static KeyPair ecKeys() throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-        return generator.generateKeyPair();
-    }
-
-    private static X509Certificate caCertificate(KeyPair keys)
-            throws GeneralSecurityException, OperatorCreationException, CertIOException {
-        X500Name name = new X500Name("CN=Stego-eHealth local stack CA");
-        Instant now = Instant.now();
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-                name, serial(), notBefore(now), Date.from(now.plus(VALIDITY)), name, keys.getPublic());
-        JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keys.getPublic()));
-        return sign(builder, keys.getPrivate());
+    private static X509Certificate caCertificate(KeyPair keys) throws GeneralSecurityException {
+        return Certificates.authority(keys, "Stego-eHealth local stack CA", VALIDITY);
     }
 
     private static X509Certificate brokerCertificate(KeyPair keys, X509Certificate ca, PrivateKey caKey)
-            throws GeneralSecurityException, OperatorCreationException, CertIOException {
-        Instant now = Instant.now();
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-                ca,
-                serial(),
-                notBefore(now),
-                Date.from(now.plus(VALIDITY)),
-                new X500Name("CN=" + LocalSupport.HOST + ", O=Stego-eHealth local stack"),
-                keys.getPublic());
-        JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
-            KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
-        }));
-        List<GeneralName> names = new ArrayList<>();
-        names.add(new GeneralName(GeneralName.iPAddress, LocalSupport.HOST));
-        names.add(new GeneralName(GeneralName.dNSName, "localhost"));
-        builder.addExtension(
-                Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
-        builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(ca));
-        builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keys.getPublic()));
-        return sign(builder, caKey);
-    }
-
-    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
-            throws GeneralSecurityException, OperatorCreationException {
-        return new JcaX509CertificateConverter()
-                .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(key)));
-    }
-
-    private static BigInteger serial() {
-        return new BigInteger(64, RANDOM).add(BigInteger.ONE);
-    }
-
-    /** An hour back, so a clock a little behind still accepts the certificate. */
-    private static Date notBefore(Instant now) {
-        return Date.from(now.minus(Duration.ofHours(1)));
+            throws GeneralSecurityException {
+        return Certificates.server(
+                keys, List.of(LocalSupport.HOST, "localhost"), "Stego-eHealth local stack", ca, caKey, VALIDITY);
     }
 
     private static KeyStore emptyStore() throws GeneralSecurityException, IOException {
-        KeyStore store = KeyStore.getInstance(STORE_TYPE);
-        store.load(null, null);
-        return store;
+        return Certificates.emptyStore();
     }
 
     private static void write(KeyStore store, Path file, String password) throws GeneralSecurityException, IOException {

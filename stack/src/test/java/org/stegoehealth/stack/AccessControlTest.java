@@ -81,6 +81,21 @@ class AccessControlTest {
     }
 
     @Test
+    void viewer_readsWhatTheClinicReceivedAndWritesOnlyTheAuditTrail() {
+        assertEquals(
+                Set.of(
+                        "p-recovered-images:DESCRIBE",
+                        "p-recovered-images:READ",
+                        "p-dead-letters:DESCRIBE",
+                        "p-dead-letters:READ",
+                        "p-models:DESCRIBE",
+                        "p-models:READ",
+                        "p-audit:DESCRIBE",
+                        "p-audit:WRITE"),
+                topicGrants(Principal.VIEWER));
+    }
+
+    @Test
     void streamsApplications_ownOnlyWhatStartsWithTheirApplicationId() {
         for (AclBinding b : ACLS) {
             if (b.pattern().patternType() == PatternType.PREFIXED) {

@@ -1,0 +1,97 @@
+package org.stegoehealth.web.viewer;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.cli.Wiring;
+import org.stegoehealth.schemas.Topics;
+import org.stegoehealth.web.KafkaAuditTrail;
+import org.stegoehealth.web.Sessions;
+import org.stegoehealth.web.Users;
+import org.stegoehealth.web.WebServer;
+import org.stegoehealth.web.WebSettings;
+
+/**
+ * A running clinic viewer: the feed that keeps the worklist from the clinic's topics, the audit trail on its {@code
+ * audit} topic, and the HTTPS server. {@link #start} is what {@code stego viewer} and the demo run.
+ */
+public final class ClinicViewer implements AutoCloseable {
+
+    public static final String APPLICATION = "stego-viewer";
+    private static final Logger LOG = LoggerFactory.getLogger(ClinicViewer.class);
+
+    private final ClinicFeed feed;
+    private final KafkaAuditTrail audit;
+    private final WebServer server;
+    private final StudyIndex index;
+
+    private ClinicViewer(ClinicFeed feed, KafkaAuditTrail audit, WebServer server, StudyIndex index) {
+        this.feed = feed;
+        this.audit = audit;
+        this.server = server;
+        this.index = index;
+    }
+
+    /** Starts the viewer of the clinic {@code config} names (its keyring, topics, users file and viewer settings). */
+    public static ClinicViewer start(StegoConfig config) {
+        WebSettings web = WebSettings.of(config);
+        ClinicTrust trust = ClinicTrust.of(config);
+        Topics topics = Wiring.topics(config);
+        StudyIndex index = new StudyIndex();
+        ModelQuality quality = new ModelQuality(trust);
+        Clock clock = Clock.systemUTC();
+        ClinicFeed feed =
+                new ClinicFeed(StreamsConfigs.readCommittedConsumer(config, APPLICATION), topics, index, quality);
+        KafkaAuditTrail audit = new KafkaAuditTrail(config, topics.audit, APPLICATION);
+        try {
+            ViewerApp app = new ViewerApp(index, quality, clock);
+            WebServer server = new WebServer(
+                    new WebServer.Settings(
+                            web.host(), web.port(), web.tls(), APPLICATION, "Clinic viewer", ViewerApp.WORKLIST),
+                    new Users(web.usersFile()),
+                    new Sessions(clock, web.sessionIdle(), web.sessionMax()),
+                    audit,
+                    clock,
+                    app::routes);
+            app.bind(server);
+            feed.start();
+            server.start();
+            LOG.info(
+                    "viewer at {} (certificate SHA-256 {}), users from {}",
+                    server.url(),
+                    server.settings().tls().fingerprint(),
+                    web.usersFile());
+            return new ClinicViewer(feed, audit, server, index);
+        } catch (RuntimeException e) {
+            feed.close();
+            audit.close();
+            throw e;
+        }
+    }
+
+    public String url() {
+        return server.url();
+    }
+
+    public WebServer server() {
+        return server;
+    }
+
+    public StudyIndex index() {
+        return index;
+    }
+
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return feed.awaitCaughtUp(timeout);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        feed.close();
+        audit.close();
+    }
+}
