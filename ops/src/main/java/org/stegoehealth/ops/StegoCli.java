@@ -48,6 +48,7 @@ import picocli.CommandLine.Command;
             DeadLettersCommand.class,
             ViewerCommand.class,
             AuditCommand.class,
+            org.stegoehealth.web.console.ConsoleCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class StegoCli implements Runnable {

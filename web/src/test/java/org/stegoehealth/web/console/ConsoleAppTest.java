@@ -1,0 +1,310 @@
+package org.stegoehealth.web.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.javalin.http.HandlerType;
+import io.javalin.router.ParsedEndpoint;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.model.ModelArtifact;
+import org.stegoehealth.model.ModelCache;
+import org.stegoehealth.model.ModelMetadata;
+import org.stegoehealth.model.NetworkConfig;
+import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.processors.models.ModelEvents;
+import org.stegoehealth.processors.models.ModelRegistry;
+import org.stegoehealth.schemas.ModelEvent;
+import org.stegoehealth.schemas.ModelPromotionEvent;
+import org.stegoehealth.schemas.ModelStatus;
+import org.stegoehealth.schemas.Topics;
+import org.stegoehealth.security.Keyring;
+import org.stegoehealth.web.MutableClock;
+import org.stegoehealth.web.RecordingAuditTrail;
+import org.stegoehealth.web.Sessions;
+import org.stegoehealth.web.TlsKeys;
+import org.stegoehealth.web.Users;
+import org.stegoehealth.web.WebServer;
+
+/**
+ * The console's routes over real HTTPS, with a real registry fed signed model and promotion events (as the feed would
+ * hand them over) and promotions signed with the hospital's keyring; the audit trail is in memory.
+ */
+class ConsoleAppTest {
+
+    private static final String PASSWORD = "hospital ops 2026";
+    private static final NetworkConfig SMALL = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
+    private static final Instant T0 = Instant.parse("2026-12-01T08:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T09:00:00Z"));
+    private final RecordingAuditTrail audit = new RecordingAuditTrail();
+    private final List<ModelPromotionEvent> sent = new ArrayList<>();
+    private Keyring hospital;
+    private ModelRegistry registry;
+    private Users users;
+    private WebServer server;
+    private HttpClient http;
+
+    private ModelEvent event(String version, String parent, long seed, double cover) throws IOException {
+        Path src = dir.resolve("src-" + seed);
+        Files.createDirectories(src);
+        ModelMetadata metadata = new ModelMetadata(
+                version,
+                "2026-11-30T10:00:00Z",
+                SMALL,
+                Map.of(),
+                Map.of("command", "stego train --epochs 3"),
+                Map.of("xrays", "samples/xrays"),
+                Map.of("coverPsnr", cover, "secretPsnr", 29.5),
+                ModelArtifact.WEIGHTS_FILE,
+                null);
+        Path artifact = ModelArtifact.write(src, metadata, StegoNetwork.initialWeights(SMALL, seed));
+        return ModelEvents.fromArtifact(artifact, parent, "trainer", T0.plusSeconds(seed), hospital.signer());
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        hospital = Keyring.init(dir.resolve("keys/hospital"), "hospital");
+        registry = new ModelRegistry(new ModelCache(dir.resolve("cache")), hospital.verifier(), 1);
+        for (ModelEvent e : List.of(
+                event("stego-v1", null, 1, 31.25),
+                event("stego-v2", "stego-v1", 2, 33.5),
+                ModelEvents.withStatus(
+                        event("stego-v3", "stego-v2", 3, 30.0),
+                        ModelStatus.RETIRED,
+                        "worse",
+                        "ops",
+                        T0.plusSeconds(10),
+                        hospital.signer()))) {
+            assertTrue(registry.accept(Topics.modelKey(e), e), e.getVersion());
+        }
+        assertTrue(registry.accept(
+                ModelEvents.promotion("stego-v1", "first model", "ops.bob", T0.plusSeconds(60), hospital.signer())));
+        users = new Users(dir.resolve("users"));
+        users.add("ops.anna", PASSWORD.toCharArray(), false, Users.Role.OPERATOR);
+        users.add("dr.lee", PASSWORD.toCharArray(), false, Users.Role.VIEWER);
+        ModelDesk desk = new ModelDesk(registry, (version, reason, by) -> {
+            ModelPromotionEvent e = ModelEvents.promotion(version, reason, by, clock.instant(), hospital.signer());
+            sent.add(e);
+            return e;
+        });
+        TlsKeys tls = TlsKeys.selfSigned(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
+        ConsoleApp app = new ConsoleApp(desk, users);
+        server = new WebServer(
+                new WebServer.Settings("127.0.0.1", 0, tls, "stego-console", "Hospital console", ConsoleApp.MODELS),
+                users,
+                new Sessions(clock, Duration.ofMinutes(15), Duration.ofHours(10)),
+                audit,
+                clock,
+                app::routes);
+        app.bind(server);
+        server.start();
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("console", tls.certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        http = HttpClient.newBuilder().sslContext(ssl).build();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<String> send(String method, String path, String cookie, String form) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Accept", "text/html,*/*");
+        if (cookie != null) {
+            b.header("Cookie", WebServer.SESSION_COOKIE + "=" + cookie);
+        }
+        if (form != null) {
+            b.header("Content-Type", "application/x-www-form-urlencoded");
+        }
+        b.method(
+                method, form == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String signIn(String user) throws Exception {
+        HttpResponse<String> r = send(
+                "POST", "/sign-in", null, "user=" + user + "&password=" + PASSWORD.replace(" ", "+") + "&next=/models");
+        assertEquals(302, r.statusCode(), r.body());
+        String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring(setCookie.indexOf('=') + 1, setCookie.indexOf(';'));
+    }
+
+    /** Every route's path with its parameters filled in: a version that could be promoted. */
+    private List<String[]> routes() {
+        List<String[]> all = new ArrayList<>();
+        for (ParsedEndpoint e : server.javalin().unsafe.internalRouter.allHttpHandlers()) {
+            HandlerType type = e.endpoint.method;
+            if (type.isHttpMethod()) {
+                all.add(new String[] {type.name(), e.endpoint.path.replace("{version}", "stego-v2")});
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void aViewerGets403OnEveryActionRouteAndNothingIsPromoted() throws Exception {
+        String viewer = signIn("dr.lee");
+        List<String> walked = new ArrayList<>();
+        for (String[] route : routes()) {
+            String path = route[1];
+            boolean action =
+                    route[0].equals("POST") && !path.equals(WebServer.SIGN_IN) && !path.equals(WebServer.SIGN_OUT);
+            if (!action) {
+                continue;
+            }
+            HttpResponse<String> r = send("POST", path, viewer, "reason=because");
+            walked.add(path + " -> " + r.statusCode());
+            assertEquals(403, r.statusCode(), path);
+        }
+        assertTrue(walked.size() >= 2, walked.toString());
+        assertTrue(walked.stream().anyMatch(w -> w.startsWith("/models/stego-v2/promote")), walked.toString());
+        assertTrue(walked.stream().anyMatch(w -> w.startsWith(ConsoleApp.ROLL_BACK)), walked.toString());
+        // the confirmation pages of actions are refused too, and the models page offers no action
+        assertEquals(403, send("GET", "/models/stego-v2/promote", viewer, null).statusCode());
+        assertEquals(403, send("GET", ConsoleApp.ROLL_BACK, viewer, null).statusCode());
+        String page = send("GET", ConsoleApp.MODELS, viewer, null).body();
+        assertTrue(page.contains("stego-v2") && page.contains("first model"), page);
+        assertFalse(page.contains("Promote") || page.contains("Roll back"), page);
+        assertTrue(sent.isEmpty());
+        assertEquals("stego-v1", registry.promotion().orElseThrow().getVersion());
+        assertEquals(0, audit.count("PROMOTE"));
+    }
+
+    @Test
+    void everyRouteWithoutASessionGivesNoData() throws Exception {
+        List<String> walked = new ArrayList<>();
+        for (String[] route : routes()) {
+            for (String cookie : new String[] {null, "forged-token"}) {
+                String form = route[0].equals("POST") ? "reason=x&user=&password=" : null;
+                HttpResponse<String> r = send(route[0], route[1], cookie, form);
+                walked.add(route[0] + " " + route[1] + " -> " + r.statusCode());
+                for (String secret : List.of("stego-v1", "stego-v2", "stego-v3", "first model", "ops.bob", "33.50")) {
+                    assertFalse(r.body().contains(secret), route[1] + " leaks '" + secret + "'");
+                }
+                if (!route[1].equals(WebServer.SIGN_IN)) {
+                    assertTrue(
+                            List.of(302, 401, 403).contains(r.statusCode()), route[1] + " answered " + r.statusCode());
+                }
+            }
+        }
+        assertTrue(walked.size() >= 2 * 8, walked.toString());
+        assertTrue(sent.isEmpty());
+    }
+
+    @Test
+    void theModelsPageShowsEveryVersionWithFiguresLineageLiveAndHistory() throws Exception {
+        String html = send("GET", ConsoleApp.MODELS, signIn("ops.anna"), null).body();
+        assertTrue(html.contains("<b id=\"live\">stego-v1</b>"), html);
+        assertTrue(html.contains("31.25 dB") && html.contains("33.50 dB") && html.contains("29.50 dB"), html);
+        assertTrue(html.contains("command=stego train --epochs 3") && html.contains("xrays=samples/xrays"), html);
+        assertTrue(html.indexOf("id=\"version-stego-v3\"") < html.indexOf("id=\"version-stego-v1\""), "newest first");
+        assertTrue(html.contains("RETIRED") && html.contains("worse"), html);
+        assertTrue(html.contains("id=\"promote-stego-v2\""), "an available version can be promoted");
+        assertFalse(html.contains("id=\"promote-stego-v3\""), "a retired one cannot");
+        assertFalse(html.contains("id=\"promote-stego-v1\""), "the live one is live already");
+        assertTrue(html.contains("ops.bob") && html.contains("first model"), html);
+        assertFalse(html.contains("id=\"rollback\""), "nothing earlier to roll back to");
+    }
+
+    @Test
+    void anOperatorPromotesWithAConfirmationAndAReasonThenRollsBack() throws Exception {
+        String ops = signIn("ops.anna");
+        String confirm = send("GET", "/models/stego-v2/promote", ops, null).body();
+        assertTrue(confirm.contains("Promote stego-v2?") && confirm.contains("from stego-v1 to stego-v2"), confirm);
+        assertTrue(confirm.contains("name=\"reason\""), confirm);
+
+        assertEquals(
+                400, send("POST", "/models/stego-v2/promote", ops, "reason=+").statusCode(), "a reason is due");
+        assertEquals(
+                400, send("POST", "/models/stego-v3/promote", ops, "reason=x").statusCode(), "retired");
+        assertEquals(
+                400, send("POST", "/models/stego-v9/promote", ops, "reason=x").statusCode(), "unknown");
+        assertTrue(sent.isEmpty());
+
+        clock.advance(Duration.ofMinutes(1));
+        HttpResponse<String> r =
+                send("POST", "/models/stego-v2/promote", ops, "reason=better+secret+PSNR+on+held-out+set");
+        assertEquals(302, r.statusCode(), r.body());
+        assertEquals(1, sent.size());
+        ModelPromotionEvent e = sent.get(0);
+        assertEquals("stego-v2", e.getVersion());
+        assertEquals("ops.anna", e.getPromotedBy());
+        assertEquals("better secret PSNR on held-out set", e.getReason());
+        assertEquals(clock.instant(), e.getPromotedAt());
+        assertEquals("stego-v2", registry.promotedVersion().orElseThrow());
+        assertEquals(1, audit.count("PROMOTE"));
+        var promoted = audit.events.stream()
+                .filter(a -> a.getAction().equals("PROMOTE"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("ops.anna", promoted.getUser());
+        assertEquals("stego-console", promoted.getApplication());
+        assertEquals("version stego-v2; reason: better secret PSNR on held-out set", promoted.getDetail());
+
+        String html = send("GET", ConsoleApp.MODELS, ops, null).body();
+        assertTrue(html.contains("<b id=\"live\">stego-v2</b>"), html);
+        assertTrue(html.indexOf("better secret PSNR") < html.indexOf("first model"), "history newest first");
+        assertTrue(html.contains("Roll back to stego-v1"), html);
+
+        String back = send("GET", ConsoleApp.ROLL_BACK, ops, null).body();
+        assertTrue(back.contains("Roll back stego-v1?") && back.contains("from stego-v2 back to stego-v1"), back);
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals(
+                302,
+                send("POST", ConsoleApp.ROLL_BACK, ops, "reason=clinics+report+noise")
+                        .statusCode());
+        assertEquals(2, sent.size());
+        assertEquals("stego-v1", sent.get(1).getVersion());
+        assertEquals("roll back: clinics report noise", sent.get(1).getReason());
+        assertEquals("stego-v1", registry.promotedVersion().orElseThrow());
+        assertEquals(3, registry.promotionHistory().size());
+        assertEquals(1, audit.count("ROLL_BACK"));
+        assertTrue(audit.events.stream()
+                .filter(a -> a.getAction().equals("ROLL_BACK"))
+                .allMatch(a -> a.getDetail().contains("(was stego-v2)")));
+    }
+
+    @Test
+    void aRoleChangeInTheUsersFileCountsAtTheNextRequest() throws Exception {
+        String lee = signIn("dr.lee");
+        assertEquals(
+                403, send("POST", "/models/stego-v2/promote", lee, "reason=x").statusCode());
+        users.add("dr.lee", PASSWORD.toCharArray(), true, Users.Role.OPERATOR);
+        assertEquals(
+                302, send("POST", "/models/stego-v2/promote", lee, "reason=x").statusCode());
+        String file = Files.readString(users.file());
+        assertTrue(file.contains("dr.lee:$argon2id$") && file.contains(":operator\n"), file);
+        Files.writeString(users.file(), file.replace(":operator\n", "\n"));
+        assertEquals(Users.Role.VIEWER, users.role("dr.lee").orElseThrow(), "a line without a role is a viewer");
+        assertEquals(403, send("POST", ConsoleApp.ROLL_BACK, lee, "reason=x").statusCode());
+    }
+}
