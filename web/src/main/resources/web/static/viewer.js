@@ -18,6 +18,18 @@
     }
   });
 
+  // --- worklist: say whether live arrivals are connected
+  function live(state) {
+    document.body.dataset.live = state;
+    document.querySelectorAll('.live').forEach(function (e) { e.classList.toggle('off', state !== 'open'); });
+  }
+  document.addEventListener('htmx:sseOpen', function () { live('open'); });
+  document.addEventListener('htmx:sseError', function () { live('closed'); });
+  document.addEventListener('htmx:sseMessage', function () {
+    var total = document.getElementById('total');
+    if (total) total.textContent = String(+total.textContent + 1);
+  });
+
   var viewers = [];
 
   function Viewer(section, canvas) {
@@ -202,7 +214,8 @@
       if (!canvas) return;
       var box = section.querySelector('.viewport');
       canvas.width = Math.max(256, Math.floor(box.clientWidth));
-      canvas.height = Math.max(256, Math.floor(Math.min(window.innerHeight * 0.7, 720)));
+      var top = box.getBoundingClientRect().top + window.scrollY;
+      canvas.height = Math.max(256, Math.floor(window.innerHeight - top - 60));
       var v = new Viewer(section, canvas);
       viewers.push(v);
       v.load();

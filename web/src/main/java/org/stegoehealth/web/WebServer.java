@@ -186,7 +186,7 @@ public final class WebServer implements AutoCloseable {
             ctx.header("Cache-Control", "no-store");
             ctx.header("Content-Security-Policy", CSP);
             ctx.header("X-Content-Type-Options", "nosniff");
-            ctx.header("Referrer-Policy", "no-referrer");
+            ctx.header("Referrer-Policy", "same-origin");
             ctx.header("Strict-Transport-Security", "max-age=31536000");
         }
         if (ctx.method().name().equals("POST") && !sameOrigin(ctx)) {
@@ -219,16 +219,24 @@ public final class WebServer implements AutoCloseable {
         ctx.skipRemainingHandlers();
     }
 
+    /**
+     * Whether a POST comes from the server's own pages: a browser's {@code Sec-Fetch-Site} says so directly; without
+     * it, the {@code Origin} (when sent) must name this host.
+     */
     private static boolean sameOrigin(Context ctx) {
+        String site = ctx.header("Sec-Fetch-Site");
+        if (site != null) {
+            return site.equals("same-origin") || site.equals("none");
+        }
         String origin = ctx.header("Origin");
-        if (origin == null || origin.equals("null")) {
-            return origin == null;
+        if (origin == null) {
+            return true;
         }
         try {
             URI o = URI.create(origin);
             String host = ctx.header("Host");
             String authority = o.getPort() == -1 ? o.getHost() : o.getHost() + ":" + o.getPort();
-            return host != null && (host.equalsIgnoreCase(authority) || host.equalsIgnoreCase(o.getHost() + ":443"));
+            return host != null && o.getHost() != null && host.equalsIgnoreCase(authority);
         } catch (IllegalArgumentException e) {
             return false;
         }

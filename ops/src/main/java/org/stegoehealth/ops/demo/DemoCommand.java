@@ -33,6 +33,8 @@ import org.stegoehealth.stack.pipeline.PipelineKeys;
 import org.stegoehealth.stack.pipeline.PipelineOptions;
 import org.stegoehealth.stack.pipeline.PipelineOutputs;
 import org.stegoehealth.stack.pipeline.WorkDir;
+import org.stegoehealth.web.Users;
+import org.stegoehealth.web.viewer.ClinicViewer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -84,13 +86,16 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--keep-running",
-            description = "Leave the broker, registry and applications up after the report; " + "stop with Ctrl-C.")
+            description = "Leave the broker, registry and applications up after the report, with the clinic's web"
+                    + " viewer beside the extractor (its address and a demo sign-in are printed); stop with Ctrl-C.")
     boolean keepRunning;
 
     @Option(
             names = "--one-cluster",
             description = "One local cluster for the hospital and the clinic, without MirrorMaker 2 (faster).")
     boolean oneCluster;
+
+    private static final String DEMO_USER = "clinician";
 
     /** Where an X-ray went: its file, the cover it was hidden in, and when it was published. */
     private record Sent(Path file, Path cover, String coverId, long publishedNanos) {}
@@ -228,12 +233,34 @@ public final class DemoCommand implements Callable<Integer> {
                                         .dir()
                                 + "/{producer,embedder,extractor,mirror,admin}.properties");
                     }
-                    stdout.flush();
-                    awaitStopSignal(healthCheck);
+                    try (ClinicViewer viewer = startViewer(clinicConfig, keys, work, stdout)) {
+                        stdout.flush();
+                        awaitStopSignal(healthCheck);
+                    }
                 }
             }
         }
         return 0;
+    }
+
+    /**
+     * The clinic's web viewer beside the extractor, on the clinic's cluster with the clinic's keyring, and a demo user
+     * with a fresh random password; prints its address and the sign-in.
+     */
+    private static ClinicViewer startViewer(
+            StegoConfig clinicConfig, PipelineKeys keys, Path work, PrintWriter stdout) {
+        Path usersFile = work.resolve("viewer-users");
+        byte[] secret = new byte[12];
+        new java.security.SecureRandom().nextBytes(secret);
+        String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        new Users(usersFile).add(DEMO_USER, password.toCharArray(), true);
+        ClinicViewer viewer = ClinicViewer.start(clinicConfig.with(Map.of(
+                StegoConfig.KEYRING_DIR, keys.clinic().dir().toString(),
+                StegoConfig.VIEWER_USERS_FILE, usersFile.toString(),
+                StegoConfig.STATE_DIR, work.resolve("viewer-state").toString())));
+        stdout.println("clinic viewer: " + viewer.url() + " (self-signed certificate SHA-256 "
+                + viewer.server().settings().tls().fingerprint() + "); sign in as " + DEMO_USER + " / " + password);
+        return viewer;
     }
 
     /** Publishes each X-ray with a named cover (covers in turn), so the report knows which cover each one got. */
