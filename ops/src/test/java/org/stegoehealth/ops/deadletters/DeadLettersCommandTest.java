@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.stegoehealth.processors.deadletters.Reverification;
 import org.stegoehealth.schemas.DeadLetterEvent;
 
 /** Which dead letters count as replayed, and which need verifying again. */
