@@ -15,8 +15,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stegoehealth.processors.deadletters.Redrive;
 import org.stegoehealth.processors.models.ModelPromotions;
 import org.stegoehealth.processors.models.ModelRegistry;
+import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.web.Templates;
 import org.stegoehealth.web.Users;
@@ -26,7 +28,9 @@ import org.stegoehealth.web.WebServer;
  * The hospital console's pages on a {@link WebServer}: the models page ({@code /models}: every version with its
  * held-out figures and lineage, which one is live, and the history of promotions), and for operators the
  * confirmation pages and actions to promote a version ({@code /models/VERSION/promote}) and to roll back to the one
- * live before ({@code /models/rollback}).
+ * live before ({@code /models/rollback}); the dead letters page ({@code /dead-letters}: by category and time, each
+ * one's metadata and never its bytes) and for operators the redrive of one or a filtered set, a dry-run count first
+ * ({@code /dead-letters/redrive}).
  *
  * <p>Every POST other than sign-in and sign-out is an action: a session whose user is not an {@link
  * Users.Role#OPERATOR} (read from the users file at each request) gets 403 before any action route runs, and the
@@ -36,17 +40,21 @@ public final class ConsoleApp {
 
     public static final String MODELS = "/models";
     public static final String ROLL_BACK = MODELS + "/rollback";
+    public static final String DEAD_LETTERS = "/dead-letters";
+    public static final String REDRIVE = DEAD_LETTERS + "/redrive";
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleApp.class);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
     private final ModelDesk models;
+    private final DeadLetterDesk deadLetters;
     private final Users users;
     private WebServer server;
 
-    public ConsoleApp(ModelDesk models, Users users) {
+    public ConsoleApp(ModelDesk models, DeadLetterDesk deadLetters, Users users) {
         this.models = models;
+        this.deadLetters = deadLetters;
         this.users = users;
     }
 
@@ -62,6 +70,9 @@ public final class ConsoleApp {
         routes.post(MODELS + "/{version}/promote", this::promote);
         routes.get(ROLL_BACK, this::confirmRollBack);
         routes.post(ROLL_BACK, this::rollBack);
+        routes.get(DEAD_LETTERS, this::deadLettersPage);
+        routes.get(DEAD_LETTERS + "/inspect", this::inspect);
+        routes.post(REDRIVE, this::redrive);
         routes.exception(
                 IllegalArgumentException.class,
                 (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
@@ -246,5 +257,119 @@ public final class ConsoleApp {
         server.audit(ctx, "ROLL_BACK", "version " + e.getVersion() + " (was " + from + "); reason: " + e.getReason());
         LOG.info("{} rolled back from {} to {} from the console: {}", by, from, e.getVersion(), e.getReason());
         ctx.redirect(MODELS + "?done=rolled+back+to+" + e.getVersion());
+    }
+
+    /** One dead letter as the page shows it: metadata only, never the record's bytes. */
+    public record LetterRow(
+            String key,
+            String failedAt,
+            String category,
+            String application,
+            String source,
+            String reason,
+            String state,
+            boolean replayable,
+            String size,
+            String sha256) {}
+
+    static LetterRow letterRow(DeadLetterEvent d, java.util.Set<String> replayed) {
+        boolean done = Redrive.replayedBefore(replayed, d);
+        String state = d.getRedacted() ? "redacted: not replayable" : done ? "redriven" : "waiting";
+        long size = d.getValueSize() != null
+                ? d.getValueSize()
+                : d.getValue() == null ? 0 : d.getValue().remaining();
+        return new LetterRow(
+                Redrive.key(d),
+                time(d.getFailedAt()),
+                d.getErrorType(),
+                d.getApplication(),
+                d.getSourceTopic() + " partition " + d.getSourcePartition() + " offset " + d.getSourceOffset(),
+                d.getReason(),
+                state,
+                !d.getRedacted() && !done,
+                size + " bytes",
+                d.getValueSha256() == null ? "" : d.getValueSha256());
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    /** {@code since}: an instant ({@code 2026-12-07T09:00:00Z}) or a day ({@code 2026-12-07}, from its start, UTC). */
+    static Instant since(String value) {
+        String v = blankToNull(value);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return v.length() == 10
+                    ? java.time.LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : Instant.parse(v);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    "since must be a day like 2026-12-07 or a time like 2026-12-07T09:00:00Z, not '" + v + "'");
+        }
+    }
+
+    private void deadLettersPage(Context ctx) {
+        String reason = blankToNull(ctx.queryParam("reason"));
+        String sinceText =
+                Optional.ofNullable(blankToNull(ctx.queryParam("since"))).orElse("");
+        java.util.Set<String> replayed = deadLetters.replayed();
+        List<LetterRow> rows = new ArrayList<>();
+        List<DeadLetterEvent> letters = new ArrayList<>(deadLetters.browse(reason, since(sinceText)));
+        java.util.Collections.reverse(letters); // newest first
+        letters.forEach(d -> rows.add(letterRow(d, replayed)));
+        java.util.SortedMap<String, Integer> categories = new TreeMap<>();
+        deadLetters.browse(null, null).forEach(d -> categories.merge(d.getErrorType(), 1, Integer::sum));
+        Map<String, Object> m = base(ctx, "Dead letters");
+        m.put("rows", rows);
+        m.put("reason", reason == null ? "" : reason);
+        m.put("since", sinceText);
+        m.put("categories", categories);
+        Templates.html(ctx, "console/deadletters.jte", m);
+    }
+
+    private void inspect(Context ctx) {
+        String key = Optional.ofNullable(ctx.queryParam("key")).orElse("");
+        DeadLetterEvent d =
+                deadLetters.find(key).orElseThrow(() -> new io.javalin.http.NotFoundResponse("no such dead letter"));
+        Map<String, Object> m = base(ctx, "Dead letter");
+        m.put("row", letterRow(d, deadLetters.replayed()));
+        Templates.html(ctx, "console/deadletter.jte", m);
+    }
+
+    /** One redrive's or dry run's outcome as the page shows it. */
+    public record OutcomeRow(String key, String result, String note) {}
+
+    private void redrive(Context ctx) {
+        String reason = blankToNull(ctx.formParam("reason"));
+        String sinceText =
+                Optional.ofNullable(blankToNull(ctx.formParam("since"))).orElse("");
+        String key = blankToNull(ctx.formParam("key"));
+        boolean dryRun = !"redrive".equals(ctx.formParam("mode"));
+        String by = WebServer.session(ctx).user();
+        Redrive.Report report = deadLetters.redrive(reason, since(sinceText), key, by, dryRun);
+        long republished = report.count(dryRun ? Redrive.Result.WOULD_REPUBLISH : Redrive.Result.REPUBLISHED);
+        String what = "category " + reason + (sinceText.isEmpty() ? "" : ", since " + sinceText)
+                + (key == null ? "" : ", dead letter " + key) + ": "
+                + (dryRun ? republished + " would be re-published" : republished + " re-published")
+                + ", " + report.count(Redrive.Result.ALREADY_REPLAYED) + " already redriven, "
+                + report.count(Redrive.Result.REDACTED) + " redacted, "
+                + report.count(Redrive.Result.UNVERIFIED) + " failing verification again";
+        server.audit(ctx, dryRun ? "REDRIVE_DRY_RUN" : "REDRIVE", what);
+        LOG.info("{} {} dead letters from the console: {}", by, dryRun ? "counted (dry run)" : "redrove", what);
+        List<OutcomeRow> rows = new ArrayList<>();
+        report.outcomes()
+                .forEach(o -> rows.add(new OutcomeRow(o.key(), o.result().name(), o.note())));
+        Map<String, Object> m = base(ctx, dryRun ? "Redrive: dry run" : "Redrive");
+        m.put("dryRun", dryRun);
+        m.put("summary", what);
+        m.put("count", (int) republished);
+        m.put("reason", reason);
+        m.put("since", sinceText);
+        m.put("key", key == null ? "" : key);
+        m.put("outcomes", rows);
+        Templates.html(ctx, "console/redrive.jte", m);
     }
 }

@@ -1,6 +1,10 @@
 package org.stegoehealth.web.console;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stegoehealth.processors.ClusterCheck;
@@ -8,8 +12,11 @@ import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.cli.CommonOptions;
+import org.stegoehealth.processors.deadletters.Redrive;
+import org.stegoehealth.processors.deadletters.Reverification;
 import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.models.ModelPublisher;
+import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.security.Keyring;
 import org.stegoehealth.web.KafkaAuditTrail;
@@ -20,7 +27,8 @@ import org.stegoehealth.web.WebSettings;
 
 /**
  * A running hospital console: the model topics followed as the embedder follows them, promotions signed with the
- * hospital's keyring (as {@code stego models promote} signs them), the audit trail on the hospital's {@code audit}
+ * hospital's keyring (as {@code stego models promote} signs them), dead letters read from and redriven to this
+ * cluster (as {@code stego dead-letters replay} does), the audit trail on the hospital's {@code audit}
  * topic, and the HTTPS server. {@link #start} is what {@code stego console} runs.
  */
 public final class HospitalConsole implements AutoCloseable {
@@ -30,11 +38,14 @@ public final class HospitalConsole implements AutoCloseable {
 
     private final FollowedModels models;
     private final KafkaAuditTrail audit;
+    private final KafkaProducer<byte[], byte[]> redrives;
     private final WebServer server;
 
-    private HospitalConsole(FollowedModels models, KafkaAuditTrail audit, WebServer server) {
+    private HospitalConsole(
+            FollowedModels models, KafkaAuditTrail audit, KafkaProducer<byte[], byte[]> redrives, WebServer server) {
         this.models = models;
         this.audit = audit;
+        this.redrives = redrives;
         this.server = server;
     }
 
@@ -46,6 +57,7 @@ public final class HospitalConsole implements AutoCloseable {
         ClusterCheck.requireBroker(config, ClusterCheck.DEFAULT_WITHIN);
         FollowedModels models = FollowedModels.start(config, topics, TransferSecurity.Site.HOSPITAL, APPLICATION);
         KafkaAuditTrail audit = null;
+        KafkaProducer<byte[], byte[]> redrives = null;
         try {
             audit = new KafkaAuditTrail(config, topics.audit, APPLICATION);
             Clock clock = Clock.systemUTC();
@@ -60,8 +72,27 @@ public final class HospitalConsole implements AutoCloseable {
                     return publisher.promote(version, reason);
                 }
             });
+            redrives = new KafkaProducer<>(
+                    StreamsConfigs.producer(config, "stego-dead-letter-replay"),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer());
+            DeadLetterDesk letters = new DeadLetterDesk(
+                    new DeadLetterDesk.Source() {
+                        @Override
+                        public List<DeadLetterEvent> letters() {
+                            return Redrive.read(config, topics, d -> true);
+                        }
+
+                        @Override
+                        public Set<String> replayed() {
+                            return Redrive.replayed(config, topics);
+                        }
+                    },
+                    Redrive.kafka(redrives, topics),
+                    () -> new Reverification(topics, TransferSecurity.from(config, TransferSecurity.Site.CLINIC)),
+                    clock);
             Users users = new Users(web.usersFile());
-            ConsoleApp app = new ConsoleApp(desk, users);
+            ConsoleApp app = new ConsoleApp(desk, letters, users);
             WebServer server = new WebServer(
                     new WebServer.Settings(
                             web.host(), web.port(), web.tls(), APPLICATION, "Hospital console", ConsoleApp.MODELS),
@@ -77,9 +108,12 @@ public final class HospitalConsole implements AutoCloseable {
                     server.url(),
                     server.settings().tls().fingerprint(),
                     web.usersFile());
-            return new HospitalConsole(models, audit, server);
+            return new HospitalConsole(models, audit, redrives, server);
         } catch (RuntimeException e) {
             models.close();
+            if (redrives != null) {
+                redrives.close();
+            }
             if (audit != null) {
                 audit.close();
             }
@@ -99,6 +133,7 @@ public final class HospitalConsole implements AutoCloseable {
     public void close() {
         server.close();
         models.close();
+        redrives.close();
         audit.close();
     }
 }

@@ -11,14 +11,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -30,8 +34,11 @@ import org.stegoehealth.model.ModelCache;
 import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.processors.deadletters.Redrive;
 import org.stegoehealth.processors.models.ModelEvents;
 import org.stegoehealth.processors.models.ModelRegistry;
+import org.stegoehealth.schemas.DeadLetterEvent;
+import org.stegoehealth.schemas.DeadLetterReplayEvent;
 import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.schemas.ModelStatus;
@@ -60,6 +67,27 @@ class ConsoleAppTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T09:00:00Z"));
     private final RecordingAuditTrail audit = new RecordingAuditTrail();
     private final List<ModelPromotionEvent> sent = new ArrayList<>();
+    private final List<DeadLetterEvent> letters = new ArrayList<>();
+    private final List<String> republished = new ArrayList<>();
+    private final List<DeadLetterReplayEvent> marks = new ArrayList<>();
+
+    private static DeadLetterEvent letter(long offset, String type, boolean redacted) {
+        return DeadLetterEvent.newBuilder()
+                .setReason("model stego-v9 is not known here (" + offset + ")")
+                .setErrorType(type)
+                .setApplication("stego-embedder")
+                .setSourceTopic("xrays")
+                .setSourcePartition(0)
+                .setSourceOffset(offset)
+                .setKey(ByteBuffer.wrap(("k" + offset).getBytes(StandardCharsets.UTF_8)))
+                .setValue(redacted ? null : ByteBuffer.wrap(("PIXELS-" + offset).getBytes(StandardCharsets.UTF_8)))
+                .setRedacted(redacted)
+                .setValueSha256(redacted ? "5eed" : null)
+                .setValueSize(redacted ? 4096L : null)
+                .setFailedAt(Instant.parse("2026-12-07T08:00:00Z").plusSeconds(60 * offset))
+                .build();
+    }
+
     private Keyring hospital;
     private ModelRegistry registry;
     private Users users;
@@ -110,7 +138,41 @@ class ConsoleAppTest {
             return e;
         });
         TlsKeys tls = TlsKeys.selfSigned(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
-        ConsoleApp app = new ConsoleApp(desk, users);
+        letters.add(letter(1, "UNKNOWN_MODEL", false));
+        letters.add(letter(2, "UNKNOWN_MODEL", false));
+        letters.add(letter(3, "UNKNOWN_MODEL", true));
+        letters.add(letter(4, "DECODE", false));
+        DeadLetterDesk deadLetters = new DeadLetterDesk(
+                new DeadLetterDesk.Source() {
+                    @Override
+                    public List<DeadLetterEvent> letters() {
+                        return List.copyOf(letters);
+                    }
+
+                    @Override
+                    public Set<String> replayed() {
+                        Set<String> keys = new HashSet<>();
+                        marks.forEach(m -> keys.add(m.getDeadLetterKey()));
+                        return keys;
+                    }
+                },
+                new Redrive.Publisher() {
+                    @Override
+                    public long publish(String topic, byte[] key, byte[] value) {
+                        republished.add(topic + ":" + new String(value, StandardCharsets.UTF_8));
+                        return republished.size();
+                    }
+
+                    @Override
+                    public void recordReplay(DeadLetterReplayEvent mark) {
+                        marks.add(mark);
+                    }
+                },
+                () -> {
+                    throw new AssertionError("no dead letter here failed authentication");
+                },
+                clock);
+        ConsoleApp app = new ConsoleApp(desk, deadLetters, users);
         server = new WebServer(
                 new WebServer.Settings("127.0.0.1", 0, tls, "stego-console", "Hospital console", ConsoleApp.MODELS),
                 users,
@@ -194,9 +256,15 @@ class ConsoleAppTest {
         String page = send("GET", ConsoleApp.MODELS, viewer, null).body();
         assertTrue(page.contains("stego-v2") && page.contains("first model"), page);
         assertFalse(page.contains("Promote") || page.contains("Roll back"), page);
+        assertTrue(walked.stream().anyMatch(w -> w.startsWith(ConsoleApp.REDRIVE)), walked.toString());
         assertTrue(sent.isEmpty());
+        assertTrue(republished.isEmpty() && marks.isEmpty());
         assertEquals("stego-v1", registry.promotion().orElseThrow().getVersion());
         assertEquals(0, audit.count("PROMOTE"));
+        String letters = send("GET", ConsoleApp.DEAD_LETTERS + "?reason=UNKNOWN_MODEL", viewer, null)
+                .body();
+        assertTrue(letters.contains("stego-embedder/xrays-0@1"), letters);
+        assertFalse(letters.contains("Redrive"), letters);
     }
 
     @Test
@@ -207,7 +275,8 @@ class ConsoleAppTest {
                 String form = route[0].equals("POST") ? "reason=x&user=&password=" : null;
                 HttpResponse<String> r = send(route[0], route[1], cookie, form);
                 walked.add(route[0] + " " + route[1] + " -> " + r.statusCode());
-                for (String secret : List.of("stego-v1", "stego-v2", "stego-v3", "first model", "ops.bob", "33.50")) {
+                for (String secret : List.of(
+                        "stego-v1", "stego-v2", "stego-v3", "first model", "ops.bob", "33.50", "PIXELS", "xrays")) {
                     assertFalse(r.body().contains(secret), route[1] + " leaks '" + secret + "'");
                 }
                 if (!route[1].equals(WebServer.SIGN_IN)) {
@@ -216,8 +285,9 @@ class ConsoleAppTest {
                 }
             }
         }
-        assertTrue(walked.size() >= 2 * 8, walked.toString());
+        assertTrue(walked.size() >= 2 * 10, walked.toString());
         assertTrue(sent.isEmpty());
+        assertTrue(republished.isEmpty());
     }
 
     @Test
@@ -291,6 +361,68 @@ class ConsoleAppTest {
         assertTrue(audit.events.stream()
                 .filter(a -> a.getAction().equals("ROLL_BACK"))
                 .allMatch(a -> a.getDetail().contains("(was stego-v2)")));
+    }
+
+    @Test
+    void deadLettersShowTheirMetadataNeverTheirBytesAndRedactedOnesAreNotReplayable() throws Exception {
+        String ops = signIn("ops.anna");
+        String all = send("GET", ConsoleApp.DEAD_LETTERS, ops, null).body();
+        assertTrue(all.contains("UNKNOWN_MODEL (3)") && all.contains("DECODE (1)"), all);
+        assertEquals(4, all.split("class=\"letter\"").length - 1, all);
+        assertFalse(all.contains("PIXELS"), "never the record's bytes");
+        assertTrue(all.contains("redacted: not replayable"), all);
+        assertTrue(all.indexOf("xrays-0@4") < all.indexOf("xrays-0@1"), "newest first");
+        String decode = send("GET", ConsoleApp.DEAD_LETTERS + "?reason=decode", ops, null)
+                .body();
+        assertEquals(1, decode.split("class=\"letter\"").length - 1, decode);
+        String since = send("GET", ConsoleApp.DEAD_LETTERS + "?since=2026-12-07T08:02:00Z", ops, null)
+                .body();
+        assertEquals(3, since.split("class=\"letter\"").length - 1, since);
+        assertEquals(
+                400,
+                send("GET", ConsoleApp.DEAD_LETTERS + "?since=yesterday", ops, null)
+                        .statusCode());
+        String one = send("GET", "/dead-letters/inspect?key=stego-embedder/xrays-0@3", ops, null)
+                .body();
+        assertTrue(one.contains("4096 bytes") && one.contains("5eed") && one.contains("redacted: not replayable"), one);
+        assertFalse(one.contains("PIXELS"));
+        assertEquals(
+                404, send("GET", "/dead-letters/inspect?key=nope", ops, null).statusCode());
+    }
+
+    @Test
+    void aDryRunPublishesNothingAndARedriveRepublishesEachRecordOnce() throws Exception {
+        String ops = signIn("ops.anna");
+        assertEquals(400, send("POST", ConsoleApp.REDRIVE, ops, "mode=dry-run").statusCode(), "a category is due");
+        HttpResponse<String> dry = send("POST", ConsoleApp.REDRIVE, ops, "reason=UNKNOWN_MODEL&mode=dry-run");
+        assertEquals(200, dry.statusCode(), dry.body());
+        assertTrue(dry.body().contains("2 would be re-published") && dry.body().contains("1 redacted"), dry.body());
+        assertTrue(dry.body().contains("Re-publish 2 record(s)"), dry.body());
+        assertTrue(republished.isEmpty() && marks.isEmpty(), "a dry run publishes nothing");
+        assertEquals(1, audit.count("REDRIVE_DRY_RUN"));
+
+        HttpResponse<String> real = send("POST", ConsoleApp.REDRIVE, ops, "reason=UNKNOWN_MODEL&mode=redrive");
+        assertEquals(200, real.statusCode(), real.body());
+        assertTrue(real.body().contains("2 re-published"), real.body());
+        assertEquals(List.of("xrays:PIXELS-1", "xrays:PIXELS-2"), republished);
+        assertEquals("ops.anna", marks.get(0).getReplayedBy());
+        assertEquals(1, audit.count("REDRIVE"));
+        assertTrue(audit.events.stream()
+                .filter(e -> e.getAction().equals("REDRIVE"))
+                .allMatch(e -> e.getDetail().startsWith("category UNKNOWN_MODEL: 2 re-published")));
+
+        HttpResponse<String> again = send("POST", ConsoleApp.REDRIVE, ops, "reason=UNKNOWN_MODEL&mode=redrive");
+        assertTrue(again.body().contains("0 re-published, 2 already redriven"), again.body());
+        assertEquals(2, republished.size(), "each record once");
+        String page = send("GET", ConsoleApp.DEAD_LETTERS + "?reason=UNKNOWN_MODEL", ops, null)
+                .body();
+        assertTrue(page.contains("redriven"), page);
+
+        HttpResponse<String> single =
+                send("POST", ConsoleApp.REDRIVE, ops, "reason=DECODE&key=stego-embedder%2Fxrays-0%404&mode=dry-run");
+        assertTrue(single.body().contains("1 would be re-published"), single.body());
+        send("POST", ConsoleApp.REDRIVE, ops, "reason=DECODE&key=stego-embedder%2Fxrays-0%404&mode=redrive");
+        assertEquals(List.of("xrays:PIXELS-1", "xrays:PIXELS-2", "xrays:PIXELS-4"), republished);
     }
 
     @Test
