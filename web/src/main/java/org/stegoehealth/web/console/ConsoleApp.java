@@ -30,7 +30,8 @@ import org.stegoehealth.web.WebServer;
  * confirmation pages and actions to promote a version ({@code /models/VERSION/promote}) and to roll back to the one
  * live before ({@code /models/rollback}); the dead letters page ({@code /dead-letters}: by category and time, each
  * one's metadata and never its bytes) and for operators the redrive of one or a filtered set, a dry-run count first
- * ({@code /dead-letters/redrive}).
+ * ({@code /dead-letters/redrive}); the pipeline page ({@code /pipeline}, its numbers read again every 2 s from
+ * {@code /pipeline/panel}: {@link PipelineDesk}).
  *
  * <p>Every POST other than sign-in and sign-out is an action: a session whose user is not an {@link
  * Users.Role#OPERATOR} (read from the users file at each request) gets 403 before any action route runs, and the
@@ -41,6 +42,7 @@ public final class ConsoleApp {
     public static final String MODELS = "/models";
     public static final String ROLL_BACK = MODELS + "/rollback";
     public static final String DEAD_LETTERS = "/dead-letters";
+    public static final String PIPELINE = "/pipeline";
     public static final String REDRIVE = DEAD_LETTERS + "/redrive";
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleApp.class);
@@ -49,12 +51,14 @@ public final class ConsoleApp {
 
     private final ModelDesk models;
     private final DeadLetterDesk deadLetters;
+    private final PipelineDesk pipeline;
     private final Users users;
     private WebServer server;
 
-    public ConsoleApp(ModelDesk models, DeadLetterDesk deadLetters, Users users) {
+    public ConsoleApp(ModelDesk models, DeadLetterDesk deadLetters, PipelineDesk pipeline, Users users) {
         this.models = models;
         this.deadLetters = deadLetters;
+        this.pipeline = pipeline;
         this.users = users;
     }
 
@@ -73,6 +77,8 @@ public final class ConsoleApp {
         routes.get(DEAD_LETTERS, this::deadLettersPage);
         routes.get(DEAD_LETTERS + "/inspect", this::inspect);
         routes.post(REDRIVE, this::redrive);
+        routes.get(PIPELINE, this::pipelinePage);
+        routes.get(PIPELINE + "/panel", this::pipelinePanel);
         routes.exception(
                 IllegalArgumentException.class,
                 (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
@@ -371,5 +377,17 @@ public final class ConsoleApp {
         m.put("key", key == null ? "" : key);
         m.put("outcomes", rows);
         Templates.html(ctx, "console/redrive.jte", m);
+    }
+
+    private void pipelinePage(Context ctx) {
+        Map<String, Object> m = base(ctx, "Pipeline");
+        m.put("snapshot", pipeline.snapshot());
+        Templates.html(ctx, "console/pipeline.jte", m);
+    }
+
+    private void pipelinePanel(Context ctx) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("snapshot", pipeline.snapshot());
+        Templates.html(ctx, "console/panel.jte", m);
     }
 }

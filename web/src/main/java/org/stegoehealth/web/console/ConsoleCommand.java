@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Serve the hospital's web console over HTTPS: every model version with its held-out figures and",
             "lineage, which one is live and the history of promotions; operators promote and roll back there,",
-            "each with a confirmation and a reason, recorded on the signed promotion event and on the audit topic.",
+            "each with a confirmation and a reason, recorded on the signed promotion event and on the audit topic;",
+            "dead letters by category and time, redriven once each after a dry run; the pipeline's applications",
+            "(console.applications) and both clusters' topics, read again every 2 s.",
             "Users sign in from viewer.users.file (stego viewer users add NAME --role operator|viewer)."
         })
 public final class ConsoleCommand implements Callable<Integer> {
@@ -39,6 +41,13 @@ public final class ConsoleCommand implements Callable<Integer> {
             description = "Address to listen on (default: viewer.host, 127.0.0.1; 0.0.0.0 for every interface).")
     String host;
 
+    @Option(
+            names = "--clinic-config",
+            paramLabel = "FILE",
+            description = "A clinic's properties file: the pipeline page also lists that cluster's topics and"
+                    + " consumer groups.")
+    java.nio.file.Path clinicConfig;
+
     @Spec
     CommandSpec spec;
 
@@ -48,7 +57,8 @@ public final class ConsoleCommand implements Callable<Integer> {
         extra.put(StegoConfig.VIEWER_PORT, Integer.toString(port == null ? DEFAULT_PORT : port));
         extra.put(StegoConfig.VIEWER_HOST, host);
         StegoConfig config = common.load(extra);
-        HospitalConsole console = HospitalConsole.start(config);
+        StegoConfig clinic = clinicConfig == null ? null : StegoConfig.load(clinicConfig, Map.of());
+        HospitalConsole console = HospitalConsole.start(config, clinic);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             console.close();

@@ -39,18 +39,32 @@ public final class HospitalConsole implements AutoCloseable {
     private final FollowedModels models;
     private final KafkaAuditTrail audit;
     private final KafkaProducer<byte[], byte[]> redrives;
+    private final List<ClusterView> clusters;
     private final WebServer server;
 
     private HospitalConsole(
-            FollowedModels models, KafkaAuditTrail audit, KafkaProducer<byte[], byte[]> redrives, WebServer server) {
+            FollowedModels models,
+            KafkaAuditTrail audit,
+            KafkaProducer<byte[], byte[]> redrives,
+            List<ClusterView> clusters,
+            WebServer server) {
         this.models = models;
         this.audit = audit;
         this.redrives = redrives;
+        this.clusters = clusters;
         this.server = server;
     }
 
     /** Starts the console of the hospital {@code config} names (its keyring, topics, users file and web settings). */
     public static HospitalConsole start(StegoConfig config) {
+        return start(config, null);
+    }
+
+    /**
+     * As above; the pipeline page also lists the topics and consumer groups of the clinic's cluster that {@code clinic}
+     * names, when not null.
+     */
+    public static HospitalConsole start(StegoConfig config, StegoConfig clinic) {
         WebSettings web = WebSettings.of(config);
         Topics topics = CommonOptions.topics(config);
         Keyring keyring = Keyring.open(config.keyringDir());
@@ -58,6 +72,7 @@ public final class HospitalConsole implements AutoCloseable {
         FollowedModels models = FollowedModels.start(config, topics, TransferSecurity.Site.HOSPITAL, APPLICATION);
         KafkaAuditTrail audit = null;
         KafkaProducer<byte[], byte[]> redrives = null;
+        List<ClusterView> views = List.of();
         try {
             audit = new KafkaAuditTrail(config, topics.audit, APPLICATION);
             Clock clock = Clock.systemUTC();
@@ -91,8 +106,20 @@ public final class HospitalConsole implements AutoCloseable {
                     Redrive.kafka(redrives, topics),
                     () -> new Reverification(topics, TransferSecurity.from(config, TransferSecurity.Site.CLINIC)),
                     clock);
+            List<ClusterView> clusters = new java.util.ArrayList<>();
+            clusters.add(ClusterView.kafka("hospital", StreamsConfigs.admin(config), java.time.Duration.ofSeconds(3)));
+            if (clinic != null) {
+                clusters.add(
+                        ClusterView.kafka("clinic", StreamsConfigs.admin(clinic), java.time.Duration.ofSeconds(3)));
+            }
+            views = clusters;
+            PipelineDesk pipeline = new PipelineDesk(
+                    PipelineDesk.parseApps(config.get(StegoConfig.CONSOLE_APPLICATIONS)),
+                    clusters,
+                    topics.crossing().stream().map(t -> t.name()).collect(java.util.stream.Collectors.toSet()),
+                    clock);
             Users users = new Users(web.usersFile());
-            ConsoleApp app = new ConsoleApp(desk, letters, users);
+            ConsoleApp app = new ConsoleApp(desk, letters, pipeline, users);
             WebServer server = new WebServer(
                     new WebServer.Settings(
                             web.host(), web.port(), web.tls(), APPLICATION, "Hospital console", ConsoleApp.MODELS),
@@ -108,9 +135,10 @@ public final class HospitalConsole implements AutoCloseable {
                     server.url(),
                     server.settings().tls().fingerprint(),
                     web.usersFile());
-            return new HospitalConsole(models, audit, redrives, server);
+            return new HospitalConsole(models, audit, redrives, views, server);
         } catch (RuntimeException e) {
             models.close();
+            views.forEach(ClusterView::close);
             if (redrives != null) {
                 redrives.close();
             }
@@ -134,6 +162,7 @@ public final class HospitalConsole implements AutoCloseable {
         server.close();
         models.close();
         redrives.close();
+        clusters.forEach(ClusterView::close);
         audit.close();
     }
 }

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import io.javalin.http.HandlerType;
 import io.javalin.router.ParsedEndpoint;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -172,7 +175,33 @@ class ConsoleAppTest {
                     throw new AssertionError("no dead letter here failed authentication");
                 },
                 clock);
-        ConsoleApp app = new ConsoleApp(desk, deadLetters, users);
+        metrics = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        metrics.createContext("/health/ready", ex -> reply(ex, 200, "{\"status\":\"UP\",\"state\":\"RUNNING\"}"));
+        metrics.createContext("/metrics", ex -> reply(ex, 200, prometheus()));
+        metrics.start();
+        ClusterView hospitalCluster = new ClusterView() {
+            @Override
+            public String name() {
+                return "hospital";
+            }
+
+            @Override
+            public List<TopicCount> topics() {
+                return List.of(new TopicCount("stego-images", 42, 3), new TopicCount("xrays", 40, 3));
+            }
+
+            @Override
+            public Map<String, Long> lag() {
+                return Map.of("stego-embedder", 7L);
+            }
+        };
+        PipelineDesk pipeline = new PipelineDesk(
+                PipelineDesk.parseApps("embedder=http://127.0.0.1:"
+                        + metrics.getAddress().getPort() + ", extractor=http://127.0.0.1:1"),
+                List.of(hospitalCluster),
+                Set.of("stego-images"),
+                clock);
+        ConsoleApp app = new ConsoleApp(desk, deadLetters, pipeline, users);
         server = new WebServer(
                 new WebServer.Settings("127.0.0.1", 0, tls, "stego-console", "Hospital console", ConsoleApp.MODELS),
                 users,
@@ -195,6 +224,27 @@ class ConsoleAppTest {
     @AfterEach
     void stop() {
         server.close();
+        metrics.stop(0);
+    }
+
+    private volatile long processed = 100;
+    private HttpServer metrics;
+
+    private String prometheus() {
+        return "# HELP stego_images_processed_total\n# TYPE stego_images_processed_total counter\n"
+                + "stego_images_processed_total{application=\"stego-embedder\",} " + processed + ".0\n"
+                + "stego_batch_latency_seconds{application=\"stego-embedder\",quantile=\"0.5\",} 0.125\n"
+                + "stego_batch_latency_seconds{application=\"stego-embedder\",quantile=\"0.99\",} 0.75\n"
+                + "stego_dead_letters_total{application=\"stego-embedder\",reason=\"DECODE\",} 2.0\n"
+                + "stego_model_info{application=\"stego-embedder\",version=\"stego-v1\",} 1.0\n";
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (var out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
     }
 
     private HttpResponse<String> send(String method, String path, String cookie, String form) throws Exception {
@@ -423,6 +473,43 @@ class ConsoleAppTest {
         assertTrue(single.body().contains("1 would be re-published"), single.body());
         send("POST", ConsoleApp.REDRIVE, ops, "reason=DECODE&key=stego-embedder%2Fxrays-0%404&mode=redrive");
         assertEquals(List.of("xrays:PIXELS-1", "xrays:PIXELS-2", "xrays:PIXELS-4"), republished);
+    }
+
+    @Test
+    void thePipelinePageShowsEachApplicationFromItsMetricsAndEachTopicFromTheCluster() throws Exception {
+        String lee = signIn("dr.lee");
+        String page = send("GET", ConsoleApp.PIPELINE, lee, null).body();
+        assertTrue(page.contains("hx-get=\"/pipeline/panel\" hx-trigger=\"every 2s\""), page);
+        assertTrue(page.contains("RUNNING") && page.contains("stego-v1"), page);
+        assertTrue(page.contains("125.0 ms") && page.contains("750.0 ms"), "p50 and p99 from /metrics");
+        assertTrue(page.contains("<td class=\"lag\">7</td>"), "lag of the embedder's consumer group");
+        assertTrue(page.contains("unreachable"), "an application that does not answer says so");
+        assertTrue(page.contains("id=\"topic-hospital-stego-images\"") && page.contains(">42<"), page);
+        assertTrue(
+                page.contains(
+                        "<td class=\"mono\">stego-images</td><td class=\"records\">42</td><td>3</td><td>yes</td>"),
+                page);
+        assertTrue(
+                page.contains("<td class=\"mono\">xrays</td><td class=\"records\">40</td><td>3</td><td></td>"), page);
+        processed = 130;
+        clock.advance(Duration.ofSeconds(2));
+        String panel = send("GET", ConsoleApp.PIPELINE + "/panel", lee, null).body();
+        assertTrue(panel.contains("<td class=\"throughput\">15.0 /s</td>"), panel);
+        assertFalse(panel.contains("<html"), "the panel is a fragment");
+    }
+
+    @Test
+    void consoleApplicationsMustNameHttpAddresses() {
+        assertEquals(2, PipelineDesk.parseApps("a=http://h:1, b=http://h:2").size());
+        assertTrue(PipelineDesk.parseApps(" ").isEmpty());
+        for (String bad : List.of("embedder", "e=https://h:1", "e=http://h", "=http://h:1")) {
+            assertTrue(
+                    org.junit.jupiter.api.Assertions.assertThrows(
+                                    IllegalArgumentException.class, () -> PipelineDesk.parseApps(bad))
+                            .getMessage()
+                            .startsWith("console.applications"),
+                    bad);
+        }
     }
 
     @Test
