@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = {PipelineBenchCommand.class, XrayBenchCommand.class},
+        subcommands = {PipelineBenchCommand.class, XrayBenchCommand.class, ViewerBenchCommand.class},
         description = {
             "Measure embedding and extraction throughput (images/s, GFLOP/s, peak memory) per image size",
             "and batch size, next to a plain sgemm measured in the same run, and the sealed method's rate (no",

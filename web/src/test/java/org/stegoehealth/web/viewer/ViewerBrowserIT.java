@@ -313,6 +313,19 @@ class ViewerBrowserIT {
         assertEquals("127.0.0.1", e.getRemoteAddress());
         String text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
         assertTrue(text.contains("not for primary diagnosis"), "the badge travels in the PNG");
+        // stego audit lists it
+        java.io.StringWriter listed = new java.io.StringWriter();
+        picocli.CommandLine audit = new picocli.CommandLine(new org.stegoehealth.web.AuditCommand());
+        audit.setOut(new java.io.PrintWriter(listed));
+        int code = audit.execute(
+                "--bootstrap-servers", cluster.config().bootstrapServers(),
+                "--schema-registry-url", cluster.config().schemaRegistryUrl(),
+                "--topic-prefix", cluster.config().topicPrefix(),
+                "--action", "EXPORT");
+        assertEquals(0, code, listed.toString());
+        assertTrue(
+                listed.toString().matches("(?s).*dr\\.smith\\s+EXPORT\\s+ACC-2026-1002.*127\\.0\\.0\\.1.*"),
+                listed.toString());
     }
 
     @Test
