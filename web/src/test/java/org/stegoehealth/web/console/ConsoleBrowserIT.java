@@ -7,12 +7,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,9 +40,11 @@ import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.StegoNetwork;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.deadletters.Redrive;
 import org.stegoehealth.processors.models.ModelFeed;
 import org.stegoehealth.processors.models.ModelPublisher;
 import org.stegoehealth.schemas.AuditEvent;
+import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.stack.LocalStack;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
@@ -47,7 +56,8 @@ import org.stegoehealth.web.viewer.Browser;
  * The hospital console in a real browser (Debian's headless chromium) against the real local stack (Kafka and
  * Apicurio Registry as child JVMs): two signed model versions on the model topic, the first promoted; an operator
  * promotes the second with a reason and sees it live, and the signed promotion event and the audit event are on their
- * topics; a viewer finds no promote button and is refused the action.
+ * topics; a viewer finds no promote button and is refused the action; an operator redrives a dead letter after a dry
+ * run that publishes nothing, and it goes back to its source topic once.
  */
 @Tag("integration")
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -218,6 +228,73 @@ class ConsoleBrowserIT {
         assertEquals(403, r.statusCode());
         browser.get(console.url() + "/models");
         assertEquals(second, browser.findElement(By.id("live")).getText(), "nothing changed");
+    }
+
+    @Test
+    @Order(3)
+    void anOperatorRedrivesADeadLetterAfterADryRunAndItGoesBackOnce() throws Exception {
+        String xrays = cluster.topics().xrays.name();
+        DeadLetterEvent letter = DeadLetterEvent.newBuilder()
+                .setReason("model console-v9 is not known here")
+                .setErrorType("UNKNOWN_MODEL")
+                .setApplication("stego-console-it-embedder")
+                .setSourceTopic(xrays)
+                .setSourcePartition(0)
+                .setSourceOffset(0)
+                .setKey(ByteBuffer.wrap("study-1".getBytes(StandardCharsets.UTF_8)))
+                .setValue(ByteBuffer.wrap("the original record".getBytes(StandardCharsets.UTF_8)))
+                .setFailedAt(Instant.now())
+                .build();
+        String deadLetters = cluster.topics().deadLetters.name();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                StreamsConfigs.producer(cluster.config(), "console-it"),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            deadLetters,
+                            Redrive.key(letter).getBytes(StandardCharsets.UTF_8),
+                            cluster.topics()
+                                    .deadLetters
+                                    .valueSerde()
+                                    .serializer()
+                                    .serialize(deadLetters, letter)))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        signIn("ops.anna");
+        browser.findElement(By.id("nav-dead-letters")).click();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("a.category")));
+        browser.findElement(By.cssSelector("a.category")).click();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("dry-run")));
+        assertTrue(browser.getPageSource().contains("model console-v9 is not known here"));
+        assertTrue(!browser.getPageSource().contains("the original record"), "never the record's bytes");
+        Browser.screenshot(browser, "console-dead-letters");
+        browser.findElement(By.id("dry-run")).click();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("confirm-redrive")));
+        assertTrue(browser.findElement(By.id("summary")).getText().contains("1 would be re-published"));
+        try (ClusterView view = ClusterView.kafka("hospital", StreamsConfigs.admin(cluster.config()), WAIT)) {
+            assertEquals(0, records(view, xrays), "a dry run publishes nothing");
+            Browser.screenshot(browser, "console-redrive-dry-run");
+            browser.findElement(By.id("confirm-redrive")).click();
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "1 re-published"));
+            assertEquals(1, records(view, xrays));
+            // again: recorded as redriven, so nothing more goes back
+            browser.get(console.url() + "/dead-letters?reason=UNKNOWN_MODEL");
+            waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("dry-run")));
+            assertTrue(browser.getPageSource().contains("redriven"));
+            browser.findElement(By.id("dry-run")).click();
+            waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("summary")));
+            assertTrue(browser.findElement(By.id("summary")).getText().contains("0 would be re-published, 1 already"));
+            assertTrue(browser.findElements(By.id("confirm-redrive")).isEmpty());
+            assertEquals(1, records(view, xrays), "re-published once");
+        }
+        assertEquals(Set.of(Redrive.key(letter)), Redrive.replayed(cluster.config(), cluster.topics()));
+    }
+
+    private static long records(ClusterView view, String topic) {
+        return view.topics().stream()
+                .filter(t -> t.topic().equals(topic))
+                .mapToLong(ClusterView.TopicCount::records)
+                .sum();
     }
 
     /** A TLS context that trusts the console's own certificate only. */
