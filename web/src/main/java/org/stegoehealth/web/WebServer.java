@@ -60,6 +60,7 @@ public final class WebServer implements AutoCloseable {
     private final Sessions sessions;
     private final AuditTrail audit;
     private final Clock clock;
+    private final SignInThrottle throttle;
     private final Javalin app;
 
     public WebServer(
@@ -74,6 +75,7 @@ public final class WebServer implements AutoCloseable {
         this.sessions = sessions;
         this.audit = audit;
         this.clock = clock;
+        this.throttle = new SignInThrottle(clock);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.staticFiles.enableWebjars();
@@ -255,7 +257,19 @@ public final class WebServer implements AutoCloseable {
         String user = Optional.ofNullable(ctx.formParam("user")).orElse("").strip();
         String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
         String next = safeNext(ctx.formParam("next"));
+        if (!throttle.allowed(user, ctx.ip())) {
+            audit.record(event(
+                    ctx, Users.NAME.matcher(user).matches() ? user : "(invalid name)", "SIGN_IN_REFUSED", null, null));
+            refuse(
+                    ctx,
+                    next,
+                    user,
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    "Too many wrong passwords: try again in " + SignInThrottle.WINDOW.toMinutes() + " minutes.");
+            return;
+        }
         if (!user.isEmpty() && Users.NAME.matcher(user).matches() && users.check(user, password.toCharArray())) {
+            throttle.succeeded(user, ctx.ip());
             Sessions.Session s = sessions.start(user);
             audit.record(event(ctx, user, "SIGN_IN", null, null));
             Cookie cookie = new Cookie(SESSION_COOKIE, s.token(), "/", -1, true, true, null, SameSite.STRICT);
@@ -265,14 +279,19 @@ public final class WebServer implements AutoCloseable {
             return;
         }
         String typed = Users.NAME.matcher(user).matches() ? user : "(invalid name)";
+        throttle.failed(user, ctx.ip());
         audit.record(event(ctx, typed, "SIGN_IN_REFUSED", null, null));
         LOG.info("sign-in refused for {} from {}", typed, ctx.ip());
+        refuse(ctx, next, user, HttpStatus.UNAUTHORIZED, "Wrong user name or password.");
+    }
+
+    private void refuse(Context ctx, String next, String user, HttpStatus status, String error) {
         Map<String, Object> model = new HashMap<>();
         model.put("title", settings.title());
         model.put("next", next);
-        model.put("error", "Wrong user name or password.");
+        model.put("error", error);
         model.put("user", Users.NAME.matcher(user).matches() ? user : "");
-        ctx.status(HttpStatus.UNAUTHORIZED);
+        ctx.status(status);
         Templates.html(ctx, "signin.jte", model);
     }
 

@@ -165,7 +165,10 @@ class ViewerAppTest {
                     boolean signInPage = path.equals("/sign-in") && type == HandlerType.GET;
                     if (!signInPage) {
                         assertTrue(
-                                r.statusCode() == 401 || r.statusCode() == 302 || r.statusCode() == 403,
+                                r.statusCode() == 401
+                                        || r.statusCode() == 302
+                                        || r.statusCode() == 403
+                                        || r.statusCode() == 429,
                                 path + " answered " + r.statusCode());
                         assertTrue(
                                 r.body().length < 200 || body.contains("Sign in"),
@@ -187,6 +190,23 @@ class ViewerAppTest {
         assertTrue(r.headers().firstValue("Set-Cookie").isEmpty());
         assertEquals(1, audit.count("SIGN_IN_REFUSED"));
         assertEquals(0, audit.count("SIGN_IN"));
+    }
+
+    @Test
+    void fiveWrongPasswordsHoldBackThatNameFromThatAddressForAWhile() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertEquals(
+                    401,
+                    send("POST", "/sign-in", null, "user=dr.smith&password=guess+" + i)
+                            .statusCode());
+        }
+        HttpResponse<byte[]> held =
+                send("POST", "/sign-in", null, "user=dr.smith&password=" + PASSWORD.replace(" ", "+"));
+        assertEquals(429, held.statusCode(), "the right password is not even checked now");
+        assertTrue(text(held).contains("Too many wrong passwords"));
+        assertEquals(6, audit.count("SIGN_IN_REFUSED"));
+        clock.advance(Duration.ofMinutes(16));
+        signIn("dr.smith", PASSWORD);
     }
 
     @Test
