@@ -56,6 +56,7 @@ import picocli.CommandLine.Spec;
             DeadLettersCommand.class,
             ViewerCommand.class,
             AuditCommand.class,
+            org.stegoehealth.web.console.ConsoleCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class StegoCli implements Runnable {

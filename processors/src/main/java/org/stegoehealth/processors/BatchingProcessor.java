@@ -188,6 +188,7 @@ final class BatchingProcessor<I, O extends SpecificRecord>
                 .register(Metrics.globalRegistry);
         batchLatency = Timer.builder(METRIC_BATCH_LATENCY)
                 .tag("application", application)
+                .publishPercentiles(0.5, 0.99)
                 .register(Metrics.globalRegistry);
         imagesProcessed =
                 Counter.builder(METRIC_IMAGES).tag("application", application).register(Metrics.globalRegistry);

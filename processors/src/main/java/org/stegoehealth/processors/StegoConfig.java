@@ -77,6 +77,7 @@ public final class StegoConfig {
     public static final String VIEWER_TLS_HOSTS = "viewer.tls.hosts";
     public static final String VIEWER_SESSION_IDLE_MINUTES = "viewer.session.idle.minutes";
     public static final String VIEWER_SESSION_MAX_HOURS = "viewer.session.max.hours";
+    public static final String CONSOLE_APPLICATIONS = "console.applications";
 
     private static final long MAX_TRANSACTION_TIMEOUT_MS = 900_000;
     private static final Map<String, String> DEFAULTS = defaults();
@@ -163,6 +164,9 @@ public final class StegoConfig {
         // a session ends after this long without a request, and in any case this long after sign-in
         d.put(VIEWER_SESSION_IDLE_MINUTES, "15");
         d.put(VIEWER_SESSION_MAX_HOURS, "10");
+        // the hospital console's pipeline page: each application's monitoring address (its metrics.port), as
+        // NAME=http://HOST:PORT separated by commas, e.g. embedder=http://127.0.0.1:9401; empty: none shown
+        d.put(CONSOLE_APPLICATIONS, "");
         return Collections.unmodifiableMap(d);
     }
 

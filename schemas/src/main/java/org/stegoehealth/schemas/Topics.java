@@ -149,9 +149,12 @@ public final class Topics {
         return List.of(stego, models, promotions);
     }
 
-    /** The hospital's cluster when the clinic has its own: everything but the clinic's recovered images. */
+    /**
+     * The hospital's cluster when the clinic has its own: everything but the clinic's recovered images, with the
+     * hospital console's audit trail.
+     */
     public List<TopicSpec<?, ?>> hospitalSide() {
-        return List.of(xrays, covers, stego, deadLetters, models, promotions, trainingRounds, deadLetterReplays);
+        return List.of(xrays, covers, stego, deadLetters, models, promotions, trainingRounds, deadLetterReplays, audit);
     }
 
     /**

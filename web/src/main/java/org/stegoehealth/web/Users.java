@@ -9,14 +9,39 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.stegoehealth.errors.StegoException;
 
 /**
- * The users who may sign in: a text file, one {@code name:argon2id-hash} per line ({@code #} starts a comment), kept
- * owner-only. Read at each sign-in, so a user added or removed with {@code stego viewer users} counts at once.
+ * The users who may sign in: a text file, one {@code name:argon2id-hash} or {@code name:argon2id-hash:role} per line
+ * ({@code #} starts a comment), kept owner-only. Read at each sign-in (and for the role at each action), so a user
+ * added, removed or given another role with {@code stego viewer users} counts at once. A line without a role is a
+ * {@link Role#VIEWER}.
  */
 public final class Users {
+
+    /** What a user may do: a viewer looks, an operator also acts (promote, roll back, redrive). */
+    public enum Role {
+        VIEWER,
+        OPERATOR;
+
+        /** The role named {@code name} ({@code viewer}, {@code operator}), or a clear error. */
+        public static Role parse(String name) {
+            for (Role r : values()) {
+                if (r.label().equals(name.strip().toLowerCase(java.util.Locale.ROOT))) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("role '" + name + "' must be viewer or operator");
+        }
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private record Entry(String hash, Role role) {}
 
     /** A user name: letters, digits and {@code . _ @ -}, 1 to 64 characters. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
@@ -36,7 +61,8 @@ public final class Users {
 
     /** Whether {@code name} is a user and {@code password} is theirs. */
     public boolean check(String name, char[] password) {
-        String hash = read().get(name);
+        Entry entry = read().get(name);
+        String hash = entry == null ? null : entry.hash();
         boolean ok = PasswordHash.verify(password, hash == null ? DUMMY : hash);
         return hash != null && ok;
     }
@@ -46,8 +72,18 @@ public final class Users {
         return new ArrayList<>(read().keySet());
     }
 
-    /** Adds {@code name} (or, with {@code replace}, sets a new password); writes the file owner-only. */
+    /** The role of {@code name}, empty if there is no such user. */
+    public Optional<Role> role(String name) {
+        return Optional.ofNullable(read().get(name)).map(Entry::role);
+    }
+
+    /** Adds {@code name} as a viewer (or, with {@code replace}, sets a new password); writes the file owner-only. */
     public void add(String name, char[] password, boolean replace) {
+        add(name, password, replace, Role.VIEWER);
+    }
+
+    /** Adds {@code name} with {@code role} (or, with {@code replace}, sets a new password and role). */
+    public void add(String name, char[] password, boolean replace, Role role) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(
                     "user name '" + name + "' must be 1 to 64 letters, digits, '.', '_', '@' or '-'");
@@ -55,18 +91,18 @@ public final class Users {
         if (password.length < 12) {
             throw new IllegalArgumentException("the password of '" + name + "' must have at least 12 characters");
         }
-        Map<String, String> users = read();
+        Map<String, Entry> users = read();
         if (users.containsKey(name) && !replace) {
             throw new IllegalArgumentException(
                     "user '" + name + "' exists in " + file + " (--replace sets a new password)");
         }
-        users.put(name, PasswordHash.hash(password));
+        users.put(name, new Entry(PasswordHash.hash(password), role));
         write(users);
     }
 
     /** Removes {@code name}; false if there was no such user. */
     public boolean remove(String name) {
-        Map<String, String> users = read();
+        Map<String, Entry> users = read();
         if (users.remove(name) == null) {
             return false;
         }
@@ -74,8 +110,8 @@ public final class Users {
         return true;
     }
 
-    private Map<String, String> read() {
-        Map<String, String> users = new LinkedHashMap<>();
+    private Map<String, Entry> read() {
+        Map<String, Entry> users = new LinkedHashMap<>();
         if (!Files.exists(file)) {
             return users;
         }
@@ -96,15 +132,33 @@ public final class Users {
             if (colon <= 0 || !NAME.matcher(l.substring(0, colon)).matches()) {
                 throw new StegoException("users file " + file + ", line " + n + ": expected NAME:HASH");
             }
-            users.put(l.substring(0, colon), l.substring(colon + 1));
+            String rest = l.substring(colon + 1);
+            int roleColon = rest.lastIndexOf(':');
+            Role role = Role.VIEWER;
+            if (roleColon >= 0) {
+                try {
+                    role = Role.parse(rest.substring(roleColon + 1));
+                } catch (IllegalArgumentException e) {
+                    throw new StegoException("users file " + file + ", line " + n + ": " + e.getMessage());
+                }
+                rest = rest.substring(0, roleColon);
+            }
+            users.put(l.substring(0, colon), new Entry(rest, role));
         }
         return users;
     }
 
-    private void write(Map<String, String> users) {
+    private void write(Map<String, Entry> users) {
         StringBuilder text = new StringBuilder(
-                "# Users of the Stego-eHealth viewer: NAME:ARGON2ID-HASH (edit with 'stego viewer users')\n");
-        users.forEach((k, v) -> text.append(k).append(':').append(v).append('\n'));
+                "# Users of the Stego-eHealth viewer and console: NAME:ARGON2ID-HASH[:ROLE] (edit with 'stego viewer"
+                        + " users')\n");
+        users.forEach((k, v) -> {
+            text.append(k).append(':').append(v.hash());
+            if (v.role() != Role.VIEWER) {
+                text.append(':').append(v.role().label());
+            }
+            text.append('\n');
+        });
         try {
             Path abs = file.toAbsolutePath();
             Files.createDirectories(abs.getParent());

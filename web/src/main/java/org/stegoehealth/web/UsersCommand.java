@@ -67,19 +67,30 @@ public final class UsersCommand implements Runnable {
                 description = "Read the password from the first line of standard input (scripts).")
         boolean passwordStdin;
 
-        @Option(names = "--replace", description = "Set a new password for an existing user.")
+        @Option(names = "--replace", description = "Set a new password (and role) for an existing user.")
         boolean replace;
+
+        @Option(
+                names = "--role",
+                paramLabel = "ROLE",
+                defaultValue = "viewer",
+                description = "viewer (looks) or operator (also promotes, rolls back and redrives in the console);"
+                        + " default: ${DEFAULT-VALUE}.")
+        String role;
 
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
+            Users.Role r = Users.Role.parse(role);
             char[] password = passwordStdin ? fromStdin() : fromConsole();
             try {
                 Users users = options.users();
-                users.add(name, password, replace);
-                spec.commandLine().getOut().println("user '" + name + "' can sign in (" + users.file() + ")");
+                users.add(name, password, replace, r);
+                spec.commandLine()
+                        .getOut()
+                        .println("user '" + name + "' can sign in as " + r.label() + " (" + users.file() + ")");
                 return 0;
             } finally {
                 Arrays.fill(password, '\0');
@@ -130,7 +141,7 @@ public final class UsersCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the user names.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the user names and their roles.")
     static final class ListUsers implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         FileOptions options = new FileOptions();
@@ -140,7 +151,12 @@ public final class UsersCommand implements Runnable {
 
         @Override
         public Integer call() {
-            options.users().names().forEach(spec.commandLine().getOut()::println);
+            Users users = options.users();
+            users.names()
+                    .forEach(n -> spec.commandLine()
+                            .getOut()
+                            .println(n + " "
+                                    + users.role(n).map(Users.Role::label).orElse("")));
             return 0;
         }
     }

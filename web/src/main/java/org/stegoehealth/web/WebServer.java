@@ -151,6 +151,13 @@ public final class WebServer implements AutoCloseable {
         audit.record(event(ctx, session(ctx).user(), action, messageId, studyRef));
     }
 
+    /** Records that the signed-in user did {@code action}, naming what else it concerns in {@code detail}. */
+    public void audit(Context ctx, String action, String detail) {
+        AuditEvent e = event(ctx, session(ctx).user(), action, null, null);
+        e.setDetail(detail);
+        audit.record(e);
+    }
+
     /** The live session of the request's cookie, if any (without marking it used). */
     public Optional<Sessions.Session> sessionOf(Context ctx) {
         return sessions.peek(ctx.cookie(SESSION_COOKIE));

@@ -1,38 +1,27 @@
 package org.stegoehealth.ops.deadletters;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.stegoehealth.processors.DeadLetters;
 import org.stegoehealth.processors.ErrorType;
-import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.TransferSecurity;
-import org.stegoehealth.processors.admin.TopicRange;
 import org.stegoehealth.processors.cli.CommonOptions;
 import org.stegoehealth.processors.cli.Wiring;
-import org.stegoehealth.processors.models.ModelTopicException;
+import org.stegoehealth.processors.deadletters.Redrive;
+import org.stegoehealth.processors.deadletters.Reverification;
 import org.stegoehealth.schemas.DeadLetterEvent;
-import org.stegoehealth.schemas.DeadLetterReplayEvent;
 import org.stegoehealth.schemas.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -74,28 +63,7 @@ public final class DeadLettersCommand implements Runnable {
         Instant since;
 
         List<DeadLetterEvent> read(StegoConfig config, Topics topics, String reason) {
-            List<DeadLetterEvent> letters = new ArrayList<>();
-            new TopicRange(null, null, null, null, 0)
-                    .read(
-                            StreamsConfigs.readCommittedConsumer(config, "dead-letters"),
-                            topics.deadLetters.name(),
-                            r -> r.value() != null,
-                            r -> {
-                                DeadLetterEvent d;
-                                try {
-                                    d = topics.deadLetters
-                                            .valueSerde()
-                                            .deserializer()
-                                            .deserialize(r.topic(), r.value());
-                                } catch (RuntimeException e) {
-                                    return;
-                                }
-                                if ((reason == null || reason.equalsIgnoreCase(d.getErrorType()))
-                                        && (since == null || !d.getFailedAt().isBefore(since))) {
-                                    letters.add(d);
-                                }
-                            });
-            return letters;
+            return Redrive.read(config, topics, Redrive.filter(reason, since));
         }
     }
 
@@ -118,16 +86,11 @@ public final class DeadLettersCommand implements Runnable {
     }
 
     static String keyOf(DeadLetterEvent d) {
-        return DeadLetters.key(d);
-    }
-
-    /** The key replays were recorded under before dead letters named their application; counts for every one. */
-    static String legacyKeyOf(DeadLetterEvent d) {
-        return d.getSourceTopic() + "-" + d.getSourcePartition() + "@" + d.getSourceOffset();
+        return Redrive.key(d);
     }
 
     static boolean replayedBefore(Set<String> replayed, DeadLetterEvent d) {
-        return replayed.contains(keyOf(d)) || replayed.contains(legacyKeyOf(d));
+        return Redrive.replayedBefore(replayed, d);
     }
 
     /** {@code stego dead-letters list}. */
@@ -212,18 +175,7 @@ public final class DeadLettersCommand implements Runnable {
         Path keyring;
 
         static Set<String> replayed(StegoConfig config, Topics topics) {
-            Set<String> keys = new HashSet<>();
-            new TopicRange(null, null, null, null, 0)
-                    .read(
-                            StreamsConfigs.readCommittedConsumer(config, "dead-letters"),
-                            topics.deadLetterReplays.name(),
-                            r -> r.value() != null,
-                            r -> keys.add(topics.deadLetterReplays
-                                    .valueSerde()
-                                    .deserializer()
-                                    .deserialize(r.topic(), r.value())
-                                    .getDeadLetterKey()));
-            return keys;
+            return Redrive.replayed(config, topics);
         }
 
         @Override
@@ -241,64 +193,33 @@ public final class DeadLettersCommand implements Runnable {
                     ? new Reverification(topics, TransferSecurity.from(config, TransferSecurity.Site.CLINIC))
                     : null;
             String who = by != null ? by : System.getProperty("user.name", "ops");
-            int count = 0;
-            int skipped = 0;
-            int redacted = 0;
-            int unverified = 0;
-            PrintWriter err = spec.commandLine().getErr();
+            Redrive.Report report;
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                     StreamsConfigs.producer(config, "stego-dead-letter-replay"),
                     new ByteArraySerializer(),
                     new ByteArraySerializer())) {
-                for (DeadLetterEvent d : letters) {
-                    String key = keyOf(d);
-                    if (d.getRedacted()) {
-                        redacted++;
-                        err.printf(
-                                "cannot replay %s: a redacted dead letter (dead.letters.redact=true) keeps only the"
-                                        + " SHA-256 %s and size (%d bytes) of the original, not its bytes; the original"
-                                        + " is at that offset of %s while the topic keeps it%n",
-                                key, d.getValueSha256(), d.getValueSize(), d.getSourceTopic());
-                        continue;
-                    }
-                    if (replayedBefore(done, d)) {
-                        skipped++;
-                        continue;
-                    }
-                    if (Reverification.needed(d)) {
-                        Optional<String> refusal = reverification.refusal(d);
-                        if (refusal.isPresent()) {
-                            unverified++;
-                            err.printf(
-                                    "not replaying %s (%s): it fails verification again: %s%n",
-                                    key, d.getErrorType(), refusal.get());
-                            continue;
-                        }
-                    }
-                    done.add(key);
-                    byte[] k = d.getKey() == null ? null : InputImages.bytes(d.getKey());
-                    byte[] v = d.getValue() == null ? null : InputImages.bytes(d.getValue());
-                    RecordMetadata sent = send(producer, new ProducerRecord<>(d.getSourceTopic(), k, v));
-                    DeadLetterReplayEvent mark = DeadLetterReplayEvent.newBuilder()
-                            .setDeadLetterKey(key)
-                            .setErrorType(d.getErrorType())
-                            .setSourceTopic(d.getSourceTopic())
-                            .setNewOffset(sent.offset())
-                            .setReplayedBy(who)
-                            .setReplayedAt(Instant.now())
-                            .build();
-                    send(
-                            producer,
-                            new ProducerRecord<>(
-                                    topics.deadLetterReplays.name(),
-                                    key.getBytes(StandardCharsets.UTF_8),
-                                    topics.deadLetterReplays
-                                            .valueSerde()
-                                            .serializer()
-                                            .serialize(topics.deadLetterReplays.name(), mark)));
-                    count++;
+                report = Redrive.run(
+                        letters,
+                        done,
+                        () -> reverification,
+                        Redrive.kafka(producer, topics),
+                        who,
+                        Clock.systemUTC(),
+                        false);
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            for (Redrive.Outcome o : report.outcomes()) {
+                if (o.result() == Redrive.Result.REDACTED) {
+                    err.printf("cannot replay %s: %s%n", o.key(), o.note());
+                } else if (o.result() == Redrive.Result.UNVERIFIED) {
+                    err.printf(
+                            "not replaying %s (%s): %s%n", o.key(), o.letter().getErrorType(), o.note());
                 }
             }
+            long count = report.count(Redrive.Result.REPUBLISHED);
+            long skipped = report.count(Redrive.Result.ALREADY_REPLAYED);
+            long unverified = report.count(Redrive.Result.UNVERIFIED);
+            long redacted = report.count(Redrive.Result.REDACTED);
             spec.commandLine()
                     .getOut()
                     .printf(
@@ -309,20 +230,6 @@ public final class DeadLettersCommand implements Runnable {
                             redacted > 0 ? "; " + redacted + " redacted, cannot be replayed" : "");
             err.flush();
             return redacted > 0 || unverified > 0 ? 1 : 0;
-        }
-
-        private static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> r) {
-            try {
-                return producer.send(r).get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                throw new ModelTopicException(
-                        "cannot write to " + r.topic() + ": " + e.getCause().getMessage(), e.getCause());
-            } catch (TimeoutException e) {
-                throw new ModelTopicException("writing to " + r.topic() + " took over 60 s", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ModelTopicException("interrupted while writing to " + r.topic(), e);
-            }
         }
     }
 }

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,8 @@ import org.stegoehealth.stack.pipeline.PipelineOptions;
 import org.stegoehealth.stack.pipeline.PipelineOutputs;
 import org.stegoehealth.stack.pipeline.WorkDir;
 import org.stegoehealth.web.Users;
+import org.stegoehealth.web.console.ConsoleCommand;
+import org.stegoehealth.web.console.HospitalConsole;
 import org.stegoehealth.web.viewer.ClinicViewer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,7 +90,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--keep-running",
             description = "Leave the broker, registry and applications up after the report, with the clinic's web"
-                    + " viewer beside the extractor (its address and a demo sign-in are printed); stop with Ctrl-C.")
+                    + " viewer beside the extractor and the hospital console beside the embedder (their addresses and"
+                    + " demo sign-ins are printed); stop with Ctrl-C.")
     boolean keepRunning;
 
     @Option(
@@ -95,6 +100,7 @@ public final class DemoCommand implements Callable<Integer> {
     boolean oneCluster;
 
     private static final String DEMO_USER = "clinician";
+    private static final String DEMO_OPERATOR = "operator";
 
     /** Where an X-ray went: its file, the cover it was hidden in, and when it was published. */
     private record Sent(Path file, Path cover, String coverId, long publishedNanos) {}
@@ -157,10 +163,11 @@ public final class DemoCommand implements Callable<Integer> {
                     outputs.close();
                     printStillRunning(stdout, cluster);
                     try (ClinicViewer viewer = startViewer(
-                            cluster.secure() ? cluster.config(Principal.VIEWER) : cluster.clinicConfig(),
-                            keys,
-                            work,
-                            stdout)) {
+                                    cluster.secure() ? cluster.config(Principal.VIEWER) : cluster.clinicConfig(),
+                                    keys,
+                                    work,
+                                    stdout);
+                            HospitalConsole console = startConsole(cluster.config(), keys, work, stdout)) {
                         stdout.flush();
                         awaitStopSignal(healthCheck);
                     }
@@ -277,10 +284,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static ClinicViewer startViewer(
             StegoConfig clinicConfig, PipelineKeys keys, Path work, PrintWriter stdout) {
         Path usersFile = work.resolve("viewer-users");
-        byte[] secret = new byte[12];
-        new java.security.SecureRandom().nextBytes(secret);
-        String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        new Users(usersFile).add(DEMO_USER, password.toCharArray(), true);
+        String password = demoUser(usersFile, DEMO_USER, Users.Role.VIEWER);
         ClinicViewer viewer = ClinicViewer.start(clinicConfig.with(Map.of(
                 StegoConfig.KEYRING_DIR, keys.clinic().dir().toString(),
                 StegoConfig.VIEWER_USERS_FILE, usersFile.toString(),
@@ -288,6 +292,34 @@ public final class DemoCommand implements Callable<Integer> {
         stdout.println("clinic viewer: " + viewer.url() + " (self-signed certificate SHA-256 "
                 + viewer.server().settings().tls().fingerprint() + "); sign in as " + DEMO_USER + " / " + password);
         return viewer;
+    }
+
+    /**
+     * The hospital's console beside the embedder, on the hospital's cluster with the hospital's keyring, and a demo
+     * operator with a fresh random password; prints its address and the sign-in.
+     */
+    private static HospitalConsole startConsole(StegoConfig config, PipelineKeys keys, Path work, PrintWriter stdout) {
+        Path usersFile = work.resolve("console-users");
+        String password = demoUser(usersFile, DEMO_OPERATOR, Users.Role.OPERATOR);
+        HospitalConsole console = HospitalConsole.start(config.with(Map.of(
+                StegoConfig.KEYRING_DIR, keys.hospital().dir().toString(),
+                StegoConfig.VIEWER_PORT, Integer.toString(ConsoleCommand.DEFAULT_PORT),
+                StegoConfig.VIEWER_USERS_FILE, usersFile.toString(),
+                StegoConfig.MODEL_CACHE_DIR, work.resolve("console-models").toString(),
+                StegoConfig.STATE_DIR, work.resolve("console-state").toString())));
+        stdout.println("hospital console: " + console.url() + " (self-signed certificate SHA-256 "
+                + console.server().settings().tls().fingerprint() + "); sign in as " + DEMO_OPERATOR + " / "
+                + password);
+        return console;
+    }
+
+    /** Adds {@code name} with {@code role} and a fresh random password to {@code usersFile}; returns the password. */
+    private static String demoUser(Path usersFile, String name, Users.Role role) {
+        byte[] secret = new byte[12];
+        new SecureRandom().nextBytes(secret);
+        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        new Users(usersFile).add(name, password.toCharArray(), true, role);
+        return password;
     }
 
     /** Publishes each X-ray with a named cover (covers in turn), so the report knows which cover each one got. */

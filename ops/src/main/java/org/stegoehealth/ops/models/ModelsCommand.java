@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.stegoehealth.model.ModelArtifact;
@@ -26,10 +25,10 @@ import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.cli.CommonOptions;
 import org.stegoehealth.processors.cli.Wiring;
 import org.stegoehealth.processors.models.ModelFeed;
+import org.stegoehealth.processors.models.ModelPromotions;
 import org.stegoehealth.processors.models.ModelPublisher;
 import org.stegoehealth.processors.models.ModelRegistry;
 import org.stegoehealth.schemas.ModelPromotionEvent;
-import org.stegoehealth.schemas.ModelStatus;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.schemas.TrainingRoundEvent;
 import org.stegoehealth.security.Keyring;
@@ -107,20 +106,6 @@ public final class ModelsCommand implements Runnable {
                 feed.catchUp(TIMEOUT);
             }
             return registry;
-        }
-
-        /** The published {@code version} in {@code registry}, or a clear error naming the command that lists them. */
-        static ModelRegistry.Version published(ModelRegistry registry, String version) {
-            ModelRegistry.Version v = registry.version(version)
-                    .orElseThrow(() -> new IllegalArgumentException("model " + version
-                            + " has not been published, or its event was refused (stego models list shows what has)"));
-            Set<String> others = registry.conflicts().getOrDefault(version, Set.of());
-            if (!others.isEmpty()) {
-                throw new IllegalArgumentException("model " + version + ": conflict: published with other weights"
-                        + " too (first sha256 " + v.metadata().weightsSha256() + ", then " + String.join(", ", others)
-                        + "); refusing to use it: publish a changed model as a new version");
-            }
-            return v;
         }
 
         ModelPublisher publisher(StegoConfig config, Topics topics, Keyring keys, String by) {
@@ -340,10 +325,7 @@ public final class ModelsCommand implements Runnable {
             Keyring keys = connection.openKeyring(config);
             try (Scratch scratch = new Scratch()) {
                 ModelRegistry registry = connection.read(config, topics, keys, scratch.dir);
-                ModelRegistry.Version v = Connection.published(registry, version);
-                if (v.status() == ModelStatus.RETIRED) {
-                    throw new IllegalArgumentException("model " + version + " is retired; publish a new version");
-                }
+                ModelPromotions.promotable(registry, version);
             }
             try (ModelPublisher publisher = connection.publisher(config, topics, keys, who(by))) {
                 publisher.promote(version, reason);
@@ -386,7 +368,7 @@ public final class ModelsCommand implements Runnable {
             Keyring keys = connection.openKeyring(config);
             try (Scratch scratch = new Scratch()) {
                 ModelRegistry registry = connection.read(config, topics, keys, scratch.dir);
-                ModelRegistry.Version v = Connection.published(registry, version);
+                ModelRegistry.Version v = ModelPromotions.published(registry, version);
                 boolean promoted = registry.promotion()
                         .map(p -> p.getVersion().equals(version))
                         .orElse(false);
@@ -432,7 +414,7 @@ public final class ModelsCommand implements Runnable {
             Keyring keys = connection.openKeyring(config);
             try (Scratch scratch = new Scratch()) {
                 ModelRegistry registry = connection.read(config, topics, keys, scratch.dir);
-                Connection.published(registry, version);
+                ModelPromotions.published(registry, version);
                 Path dir = new ModelCache(to).install(version, ModelArtifact.readBytes(registry.artifactDir(version)));
                 spec.commandLine()
                         .getOut()
@@ -481,7 +463,7 @@ public final class ModelsCommand implements Runnable {
                         throw new IllegalArgumentException(
                                 m.version() + " is not a verified version on " + topics.models.name());
                     }
-                    Connection.published(registry, m.version());
+                    ModelPromotions.published(registry, m.version());
                     ModelArtifact.Bytes local = ModelArtifact.readBytes(dir);
                     ModelArtifact.Bytes published = ModelArtifact.readBytes(registry.artifactDir(m.version()));
                     if (!Arrays.equals(local.weights(), published.weights())

@@ -68,6 +68,7 @@ public final class ModelRegistry implements ModelSource {
     private final LinkedHashMap<String, HidingModel> loaded = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, Set<String>> conflicts = new TreeMap<>();
     private ModelPromotionEvent promotion;
+    private final List<ModelPromotionEvent> promotionHistory = new ArrayList<>();
     private int refused;
 
     /**
@@ -210,6 +211,7 @@ public final class ModelRegistry implements ModelSource {
     }
 
     private synchronized boolean promote(ModelPromotionEvent event) {
+        remember(event);
         if (promotion != null) {
             int order = event.getPromotedAt().compareTo(promotion.getPromotedAt());
             if (order == 0 && event.getVersion().equals(promotion.getVersion())) {
@@ -226,6 +228,18 @@ public final class ModelRegistry implements ModelSource {
         promotion = event;
         LOG.info("model {} promoted by {}: {}", event.getVersion(), event.getPromotedBy(), event.getReason());
         return true;
+    }
+
+    /** Keeps a verified promotion in the history, once, in signed-time order (an older one still counts there). */
+    private void remember(ModelPromotionEvent event) {
+        boolean known = promotionHistory.stream()
+                .anyMatch(p -> p.getPromotedAt().equals(event.getPromotedAt())
+                        && p.getVersion().equals(event.getVersion()));
+        if (!known) {
+            promotionHistory.add(event);
+            promotionHistory.sort(Comparator.comparing(ModelPromotionEvent::getPromotedAt)
+                    .thenComparing(ModelPromotionEvent::getVersion));
+        }
     }
 
     private boolean refuse(String reason) {
@@ -260,6 +274,14 @@ public final class ModelRegistry implements ModelSource {
         List<Version> all = new ArrayList<>(versions.values());
         all.sort(Comparator.comparing(Version::publishedAt).thenComparing(Version::version));
         return all;
+    }
+
+    /**
+     * Every verified promotion read so far, oldest signed first: which version was live from when, who promoted it and
+     * why (the promotion topic keeps each promotion under a key of its own).
+     */
+    public synchronized List<ModelPromotionEvent> promotionHistory() {
+        return List.copyOf(promotionHistory);
     }
 
     /** The latest verified promotion, whether or not its version has arrived. */

@@ -16,15 +16,15 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * self-signed certificate is accepted; downloads go to {@code downloads}. Screenshots go to {@code
  * web/target/screenshots}.
  */
-final class Browser {
+public final class Browser {
 
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    public static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final String DRIVER = "/usr/bin/chromedriver";
     private static final String CHROMIUM = "/usr/bin/chromium";
 
     private Browser() {}
 
-    static ChromeDriver start(Path profile, Path downloads) throws IOException {
+    public static ChromeDriver start(Path profile, Path downloads) throws IOException {
         if (!Files.isExecutable(Path.of(DRIVER)) || !Files.isExecutable(Path.of(CHROMIUM))) {
             throw new IllegalStateException("the browser tests need Debian's chromium and chromium-driver"
                     + " (apt-get install -y chromium chromium-driver)");
@@ -59,7 +59,7 @@ final class Browser {
         return driver;
     }
 
-    static Path screenshot(ChromeDriver driver, String name) throws IOException {
+    public static Path screenshot(ChromeDriver driver, String name) throws IOException {
         Files.createDirectories(SCREENSHOTS);
         Path file = SCREENSHOTS.resolve(name + ".png");
         Files.write(file, driver.getScreenshotAs(OutputType.BYTES));

@@ -1,4 +1,4 @@
-package org.stegoehealth.ops.deadletters;
+package org.stegoehealth.processors.deadletters;
 
 import java.util.Optional;
 import java.util.Set;
@@ -17,28 +17,29 @@ import org.stegoehealth.security.Verifier;
  * record is a stego event signed by the hospital, for this clinic, as the extractor checks it with this keyring and
  * today's role rules ({@link StegoEvents#authenticate}).
  */
-final class Reverification {
+public final class Reverification {
 
     /** Categories of records that failed authentication: never re-published without passing this check. */
-    static final Set<String> AUTHENTICATION = Set.of(ErrorType.TAMPERED.name(), ErrorType.NOT_FOR_THIS_CLINIC.name());
+    public static final Set<String> AUTHENTICATION =
+            Set.of(ErrorType.TAMPERED.name(), ErrorType.NOT_FOR_THIS_CLINIC.name());
 
     private final Topics topics;
     private final TransferSecurity security;
     private final Verifier stegoSigners;
 
-    Reverification(Topics topics, TransferSecurity security) {
+    public Reverification(Topics topics, TransferSecurity security) {
         this.topics = topics;
         this.security = security;
         this.stegoSigners = security.stegoSigners();
     }
 
     /** Whether {@code d} failed authentication, so that replaying it needs this check. */
-    static boolean needed(DeadLetterEvent d) {
+    public static boolean needed(DeadLetterEvent d) {
         return AUTHENTICATION.contains(d.getErrorType());
     }
 
     /** Empty when the dead letter's record verifies now; otherwise why it does not, in one line. */
-    Optional<String> refusal(DeadLetterEvent d) {
+    public Optional<String> refusal(DeadLetterEvent d) {
         if (!d.getSourceTopic().equals(topics.stego.name())) {
             return Optional.of("its source topic " + d.getSourceTopic() + " is not the stego topic "
                     + topics.stego.name() + ", whose events are the only ones that can be verified again");

@@ -1,0 +1,529 @@
+package org.stegoehealth.web.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.javalin.http.HandlerType;
+import io.javalin.router.ParsedEndpoint;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.model.ModelArtifact;
+import org.stegoehealth.model.ModelCache;
+import org.stegoehealth.model.ModelMetadata;
+import org.stegoehealth.model.NetworkConfig;
+import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.processors.deadletters.Redrive;
+import org.stegoehealth.processors.models.ModelEvents;
+import org.stegoehealth.processors.models.ModelRegistry;
+import org.stegoehealth.schemas.DeadLetterEvent;
+import org.stegoehealth.schemas.DeadLetterReplayEvent;
+import org.stegoehealth.schemas.ModelEvent;
+import org.stegoehealth.schemas.ModelPromotionEvent;
+import org.stegoehealth.schemas.ModelStatus;
+import org.stegoehealth.schemas.Topics;
+import org.stegoehealth.security.Keyring;
+import org.stegoehealth.web.MutableClock;
+import org.stegoehealth.web.RecordingAuditTrail;
+import org.stegoehealth.web.Sessions;
+import org.stegoehealth.web.TlsKeys;
+import org.stegoehealth.web.Users;
+import org.stegoehealth.web.WebServer;
+
+/**
+ * The console's routes over real HTTPS, with a real registry fed signed model and promotion events (as the feed would
+ * hand them over) and promotions signed with the hospital's keyring; the audit trail is in memory.
+ */
+class ConsoleAppTest {
+
+    private static final String PASSWORD = "hospital ops 2026";
+    private static final NetworkConfig SMALL = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
+    private static final Instant T0 = Instant.parse("2026-12-01T08:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T09:00:00Z"));
+    private final RecordingAuditTrail audit = new RecordingAuditTrail();
+    private final List<ModelPromotionEvent> sent = new ArrayList<>();
+    private final List<DeadLetterEvent> letters = new ArrayList<>();
+    private final List<String> republished = new ArrayList<>();
+    private final List<DeadLetterReplayEvent> marks = new ArrayList<>();
+
+    private static DeadLetterEvent letter(long offset, String type, boolean redacted) {
+        return DeadLetterEvent.newBuilder()
+                .setReason("model stego-v9 is not known here (" + offset + ")")
+                .setErrorType(type)
+                .setApplication("stego-embedder")
+                .setSourceTopic("xrays")
+                .setSourcePartition(0)
+                .setSourceOffset(offset)
+                .setKey(ByteBuffer.wrap(("k" + offset).getBytes(StandardCharsets.UTF_8)))
+                .setValue(redacted ? null : ByteBuffer.wrap(("PIXELS-" + offset).getBytes(StandardCharsets.UTF_8)))
+                .setRedacted(redacted)
+                .setValueSha256(redacted ? "5eed" : null)
+                .setValueSize(redacted ? 4096L : null)
+                .setFailedAt(Instant.parse("2026-12-07T08:00:00Z").plusSeconds(60 * offset))
+                .build();
+    }
+
+    private Keyring hospital;
+    private ModelRegistry registry;
+    private Users users;
+    private WebServer server;
+    private HttpClient http;
+
+    private ModelEvent event(String version, String parent, long seed, double cover) throws IOException {
+        Path src = dir.resolve("src-" + seed);
+        Files.createDirectories(src);
+        ModelMetadata metadata = new ModelMetadata(
+                version,
+                "2026-11-30T10:00:00Z",
+                SMALL,
+                Map.of(),
+                Map.of("command", "stego train --epochs 3"),
+                Map.of("xrays", "samples/xrays"),
+                Map.of("coverPsnr", cover, "secretPsnr", 29.5),
+                ModelArtifact.WEIGHTS_FILE,
+                null);
+        Path artifact = ModelArtifact.write(src, metadata, StegoNetwork.initialWeights(SMALL, seed));
+        return ModelEvents.fromArtifact(artifact, parent, "trainer", T0.plusSeconds(seed), hospital.signer());
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        hospital = Keyring.init(dir.resolve("keys/hospital"), "hospital");
+        registry = new ModelRegistry(new ModelCache(dir.resolve("cache")), hospital.verifier(), 1);
+        for (ModelEvent e : List.of(
+                event("stego-v1", null, 1, 31.25),
+                event("stego-v2", "stego-v1", 2, 33.5),
+                ModelEvents.withStatus(
+                        event("stego-v3", "stego-v2", 3, 30.0),
+                        ModelStatus.RETIRED,
+                        "worse",
+                        "ops",
+                        T0.plusSeconds(10),
+                        hospital.signer()))) {
+            assertTrue(registry.accept(Topics.modelKey(e), e), e.getVersion());
+        }
+        assertTrue(registry.accept(
+                ModelEvents.promotion("stego-v1", "first model", "ops.bob", T0.plusSeconds(60), hospital.signer())));
+        users = new Users(dir.resolve("users"));
+        users.add("ops.anna", PASSWORD.toCharArray(), false, Users.Role.OPERATOR);
+        users.add("dr.lee", PASSWORD.toCharArray(), false, Users.Role.VIEWER);
+        ModelDesk desk = new ModelDesk(registry, (version, reason, by) -> {
+            ModelPromotionEvent e = ModelEvents.promotion(version, reason, by, clock.instant(), hospital.signer());
+            sent.add(e);
+            return e;
+        });
+        TlsKeys tls = TlsKeys.selfSigned(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
+        letters.add(letter(1, "UNKNOWN_MODEL", false));
+        letters.add(letter(2, "UNKNOWN_MODEL", false));
+        letters.add(letter(3, "UNKNOWN_MODEL", true));
+        letters.add(letter(4, "DECODE", false));
+        DeadLetterDesk deadLetters = new DeadLetterDesk(
+                new DeadLetterDesk.Source() {
+                    @Override
+                    public List<DeadLetterEvent> letters() {
+                        return List.copyOf(letters);
+                    }
+
+                    @Override
+                    public Set<String> replayed() {
+                        Set<String> keys = new HashSet<>();
+                        marks.forEach(m -> keys.add(m.getDeadLetterKey()));
+                        return keys;
+                    }
+                },
+                new Redrive.Publisher() {
+                    @Override
+                    public long publish(String topic, byte[] key, byte[] value) {
+                        republished.add(topic + ":" + new String(value, StandardCharsets.UTF_8));
+                        return republished.size();
+                    }
+
+                    @Override
+                    public void recordReplay(DeadLetterReplayEvent mark) {
+                        marks.add(mark);
+                    }
+                },
+                () -> {
+                    throw new AssertionError("no dead letter here failed authentication");
+                },
+                clock);
+        metrics = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        metrics.createContext("/health/ready", ex -> reply(ex, 200, "{\"status\":\"UP\",\"state\":\"RUNNING\"}"));
+        metrics.createContext("/metrics", ex -> reply(ex, 200, prometheus()));
+        metrics.start();
+        ClusterView hospitalCluster = new ClusterView() {
+            @Override
+            public String name() {
+                return "hospital";
+            }
+
+            @Override
+            public List<TopicCount> topics() {
+                return List.of(new TopicCount("stego-images", 42, 3), new TopicCount("xrays", 40, 3));
+            }
+
+            @Override
+            public Map<String, Long> lag() {
+                return Map.of("stego-embedder", 7L);
+            }
+        };
+        PipelineDesk pipeline = new PipelineDesk(
+                PipelineDesk.parseApps("embedder=http://127.0.0.1:"
+                        + metrics.getAddress().getPort() + ", extractor=http://127.0.0.1:1"),
+                List.of(hospitalCluster),
+                Set.of("stego-images"),
+                clock);
+        ConsoleApp app = new ConsoleApp(desk, deadLetters, pipeline, users);
+        server = new WebServer(
+                new WebServer.Settings("127.0.0.1", 0, tls, "stego-console", "Hospital console", ConsoleApp.MODELS),
+                users,
+                new Sessions(clock, Duration.ofMinutes(15), Duration.ofHours(10)),
+                audit,
+                clock,
+                app::routes);
+        app.bind(server);
+        server.start();
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("console", tls.certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        http = HttpClient.newBuilder().sslContext(ssl).build();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        metrics.stop(0);
+    }
+
+    private volatile long processed = 100;
+    private HttpServer metrics;
+
+    private String prometheus() {
+        return "# HELP stego_images_processed_total\n# TYPE stego_images_processed_total counter\n"
+                + "stego_images_processed_total{application=\"stego-embedder\",} " + processed + ".0\n"
+                + "stego_batch_latency_seconds{application=\"stego-embedder\",quantile=\"0.5\",} 0.125\n"
+                + "stego_batch_latency_seconds{application=\"stego-embedder\",quantile=\"0.99\",} 0.75\n"
+                + "stego_dead_letters_total{application=\"stego-embedder\",reason=\"DECODE\",} 2.0\n"
+                + "stego_model_info{application=\"stego-embedder\",version=\"stego-v1\",} 1.0\n";
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (var out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private HttpResponse<String> send(String method, String path, String cookie, String form) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Accept", "text/html,*/*");
+        if (cookie != null) {
+            b.header("Cookie", WebServer.SESSION_COOKIE + "=" + cookie);
+        }
+        if (form != null) {
+            b.header("Content-Type", "application/x-www-form-urlencoded");
+        }
+        b.method(
+                method, form == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String signIn(String user) throws Exception {
+        HttpResponse<String> r = send(
+                "POST", "/sign-in", null, "user=" + user + "&password=" + PASSWORD.replace(" ", "+") + "&next=/models");
+        assertEquals(302, r.statusCode(), r.body());
+        String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring(setCookie.indexOf('=') + 1, setCookie.indexOf(';'));
+    }
+
+    /** Every route's path with its parameters filled in: a version that could be promoted. */
+    private List<String[]> routes() {
+        List<String[]> all = new ArrayList<>();
+        for (ParsedEndpoint e : server.javalin().unsafe.internalRouter.allHttpHandlers()) {
+            HandlerType type = e.endpoint.method;
+            if (type.isHttpMethod()) {
+                all.add(new String[] {type.name(), e.endpoint.path.replace("{version}", "stego-v2")});
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void aViewerGets403OnEveryActionRouteAndNothingIsPromoted() throws Exception {
+        String viewer = signIn("dr.lee");
+        List<String> walked = new ArrayList<>();
+        for (String[] route : routes()) {
+            String path = route[1];
+            boolean action =
+                    route[0].equals("POST") && !path.equals(WebServer.SIGN_IN) && !path.equals(WebServer.SIGN_OUT);
+            if (!action) {
+                continue;
+            }
+            HttpResponse<String> r = send("POST", path, viewer, "reason=because");
+            walked.add(path + " -> " + r.statusCode());
+            assertEquals(403, r.statusCode(), path);
+        }
+        assertTrue(walked.size() >= 2, walked.toString());
+        assertTrue(walked.stream().anyMatch(w -> w.startsWith("/models/stego-v2/promote")), walked.toString());
+        assertTrue(walked.stream().anyMatch(w -> w.startsWith(ConsoleApp.ROLL_BACK)), walked.toString());
+        // the confirmation pages of actions are refused too, and the models page offers no action
+        assertEquals(403, send("GET", "/models/stego-v2/promote", viewer, null).statusCode());
+        assertEquals(403, send("GET", ConsoleApp.ROLL_BACK, viewer, null).statusCode());
+        String page = send("GET", ConsoleApp.MODELS, viewer, null).body();
+        assertTrue(page.contains("stego-v2") && page.contains("first model"), page);
+        assertFalse(page.contains("Promote") || page.contains("Roll back"), page);
+        assertTrue(walked.stream().anyMatch(w -> w.startsWith(ConsoleApp.REDRIVE)), walked.toString());
+        assertTrue(sent.isEmpty());
+        assertTrue(republished.isEmpty() && marks.isEmpty());
+        assertEquals("stego-v1", registry.promotion().orElseThrow().getVersion());
+        assertEquals(0, audit.count("PROMOTE"));
+        String letters = send("GET", ConsoleApp.DEAD_LETTERS + "?reason=UNKNOWN_MODEL", viewer, null)
+                .body();
+        assertTrue(letters.contains("stego-embedder/xrays-0@1"), letters);
+        assertFalse(letters.contains("Redrive"), letters);
+    }
+
+    @Test
+    void everyRouteWithoutASessionGivesNoData() throws Exception {
+        List<String> walked = new ArrayList<>();
+        for (String[] route : routes()) {
+            for (String cookie : new String[] {null, "forged-token"}) {
+                String form = route[0].equals("POST") ? "reason=x&user=&password=" : null;
+                HttpResponse<String> r = send(route[0], route[1], cookie, form);
+                walked.add(route[0] + " " + route[1] + " -> " + r.statusCode());
+                for (String secret : List.of(
+                        "stego-v1", "stego-v2", "stego-v3", "first model", "ops.bob", "33.50", "PIXELS", "xrays")) {
+                    assertFalse(r.body().contains(secret), route[1] + " leaks '" + secret + "'");
+                }
+                if (!route[1].equals(WebServer.SIGN_IN)) {
+                    assertTrue(
+                            List.of(302, 401, 403).contains(r.statusCode()), route[1] + " answered " + r.statusCode());
+                }
+            }
+        }
+        assertTrue(walked.size() >= 2 * 10, walked.toString());
+        assertTrue(sent.isEmpty());
+        assertTrue(republished.isEmpty());
+    }
+
+    @Test
+    void theModelsPageShowsEveryVersionWithFiguresLineageLiveAndHistory() throws Exception {
+        String html = send("GET", ConsoleApp.MODELS, signIn("ops.anna"), null).body();
+        assertTrue(html.contains("<b id=\"live\">stego-v1</b>"), html);
+        assertTrue(html.contains("31.25 dB") && html.contains("33.50 dB") && html.contains("29.50 dB"), html);
+        assertTrue(html.contains("command=stego train --epochs 3") && html.contains("xrays=samples/xrays"), html);
+        assertTrue(html.indexOf("id=\"version-stego-v3\"") < html.indexOf("id=\"version-stego-v1\""), "newest first");
+        assertTrue(html.contains("RETIRED") && html.contains("worse"), html);
+        assertTrue(html.contains("id=\"promote-stego-v2\""), "an available version can be promoted");
+        assertFalse(html.contains("id=\"promote-stego-v3\""), "a retired one cannot");
+        assertFalse(html.contains("id=\"promote-stego-v1\""), "the live one is live already");
+        assertTrue(html.contains("ops.bob") && html.contains("first model"), html);
+        assertFalse(html.contains("id=\"rollback\""), "nothing earlier to roll back to");
+    }
+
+    @Test
+    void anOperatorPromotesWithAConfirmationAndAReasonThenRollsBack() throws Exception {
+        String ops = signIn("ops.anna");
+        String confirm = send("GET", "/models/stego-v2/promote", ops, null).body();
+        assertTrue(confirm.contains("Promote stego-v2?") && confirm.contains("from stego-v1 to stego-v2"), confirm);
+        assertTrue(confirm.contains("name=\"reason\""), confirm);
+
+        assertEquals(
+                400, send("POST", "/models/stego-v2/promote", ops, "reason=+").statusCode(), "a reason is due");
+        assertEquals(
+                400, send("POST", "/models/stego-v3/promote", ops, "reason=x").statusCode(), "retired");
+        assertEquals(
+                400, send("POST", "/models/stego-v9/promote", ops, "reason=x").statusCode(), "unknown");
+        assertTrue(sent.isEmpty());
+
+        clock.advance(Duration.ofMinutes(1));
+        HttpResponse<String> r =
+                send("POST", "/models/stego-v2/promote", ops, "reason=better+secret+PSNR+on+held-out+set");
+        assertEquals(302, r.statusCode(), r.body());
+        assertEquals(1, sent.size());
+        ModelPromotionEvent e = sent.get(0);
+        assertEquals("stego-v2", e.getVersion());
+        assertEquals("ops.anna", e.getPromotedBy());
+        assertEquals("better secret PSNR on held-out set", e.getReason());
+        assertEquals(clock.instant(), e.getPromotedAt());
+        assertEquals("stego-v2", registry.promotedVersion().orElseThrow());
+        assertEquals(1, audit.count("PROMOTE"));
+        var promoted = audit.events.stream()
+                .filter(a -> a.getAction().equals("PROMOTE"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("ops.anna", promoted.getUser());
+        assertEquals("stego-console", promoted.getApplication());
+        assertEquals("version stego-v2; reason: better secret PSNR on held-out set", promoted.getDetail());
+
+        String html = send("GET", ConsoleApp.MODELS, ops, null).body();
+        assertTrue(html.contains("<b id=\"live\">stego-v2</b>"), html);
+        assertTrue(html.indexOf("better secret PSNR") < html.indexOf("first model"), "history newest first");
+        assertTrue(html.contains("Roll back to stego-v1"), html);
+
+        String back = send("GET", ConsoleApp.ROLL_BACK, ops, null).body();
+        assertTrue(back.contains("Roll back stego-v1?") && back.contains("from stego-v2 back to stego-v1"), back);
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals(
+                302,
+                send("POST", ConsoleApp.ROLL_BACK, ops, "reason=clinics+report+noise")
+                        .statusCode());
+        assertEquals(2, sent.size());
+        assertEquals("stego-v1", sent.get(1).getVersion());
+        assertEquals("roll back: clinics report noise", sent.get(1).getReason());
+        assertEquals("stego-v1", registry.promotedVersion().orElseThrow());
+        assertEquals(3, registry.promotionHistory().size());
+        assertEquals(1, audit.count("ROLL_BACK"));
+        assertTrue(audit.events.stream()
+                .filter(a -> a.getAction().equals("ROLL_BACK"))
+                .allMatch(a -> a.getDetail().contains("(was stego-v2)")));
+    }
+
+    @Test
+    void deadLettersShowTheirMetadataNeverTheirBytesAndRedactedOnesAreNotReplayable() throws Exception {
+        String ops = signIn("ops.anna");
+        String all = send("GET", ConsoleApp.DEAD_LETTERS, ops, null).body();
+        assertTrue(all.contains("UNKNOWN_MODEL (3)") && all.contains("DECODE (1)"), all);
+        assertEquals(4, all.split("class=\"letter\"").length - 1, all);
+        assertFalse(all.contains("PIXELS"), "never the record's bytes");
+        assertTrue(all.contains("redacted: not replayable"), all);
+        assertTrue(all.indexOf("xrays-0@4") < all.indexOf("xrays-0@1"), "newest first");
+        String decode = send("GET", ConsoleApp.DEAD_LETTERS + "?reason=decode", ops, null)
+                .body();
+        assertEquals(1, decode.split("class=\"letter\"").length - 1, decode);
+        String since = send("GET", ConsoleApp.DEAD_LETTERS + "?since=2026-12-07T08:02:00Z", ops, null)
+                .body();
+        assertEquals(3, since.split("class=\"letter\"").length - 1, since);
+        assertEquals(
+                400,
+                send("GET", ConsoleApp.DEAD_LETTERS + "?since=yesterday", ops, null)
+                        .statusCode());
+        String one = send("GET", "/dead-letters/inspect?key=stego-embedder/xrays-0@3", ops, null)
+                .body();
+        assertTrue(one.contains("4096 bytes") && one.contains("5eed") && one.contains("redacted: not replayable"), one);
+        assertFalse(one.contains("PIXELS"));
+        assertEquals(
+                404, send("GET", "/dead-letters/inspect?key=nope", ops, null).statusCode());
+    }
+
+    @Test
+    void aDryRunPublishesNothingAndARedriveRepublishesEachRecordOnce() throws Exception {
+        String ops = signIn("ops.anna");
+        assertEquals(400, send("POST", ConsoleApp.REDRIVE, ops, "mode=dry-run").statusCode(), "a category is due");
+        HttpResponse<String> dry = send("POST", ConsoleApp.REDRIVE, ops, "reason=UNKNOWN_MODEL&mode=dry-run");
+        assertEquals(200, dry.statusCode(), dry.body());
+        assertTrue(dry.body().contains("2 would be re-published") && dry.body().contains("1 redacted"), dry.body());
+        assertTrue(dry.body().contains("Re-publish 2 record(s)"), dry.body());
+        assertTrue(republished.isEmpty() && marks.isEmpty(), "a dry run publishes nothing");
+        assertEquals(1, audit.count("REDRIVE_DRY_RUN"));
+
+        HttpResponse<String> real = send("POST", ConsoleApp.REDRIVE, ops, "reason=UNKNOWN_MODEL&mode=redrive");
+        assertEquals(200, real.statusCode(), real.body());
+        assertTrue(real.body().contains("2 re-published"), real.body());
+        assertEquals(List.of("xrays:PIXELS-1", "xrays:PIXELS-2"), republished);
+        assertEquals("ops.anna", marks.get(0).getReplayedBy());
+        assertEquals(1, audit.count("REDRIVE"));
+        assertTrue(audit.events.stream()
+                .filter(e -> e.getAction().equals("REDRIVE"))
+                .allMatch(e -> e.getDetail().startsWith("category UNKNOWN_MODEL: 2 re-published")));
+
+        HttpResponse<String> again = send("POST", ConsoleApp.REDRIVE, ops, "reason=UNKNOWN_MODEL&mode=redrive");
+        assertTrue(again.body().contains("0 re-published, 2 already redriven"), again.body());
+        assertEquals(2, republished.size(), "each record once");
+        String page = send("GET", ConsoleApp.DEAD_LETTERS + "?reason=UNKNOWN_MODEL", ops, null)
+                .body();
+        assertTrue(page.contains("redriven"), page);
+
+        HttpResponse<String> single =
+                send("POST", ConsoleApp.REDRIVE, ops, "reason=DECODE&key=stego-embedder%2Fxrays-0%404&mode=dry-run");
+        assertTrue(single.body().contains("1 would be re-published"), single.body());
+        send("POST", ConsoleApp.REDRIVE, ops, "reason=DECODE&key=stego-embedder%2Fxrays-0%404&mode=redrive");
+        assertEquals(List.of("xrays:PIXELS-1", "xrays:PIXELS-2", "xrays:PIXELS-4"), republished);
+    }
+
+    @Test
+    void thePipelinePageShowsEachApplicationFromItsMetricsAndEachTopicFromTheCluster() throws Exception {
+        String lee = signIn("dr.lee");
+        String page = send("GET", ConsoleApp.PIPELINE, lee, null).body();
+        assertTrue(page.contains("hx-get=\"/pipeline/panel\" hx-trigger=\"every 2s\""), page);
+        assertTrue(page.contains("RUNNING") && page.contains("stego-v1"), page);
+        assertTrue(page.contains("125.0 ms") && page.contains("750.0 ms"), "p50 and p99 from /metrics");
+        assertTrue(page.contains("<td class=\"lag\">7</td>"), "lag of the embedder's consumer group");
+        assertTrue(page.contains("unreachable"), "an application that does not answer says so");
+        assertTrue(page.contains("id=\"topic-hospital-stego-images\"") && page.contains(">42<"), page);
+        assertTrue(
+                page.contains(
+                        "<td class=\"mono\">stego-images</td><td class=\"records\">42</td><td>3</td><td>yes</td>"),
+                page);
+        assertTrue(
+                page.contains("<td class=\"mono\">xrays</td><td class=\"records\">40</td><td>3</td><td></td>"), page);
+        processed = 130;
+        clock.advance(Duration.ofSeconds(2));
+        String panel = send("GET", ConsoleApp.PIPELINE + "/panel", lee, null).body();
+        assertTrue(panel.contains("<td class=\"throughput\">15.0 /s</td>"), panel);
+        assertFalse(panel.contains("<html"), "the panel is a fragment");
+    }
+
+    @Test
+    void consoleApplicationsMustNameHttpAddresses() {
+        assertEquals(2, PipelineDesk.parseApps("a=http://h:1, b=http://h:2").size());
+        assertTrue(PipelineDesk.parseApps(" ").isEmpty());
+        for (String bad : List.of("embedder", "e=https://h:1", "e=http://h", "=http://h:1")) {
+            assertTrue(
+                    org.junit.jupiter.api.Assertions.assertThrows(
+                                    IllegalArgumentException.class, () -> PipelineDesk.parseApps(bad))
+                            .getMessage()
+                            .startsWith("console.applications"),
+                    bad);
+        }
+    }
+
+    @Test
+    void aRoleChangeInTheUsersFileCountsAtTheNextRequest() throws Exception {
+        String lee = signIn("dr.lee");
+        assertEquals(
+                403, send("POST", "/models/stego-v2/promote", lee, "reason=x").statusCode());
+        users.add("dr.lee", PASSWORD.toCharArray(), true, Users.Role.OPERATOR);
+        assertEquals(
+                302, send("POST", "/models/stego-v2/promote", lee, "reason=x").statusCode());
+        String file = Files.readString(users.file());
+        assertTrue(file.contains("dr.lee:$argon2id$") && file.contains(":operator\n"), file);
+        Files.writeString(users.file(), file.replace(":operator\n", "\n"));
+        assertEquals(Users.Role.VIEWER, users.role("dr.lee").orElseThrow(), "a line without a role is a viewer");
+        assertEquals(403, send("POST", ConsoleApp.ROLL_BACK, lee, "reason=x").statusCode());
+    }
+}

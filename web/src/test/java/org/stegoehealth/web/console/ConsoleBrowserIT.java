@@ -1,0 +1,312 @@
+package org.stegoehealth.web.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.stegoehealth.model.ModelArtifact;
+import org.stegoehealth.model.ModelMetadata;
+import org.stegoehealth.model.NetworkConfig;
+import org.stegoehealth.model.StegoNetwork;
+import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.deadletters.Redrive;
+import org.stegoehealth.processors.models.ModelFeed;
+import org.stegoehealth.processors.models.ModelPublisher;
+import org.stegoehealth.schemas.AuditEvent;
+import org.stegoehealth.schemas.DeadLetterEvent;
+import org.stegoehealth.schemas.ModelPromotionEvent;
+import org.stegoehealth.stack.LocalStack;
+import org.stegoehealth.stack.pipeline.PipelineCluster;
+import org.stegoehealth.stack.pipeline.PipelineKeys;
+import org.stegoehealth.web.Users;
+import org.stegoehealth.web.viewer.Browser;
+
+/**
+ * The hospital console in a real browser (Debian's headless chromium) against the real local stack (Kafka and
+ * Apicurio Registry as child JVMs): two signed model versions on the model topic, the first promoted; an operator
+ * promotes the second with a reason and sees it live, and the signed promotion event and the audit event are on their
+ * topics; a viewer finds no promote button and is refused the action; an operator redrives a dead letter after a dry
+ * run that publishes nothing, and it goes back to its source topic once.
+ */
+@Tag("integration")
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserIT {
+
+    private static final String PASSWORD = "hospital console 2026";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final NetworkConfig SMALL = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
+
+    private Path tmp;
+    private LocalStack stack;
+    private PipelineCluster cluster;
+    private HospitalConsole console;
+    private ChromeDriver browser;
+    private String first;
+    private String second;
+
+    private static Path artifact(Path parent, String version, String parentVersion, long seed, double cover)
+            throws Exception {
+        Files.createDirectories(parent);
+        return ModelArtifact.write(
+                parent,
+                new ModelMetadata(
+                        version,
+                        "2026-12-07T08:00:00Z",
+                        SMALL,
+                        Map.of(),
+                        parentVersion == null ? Map.of() : Map.of("parent", parentVersion),
+                        Map.of(),
+                        Map.of("coverPsnr", cover, "secretPsnr", 28.0),
+                        ModelArtifact.WEIGHTS_FILE,
+                        null),
+                StegoNetwork.initialWeights(SMALL, seed));
+    }
+
+    @BeforeAll
+    void start(@TempDir Path work) throws Exception {
+        tmp = work;
+        stack = LocalStack.start(tmp.resolve("stack"));
+        StegoConfig base = StegoConfig.defaultsOnly()
+                .with(Map.of(
+                        StegoConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                        StegoConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl()));
+        cluster = PipelineCluster.open(base, true, false, tmp.resolve("run"), "console");
+        cluster.createTopics();
+        PipelineKeys keys = PipelineKeys.under(tmp.resolve("keys"));
+        first = cluster.publishAndPromote(
+                artifact(tmp.resolve("models"), "console-v1", null, 1, 31.0), "first model", keys.hospital());
+        try (ModelPublisher publisher = new ModelPublisher(
+                StreamsConfigs.producer(cluster.config(), "stego-model-publisher"),
+                cluster.topics(),
+                keys.hospital().signer(),
+                "trainer",
+                Clock.systemUTC())) {
+            second = publisher
+                    .publish(artifact(tmp.resolve("models"), "console-v2", first, 2, 33.0), first)
+                    .getVersion();
+        }
+        Path users = tmp.resolve("users");
+        new Users(users).add("ops.anna", PASSWORD.toCharArray(), false, Users.Role.OPERATOR);
+        new Users(users).add("dr.lee", PASSWORD.toCharArray(), false, Users.Role.VIEWER);
+        console = HospitalConsole.start(cluster.config()
+                .with(Map.of(
+                        StegoConfig.KEYRING_DIR, keys.hospital().dir().toString(),
+                        StegoConfig.VIEWER_PORT, "0",
+                        StegoConfig.VIEWER_USERS_FILE, users.toString(),
+                        StegoConfig.MODEL_CACHE_DIR,
+                                tmp.resolve("console-models").toString(),
+                        StegoConfig.STATE_DIR, tmp.resolve("console-state").toString())));
+        browser = Browser.start(tmp.resolve("chromium-profile"), tmp.resolve("downloads"));
+    }
+
+    @AfterAll
+    void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {browser == null ? null : browser::quit, console, cluster, stack}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    System.err.println("closing: " + e);
+                }
+            }
+        }
+    }
+
+    private WebDriverWait waiting() {
+        return new WebDriverWait(browser, WAIT, Duration.ofMillis(100));
+    }
+
+    private void signIn(String user) {
+        browser.manage().deleteAllCookies();
+        browser.get(console.url() + "/models");
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("signin")));
+        browser.findElement(By.id("user-name")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(PASSWORD);
+        browser.findElement(By.id("sign-in")).click();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("versions")));
+    }
+
+    @Test
+    @Order(1)
+    void anOperatorPromotesAVersionWithAReasonAndSeesItLive() throws Exception {
+        signIn("ops.anna");
+        assertEquals(first, browser.findElement(By.id("live")).getText());
+        Browser.screenshot(browser, "console-models-before");
+        browser.findElement(By.id("promote-" + second)).click();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("reason")));
+        browser.findElement(By.id("reason")).sendKeys("higher cover PSNR on the held-out set");
+        Browser.screenshot(browser, "console-promote-confirm");
+        browser.findElement(By.id("confirm-action")).click();
+        waiting().until(ExpectedConditions.textToBe(By.id("live"), second));
+        assertTrue(browser.getPageSource().contains("higher cover PSNR on the held-out set"));
+        Browser.screenshot(browser, "console-models-promoted");
+
+        // on the topics: the signed promotion with who and why, and the audit event
+        ModelPromotionEvent latest = ModelFeed.readAll(
+                        StreamsConfigs.readCommittedConsumer(cluster.config(), "console-it"),
+                        cluster.topics().promotions,
+                        Duration.ofSeconds(30))
+                .stream()
+                .reduce((a, b) -> b)
+                .orElseThrow();
+        assertEquals(second, latest.getVersion());
+        assertEquals("ops.anna", latest.getPromotedBy());
+        assertEquals("higher cover PSNR on the held-out set", latest.getReason());
+        AuditEvent promoted = ModelFeed.readAll(
+                        StreamsConfigs.readCommittedConsumer(cluster.config(), "console-it-audit"),
+                        cluster.topics().audit,
+                        Duration.ofSeconds(30))
+                .stream()
+                .filter(a -> a.getAction().equals("PROMOTE"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("ops.anna", promoted.getUser());
+        assertTrue(promoted.getDetail().contains(second), promoted.getDetail());
+
+        browser.findElement(By.id("nav-pipeline")).click();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("topics")));
+        String models = cluster.topics().models.name();
+        waiting()
+                .until(d -> d.findElement(By.id("topic-hospital-" + models))
+                        .getText()
+                        .contains("yes"));
+        Browser.screenshot(browser, "console-pipeline");
+    }
+
+    @Test
+    @Order(2)
+    void aViewerFindsNoPromoteButtonAndIsRefusedTheAction() throws Exception {
+        signIn("dr.lee");
+        assertEquals("viewer", browser.findElement(By.id("role")).getText());
+        assertTrue(browser.findElements(By.cssSelector("a.promote")).isEmpty());
+        assertTrue(browser.findElements(By.id("rollback")).isEmpty());
+        Browser.screenshot(browser, "console-models-viewer");
+        browser.get(console.url() + "/models/" + first + "/promote");
+        assertTrue(browser.getPageSource().contains("only an operator may do this"), browser.getPageSource());
+        String cookie = browser.manage().getCookieNamed("stego_session").getValue();
+        HttpClient http = HttpClient.newBuilder().sslContext(trustConsole()).build();
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(console.url() + "/models/" + first + "/promote"))
+                        .header("Cookie", "stego_session=" + cookie)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("reason=mine"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, r.statusCode());
+        browser.get(console.url() + "/models");
+        assertEquals(second, browser.findElement(By.id("live")).getText(), "nothing changed");
+    }
+
+    @Test
+    @Order(3)
+    void anOperatorRedrivesADeadLetterAfterADryRunAndItGoesBackOnce() throws Exception {
+        String xrays = cluster.topics().xrays.name();
+        DeadLetterEvent letter = DeadLetterEvent.newBuilder()
+                .setReason("model console-v9 is not known here")
+                .setErrorType("UNKNOWN_MODEL")
+                .setApplication("stego-console-it-embedder")
+                .setSourceTopic(xrays)
+                .setSourcePartition(0)
+                .setSourceOffset(0)
+                .setKey(ByteBuffer.wrap("study-1".getBytes(StandardCharsets.UTF_8)))
+                .setValue(ByteBuffer.wrap("the original record".getBytes(StandardCharsets.UTF_8)))
+                .setFailedAt(Instant.now())
+                .build();
+        String deadLetters = cluster.topics().deadLetters.name();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                StreamsConfigs.producer(cluster.config(), "console-it"),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            deadLetters,
+                            Redrive.key(letter).getBytes(StandardCharsets.UTF_8),
+                            cluster.topics()
+                                    .deadLetters
+                                    .valueSerde()
+                                    .serializer()
+                                    .serialize(deadLetters, letter)))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        signIn("ops.anna");
+        browser.findElement(By.id("nav-dead-letters")).click();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("a.category")));
+        browser.findElement(By.cssSelector("a.category")).click();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("dry-run")));
+        assertTrue(browser.getPageSource().contains("model console-v9 is not known here"));
+        assertTrue(!browser.getPageSource().contains("the original record"), "never the record's bytes");
+        Browser.screenshot(browser, "console-dead-letters");
+        browser.findElement(By.id("dry-run")).click();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("confirm-redrive")));
+        assertTrue(browser.findElement(By.id("summary")).getText().contains("1 would be re-published"));
+        try (ClusterView view = ClusterView.kafka("hospital", StreamsConfigs.admin(cluster.config()), WAIT)) {
+            assertEquals(0, records(view, xrays), "a dry run publishes nothing");
+            Browser.screenshot(browser, "console-redrive-dry-run");
+            browser.findElement(By.id("confirm-redrive")).click();
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "1 re-published"));
+            assertEquals(1, records(view, xrays));
+            // again: recorded as redriven, so nothing more goes back
+            browser.get(console.url() + "/dead-letters?reason=UNKNOWN_MODEL");
+            waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("dry-run")));
+            assertTrue(browser.getPageSource().contains("redriven"));
+            browser.findElement(By.id("dry-run")).click();
+            waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("summary")));
+            assertTrue(browser.findElement(By.id("summary")).getText().contains("0 would be re-published, 1 already"));
+            assertTrue(browser.findElements(By.id("confirm-redrive")).isEmpty());
+            assertEquals(1, records(view, xrays), "re-published once");
+        }
+        assertEquals(Set.of(Redrive.key(letter)), Redrive.replayed(cluster.config(), cluster.topics()));
+    }
+
+    private static long records(ClusterView view, String topic) {
+        return view.topics().stream()
+                .filter(t -> t.topic().equals(topic))
+                .mapToLong(ClusterView.TopicCount::records)
+                .sum();
+    }
+
+    /** A TLS context that trusts the console's own certificate only. */
+    private javax.net.ssl.SSLContext trustConsole() throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("console", console.server().settings().tls().certificate());
+        javax.net.ssl.TrustManagerFactory tmf =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return ssl;
+    }
+}
