@@ -23,6 +23,7 @@ public record TransferSecurity(
         String hospital,
         HidingMethod defaultMethod,
         double sealedBudget,
+        double covertBudget,
         boolean allowUnsigned) {
 
     /** Model version recorded on sealed stego events: the method's format, since no model is involved. */
@@ -57,6 +58,7 @@ public record TransferSecurity(
                 hospitalOf(keyring, config, site),
                 config.hidingMethod(),
                 config.sealedBudget(),
+                config.covertBudget(),
                 config.allowUnsigned());
     }
 
@@ -156,9 +158,9 @@ public record TransferSecurity(
         return new SealedHiding(keyring, sealedBudget, maxSide);
     }
 
-    /** The covert mode of the sealed payload, at its default budget. */
+    /** The covert mode of the sealed payload, at the configured budget ({@code covert.budget}). */
     SealedHiding covertHiding(int maxSide) {
-        return SealedHiding.covert(keyring, SealedHiding.DEFAULT_COVERT_BUDGET, maxSide);
+        return SealedHiding.covert(keyring, covertBudget, maxSide);
     }
 
     /** The version label of a keyed method's stego events. */

@@ -240,9 +240,14 @@ class ConfigTest {
         assertEquals(HidingMethod.NEURAL, d.hidingMethod());
         assertEquals(Optional.empty(), d.clinicId());
         assertEquals(0.5, d.sealedBudget());
+        assertEquals(0.05, d.covertBudget());
         assertFalse(d.allowUnsigned(), "unsigned stego events are refused unless allowed");
         StegoConfig c = StegoConfig.load(
                 null, Map.of("STEGO_HIDING_METHOD", "sealed", "STEGO_CLINIC_ID", "clinic-a"), Map.of());
+        assertEquals(
+                HidingMethod.COVERT,
+                StegoConfig.load(null, Map.of("STEGO_HIDING_METHOD", "covert"), Map.of())
+                        .hidingMethod());
         assertEquals(HidingMethod.SEALED, c.hidingMethod());
         assertEquals(Optional.of("clinic-a"), c.clinicId());
         IllegalArgumentException method = assertThrows(
@@ -252,6 +257,14 @@ class ConfigTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> d.with(Map.of(StegoConfig.SEALED_BUDGET, "2")).sealedBudget());
+        IllegalArgumentException covert = assertThrows(
+                IllegalArgumentException.class,
+                () -> d.with(Map.of(StegoConfig.COVERT_BUDGET, "0")).covertBudget());
+        assertTrue(covert.getMessage().contains("covert.budget"), covert.getMessage());
+        assertEquals(
+                0.02,
+                StegoConfig.load(null, Map.of("STEGO_COVERT_BUDGET", "0.02"), Map.of())
+                        .covertBudget());
         assertThrows(
                 IllegalArgumentException.class,
                 () -> d.with(Map.of(StegoConfig.ALLOW_UNSIGNED, "yes")).allowUnsigned());
