@@ -120,36 +120,11 @@ public interface StegoGenerator {
      * cover's width, sealed and spread over the whole tile by syndrome-trellis codes with HILL costs.
      */
     static StegoGenerator covert(Keyring keyring, double secretShare) {
-        SealedHiding hiding =
-                SealedHiding.covert(keyring, SealedHiding.DEFAULT_COVERT_BUDGET, SealedHiding.DEFAULT_MAX_SIDE);
-        return new StegoGenerator() {
-            @Override
-            public String name() {
-                return secretShare == COVERT_SECRET_SHARE ? "covert" : "covert-" + secretShare;
-            }
-
-            @Override
-            public double bitsPerChannel() {
-                return hiding.budget();
-            }
-
-            @Override
-            public List<Hidden> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
-                List<Hidden> out = new ArrayList<>();
-                for (int i = 0; i < covers.size(); i++) {
-                    int side = Math.max(8, (int) Math.round(covers.get(i).width() * secretShare));
-                    FloatImage xray = secrets.get(i).toGray().resize(side, side).quantize8();
-                    SealedHiding.Embedded e = hiding.embed(
-                            covers.get(i).toBufferedImage(),
-                            xray.toBufferedImage(),
-                            "steganalysis-" + seed + "-" + i,
-                            keyring.name(),
-                            Optional.empty());
-                    out.add(new Hidden(FloatImage.of(e.cover()), FloatImage.of(e.stego())));
-                }
-                return out;
-            }
-        };
+        return keyed(
+                secretShare == COVERT_SECRET_SHARE ? "covert" : "covert-" + secretShare,
+                SealedHiding.covert(keyring, SealedHiding.DEFAULT_COVERT_BUDGET, SealedHiding.DEFAULT_MAX_SIDE),
+                keyring,
+                secretShare);
     }
 
     /**
@@ -158,11 +133,15 @@ public interface StegoGenerator {
      * the crop of the cover the payload needs (at a corner the embedding draws).
      */
     static StegoGenerator sealed(Keyring keyring, double secretShare) {
-        SealedHiding hiding = new SealedHiding(keyring);
+        return keyed("sealed", new SealedHiding(keyring), keyring, secretShare);
+    }
+
+    /** A keyed method sealing to {@code keyring} itself an X-ray scaled to {@code secretShare} of the tile's side. */
+    private static StegoGenerator keyed(String name, SealedHiding hiding, Keyring keyring, double secretShare) {
         return new StegoGenerator() {
             @Override
             public String name() {
-                return "sealed";
+                return name;
             }
 
             @Override
