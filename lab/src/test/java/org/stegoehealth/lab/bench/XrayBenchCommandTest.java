@@ -8,25 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.stegoehealth.model.TinyModels;
+import org.stegoehealth.lab.LabCommandTest;
 import org.stegoehealth.processors.cli.CliRun;
 
 /** {@code stego bench xrays}: full-size 16-bit X-rays through tiled embedding and extraction. */
-class XrayBenchCommandTest {
-
-    @TempDir
-    static Path tmp;
-
-    static Path model;
-    static Path samples = Path.of("..", "samples");
-
-    @BeforeAll
-    static void tinyModel() throws IOException {
-        model = TinyModels.write(tmp, "tiny", TinyModels.SMALLEST, 1);
-    }
+class XrayBenchCommandTest extends LabCommandTest {
 
     /** Runs {@code stego ARGS} (bench xrays) as ./stego does. */
     private static CliRun run(String... args) {

@@ -8,26 +8,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.lab.LabCommandTest;
 import org.stegoehealth.lab.bench.BenchCommand;
-import org.stegoehealth.model.TinyModels;
 import org.stegoehealth.processors.cli.CliRun;
 
 /** {@code stego evaluate}: the documented JSON on the samples, and bad input as one clear line. */
-class EvaluateCommandTest {
-
-    @TempDir
-    static Path tmp;
-
-    static Path model;
-    static Path samples = Path.of("..", "samples");
-
-    @BeforeAll
-    static void tinyModel() throws IOException {
-        model = TinyModels.write(tmp, "tiny", TinyModels.SMALLEST, 1);
-    }
+class EvaluateCommandTest extends LabCommandTest {
 
     /** Runs {@code stego ARGS} (evaluate, or bench to compare with) as ./stego does. */
     private static CliRun run(String... args) {

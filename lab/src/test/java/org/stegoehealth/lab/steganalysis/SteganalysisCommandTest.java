@@ -8,25 +8,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.stegoehealth.model.TinyModels;
+import org.stegoehealth.lab.LabCommandTest;
 import org.stegoehealth.processors.cli.CliRun;
 
 /** {@code stego steganalysis}: every method reported in JSON on the samples; an unknown method is one line. */
-class SteganalysisCommandTest {
-
-    @TempDir
-    static Path tmp;
-
-    static Path model;
-    static Path samples = Path.of("..", "samples");
-
-    @BeforeAll
-    static void tinyModel() throws IOException {
-        model = TinyModels.write(tmp, "tiny", TinyModels.SMALLEST, 1);
-    }
+class SteganalysisCommandTest extends LabCommandTest {
 
     /** Runs {@code stego ARGS} (steganalysis) as ./stego does. */
     private static CliRun run(String... args) {
