@@ -45,6 +45,18 @@ public final class TrainingGraph {
      * image clipped to [0, 1], and uniform noise of half a grey level that stands in for the 8-bit rounding.
      */
     public static SameDiff training(NetworkConfig config, Map<String, INDArray> weights, TrainingObjective objective) {
+        return training(config, weights, objective, 0);
+    }
+
+    /**
+     * {@link #training(NetworkConfig, Map, TrainingObjective)} with the channel in the loop: the stego image, clipped
+     * as sent, goes through {@link Channel} (its placeholders say what each batch's channel does) and is clipped
+     * again, as a decoder clips, before the rounding noise and extraction.
+     *
+     * @param channelSide side of the square training crops the channel works on; 0 = no channel
+     */
+    public static SameDiff training(
+            NetworkConfig config, Map<String, INDArray> weights, TrainingObjective objective, int channelSide) {
         SameDiff sd = SameDiff.create();
         SDVariable cover = sd.placeHolder(COVER, DataType.FLOAT, -1, -1, -1, NetworkConfig.COVER_CHANNELS);
         SDVariable secret = sd.placeHolder(SECRET, DataType.FLOAT, -1, -1, -1, config.secretChannels());
@@ -55,7 +67,8 @@ public final class TrainingGraph {
         // extractor sees the clipped image, as sent: without it the networks learn to hide part of the secret
         // outside [0, 1], where the clip before sending destroys it (about 1.6 % of the values, 0.6 dB of secret).
         SDVariable stego = layers.embed(cover, secret, STEGO);
-        SDVariable revealed = layers.extract(asSent(stego, noise), REVEALED);
+        SDVariable received = channelSide > 0 ? throughChannel(stego, noise, channelSide) : asSent(stego, noise);
+        SDVariable revealed = layers.extract(received, REVEALED);
         Map<String, SDVariable> terms = new LinkedHashMap<>();
         terms.put(COVER_MSE, sd.math().squaredDifference(stego, cover).mean(COVER_MSE));
         terms.put(SECRET_MSE, sd.math().squaredDifference(revealed, secret).mean(SECRET_MSE));
@@ -160,6 +173,13 @@ public final class TrainingGraph {
      */
     private static SDVariable asSent(SDVariable stego, SDVariable noise) {
         return stego.getSameDiff().math().clipByValue(stego, 0.0, 1.0).add(noise);
+    }
+
+    /** The stego image clipped as sent, through the channel, clipped as decoded, plus the rounding (and channel) noise. */
+    private static SDVariable throughChannel(SDVariable stego, SDVariable noise, int side) {
+        SameDiff sd = stego.getSameDiff();
+        SDVariable sent = sd.math().clipByValue(stego, 0.0, 1.0);
+        return sd.math().clipByValue(Channel.apply(sent, side), 0.0, 1.0).add(noise);
     }
 
     /** The mean squared excursion of the stego values outside [0, 1]. */

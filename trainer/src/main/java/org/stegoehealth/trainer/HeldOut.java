@@ -1,6 +1,7 @@
 package org.stegoehealth.trainer;
 
 import java.util.List;
+import org.stegoehealth.model.Attack;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.model.Metrics;
@@ -18,6 +19,15 @@ public final class HeldOut {
     private HeldOut() {}
 
     public static Psnr measure(HidingModel model, TrainingData data, int n) {
+        return measure(model, data, n, null);
+    }
+
+    /**
+     * {@link #measure(HidingModel, TrainingData, int)} with {@code attack} (null = none) applied to each stego image
+     * before extraction: the cover figure is still the stego image's as sent, the secret figure what survives the
+     * attack.
+     */
+    public static Psnr measure(HidingModel model, TrainingData data, int n, Attack attack) {
         List<FloatImage> xrays = data.validationXrays();
         List<FloatImage> covers = data.validationCovers();
         int count = Math.min(n, xrays.size());
@@ -31,7 +41,8 @@ public final class HeldOut {
             FloatImage secret = xrays.get(i).withChannels(model.secretChannels());
             FloatImage stego =
                     model.embed(List.of(cover), List.of(secret)).get(0).quantize8();
-            FloatImage revealed = model.extract(List.of(stego)).get(0);
+            FloatImage received = attack == null ? stego : attack.apply(stego, i);
+            FloatImage revealed = model.extract(List.of(received)).get(0);
             coverPsnr += Metrics.psnr(cover, stego);
             secretPsnr += Metrics.psnr(secret, revealed);
         }

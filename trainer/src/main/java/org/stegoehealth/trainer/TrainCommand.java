@@ -175,6 +175,29 @@ public final class TrainCommand implements Callable<Integer> {
                     + " --init-from, so the stego images, and the cover's PSNR, do not change.")
     boolean freezeEmbedder;
 
+    @Option(
+            names = "--channel",
+            paramLabel = "KINDS",
+            description = "Put the channel in the training loop: a comma-separated list of jpeg (JPEG with 4:2:0 chroma"
+                    + " at quality 50-95), resize (by 0.5-0.95 and back) and noise (sigma 0.5-5 grey levels). Each"
+                    + " batch passes through one of them or none; validation adds the secret after real JPEG q90 and"
+                    + " resizing by 0.75. The crop must be a multiple of 16 (default: none).")
+    String channel;
+
+    @Option(
+            names = "--channel-ramp",
+            paramLabel = "STEPS",
+            defaultValue = "1000",
+            description = "Steps over which the share of attacked batches rises from 0 (default: ${DEFAULT-VALUE}).")
+    int channelRamp;
+
+    @Option(
+            names = "--channel-share",
+            paramLabel = "X",
+            defaultValue = "0.75",
+            description = "Share of attacked batches after the ramp, in (0, 1] (default: ${DEFAULT-VALUE}).")
+    double channelShare;
+
     @Option(names = "--no-export", description = "Do not export a model at the end.")
     boolean noExport;
 
@@ -204,7 +227,8 @@ public final class TrainCommand implements Callable<Integer> {
                 ssimWeight,
                 adversaryWeight,
                 averageDecay,
-                freezeEmbedder);
+                freezeEmbedder,
+                channel == null ? null : ChannelSchedule.parse(channel, channelRamp, channelShare));
         Progress progress = new Progress(System.out);
         TrainingData data = TrainingData.load(
                 training.xrays(),
@@ -294,5 +318,12 @@ public final class TrainCommand implements Callable<Integer> {
         OptionChecks.atLeast("--validate-every", validateEvery, 1);
         OptionChecks.atLeast("--checkpoint-every", checkpointEvery, 1);
         OptionChecks.atLeast("--validation-images", validationImages, 1);
+        OptionChecks.atLeast("--channel-ramp", channelRamp, 0);
+        if (!(channelShare > 0 && channelShare <= 1)) {
+            throw new IllegalArgumentException("--channel-share must be above 0 and at most 1, was " + channelShare);
+        }
+        if (channel != null && training.crop() % 16 != 0) {
+            throw new IllegalArgumentException("--channel needs a --crop that is a multiple of 16");
+        }
     }
 }

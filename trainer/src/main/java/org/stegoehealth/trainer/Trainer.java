@@ -26,6 +26,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.PolySchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
+import org.stegoehealth.model.Attack;
+import org.stegoehealth.model.Channel;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.ModelMetadata;
@@ -50,6 +52,12 @@ public final class Trainer {
     static final String STATE_FILE = "state.json";
     static final String AVERAGE_FILE = "average.bin";
     static final String BEST_FILE = "best.bin";
+    /**
+     * The real attacks a run with a channel in the loop is validated against (and chooses its best weights by): JPEG
+     * quality 90 with 4:2:0 chroma, and resizing to 0.75 and back.
+     */
+    static final List<String> VALIDATION_ATTACKS = List.of("jpeg90", "resize0.75");
+
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final TrainingData data;
@@ -115,7 +123,8 @@ public final class Trainer {
         }
         Map<String, INDArray> weights =
                 startWeights != null ? startWeights : StegoNetwork.initialWeights(settings.network(), settings.seed());
-        SameDiff graph = TrainingGraph.training(settings.network(), weights, settings.objective());
+        SameDiff graph = TrainingGraph.training(
+                settings.network(), weights, settings.objective(), settings.channel() == null ? 0 : settings.crop());
         if (settings.freezeEmbedder()) {
             // constants take no updates: only the extraction network (and a critic, if any) trains
             graph.convertToConstants(StegoNetwork.embedderWeights(settings.network(), graph));
@@ -123,11 +132,20 @@ public final class Trainer {
         graph.setTrainingConfig(TrainingConfig.builder()
                 .updater(new Adam(
                         new PolySchedule(ScheduleType.ITERATION, settings.learningRate(), 1.0, settings.steps())))
-                .dataSetFeatureMapping(StegoNetwork.COVER, StegoNetwork.SECRET, StegoNetwork.NOISE)
+                .dataSetFeatureMapping(features(settings).toArray(String[]::new))
                 .markLabelsUnused()
                 .build());
         return new Trainer(
                 data, runDir, progress, graph, new TrainingState(settings, 0, 0, List.of(), null), null, null);
+    }
+
+    /** The training graph's placeholders, in the order {@link #fitOneBatch} feeds them. */
+    private static List<String> features(TrainingSettings settings) {
+        List<String> names = new ArrayList<>(List.of(StegoNetwork.COVER, StegoNetwork.SECRET, StegoNetwork.NOISE));
+        if (settings.channel() != null) {
+            names.addAll(Channel.PLACEHOLDERS);
+        }
+        return names;
     }
 
     private static Map<String, INDArray> readIfPresent(Path dir, String file) throws IOException {
@@ -221,30 +239,48 @@ public final class Trainer {
         INDArray cover = Tensors.stack(covers);
         INDArray noise = Nd4j.rand(cover.dataType(), cover.shape()).subi(0.5).divi(255.0);
         INDArray secret = Tensors.stack(secrets);
+        List<INDArray> features = new ArrayList<>(List.of(cover, secret, noise));
+        if (s.channel() != null) {
+            Channel.Draw draw = s.channel().draw(step, random, s.crop());
+            if (draw.noiseSigma() > 0) {
+                try (INDArray gaussian = Nd4j.randn(cover.dataType(), cover.shape())) {
+                    noise.addi(gaussian.muli(draw.noiseSigma() / 255.0));
+                }
+            }
+            features.addAll(List.of(draw.feed()));
+        }
         // the loss listener receives this step's loss from the fit itself
-        graph.fit(new MultiDataSet(new INDArray[] {cover, secret, noise}, new INDArray[0]));
+        graph.fit(new MultiDataSet(features.toArray(INDArray[]::new), new INDArray[0]));
         // free the batch now rather than when the garbage collector gets round to it (off-heap memory)
-        cover.close();
-        secret.close();
-        noise.close();
+        features.forEach(INDArray::close);
     }
 
     /** Measures the held-out PSNR, keeps the weights when they are the best so far, and says so. */
     private void validateAndReport(TrainingSettings s) {
         double[] psnr = validate();
-        TrainingState.Point point =
-                new TrainingState.Point(state.step(), state.elapsedSeconds(), losses.mean(), psnr[0], psnr[1]);
+        double attacked = 0;
+        StringBuilder after = new StringBuilder();
+        if (s.channel() != null) {
+            for (int i = 2; i < psnr.length; i++) {
+                attacked += Math.pow(10, -psnr[i] / 10) / (psnr.length - 2);
+                after.append(String.format(", after %s %.2f dB", VALIDATION_ATTACKS.get(i - 2), psnr[i]));
+            }
+            attacked = -10 * Math.log10(attacked);
+        }
+        TrainingState.Point point = new TrainingState.Point(
+                state.step(), state.elapsedSeconds(), losses.mean(), psnr[0], psnr[1], attacked);
         boolean better = state.validated(point);
         if (better) {
             best = weights();
             state = state.withBest(point);
         }
         progress.message(String.format(
-                "step %d: loss %.6f, held-out PSNR cover %.2f dB, secret %.2f dB%s%s",
+                "step %d: loss %.6f, held-out PSNR cover %.2f dB, secret %.2f dB%s%s%s",
                 state.step(),
                 losses.mean(),
                 psnr[0],
                 psnr[1],
+                after,
                 s.objective().hasCritic()
                         ? String.format(", critic loss %.3f (chance 0.693)", losses.criticMean())
                         : "",
@@ -324,12 +360,22 @@ public final class Trainer {
         }
     }
 
-    /** Held-out PSNR {cover/stego, secret/extracted}, with the stego image rounded to 8 bits as when sent. */
+    /**
+     * Held-out PSNR {cover/stego, secret/extracted}, with the stego image rounded to 8 bits as when sent; for a run
+     * with a channel in the loop, then the secret after each of {@link #VALIDATION_ATTACKS}, with the real encoders.
+     */
     double[] validate() {
         TrainingSettings s = state.settings();
-        HeldOut.Psnr psnr =
-                HeldOut.measure(new StegoModel(s.network(), weights(), "validation"), data, s.validationImages());
-        return new double[] {psnr.cover(), psnr.secret()};
+        StegoModel model = new StegoModel(s.network(), weights(), "validation");
+        HeldOut.Psnr psnr = HeldOut.measure(model, data, s.validationImages());
+        List<Double> values = new ArrayList<>(List.of(psnr.cover(), psnr.secret()));
+        if (s.channel() != null) {
+            for (String attack : VALIDATION_ATTACKS) {
+                values.add(HeldOut.measure(model, data, s.validationImages(), Attack.parse(attack))
+                        .secret());
+            }
+        }
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     void checkpoint() throws IOException {
@@ -381,6 +427,9 @@ public final class Trainer {
         training.put("trainingSeconds", Math.round(state.elapsedSeconds()));
         training.put("optimizer", "Adam, learning rate decaying linearly to 0 over the steps");
         training.put("loss", s.objective().describe());
+        if (s.channel() != null) {
+            training.put("channel", s.channel().describe());
+        }
         if (s.averageDecay() > 0) {
             training.put("weights", "exponential moving average of the weights, decay " + s.averageDecay());
         }

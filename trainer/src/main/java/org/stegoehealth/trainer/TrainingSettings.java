@@ -22,6 +22,7 @@ import org.stegoehealth.model.TrainingObjective;
  * @param averageDecay     decay of the exponential moving average of the weights that is validated and exported
  *                         (0 = off, the raw weights; absent from older runs' state, so 0)
  * @param freezeEmbedder   train only the extraction network; the preprocessing and embedding weights stay fixed
+ * @param channel          the channel in the training loop (null = none: the stego image is only clipped and rounded)
  * @see TrainingObjective
  */
 public record TrainingSettings(
@@ -39,7 +40,44 @@ public record TrainingSettings(
         double ssimWeight,
         double adversaryWeight,
         double averageDecay,
-        boolean freezeEmbedder) {
+        boolean freezeEmbedder,
+        ChannelSchedule channel) {
+
+    /** Settings without a channel in the loop. */
+    public TrainingSettings(
+            NetworkConfig network,
+            int steps,
+            int batch,
+            int crop,
+            double learningRate,
+            double beta,
+            long seed,
+            int validateEvery,
+            int checkpointEvery,
+            int validationImages,
+            int validationSize,
+            double ssimWeight,
+            double adversaryWeight,
+            double averageDecay,
+            boolean freezeEmbedder) {
+        this(
+                network,
+                steps,
+                batch,
+                crop,
+                learningRate,
+                beta,
+                seed,
+                validateEvery,
+                checkpointEvery,
+                validationImages,
+                validationSize,
+                ssimWeight,
+                adversaryWeight,
+                averageDecay,
+                freezeEmbedder,
+                null);
+    }
 
     public TrainingSettings {
         if (steps < 1 || batch < 1 || validateEvery < 1 || checkpointEvery < 1 || validationImages < 1) {
@@ -55,6 +93,9 @@ public record TrainingSettings(
             throw new IllegalArgumentException("the weight average's decay must be in [0, 1)");
         }
         new TrainingObjective(beta, ssimWeight, adversaryWeight); // refuses bad weights by name
+        if (channel != null && crop % 16 != 0) {
+            throw new IllegalArgumentException("training with a channel needs a crop that is a multiple of 16");
+        }
     }
 
     /** What the run minimises. */

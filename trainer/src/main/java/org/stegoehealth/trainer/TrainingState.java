@@ -20,15 +20,34 @@ public record TrainingState(
         history = new ArrayList<>(history);
     }
 
-    /** Mean training loss since the last point, and held-out PSNR when validated at this step (else 0). */
-    public record Point(int step, double elapsedSeconds, double loss, double coverPsnr, double secretPsnr) {
+    /**
+     * Mean training loss since the last point, and held-out PSNR when validated at this step (else 0); for a run with
+     * a channel in the loop, also the secret's PSNR after the real attacks of {@link Trainer#VALIDATION_ATTACKS}
+     * (their mean; 0 otherwise).
+     */
+    public record Point(
+            int step,
+            double elapsedSeconds,
+            double loss,
+            double coverPsnr,
+            double secretPsnr,
+            double attackedSecretPsnr) {
+
+        public Point(int step, double elapsedSeconds, double loss, double coverPsnr, double secretPsnr) {
+            this(step, elapsedSeconds, loss, coverPsnr, secretPsnr, 0);
+        }
 
         /**
          * The held-out value of what the run minimises, {@code MSE(cover, stego) + beta * MSE(secret, extracted)}
-         * on the [0, 1] scale, from the two PSNRs: lower is better.
+         * on the [0, 1] scale, from the PSNRs: lower is better. With attacked figures, the secret's term is the mean
+         * of its clean and attacked errors.
          */
         public double heldOutObjective(double beta) {
-            return Math.pow(10, -coverPsnr / 10) + beta * Math.pow(10, -secretPsnr / 10);
+            double secret = Math.pow(10, -secretPsnr / 10);
+            if (attackedSecretPsnr > 0) {
+                secret = (secret + Math.pow(10, -attackedSecretPsnr / 10)) / 2;
+            }
+            return Math.pow(10, -coverPsnr / 10) + beta * secret;
         }
     }
 

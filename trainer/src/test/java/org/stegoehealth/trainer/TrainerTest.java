@@ -104,6 +104,49 @@ class TrainerTest {
     }
 
     @Test
+    void runWithTheChannelInTheLoop_trainsThroughEveryAttack_validatesAfterRealOnes_andResumes(@TempDir Path tmp)
+            throws IOException {
+        TrainingData data = syntheticData(tmp, 12, 12);
+        NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
+        // no ramp and every batch attacked: the eight steps see JPEG, resizing and noise
+        ChannelSchedule channel = ChannelSchedule.parse("jpeg,resize,noise", 0, 1.0);
+        TrainingSettings settings =
+                new TrainingSettings(net, 8, 2, 32, 1e-3, 1.0, 5, 4, 4, 2, 64, 0, 0, 0, false, channel);
+        Path run = tmp.resolve("run");
+
+        TrainingState done = Trainer.open(settings, data, run, quiet, null).train();
+
+        assertEquals(8, done.step());
+        TrainingState.Point last = done.lastValidation();
+        assertTrue(last.attackedSecretPsnr() > 0 && Double.isFinite(last.attackedSecretPsnr()), last.toString());
+        assertTrue(
+                done.history().stream().allMatch(p -> Double.isFinite(p.loss())),
+                done.history().toString());
+        Trainer resumed = Trainer.open(settings, data, run, quiet, null);
+        assertEquals(8, resumed.state().step());
+        assertEquals(channel, resumed.state().settings().channel(), "the schedule is saved with the checkpoint");
+        Path model = resumed.export(tmp.resolve("models"), "test", false);
+        assertTrue(Files.readString(model.resolve("model.json")).contains("JPEG 4:2:0"));
+    }
+
+    @Test
+    void channelSchedule_bringsTheAttacksInGradually() {
+        ChannelSchedule schedule = ChannelSchedule.parse("jpeg, resize", 100, 0.5);
+        assertEquals(0.0, schedule.attackedShare(0));
+        assertEquals(0.25, schedule.attackedShare(50), 1e-9);
+        assertEquals(0.5, schedule.attackedShare(500), 1e-9);
+        Random random = new Random(3);
+        int attacked = 0;
+        for (int i = 0; i < 2000; i++) {
+            if (!schedule.draw(1000, random, 32).name().equals("identity")) {
+                attacked++;
+            }
+        }
+        assertEquals(1000, attacked, 80);
+        assertThrows(IllegalArgumentException.class, () -> ChannelSchedule.parse("jpeg,blur", 0, 1));
+    }
+
+    @Test
     void runWithSsimAndCritic_trainsResumesAndExportsOnlyTheHidingNetwork(@TempDir Path tmp) throws IOException {
         TrainingData data = syntheticData(tmp, 12, 12);
         NetworkConfig net = new NetworkConfig(1, 2, 8, 8, 2, 0.1);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import org.stegoehealth.errors.OptionChecks;
+import org.stegoehealth.model.Attack;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.Refinement;

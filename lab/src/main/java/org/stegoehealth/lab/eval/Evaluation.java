@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
+import org.stegoehealth.model.Attack;
 import org.stegoehealth.model.Baseline;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.HidingModel;

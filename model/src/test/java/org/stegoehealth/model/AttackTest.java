@@ -1,4 +1,4 @@
-package org.stegoehealth.lab.eval;
+package org.stegoehealth.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.stegoehealth.model.FloatImage;
-import org.stegoehealth.model.Metrics;
 
 class AttackTest {
 

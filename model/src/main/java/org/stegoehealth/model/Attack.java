@@ -1,4 +1,4 @@
-package org.stegoehealth.lab.eval;
+package org.stegoehealth.model;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -14,8 +14,6 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.ImageOutputStream;
-import org.stegoehealth.model.FloatImage;
-import org.stegoehealth.model.Images;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
