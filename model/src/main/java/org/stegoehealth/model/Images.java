@@ -54,6 +54,25 @@ public final class Images {
         }
     }
 
+    /** Width and height of an image file, from its header (no pixels decoded). */
+    public static int[] dimensions(Path file) {
+        try (ImageInputStream iis = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = iis == null ? null : ImageIO.getImageReaders(iis);
+            if (readers == null || !readers.hasNext()) {
+                throw new ImageInputException(file + ": not a supported image (" + Format.ACCEPTED + " expected)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(iis, true, true);
+                return new int[] {reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw new ImageInputException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** Decodes PNG or JPEG bytes whose sides are within {@link #MAX_SIDE}. */
     public static BufferedImage decode(byte[] bytes, String name) {
         return decode(bytes, name, MAX_SIDE);

@@ -143,6 +143,30 @@ public final class CoverLibrary {
         return cached;
     }
 
+    /** Covert covers recently used ({@link CovertCovers#prepared}: scaling a photo costs about as much as hiding). */
+    private final Map<String, BufferedImage> covertCache = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, BufferedImage> eldest) {
+            return size() > NATIVE_CACHE_SIZE;
+        }
+    };
+
+    /**
+     * The cover prepared for the covert method: scaled to a shorter side of {@code side} ({@link CovertCovers}).
+     *
+     * @throws RecordRejectedException CAPACITY when the photo is unfit for it
+     */
+    BufferedImage covert(String coverId, int side) {
+        BufferedImage photo = original(coverId);
+        String key = coverId + '\u0000' + side + '\u0000' + System.identityHashCode(photo);
+        BufferedImage cached = covertCache.get(key);
+        if (cached == null) {
+            cached = CovertCovers.prepared(photo, coverId, side);
+            covertCache.put(key, cached);
+        }
+        return cached;
+    }
+
     private FloatImage decodeAndFit(String coverId, byte[] bytes, int width, int height) {
         return CoverFitting.fit(FloatImage.of(decode(coverId, bytes)), width, height);
     }

@@ -167,8 +167,14 @@ public final class EmbeddingTopology {
                                         + " to seal to"));
                 SealedHiding.Embedded sealed;
                 try {
-                    SealedHiding hiding = method == HidingMethod.COVERT ? covertHiding : sealedHiding;
-                    sealed = hiding.embed(covers.original(coverId), image.image(), id, clinic, studyRef);
+                    sealed = method == HidingMethod.COVERT
+                            ? covertHiding.embed(
+                                    covers.covert(coverId, security.covertCoverSide()),
+                                    image.image(),
+                                    id,
+                                    clinic,
+                                    studyRef)
+                            : sealedHiding.embed(covers.original(coverId), image.image(), id, clinic, studyRef);
                 } catch (SealedException e) {
                     throw new RecordRejectedException(
                             ErrorType.valueOf(e.reason().name()), name + ": " + e.getMessage(), e);

@@ -63,6 +63,8 @@ public final class StegoConfig {
     public static final String SEALED_BUDGET = "sealed.budget";
     /** Most payload bits per colour sample of a covert stego image. */
     public static final String COVERT_BUDGET = "covert.budget";
+    /** Shorter side a cover is scaled down to for the covert method (0: used as it is). */
+    public static final String COVERT_COVER_SIDE = "covert.cover.side";
 
     public static final String ALLOW_UNSIGNED = "security.allow.unsigned";
     public static final String METRICS_PORT = "metrics.port";
@@ -135,7 +137,9 @@ public final class StegoConfig {
         // keyring at the hospital, the one party a clinic's keyring trusts at a clinic (TransferSecurity.Site)
         d.put(HOSPITAL_ID, "");
         d.put(SEALED_BUDGET, "0.5");
-        d.put(COVERT_BUDGET, "0.05");
+        d.put(COVERT_BUDGET, "0.02");
+        // covert covers are scaled down to this shorter side, below the 8x8 block grid a JPEG photo keeps
+        d.put(COVERT_COVER_SIDE, "512");
         d.put(ALLOW_UNSIGNED, "false");
         // dead letters stay on the cluster that already holds their source records (X-rays at the hospital, stego
         // images at the clinic) and can be replayed once the cause is fixed; true keeps only a SHA-256 and the size
@@ -438,6 +442,25 @@ public final class StegoConfig {
      */
     public double covertBudget() {
         return budget(COVERT_BUDGET);
+    }
+
+    /**
+     * Shorter side, in pixels, a cover is scaled down to for the covert method (a photo not larger than that is
+     * unfit for it); 0 uses covers as they are. Scaling a JPEG photo down removes the 8x8 block grid its compression
+     * left, which would otherwise give spatial embedding away (docs/security.md).
+     */
+    public int covertCoverSide() {
+        String v = required(COVERT_COVER_SIDE).trim();
+        int side;
+        try {
+            side = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw invalid(COVERT_COVER_SIDE, "is not a whole number");
+        }
+        if (side != 0 && side < 64) {
+            throw invalid(COVERT_COVER_SIDE, "must be 0 (covers as they are) or at least 64");
+        }
+        return side;
     }
 
     private double budget(String key) {

@@ -24,6 +24,7 @@ public record TransferSecurity(
         HidingMethod defaultMethod,
         double sealedBudget,
         double covertBudget,
+        int covertCoverSide,
         boolean allowUnsigned) {
 
     /** Model version recorded on sealed stego events: the method's format, since no model is involved. */
@@ -59,6 +60,7 @@ public record TransferSecurity(
                 config.hidingMethod(),
                 config.sealedBudget(),
                 config.covertBudget(),
+                config.covertCoverSide(),
                 config.allowUnsigned());
     }
 

@@ -212,7 +212,7 @@ class AuthenticatedTransferTest {
                 .keyring();
         StegoImageEvent good = embed(
                         new TransferSecurity(
-                                hospital, Optional.of("clinic"), "hospital", HidingMethod.NEURAL, 0.5, 0.05, false),
+                                hospital, Optional.of("clinic"), "hospital", HidingMethod.NEURAL, 0.5, 0.05, 0, false),
                         1024,
                         TestImages.xray("x-1", TestImages.grayXray(32, 32, 1)))
                 .get(0);
@@ -221,7 +221,7 @@ class AuthenticatedTransferTest {
         wrongSigners.put("another clinic", clinicB);
         wrongSigners.put("a stranger", stranger);
         startExtractor(
-                new TransferSecurity(clinic, Optional.empty(), "hospital", HidingMethod.NEURAL, 0.5, 0.05, false));
+                new TransferSecurity(clinic, Optional.empty(), "hospital", HidingMethod.NEURAL, 0.5, 0.05, 0, false));
 
         wrongSigners.values().forEach(k -> pipe(StegoEvents.sign(good, k.signer())));
         pipe(good);
@@ -412,7 +412,7 @@ class AuthenticatedTransferTest {
         Keyring clinic = pair.clinic();
         StegoImageEvent before = embed(
                         new TransferSecurity(
-                                hospital, Optional.of("clinic"), "hospital", HidingMethod.SEALED, 0.5, 0.05, false),
+                                hospital, Optional.of("clinic"), "hospital", HidingMethod.SEALED, 0.5, 0.05, 0, false),
                         1024,
                         TestImages.xray("x-1", TestImages.grayXray(32, 32, 1)))
                 .get(0);
@@ -423,7 +423,7 @@ class AuthenticatedTransferTest {
                 .keyring();
         Keyring rotatedClinic = clinic.rotate(EnumSet.allOf(KeyPurpose.class));
         startExtractor(new TransferSecurity(
-                rotatedClinic, Optional.empty(), "hospital", HidingMethod.NEURAL, 0.5, 0.05, false));
+                rotatedClinic, Optional.empty(), "hospital", HidingMethod.NEURAL, 0.5, 0.05, 0, false));
         pipe(before);
 
         assertEquals(1, recovered().size(), "dead letters: " + extractor.deadLetters());

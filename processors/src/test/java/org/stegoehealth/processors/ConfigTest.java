@@ -240,7 +240,13 @@ class ConfigTest {
         assertEquals(HidingMethod.NEURAL, d.hidingMethod());
         assertEquals(Optional.empty(), d.clinicId());
         assertEquals(0.5, d.sealedBudget());
-        assertEquals(0.05, d.covertBudget());
+        assertEquals(0.02, d.covertBudget());
+        assertEquals(512, d.covertCoverSide());
+        assertEquals(0, d.with(Map.of(StegoConfig.COVERT_COVER_SIDE, "0")).covertCoverSide());
+        IllegalArgumentException side = assertThrows(
+                IllegalArgumentException.class,
+                () -> d.with(Map.of(StegoConfig.COVERT_COVER_SIDE, "32")).covertCoverSide());
+        assertTrue(side.getMessage().contains("covert.cover.side"), side.getMessage());
         assertFalse(d.allowUnsigned(), "unsigned stego events are refused unless allowed");
         StegoConfig c = StegoConfig.load(
                 null, Map.of("STEGO_HIDING_METHOD", "sealed", "STEGO_CLINIC_ID", "clinic-a"), Map.of());
@@ -262,8 +268,8 @@ class ConfigTest {
                 () -> d.with(Map.of(StegoConfig.COVERT_BUDGET, "0")).covertBudget());
         assertTrue(covert.getMessage().contains("covert.budget"), covert.getMessage());
         assertEquals(
-                0.02,
-                StegoConfig.load(null, Map.of("STEGO_COVERT_BUDGET", "0.02"), Map.of())
+                0.01,
+                StegoConfig.load(null, Map.of("STEGO_COVERT_BUDGET", "0.01"), Map.of())
                         .covertBudget());
         assertThrows(
                 IllegalArgumentException.class,

@@ -50,23 +50,24 @@ final class TestKeys {
 
     static TransferSecurity hospital(HidingMethod method) {
         create();
-        return new TransferSecurity(hospital, Optional.of(CLINIC), "hospital", method, 0.5, 0.05, false);
+        return new TransferSecurity(hospital, Optional.of(CLINIC), "hospital", method, 0.5, 0.05, 0, false);
     }
 
     /** The receiving clinic's extractor settings: signatures required. */
     static TransferSecurity clinic() {
         create();
-        return new TransferSecurity(clinic, Optional.empty(), "hospital", HidingMethod.NEURAL, 0.5, 0.05, false);
+        return new TransferSecurity(clinic, Optional.empty(), "hospital", HidingMethod.NEURAL, 0.5, 0.05, 0, false);
     }
 
     static TransferSecurity clinicAllowingUnsigned() {
         create();
-        return new TransferSecurity(clinic, Optional.empty(), "hospital", HidingMethod.NEURAL, 0.5, 0.05, true);
+        return new TransferSecurity(clinic, Optional.empty(), "hospital", HidingMethod.NEURAL, 0.5, 0.05, 0, true);
     }
 
     /** Another clinic: trusts the hospital, but nothing is sealed to it. */
     static TransferSecurity otherClinic() {
         create();
-        return new TransferSecurity(otherClinic, Optional.empty(), "hospital", HidingMethod.NEURAL, 0.5, 0.05, false);
+        return new TransferSecurity(
+                otherClinic, Optional.empty(), "hospital", HidingMethod.NEURAL, 0.5, 0.05, 0, false);
     }
 }

@@ -61,10 +61,13 @@ public final class SealedHiding {
      */
     public record Opened(BufferedImage xray, byte[] png, Optional<String> studyRef) {}
 
-    /** Default payload budget of the covert mode: a twentieth of a bit per colour sample. */
-    public static final double DEFAULT_COVERT_BUDGET = 0.05;
+    /**
+     * Default payload budget of the covert mode: a fiftieth of a bit per colour sample, where the project's detectors
+     * do little better than a guess on covers scaled below their JPEG grid (docs/security.md).
+     */
+    public static final double DEFAULT_COVERT_BUDGET = 0.02;
     /** Constraint height of the syndrome-trellis code of the covert mode: 128 trellis states per sample. */
-    static final int COVERT_STC_HEIGHT = 7;
+    public static final int COVERT_STC_HEIGHT = 7;
 
     /** How the payload's bits go into the cover. */
     enum Mode {
@@ -416,37 +419,13 @@ public final class SealedHiding {
         return new Stc(COVERT_STC_HEIGHT, ByteBuffer.wrap(seed).getLong());
     }
 
-    /**
-     * The covert mode's writing: {@code data} as the syndrome of the LSBs of {@code slots}, the changes chosen by
-     * {@link Stc} to cost least under {@link HillCosts} of each sample's colour channel; a change is +-1 (away from
-     * the ends of the range, at random otherwise).
-     */
+    /** The covert mode's writing: {@code data} by {@link AdaptiveEmbedding}, bit by bit, most significant first. */
     private void writeCoded(int[] samples, int w, int h, int[] slots, byte[] data, Stc stc) {
-        double[][] channelCosts = new double[3][];
-        for (int c = 0; c < 3; c++) {
-            int[] channel = new int[w * h];
-            for (int p = 0; p < channel.length; p++) {
-                channel[p] = samples[3 * p + c];
-            }
-            channelCosts[c] = HillCosts.of(channel, w, h);
-        }
-        byte[] cover = new byte[slots.length];
-        double[] costs = new double[slots.length];
-        for (int i = 0; i < slots.length; i++) {
-            cover[i] = (byte) (samples[slots[i]] & 1);
-            costs[i] = channelCosts[slots[i] % 3][slots[i] / 3];
-        }
         byte[] message = new byte[8 * data.length];
         for (int i = 0; i < message.length; i++) {
             message[i] = (byte) ((data[i >>> 3] >>> (7 - (i & 7))) & 1);
         }
-        byte[] stego = stc.embed(cover, costs, message);
-        for (int i = 0; i < slots.length; i++) {
-            if (stego[i] != cover[i]) {
-                int v = samples[slots[i]];
-                samples[slots[i]] = v == 0 ? 1 : v == 255 ? 254 : v + (random.nextBoolean() ? 1 : -1);
-            }
-        }
+        AdaptiveEmbedding.write(samples, w, h, slots, message, stc, random);
     }
 
     /** The covert mode's reading: the syndrome of the LSBs of {@code slots}, {@code bytes} long. */

@@ -48,6 +48,17 @@ public final class ResidualFeatures {
 
     /** The feature vector of an RGB image (a gray image is treated as three equal channels). */
     public static double[] of(FloatImage image) {
+        return of(image, null);
+    }
+
+    /**
+     * The selection-channel-aware feature vector (after Denemark, Fridrich et al.'s maxSRM): each co-occurrence adds
+     * the largest change probability of the samples it covers instead of 1, so the histograms dwell on the samples an
+     * adaptive method is likely to have changed ({@link SelectionChannel}).
+     *
+     * @param weights per colour channel, per pixel (row-major), each sample's probability of change; null: 1 each
+     */
+    public static double[] of(FloatImage image, double[][] weights) {
         FloatImage rgb = image.toRgb();
         int w = rgb.width();
         int h = rgb.height();
@@ -92,7 +103,11 @@ public final class ResidualFeatures {
                         for (int x = 2; x < w - 2; x++) {
                             int i = y * w + x;
                             if (dir == 0 ? x + 2 < w - 2 : y + 2 < h - 2) {
-                                within[(r[i] * BINS + r[i + step]) * BINS + r[i + 2 * step]]++;
+                                within[(r[i] * BINS + r[i + step]) * BINS + r[i + 2 * step]] += weights == null
+                                        ? 1
+                                        : Math.max(
+                                                weights[c][i],
+                                                Math.max(weights[c][i + step], weights[c][i + 2 * step]));
                             }
                         }
                     }
@@ -103,7 +118,8 @@ public final class ResidualFeatures {
                 for (int y = 2; y < h - 2; y++) {
                     for (int x = 2; x < w - 2; x++) {
                         int i = y * w + x;
-                        across[(rr[i] * BINS + rg[i]) * BINS + rb[i]]++;
+                        across[(rr[i] * BINS + rg[i]) * BINS + rb[i]] +=
+                                weights == null ? 1 : Math.max(weights[0][i], Math.max(weights[1][i], weights[2][i]));
                     }
                 }
             }

@@ -91,6 +91,20 @@ public final class Steganalysis {
     /** Runs the detector against every method on the same tiles. */
     public static Result run(
             List<Tile> tiles, List<FloatImage> secrets, List<StegoGenerator> methods, int batch, Progress progress) {
+        return run(tiles, secrets, methods, batch, false, progress);
+    }
+
+    /**
+     * @param aware the selection-channel-aware detector: every image's features weighted by its samples'
+     *     probability of change at the method's rate ({@link SelectionChannel}), clean tiles included
+     */
+    public static Result run(
+            List<Tile> tiles,
+            List<FloatImage> secrets,
+            List<StegoGenerator> methods,
+            int batch,
+            boolean aware,
+            Progress progress) {
         if (tiles.isEmpty()) {
             throw new IllegalArgumentException("no tiles: the cover photos are smaller than one tile");
         }
@@ -126,12 +140,21 @@ public final class Steganalysis {
                         throw new IllegalArgumentException(method.name() + " needs a larger image than a "
                                 + cover.width() + " px tile for its payload: use a larger --size");
                     }
-                    if (st.width() != cover.width() || st.height() != cover.height()) {
+                    boolean cropped = st.width() != cover.width() || st.height() != cover.height();
+                    if (cropped) {
                         // the method used a crop of the tile: compare with that crop of the clean tile
                         cover = hidden.get(j).clean();
-                        x[start + j] = ResidualFeatures.of(cover);
                     }
-                    x[n + start + j] = ResidualFeatures.of(st);
+                    if (aware) {
+                        double rate = method.bitsPerChannel();
+                        x[start + j] = ResidualFeatures.of(cover, SelectionChannel.probabilities(cover, rate));
+                        x[n + start + j] = ResidualFeatures.of(st, SelectionChannel.probabilities(st, rate));
+                    } else {
+                        if (cropped) {
+                            x[start + j] = ResidualFeatures.of(cover);
+                        }
+                        x[n + start + j] = ResidualFeatures.of(st);
+                    }
                     psnr += Metrics.psnr(cover, st);
                 }
                 done += end - start;
@@ -170,11 +193,11 @@ public final class Steganalysis {
                 r.size(),
                 r.methods().isEmpty() ? 0 : r.methods().get(0).folds()));
         sb.append(String.format(
-                "%-18s | %5s | %10s | %8s | %6s | %9s | %5s%n",
+                "%-18s | %6s | %10s | %8s | %6s | %9s | %5s%n",
                 "method", "bpc", "cover PSNR", "accuracy", "AUC", "photo AUC", "P_E"));
         sb.append("-".repeat(18))
                 .append("-+-")
-                .append("-".repeat(5))
+                .append("-".repeat(6))
                 .append("-+-")
                 .append("-".repeat(10))
                 .append("-+-")
@@ -188,7 +211,7 @@ public final class Steganalysis {
                 .append('\n');
         for (MethodScore m : r.methods()) {
             sb.append(String.format(
-                    "%-18s | %5.2f | %7.2f dB | %8.3f | %6.3f | %9.3f | %5.3f%n",
+                    "%-18s | %6.3f | %7.2f dB | %8.3f | %6.3f | %9.3f | %5.3f%n",
                     m.name(),
                     m.bitsPerChannel(),
                     m.coverPsnr(),

@@ -96,6 +96,23 @@ public final class SteganalysisCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON to this file.")
     Path json;
 
+    @Option(
+            names = "--detector",
+            paramLabel = "KIND",
+            defaultValue = "residual",
+            description = "residual: residual co-occurrences counted evenly; aware: each co-occurrence weighted by the"
+                    + " probability that an adaptive method at the method's rate changed its samples (HILL costs of"
+                    + " the image under test), the stronger detector against adaptive embedding (default:"
+                    + " ${DEFAULT-VALUE}).")
+    String detector;
+
+    @Option(
+            names = "--plot",
+            paramLabel = "FILE",
+            description = "Draw the detectability curve (the detector's P_E against bits per colour sample, one line"
+                    + " per way of writing) as a PNG to this file.")
+    Path plot;
+
     @Mixin
     RefineOptions refine;
 
@@ -103,6 +120,9 @@ public final class SteganalysisCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (size < 16 || size > 2048) {
             throw new IllegalArgumentException("--size must be 16..2048, was " + size);
+        }
+        if (!detector.equals("residual") && !detector.equals("aware")) {
+            throw new IllegalArgumentException("--detector must be residual or aware, was " + detector);
         }
         if (perCover < 1) {
             throw new IllegalArgumentException("--tiles-per-cover must be at least 1, was " + perCover);
@@ -149,12 +169,27 @@ public final class SteganalysisCommand implements Callable<Integer> {
         progress.message("cutting " + coverFiles.size() + " photos into tiles of " + size + " px");
         List<Steganalysis.Tile> tiles = Steganalysis.tiles(coverFiles, coverSide, size, perCover);
         Steganalysis.Result result = Steganalysis.run(
-                tiles, Steganalysis.secrets(secretFiles, size, tiles.size()), list, Math.max(1, batch), progress);
+                tiles,
+                Steganalysis.secrets(secretFiles, size, tiles.size()),
+                list,
+                Math.max(1, batch),
+                detector.equals("aware"),
+                progress);
         Refinement refinement = refine.refinement();
         if (neural && refinement.steps() > 0) {
             System.out.println("the neural method's stego images are " + refinement.describe());
         }
         System.out.print(Steganalysis.table(result));
+        if (plot != null) {
+            DetectabilityPlot.write(
+                    result,
+                    String.format(
+                            "%s detector; %d tiles of %d px from %d photos scaled to a %d px shorter side; folds"
+                                    + " grouped by photo",
+                            detector, result.tiles(), result.size(), result.photos(), coverSide),
+                    plot);
+            System.out.println("Detectability curve written to " + plot);
+        }
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>(Steganalysis.json(result));
             if (neural && refinement.steps() > 0) {

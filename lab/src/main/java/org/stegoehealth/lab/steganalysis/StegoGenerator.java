@@ -9,8 +9,10 @@ import org.stegoehealth.model.Baseline;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.model.SpreadLsb;
+import org.stegoehealth.security.AdaptiveEmbedding;
 import org.stegoehealth.security.Keyring;
 import org.stegoehealth.security.SealedHiding;
+import org.stegoehealth.security.Stc;
 
 /**
  * A way of making stego images from 8-bit RGB covers for the detector to face: the network, a classical baseline
@@ -50,7 +52,8 @@ public interface StegoGenerator {
     /**
      * Parses {@code neural}, {@code spread-lsb-R-G-B}, {@code lsb-K} (the gray secret replicated to R, G and B),
      * {@code lsbm-P} (LSB matching: each sample carries a random bit with probability P, a mismatch moves it by
-     * +-1 at random) or {@code lsbr-P} (LSB replacement of random bits at payload P).
+     * +-1 at random), {@code lsbr-P} (LSB replacement of random bits at payload P) or {@code stc-P} (random bits at
+     * payload P written as the covert method writes its sealed payload: {@link AdaptiveEmbedding}).
      *
      * @param model the network, needed only for {@code neural}
      * @param keyring a keyring to seal to, needed only for {@code sealed}
@@ -89,6 +92,9 @@ public interface StegoGenerator {
             if (s.startsWith("lsbm-")) {
                 return randomBits(s, Double.parseDouble(s.substring(5)), true);
             }
+            if (s.startsWith("stc-")) {
+                return adaptive(s, Double.parseDouble(s.substring(4)));
+            }
             if (s.startsWith("lsbr-")) {
                 return randomBits(s, Double.parseDouble(s.substring(5)), false);
             }
@@ -100,7 +106,7 @@ public interface StegoGenerator {
         }
         throw new IllegalArgumentException("unknown method '" + spec
                 + "': expected neural, sealed, covert, covert-F (the X-ray's side a share F of the tile's), spread-lsb-R-G-B, "
-                + "lsb-K, lsbm-P or lsbr-P (P in 0..1), for example " + defaults());
+                + "lsb-K, lsbm-P, lsbr-P or stc-P (P in 0..1), for example " + defaults());
     }
 
     /**
@@ -110,10 +116,10 @@ public interface StegoGenerator {
     double SEALED_SECRET_SHARE = 0.375;
 
     /**
-     * Side of the X-ray for {@code covert}, as a share of the tile side (24 px for 256 px tiles), so that its payload
+     * Side of the X-ray for {@code covert}, as a share of the tile side (12 px for 256 px tiles), so that its payload
      * stays under the covert budget of the whole tile.
      */
-    double COVERT_SECRET_SHARE = 0.09375;
+    double COVERT_SECRET_SHARE = 0.046875;
 
     /**
      * The covert method ({@link SealedHiding#covert}, default budget): the X-ray, scaled to {@code secretShare} of the
@@ -136,9 +142,15 @@ public interface StegoGenerator {
         return keyed("sealed", new SealedHiding(keyring), keyring, secretShare);
     }
 
-    /** A keyed method sealing to {@code keyring} itself an X-ray scaled to {@code secretShare} of the tile's side. */
+    /**
+     * A keyed method sealing to {@code keyring} itself an X-ray scaled to {@code secretShare} of the tile's side. Its
+     * payload per colour sample is what the X-rays it hid needed on average (the budget before any were hidden).
+     */
     private static StegoGenerator keyed(String name, SealedHiding hiding, Keyring keyring, double secretShare) {
         return new StegoGenerator() {
+            private double rateSum;
+            private int hidden;
+
             @Override
             public String name() {
                 return name;
@@ -146,7 +158,7 @@ public interface StegoGenerator {
 
             @Override
             public double bitsPerChannel() {
-                return hiding.budget();
+                return hidden == 0 ? hiding.budget() : rateSum / hidden;
             }
 
             @Override
@@ -161,6 +173,8 @@ public interface StegoGenerator {
                             "steganalysis-" + seed + "-" + i,
                             keyring.name(),
                             Optional.empty());
+                    rateSum += e.bitsPerChannel();
+                    hidden++;
                     out.add(new Hidden(FloatImage.of(e.cover()), FloatImage.of(e.stego())));
                 }
                 return out;
@@ -244,6 +258,69 @@ public interface StegoGenerator {
                 for (int i = 0; i < covers.size(); i++) {
                     out.add(new Hidden(
                             covers.get(i), randomBits(covers.get(i), p, matching, new Random(seed * 1_000_003L + i))));
+                }
+                return out;
+            }
+        };
+    }
+
+    /**
+     * Random bits at payload {@code p} written the covert method's way ({@link AdaptiveEmbedding}: syndrome-trellis
+     * codes of the covert method's height, HILL costs, +-1 changes) over every sample of the cover in a random order.
+     * An encrypted payload is indistinguishable from random bits, so this measures the covert method's detectability
+     * at any rate, without the X-ray sizes its own generator is tied to.
+     */
+    static StegoGenerator adaptive(String name, double p) {
+        if (!(p > 0 && p <= 1)) {
+            throw new IllegalArgumentException("payload of " + name + " must be in (0, 1]");
+        }
+        return new StegoGenerator() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public double bitsPerChannel() {
+                return p;
+            }
+
+            @Override
+            public List<Hidden> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
+                List<Hidden> out = new ArrayList<>();
+                for (int i = 0; i < covers.size(); i++) {
+                    Random rnd = new Random(seed * 1_000_003L + i);
+                    FloatImage cover = covers.get(i).toRgb();
+                    float[] d = cover.data();
+                    int[] samples = new int[d.length];
+                    int[] slots = new int[d.length];
+                    for (int k = 0; k < d.length; k++) {
+                        samples[k] = Math.round(d[k] * 255f);
+                        slots[k] = k;
+                    }
+                    for (int k = slots.length - 1; k > 0; k--) {
+                        int j = rnd.nextInt(k + 1);
+                        int t = slots[k];
+                        slots[k] = slots[j];
+                        slots[j] = t;
+                    }
+                    byte[] message = new byte[(int) Math.round(p * samples.length)];
+                    for (int k = 0; k < message.length; k++) {
+                        message[k] = (byte) rnd.nextInt(2);
+                    }
+                    AdaptiveEmbedding.write(
+                            samples,
+                            cover.width(),
+                            cover.height(),
+                            slots,
+                            message,
+                            new Stc(SealedHiding.COVERT_STC_HEIGHT, rnd.nextLong()),
+                            rnd);
+                    float[] stego = new float[d.length];
+                    for (int k = 0; k < d.length; k++) {
+                        stego[k] = samples[k] / 255f;
+                    }
+                    out.add(new Hidden(cover, new FloatImage(cover.width(), cover.height(), 3, stego)));
                 }
                 return out;
             }

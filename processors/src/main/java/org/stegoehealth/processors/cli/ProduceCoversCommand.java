@@ -57,6 +57,7 @@ public final class ProduceCoversCommand implements Callable<Integer> {
             long bad = outcomes.stream().filter(o -> !o.ok()).count();
             out.println("published " + (outcomes.size() - bad) + " cover(s) to " + topics.covers.name()
                     + (bad > 0 ? "; skipped " + bad : ""));
+            CoverFitnessReport.print(outcomes, config.covertCoverSide(), out);
             out.flush();
             return bad > 0 ? 2 : 0;
         }
