@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         subcommands = {PipelineBenchCommand.class, XrayBenchCommand.class, ViewerBenchCommand.class},
         description = {
             "Measure embedding and extraction speed and memory.",
-            "Measure embedding and extraction throughput (images/s, GFLOP/s, peak memory) per image size and batch size, next to a plain sgemm measured in the same run, and the sealed method's rate (no model).",
+            "Measure embedding and extraction throughput (images/s, GFLOP/s, peak memory) per image size and batch size, next to a plain sgemm measured in the same run, and the keyed methods' rates (sealed and covert; no model; the covert one also in cover megapixels per second).",
             "Close other work first: the figures are only as quiet as the machine."
         })
 public final class BenchCommand implements Callable<Integer> {
@@ -66,7 +66,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON to this file.")
     Path json;
 
-    @Option(names = "--no-sealed", description = "Leave out the sealed method (lossless, keyed; no model).")
+    @Option(
+            names = "--no-sealed",
+            description = "Leave out the keyed methods (sealed and covert: lossless, keyed; no model).")
     boolean noSealed;
 
     @Option(
@@ -141,11 +143,13 @@ public final class BenchCommand implements Callable<Integer> {
                 sealed.addAll(List.of(sealedBench.measure(size)));
                 progress.message("sealed method at " + size + " px measured");
             }
+            sealed.addAll(List.of(sealedBench.measureCovert()));
+            progress.message("covert method measured");
         }
         for (SealedBenchmark.Result r : sealed) {
             System.out.printf(
-                    "%-14s %5d %5d %10.2f   (no model; %.3f bits per channel)%n",
-                    r.op(), r.size(), 1, r.imagesPerS(), r.bitsPerChannel());
+                    "%-14s %5d %5d %10.2f   (no model; %.3f bits per channel; %.3f MP cover, %.2f MP/s)%n",
+                    r.op(), r.size(), 1, r.imagesPerS(), r.bitsPerChannel(), r.coverMegapixels(), r.megapixelsPerS());
         }
         return sealed;
     }
@@ -204,7 +208,11 @@ public final class BenchCommand implements Callable<Integer> {
                     "images_per_s",
                     r.imagesPerS(),
                     "bits_per_channel",
-                    r.bitsPerChannel()));
+                    r.bitsPerChannel(),
+                    "cover_megapixels",
+                    r.coverMegapixels(),
+                    "megapixels_per_s",
+                    r.megapixelsPerS()));
         }
         doc.put("sealed", sealedRows);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
