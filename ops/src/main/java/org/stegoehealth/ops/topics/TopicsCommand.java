@@ -119,7 +119,8 @@ public final class TopicsCommand implements Runnable {
             description = {
                 "Print the MirrorMaker 2 configuration (mm2.properties, for connect-mirror-maker.sh) that copies only the"
                         + " stego, models and model-promotions topics from the hospital's cluster (bootstrap.servers) to"
-                        + " a clinic's, under the same names, committed transactions only; nothing else crosses."
+                        + " a clinic's, and only the clinic's receipts topic back, under the same names, committed"
+                        + " transactions only; nothing else crosses."
             })
     static final class MirrorConfig implements Callable<Integer> {
 
@@ -159,11 +160,15 @@ public final class TopicsCommand implements Runnable {
                     Wiring.topics(config).crossing().stream()
                             .map(TopicSpec::name)
                             .toList(),
+                    Wiring.topics(config).crossingBack().stream()
+                            .map(TopicSpec::name)
+                            .toList(),
                     config.maxMessageBytes(),
                     replicationFactor);
             StringWriter raw = new StringWriter();
             p.store(raw, null);
-            String text = "# MirrorMaker 2: only the crossing topics, hospital -> clinic (stego topics mirror-config)\n"
+            String text = "# MirrorMaker 2: only the crossing topics, hospital -> clinic, and the receipts back"
+                    + " (stego topics mirror-config)\n"
                     + raw.toString()
                             .lines()
                             .filter(l -> !l.startsWith("#"))
