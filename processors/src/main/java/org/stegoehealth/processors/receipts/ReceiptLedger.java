@@ -3,9 +3,11 @@ package org.stegoehealth.processors.receipts;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,7 @@ import org.stegoehealth.security.Verifier;
 public final class ReceiptLedger {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReceiptLedger.class);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     /** The status, with one line per refused receipt. */
     public record Reading(ReceiptStatus status, List<String> refused) {}
@@ -93,6 +96,31 @@ public final class ReceiptLedger {
         return assess(sent, receipts, refused, overdueAfter);
     }
 
+    /**
+     * Reads again, about once a second, until every one of {@code messageIds} is acknowledged or {@code timeout} has
+     * passed, running {@code between} (a health check) between readings.
+     *
+     * @return the last reading
+     */
+    public Reading awaitAcknowledged(Collection<String> messageIds, Duration timeout, Runnable between) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Reading reading = read(Duration.ZERO, READ_TIMEOUT);
+            if (reading.status().acknowledged(messageIds)
+                            == Set.copyOf(messageIds).size()
+                    || System.nanoTime() > deadline) {
+                return reading;
+            }
+            between.run();
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return reading;
+            }
+        }
+    }
+
     /** The status of {@code sent} given {@code receipts} as read (not verified yet). */
     Reading assess(
             List<ReceiptStatus.Sent> sent, List<ReceiptEvent> receipts, List<String> refused, Duration overdueAfter) {
@@ -105,7 +133,7 @@ public final class ReceiptLedger {
                 reasons.add(e.type() + ": " + e.getMessage());
             }
         }
-        reasons.forEach(reason -> LOG.warn("refused {}", reason));
+        reasons.forEach(reason -> LOG.debug("refused {}", reason));
         return new Reading(ReceiptStatus.of(sent, verified, clock.instant(), overdueAfter), List.copyOf(reasons));
     }
 

@@ -3,10 +3,12 @@ package org.stegoehealth.processors.receipts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.stegoehealth.schemas.ReceiptKind;
 
@@ -150,6 +152,16 @@ public final class ReceiptStatus {
     /** The overdue studies, newest first. */
     public List<Study> overdue() {
         return studies.stream().filter(s -> s.state() == State.OVERDUE).toList();
+    }
+
+    /** How many of {@code messageIds} were sent and acknowledged (a RECOVERED receipt) by the clinic sent to. */
+    public long acknowledged(Collection<String> messageIds) {
+        Set<String> wanted = Set.copyOf(messageIds);
+        return studies.stream()
+                .filter(s -> s.recovered() != null && wanted.contains(s.sent().messageId()))
+                .map(s -> s.sent().messageId())
+                .distinct()
+                .count();
     }
 
     /** Each clinic sent to, by name. */
