@@ -48,7 +48,7 @@ public final class TopicsCommand implements Runnable {
             name = "create",
             mixinStandardHelpOptions = true,
             description = {
-                "Create every topic of the catalog (X-rays, covers, stego, recovered, dead letters) with its partitions (topic.partitions), cleanup policy, retention and max.message.bytes.",
+                "Create every topic of the catalog (X-rays, covers, stego, recovered, dead letters, receipts) with its partitions (topic.partitions), cleanup policy, retention and max.message.bytes.",
                 "Existing topics are left as they are, so running it again is harmless."
             })
     static final class Create implements Callable<Integer> {
@@ -80,7 +80,7 @@ public final class TopicsCommand implements Runnable {
                 paramLabel = "SIDE",
                 defaultValue = "both",
                 description = {
-                    "Which topics to create: both (one cluster for hospital and clinic, the default), hospital (its own cluster, without recovered-images) or clinic (a clinic's cluster: the mirrored stego, models and model-promotions topics, plus recovered-images and dead letters)."
+                    "Which topics to create: both (one cluster for hospital and clinic, the default), hospital (its own cluster, without recovered-images; with receipts, mirrored back from the clinic) or clinic (a clinic's cluster: the mirrored stego, models and model-promotions topics, plus recovered-images, dead letters and the receipts that cross back)."
                 })
         Side side;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,7 +103,7 @@ class ReceiptsIT {
     }
 
     /** Publishes {@code files} at the hospital, each with its file name as study reference; message id to file. */
-    private Map<String, Path> publish(List<Path> files) {
+    private Map<String, Path> publish(List<Path> files) throws IOException {
         Map<String, Path> sent = new LinkedHashMap<>();
         try (Producer<String, XrayImageEvent> kafka =
                 XrayProducer.kafkaProducer(cluster.config(), cluster.topics().xrays)) {
@@ -135,7 +136,7 @@ class ReceiptsIT {
     }
 
     @Test
-    void everyRecoveredXray_isAcknowledgedAtTheHospital_byAReceiptTheClinicSigned() {
+    void everyRecoveredXray_isAcknowledgedAtTheHospital_byAReceiptTheClinicSigned() throws IOException {
         Map<String, Path> sent;
         try (InProcessPipeline pipeline = pipeline("acknowledged");
                 PipelineOutputs outputs = new PipelineOutputs(cluster, "receipts-it-reader")) {
