@@ -117,7 +117,7 @@ public final class ReceiptsCommand implements Callable<Integer> {
 
     static void print(PrintWriter out, ReceiptLedger.Reading reading, String clinic) {
         ReceiptStatus status = reading.status();
-        String row = "%-19s  %-12s  %-26s  %-16s  %-7s  %-19s  %-19s  %-12s  %s%n";
+        String row = "%-19s  %-12s  %-36s  %-16s  %-7s  %-19s  %-19s  %-12s  %s%n";
         out.printf(row, "SENT (UTC)", "CLINIC", "MESSAGE", "STUDY", "METHOD", "RECOVERED", "REVIEWED", "BY", "STATE");
         for (ReceiptStatus.Study s : studies(status, clinic)) {
             out.printf(
