@@ -10,6 +10,7 @@ import org.stegoehealth.ops.deadletters.DeadLettersCommand;
 import org.stegoehealth.ops.demo.DemoCommand;
 import org.stegoehealth.ops.keys.KeysCommand;
 import org.stegoehealth.ops.models.ModelsCommand;
+import org.stegoehealth.ops.receipts.ReceiptsCommand;
 import org.stegoehealth.ops.retrain.TrainerServiceCommand;
 import org.stegoehealth.ops.topics.TopicsCommand;
 import org.stegoehealth.processors.cli.CommandErrors;
@@ -54,6 +55,7 @@ import picocli.CommandLine.Spec;
             TrainerServiceCommand.class,
             ReplayCommand.class,
             DeadLettersCommand.class,
+            ReceiptsCommand.class,
             ViewerCommand.class,
             AuditCommand.class,
             org.stegoehealth.web.console.ConsoleCommand.class,

@@ -13,10 +13,14 @@ import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.schemas.ImageFormat;
+import org.stegoehealth.schemas.ReceiptEvent;
+import org.stegoehealth.schemas.ReceiptKind;
 import org.stegoehealth.schemas.RecoveredImageEvent;
 import org.stegoehealth.schemas.StegoImageEvent;
 import org.stegoehealth.schemas.Topics;
@@ -31,9 +35,14 @@ import org.stegoehealth.security.Verifier;
  *
  * <pre>
  * stego-source (bytes) -> stego-extractor [stego-batch-buffer] -> recovered-once [recovered-ids] -> recovered-sink
+ *                                                              |                     -> receipt-issuer -> receipts-sink
  *                                                              |                     -> recovered-file-writer (optional)
  *                                                              -> extractor-dead-letter-sink (dead letters)
  * </pre>
+ *
+ * Each recovered X-ray gets one RECOVERED receipt, signed with the clinic's key ({@link Receipts}), written in the
+ * same transaction as its recovered record: with exactly-once processing there is a receipt if and only if the X-ray
+ * was published, and none for a repeat dropped by {@code recovered-once} or for a dead letter.
  *
  * A message id is recovered once within the retention of {@link RecoveredOnce} (30 days by default), across runs and
  * restarts: the same X-ray sent again is extracted and then dropped before the recovered topic and the file writer.
@@ -59,6 +68,8 @@ public final class ExtractionTopology {
     public static final String FILE_WRITER = "recovered-file-writer";
     public static final String RECOVERED_ONCE = "recovered-once";
     public static final String RECOVERED_IDS_STORE = RecoveredOnce.STORE;
+    public static final String RECEIPT_ISSUER = "receipt-issuer";
+    public static final String RECEIPTS_SINK = "receipts-sink";
     /** How long a recovered message id is remembered by default (config {@code recovered.ids.retention.days}). */
     public static final Duration DEFAULT_RECOVERED_IDS_RETENTION = Duration.ofDays(30);
 
@@ -141,11 +152,47 @@ public final class ExtractionTopology {
                 recoveredDir == null ? List.of() : List.of(FILE_WRITER),
                 new InferencePipeline.OutputGate<RecoveredImageEvent>(
                         RECOVERED_ONCE, () -> new RecoveredOnce(recoveredIdsRetention), RecoveredOnce.storeBuilder()));
+        Receipts.Issuer issuer = Receipts.Issuer.of(security);
+        topology.addProcessor(RECEIPT_ISSUER, () -> new ReceiptIssuing(issuer), RECOVERED_ONCE);
+        topology.addSink(
+                RECEIPTS_SINK,
+                topics.receipts.name(),
+                topics.receipts.keySerde().serializer(),
+                topics.receipts.valueSerde().serializer(),
+                RECEIPT_ISSUER);
         if (recoveredDir != null) {
             topology.addProcessor(
                     FILE_WRITER, () -> new RecoveredFileWriter(recoveredDir, outputFormat), RECOVERED_ONCE);
         }
         return topology;
+    }
+
+    /** The RECOVERED receipt of each recovered X-ray, keyed by its message id. */
+    private static final class ReceiptIssuing implements Processor<String, RecoveredImageEvent, String, ReceiptEvent> {
+        private final Receipts.Issuer issuer;
+        private ProcessorContext<String, ReceiptEvent> context;
+
+        ReceiptIssuing(Receipts.Issuer issuer) {
+            this.issuer = issuer;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, ReceiptEvent> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Record<String, RecoveredImageEvent> record) {
+            RecoveredImageEvent e = record.value();
+            context.forward(record.withValue(issuer.issue(
+                    ReceiptKind.RECOVERED,
+                    e.getMessageId(),
+                    e.getRecoveredAt(),
+                    null,
+                    e.getHidingMethod(),
+                    e.getModelVersion(),
+                    e.getStudyRef())));
+        }
     }
 
     /**

@@ -29,8 +29,11 @@ import org.stegoehealth.dicom.DicomTools;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.Metrics;
 import org.stegoehealth.schemas.DeadLetterEvent;
+import org.stegoehealth.schemas.ReceiptEvent;
+import org.stegoehealth.schemas.ReceiptKind;
 import org.stegoehealth.schemas.RecoveredImageEvent;
 import org.stegoehealth.schemas.StegoImageEvent;
+import org.stegoehealth.security.StudyReferences;
 
 class ExtractionTopologyTest {
 
@@ -191,6 +194,34 @@ class ExtractionTopologyTest {
         return d;
     }
 
+    private List<TestRecord<String, ReceiptEvent>> receipts() {
+        return extractor.output(extractor.topics.receipts).readRecordsToList();
+    }
+
+    @Test
+    void eachRecoveredStudy_getsOneSignedRecoveredReceipt_andAFailedOneNone() {
+        StegoImageEvent good = goodWithNeighbour();
+        startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
+        StegoImageEvent tampered =
+                StegoImageEvent.newBuilder(good).setMessageId("x-forged").build();
+        deadLetterFor(tampered, good);
+
+        List<TestRecord<String, ReceiptEvent>> receipts = receipts();
+        assertEquals(
+                List.of("x-0", "x-1"), receipts.stream().map(TestRecord::key).toList());
+        ReceiptEvent r = receipts.get(0).value();
+        assertEquals(ReceiptKind.RECOVERED, r.getKind());
+        assertEquals(TestKeys.CLINIC, r.getClinic());
+        assertEquals("lsb4-test", r.getModelVersion());
+        assertEquals("neural", r.getHidingMethod());
+        assertEquals(null, r.getReviewer());
+        // the hospital verifies it with the clinic's public key and opens the study reference sealed to it
+        assertEquals(TestKeys.CLINIC, Receipts.verify(r, Receipts.clinicSigners(TestKeys.hospitalKeyring())));
+        assertEquals(
+                "STUDY-4711-SECRET",
+                new StudyReferences(TestKeys.hospitalKeyring()).open("x-0", TestImages.bytes(r.getSealedStudyRef())));
+    }
+
     @Test
     void anUnknownModelVersionIsDeadLettered() {
         StegoImageEvent good = goodWithNeighbour();
@@ -287,6 +318,8 @@ class ExtractionTopologyTest {
                 "Processor: recovered-once (stores: [recovered-ids])",
                 "Processor: recovered-file-writer",
                 "Sink: recovered-sink (topic: t.recovered-images)",
+                "Processor: receipt-issuer",
+                "Sink: receipts-sink (topic: t.receipts)",
                 "Sink: extractor-dead-letter-sink (topic: t.dead-letters)")) {
             assertTrue(description.contains(node), node + " missing from\n" + description);
         }
@@ -326,6 +359,7 @@ class ExtractionTopologyTest {
             pipe(stego);
 
             assertEquals(List.of(), recovered(), "no second recovered record for x-0");
+            assertEquals(1, receipts().size(), "one receipt for x-0, none for the repeat");
             assertFalse(Files.exists(file), "no second file for x-0");
             assertTrue(extractor.deadLetters().isEmpty(), "a repeat is no error");
             assertEquals(

@@ -52,6 +52,11 @@ public final class Topics {
     public final TopicSpec<String, DeadLetterReplayEvent> deadLetterReplays;
     /** The clinic's audit trail: who viewed or exported which study, when, from where. Append-only, never deleted. */
     public final TopicSpec<String, AuditEvent> audit;
+    /**
+     * The clinic's signed receipts (a study recovered, a study first reviewed), keyed by message id: the one topic
+     * MirrorMaker 2 copies back to the hospital. No pixels, no study reference in clear.
+     */
+    public final TopicSpec<String, ReceiptEvent> receipts;
 
     public Topics(String prefix, SchemaRegistryClient registry, int partitions) {
         Serde<String> keys = Serdes.String();
@@ -124,6 +129,14 @@ public final class Topics {
         // every event (nothing is compacted away or expired)
         audit = new TopicSpec<>(
                 prefix + "audit", keys, AvroSerde.forValue(registry, AuditEvent.getClassSchema()), 1, "delete", -1);
+        // kept as long as the stego images they acknowledge, and a little longer
+        receipts = new TopicSpec<>(
+                prefix + "receipts",
+                keys,
+                AvroSerde.forValue(registry, ReceiptEvent.getClassSchema()),
+                partitions,
+                "delete",
+                4 * WEEK_MS);
     }
 
     /** Every topic: what one cluster shared by the hospital and the clinic holds. */
@@ -138,7 +151,8 @@ public final class Topics {
                 promotions,
                 trainingRounds,
                 deadLetterReplays,
-                audit);
+                audit,
+                receipts);
     }
 
     /**
@@ -150,18 +164,36 @@ public final class Topics {
     }
 
     /**
+     * The only topic that crosses back, from a clinic's cluster to the hospital's: the clinic's signed receipts, which
+     * hold no pixels.
+     */
+    public List<TopicSpec<?, ?>> crossingBack() {
+        return List.of(receipts);
+    }
+
+    /**
      * The hospital's cluster when the clinic has its own: everything but the clinic's recovered images, with the
-     * hospital console's audit trail.
+     * hospital console's audit trail and the receipts copied back from the clinic.
      */
     public List<TopicSpec<?, ?>> hospitalSide() {
-        return List.of(xrays, covers, stego, deadLetters, models, promotions, trainingRounds, deadLetterReplays, audit);
+        return List.of(
+                xrays,
+                covers,
+                stego,
+                deadLetters,
+                models,
+                promotions,
+                trainingRounds,
+                deadLetterReplays,
+                audit,
+                receipts);
     }
 
     /**
      * A clinic's own cluster: the crossing topics, then the extractor's recovered images and dead letters, and the
-     * viewer's audit trail.
+     * viewer's audit trail, and the receipts the extractor and the viewer sign.
      */
     public List<TopicSpec<?, ?>> clinicSide() {
-        return List.of(stego, models, promotions, recovered, deadLetters, deadLetterReplays, audit);
+        return List.of(stego, models, promotions, recovered, deadLetters, deadLetterReplays, audit, receipts);
     }
 }

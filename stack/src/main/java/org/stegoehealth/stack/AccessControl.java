@@ -39,10 +39,10 @@ import org.stegoehealth.stack.KafkaSecurity.Principal;
  * <tr><td>producer</td><td>-</td><td>X-rays, covers</td><td>-</td></tr>
  * <tr><td>embedder</td><td>X-rays, covers, models, promotions</td><td>stego, dead letters</td>
  *     <td>topics, group and transactional ids starting with its application id</td></tr>
- * <tr><td>extractor</td><td>stego, models, promotions</td><td>recovered, dead letters</td>
+ * <tr><td>extractor</td><td>stego, models, promotions</td><td>recovered, dead letters, receipts</td>
  *     <td>topics, group and transactional ids starting with its application id</td></tr>
  * <tr><td>mirror</td><td>stego, models, promotions</td><td>-</td><td>-</td></tr>
- * <tr><td>viewer</td><td>recovered, dead letters, models</td><td>audit</td><td>-</td></tr>
+ * <tr><td>viewer</td><td>recovered, dead letters, models, receipts</td><td>audit, receipts</td><td>-</td></tr>
  * </table>
  */
 final class AccessControl {
@@ -156,7 +156,7 @@ final class AccessControl {
         for (String topic : List.of(topics.stego.name(), topics.models.name(), topics.promotions.name())) {
             topic(acls, Principal.EXTRACTOR, topic, AclOperation.READ, AclOperation.DESCRIBE);
         }
-        for (String topic : List.of(topics.recovered.name(), topics.deadLetters.name())) {
+        for (String topic : List.of(topics.recovered.name(), topics.deadLetters.name(), topics.receipts.name())) {
             topic(acls, Principal.EXTRACTOR, topic, AclOperation.WRITE, AclOperation.DESCRIBE);
         }
         streamsApplication(acls, Principal.EXTRACTOR, extractorApplicationId);
@@ -171,10 +171,14 @@ final class AccessControl {
                     AclOperation.DESCRIBE_CONFIGS);
         }
 
-        for (String topic : List.of(topics.recovered.name(), topics.deadLetters.name(), topics.models.name())) {
+        for (String topic : List.of(
+                topics.recovered.name(), topics.deadLetters.name(), topics.models.name(), topics.receipts.name())) {
             topic(acls, Principal.VIEWER, topic, AclOperation.READ, AclOperation.DESCRIBE);
         }
-        topic(acls, Principal.VIEWER, topics.audit.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+        // the audit trail, and the REVIEWED receipts (read back so a study is reviewed once across restarts)
+        for (String topic : List.of(topics.audit.name(), topics.receipts.name())) {
+            topic(acls, Principal.VIEWER, topic, AclOperation.WRITE, AclOperation.DESCRIBE);
+        }
         return acls;
     }
 

@@ -10,11 +10,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * MirrorMaker 2 in a child JVM (the dedicated driver {@code org.apache.kafka.connect.mirror.MirrorMaker}, jars from
- * Maven Central beside the broker's), copying a fixed list of topics one way, from the hospital's cluster to a
- * clinic's, under the same names ({@code IdentityReplicationPolicy}). Nothing else crosses: no heartbeats, no
- * checkpoints, no offset syncs, no ACLs, no topic configs (each cluster creates its topics from the same catalog).
- * The source consumer reads {@code read_committed}: MirrorMaker 2 4.1 leaves the consumer at Kafka's default
- * {@code read_uncommitted}, which would copy records of aborted transactions of the exactly-once embedder too.
+ * Maven Central beside the broker's), copying a fixed list of topics from the hospital's cluster to a clinic's and
+ * another fixed list back (the clinic's receipts), under the same names ({@code IdentityReplicationPolicy}): two
+ * flows of one MirrorMaker 2, each with its exact topic names, so no topic is copied in both directions and nothing
+ * loops. Nothing else crosses: no heartbeats, no checkpoints, no offset syncs, no ACLs, no topic configs (each
+ * cluster creates its topics from the same catalog). Both source consumers read {@code read_committed}: MirrorMaker
+ * 2 4.1 leaves the consumer at Kafka's default {@code read_uncommitted}, which would copy records of aborted
+ * transactions of the exactly-once embedder and extractor too.
  */
 public final class LocalMirror extends ChildService {
 
@@ -29,20 +31,20 @@ public final class LocalMirror extends ChildService {
     }
 
     /**
-     * Starts MirrorMaker 2 copying {@code topics} from {@code hospital} to {@code clinic} (bootstrap servers), its
-     * configuration and log in {@code workDir}.
+     * Starts MirrorMaker 2 copying {@code topics} from {@code hospital} to {@code clinic} (bootstrap servers) and
+     * {@code back} from {@code clinic} to {@code hospital}, its configuration and log in {@code workDir}.
      *
      * @param maxMessageBytes the largest record to copy (the producer's {@code max.request.size})
      */
     public static LocalMirror start(
-            Path workDir, String hospital, String clinic, List<String> topics, int maxMessageBytes) {
+            Path workDir, String hospital, String clinic, List<String> topics, List<String> back, int maxMessageBytes) {
         Path dir = workDir.toAbsolutePath();
         Path config = dir.resolve("mm2.properties");
         LocalSupport.createPrivateDirectory(dir);
         LocalSupport.writePrivate(
                 config,
-                properties(hospital, clinic, topics, maxMessageBytes, 1),
-                "MirrorMaker 2: only the listed topics, hospital -> clinic");
+                properties(hospital, clinic, topics, back, maxMessageBytes, 1),
+                "MirrorMaker 2: only the listed topics, hospital -> clinic and back");
         ChildJvm child = ChildJvm.start(
                 "mirrormaker",
                 dir,
@@ -52,50 +54,66 @@ public final class LocalMirror extends ChildService {
                 MAIN_CLASS,
                 List.of(config.toString()));
         LOG.info(
-                "MirrorMaker 2 copying {} from {} to {} (pid {}, log {})",
+                "MirrorMaker 2 copying {} from {} to {} and {} back (pid {}, log {})",
                 topics,
                 hospital,
                 clinic,
+                back,
                 child.pid(),
                 child.logFile());
         return new LocalMirror(child);
     }
 
     /**
-     * The MirrorMaker 2 configuration (the {@code mm2.properties} format of the dedicated driver) that copies exactly
-     * {@code topics} from the {@value #SOURCE} cluster to the {@value #TARGET} cluster.
-     *
-     * @param replicas replication factor of the topics MirrorMaker 2 creates on the clinic's cluster (its own
-     *     bookkeeping, and a crossing topic the clinic has not created)
-     */
-    /**
-     * How often the mirror commits the hospital offsets it has copied: after a crash it copies again at most what it
-     * copied in this interval, which the clinic's recovered-id store then drops.
+     * How often the mirror commits the source offsets it has copied: after a crash it copies again at most what it
+     * copied in this interval, which the clinic's recovered-id store (and, on the way back, the hospital's reading of
+     * receipts, one per study and kind) then drops.
      */
     public static final long OFFSET_FLUSH_INTERVAL_MS = 5_000;
 
+    /**
+     * The MirrorMaker 2 configuration (the {@code mm2.properties} format of the dedicated driver) that copies exactly
+     * {@code topics} from the {@value #SOURCE} cluster to the {@value #TARGET} cluster, and exactly {@code back} from
+     * the {@value #TARGET} cluster to the {@value #SOURCE} cluster (none: one way only).
+     *
+     * @param replicas replication factor of the topics MirrorMaker 2 creates on either cluster (its own bookkeeping,
+     *     and a crossing topic not created there)
+     */
     public static Properties properties(
-            String hospital, String clinic, List<String> topics, int maxMessageBytes, int replicas) {
+            String hospital, String clinic, List<String> topics, List<String> back, int maxMessageBytes, int replicas) {
         String rf = Integer.toString(replicas);
         String flow = SOURCE + "->" + TARGET;
+        String backFlow = TARGET + "->" + SOURCE;
         Properties p = new Properties();
         p.setProperty("clusters", SOURCE + ", " + TARGET);
         p.setProperty(SOURCE + ".bootstrap.servers", hospital);
         p.setProperty(TARGET + ".bootstrap.servers", clinic);
         p.setProperty(flow + ".enabled", "true");
-        p.setProperty(TARGET + "->" + SOURCE + ".enabled", "false");
-        // exact names, never a pattern that could match a hospital-only topic
-        p.setProperty(flow + ".topics", topics.stream().map(Pattern::quote).collect(Collectors.joining(",")));
+        // exact names, never a pattern that could match a hospital-only topic (or, back, a clinic-only one)
+        p.setProperty(flow + ".topics", exactly(topics));
+        p.setProperty(backFlow + ".enabled", Boolean.toString(!back.isEmpty()));
+        if (!back.isEmpty()) {
+            if (back.stream().anyMatch(topics::contains)) {
+                throw new IllegalArgumentException("a topic cannot cross both ways: " + topics + " and " + back);
+            }
+            p.setProperty(backFlow + ".topics", exactly(back));
+        }
         p.setProperty("replication.policy.class", "org.apache.kafka.connect.mirror.IdentityReplicationPolicy");
-        // committed transactions only: the embedder writes exactly once, its aborted records must not cross
-        p.setProperty(SOURCE + ".consumer.isolation.level", "read_committed");
-        p.setProperty(SOURCE + ".consumer.auto.offset.reset", "earliest");
+        // committed transactions only: the embedder and the extractor write exactly once, their aborted records must
+        // not cross
+        for (String cluster : List.of(SOURCE, TARGET)) {
+            p.setProperty(cluster + ".consumer.isolation.level", "read_committed");
+            p.setProperty(cluster + ".consumer.auto.offset.reset", "earliest");
+            p.setProperty(cluster + ".producer.enable.idempotence", "true");
+            p.setProperty(cluster + ".producer.acks", "all");
+            // the plugins on the classpath all declare themselves: skip a reflective scan of every jar (about 13 s)
+            p.setProperty(cluster + ".plugin.discovery", "service_load");
+            // a worker setting: MirrorMaker 2 reads it only with the target cluster's prefix (a top-level key is
+            // ignored). It bounds what a mirror crash re-delivers: the source offsets committed at most this long ago.
+            p.setProperty(cluster + ".offset.flush.interval.ms", Long.toString(OFFSET_FLUSH_INTERVAL_MS));
+        }
         p.setProperty(TARGET + ".producer.max.request.size", Integer.toString(maxMessageBytes));
-        p.setProperty(TARGET + ".producer.enable.idempotence", "true");
-        p.setProperty(TARGET + ".producer.acks", "all");
-        // the plugins on the classpath all declare themselves: skip a reflective scan of every jar (about 13 s)
         p.setProperty("plugin.discovery", "service_load");
-        p.setProperty(TARGET + ".plugin.discovery", "service_load");
         // the checkpoint connector then logs once that it cannot run: nothing to checkpoint, as intended
         p.setProperty("emit.heartbeats.enabled", "false");
         p.setProperty("emit.checkpoints.enabled", "false");
@@ -112,10 +130,11 @@ public final class LocalMirror extends ChildService {
         p.setProperty("offset.storage.replication.factor", rf);
         p.setProperty("config.storage.replication.factor", rf);
         p.setProperty("status.storage.replication.factor", rf);
-        // a worker setting: MirrorMaker 2 reads it only with the target cluster's prefix (a top-level key is ignored).
-        // It bounds what a mirror crash re-delivers: the source offsets committed at most this long ago.
-        p.setProperty(TARGET + ".offset.flush.interval.ms", Long.toString(OFFSET_FLUSH_INTERVAL_MS));
         return p;
+    }
+
+    private static String exactly(List<String> topics) {
+        return topics.stream().map(Pattern::quote).collect(Collectors.joining(","));
     }
 
     /** @throws LocalStackException when the process has ended (with the last error of its log) */

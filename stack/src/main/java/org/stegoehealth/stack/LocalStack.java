@@ -23,7 +23,8 @@ import org.stegoehealth.stack.KafkaSecurity.Principal;
  * A Kafka broker and a schema registry, both real, both local: what the system needs to run end to end on one
  * machine without Docker. {@link #startWithClinic} adds a second broker, the clinic's cluster, and
  * {@link #startMirror} MirrorMaker 2 copying only the crossing topics ({@link Topics#crossing()}) from the hospital's
- * cluster to the clinic's. Both clusters share the one registry: it holds schemas only.
+ * cluster to the clinic's, and the clinic's receipts ({@link Topics#crossingBack()}) back. Both clusters share the
+ * one registry: it holds schemas only.
  *
  * <pre>{@code
  * try (LocalStack stack = LocalStack.start(Path.of("target/local-stack"))) {
@@ -44,6 +45,7 @@ public final class LocalStack implements AutoCloseable {
     private LocalMirror mirror;
     private Path mirrorDir;
     private List<String> mirrorTopics;
+    private List<String> mirrorBack;
     private final HttpSchemaRegistryClient registryClient;
 
     private LocalStack(LocalKafka kafka, LocalKafka clinic, LocalRegistry registry) {
@@ -288,7 +290,8 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Starts MirrorMaker 2 copying the crossing topics of {@code topics} ({@link Topics#crossing()}) from the
-     * hospital's cluster to the clinic's, under the same names; its log is in {@code workDir/mirror}.
+     * hospital's cluster to the clinic's and the receipts ({@link Topics#crossingBack()}) back, under the same names;
+     * its log is in {@code workDir/mirror}.
      */
     public LocalMirror startMirror(Topics topics, Path workDir) {
         if (clinic == null) {
@@ -299,11 +302,13 @@ public final class LocalStack implements AutoCloseable {
         }
         mirrorDir = workDir.resolve("mirror");
         mirrorTopics = topics.crossing().stream().map(TopicSpec::name).toList();
+        mirrorBack = topics.crossingBack().stream().map(TopicSpec::name).toList();
         mirror = LocalMirror.start(
                 mirrorDir,
                 kafka.bootstrapServers(),
                 clinic.bootstrapServers(),
                 mirrorTopics,
+                mirrorBack,
                 StegoConfig.defaultsOnly().maxMessageBytes());
         return mirror;
     }
@@ -325,6 +330,7 @@ public final class LocalStack implements AutoCloseable {
                 kafka.bootstrapServers(),
                 clinic.bootstrapServers(),
                 mirrorTopics,
+                mirrorBack,
                 StegoConfig.defaultsOnly().maxMessageBytes());
         return mirror;
     }

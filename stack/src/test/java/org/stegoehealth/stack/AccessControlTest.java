@@ -71,6 +71,8 @@ class AccessControlTest {
                         "p-recovered-images:WRITE",
                         "p-dead-letters:DESCRIBE",
                         "p-dead-letters:WRITE",
+                        "p-receipts:DESCRIBE",
+                        "p-receipts:WRITE",
                         "p-stego-images:DESCRIBE",
                         "p-stego-images:READ"),
                 topicGrants(Principal.EXTRACTOR));
@@ -81,7 +83,7 @@ class AccessControlTest {
     }
 
     @Test
-    void viewer_readsWhatTheClinicReceivedAndWritesOnlyTheAuditTrail() {
+    void viewer_readsWhatTheClinicReceivedAndWritesOnlyTheAuditTrailAndReceipts() {
         assertEquals(
                 Set.of(
                         "p-recovered-images:DESCRIBE",
@@ -91,7 +93,10 @@ class AccessControlTest {
                         "p-models:DESCRIBE",
                         "p-models:READ",
                         "p-audit:DESCRIBE",
-                        "p-audit:WRITE"),
+                        "p-audit:WRITE",
+                        "p-receipts:DESCRIBE",
+                        "p-receipts:READ",
+                        "p-receipts:WRITE"),
                 topicGrants(Principal.VIEWER));
     }
 

@@ -2,6 +2,7 @@ package org.stegoehealth.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -17,14 +18,15 @@ class LocalMirrorTest {
 
     private static final List<String> CROSSING = List.of("p.stego-images", "p.models", "p.model-promotions");
 
-    private final Properties p = LocalMirror.properties("h:9092", "c:9094", CROSSING, 32 * 1024 * 1024, 1);
+    private static final List<String> BACK = List.of("p.receipts");
+
+    private final Properties p = LocalMirror.properties("h:9092", "c:9094", CROSSING, BACK, 32 * 1024 * 1024, 1);
 
     @Test
-    void onlyTheNamedTopicsCross_exactly_oneWay_underTheSameNames() {
+    void onlyTheNamedTopicsCross_exactly_underTheSameNames() {
         assertEquals("h:9092", p.getProperty("hospital.bootstrap.servers"));
         assertEquals("c:9094", p.getProperty("clinic.bootstrap.servers"));
         assertEquals("true", p.getProperty("hospital->clinic.enabled"));
-        assertEquals("false", p.getProperty("clinic->hospital.enabled"));
         assertEquals(
                 "org.apache.kafka.connect.mirror.IdentityReplicationPolicy", p.getProperty("replication.policy.class"));
         // MirrorMaker 2 joins the comma-separated entries into one pattern and matches whole topic names
@@ -34,6 +36,24 @@ class LocalMirrorTest {
         for (String other : List.of("p.xray-images", "p.cover-images", "pXstego-images", "p.stego-images-x", "x")) {
             assertFalse(topics.matcher(other).matches(), other + " must not cross");
         }
+    }
+
+    @Test
+    void onlyTheReceiptsCrossBack_andNoTopicCrossesBothWays() {
+        assertEquals("true", p.getProperty("clinic->hospital.enabled"));
+        Pattern back = Pattern.compile(String.join(
+                "|", Arrays.asList(p.getProperty("clinic->hospital.topics").split(","))));
+        assertTrue(back.matcher("p.receipts").matches());
+        for (String other : List.of(
+                "p.recovered-images", "p.audit", "p.dead-letters", "p.stego-images", "pXreceipts", "p.receipts2")) {
+            assertFalse(back.matcher(other).matches(), other + " must not cross back");
+        }
+        assertEquals("read_committed", p.getProperty("clinic.consumer.isolation.level"));
+        Properties oneWay = LocalMirror.properties("h:9092", "c:9094", CROSSING, List.of(), 1024, 1);
+        assertEquals("false", oneWay.getProperty("clinic->hospital.enabled"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LocalMirror.properties("h:9092", "c:9094", CROSSING, List.of("p.models"), 1024, 1));
     }
 
     @Test
@@ -57,6 +77,9 @@ class LocalMirrorTest {
         Map<String, String> worker = new MirrorMakerConfig(toMap(p))
                 .workerConfig(new SourceAndTarget(LocalMirror.SOURCE, LocalMirror.TARGET));
         assertEquals(Long.toString(LocalMirror.OFFSET_FLUSH_INTERVAL_MS), worker.get("offset.flush.interval.ms"));
+        Map<String, String> back = new MirrorMakerConfig(toMap(p))
+                .workerConfig(new SourceAndTarget(LocalMirror.TARGET, LocalMirror.SOURCE));
+        assertEquals(Long.toString(LocalMirror.OFFSET_FLUSH_INTERVAL_MS), back.get("offset.flush.interval.ms"));
     }
 
     private static Map<String, String> toMap(Properties props) {

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,9 +24,11 @@ import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.processors.CoverFitting;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.cli.ImageSetOptions;
 import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.produce.CoverProducer;
+import org.stegoehealth.processors.receipts.ReceiptLedger;
 import org.stegoehealth.security.Keyring;
 import org.stegoehealth.stack.KafkaSecurity.Principal;
 import org.stegoehealth.stack.pipeline.ClusterContents;
@@ -100,6 +103,9 @@ public final class DemoCommand implements Callable<Integer> {
     boolean oneCluster;
 
     private static final String DEMO_USER = "clinician";
+    /** How long the demo waits for the receipts at the hospital once every X-ray was recovered. */
+    private static final Duration RECEIPTS_TIMEOUT = Duration.ofSeconds(60);
+
     private static final String DEMO_OPERATOR = "operator";
 
     /** Where an X-ray went: its file, the cover it was hidden in, and when it was published. */
@@ -157,8 +163,17 @@ public final class DemoCommand implements Callable<Integer> {
                 };
                 outputs.awaitRecovered(sent.keySet(), options.timeout(), new Progress(System.err), healthCheck);
                 awaitStego(outputs, sent, healthCheck);
+                progress.message("waiting for the clinic's receipts at the hospital");
+                long acknowledged = new ReceiptLedger(
+                                StreamsConfigs.readCommittedConsumer(config, "stego-demo-receipts"),
+                                cluster.topics(),
+                                keys.hospital(),
+                                Clock.systemUTC())
+                        .awaitAcknowledged(sent.keySet(), RECEIPTS_TIMEOUT, healthCheck)
+                        .status()
+                        .acknowledged(sent.keySet());
                 DemoReport report = new DemoReport(stego.version(), rows(config, stego, sent, outputs));
-                printResults(stdout, cluster, report, report.write(reportDir), sent, outputs);
+                printResults(stdout, cluster, report, report.write(reportDir), sent, outputs, acknowledged);
                 if (keepRunning) {
                     outputs.close();
                     printStillRunning(stdout, cluster);
@@ -236,7 +251,8 @@ public final class DemoCommand implements Callable<Integer> {
             DemoReport report,
             Path html,
             Map<String, Sent> sent,
-            PipelineOutputs outputs) {
+            PipelineOutputs outputs,
+            long acknowledged) {
         long once = sent.keySet().stream()
                 .filter(id -> outputs.recoveredCounts().get(id) == 1)
                 .count();
@@ -244,6 +260,9 @@ public final class DemoCommand implements Callable<Integer> {
         stdout.printf(
                 "recovered exactly once: %d of %d X-ray(s) (read_committed); dead letters: %d%n",
                 once, sent.size(), outputs.deadLetters().size());
+        stdout.printf(
+                "acknowledged at the hospital: %d of %d X-ray(s) (RECOVERED receipts signed by the clinic%s)%n",
+                acknowledged, sent.size(), cluster.twoClusters() ? ", copied back by MirrorMaker 2" : "");
         if (cluster.secure()) {
             stdout.println("secure stack: SASL/SCRAM-SHA-512 over TLS; producer, embedder and extractor signed"
                     + " in as their own Kafka users, each allowed only its topics");

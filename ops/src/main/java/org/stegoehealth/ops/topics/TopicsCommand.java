@@ -48,7 +48,7 @@ public final class TopicsCommand implements Runnable {
             name = "create",
             mixinStandardHelpOptions = true,
             description = {
-                "Create every topic of the catalog (X-rays, covers, stego, recovered, dead letters) with its partitions (topic.partitions), cleanup policy, retention and max.message.bytes.",
+                "Create every topic of the catalog (X-rays, covers, stego, recovered, dead letters, receipts) with its partitions (topic.partitions), cleanup policy, retention and max.message.bytes.",
                 "Existing topics are left as they are, so running it again is harmless."
             })
     static final class Create implements Callable<Integer> {
@@ -80,7 +80,7 @@ public final class TopicsCommand implements Runnable {
                 paramLabel = "SIDE",
                 defaultValue = "both",
                 description = {
-                    "Which topics to create: both (one cluster for hospital and clinic, the default), hospital (its own cluster, without recovered-images) or clinic (a clinic's cluster: the mirrored stego, models and model-promotions topics, plus recovered-images and dead letters)."
+                    "Which topics to create: both (one cluster for hospital and clinic, the default), hospital (its own cluster, without recovered-images; with receipts, mirrored back from the clinic) or clinic (a clinic's cluster: the mirrored stego, models and model-promotions topics, plus recovered-images, dead letters and the receipts that cross back)."
                 })
         Side side;
 
@@ -119,7 +119,8 @@ public final class TopicsCommand implements Runnable {
             description = {
                 "Print the MirrorMaker 2 configuration (mm2.properties, for connect-mirror-maker.sh) that copies only the"
                         + " stego, models and model-promotions topics from the hospital's cluster (bootstrap.servers) to"
-                        + " a clinic's, under the same names, committed transactions only; nothing else crosses."
+                        + " a clinic's, and only the clinic's receipts topic back, under the same names, committed"
+                        + " transactions only; nothing else crosses."
             })
     static final class MirrorConfig implements Callable<Integer> {
 
@@ -159,11 +160,15 @@ public final class TopicsCommand implements Runnable {
                     Wiring.topics(config).crossing().stream()
                             .map(TopicSpec::name)
                             .toList(),
+                    Wiring.topics(config).crossingBack().stream()
+                            .map(TopicSpec::name)
+                            .toList(),
                     config.maxMessageBytes(),
                     replicationFactor);
             StringWriter raw = new StringWriter();
             p.store(raw, null);
-            String text = "# MirrorMaker 2: only the crossing topics, hospital -> clinic (stego topics mirror-config)\n"
+            String text = "# MirrorMaker 2: only the crossing topics, hospital -> clinic, and the receipts back"
+                    + " (stego topics mirror-config)\n"
                     + raw.toString()
                             .lines()
                             .filter(l -> !l.startsWith("#"))

@@ -1,7 +1,9 @@
 package org.stegoehealth.processors.cli;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -66,6 +68,48 @@ public final class OptionValues {
             }
             return x;
         }
+    }
+
+    /** A length of time: {@code 45s}, {@code 10m}, {@code 6h}, {@code 1d} or ISO-8601 ({@code PT6H}); 0 or more. */
+    public static final class Span implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return duration(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * {@code 45s}, {@code 10m}, {@code 6h}, {@code 1d} or ISO-8601 ({@code PT6H}).
+     *
+     * @throws IllegalArgumentException naming the value, when it is none of these or negative
+     */
+    public static Duration duration(String value) {
+        String t = value.strip().toLowerCase(Locale.ROOT);
+        Duration d;
+        try {
+            if (t.startsWith("p")) {
+                d = Duration.parse(t.toUpperCase(Locale.ROOT));
+            } else {
+                long n = Long.parseLong(t.substring(0, t.length() - 1));
+                d = switch (t.charAt(t.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    case 'd' -> Duration.ofDays(n);
+                    default -> throw new IllegalArgumentException();
+                };
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + value + "' is not a duration (e.g. 30m, 6h, 1d, PT6H)");
+        }
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(value + " is not allowed: give a duration of 0 or more");
+        }
+        return d;
     }
 
     private static int wholeNumber(String value) {

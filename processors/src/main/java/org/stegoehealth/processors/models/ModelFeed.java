@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -178,11 +179,20 @@ public final class ModelFeed implements AutoCloseable {
      * history, for example).
      */
     public static <V> List<V> readAll(Properties consumerConfig, TopicSpec<String, V> spec, Duration timeout) {
+        return readAll(consumerConfig, spec, timeout, v -> v);
+    }
+
+    /**
+     * As {@link #readAll(Properties, TopicSpec, Duration)}, keeping only {@code keep} of each value: a summary of
+     * records too large to hold all at once (stego images).
+     */
+    public static <V, T> List<T> readAll(
+            Properties consumerConfig, TopicSpec<String, V> spec, Duration timeout, Function<V, T> keep) {
         Properties p = new Properties();
         p.putAll(consumerConfig);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<V> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(spec.name(), timeout);
@@ -203,7 +213,7 @@ public final class ModelFeed implements AutoCloseable {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                     if (r.value() != null) {
-                        out.add(spec.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+                        out.add(keep.apply(spec.valueSerde().deserializer().deserialize(r.topic(), r.value())));
                     }
                 }
             }

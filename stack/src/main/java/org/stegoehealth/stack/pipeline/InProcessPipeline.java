@@ -3,6 +3,8 @@ package org.stegoehealth.stack.pipeline;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.KafkaStreams;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.processors.EmbeddingTopology;
@@ -28,6 +30,8 @@ public final class InProcessPipeline implements AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
     private final List<StreamsApp> apps;
+    /** The applications stopped on purpose ({@link #stopExtractor}). */
+    private final Set<StreamsApp> stopped = ConcurrentHashMap.newKeySet();
 
     private InProcessPipeline(List<StreamsApp> apps) {
         this.apps = apps;
@@ -116,10 +120,20 @@ public final class InProcessPipeline implements AutoCloseable {
         }
     }
 
-    /** @throws PipelineException when either application has stopped on an error */
+    /**
+     * Stops the extractor (committing what it finished), as at a clinic whose extractor is down: the embedder keeps
+     * sending, and nothing is recovered or acknowledged until an extractor runs again.
+     */
+    public void stopExtractor() {
+        StreamsApp extractor = apps.get(1);
+        extractor.close();
+        stopped.add(extractor);
+    }
+
+    /** @throws PipelineException when either application has stopped on an error (or, unasked, at all) */
     public void checkHealthy() {
         for (StreamsApp app : apps) {
-            if (app.stopped()) {
+            if (app.stopped() && !stopped.contains(app)) {
                 Throwable failure = app.failure().orElse(null);
                 throw new PipelineException(
                         "the " + app.name() + " stopped (" + app.state() + ")"

@@ -3,6 +3,7 @@ package org.stegoehealth.web.console;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -15,9 +16,12 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stegoehealth.processors.cli.OptionValues;
 import org.stegoehealth.processors.deadletters.Redrive;
 import org.stegoehealth.processors.models.ModelPromotions;
 import org.stegoehealth.processors.models.ModelRegistry;
+import org.stegoehealth.processors.receipts.ReceiptLedger;
+import org.stegoehealth.processors.receipts.ReceiptStatus;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.web.Templates;
@@ -31,7 +35,8 @@ import org.stegoehealth.web.WebServer;
  * live before ({@code /models/rollback}); the dead letters page ({@code /dead-letters}: by category and time, each
  * one's metadata and never its bytes) and for operators the redrive of one or a filtered set, a dry-run count first
  * ({@code /dead-letters/redrive}); the pipeline page ({@code /pipeline}, its numbers read again every 2 s from
- * {@code /pipeline/panel}: {@link PipelineDesk}).
+ * {@code /pipeline/panel}: {@link PipelineDesk}); the receipts page ({@code /receipts}: per clinic, the studies sent,
+ * acknowledged, reviewed and overdue, and each study's receipts, from {@link ReceiptDesk}).
  *
  * <p>Every POST other than sign-in and sign-out is an action: a session whose user is not an {@link
  * Users.Role#OPERATOR} (read from the users file at each request) gets 403 before any action route runs, and the
@@ -44,6 +49,7 @@ public final class ConsoleApp {
     public static final String DEAD_LETTERS = "/dead-letters";
     public static final String PIPELINE = "/pipeline";
     public static final String REDRIVE = DEAD_LETTERS + "/redrive";
+    public static final String RECEIPTS = "/receipts";
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleApp.class);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
@@ -52,13 +58,16 @@ public final class ConsoleApp {
     private final ModelDesk models;
     private final DeadLetterDesk deadLetters;
     private final PipelineDesk pipeline;
+    private final ReceiptDesk receipts;
     private final Users users;
     private WebServer server;
 
-    public ConsoleApp(ModelDesk models, DeadLetterDesk deadLetters, PipelineDesk pipeline, Users users) {
+    public ConsoleApp(
+            ModelDesk models, DeadLetterDesk deadLetters, PipelineDesk pipeline, ReceiptDesk receipts, Users users) {
         this.models = models;
         this.deadLetters = deadLetters;
         this.pipeline = pipeline;
+        this.receipts = receipts;
         this.users = users;
     }
 
@@ -79,6 +88,7 @@ public final class ConsoleApp {
         routes.post(REDRIVE, this::redrive);
         routes.get(PIPELINE, this::pipelinePage);
         routes.get(PIPELINE + "/panel", this::pipelinePanel);
+        routes.get(RECEIPTS, this::receiptsPage);
         routes.exception(
                 IllegalArgumentException.class,
                 (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
@@ -377,6 +387,56 @@ public final class ConsoleApp {
         m.put("key", key == null ? "" : key);
         m.put("outcomes", rows);
         Templates.html(ctx, "console/redrive.jte", m);
+    }
+
+    /** One study sent, as the receipts page shows it. */
+    public record ReceiptRow(
+            String sent,
+            String clinic,
+            String messageId,
+            String studyRef,
+            String method,
+            String recovered,
+            String reviewed,
+            String reviewer,
+            String state) {
+
+        static ReceiptRow of(ReceiptStatus.Study s) {
+            return new ReceiptRow(
+                    time(s.sent().sentAt()),
+                    s.sent().clinic(),
+                    s.sent().messageId(),
+                    s.studyRef() == null ? "" : s.studyRef(),
+                    s.sent().hidingMethod(),
+                    s.recovered() == null ? "" : time(s.recovered().at()),
+                    s.reviewed() == null ? "" : time(s.reviewed().at()),
+                    s.reviewed() == null || s.reviewed().reviewer() == null
+                            ? ""
+                            : s.reviewed().reviewer(),
+                    s.state().name());
+        }
+    }
+
+    private void receiptsPage(Context ctx) {
+        String overdueText =
+                Optional.ofNullable(blankToNull(ctx.queryParam("overdue"))).orElse("10m");
+        Duration overdue = OptionValues.duration(overdueText);
+        String clinic = blankToNull(ctx.queryParam("clinic"));
+        ReceiptLedger.Reading reading = receipts.read(overdue);
+        ReceiptStatus status = reading.status();
+        List<ReceiptRow> rows = new ArrayList<>();
+        (clinic == null ? status.studies() : status.studies(clinic)).forEach(s -> rows.add(ReceiptRow.of(s)));
+        Map<String, Object> m = base(ctx, "Receipts");
+        m.put(
+                "clinics",
+                status.clinics().stream()
+                        .filter(c -> clinic == null || c.clinic().equals(clinic))
+                        .toList());
+        m.put("rows", rows);
+        m.put("refused", reading.refused());
+        m.put("overdue", overdueText);
+        m.put("clinic", clinic == null ? "" : clinic);
+        Templates.html(ctx, "console/receipts.jte", m);
     }
 
     private void pipelinePage(Context ctx) {

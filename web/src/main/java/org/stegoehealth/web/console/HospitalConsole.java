@@ -16,6 +16,7 @@ import org.stegoehealth.processors.deadletters.Redrive;
 import org.stegoehealth.processors.deadletters.Reverification;
 import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.models.ModelPublisher;
+import org.stegoehealth.processors.receipts.ReceiptLedger;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.security.Keyring;
@@ -28,8 +29,8 @@ import org.stegoehealth.web.WebSettings;
 /**
  * A running hospital console: the model topics followed as the embedder follows them, promotions signed with the
  * hospital's keyring (as {@code stego models promote} signs them), dead letters read from and redriven to this
- * cluster (as {@code stego dead-letters replay} does), the audit trail on the hospital's {@code audit}
- * topic, and the HTTPS server. {@link #start} is what {@code stego console} runs.
+ * cluster (as {@code stego dead-letters replay} does), the clinics' receipts read and verified as {@code stego
+ * receipts} reads them, the audit trail on the hospital's {@code audit} topic, and the HTTPS server. {@link #start} is what {@code stego console} runs.
  */
 public final class HospitalConsole implements AutoCloseable {
 
@@ -119,7 +120,10 @@ public final class HospitalConsole implements AutoCloseable {
                     topics.crossing().stream().map(t -> t.name()).collect(java.util.stream.Collectors.toSet()),
                     clock);
             Users users = new Users(web.usersFile());
-            ConsoleApp app = new ConsoleApp(desk, letters, pipeline, users);
+            ReceiptLedger ledger = new ReceiptLedger(
+                    StreamsConfigs.readCommittedConsumer(config, APPLICATION + "-receipts"), topics, keyring, clock);
+            ConsoleApp app = new ConsoleApp(
+                    desk, letters, pipeline, overdue -> ledger.read(overdue, java.time.Duration.ofSeconds(10)), users);
             WebServer server = new WebServer(
                     new WebServer.Settings(
                             web.host(), web.port(), web.tls(), APPLICATION, "Hospital console", ConsoleApp.MODELS),

@@ -16,12 +16,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stegoehealth.schemas.DeadLetterEvent;
+import org.stegoehealth.schemas.ReceiptEvent;
+import org.stegoehealth.schemas.ReceiptKind;
 import org.stegoehealth.schemas.RecoveredImageEvent;
 import org.stegoehealth.schemas.Topics;
 
 /**
  * Keeps a {@link StudyIndex} up to date from the clinic's topics: every recovered X-ray, every dead letter of a stego
- * image (the extractor's refusals, with their reasons), and the model events for {@link ModelQuality}. One consumer
+ * image (the extractor's refusals, with their reasons), the model events for {@link ModelQuality}, and the studies
+ * already reviewed (the REVIEWED receipts, for {@link Reviews}). One consumer
  * thread reads all partitions from the start ({@code read_committed}: only what the extractor committed), without a
  * consumer group, so each viewer instance holds the whole worklist and commits nothing.
  */
@@ -34,12 +37,14 @@ public final class ClinicFeed implements AutoCloseable {
     private final Topics topics;
     private final StudyIndex index;
     private final ModelQuality models;
+    private final Reviews reviews;
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean running = true;
 
     /** @param consumerConfig a {@code read_committed} consumer's settings (StreamsConfigs.readCommittedConsumer) */
-    public ClinicFeed(Properties consumerConfig, Topics topics, StudyIndex index, ModelQuality models) {
+    public ClinicFeed(
+            Properties consumerConfig, Topics topics, StudyIndex index, ModelQuality models, Reviews reviews) {
         Properties p = new Properties();
         p.putAll(consumerConfig);
         p.remove("group.id");
@@ -47,6 +52,7 @@ public final class ClinicFeed implements AutoCloseable {
         this.topics = topics;
         this.index = index;
         this.models = models;
+        this.reviews = reviews;
         this.thread = new Thread(this::run, "stego-viewer-feed");
         this.thread.setDaemon(true);
     }
@@ -90,9 +96,10 @@ public final class ClinicFeed implements AutoCloseable {
         }
     }
 
-    /** The partitions of the three topics, waiting (and saying so every 10 s) for topics not created yet. */
+    /** The partitions of the four topics, waiting (and saying so every 10 s) for topics not created yet. */
     private List<TopicPartition> awaitPartitions() {
-        List<String> names = List.of(topics.recovered.name(), topics.deadLetters.name(), topics.models.name());
+        List<String> names = List.of(
+                topics.recovered.name(), topics.deadLetters.name(), topics.models.name(), topics.receipts.name());
         long lastSaid = 0;
         while (running) {
             List<TopicPartition> all = new ArrayList<>();
@@ -154,6 +161,11 @@ public final class ClinicFeed implements AutoCloseable {
                         : StandardCharsets.UTF_8.decode(e.getKey().duplicate()).toString();
                 index.add(
                         Study.failed(r.partition(), r.offset(), key, e.getFailedAt(), e.getErrorType(), e.getReason()));
+            } else if (r.topic().equals(topics.receipts.name())) {
+                ReceiptEvent e = topics.receipts.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                if (e.getKind() == ReceiptKind.REVIEWED) {
+                    reviews.reviewedBefore(e.getMessageId());
+                }
             } else if (r.topic().equals(topics.models.name())) {
                 String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
                 models.accept(key, topics.models.valueSerde().deserializer().deserialize(r.topic(), r.value()));

@@ -4,11 +4,15 @@ import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stegoehealth.processors.Receipts;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.TransferSecurity;
 import org.stegoehealth.processors.cli.Wiring;
+import org.stegoehealth.schemas.ReceiptEvent;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.web.KafkaAuditTrail;
+import org.stegoehealth.web.KafkaTopicWriter;
 import org.stegoehealth.web.Sessions;
 import org.stegoehealth.web.Users;
 import org.stegoehealth.web.WebServer;
@@ -16,7 +20,8 @@ import org.stegoehealth.web.WebSettings;
 
 /**
  * A running clinic viewer: the feed that keeps the worklist from the clinic's topics, the audit trail on its {@code
- * audit} topic, and the HTTPS server. {@link #start} is what {@code stego viewer} and the demo run.
+ * audit} topic, the REVIEWED receipts on its {@code receipts} topic (signed with the clinic's keyring), and the HTTPS
+ * server. {@link #start} is what {@code stego viewer} and the demo run.
  */
 public final class ClinicViewer implements AutoCloseable {
 
@@ -25,14 +30,24 @@ public final class ClinicViewer implements AutoCloseable {
 
     private final ClinicFeed feed;
     private final KafkaAuditTrail audit;
+    private final KafkaTopicWriter<ReceiptEvent> receipts;
     private final WebServer server;
     private final StudyIndex index;
+    private final Reviews reviews;
 
-    private ClinicViewer(ClinicFeed feed, KafkaAuditTrail audit, WebServer server, StudyIndex index) {
+    private ClinicViewer(
+            ClinicFeed feed,
+            KafkaAuditTrail audit,
+            KafkaTopicWriter<ReceiptEvent> receipts,
+            WebServer server,
+            StudyIndex index,
+            Reviews reviews) {
         this.feed = feed;
         this.audit = audit;
+        this.receipts = receipts;
         this.server = server;
         this.index = index;
+        this.reviews = reviews;
     }
 
     /** Starts the viewer of the clinic {@code config} names (its keyring, topics, users file and viewer settings). */
@@ -43,11 +58,15 @@ public final class ClinicViewer implements AutoCloseable {
         StudyIndex index = new StudyIndex();
         ModelQuality quality = new ModelQuality(trust);
         Clock clock = Clock.systemUTC();
-        ClinicFeed feed =
-                new ClinicFeed(StreamsConfigs.readCommittedConsumer(config, APPLICATION), topics, index, quality);
+        Receipts.Issuer issuer = Receipts.Issuer.of(TransferSecurity.from(config, TransferSecurity.Site.CLINIC));
+        KafkaTopicWriter<ReceiptEvent> receipts =
+                new KafkaTopicWriter<>(config, topics.receipts, APPLICATION + "-receipts", "a receipt");
+        Reviews reviews = new Reviews(issuer, r -> receipts.write(r.getMessageId(), r), clock);
+        ClinicFeed feed = new ClinicFeed(
+                StreamsConfigs.readCommittedConsumer(config, APPLICATION), topics, index, quality, reviews);
         KafkaAuditTrail audit = new KafkaAuditTrail(config, topics.audit, APPLICATION);
         try {
-            ViewerApp app = new ViewerApp(index, quality, clock);
+            ViewerApp app = new ViewerApp(index, quality, reviews, clock);
             WebServer server = new WebServer(
                     new WebServer.Settings(
                             web.host(), web.port(), web.tls(), APPLICATION, "Clinic viewer", ViewerApp.WORKLIST),
@@ -64,10 +83,11 @@ public final class ClinicViewer implements AutoCloseable {
                     server.url(),
                     server.settings().tls().fingerprint(),
                     web.usersFile());
-            return new ClinicViewer(feed, audit, server, index);
+            return new ClinicViewer(feed, audit, receipts, server, index, reviews);
         } catch (RuntimeException e) {
             feed.close();
             audit.close();
+            receipts.close();
             throw e;
         }
     }
@@ -88,10 +108,15 @@ public final class ClinicViewer implements AutoCloseable {
         return feed.awaitCaughtUp(timeout);
     }
 
+    public Reviews reviews() {
+        return reviews;
+    }
+
     @Override
     public void close() {
         server.close();
         feed.close();
         audit.close();
+        receipts.close();
     }
 }

@@ -36,6 +36,7 @@ import org.stegoehealth.web.WebServer;
  * <p>Each study view records one {@code VIEW} audit event before the page is sent, and hands the page a single-use
  * ticket: the samples are only served against it, so no pixels leave the server without their audit event. Each
  * export records one {@code EXPORT} event before the file is sent. A failed study shows its reason and never pixels.
+ * The first opening of a recovered study sends its REVIEWED receipt to the hospital ({@link Reviews}).
  */
 public final class ViewerApp {
 
@@ -52,13 +53,15 @@ public final class ViewerApp {
 
     private final StudyIndex index;
     private final ModelQuality quality;
+    private final Reviews reviews;
     private final Clock clock;
     private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
     private WebServer server;
 
-    public ViewerApp(StudyIndex index, ModelQuality quality, Clock clock) {
+    public ViewerApp(StudyIndex index, ModelQuality quality, Reviews reviews, Clock clock) {
         this.index = index;
         this.quality = quality;
+        this.reviews = reviews;
         this.clock = clock;
     }
 
@@ -232,6 +235,7 @@ public final class ViewerApp {
             return new View(Row.of(s), s, null, "", "");
         }
         server.audit(ctx, "VIEW", s.messageId(), s.studyRef());
+        reviews.opened(s, WebServer.session(ctx).user());
         String ticket = ticket(WebServer.session(ctx), s.id());
         return new View(Row.of(s), s, Badge.of(s, quality), ticket, exportName(s));
     }

@@ -40,11 +40,14 @@ import org.stegoehealth.model.StegoNetwork;
 import org.stegoehealth.processors.deadletters.Redrive;
 import org.stegoehealth.processors.models.ModelEvents;
 import org.stegoehealth.processors.models.ModelRegistry;
+import org.stegoehealth.processors.receipts.ReceiptLedger;
+import org.stegoehealth.processors.receipts.ReceiptStatus;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.DeadLetterReplayEvent;
 import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.schemas.ModelStatus;
+import org.stegoehealth.schemas.ReceiptKind;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.security.Keyring;
 import org.stegoehealth.web.MutableClock;
@@ -201,7 +204,23 @@ class ConsoleAppTest {
                 List.of(hospitalCluster),
                 Set.of("stego-images"),
                 clock);
-        ConsoleApp app = new ConsoleApp(desk, deadLetters, pipeline, users);
+        ReceiptDesk receipts = overdue -> new ReceiptLedger.Reading(
+                ReceiptStatus.of(
+                        List.of(
+                                new ReceiptStatus.Sent("m-1", "clinic-a", T0, "sealed", "sealed-1"),
+                                new ReceiptStatus.Sent("m-2", "clinic-a", T0.plusSeconds(60), "neural", "stego-v1"),
+                                new ReceiptStatus.Sent("m-3", "clinic-b", T0.plusSeconds(120), "neural", "stego-v1")),
+                        List.of(
+                                new ReceiptStatus.Receipt(
+                                        "m-1", "clinic-a", ReceiptKind.RECOVERED, T0.plusSeconds(5), null, "ACC-1"),
+                                new ReceiptStatus.Receipt(
+                                        "m-1", "clinic-a", ReceiptKind.REVIEWED, T0.plusSeconds(90), "dr.kim", null),
+                                new ReceiptStatus.Receipt(
+                                        "m-2", "clinic-a", ReceiptKind.RECOVERED, T0.plusSeconds(65), null, null)),
+                        clock.instant(),
+                        overdue),
+                List.of("TAMPERED: receipt RECOVERED of m-9: signed with key 0a0b0c0d, which is not a trusted key"));
+        ConsoleApp app = new ConsoleApp(desk, deadLetters, pipeline, receipts, users);
         server = new WebServer(
                 new WebServer.Settings("127.0.0.1", 0, tls, "stego-console", "Hospital console", ConsoleApp.MODELS),
                 users,
@@ -473,6 +492,26 @@ class ConsoleAppTest {
         assertTrue(single.body().contains("1 would be re-published"), single.body());
         send("POST", ConsoleApp.REDRIVE, ops, "reason=DECODE&key=stego-embedder%2Fxrays-0%404&mode=redrive");
         assertEquals(List.of("xrays:PIXELS-1", "xrays:PIXELS-2", "xrays:PIXELS-4"), republished);
+    }
+
+    @Test
+    void theReceiptsPageShowsEachClinicsCounts_eachStudysState_andTheRefusedReceipts() throws Exception {
+        String lee = signIn("dr.lee");
+        String page =
+                send("GET", ConsoleApp.RECEIPTS + "?overdue=1m", lee, null).body();
+        assertTrue(page.contains("<td class=\"sent\">2</td>"), page);
+        assertTrue(page.contains("<td class=\"acknowledged\">2</td><td class=\"reviewed\">1</td>"), page);
+        assertTrue(page.contains("data-clinic=\"clinic-b\""), page);
+        assertTrue(page.contains("<b class=\"error\">OVERDUE</b>"), "m-3 has no receipt after 1 minute");
+        assertTrue(page.contains("ACC-1") && page.contains("dr.kim") && page.contains("REVIEWED"), page);
+        assertTrue(page.contains("1 receipt(s) refused"), page);
+        String onlyA = send("GET", ConsoleApp.RECEIPTS + "?clinic=clinic-a&overdue=1d", lee, null)
+                .body();
+        assertFalse(onlyA.contains("m-3") || onlyA.contains("OVERDUE"), onlyA);
+        assertTrue(onlyA.contains("<span id=\"total\">2</span>"), onlyA);
+        var bad = send("GET", ConsoleApp.RECEIPTS + "?overdue=soon", lee, null);
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("'soon' is not a duration"), bad.body());
     }
 
     @Test

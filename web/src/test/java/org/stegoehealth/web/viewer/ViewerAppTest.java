@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -29,6 +30,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.processors.Receipts;
+import org.stegoehealth.schemas.ReceiptEvent;
+import org.stegoehealth.schemas.ReceiptKind;
+import org.stegoehealth.security.KeyringPair;
 import org.stegoehealth.web.MutableClock;
 import org.stegoehealth.web.RecordingAuditTrail;
 import org.stegoehealth.web.Sessions;
@@ -53,6 +58,9 @@ class ViewerAppTest {
     private Study neural;
     private Study sealed;
     private Study tampered;
+    private KeyringPair keys;
+    private Reviews reviews;
+    private final List<ReceiptEvent> receipts = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -68,7 +76,9 @@ class ViewerAppTest {
         Users users = new Users(dir.resolve("users"));
         users.add("dr.smith", PASSWORD.toCharArray(), false);
         TlsKeys tls = TlsKeys.selfSigned(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
-        ViewerApp app = new ViewerApp(index, quality, clock);
+        keys = KeyringPair.create(dir.resolve("keys"));
+        reviews = new Reviews(new Receipts.Issuer(keys.clinic(), keys.hospital().name()), receipts::add, clock);
+        ViewerApp app = new ViewerApp(index, quality, reviews, clock);
         server = new WebServer(
                 new WebServer.Settings("127.0.0.1", 0, tls, "stego-viewer", "Clinic viewer", ViewerApp.WORKLIST),
                 users,
@@ -247,6 +257,29 @@ class ViewerAppTest {
                 send("GET", "/studies/" + neural.id() + "/pixels?ticket=" + m2.group(1), other, null)
                         .statusCode());
         assertEquals(2, audit.count("VIEW"));
+    }
+
+    @Test
+    void theFirstOpeningOfAStudy_sendsOneSignedReviewedReceipt_andAFailedStudyNone() throws Exception {
+        String cookie = signIn("dr.smith", PASSWORD);
+        assertEquals(200, send("GET", "/studies/" + neural.id(), cookie, null).statusCode());
+        assertEquals(200, send("GET", "/studies/" + neural.id(), cookie, null).statusCode());
+        assertEquals(
+                200,
+                send("GET", "/compare?a=" + neural.id() + "&b=" + tampered.id(), cookie, null)
+                        .statusCode());
+        assertEquals(200, send("GET", "/studies/" + tampered.id(), cookie, null).statusCode());
+        assertEquals(1, receipts.size(), receipts.toString());
+        ReceiptEvent r = receipts.get(0);
+        assertEquals(ReceiptKind.REVIEWED, r.getKind());
+        assertEquals(neural.messageId(), r.getMessageId());
+        assertEquals("dr.smith", r.getReviewer());
+        assertEquals(clock.instant(), r.getAt());
+        assertEquals(keys.clinic().name(), Receipts.verify(r, Receipts.clinicSigners(keys.hospital())));
+        // a study reviewed before a restart (read back from the receipts topic) is not acknowledged again
+        reviews.reviewedBefore(sealed.messageId());
+        assertEquals(200, send("GET", "/studies/" + sealed.id(), cookie, null).statusCode());
+        assertEquals(1, receipts.size());
     }
 
     @Test

@@ -39,6 +39,8 @@ import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.models.ModelFeed;
 import org.stegoehealth.processors.produce.XrayProducer;
+import org.stegoehealth.processors.receipts.ReceiptLedger;
+import org.stegoehealth.processors.receipts.ReceiptStatus;
 import org.stegoehealth.schemas.AuditEvent;
 import org.stegoehealth.schemas.StegoImageEvent;
 import org.stegoehealth.schemas.XrayImageEvent;
@@ -254,6 +256,31 @@ class ViewerBrowserIT {
         assertNotEquals(before.get(0).doubleValue(), after.get(0).doubleValue(), 0.01);
         Browser.screenshot(browser, "study-window-level");
         awaitAudit("VIEW", null);
+        awaitReviewedReceipt("ACC-2026-1001");
+    }
+
+    /** The hospital reads a REVIEWED receipt for the study, signed by the clinic and naming the clinician. */
+    private void awaitReviewedReceipt(String studyRef) throws InterruptedException {
+        ReceiptLedger ledger = new ReceiptLedger(
+                StreamsConfigs.readCommittedConsumer(cluster.config(), "receipts-reader"),
+                cluster.topics(),
+                keys.hospital(),
+                java.time.Clock.systemUTC());
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            ReceiptLedger.Reading reading = ledger.read(Duration.ofMinutes(10), Duration.ofSeconds(30));
+            var study = reading.status().studies().stream()
+                    .filter(s -> studyRef.equals(s.studyRef()) && s.reviewed() != null)
+                    .findFirst();
+            if (study.isPresent()) {
+                assertEquals(USER, study.get().reviewed().reviewer());
+                assertEquals(ReceiptStatus.State.REVIEWED, study.get().state());
+                assertEquals(List.of(), reading.refused());
+                return;
+            }
+            assertTrue(System.nanoTime() < until, "no REVIEWED receipt for " + studyRef + " at the hospital");
+            Thread.sleep(200);
+        }
     }
 
     @Test
