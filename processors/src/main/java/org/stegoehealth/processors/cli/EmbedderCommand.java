@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.stegoehealth.processors.EmbeddingTopology;
 import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.StegoFormat;
 import org.stegoehealth.processors.TransferSecurity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,11 +53,13 @@ public final class EmbedderCommand implements Callable<Integer> {
         // keys first: a missing keyring or clinic is reported before the model is loaded
         TransferSecurity security =
                 TransferSecurity.from(config, TransferSecurity.Site.HOSPITAL).checkedForEmbedder();
+        // and the stego format: JPEG with a keyed default method is refused before anything connects
+        StegoFormat format = config.stegoFormat().checkFor(security.defaultMethod());
         return StreamsRunner.run(
                 "embedder",
                 config,
                 security,
                 config.embedderApplicationId(),
-                (topics, models) -> EmbeddingTopology.build(topics, models, config.batchSettings(), security));
+                (topics, models) -> EmbeddingTopology.build(topics, models, config.batchSettings(), security, format));
     }
 }
