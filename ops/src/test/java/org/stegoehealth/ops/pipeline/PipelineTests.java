@@ -260,7 +260,8 @@ abstract class PipelineTests {
     /** The bundled default model ({@code models/DEFAULT}), the one {@code stego demo} runs. */
     private static StegoModel bundledModel() throws IOException {
         Path models = Path.of("..", "models");
-        String dir = Files.readString(models.resolve(ModelArtifact.DEFAULT_POINTER)).trim();
+        String dir =
+                Files.readString(models.resolve(ModelArtifact.DEFAULT_POINTER)).trim();
         return ModelArtifact.load(models.resolve(dir)).toModel();
     }
 
@@ -274,7 +275,8 @@ abstract class PipelineTests {
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void jpegStegoEvents_areAtMostAThirdOfThePngBytes_andAreRecoveredOnceEach() throws Exception {
         StegoModel bundled = bundledModel();
-        List<Path> xrays = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true).subList(0, 3);
+        List<Path> xrays =
+                Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true).subList(0, 3);
         List<Path> covers = Evaluation.imageFiles(SAMPLES.resolve("covers"), n -> true);
         Map<ImageFormat, Map<String, Integer>> recordBytes = new TreeMap<>();
         for (StegoFormat format : List.of(StegoFormat.PNG, StegoFormat.jpeg(90))) {
@@ -317,9 +319,7 @@ abstract class PipelineTests {
                     FloatImage original =
                             image(Files.readAllBytes(e.getValue()), id).withChannels(bundled.secretChannels());
                     FloatImage offline = asPng(
-                            bundled.extract(List.of(image(image, id)))
-                                    .get(0)
-                                    .withChannels(bundled.secretChannels()),
+                            bundled.extract(List.of(image(image, id))).get(0).withChannels(bundled.secretChannels()),
                             id);
                     FloatImage recovered =
                             image(InputImages.bytes(outputs.recovered().get(id).getImage()), id);
