@@ -1,4 +1,4 @@
-package org.stegoehealth.security;
+package org.stegoehealth.model;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -20,12 +20,13 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
- * The project's one JPEG writer, beside {@link Png}: an 8-bit RGB raster as a baseline JFIF JPEG with 4:2:0 chroma
+ * The project's one JPEG writer (the PNG writer is {@code org.stegoehealth.security.Png}): an 8-bit RGB raster as a baseline JFIF JPEG with 4:2:0 chroma
  * subsampling (luma at full resolution, each chroma plane at half in both directions), what nearly every camera,
  * mail gateway and messaging app sends; the JDK's standard encoder and its quantisation tables scaled by quality.
  * The sampling is set explicitly rather than left to the encoder's default. Notes go into {@code COM} segments, one
- * per note as {@code key: value} ({@link #notes} reads them back). Reading pixels stays with
- * {@code org.stegoehealth.model.Images}, the one decoder.
+ * per note as {@code key: value} ({@link #notes} reads them back). Reading pixels stays with {@link Images}, the one
+ * decoder. It lives beside the decoder rather than beside the PNG writer so that everything that writes a JPEG, the
+ * embedder's wire format and the simulated channel of the evaluation alike, can use it without the crypto module.
  */
 public final class Jpeg {
 

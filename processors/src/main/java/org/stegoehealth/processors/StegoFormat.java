@@ -4,8 +4,8 @@ import java.awt.image.BufferedImage;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.stegoehealth.model.Jpeg;
 import org.stegoehealth.schemas.ImageFormat;
-import org.stegoehealth.security.Jpeg;
 import org.stegoehealth.security.Png;
 
 /**
