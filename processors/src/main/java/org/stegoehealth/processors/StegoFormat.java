@@ -10,8 +10,8 @@ import org.stegoehealth.security.Png;
 
 /**
  * How the embedder encodes a stego image of the neural method for the wire (config {@code stego.format} and
- * {@code stego.jpeg.quality}): a lossless PNG, or a baseline JPEG with 4:2:0 chroma subsampling ({@link Jpeg}), about
- * a fifth of the PNG's bytes and what a photograph on the wire usually is. The network's secret survives JPEG only
+ * {@code stego.jpeg.quality}): a lossless PNG, or a baseline JPEG with 4:2:0 chroma subsampling ({@link Jpeg}), an
+ * eighth to a tenth of the PNG's bytes at quality 90 and what a photograph on the wire usually is. The network's secret survives JPEG only
  * as far as the model was trained for it. The sealed and covert methods need every bit of their carrier, so their
  * stego images are always PNG: an embedder whose default method is keyed refuses {@code jpeg} at start-up
  * ({@link #checkFor}), and an X-ray that asks for a keyed method travels as PNG whatever this says.

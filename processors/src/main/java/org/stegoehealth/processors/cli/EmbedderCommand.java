@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Hide every X-ray published on the X-ray topic in a cover photo and publish the stego image, signed with this hospital's keyring; study references travel only encrypted to the clinic.",
-            "Embeds with the promoted model version and switches at the next batch when another is promoted (stego models promote); --model DIR pins one model instead."
+            "Embeds with the promoted model version and switches at the next batch when another is promoted (stego models promote); --model DIR pins one model instead.",
+            "Neural stego images go out as lossless PNG, or with stego.format=jpeg as baseline JPEG with 4:2:0 chroma subsampling at stego.jpeg.quality (90); sealed and covert ones always as PNG, and a sealed or covert default method refuses jpeg."
         })
 public final class EmbedderCommand implements Callable<Integer> {
 
