@@ -91,6 +91,14 @@ public final class ExtractCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(file + ": no such file");
             }
         }
+        Map<Path, Path> targets = new LinkedHashMap<>();
+        for (Path file : files) {
+            Path earlier = targets.putIfAbsent(target(file.getFileName().toString()), file);
+            if (earlier != null) {
+                throw new IllegalArgumentException(earlier + " and " + file + " would both be written to "
+                        + target(file.getFileName().toString()) + "; rename one or extract them separately");
+            }
+        }
         if (!unverified) {
             throw new IllegalArgumentException(files.get(0) + ": cannot be authenticated: the hospital signs the stego"
                     + " event, not the picture, so a file carries no signature; refused (pass --unverified to recover it"
@@ -157,13 +165,17 @@ public final class ExtractCommand implements Callable<Integer> {
                         + " stego models pull " + version + " --to DIR and set model.cache.dir=DIR");
     }
 
-    /** Writes {@code png} as {@code <out>/<stem>-recovered.png} (via a temporary file, so no half file is left). */
+    /** Where the X-ray recovered from the file {@code fileName} goes: {@code <out>/<stem>-recovered.png}. */
+    private Path target(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return out.resolve((dot > 0 ? fileName.substring(0, dot) : fileName) + "-recovered.png");
+    }
+
+    /** Writes {@code png} as {@link #target} (via a temporary file, so no half file is left). */
     private Path write(String fileName, byte[] png) throws IOException {
         Files.createDirectories(out);
-        int dot = fileName.lastIndexOf('.');
-        String stem = dot > 0 ? fileName.substring(0, dot) : fileName;
-        Path target = out.resolve(stem + "-recovered.png");
-        Path tmp = Files.createTempFile(out, "." + stem, ".part");
+        Path target = target(fileName);
+        Path tmp = Files.createTempFile(out, ".recovering-", ".part");
         try {
             Files.write(tmp, png);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

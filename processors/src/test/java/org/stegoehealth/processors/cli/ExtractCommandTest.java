@@ -137,6 +137,19 @@ class ExtractCommandTest {
     }
 
     @Test
+    void twoFilesWithOneName_areRefusedBeforeAnythingIsWritten() throws IOException {
+        Path png = stegoFile("photo.png", StegoFormat.PNG, VERSION);
+        Path jpeg = stegoFile("photo.jpg", StegoFormat.jpeg(90), VERSION);
+
+        CliRun run = extract(
+                "--unverified", "--out", out.toString(), "-c", config.toString(), png.toString(), jpeg.toString());
+
+        assertEquals(2, run.code(), run.toString());
+        assertTrue(run.errorLine().contains("would both be written to"), run.toString());
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
     void anUnknownModelVersion_isOneClearError() throws IOException {
         Path file = stegoFile("photo.jpg", StegoFormat.jpeg(90), "stego-gray-20991231-0000-00000000");
 
