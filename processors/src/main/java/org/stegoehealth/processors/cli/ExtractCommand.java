@@ -61,7 +61,9 @@ public final class ExtractCommand implements Callable<Integer> {
     @Option(
             names = "--model",
             paramLabel = "VERSION",
-            description = "Model version to extract with (default: the version noted in each file).")
+            description =
+                    "Model version to extract with, or a model artifact directory like the other commands' --model"
+                            + " DIR (default: the version noted in each file).")
     String model;
 
     @Option(
@@ -123,23 +125,32 @@ public final class ExtractCommand implements Callable<Integer> {
                     ? model
                     : noted.orElseThrow(() -> new IllegalArgumentException(name + ": notes no model version (a channel"
                             + " that recompresses or strips metadata removes it); name it with --model VERSION"));
-            HidingModel hiding = models.computeIfAbsent(version, v -> load(v, places, settings));
+            HidingModel hiding = models.computeIfAbsent(
+                    version,
+                    v -> v.equals(model) && isArtifact(model)
+                            ? ModelArtifact.load(Path.of(model)).toModel().tiled(settings.tiling())
+                            : load(v, places, settings));
             FloatImage secret =
                     hiding.extract(List.of(FloatImage.of(image.image()))).get(0).withChannels(hiding.secretChannels());
             Map<String, String> notes = new LinkedHashMap<>();
             notes.put(VERIFICATION_NOTE, UNVERIFIED);
-            notes.put(StegoFormat.MODEL_NOTE, version);
+            notes.put(StegoFormat.MODEL_NOTE, hiding.version());
             Path target = write(name, Png.encode(secret.toBufferedImage(), notes));
             written.add(target);
             stdout.printf(
                     "UNVERIFIED %s (%s %dx%d) -> %s: model %s%n",
-                    file, image.format(), image.width(), image.height(), target, version);
+                    file, image.format(), image.width(), image.height(), target, hiding.version());
         }
         stdout.printf(
                 "%d X-ray(s) recovered UNVERIFIED: no signature was checked; treat them as unauthenticated%n",
                 written.size());
         stdout.flush();
         return 0;
+    }
+
+    /** Whether {@code --model} names a model artifact directory rather than a version. */
+    private static boolean isArtifact(String value) {
+        return Files.isRegularFile(Path.of(value).resolve(ModelArtifact.METADATA_FILE));
     }
 
     /** The model {@code version} from the first place that holds it, checked and loaded. */

@@ -103,6 +103,18 @@ class ExtractCommandTest {
 
     @Test
     void withUnverified_aJpegIsRecovered_withTheNotedModelOrTheOneNamed() throws IOException {
+        // named as a version
+        CliRun byVersion = extract(
+                "--unverified",
+                "--out",
+                out.toString(),
+                "-c",
+                config.toString(),
+                "--model",
+                VERSION,
+                stegoFile("named.jpg", StegoFormat.jpeg(90), "another-version").toString());
+        assertEquals(0, byVersion.code(), byVersion.toString());
+        assertTrue(byVersion.out().contains("model " + VERSION), byVersion.out());
         Path noted = stegoFile("noted.jpg", StegoFormat.jpeg(90), VERSION);
         // a JPEG recompressed by a channel that drops comments: same pixels kind, no note
         ByteArrayOutputStream stripped = new ByteArrayOutputStream();
@@ -122,7 +134,7 @@ class ExtractCommandTest {
                 "-c",
                 config.toString(),
                 "--model",
-                VERSION,
+                dir.resolve("model-cache").resolve(VERSION).toString(),
                 noted.toString(),
                 bare.toString());
         assertEquals(0, run.code(), run.toString());
