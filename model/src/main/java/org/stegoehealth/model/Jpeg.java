@@ -26,7 +26,7 @@ import org.w3c.dom.NodeList;
  * The sampling is set explicitly rather than left to the encoder's default. Notes go into {@code COM} segments, one
  * per note as {@code key: value} ({@link #notes} reads them back). Reading pixels stays with {@link Images}, the one
  * decoder. It lives beside the decoder rather than beside the PNG writer so that everything that writes a JPEG, the
- * embedder's wire format and the simulated channel of the evaluation alike, can use it without the crypto module.
+ * embedder's wire format and the evaluation's channel ({@link Attack}) alike, can use it without the crypto module.
  */
 public final class Jpeg {
 
@@ -34,13 +34,26 @@ public final class Jpeg {
 
     private Jpeg() {}
 
+    /** How the chroma planes are sampled. */
+    public enum Chroma {
+        /** 4:2:0: each chroma plane at half resolution in both directions; what the product sends. */
+        SUBSAMPLED_420,
+        /** 4:4:4: chroma at full resolution; for the evaluation's gentler channel ({@link Attack}). */
+        FULL_444
+    }
+
     /**
      * Baseline 4:2:0 JPEG bytes of {@code image} (8-bit RGB) at {@code quality} (1 to 100, as the usual encoders count
      * it), with {@code notes} as comments. Never put secrets or patient data in a note: anyone holding the file reads
      * them.
      */
     public static byte[] encode(BufferedImage image, int quality, Map<String, String> notes) {
-        if (quality < 1 || quality > 100) {
+        return encode(image, quality, Chroma.SUBSAMPLED_420, notes);
+    }
+
+    /** Baseline JPEG bytes of {@code image} (8-bit RGB) at {@code quality} (1 to 100) with {@code chroma}. */
+    public static byte[] encode(BufferedImage image, double quality, Chroma chroma, Map<String, String> notes) {
+        if (!(quality >= 1 && quality <= 100)) {
             throw new IllegalArgumentException("JPEG quality " + quality + " is not 1..100");
         }
         if (image.getColorModel().getNumComponents() != 3
@@ -54,13 +67,14 @@ public final class Jpeg {
             writer.setOutput(out);
             ImageWriteParam param = writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(quality / 100f);
+            param.setCompressionQuality((float) (quality / 100));
             IIOMetadata metadata = writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param);
             Node tree = metadata.getAsTree(JPEG_METADATA);
             NodeList specs = ((Element) tree).getElementsByTagName("componentSpec");
             for (int i = 0; i < specs.getLength(); i++) {
                 Element spec = (Element) specs.item(i);
-                String factor = i == 0 ? "2" : "1"; // Y 2x2, Cb and Cr 1x1: 4:2:0
+                // 4:2:0: Y 2x2, Cb and Cr 1x1; 4:4:4: all 1x1
+                String factor = i == 0 && chroma == Chroma.SUBSAMPLED_420 ? "2" : "1";
                 spec.setAttribute("HsamplingFactor", factor);
                 spec.setAttribute("VsamplingFactor", factor);
             }

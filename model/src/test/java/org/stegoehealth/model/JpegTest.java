@@ -12,7 +12,11 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.Test;
 
 /** The JPEG writer: what it puts in the file, checked by reading the file's own segments. */
@@ -84,6 +88,25 @@ class JpegTest {
         assertEquals(64, back.getHeight());
         assertEquals(0xFF, q90[q90.length - 2] & 0xff);
         assertEquals(0xD9, q90[q90.length - 1] & 0xff);
+    }
+
+    @Test
+    void withoutNotes_420IsByteForByteTheJdkWritersDefault_soEarlierJpegAttackFiguresStand() throws IOException {
+        BufferedImage photo = photo(80, 56);
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(0.9f);
+            writer.write(null, new IIOImage(photo, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        assertArrayEquals(bytes.toByteArray(), Jpeg.encode(photo, 90, Map.of()));
+        Frame full = frame(Jpeg.encode(photo, 90, Jpeg.Chroma.FULL_444, Map.of()));
+        assertArrayEquals(new int[] {0x11, 0x11, 0x11}, full.sampling(), "4:4:4");
     }
 
     @Test
