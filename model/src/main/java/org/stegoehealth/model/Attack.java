@@ -1,26 +1,14 @@
 package org.stegoehealth.model;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.metadata.IIOMetadata;
-import javax.imageio.stream.ImageOutputStream;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
 
 /**
- * Something that happens to a stego image on its way, before extraction: JPEG re-encoding ({@code jpeg90}: quality
- * 90, the JDK's encoder with its default 4:2:0 chroma subsampling; {@code jpeg444q90}: the same without chroma
+ * Something that happens to a stego image on its way, before extraction: JPEG re-encoding by the project's JPEG
+ * writer ({@link Jpeg}; {@code jpeg90}: quality 90 with 4:2:0 chroma subsampling, the JDK encoder's default and
+ * exactly what the embedder sends with {@code stego.format=jpeg}; {@code jpeg444q90}: the same without chroma
  * subsampling), resizing by a factor and back to the original
  * size ({@code resize0.9}, bicubic both ways) or additive Gaussian noise ({@code noise2}: sigma 2 grey levels). Every
  * result is rounded to 8 bits, as a received file would be.
@@ -94,8 +82,8 @@ public record Attack(String name, Kind kind, double amount) {
      */
     public FloatImage apply(FloatImage stego, long seed) {
         return switch (kind) {
-            case JPEG -> jpeg(stego, (float) (amount / 100), false);
-            case JPEG444 -> jpeg(stego, (float) (amount / 100), true);
+            case JPEG -> jpeg(stego, amount, Jpeg.Chroma.SUBSAMPLED_420);
+            case JPEG444 -> jpeg(stego, amount, Jpeg.Chroma.FULL_444);
             case RESIZE ->
                 stego.resize(Math.max(1, (int) Math.round(stego.width() * amount)), Math.max(1, (int)
                                 Math.round(stego.height() * amount)))
@@ -105,35 +93,9 @@ public record Attack(String name, Kind kind, double amount) {
         };
     }
 
-    private static FloatImage jpeg(FloatImage image, float quality, boolean fullChroma) {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(quality);
-            BufferedImage buffered = image.toBufferedImage();
-            IIOMetadata metadata = null;
-            if (fullChroma) {
-                metadata = writer.getDefaultImageMetadata(new ImageTypeSpecifier(buffered), param);
-                String format = "javax_imageio_jpeg_image_1.0";
-                Node tree = metadata.getAsTree(format);
-                NodeList specs = ((Element) tree).getElementsByTagName("componentSpec");
-                for (int i = 0; i < specs.getLength(); i++) {
-                    Element spec = (Element) specs.item(i);
-                    spec.setAttribute("HsamplingFactor", "1");
-                    spec.setAttribute("VsamplingFactor", "1");
-                }
-                metadata.setFromTree(format, tree);
-            }
-            writer.write(null, new IIOImage(buffered, null, metadata), param);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
-        }
-        FloatImage decoded = FloatImage.of(Images.decode(bytes.toByteArray(), "JPEG-encoded stego image"));
+    private static FloatImage jpeg(FloatImage image, double quality, Jpeg.Chroma chroma) {
+        byte[] bytes = Jpeg.encode(image.withChannels(3).toBufferedImage(), quality, chroma, Map.of());
+        FloatImage decoded = FloatImage.of(Images.decode(bytes, "JPEG-encoded stego image"));
         return decoded.withChannels(image.channels());
     }
 

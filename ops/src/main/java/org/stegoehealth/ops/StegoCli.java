@@ -15,6 +15,7 @@ import org.stegoehealth.ops.retrain.TrainerServiceCommand;
 import org.stegoehealth.ops.topics.TopicsCommand;
 import org.stegoehealth.processors.cli.CommandErrors;
 import org.stegoehealth.processors.cli.EmbedderCommand;
+import org.stegoehealth.processors.cli.ExtractCommand;
 import org.stegoehealth.processors.cli.ExtractorCommand;
 import org.stegoehealth.processors.cli.ProduceCoversCommand;
 import org.stegoehealth.processors.cli.ProduceXraysCommand;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Spec;
             TopicsCommand.class,
             EmbedderCommand.class,
             ExtractorCommand.class,
+            ExtractCommand.class,
             ProduceXraysCommand.class,
             ProduceCoversCommand.class,
             TrainCommand.class,

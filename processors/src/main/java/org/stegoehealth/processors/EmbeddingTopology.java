@@ -14,9 +14,12 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.schemas.CoverImageEvent;
+import org.stegoehealth.schemas.ImageFormat;
 import org.stegoehealth.schemas.StegoImageEvent;
 import org.stegoehealth.schemas.Topics;
 import org.stegoehealth.schemas.XrayImageEvent;
@@ -38,8 +41,10 @@ import org.stegoehealth.security.StudyReferences;
  * X-ray gets the cover it names or a deterministic pick ({@link CoverLibrary#choose}); the cover is centre-cropped
  * to the X-ray's aspect ratio and resized to its width x height ({@link CoverFitting}). With the sealed method
  * ({@link HidingMethod}) the X-ray is instead encrypted to the clinic and hidden losslessly in a crop of the cover at
- * its native resolution ({@link SealedHiding}). The stego event is a lossless 8-bit RGB PNG keyed by the message
- * id, with the method, model version, geometry and key ids, signed with the hospital's key ({@link StegoEvents});
+ * its native resolution ({@link SealedHiding}). The stego event carries an 8-bit RGB image keyed by the message id:
+ * a neural stego image as the configured {@link StegoFormat} (lossless PNG, or a baseline 4:2:0 JPEG) noting its model
+ * version, a sealed or covert one always as a PNG with the pixels only; with the method, model version, geometry and
+ * key ids, signed with the hospital's key over the image bytes exactly as sent ({@link StegoEvents});
  * the study reference travels only encrypted to the clinic, the source name not at all. The neural method embeds with
  * the model the {@link ModelSource} names current, asked afresh for every batch: a promotion takes effect at the next
  * batch boundary, every batch uses one version, and every stego event names it.
@@ -55,6 +60,8 @@ public final class EmbeddingTopology {
     public static final String COVER_UPDATER = "cover-store-updater";
     public static final String COVER_STORE = "cover-store";
 
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddingTopology.class);
+
     private EmbeddingTopology() {}
 
     public static Topology build(Topics topics, HidingModel model, BatchSettings settings, TransferSecurity security) {
@@ -63,7 +70,24 @@ public final class EmbeddingTopology {
 
     /** Embedding with the version {@code models} names current at each batch. */
     public static Topology build(Topics topics, ModelSource models, BatchSettings settings, TransferSecurity security) {
+        return build(topics, models, settings, security, StegoFormat.PNG);
+    }
+
+    /**
+     * As above, sending neural stego images as {@code format}.
+     *
+     * @throws IllegalArgumentException one line, when {@code format} is JPEG and the default method is keyed
+     */
+    public static Topology build(
+            Topics topics, ModelSource models, BatchSettings settings, TransferSecurity security, StegoFormat format) {
         security.checkedForEmbedder();
+        format.checkFor(security.defaultMethod());
+        if (format.format() == ImageFormat.JPEG) {
+            LOG.info(
+                    "neural stego images go out as {}; X-rays that ask for the sealed or covert method keep"
+                            + " lossless PNG",
+                    format.describe());
+        }
         Topology topology = new Topology();
         Deserializer<CoverImageEvent> covers = topics.covers.valueSerde().deserializer();
         String coverTopic = topics.covers.name();
@@ -84,7 +108,7 @@ public final class EmbeddingTopology {
                 topics.stego,
                 topics,
                 settings,
-                () -> new Stage(topics, models, settings, security),
+                () -> new Stage(topics, models, settings, security, format),
                 List.of());
     }
 
@@ -107,13 +131,20 @@ public final class EmbeddingTopology {
         private final ModelSource models;
         private final BatchSettings settings;
         private final TransferSecurity security;
+        private final StegoFormat format;
         private final SealedHiding sealedHiding;
         private final SealedHiding covertHiding;
         private final StudyReferences studyReferences;
         private final Deserializer<XrayImageEvent> deserializer;
         private CoverLibrary covers;
 
-        Stage(Topics topics, ModelSource models, BatchSettings settings, TransferSecurity security) {
+        Stage(
+                Topics topics,
+                ModelSource models,
+                BatchSettings settings,
+                TransferSecurity security,
+                StegoFormat format) {
+            this.format = format;
             this.topics = topics;
             this.models = models;
             this.settings = settings;
@@ -256,13 +287,13 @@ public final class EmbeddingTopology {
                         .setCreatedAt(Instant.ofEpochMilli(nowMs));
                 if (item.method() == HidingMethod.NEURAL) {
                     FloatImage stego = stegos.get(neural++).withChannels(3);
-                    byte[] png = Png.encode(stego.toBufferedImage());
-                    settings.checkOutputBytes(png.length, "stego image of " + item.messageId());
+                    byte[] image = format.encode(stego.toBufferedImage(), model.version());
+                    settings.checkOutputBytes(image.length, "stego image of " + item.messageId());
                     event.setModelVersion(model.version())
                             .setWidth(stego.width())
                             .setHeight(stego.height())
                             .setSecretChannels(model.secretChannels())
-                            .setImage(ByteBuffer.wrap(png));
+                            .setImage(ByteBuffer.wrap(image));
                     if (item.sealedStudyRef() != null) {
                         event.setReceivingKeyId(security.keyring()
                                         .receivingKeyIdOf(security.recipient().orElseThrow()))

@@ -54,7 +54,9 @@ import org.stegoehealth.security.Verifier;
  * version its event names (a different model would recover noise): with a registry that follows the model topic, every version seen so far, retired ones
  * included, loaded on first use; an image naming a version not received yet waits (up to a bound, then a dead letter
  * UNKNOWN_MODEL) and is extracted once the version arrives. With one fixed model, an image of any other version is
- * dead-lettered at once. Its recovered X-ray is an 8-bit PNG, gray when the model hides gray images.
+ * dead-lettered at once. A neural stego image may be a PNG or a JPEG (told apart by its first bytes, whatever the event
+ * says; the signature covers the bytes as sent). Its recovered X-ray is an 8-bit PNG, gray when the model hides gray
+ * images.
  * A sealed one is opened with the clinic's keys and comes back bit for bit (8 or 16 bits), or is dead-lettered as
  * NOT_FOR_THIS_KEY or TAMPERED. The study reference, opened with the clinic's key, is on the recovered event.
  */
@@ -302,11 +304,11 @@ public final class ExtractionTopology {
             }
             InputImages.Decoded image = InputImages.decodeDeclared(
                     event.getImage(), name, event.getWidth(), event.getHeight(), settings.maxImageSide());
-            if (image.format() != ImageFormat.PNG) {
+            if (image.format() != ImageFormat.PNG && method.keyed()) {
                 throw new RecordRejectedException(
                         ErrorType.VALIDATION,
-                        name + ": is " + image.format()
-                                + "; a stego image must be a lossless PNG (lossy compression destroys the hidden image)");
+                        name + ": is " + image.format() + "; a " + method.label()
+                                + " stego image must be a lossless PNG (lossy compression destroys its payload)");
             }
             if (image.channels() != 3 || image.bitDepth() != 8) {
                 throw new RecordRejectedException(

@@ -65,6 +65,10 @@ public final class StegoConfig {
     public static final String COVERT_BUDGET = "covert.budget";
     /** Shorter side a cover is scaled down to for the covert method (0: used as it is). */
     public static final String COVERT_COVER_SIDE = "covert.cover.side";
+    /** How the embedder sends neural stego images: {@code png} or {@code jpeg}. */
+    public static final String STEGO_FORMAT = "stego.format";
+    /** JPEG quality of stego images sent as JPEG. */
+    public static final String STEGO_JPEG_QUALITY = "stego.jpeg.quality";
 
     public static final String ALLOW_UNSIGNED = "security.allow.unsigned";
     public static final String METRICS_PORT = "metrics.port";
@@ -140,6 +144,10 @@ public final class StegoConfig {
         d.put(COVERT_BUDGET, "0.02");
         // covert covers are scaled down to this shorter side, below the 8x8 block grid a JPEG photo keeps
         d.put(COVERT_COVER_SIDE, "512");
+        // embedder: neural stego images as lossless PNG or as baseline 4:2:0 JPEG at this quality (StegoFormat); the
+        // sealed and covert methods always send PNG
+        d.put(STEGO_FORMAT, "png");
+        d.put(STEGO_JPEG_QUALITY, Integer.toString(StegoFormat.DEFAULT_JPEG_QUALITY));
         d.put(ALLOW_UNSIGNED, "false");
         // dead letters stay on the cluster that already holds their source records (X-rays at the hospital, stego
         // images at the clinic) and can be replayed once the cause is fixed; true keeps only a SHA-256 and the size
@@ -475,6 +483,19 @@ public final class StegoConfig {
             throw invalid(key, "must be in (0, 1]");
         }
         return d;
+    }
+
+    /** How the embedder encodes neural stego images ({@value #STEGO_FORMAT}, {@value #STEGO_JPEG_QUALITY}). */
+    public StegoFormat stegoFormat() {
+        int quality = positiveInt(STEGO_JPEG_QUALITY);
+        if (quality > 100) {
+            throw invalid(STEGO_JPEG_QUALITY, "must be 1..100");
+        }
+        try {
+            return StegoFormat.parse(required(STEGO_FORMAT), quality);
+        } catch (IllegalArgumentException e) {
+            throw invalid(STEGO_FORMAT, "is not png or jpeg");
+        }
     }
 
     /** How the embedder refines the network's stego images ({@link Refinement#OFF} unless steps are set). */

@@ -277,6 +277,34 @@ class ConfigTest {
     }
 
     @Test
+    void stegoFormat_isPngByDefault_jpegAtAQuality_andBadValuesNameTheKey() {
+        StegoConfig d = StegoConfig.defaultsOnly();
+        assertEquals(StegoFormat.PNG, d.stegoFormat());
+        assertEquals(
+                StegoFormat.jpeg(75),
+                StegoConfig.load(null, Map.of("STEGO_STEGO_FORMAT", "JPEG", "STEGO_STEGO_JPEG_QUALITY", "75"), Map.of())
+                        .stegoFormat());
+        assertEquals(
+                StegoFormat.jpeg(90),
+                d.with(Map.of(StegoConfig.STEGO_FORMAT, "jpeg")).stegoFormat());
+        IllegalArgumentException format = assertThrows(
+                IllegalArgumentException.class,
+                () -> d.with(Map.of(StegoConfig.STEGO_FORMAT, "webp")).stegoFormat());
+        assertTrue(format.getMessage().contains("stego.format='webp'"), format.getMessage());
+        for (String bad : new String[] {"0", "101", "high"}) {
+            IllegalArgumentException quality = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> d.with(Map.of(StegoConfig.STEGO_JPEG_QUALITY, bad)).stegoFormat());
+            assertTrue(quality.getMessage().contains("stego.jpeg.quality='" + bad + "'"), quality.getMessage());
+        }
+        // the keyed methods need a lossless carrier: JPEG with them is refused before anything starts
+        IllegalArgumentException keyed = assertThrows(
+                IllegalArgumentException.class, () -> StegoFormat.jpeg(90).checkFor(HidingMethod.SEALED));
+        assertTrue(keyed.getMessage().contains("sealed method needs a lossless carrier"), keyed.getMessage());
+        assertEquals(StegoFormat.PNG, StegoFormat.PNG.checkFor(HidingMethod.COVERT));
+    }
+
+    @Test
     void embedRefinement_isOffByDefault_followsTheEnvironment_andBadStepsNameTheKey() {
         StegoConfig d = StegoConfig.defaultsOnly();
         assertEquals(0, d.refinement().steps());

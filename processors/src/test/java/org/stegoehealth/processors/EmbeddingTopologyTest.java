@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -15,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +130,47 @@ class EmbeddingTopologyTest {
         double psnr = Metrics.psnr(FloatImage.of(xray), recovered);
         assertTrue(psnr > 30, "recovered X-ray PSNR " + psnr);
         assertTrue(h.deadLetters().isEmpty());
+    }
+
+    @Test
+    void withJpeg_aNeuralStegoImageIsABaselineJpegNotingItsModel_andASealedOneStaysPng() {
+        h = new Harness(stateDir);
+        h.start(EmbeddingTopology.build(
+                h.topics,
+                ModelSource.fixed(model),
+                BatchSettings.uniform(1, LINGER, 1024),
+                TestKeys.hospital(),
+                StegoFormat.jpeg(90)));
+        threeCovers();
+        pipe(TestImages.xray("m-1", TestImages.grayXray(64, 48, 1)));
+        pipe(XrayImageEvent.newBuilder(TestImages.xray("m-2", TestImages.grayXray(64, 48, 2)))
+                .setHidingMethod(HidingMethod.SEALED.label())
+                .build());
+
+        Map<String, StegoImageEvent> out = new HashMap<>();
+        h.output(h.topics.stego).readKeyValuesToList().forEach(kv -> out.put(kv.key, kv.value));
+        assertTrue(h.deadLetters().isEmpty(), h.deadLetters().toString());
+        byte[] jpeg = TestImages.bytes(out.get("m-1").getImage());
+        InputImages.Decoded decoded = InputImages.decode(jpeg, "stego", 8192);
+        assertEquals(ImageFormat.JPEG, decoded.format());
+        assertEquals(3, decoded.channels());
+        assertEquals(Map.of(StegoFormat.MODEL_NOTE, "lsb4-test"), StegoFormat.notesOf(jpeg));
+        byte[] sealed = TestImages.bytes(out.get("m-2").getImage());
+        assertEquals(ImageFormat.PNG, InputImages.sniff(sealed), "the sealed method needs a lossless carrier");
+        assertEquals(Map.of(), StegoFormat.notesOf(sealed), "a sealed stego image carries its pixels only");
+    }
+
+    @Test
+    void jpegWithASealedDefault_isRefusedAtStartUp() {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> EmbeddingTopology.build(
+                        new Harness(stateDir).topics,
+                        ModelSource.fixed(model),
+                        BatchSettings.uniform(1, LINGER, 1024),
+                        TestKeys.hospital(HidingMethod.COVERT),
+                        StegoFormat.jpeg(90)));
+        assertTrue(e.getMessage().startsWith("stego.format=jpeg works with the neural method only"), e.getMessage());
     }
 
     @Test

@@ -31,6 +31,7 @@ import org.stegoehealth.model.Metrics;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.ReceiptEvent;
 import org.stegoehealth.schemas.ReceiptKind;
+import org.stegoehealth.schemas.ImageFormat;
 import org.stegoehealth.schemas.RecoveredImageEvent;
 import org.stegoehealth.schemas.StegoImageEvent;
 import org.stegoehealth.security.StudyReferences;
@@ -57,9 +58,18 @@ class ExtractionTopologyTest {
 
     /** Stego events made by the real embedding topology, in the order of {@code xrays}. */
     private List<StegoImageEvent> embed(List<BufferedImage> xrays) {
+        return embed(xrays, StegoFormat.PNG);
+    }
+
+    /** As above, the neural stego images sent as {@code format}. */
+    private List<StegoImageEvent> embed(List<BufferedImage> xrays, StegoFormat format) {
         embedder = new Harness(dir.resolve("embedder-state"));
         embedder.start(EmbeddingTopology.build(
-                embedder.topics, model, BatchSettings.uniform(1, LINGER, 1024), TestKeys.hospital()));
+                embedder.topics,
+                ModelSource.fixed(model),
+                BatchSettings.uniform(1, LINGER, 1024),
+                TestKeys.hospital(),
+                format));
         embedder.pipeCover("sky", TestImages.cover(120, 80, 0x4080C0));
         for (int i = 0; i < xrays.size(); i++) {
             byte[] value = embedder.serialize(embedder.topics.xrays, TestImages.xray("x-" + i, xrays.get(i)));
@@ -234,16 +244,57 @@ class ExtractionTopologyTest {
     }
 
     @Test
-    void aJpegStegoImageIsRefused() {
+    void aNeuralStegoImageSentAsJpeg_isRecovered_andItsSignatureCoversTheJpegBytes() {
+        List<StegoImageEvent> sent =
+                embed(List.of(TestImages.grayXray(48, 32, 1), TestImages.grayXray(48, 32, 2)), StegoFormat.jpeg(90));
+        StegoImageEvent jpeg = sent.get(0);
+        byte[] bytes = TestImages.bytes(jpeg.getImage());
+        assertEquals(ImageFormat.JPEG, InputImages.sniff(bytes));
+        assertEquals(Optional.of("lsb4-test"), StegoFormat.modelVersionOf(bytes), "the model noted in the file");
+        startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
+        // one bit of the JPEG changed: the signature, made over the bytes as sent, no longer holds
+        byte[] flipped = bytes.clone();
+        flipped[flipped.length / 2] ^= 1;
+        pipe(StegoImageEvent.newBuilder(jpeg).setImage(ByteBuffer.wrap(flipped)).build());
+        pipe(jpeg);
+
+        List<RecoveredImageEvent> out = recovered();
+        assertEquals(
+                List.of("x-0"),
+                out.stream().map(RecoveredImageEvent::getMessageId).toList());
+        assertEquals(48, out.get(0).getWidth());
+        assertEquals(32, out.get(0).getHeight());
+        assertEquals("lsb4-test", out.get(0).getModelVersion());
+        List<TestRecord<String, DeadLetterEvent>> dead = extractor.deadLetters();
+        assertEquals(1, dead.size());
+        assertEquals("TAMPERED", dead.get(0).value().getErrorType());
+    }
+
+    @Test
+    void aTruncatedJpegStegoImageIsDeadLettered() {
+        StegoImageEvent good = goodWithNeighbour();
+        startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
+        byte[] jpeg = StegoFormat.jpeg(90).encode(TestImages.cover(32, 32, 0x808080), "lsb4-test");
+        StegoImageEvent cut = resigned(StegoImageEvent.newBuilder(good)
+                .setImage(ByteBuffer.wrap(java.util.Arrays.copyOf(jpeg, jpeg.length * 2 / 3)))
+                .build());
+        DeadLetterEvent d = deadLetterFor(cut, good);
+        assertEquals("DECODE", d.getErrorType());
+        assertTrue(d.getReason().contains("truncated JPEG"), d.getReason());
+    }
+
+    @Test
+    void aSealedStegoImageAsJpegIsRefused() {
         StegoImageEvent good = goodWithNeighbour();
         startExtractor(BatchSettings.uniform(1, LINGER, 1024), null);
         BufferedImage photo = TestImages.cover(32, 32, 0x808080);
         StegoImageEvent jpeg = resigned(StegoImageEvent.newBuilder(good)
+                .setHidingMethod(HidingMethod.SEALED.label())
                 .setImage(ByteBuffer.wrap(TestImages.encode(photo, "jpg")))
                 .build());
         DeadLetterEvent d = deadLetterFor(jpeg, good);
         assertEquals("VALIDATION", d.getErrorType());
-        assertTrue(d.getReason().contains("must be a lossless PNG"), d.getReason());
+        assertTrue(d.getReason().contains("sealed stego image must be a lossless PNG"), d.getReason());
     }
 
     @Test

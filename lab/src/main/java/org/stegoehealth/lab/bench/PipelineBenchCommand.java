@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Measure end-to-end throughput through Kafka and both Kafka Streams applications (a local broker and registry, or --bootstrap-servers and --schema-registry-url) next to the raw model throughput on the same images and batch sizes in the same run, and the end-to-end latency (p50/p99) at half the measured capacity.",
+            "Also reports the bytes per stego event with the image as PNG and as JPEG (stego.jpeg.quality), and their ratio: the records of the run, sent in stego.format, with the image in each format as the embedder encodes it.",
             "See PipelineBenchmark for how each figure is taken."
         })
 public final class PipelineBenchCommand implements Callable<Integer> {
@@ -166,19 +167,35 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 "model %s, %d X-rays per measurement, %d threads%n",
                 stego.version(), images, Runtime.getRuntime().availableProcessors());
         out.printf(
-                "%5s %5s %16s %16s %7s %12s %12s%n",
-                "size", "batch", "pipeline img/s", "model img/s", "ratio", "p50 latency", "p99 latency");
+                "%5s %5s %16s %16s %7s %12s %12s %12s %12s %9s%n",
+                "size",
+                "batch",
+                "pipeline img/s",
+                "model img/s",
+                "ratio",
+                "p50 latency",
+                "p99 latency",
+                "png B/event",
+                "jpeg B/event",
+                "jpeg/png");
         for (PipelineBenchmark.Result r : results) {
             out.printf(
-                    "%5d %5d %16.2f %16.2f %6.0f%% %9.0f ms %9.0f ms%n",
+                    "%5d %5d %16.2f %16.2f %6.0f%% %9.0f ms %9.0f ms %12.0f %12.0f %8.1f%%%n",
                     r.size(),
                     r.batch(),
                     r.pipelineImagesPerS(),
                     r.modelImagesPerS(),
                     100 * r.ratio(),
                     r.latencyP50Ms(),
-                    r.latencyP99Ms());
+                    r.latencyP99Ms(),
+                    r.pngEventBytes(),
+                    r.jpegEventBytes(),
+                    100 * r.bytesRatio());
         }
+        out.printf(
+                "stego events sent as %s; B/event: the records as they crossed, with the image in each format as"
+                        + " the embedder encodes it (jpeg at stego.jpeg.quality)%n",
+                base.stegoFormat().describe());
         if (json != null) {
             new ObjectMapper()
                     .enable(SerializationFeature.INDENT_OUTPUT)

@@ -16,7 +16,9 @@ import org.stegoehealth.model.Images;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.processors.CoverFitting;
+import org.stegoehealth.processors.StegoFormat;
 import org.stegoehealth.processors.produce.CoverProducer;
+import org.stegoehealth.schemas.ImageFormat;
 import org.stegoehealth.security.Png;
 import org.stegoehealth.stack.pipeline.InProcessPipeline;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
@@ -35,13 +37,20 @@ import org.stegoehealth.stack.pipeline.PipelineOutputs;
  *       once the rate falls back to images over the whole burst.</li>
  *   <li><b>Latency</b>: the same number of X-rays published at a steady rate of half the measured pipeline capacity;
  *       each one's time from the publish call to its recovered record being read.</li>
+ *   <li><b>Bytes per stego event</b>: the burst's stego records as they crossed (in the configured
+ *       {@code stego.format}), and the same records with their image in the other format ({@link #eventBytes}).</li>
  * </ul>
  * Every X-ray is a distinct image (a sample X-ray at the size, with its index written into two pixels), so message
  * ids never repeat.
  */
 public final class PipelineBenchmark {
 
-    /** One image size's figures. */
+    /**
+     * One image size's figures.
+     *
+     * @param pngEventBytes  mean bytes of a stego record with its image sent as PNG
+     * @param jpegEventBytes mean bytes of a stego record with its image sent as JPEG at the configured quality
+     */
     public record Result(
             int size,
             int batch,
@@ -49,10 +58,17 @@ public final class PipelineBenchmark {
             double pipelineImagesPerS,
             double modelImagesPerS,
             double latencyP50Ms,
-            double latencyP99Ms) {
+            double latencyP99Ms,
+            double pngEventBytes,
+            double jpegEventBytes) {
 
         public double ratio() {
             return pipelineImagesPerS / modelImagesPerS;
+        }
+
+        /** JPEG bytes over PNG bytes per stego event. */
+        public double bytesRatio() {
+            return jpegEventBytes / pngEventBytes;
         }
 
         /** The documented JSON row. */
@@ -64,6 +80,9 @@ public final class PipelineBenchmark {
             row.put("ratio", ratio());
             row.put("latency_p50_ms", latencyP50Ms);
             row.put("latency_p99_ms", latencyP99Ms);
+            row.put("png_event_bytes", pngEventBytes);
+            row.put("jpeg_event_bytes", jpegEventBytes);
+            row.put("jpeg_png_bytes_ratio", bytesRatio());
             return row;
         }
     }
@@ -115,14 +134,55 @@ public final class PipelineBenchmark {
         double modelRate = modelRate(samples(size, images, covers), batch);
 
         progress.message(String.format("%d px: pipeline warm-up (%d X-rays)", size, batch));
-        burst(samples(size, batch, covers));
+        burst(samples(size, batch, covers), new ArrayList<>());
         progress.message(String.format("%d px: pipeline throughput (%d X-rays in one burst)", size, images));
-        double pipelineRate = burst(samples(size, images, covers));
+        List<Sample> burst = samples(size, images, covers);
+        List<String> ids = new ArrayList<>();
+        double pipelineRate = burst(burst, ids);
         double rate = pipelineRate / 2;
         progress.message(String.format("%d px: pipeline latency (%d X-rays at %.2f/s)", size, images, rate));
         double[] latencies = steady(samples(size, images, covers), rate);
+        progress.message(String.format("%d px: stego event bytes in both formats", size));
+        double[] eventBytes = eventBytes(burst, ids, batch);
         return new Result(
-                size, batch, images, pipelineRate, modelRate, percentile(latencies, 50), percentile(latencies, 99));
+                size,
+                batch,
+                images,
+                pipelineRate,
+                modelRate,
+                percentile(latencies, 50),
+                percentile(latencies, 99),
+                eventBytes[0],
+                eventBytes[1]);
+    }
+
+    /**
+     * Mean bytes of the burst's stego records with their image as PNG and as JPEG: each record as it crossed, its
+     * image replaced by the other format's encoding of the same stego image. The model embeds each pair again here
+     * (the same model, cover and X-ray give the same stego image), and {@link StegoFormat#encode} encodes it as the
+     * embedder does.
+     */
+    private double[] eventBytes(List<Sample> samples, List<String> ids, int batch) {
+        StegoFormat sent = cluster.config().stegoFormat();
+        StegoFormat png = StegoFormat.PNG;
+        StegoFormat jpeg = StegoFormat.jpeg(sent.jpegQuality());
+        double[] sum = new double[2];
+        for (int start = 0; start < samples.size(); start += batch) {
+            List<Sample> part = samples.subList(start, Math.min(samples.size(), start + batch));
+            List<FloatImage> stegos = model.embed(
+                    part.stream().map(Sample::cover).toList(),
+                    part.stream().map(Sample::secret).toList());
+            for (int i = 0; i < part.size(); i++) {
+                BufferedImage image = stegos.get(i).withChannels(3).toBufferedImage();
+                int pngBytes = png.encode(image, model.version()).length;
+                int jpegBytes = jpeg.encode(image, model.version()).length;
+                int record = outputs.stegoRecordBytes().get(ids.get(start + i));
+                int overhead = record - (sent.format() == ImageFormat.PNG ? pngBytes : jpegBytes);
+                sum[0] += overhead + pngBytes;
+                sum[1] += overhead + jpegBytes;
+            }
+        }
+        return new double[] {sum[0] / samples.size(), sum[1] / samples.size()};
     }
 
     private List<Sample> samples(int size, int count, List<FloatImage> covers) throws IOException {
@@ -164,10 +224,9 @@ public final class PipelineBenchmark {
         model.extract(stegos.stream().map(FloatImage::quantize8).toList());
     }
 
-    /** Publishes everything at once; returns the steady-state completion rate. */
-    private double burst(List<Sample> samples) throws IOException {
+    /** Publishes everything at once, adding each message id to {@code ids}; returns the steady-state completion rate. */
+    private double burst(List<Sample> samples, List<String> ids) throws IOException {
         long t0 = System.nanoTime();
-        List<String> ids = new ArrayList<>();
         for (Sample s : samples) {
             ids.add(cluster.publishXray(s.file(), s.coverId()));
         }
@@ -220,7 +279,7 @@ public final class PipelineBenchmark {
             covers.add(CoverFitting.fit(FloatImage.of(Images.read(c)), smallSide, smallSide));
         }
         progress.message(String.format("head of line: warm-up (one %d px X-ray)", smallSide));
-        burst(samples(smallSide, 1, covers));
+        burst(samples(smallSide, 1, covers), new ArrayList<>());
         Sample small = samples(smallSide, 1, covers).get(0);
         BufferedImage large = Images.read(largePng);
         progress.message(String.format(

@@ -25,6 +25,7 @@ import org.stegoehealth.processors.CoverFitting;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.StegoFormat;
 import org.stegoehealth.processors.cli.ImageSetOptions;
 import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.produce.CoverProducer;
@@ -98,6 +99,13 @@ public final class DemoCommand implements Callable<Integer> {
     boolean keepRunning;
 
     @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            description = "How the embedder sends the stego images: png (lossless, the default) or jpeg (baseline"
+                    + " 4:2:0 at stego.jpeg.quality, 90 by default); or stego.format in the configuration.")
+    String format;
+
+    @Option(
             names = "--one-cluster",
             description = "One local cluster for the hospital and the clinic, without MirrorMaker 2 (faster).")
     boolean oneCluster;
@@ -125,6 +133,11 @@ public final class DemoCommand implements Callable<Integer> {
         Path coverDir = images.covers(home);
         List<Path> coverFiles = Evaluation.imageFiles(coverDir, n -> true);
         StegoConfig base = options.config(common);
+        if (format != null) {
+            base = base.with(Map.of(StegoConfig.STEGO_FORMAT, format));
+        }
+        // a bad format, or JPEG with a keyed default method, is refused before the stack starts
+        StegoFormat stegoFormat = base.stegoFormat().checkFor(base.hidingMethod());
         Path modelDir = base.modelPathOrDefault();
         StegoModel stego = ModelArtifact.load(modelDir).toModel();
         PrintWriter stdout = spec.commandLine().getOut();
@@ -173,7 +186,7 @@ public final class DemoCommand implements Callable<Integer> {
                         .status()
                         .acknowledged(sent.keySet());
                 DemoReport report = new DemoReport(stego.version(), rows(config, stego, sent, outputs));
-                printResults(stdout, cluster, report, report.write(reportDir), sent, outputs, acknowledged);
+                printResults(stdout, cluster, report, report.write(reportDir), sent, outputs, stegoFormat, acknowledged);
                 if (keepRunning) {
                     outputs.close();
                     printStillRunning(stdout, cluster);
@@ -252,6 +265,7 @@ public final class DemoCommand implements Callable<Integer> {
             Path html,
             Map<String, Sent> sent,
             PipelineOutputs outputs,
+            StegoFormat format,
             long acknowledged) {
         long once = sent.keySet().stream()
                 .filter(id -> outputs.recoveredCounts().get(id) == 1)
@@ -263,6 +277,13 @@ public final class DemoCommand implements Callable<Integer> {
         stdout.printf(
                 "acknowledged at the hospital: %d of %d X-ray(s) (RECOVERED receipts signed by the clinic%s)%n",
                 acknowledged, sent.size(), cluster.twoClusters() ? ", copied back by MirrorMaker 2" : "");
+        stdout.printf(
+                "stego events (%s): %.0f bytes on average per event%n",
+                format.describe(),
+                sent.keySet().stream()
+                        .mapToInt(id -> outputs.stegoRecordBytes().get(id))
+                        .average()
+                        .orElse(0));
         if (cluster.secure()) {
             stdout.println("secure stack: SASL/SCRAM-SHA-512 over TLS; producer, embedder and extractor signed"
                     + " in as their own Kafka users, each allowed only its topics");

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.stegoehealth.processors.EmbeddingTopology;
 import org.stegoehealth.processors.StegoConfig;
+import org.stegoehealth.processors.StegoFormat;
 import org.stegoehealth.processors.TransferSecurity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Hide every X-ray published on the X-ray topic in a cover photo and publish the stego image, signed with this hospital's keyring; study references travel only encrypted to the clinic.",
-            "Embeds with the promoted model version and switches at the next batch when another is promoted (stego models promote); --model DIR pins one model instead."
+            "Embeds with the promoted model version and switches at the next batch when another is promoted (stego models promote); --model DIR pins one model instead.",
+            "Neural stego images go out as lossless PNG, or with stego.format=jpeg as baseline JPEG with 4:2:0 chroma subsampling at stego.jpeg.quality (90); sealed and covert ones always as PNG, and a sealed or covert default method refuses jpeg."
         })
 public final class EmbedderCommand implements Callable<Integer> {
 
@@ -52,11 +54,13 @@ public final class EmbedderCommand implements Callable<Integer> {
         // keys first: a missing keyring or clinic is reported before the model is loaded
         TransferSecurity security =
                 TransferSecurity.from(config, TransferSecurity.Site.HOSPITAL).checkedForEmbedder();
+        // and the stego format: JPEG with a keyed default method is refused before anything connects
+        StegoFormat format = config.stegoFormat().checkFor(security.defaultMethod());
         return StreamsRunner.run(
                 "embedder",
                 config,
                 security,
                 config.embedderApplicationId(),
-                (topics, models) -> EmbeddingTopology.build(topics, models, config.batchSettings(), security));
+                (topics, models) -> EmbeddingTopology.build(topics, models, config.batchSettings(), security, format));
     }
 }

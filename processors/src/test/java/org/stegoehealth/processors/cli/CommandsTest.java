@@ -165,6 +165,34 @@ class CommandsTest {
     }
 
     @Test
+    void jpegWithTheSealedMethod_isOneErrorLine_beforeTheModelIsLoaded() throws Exception {
+        Path keys = dir.resolve("keys");
+        Keyring clinic = Keyring.init(dir.resolve("clinic-keys"), "clinic-a");
+        Keyring.init(keys, "hospital")
+                .importPublic(clinic.exportPublic(java.util.Optional.empty()), "clinic-a.pub.json", false);
+        Path config = Files.writeString(dir.resolve("embedder.properties"), "stego.format=jpeg\n");
+        CliRun run = CliRun.run(
+                new EmbedderCommand(),
+                "--config",
+                config.toString(),
+                "--model",
+                dir.resolve("no-model").toString(),
+                "--keyring",
+                keys.toString(),
+                "--clinic",
+                "clinic-a",
+                "--hiding-method",
+                "sealed");
+        assertEquals(2, run.code(), run.toString());
+        List<String> lines = run.err().lines().toList();
+        assertEquals(1, lines.size(), run.err());
+        assertTrue(
+                lines.get(0)
+                        .startsWith("error: stego.format=jpeg works with the neural method only: the sealed method"),
+                lines.get(0));
+    }
+
+    @Test
     void anEmbedderWithoutAClinicIsOneErrorLine_beforeTheModelIsLoaded() {
         Path keys = dir.resolve("keys");
         Keyring.init(keys, "hospital");

@@ -82,7 +82,8 @@ public final class InProcessPipeline implements AutoCloseable {
         TransferSecurity clinic = TransferSecurity.of(keys.clinic(), extractorConfig, TransferSecurity.Site.CLINIC);
         StreamsApp embedder = StreamsApp.start(
                 "embedder",
-                EmbeddingTopology.build(topics, embedderModels, embedderConfig.batchSettings(), hospital),
+                EmbeddingTopology.build(
+                        topics, embedderModels, embedderConfig.batchSettings(), hospital, embedderConfig.stegoFormat()),
                 StreamsConfigs.base(embedderConfig, embedderConfig.embedderApplicationId()));
         StreamsApp extractor = StreamsApp.start(
                 "extractor",

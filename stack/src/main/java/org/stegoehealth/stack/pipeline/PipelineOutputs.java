@@ -42,6 +42,7 @@ public final class PipelineOutputs implements AutoCloseable {
     private final Topics topics;
     private final List<Reader> readers = new ArrayList<>();
     private final Map<String, StegoImageEvent> stego = new HashMap<>();
+    private final Map<String, Integer> stegoRecordBytes = new HashMap<>();
     private final Map<String, RecoveredImageEvent> recovered = new HashMap<>();
     private final Map<String, Integer> recoveredCounts = new HashMap<>();
     private final Map<String, Long> recoveredAtNanos = new HashMap<>();
@@ -110,6 +111,7 @@ public final class PipelineOutputs implements AutoCloseable {
             } else if (r.topic().equals(topics.stego.name())) {
                 StegoImageEvent event = topics.stego.valueSerde().deserializer().deserialize(r.topic(), r.value());
                 stego.put(event.getMessageId(), event);
+                stegoRecordBytes.put(event.getMessageId(), r.value().length);
                 stegoArrivals.add(new Arrival(event.getMessageId(), event.getCreatedAt(), now));
             } else {
                 deadLetters.add(topics.deadLetters.valueSerde().deserializer().deserialize(r.topic(), r.value()));
@@ -162,6 +164,11 @@ public final class PipelineOutputs implements AutoCloseable {
 
     public Map<String, StegoImageEvent> stego() {
         return stego;
+    }
+
+    /** The size of each message id's stego record as it crossed: the serialised value, image and signature included. */
+    public Map<String, Integer> stegoRecordBytes() {
+        return stegoRecordBytes;
     }
 
     public Map<String, RecoveredImageEvent> recovered() {
