@@ -68,6 +68,7 @@ import org.stegoehealth.schemas.XrayImageEvent;
 import org.stegoehealth.security.Keyring;
 import org.stegoehealth.security.Png;
 import org.stegoehealth.stack.LocalStack;
+import org.stegoehealth.web.console.ReplayDesk;
 
 /** {@code stego models} against a real broker and registry: publish, promote, list, retire, pull, verify. */
 @Tag("integration")
@@ -562,6 +563,23 @@ class ModelsIT {
                 eval.get("extraction").get("psnr").asDouble(),
                 rv1.get("extraction").get("psnr").asDouble(),
                 0.01);
+
+        // the hospital console's replay, found as the console finds it, on the same range
+        ReplayDesk.Runner console = ReplayDesk.installed(config.with(
+                        Map.of(StegoConfig.KEYRING_DIR, keyring.dir().toString())))
+                .orElseThrow(() -> new AssertionError("the console finds no replay with the lab module present"));
+        Path consoleOut = Files.createDirectories(tmp.resolve("console-replay"));
+        List<String> progress = new ArrayList<>();
+        String table = console.run(
+                ReplayDesk.request(List.of("rv1"), "1", null, null, null, "4", v -> true), consoleOut, progress::add);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("rv1")), table);
+        assertFalse(table.contains(consoleOut.toString()), "the table names no file of the console's machine");
+        assertTrue(progress.stream().anyMatch(l -> l.contains("4 X-ray(s) replayed")), progress.toString());
+        JsonNode fromConsole =
+                new ObjectMapper().readTree(consoleOut.resolve("replay.json").toFile());
+        assertEquals(4, fromConsole.get("images").asInt());
+        assertEquals("rv1", fromConsole.get("versions").get(0).get("version").asText());
+        assertTrue(Files.isRegularFile(consoleOut.resolve("report.html")));
     }
 
     @Test

@@ -29,7 +29,7 @@ import org.stegoehealth.web.WebSettings;
  * A running hospital console: the model topics followed as the embedder follows them, promotions signed with the
  * hospital's keyring (as {@code stego models promote} signs them), dead letters read from and redriven to this
  * cluster (as {@code stego dead-letters replay} does), replays of the X-ray topic ({@link ReplayDesk}, when the lab
- * module is on the classpath), the audit trail on the hospital's {@code audit} topic, and the HTTPS server. {@link #start} is what {@code stego console} runs.
+ * module is on the classpath), the trainer's rounds ({@link RoundsDesk}), the audit trail on the hospital's {@code audit} topic, and the HTTPS server. {@link #start} is what {@code stego console} runs.
  */
 public final class HospitalConsole implements AutoCloseable {
 
@@ -127,6 +127,13 @@ public final class HospitalConsole implements AutoCloseable {
             replays = new ReplayDesk(
                     ReplayDesk.installed(config).orElse(null), config.stateDir().resolve("console-replays"), clock);
             ReplayPages replayPages = new ReplayPages(replays, models.registry(), users);
+            RoundsDesk rounds = new RoundsDesk(
+                    () -> org.stegoehealth.processors.models.ModelFeed.readAll(
+                            StreamsConfigs.readCommittedConsumer(config, APPLICATION),
+                            topics.trainingRounds,
+                            java.time.Duration.ofSeconds(10)),
+                    models.registry(),
+                    users);
             WebServer server = new WebServer(
                     new WebServer.Settings(
                             web.host(), web.port(), web.tls(), APPLICATION, "Hospital console", ConsoleApp.MODELS),
@@ -137,6 +144,7 @@ public final class HospitalConsole implements AutoCloseable {
                     routes -> {
                         app.routes(routes);
                         replayPages.routes(routes);
+                        rounds.routes(routes);
                     });
             app.bind(server);
             replayPages.bind(server);

@@ -46,6 +46,7 @@ import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.schemas.ModelStatus;
 import org.stegoehealth.schemas.Topics;
+import org.stegoehealth.schemas.TrainingRoundEvent;
 import org.stegoehealth.security.Keyring;
 import org.stegoehealth.web.MutableClock;
 import org.stegoehealth.web.RecordingAuditTrail;
@@ -105,9 +106,19 @@ class ConsoleAppTest {
                 "2026-11-30T10:00:00Z",
                 SMALL,
                 Map.of(),
-                Map.of("command", "stego train --epochs 3"),
+                seed == 2
+                        ? Map.of(
+                                "command",
+                                "stego train --epochs 3",
+                                "curve",
+                                List.of(
+                                        List.of(50, 0.04, 0, 0),
+                                        List.of(100, 0.02, 32.5, 28.25),
+                                        List.of(150, 0.015, 0, 0),
+                                        List.of(200, 0.01, 33.5, 29.5)))
+                        : Map.of("command", "stego train --epochs 3"),
                 Map.of("xrays", "samples/xrays"),
-                Map.of("coverPsnr", cover, "secretPsnr", 29.5),
+                Map.of("coverPsnr", cover, "secretPsnr", 29.5, "step", 200),
                 ModelArtifact.WEIGHTS_FILE,
                 null);
         Path artifact = ModelArtifact.write(src, metadata, StegoNetwork.initialWeights(SMALL, seed));
@@ -204,6 +215,7 @@ class ConsoleAppTest {
         ConsoleApp app = new ConsoleApp(desk, deadLetters, pipeline, users);
         replays = new ReplayDesk(this::replay, dir.resolve("replays"), clock);
         ReplayPages replayPages = new ReplayPages(replays, registry, users);
+        RoundsDesk rounds = new RoundsDesk(() -> List.copyOf(trainingRounds), registry, users);
         server = new WebServer(
                 new WebServer.Settings("127.0.0.1", 0, tls, "stego-console", "Hospital console", ConsoleApp.MODELS),
                 users,
@@ -213,6 +225,7 @@ class ConsoleAppTest {
                 routes -> {
                     app.routes(routes);
                     replayPages.routes(routes);
+                    rounds.routes(routes);
                 });
         app.bind(server);
         replayPages.bind(server);
@@ -237,6 +250,27 @@ class ConsoleAppTest {
     private volatile long processed = 100;
     private HttpServer metrics;
     private ReplayDesk replays;
+    private final List<TrainingRoundEvent> trainingRounds = new ArrayList<>();
+
+    private static TrainingRoundEvent round(String id, String base, String candidate, boolean promoted, int hour) {
+        return TrainingRoundEvent.newBuilder()
+                .setRoundId(id)
+                .setBaseVersion(base)
+                .setCandidateVersion(candidate)
+                .setSteps(200)
+                .setTrainingXrays(64)
+                .setHeldOutImages(16)
+                .setBaseCoverPsnr(31.25)
+                .setBaseSecretPsnr(29.5)
+                .setCandidateCoverPsnr(promoted ? 33.5 : 30.0)
+                .setCandidateSecretPsnr(29.5)
+                .setPromoted(promoted)
+                .setReason(promoted ? "cover PSNR +2.25 dB >= +0.10 dB" : "cover PSNR -1.25 dB < +0.10 dB: held back")
+                .setStartedAt(Instant.parse("2026-12-06T00:00:00Z").plusSeconds(3600L * hour))
+                .setFinishedAt(Instant.parse("2026-12-06T00:30:00Z").plusSeconds(3600L * hour))
+                .build();
+    }
+
     private final List<ReplayDesk.Request> replayed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** What {@code stego replay} leaves in its folder: the report, its figures and a grid, and the replayed pairs. */
@@ -539,6 +573,48 @@ class ConsoleAppTest {
                             .startsWith("console.applications"),
                     bad);
         }
+    }
+
+    @Test
+    void theModelsPageListsTheTrainersRoundsAndEachVersionShowsItsRoundsAndTrainingCurve() throws Exception {
+        trainingRounds.add(round("round-0001", "stego-v1", "stego-v2", true, 1));
+        trainingRounds.add(round("round-0002", "stego-v2", "stego-v3", false, 2));
+        trainingRounds.add(round("round-0002", "stego-v2", "stego-v3", false, 2)); // compaction not done yet
+        String lee = signIn("dr.lee");
+        String models = send("GET", ConsoleApp.MODELS, lee, null).body();
+        assertTrue(models.contains("hx-get=\"/rounds\" hx-trigger=\"load\""), models);
+        assertTrue(models.contains("href=\"/versions/stego-v2\""), models);
+        assertFalse(models.contains("curve="), "the curve's points stay off the table: " + models);
+        String rounds = send("GET", RoundsDesk.ROUNDS, lee, null).body();
+        assertEquals(2, rounds.split("<tr class=\"round").length - 1, rounds);
+        assertTrue(rounds.indexOf("round-0002") < rounds.indexOf("round-0001"), "newest first");
+        assertTrue(rounds.contains("31.25 → 33.50 dB") && rounds.contains("promoted"), rounds);
+        assertTrue(rounds.contains("held back") && rounds.contains("cover PSNR -1.25 dB &lt; +0.10 dB"), rounds);
+
+        String v2 = send("GET", RoundsDesk.VERSIONS + "/stego-v2", lee, null).body();
+        assertTrue(v2.contains("href=\"/versions/stego-v1\"") && v2.contains("href=\"/versions/stego-v3\""), v2);
+        assertTrue(v2.contains("round-0001") && v2.contains("round-0002"), "the round that made it and its own");
+        assertTrue(v2.contains("src=\"/versions/stego-v2/curve.png\""), v2);
+        assertFalse(v2.contains("[50, 0.04"), "the points are drawn, not listed");
+        HttpResponse<byte[]> png = http.send(
+                HttpRequest.newBuilder(URI.create(
+                                "https://127.0.0.1:" + server.port() + RoundsDesk.VERSIONS + "/stego-v2/curve.png"))
+                        .header("Cookie", WebServer.SESSION_COOKIE + "=" + lee)
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, png.statusCode());
+        java.awt.image.BufferedImage curve = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body()));
+        assertEquals(900, curve.getWidth());
+        assertEquals(720, curve.getHeight());
+
+        String v1 = send("GET", RoundsDesk.VERSIONS + "/stego-v1", lee, null).body();
+        assertTrue(v1.contains("id=\"no-curve\""), v1);
+        assertEquals(
+                404,
+                send("GET", RoundsDesk.VERSIONS + "/stego-v1/curve.png", lee, null)
+                        .statusCode());
+        assertEquals(
+                404, send("GET", RoundsDesk.VERSIONS + "/stego-v9", lee, null).statusCode());
     }
 
     private ReplayDesk.Run awaitReplay(String id) throws InterruptedException {
