@@ -52,6 +52,7 @@ import org.stegoehealth.processors.produce.CoverProducer;
 import org.stegoehealth.schemas.AuditEvent;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
+import org.stegoehealth.schemas.TrainingRoundEvent;
 import org.stegoehealth.security.Png;
 import org.stegoehealth.stack.LocalStack;
 import org.stegoehealth.stack.pipeline.InProcessPipeline;
@@ -102,9 +103,20 @@ class ConsoleBrowserIT {
                         "2026-12-07T08:00:00Z",
                         SMALL,
                         Map.of(),
-                        parentVersion == null ? Map.of() : Map.of("parent", parentVersion),
+                        parentVersion == null
+                                ? Map.of()
+                                : Map.of(
+                                        "parent",
+                                        parentVersion,
+                                        // what the trainer records: [step, loss, coverPsnr, secretPsnr]
+                                        "curve",
+                                        List.of(
+                                                List.of(50, 0.04, 0, 0),
+                                                List.of(100, 0.02, 32.0, 27.5),
+                                                List.of(150, 0.015, 0, 0),
+                                                List.of(200, 0.01, 33.0, 28.0))),
                         Map.of(),
-                        Map.of("coverPsnr", cover, "secretPsnr", 28.0),
+                        Map.of("coverPsnr", cover, "secretPsnr", 28.0, "step", 200),
                         ModelArtifact.WEIGHTS_FILE,
                         null),
                 StegoNetwork.initialWeights(SMALL, seed));
@@ -132,6 +144,38 @@ class ConsoleBrowserIT {
             second = publisher
                     .publish(artifact(tmp.resolve("models"), "console-v2", first, 2, 33.0), first)
                     .getVersion();
+        }
+        // the periodic trainer's round that made the second version
+        String rounds = cluster.topics().trainingRounds.name();
+        TrainingRoundEvent round = TrainingRoundEvent.newBuilder()
+                .setRoundId("round-20261207-0800")
+                .setBaseVersion(first)
+                .setCandidateVersion(second)
+                .setSteps(200)
+                .setTrainingXrays(64)
+                .setHeldOutImages(16)
+                .setBaseCoverPsnr(31.0)
+                .setBaseSecretPsnr(28.0)
+                .setCandidateCoverPsnr(33.0)
+                .setCandidateSecretPsnr(28.0)
+                .setPromoted(false)
+                .setReason("held back: the gate promotes by hand in this deployment")
+                .setStartedAt(Instant.parse("2026-12-07T08:00:00Z"))
+                .setFinishedAt(Instant.parse("2026-12-07T08:20:00Z"))
+                .build();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                StreamsConfigs.producer(cluster.config(), "console-it-rounds"),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            rounds,
+                            round.getRoundId().getBytes(StandardCharsets.UTF_8),
+                            cluster.topics()
+                                    .trainingRounds
+                                    .valueSerde()
+                                    .serializer()
+                                    .serialize(rounds, round)))
+                    .get(30, TimeUnit.SECONDS);
         }
         // a running embedder (and extractor) following the promotions, its /metrics served as `stego embedder` serves
         // them, and the console's pipeline page reading them
@@ -443,6 +487,29 @@ class ConsoleBrowserIT {
             assertEquals(before + 1, records(view, xrays), "re-published once");
         }
         assertEquals(Set.of(Redrive.key(letter)), Redrive.replayed(cluster.config(), cluster.topics()));
+    }
+
+    @Test
+    @Order(4)
+    void theModelsPageShowsTheTrainersRoundAndEachVersionItsPage() throws Exception {
+        signIn("dr.lee");
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("round-round-20261207-0800")));
+        String row = browser.findElement(By.id("round-round-20261207-0800")).getText();
+        assertTrue(row.contains("31.00 → 33.00 dB") && row.contains("held back"), row);
+        Browser.screenshot(browser, "console-models-rounds");
+        browser.findElement(By.cssSelector("#version-" + second + " a.detail")).click();
+        waiting().until(ExpectedConditions.textToBe(By.id("version"), second));
+        assertTrue(browser.findElement(By.id("rounds-table")).getText().contains("round-20261207-0800"));
+        assertTrue(browser.getPageSource().contains("href=\"/versions/" + first + "\""), "its parent");
+        // its training curve, drawn from its signed metadata
+        waiting()
+                .until(d -> ((Number) browser.executeScript("return document.getElementById('curve').naturalWidth"))
+                                .intValue()
+                        == 900);
+        Browser.screenshot(browser, "console-version");
+        browser.findElement(By.linkText(first)).click();
+        waiting().until(ExpectedConditions.textToBe(By.id("version"), first));
+        assertTrue(!browser.findElements(By.id("no-curve")).isEmpty(), "the first version records no curve");
     }
 
     private static long records(ClusterView view, String topic) {
