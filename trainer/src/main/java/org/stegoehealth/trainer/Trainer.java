@@ -440,6 +440,7 @@ public final class Trainer {
                                 + state.step()
                         : "the weights of step " + state.step());
         training.put("command", command);
+        training.put(TrainingCurve.METADATA_KEY, TrainingCurve.toMetadata(state.history()));
         training.put(
                 "machine",
                 System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores");

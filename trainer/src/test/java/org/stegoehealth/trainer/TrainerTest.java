@@ -209,6 +209,19 @@ class TrainerTest {
         assertTrue(
                 String.valueOf(exported.metadata().training().get("exported")).contains("step " + best.step()));
         assertTrue(String.valueOf(exported.metadata().training().get("weights")).contains("moving average"));
+        // the curve travels in the signed metadata: every validation point, read back as written
+        List<?> curve = (List<?>) exported.metadata().training().get(TrainingCurve.METADATA_KEY);
+        assertEquals(done.history().size(), curve.size());
+        List<?> bestRow = curve.stream()
+                .map(r -> (List<?>) r)
+                .filter(r -> ((Number) r.get(0)).intValue() == best.step())
+                .findFirst()
+                .orElseThrow();
+        assertEquals(best.coverPsnr(), ((Number) bestRow.get(2)).doubleValue(), 1e-3);
+        assertEquals(best.secretPsnr(), ((Number) bestRow.get(3)).doubleValue(), 1e-3);
+        assertTrue(TrainingCurve.fromMetadata(exported.metadata().training(), best.step(), "t")
+                .isPresent());
+        assertTrue(TrainingCurve.fromMetadata(Map.of("command", "x"), 0, "t").isEmpty());
 
         ModelArtifact lastExport = ModelArtifact.load(resumed.export(tmp.resolve("last"), "test", true));
         assertTrue(sameValues(trainer.weights(), lastExport.weights()), "--export-last gives the last weights");

@@ -165,10 +165,15 @@ public final class ReplayCommand implements Callable<Integer> {
         if (keyring != null) {
             extra.put(StegoConfig.KEYRING_DIR, keyring.toString());
         }
-        StegoConfig config = common.load(extra);
+        return replay(common.load(extra), spec.commandLine().getOut(), new Progress(System.err));
+    }
+
+    /**
+     * Runs the replay these options describe on the cluster {@code config} names: the table on {@code stdout}, the
+     * report under {@code --out}. What {@code stego replay} and the hospital console's replays run.
+     */
+    int replay(StegoConfig config, PrintWriter stdout, Progress progress) throws Exception {
         Topics topics = Wiring.topics(config);
-        Progress progress = new Progress(System.err);
-        PrintWriter stdout = spec.commandLine().getOut();
         if (stego) {
             StegoReplay.Run run = new StegoReplay(config, topics, progress)
                     .run(new TopicRange(fromOffset, toOffset, since, until, limit), sources(config, topics), originals);

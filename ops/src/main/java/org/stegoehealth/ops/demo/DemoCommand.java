@@ -24,8 +24,8 @@ import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.processors.CoverFitting;
 import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.processors.StegoConfig;
-import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.StegoFormat;
+import org.stegoehealth.processors.StreamsConfigs;
 import org.stegoehealth.processors.cli.ImageSetOptions;
 import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.produce.CoverProducer;
@@ -186,7 +186,8 @@ public final class DemoCommand implements Callable<Integer> {
                         .status()
                         .acknowledged(sent.keySet());
                 DemoReport report = new DemoReport(stego.version(), rows(config, stego, sent, outputs));
-                printResults(stdout, cluster, report, report.write(reportDir), sent, outputs, stegoFormat, acknowledged);
+                printResults(
+                        stdout, cluster, report, report.write(reportDir), sent, outputs, stegoFormat, acknowledged);
                 if (keepRunning) {
                     outputs.close();
                     printStillRunning(stdout, cluster);

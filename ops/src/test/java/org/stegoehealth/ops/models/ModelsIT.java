@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +70,10 @@ import org.stegoehealth.schemas.XrayImageEvent;
 import org.stegoehealth.security.Keyring;
 import org.stegoehealth.security.Png;
 import org.stegoehealth.stack.LocalStack;
+import org.stegoehealth.web.Users;
+import org.stegoehealth.web.WebServer;
+import org.stegoehealth.web.console.HospitalConsole;
+import org.stegoehealth.web.console.ReplayDesk;
 
 /** {@code stego models} against a real broker and registry: publish, promote, list, retire, pull, verify. */
 @Tag("integration")
@@ -562,6 +568,103 @@ class ModelsIT {
                 eval.get("extraction").get("psnr").asDouble(),
                 rv1.get("extraction").get("psnr").asDouble(),
                 0.01);
+
+        // the hospital console's replay, found as the console finds it, on the same range
+        ReplayDesk.Runner console = ReplayDesk.installed(config.with(
+                        Map.of(StegoConfig.KEYRING_DIR, keyring.dir().toString())))
+                .orElseThrow(() -> new AssertionError("the console finds no replay with the lab module present"));
+        Path consoleOut = Files.createDirectories(tmp.resolve("console-replay"));
+        List<String> progress = new ArrayList<>();
+        String table = console.run(
+                ReplayDesk.request(List.of("rv1"), "1", null, null, null, "4", v -> true), consoleOut, progress::add);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("rv1")), table);
+        assertFalse(table.contains(consoleOut.toString()), "the table names no file of the console's machine");
+        assertTrue(progress.stream().anyMatch(l -> l.contains("4 X-ray(s) replayed")), progress.toString());
+        JsonNode fromConsole =
+                new ObjectMapper().readTree(consoleOut.resolve("replay.json").toFile());
+        assertEquals(4, fromConsole.get("images").asInt());
+        assertEquals("rv1", fromConsole.get("versions").get(0).get("version").asText());
+        assertTrue(Files.isRegularFile(consoleOut.resolve("report.html")));
+
+        // and from the console itself, as an operator starts and follows it over HTTPS
+        Path users = tmp.resolve("console-users");
+        new Users(users).add("ops.anna", "replays from the console".toCharArray(), false, Users.Role.OPERATOR);
+        try (HospitalConsole running = HospitalConsole.start(config.with(Map.of(
+                StegoConfig.KEYRING_DIR, keyring.dir().toString(),
+                StegoConfig.VIEWER_PORT, "0",
+                StegoConfig.VIEWER_USERS_FILE, users.toString(),
+                StegoConfig.MODEL_CACHE_DIR, tmp.resolve("console-models").toString(),
+                StegoConfig.STATE_DIR, tmp.resolve("console-state").toString())))) {
+            ConsoleClient ops = ConsoleClient.signIn(running, "ops.anna", "replays from the console");
+            HttpResponse<String> started = ops.send("POST", "/replays", "version=rv1&fromOffset=1&limit=4");
+            assertEquals(302, started.statusCode(), started.body());
+            String page = started.headers().firstValue("Location").orElseThrow();
+            HttpResponse<String> panel = ops.send("GET", page + "/panel", null);
+            for (int i = 0; i < 240 && panel.statusCode() == 200; i++) {
+                Thread.sleep(500);
+                panel = ops.send("GET", page + "/panel", null);
+            }
+            assertEquals(286, panel.statusCode(), "the replay never finished: " + panel.body());
+            assertTrue(panel.body().contains("<b id=\"replay-state\">done</b>"), panel.body());
+            assertTrue(panel.body().lines().anyMatch(l -> l.startsWith("rv1")), panel.body());
+            HttpResponse<String> report = ops.send("GET", page + "/report/report.html", null);
+            assertEquals(200, report.statusCode());
+            assertTrue(report.body().contains("rv1"), report.body());
+            assertEquals(
+                    4,
+                    new ObjectMapper()
+                            .readTree(ops.send("GET", page + "/report/replay.json", null)
+                                    .body())
+                            .get("images")
+                            .asInt());
+            assertEquals(404, ops.send("GET", page + "/report/pairs", null).statusCode());
+        }
+    }
+
+    /** An HTTPS client of a running console that trusts its certificate, signed in as one user. */
+    private record ConsoleClient(HospitalConsole console, java.net.http.HttpClient http, String cookie) {
+
+        static ConsoleClient signIn(HospitalConsole console, String user, String password) throws Exception {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry(
+                    "console", console.server().settings().tls().certificate());
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            java.net.http.HttpClient http =
+                    java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+            ConsoleClient anonymous = new ConsoleClient(console, http, null);
+            HttpResponse<String> r = anonymous.send(
+                    "POST",
+                    "/sign-in",
+                    "user=" + user + "&password=" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8)
+                            + "&next=/replays");
+            assertEquals(302, r.statusCode(), r.body());
+            String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+            return new ConsoleClient(
+                    console, http, setCookie.substring(setCookie.indexOf('=') + 1, setCookie.indexOf(';')));
+        }
+
+        HttpResponse<String> send(String method, String path, String form) throws Exception {
+            java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(console.url() + path))
+                    .timeout(Duration.ofSeconds(30));
+            if (cookie != null) {
+                b.header("Cookie", WebServer.SESSION_COOKIE + "=" + cookie);
+            }
+            if (form != null) {
+                b.header("Content-Type", "application/x-www-form-urlencoded");
+            }
+            b.method(
+                    method,
+                    form == null
+                            ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofString(form));
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     @Test

@@ -38,7 +38,7 @@ import org.stegoehealth.processors.ErrorType;
  * Health answers are one line of JSON with the Streams state, e.g. {@code {"status":"UP","state":"RUNNING"}}, and
  * what the application waits for while it waits, e.g. {@code "waiting":"cannot reach the Kafka broker at ..."}.
  */
-final class MonitoringServer implements AutoCloseable {
+public final class MonitoringServer implements AutoCloseable {
 
     /** Always 1, tagged {@code application} and {@code version}: the model version the application runs. */
     static final String MODEL_METRIC = "stego.model.info";
@@ -74,7 +74,7 @@ final class MonitoringServer implements AutoCloseable {
      * describe the Streams client, {@code waitingFor} what it waits for (null: nothing); {@code binders} add metrics. Every meter of the global registry (where the
      * processors record theirs) is published.
      */
-    static MonitoringServer start(
+    public static MonitoringServer start(
             int port,
             String applicationId,
             Supplier<KafkaStreams.State> state,
@@ -136,7 +136,7 @@ final class MonitoringServer implements AutoCloseable {
     }
 
     /** Adds the running application's metrics, and the model version it runs, once the application has started. */
-    void bind(String modelVersion, List<? extends MeterBinder> binders) {
+    public void bind(String modelVersion, List<? extends MeterBinder> binders) {
         for (MeterBinder binder : binders) {
             binder.bindTo(registry);
             if (binder instanceof AutoCloseable c) {
@@ -150,7 +150,7 @@ final class MonitoringServer implements AutoCloseable {
     }
 
     /** The port the endpoints are served on. */
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 

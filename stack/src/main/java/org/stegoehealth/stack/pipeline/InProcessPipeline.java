@@ -161,6 +161,11 @@ public final class InProcessPipeline implements AutoCloseable {
         }
     }
 
+    /** The embedder's Streams application (its state and client metrics, for a {@code MonitoringServer}). */
+    public StreamsApp embedder() {
+        return apps.get(0);
+    }
+
     /** How many times the applications restarted themselves after an outage, together. */
     public int restarts() {
         return apps.stream().mapToInt(StreamsApp::restarts).sum();

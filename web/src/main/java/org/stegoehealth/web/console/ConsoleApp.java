@@ -159,7 +159,11 @@ public final class ConsoleApp {
             return "";
         }
         List<String> parts = new ArrayList<>();
-        new TreeMap<>(map).forEach((k, v) -> parts.add(k + "=" + v));
+        new TreeMap<>(map).forEach((k, v) -> {
+            if (!k.equals(org.stegoehealth.trainer.TrainingCurve.METADATA_KEY)) { // drawn on the version's page
+                parts.add(k + "=" + v);
+            }
+        });
         return String.join(", ", parts);
     }
 

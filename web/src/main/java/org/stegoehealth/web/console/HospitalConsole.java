@@ -30,7 +30,9 @@ import org.stegoehealth.web.WebSettings;
  * A running hospital console: the model topics followed as the embedder follows them, promotions signed with the
  * hospital's keyring (as {@code stego models promote} signs them), dead letters read from and redriven to this
  * cluster (as {@code stego dead-letters replay} does), the clinics' receipts read and verified as {@code stego
- * receipts} reads them, the audit trail on the hospital's {@code audit} topic, and the HTTPS server. {@link #start} is what {@code stego console} runs.
+ * receipts} reads them, replays of the X-ray topic ({@link ReplayDesk}, when the lab module is on the classpath), the
+ * trainer's rounds ({@link RoundsDesk}), the audit trail on the hospital's {@code audit} topic, and the HTTPS server.
+ * {@link #start} is what {@code stego console} runs.
  */
 public final class HospitalConsole implements AutoCloseable {
 
@@ -41,6 +43,7 @@ public final class HospitalConsole implements AutoCloseable {
     private final KafkaAuditTrail audit;
     private final KafkaProducer<byte[], byte[]> redrives;
     private final List<ClusterView> clusters;
+    private final ReplayDesk replays;
     private final WebServer server;
 
     private HospitalConsole(
@@ -48,11 +51,13 @@ public final class HospitalConsole implements AutoCloseable {
             KafkaAuditTrail audit,
             KafkaProducer<byte[], byte[]> redrives,
             List<ClusterView> clusters,
+            ReplayDesk replays,
             WebServer server) {
         this.models = models;
         this.audit = audit;
         this.redrives = redrives;
         this.clusters = clusters;
+        this.replays = replays;
         this.server = server;
     }
 
@@ -73,6 +78,7 @@ public final class HospitalConsole implements AutoCloseable {
         FollowedModels models = FollowedModels.start(config, topics, TransferSecurity.Site.HOSPITAL, APPLICATION);
         KafkaAuditTrail audit = null;
         KafkaProducer<byte[], byte[]> redrives = null;
+        ReplayDesk replays = null;
         List<ClusterView> views = List.of();
         try {
             audit = new KafkaAuditTrail(config, topics.audit, APPLICATION);
@@ -124,6 +130,16 @@ public final class HospitalConsole implements AutoCloseable {
                     StreamsConfigs.readCommittedConsumer(config, APPLICATION + "-receipts"), topics, keyring, clock);
             ConsoleApp app = new ConsoleApp(
                     desk, letters, pipeline, overdue -> ledger.read(overdue, java.time.Duration.ofSeconds(10)), users);
+            replays = new ReplayDesk(
+                    ReplayDesk.installed(config).orElse(null), config.stateDir().resolve("console-replays"), clock);
+            ReplayPages replayPages = new ReplayPages(replays, models.registry(), users);
+            RoundsDesk rounds = new RoundsDesk(
+                    () -> org.stegoehealth.processors.models.ModelFeed.readAll(
+                            StreamsConfigs.readCommittedConsumer(config, APPLICATION),
+                            topics.trainingRounds,
+                            java.time.Duration.ofSeconds(10)),
+                    models.registry(),
+                    users);
             WebServer server = new WebServer(
                     new WebServer.Settings(
                             web.host(), web.port(), web.tls(), APPLICATION, "Hospital console", ConsoleApp.MODELS),
@@ -131,18 +147,26 @@ public final class HospitalConsole implements AutoCloseable {
                     new Sessions(clock, web.sessionIdle(), web.sessionMax()),
                     audit,
                     clock,
-                    app::routes);
+                    routes -> {
+                        app.routes(routes);
+                        replayPages.routes(routes);
+                        rounds.routes(routes);
+                    });
             app.bind(server);
+            replayPages.bind(server);
             server.start();
             LOG.info(
                     "console at {} (certificate SHA-256 {}), users from {}",
                     server.url(),
                     server.settings().tls().fingerprint(),
                     web.usersFile());
-            return new HospitalConsole(models, audit, redrives, views, server);
+            return new HospitalConsole(models, audit, redrives, views, replays, server);
         } catch (RuntimeException e) {
             models.close();
             views.forEach(ClusterView::close);
+            if (replays != null) {
+                replays.close();
+            }
             if (redrives != null) {
                 redrives.close();
             }
@@ -164,6 +188,7 @@ public final class HospitalConsole implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        replays.close();
         models.close();
         redrives.close();
         clusters.forEach(ClusterView::close);

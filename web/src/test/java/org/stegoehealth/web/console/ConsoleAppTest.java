@@ -49,6 +49,7 @@ import org.stegoehealth.schemas.ModelPromotionEvent;
 import org.stegoehealth.schemas.ModelStatus;
 import org.stegoehealth.schemas.ReceiptKind;
 import org.stegoehealth.schemas.Topics;
+import org.stegoehealth.schemas.TrainingRoundEvent;
 import org.stegoehealth.security.Keyring;
 import org.stegoehealth.web.MutableClock;
 import org.stegoehealth.web.RecordingAuditTrail;
@@ -108,9 +109,19 @@ class ConsoleAppTest {
                 "2026-11-30T10:00:00Z",
                 SMALL,
                 Map.of(),
-                Map.of("command", "stego train --epochs 3"),
+                seed == 2
+                        ? Map.of(
+                                "command",
+                                "stego train --epochs 3",
+                                "curve",
+                                List.of(
+                                        List.of(50, 0.04, 0, 0),
+                                        List.of(100, 0.02, 32.5, 28.25),
+                                        List.of(150, 0.015, 0, 0),
+                                        List.of(200, 0.01, 33.5, 29.5)))
+                        : Map.of("command", "stego train --epochs 3"),
                 Map.of("xrays", "samples/xrays"),
-                Map.of("coverPsnr", cover, "secretPsnr", 29.5),
+                Map.of("coverPsnr", cover, "secretPsnr", 29.5, "step", 200),
                 ModelArtifact.WEIGHTS_FILE,
                 null);
         Path artifact = ModelArtifact.write(src, metadata, StegoNetwork.initialWeights(SMALL, seed));
@@ -221,14 +232,22 @@ class ConsoleAppTest {
                         overdue),
                 List.of("TAMPERED: receipt RECOVERED of m-9: signed with key 0a0b0c0d, which is not a trusted key"));
         ConsoleApp app = new ConsoleApp(desk, deadLetters, pipeline, receipts, users);
+        replays = new ReplayDesk(this::replay, dir.resolve("replays"), clock);
+        ReplayPages replayPages = new ReplayPages(replays, registry, users);
+        RoundsDesk rounds = new RoundsDesk(() -> List.copyOf(trainingRounds), registry, users);
         server = new WebServer(
                 new WebServer.Settings("127.0.0.1", 0, tls, "stego-console", "Hospital console", ConsoleApp.MODELS),
                 users,
                 new Sessions(clock, Duration.ofMinutes(15), Duration.ofHours(10)),
                 audit,
                 clock,
-                app::routes);
+                routes -> {
+                    app.routes(routes);
+                    replayPages.routes(routes);
+                    rounds.routes(routes);
+                });
         app.bind(server);
+        replayPages.bind(server);
         server.start();
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
@@ -243,11 +262,48 @@ class ConsoleAppTest {
     @AfterEach
     void stop() {
         server.close();
+        replays.close();
         metrics.stop(0);
     }
 
     private volatile long processed = 100;
     private HttpServer metrics;
+    private ReplayDesk replays;
+    private final List<TrainingRoundEvent> trainingRounds = new ArrayList<>();
+
+    private static TrainingRoundEvent round(String id, String base, String candidate, boolean promoted, int hour) {
+        return TrainingRoundEvent.newBuilder()
+                .setRoundId(id)
+                .setBaseVersion(base)
+                .setCandidateVersion(candidate)
+                .setSteps(200)
+                .setTrainingXrays(64)
+                .setHeldOutImages(16)
+                .setBaseCoverPsnr(31.25)
+                .setBaseSecretPsnr(29.5)
+                .setCandidateCoverPsnr(promoted ? 33.5 : 30.0)
+                .setCandidateSecretPsnr(29.5)
+                .setPromoted(promoted)
+                .setReason(promoted ? "cover PSNR +2.25 dB >= +0.10 dB" : "cover PSNR -1.25 dB < +0.10 dB: held back")
+                .setStartedAt(Instant.parse("2026-12-06T00:00:00Z").plusSeconds(3600L * hour))
+                .setFinishedAt(Instant.parse("2026-12-06T00:30:00Z").plusSeconds(3600L * hour))
+                .build();
+    }
+
+    private final List<ReplayDesk.Request> replayed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** What {@code stego replay} leaves in its folder: the report, its figures and a grid, and the replayed pairs. */
+    private String replay(ReplayDesk.Request request, Path out, java.util.function.Consumer<String> progress)
+            throws IOException {
+        replayed.add(request);
+        progress.accept("reading X-rays [####] 2/2 100%");
+        Files.writeString(out.resolve("report.html"), "<html><img src=\"stego-v2-worst-0.png\"></html>");
+        Files.writeString(out.resolve("replay.json"), "{\"versions\":[]}");
+        Files.write(out.resolve("stego-v2-worst-0.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        Files.createDirectories(out.resolve("pairs/xrays"));
+        Files.writeString(out.resolve("pairs/xrays/00000-m1.png"), "XRAY-PIXELS");
+        return "VERSION   COVER dB\nstego-v2  33.50\n";
+    }
 
     private String prometheus() {
         return "# HELP stego_images_processed_total\n# TYPE stego_images_processed_total counter\n"
@@ -295,7 +351,14 @@ class ConsoleAppTest {
         for (ParsedEndpoint e : server.javalin().unsafe.internalRouter.allHttpHandlers()) {
             HandlerType type = e.endpoint.method;
             if (type.isHttpMethod()) {
-                all.add(new String[] {type.name(), e.endpoint.path.replace("{version}", "stego-v2")});
+                all.add(new String[] {
+                    type.name(),
+                    e.endpoint
+                            .path
+                            .replace("{version}", "stego-v2")
+                            .replace("{id}", "replay-20261207-090000-1")
+                            .replace("{file}", "report.html")
+                });
             }
         }
         return all;
@@ -549,6 +612,169 @@ class ConsoleAppTest {
                             .startsWith("console.applications"),
                     bad);
         }
+    }
+
+    @Test
+    void theModelsPageListsTheTrainersRoundsAndEachVersionShowsItsRoundsAndTrainingCurve() throws Exception {
+        trainingRounds.add(round("round-0001", "stego-v1", "stego-v2", true, 1));
+        trainingRounds.add(round("round-0002", "stego-v2", "stego-v3", false, 2));
+        trainingRounds.add(round("round-0002", "stego-v2", "stego-v3", false, 2)); // compaction not done yet
+        String lee = signIn("dr.lee");
+        String models = send("GET", ConsoleApp.MODELS, lee, null).body();
+        assertTrue(models.contains("hx-get=\"/rounds\" hx-trigger=\"load\""), models);
+        assertTrue(models.contains("href=\"/versions/stego-v2\""), models);
+        assertFalse(models.contains("curve="), "the curve's points stay off the table: " + models);
+        String rounds = send("GET", RoundsDesk.ROUNDS, lee, null).body();
+        assertEquals(2, rounds.split("<tr class=\"round").length - 1, rounds);
+        assertTrue(rounds.indexOf("round-0002") < rounds.indexOf("round-0001"), "newest first");
+        assertTrue(rounds.contains("31.25 → 33.50 dB") && rounds.contains("promoted"), rounds);
+        assertTrue(rounds.contains("held back") && rounds.contains("cover PSNR -1.25 dB &lt; +0.10 dB"), rounds);
+
+        String v2 = send("GET", RoundsDesk.VERSIONS + "/stego-v2", lee, null).body();
+        assertTrue(v2.contains("href=\"/versions/stego-v1\"") && v2.contains("href=\"/versions/stego-v3\""), v2);
+        assertTrue(v2.contains("round-0001") && v2.contains("round-0002"), "the round that made it and its own");
+        assertTrue(v2.contains("src=\"/versions/stego-v2/curve.png\""), v2);
+        assertFalse(v2.contains("[50, 0.04"), "the points are drawn, not listed");
+        HttpResponse<byte[]> png = http.send(
+                HttpRequest.newBuilder(URI.create(
+                                "https://127.0.0.1:" + server.port() + RoundsDesk.VERSIONS + "/stego-v2/curve.png"))
+                        .header("Cookie", WebServer.SESSION_COOKIE + "=" + lee)
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, png.statusCode());
+        java.awt.image.BufferedImage curve = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body()));
+        assertEquals(900, curve.getWidth());
+        assertEquals(720, curve.getHeight());
+
+        String v1 = send("GET", RoundsDesk.VERSIONS + "/stego-v1", lee, null).body();
+        assertTrue(v1.contains("id=\"no-curve\""), v1);
+        assertEquals(
+                404,
+                send("GET", RoundsDesk.VERSIONS + "/stego-v1/curve.png", lee, null)
+                        .statusCode());
+        assertEquals(
+                404, send("GET", RoundsDesk.VERSIONS + "/stego-v9", lee, null).statusCode());
+    }
+
+    private ReplayDesk.Run awaitReplay(String id) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            ReplayDesk.Run run = replays.run(id).orElseThrow();
+            if (run.finishedOrFailed()) {
+                return run;
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("replay " + id + " did not finish");
+    }
+
+    @Test
+    void aViewerCannotStartAReplayNorOpenItsReport() throws Exception {
+        String ops = signIn("ops.anna");
+        HttpResponse<String> started = send("POST", ReplayPages.REPLAYS, ops, "version=stego-v2&fromOffset=0&limit=2");
+        assertEquals(302, started.statusCode(), started.body());
+        String id = started.headers().firstValue("Location").orElseThrow().replace("/replays/", "");
+        awaitReplay(id);
+
+        String lee = signIn("dr.lee");
+        assertEquals(
+                403,
+                send("POST", ReplayPages.REPLAYS, lee, "version=stego-v2&limit=2")
+                        .statusCode());
+        assertEquals(1, replayed.size(), "the viewer's replay never ran");
+        for (String file : List.of("report.html", "replay.json", "stego-v2-worst-0.png")) {
+            assertEquals(
+                    403,
+                    send("GET", ReplayPages.REPLAYS + "/" + id + "/report/" + file, lee, null)
+                            .statusCode(),
+                    file);
+        }
+        String list = send("GET", ReplayPages.REPLAYS, lee, null).body();
+        assertTrue(list.contains(id) && list.contains("done"), list);
+        assertFalse(list.contains("Start replay"), "no form for a viewer");
+        String page = send("GET", ReplayPages.REPLAYS + "/" + id, lee, null).body();
+        assertTrue(page.contains("stego-v2  33.50"), "a viewer sees the table: " + page);
+        assertFalse(page.contains("/report/report.html"), page);
+        assertEquals(1, audit.count("REPLAY"));
+    }
+
+    @Test
+    void aReplayIsCheckedBeforeItRunsAndNothingRunsOnBadInput() throws Exception {
+        String ops = signIn("ops.anna");
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("limit=10", "choose at least one model version");
+        bad.put("version=stego-v9&limit=10", "stego-v9 is not a verified version");
+        bad.put("version=stego-v2&limit=0", "limit must be from 1 to 1000");
+        bad.put("version=stego-v2&limit=ten", "limit must be a whole number");
+        bad.put("version=stego-v2&fromOffset=-1", "from offset must not be negative");
+        bad.put("version=stego-v2&fromOffset=10&toOffset=5", "must be after the from offset");
+        bad.put("version=stego-v2&since=yesterday", "since must be a time like");
+        bad.put(
+                "version=stego-v2&since=2026-12-07T09%3A00%3A00Z&until=2026-12-07T08%3A00%3A00Z",
+                "until (2026-12-07T08:00:00Z) must be after since");
+        bad.put("version=stego-v1&version=stego-v2&version=stego-v3&version=a&version=b", "at most 4 versions");
+        for (Map.Entry<String, String> b : bad.entrySet()) {
+            HttpResponse<String> r = send("POST", ReplayPages.REPLAYS, ops, b.getKey());
+            assertEquals(400, r.statusCode(), b.getKey());
+            assertTrue(r.body().contains(b.getValue()), b.getKey() + ": " + r.body());
+        }
+        assertTrue(replayed.isEmpty(), "nothing ran");
+        assertTrue(replays.runs().isEmpty());
+        assertEquals(0, audit.count("REPLAY"));
+    }
+
+    @Test
+    void anOperatorStartsAReplayFollowsItAndOpensItsReportButNotTheReplayedPairs() throws Exception {
+        String ops = signIn("ops.anna");
+        String form = send("GET", ReplayPages.REPLAYS, ops, null).body();
+        assertTrue(form.contains("id=\"version-stego-v1\"") && form.contains("Start replay"), form);
+        HttpResponse<String> started = send(
+                "POST",
+                ReplayPages.REPLAYS,
+                ops,
+                "version=stego-v1&version=stego-v2&since=2026-12-07T08%3A00%3A00Z&limit=2");
+        assertEquals(302, started.statusCode(), started.body());
+        String id = started.headers().firstValue("Location").orElseThrow().replace("/replays/", "");
+        ReplayDesk.Run run = awaitReplay(id);
+        assertEquals(ReplayDesk.State.DONE, run.state(), run.error());
+        assertEquals(
+                List.of(
+                        "--version",
+                        "stego-v1",
+                        "--version",
+                        "stego-v2",
+                        "--since",
+                        "2026-12-07T08:00:00Z",
+                        "--limit",
+                        "2"),
+                replayed.get(0).arguments());
+        assertTrue(
+                run.progress().contains("reading X-rays [####] 2/2 100%"),
+                run.progress().toString());
+
+        HttpResponse<String> panel = send("GET", ReplayPages.REPLAYS + "/" + id + "/panel", ops, null);
+        assertEquals(286, panel.statusCode(), "a finished replay stops the page's polling");
+        assertTrue(panel.body().contains("stego-v2  33.50") && panel.body().contains("/report/report.html"));
+        HttpResponse<String> report = send("GET", ReplayPages.REPLAYS + "/" + id + "/report/report.html", ops, null);
+        assertEquals(200, report.statusCode());
+        assertTrue(report.body().contains("stego-v2-worst-0.png"));
+        assertEquals(
+                200,
+                send("GET", ReplayPages.REPLAYS + "/" + id + "/report/stego-v2-worst-0.png", ops, null)
+                        .statusCode());
+        for (String other : List.of("pairs%2Fxrays%2F00000-m1.png", "..%2Freplays", "00000-m1.png")) {
+            HttpResponse<String> r = send("GET", ReplayPages.REPLAYS + "/" + id + "/report/" + other, ops, null);
+            assertEquals(404, r.statusCode(), other);
+            assertFalse(r.body().contains("XRAY-PIXELS"), other);
+        }
+        assertEquals(
+                404,
+                send("GET", ReplayPages.REPLAYS + "/replay-none", ops, null).statusCode());
+        assertEquals(1, audit.count("REPLAY"));
+        assertTrue(audit.events.stream()
+                .anyMatch(e -> e.getAction().equals("REPLAY")
+                        && e.getUser().equals("ops.anna")
+                        && e.getDetail().contains(id)
+                        && e.getDetail().contains("--version stego-v1 --version stego-v2")));
     }
 
     @Test

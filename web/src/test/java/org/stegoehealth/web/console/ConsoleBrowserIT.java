@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -34,21 +36,29 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.stegoehealth.model.Images;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.ModelMetadata;
 import org.stegoehealth.model.NetworkConfig;
 import org.stegoehealth.model.StegoNetwork;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.StreamsConfigs;
+import org.stegoehealth.processors.cli.MonitoringServer;
 import org.stegoehealth.processors.deadletters.Redrive;
+import org.stegoehealth.processors.models.FollowedModels;
 import org.stegoehealth.processors.models.ModelFeed;
 import org.stegoehealth.processors.models.ModelPublisher;
+import org.stegoehealth.processors.produce.CoverProducer;
 import org.stegoehealth.schemas.AuditEvent;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.ModelPromotionEvent;
+import org.stegoehealth.schemas.TrainingRoundEvent;
+import org.stegoehealth.security.Png;
 import org.stegoehealth.stack.LocalStack;
+import org.stegoehealth.stack.pipeline.InProcessPipeline;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.stack.pipeline.PipelineKeys;
+import org.stegoehealth.stack.pipeline.PipelineOutputs;
 import org.stegoehealth.web.Users;
 import org.stegoehealth.web.viewer.Browser;
 
@@ -67,12 +77,18 @@ class ConsoleBrowserIT {
 
     private static final String PASSWORD = "hospital console 2026";
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Path SAMPLES = Path.of("..", "samples");
     private static final NetworkConfig SMALL = new NetworkConfig(1, 2, 8, 8, 2, 0.1);
 
     private Path tmp;
     private LocalStack stack;
     private PipelineCluster cluster;
     private HospitalConsole console;
+    private FollowedModels embedderModels;
+    private InProcessPipeline pipeline;
+    private MonitoringServer monitoring;
+    private PipelineOutputs outputs;
+    private String coverId;
     private ChromeDriver browser;
     private String first;
     private String second;
@@ -87,9 +103,20 @@ class ConsoleBrowserIT {
                         "2026-12-07T08:00:00Z",
                         SMALL,
                         Map.of(),
-                        parentVersion == null ? Map.of() : Map.of("parent", parentVersion),
+                        parentVersion == null
+                                ? Map.of()
+                                : Map.of(
+                                        "parent",
+                                        parentVersion,
+                                        // what the trainer records: [step, loss, coverPsnr, secretPsnr]
+                                        "curve",
+                                        List.of(
+                                                List.of(50, 0.04, 0, 0),
+                                                List.of(100, 0.02, 32.0, 27.5),
+                                                List.of(150, 0.015, 0, 0),
+                                                List.of(200, 0.01, 33.0, 28.0))),
                         Map.of(),
-                        Map.of("coverPsnr", cover, "secretPsnr", 28.0),
+                        Map.of("coverPsnr", cover, "secretPsnr", 28.0, "step", 200),
                         ModelArtifact.WEIGHTS_FILE,
                         null),
                 StegoNetwork.initialWeights(SMALL, seed));
@@ -118,6 +145,70 @@ class ConsoleBrowserIT {
                     .publish(artifact(tmp.resolve("models"), "console-v2", first, 2, 33.0), first)
                     .getVersion();
         }
+        // the periodic trainer's round that made the second version
+        String rounds = cluster.topics().trainingRounds.name();
+        TrainingRoundEvent round = TrainingRoundEvent.newBuilder()
+                .setRoundId("round-20261207-0800")
+                .setBaseVersion(first)
+                .setCandidateVersion(second)
+                .setSteps(200)
+                .setTrainingXrays(64)
+                .setHeldOutImages(16)
+                .setBaseCoverPsnr(31.0)
+                .setBaseSecretPsnr(28.0)
+                .setCandidateCoverPsnr(33.0)
+                .setCandidateSecretPsnr(28.0)
+                .setPromoted(false)
+                .setReason("held back: the gate promotes by hand in this deployment")
+                .setStartedAt(Instant.parse("2026-12-07T08:00:00Z"))
+                .setFinishedAt(Instant.parse("2026-12-07T08:20:00Z"))
+                .build();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                StreamsConfigs.producer(cluster.config(), "console-it-rounds"),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            rounds,
+                            round.getRoundId().getBytes(StandardCharsets.UTF_8),
+                            cluster.topics()
+                                    .trainingRounds
+                                    .valueSerde()
+                                    .serializer()
+                                    .serialize(rounds, round)))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        // a running embedder (and extractor) following the promotions, its /metrics served as `stego embedder` serves
+        // them, and the console's pipeline page reading them
+        cluster.publishCovers(SAMPLES.resolve("covers"));
+        coverId = CoverProducer.coverIdOf(
+                Images.listImages(SAMPLES.resolve("covers")).get(0));
+        embedderModels = FollowedModels.start(
+                cluster.config()
+                        .with(Map.of(
+                                StegoConfig.MODEL_CACHE_DIR,
+                                tmp.resolve("embedder-models").toString())),
+                cluster.topics(),
+                keys.hospital(),
+                keys.hospital().name(),
+                "console-it-embedder-models");
+        pipeline = InProcessPipeline.start(
+                cluster.config(),
+                cluster.topics(),
+                embedderModels.registry(),
+                embedderModels.registry(),
+                keys,
+                InProcessPipeline.START_TIMEOUT);
+        monitoring = MonitoringServer.start(
+                0,
+                cluster.config().embedderApplicationId(),
+                () -> pipeline.embedder().state(),
+                () -> pipeline.embedder().failed(),
+                () -> null,
+                List.of());
+        monitoring.bind(
+                "following " + cluster.topics().models.name(),
+                List.of(pipeline.embedder().metricsBinder()));
+        outputs = new PipelineOutputs(cluster, "console-it-outputs");
         Path users = tmp.resolve("users");
         new Users(users).add("ops.anna", PASSWORD.toCharArray(), false, Users.Role.OPERATOR);
         new Users(users).add("dr.lee", PASSWORD.toCharArray(), false, Users.Role.VIEWER);
@@ -128,13 +219,23 @@ class ConsoleBrowserIT {
                         StegoConfig.VIEWER_USERS_FILE, users.toString(),
                         StegoConfig.MODEL_CACHE_DIR,
                                 tmp.resolve("console-models").toString(),
-                        StegoConfig.STATE_DIR, tmp.resolve("console-state").toString())));
+                        StegoConfig.STATE_DIR, tmp.resolve("console-state").toString(),
+                        StegoConfig.CONSOLE_APPLICATIONS, "embedder=http://127.0.0.1:" + monitoring.port())));
         browser = Browser.start(tmp.resolve("chromium-profile"), tmp.resolve("downloads"));
     }
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {browser == null ? null : browser::quit, console, cluster, stack}) {
+        for (AutoCloseable c : new AutoCloseable[] {
+            browser == null ? null : browser::quit,
+            console,
+            outputs,
+            monitoring,
+            pipeline,
+            embedderModels,
+            cluster,
+            stack
+        }) {
             if (c != null) {
                 try {
                     c.close();
@@ -169,7 +270,31 @@ class ConsoleBrowserIT {
         waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("reason")));
         browser.findElement(By.id("reason")).sendKeys("higher cover PSNR on the held-out set");
         Browser.screenshot(browser, "console-promote-confirm");
+        long clicked = System.nanoTime();
         browser.findElement(By.id("confirm-action")).click();
+        // the running embedder follows the promotion: it embeds its next batch with the new version
+        while (!second.equals(embedderModels.registry().promotedVersion().orElse(null))) {
+            assertTrue(System.nanoTime() - clicked < WAIT.toNanos(), "the embedder never saw the promotion");
+            Thread.sleep(5);
+        }
+        double reachedMs = (System.nanoTime() - clicked) / 1e6;
+        String id = cluster.publishXray(smallXray(), coverId);
+        long sent = System.nanoTime();
+        while (!outputs.stego().containsKey(id)) {
+            assertTrue(System.nanoTime() - sent < WAIT.toNanos(), "no stego image for " + id);
+            pipeline.checkHealthy();
+            outputs.poll(Duration.ofMillis(50));
+        }
+        double firstImageMs = (System.nanoTime() - clicked) / 1e6;
+        assertEquals(second, outputs.stego().get(id).getModelVersion());
+        System.out.printf(
+                Locale.ROOT,
+                "console promotion: the embedder follows %s %.0f ms after the operator's click; the first X-ray sent"
+                        + " after that came out embedded with it %.0f ms after the click%n",
+                second,
+                reachedMs,
+                firstImageMs);
+        assertTrue(reachedMs <= 5000, "the promotion reached the embedder after " + reachedMs + " ms");
         waiting().until(ExpectedConditions.textToBe(By.id("live"), second));
         assertTrue(browser.getPageSource().contains("higher cover PSNR on the held-out set"));
         Browser.screenshot(browser, "console-models-promoted");
@@ -204,6 +329,79 @@ class ConsoleBrowserIT {
                         .getText()
                         .contains("yes"));
         Browser.screenshot(browser, "console-pipeline");
+
+        // the pipeline page's figures are the embedder's /metrics of the same moment
+        HttpClient http = HttpClient.newHttpClient();
+        String metricsUrl = "http://127.0.0.1:" + monitoring.port() + "/metrics";
+        String agreed = null;
+        for (int attempt = 0; attempt < 20 && agreed == null; attempt++) {
+            List<PrometheusText.Sample> before = PrometheusText.parse(http.send(
+                            HttpRequest.newBuilder(URI.create(metricsUrl)).build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
+            String readAt = browser.findElement(By.id("read-at")).getText();
+            waiting().until(d -> !d.findElement(By.id("read-at")).getText().equals(readAt));
+            WebElementRow row = WebElementRow.of(browser);
+            List<PrometheusText.Sample> after = PrometheusText.parse(http.send(
+                            HttpRequest.newBuilder(URI.create(metricsUrl)).build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
+            String expected = PipelineFigures.of(before);
+            if (expected.equals(PipelineFigures.of(after)) && expected.equals(row.figures())) {
+                agreed = expected;
+            }
+        }
+        assertTrue(agreed != null, "the pipeline page never agreed with /metrics");
+        assertTrue(agreed.startsWith("images "
+                + (int) PrometheusText.sum(
+                        PrometheusText.parse(http.send(
+                                        HttpRequest.newBuilder(URI.create(metricsUrl))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body()),
+                        "stego_images_processed_total")));
+        System.out.println("pipeline page and /metrics agree: " + agreed);
+    }
+
+    /** The figures of the embedder's row on the pipeline page, as {@link PipelineFigures} writes them. */
+    private record WebElementRow(String processed, String p50, String p99, String deadLetters) {
+        static WebElementRow of(ChromeDriver browser) {
+            var row = browser.findElement(By.id("app-embedder"));
+            return new WebElementRow(
+                    row.findElement(By.className("processed")).getText(),
+                    row.findElement(By.className("p50")).getText(),
+                    row.findElement(By.className("p99")).getText(),
+                    row.findElement(By.className("dead-letters")).getText());
+        }
+
+        String figures() {
+            return "images " + processed + ", p50 " + p50 + ", p99 " + p99 + ", dead letters " + deadLetters;
+        }
+    }
+
+    /** The same figures from a /metrics text: images processed, batch p50 and p99, dead letters (every reason). */
+    private static final class PipelineFigures {
+        static String of(List<PrometheusText.Sample> samples) {
+            return "images "
+                    + String.format(Locale.ROOT, "%.0f", PrometheusText.sum(samples, "stego_images_processed_total"))
+                    + ", p50 " + ms(PrometheusText.first(samples, "stego_batch_latency_seconds", "quantile", "0.5"))
+                    + ", p99 " + ms(PrometheusText.first(samples, "stego_batch_latency_seconds", "quantile", "0.99"))
+                    + ", dead letters "
+                    + String.format(Locale.ROOT, "%.0f", PrometheusText.sum(samples, "stego_dead_letters_total"));
+        }
+
+        private static String ms(double seconds) {
+            return Double.isNaN(seconds) ? "-" : String.format(Locale.ROOT, "%.1f ms", seconds * 1000);
+        }
+    }
+
+    /** A 256 x 256 gray X-ray from the samples, so the embedder's batch stays quick. */
+    private Path smallXray() throws Exception {
+        List<Path> samples = Images.listImages(SAMPLES.resolve("xray"));
+        var gray = Images.squareAt(Images.read(samples.get(0)), 256).withChannels(1);
+        Path file = Files.createDirectories(tmp.resolve("xrays")).resolve("promotion-check.png");
+        Files.write(file, Png.encode(gray.quantize8().toBufferedImage()));
+        return file;
     }
 
     @Test
@@ -272,11 +470,12 @@ class ConsoleBrowserIT {
         waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("confirm-redrive")));
         assertTrue(browser.findElement(By.id("summary")).getText().contains("1 would be re-published"));
         try (ClusterView view = ClusterView.kafka("hospital", StreamsConfigs.admin(cluster.config()), WAIT)) {
-            assertEquals(0, records(view, xrays), "a dry run publishes nothing");
+            long before = records(view, xrays);
+            assertEquals(before, records(view, xrays), "a dry run publishes nothing");
             Browser.screenshot(browser, "console-redrive-dry-run");
             browser.findElement(By.id("confirm-redrive")).click();
             waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "1 re-published"));
-            assertEquals(1, records(view, xrays));
+            assertEquals(before + 1, records(view, xrays));
             // again: recorded as redriven, so nothing more goes back
             browser.get(console.url() + "/dead-letters?reason=UNKNOWN_MODEL");
             waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("dry-run")));
@@ -285,9 +484,32 @@ class ConsoleBrowserIT {
             waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("summary")));
             assertTrue(browser.findElement(By.id("summary")).getText().contains("0 would be re-published, 1 already"));
             assertTrue(browser.findElements(By.id("confirm-redrive")).isEmpty());
-            assertEquals(1, records(view, xrays), "re-published once");
+            assertEquals(before + 1, records(view, xrays), "re-published once");
         }
         assertEquals(Set.of(Redrive.key(letter)), Redrive.replayed(cluster.config(), cluster.topics()));
+    }
+
+    @Test
+    @Order(4)
+    void theModelsPageShowsTheTrainersRoundAndEachVersionItsPage() throws Exception {
+        signIn("dr.lee");
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("round-round-20261207-0800")));
+        String row = browser.findElement(By.id("round-round-20261207-0800")).getText();
+        assertTrue(row.contains("31.00 → 33.00 dB") && row.contains("held back"), row);
+        Browser.screenshot(browser, "console-models-rounds");
+        browser.findElement(By.cssSelector("#version-" + second + " a.detail")).click();
+        waiting().until(ExpectedConditions.textToBe(By.id("version"), second));
+        assertTrue(browser.findElement(By.id("rounds-table")).getText().contains("round-20261207-0800"));
+        assertTrue(browser.getPageSource().contains("href=\"/versions/" + first + "\""), "its parent");
+        // its training curve, drawn from its signed metadata
+        waiting()
+                .until(d -> ((Number) browser.executeScript("return document.getElementById('curve').naturalWidth"))
+                                .intValue()
+                        == 900);
+        Browser.screenshot(browser, "console-version");
+        browser.findElement(By.linkText(first)).click();
+        waiting().until(ExpectedConditions.textToBe(By.id("version"), first));
+        assertTrue(!browser.findElements(By.id("no-curve")).isEmpty(), "the first version records no curve");
     }
 
     private static long records(ClusterView view, String topic) {
