@@ -3,7 +3,9 @@ package org.stegoehealth.processors;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -45,9 +47,13 @@ import org.stegoehealth.security.StudyReferences;
  * a neural stego image as the configured {@link StegoFormat} (lossless PNG, or a baseline 4:2:0 JPEG) noting its model
  * version, a sealed or covert one always as a PNG with the pixels only; with the method, model version, geometry and
  * key ids, signed with the hospital's key over the image bytes exactly as sent ({@link StegoEvents});
- * the study reference travels only encrypted to the clinic, the source name not at all. The neural method embeds with
- * the model the {@link ModelSource} names current, asked afresh for every batch: a promotion takes effect at the next
- * batch boundary, every batch uses one version, and every stego event names it.
+ * the study reference travels only encrypted to the clinic, the source name not at all.
+ *
+ * <p>The neural method embeds each X-ray with the model version it names ({@code modelVersion}), else with the
+ * embedder's own ({@code embed.model.version}), else with the version the {@link ModelSource} names current, asked
+ * afresh for every batch: a promotion takes effect at the next batch boundary. A batch runs the model once per version
+ * among its X-rays, and every stego event names the version that made it. An X-ray naming a version the source does
+ * not hold, or holds retired, is a dead letter {@link ErrorType#UNKNOWN_MODEL}.
  */
 public final class EmbeddingTopology {
 
@@ -80,8 +86,39 @@ public final class EmbeddingTopology {
      */
     public static Topology build(
             Topics topics, ModelSource models, BatchSettings settings, TransferSecurity security, StegoFormat format) {
+        return build(topics, models, settings, security, format, null);
+    }
+
+    /**
+     * As above, embedding the X-rays that name no model version with {@code modelVersion} (the embedder's {@code
+     * embed.model.version}) instead of the promoted one; null follows promotions. While {@code models} does not hold
+     * that version (not published yet, or retired), such X-rays wait, as they wait for a first promotion.
+     *
+     * @throws IllegalArgumentException one line, also when {@code models} is one fixed model other than {@code
+     *     modelVersion}
+     */
+    public static Topology build(
+            Topics topics,
+            ModelSource models,
+            BatchSettings settings,
+            TransferSecurity security,
+            StegoFormat format,
+            String modelVersion) {
         security.checkedForEmbedder();
         format.checkFor(security.defaultMethod());
+        if (modelVersion != null && !models.embeddable(modelVersion)) {
+            if (!models.followsPublications()) {
+                throw new IllegalArgumentException("embed.model.version " + modelVersion
+                        + " is not the model this embedder holds (" + models + "); leave it empty to embed with it");
+            }
+            LOG.warn(
+                    "embed.model.version {} is not held (not published on the model topic yet, or retired):"
+                            + " X-rays that name no version wait until it is; publish it with stego models publish",
+                    modelVersion);
+        }
+        if (modelVersion != null) {
+            LOG.info("embedding with model {} (embed.model.version) unless an X-ray names another", modelVersion);
+        }
         if (format.format() == ImageFormat.JPEG) {
             LOG.info(
                     "neural stego images go out as {}; X-rays that ask for the sealed or covert method keep"
@@ -108,13 +145,13 @@ public final class EmbeddingTopology {
                 topics.stego,
                 topics,
                 settings,
-                () -> new Stage(topics, models, settings, security, format),
+                () -> new Stage(topics, models, settings, security, format, modelVersion),
                 List.of());
     }
 
     /**
-     * An X-ray ready to embed. Neural: the secret in the model's channel count and its fitted cover, plus the study
-     * reference sealed to the clinic. Sealed: the finished stego image (sealing needs no model, so it is done on
+     * An X-ray ready to embed. Neural: the secret and its fitted cover, plus the study reference sealed to the clinic
+     * and the model version the X-ray names (null: the embedder's). Sealed: the finished stego image (sealing needs no model, so it is done on
      * admission, where a payload too large for the cover becomes a CAPACITY dead letter at once).
      */
     record Item(
@@ -124,7 +161,8 @@ public final class EmbeddingTopology {
             FloatImage cover,
             byte[] sealedStudyRef,
             SealedHiding.Embedded sealed,
-            int channels) {}
+            int channels,
+            String modelVersion) {}
 
     static final class Stage implements BatchStage<Item, StegoImageEvent> {
         private final Topics topics;
@@ -132,6 +170,7 @@ public final class EmbeddingTopology {
         private final BatchSettings settings;
         private final TransferSecurity security;
         private final StegoFormat format;
+        private final String modelVersion;
         private final SealedHiding sealedHiding;
         private final SealedHiding covertHiding;
         private final StudyReferences studyReferences;
@@ -143,8 +182,10 @@ public final class EmbeddingTopology {
                 ModelSource models,
                 BatchSettings settings,
                 TransferSecurity security,
-                StegoFormat format) {
+                StegoFormat format,
+                String modelVersion) {
             this.format = format;
+            this.modelVersion = modelVersion;
             this.topics = topics;
             this.models = models;
             this.settings = settings;
@@ -214,7 +255,14 @@ public final class EmbeddingTopology {
                         record.withCoverId(coverId),
                         image.width(),
                         image.height(),
-                        new Item(id, method, null, null, null, sealed, image.channels()));
+                        new Item(id, method, null, null, null, sealed, image.channels(), null));
+            }
+            String version = Optional.ofNullable(event.getModelVersion())
+                    .map(String::strip)
+                    .filter(v -> !v.isEmpty())
+                    .orElse(null);
+            if (version != null && !models.embeddable(version)) {
+                throw new RecordRejectedException(ErrorType.UNKNOWN_MODEL, unknownModel(name, version));
             }
             FloatImage cover = covers.fitted(coverId, image.width(), image.height());
             // brought to the model's channel count in run(): the version is chosen per batch
@@ -226,7 +274,20 @@ public final class EmbeddingTopology {
                     record.withCoverId(coverId),
                     image.width(),
                     image.height(),
-                    new Item(id, method, secret, cover, sealedRef, null, image.channels()));
+                    new Item(id, method, secret, cover, sealedRef, null, image.channels(), version));
+        }
+
+        /** Why {@code version}, named by an X-ray, cannot embed it. */
+        private String unknownModel(String name, String version) {
+            if (models.has(version)) {
+                return name + ": names model version " + version + ", which is retired; a retired version embeds no"
+                        + " new X-rays";
+            }
+            return name + ": names model version " + version + ", which this embedder does not hold"
+                    + (models.followsPublications()
+                            ? " (not published on the model topic, or its event was refused; publish it with stego"
+                                    + " models publish DIR)"
+                            : " (it embeds with " + models + " only)");
         }
 
         private HidingMethod method(String name, XrayImageEvent event) {
@@ -253,40 +314,88 @@ public final class EmbeddingTopology {
             }
         }
 
-        /** Batches wait while no model version is promoted (sealed X-rays included, which wait with them). */
+        /**
+         * Batches wait while the embedder's version is not held: no version promoted yet, or the configured one not
+         * received (sealed X-rays and X-rays naming a version included, which wait with them).
+         */
         @Override
         public boolean ready() {
-            return models.current().isPresent();
+            return modelVersion == null ? models.current().isPresent() : models.embeddable(modelVersion);
         }
+
+        /** The embedder's version now: the configured one, else the promoted one, asked for every batch. */
+        private HidingModel embedderModel() {
+            if (modelVersion == null) {
+                return models.current().orElseThrow(() -> new IllegalStateException("no promoted model to embed with"));
+            }
+            if (!models.embeddable(modelVersion)) {
+                throw new IllegalStateException("embed.model.version " + modelVersion + " is not held");
+            }
+            return models.model(modelVersion);
+        }
+
+        /** The X-rays of one batch that one model version embeds, by their place in the batch. */
+        private record Group(HidingModel model, List<Integer> places) {}
 
         @Override
         public List<KeyValue<String, StegoImageEvent>> run(List<Item> items, long nowMs) {
-            // one version for the whole batch, chosen now: a promotion takes effect at the next batch
-            HidingModel model =
-                    models.current().orElseThrow(() -> new IllegalStateException("no promoted model to embed with"));
-            List<FloatImage> coverImages = new ArrayList<>();
-            List<FloatImage> secrets = new ArrayList<>();
-            for (Item item : items) {
-                if (item.method() == HidingMethod.NEURAL) {
-                    coverImages.add(item.cover());
-                    secrets.add(item.secret().withChannels(model.secretChannels()));
+            // the embedder's version is chosen once per batch, now: a promotion takes effect at the next batch
+            HidingModel embedderModel = null;
+            Map<String, Group> groups = new LinkedHashMap<>();
+            for (int i = 0; i < items.size(); i++) {
+                Item item = items.get(i);
+                if (item.method() != HidingMethod.NEURAL) {
+                    continue;
+                }
+                HidingModel model;
+                if (item.modelVersion() == null) {
+                    if (embedderModel == null) {
+                        embedderModel = embedderModel();
+                    }
+                    model = embedderModel;
+                } else if (models.embeddable(item.modelVersion())) {
+                    model = models.model(item.modelVersion());
+                } else {
+                    // retired since it was admitted
+                    throw new RecordRejectedException(
+                            ErrorType.UNKNOWN_MODEL, unknownModel("X-ray " + item.messageId(), item.modelVersion()));
+                }
+                groups.computeIfAbsent(model.version(), v -> new Group(model, new ArrayList<>()))
+                        .places()
+                        .add(i);
+            }
+            // one model call per version among the batch's X-rays
+            FloatImage[] stegos = new FloatImage[items.size()];
+            HidingModel[] madeBy = new HidingModel[items.size()];
+            for (Group group : groups.values()) {
+                HidingModel model = group.model();
+                List<FloatImage> coverImages = new ArrayList<>();
+                List<FloatImage> secrets = new ArrayList<>();
+                for (int place : group.places()) {
+                    coverImages.add(items.get(place).cover());
+                    secrets.add(items.get(place).secret().withChannels(model.secretChannels()));
+                }
+                List<FloatImage> made = model.embed(coverImages, secrets);
+                if (made.size() != secrets.size()) {
+                    throw new IllegalStateException(
+                            "model returned " + made.size() + " stego images for " + secrets.size() + " X-rays");
+                }
+                for (int k = 0; k < made.size(); k++) {
+                    stegos[group.places().get(k)] = made.get(k);
+                    madeBy[group.places().get(k)] = model;
                 }
             }
-            List<FloatImage> stegos = secrets.isEmpty() ? List.of() : model.embed(coverImages, secrets);
-            if (stegos.size() != secrets.size()) {
-                throw new IllegalStateException(
-                        "model returned " + stegos.size() + " stego images for " + secrets.size() + " X-rays");
-            }
             List<KeyValue<String, StegoImageEvent>> out = new ArrayList<>(items.size());
-            int neural = 0;
-            for (Item item : items) {
+            for (int i = 0; i < items.size(); i++) {
+                Item item = items.get(i);
                 StegoImageEvent.Builder event = StegoImageEvent.newBuilder()
                         .setMessageId(item.messageId())
                         .setHidingMethod(item.method().label())
                         .setClinic(security.recipient().orElse(null))
                         .setCreatedAt(Instant.ofEpochMilli(nowMs));
                 if (item.method() == HidingMethod.NEURAL) {
-                    FloatImage stego = stegos.get(neural++).withChannels(3);
+                    HidingModel model = madeBy[i];
+                    FloatImage stego = stegos[i].withChannels(3);
                     byte[] image = format.encode(stego.toBufferedImage(), model.version());
                     settings.checkOutputBytes(image.length, "stego image of " + item.messageId());
                     event.setModelVersion(model.version())

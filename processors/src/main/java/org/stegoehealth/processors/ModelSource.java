@@ -18,6 +18,12 @@ public interface ModelSource {
     boolean has(String version);
 
     /**
+     * Whether new images may be embedded with {@code version} (an X-ray or the embedder's configuration may name one
+     * other than the promoted version): it has arrived, verified, and is not retired.
+     */
+    boolean embeddable(String version);
+
+    /**
      * The model of an arrived version.
      *
      * @throws ModelException when it has not arrived or cannot be loaded
@@ -43,6 +49,11 @@ public interface ModelSource {
 
             @Override
             public boolean has(String version) {
+                return true;
+            }
+
+            @Override
+            public boolean embeddable(String version) {
                 return true;
             }
 
@@ -74,6 +85,11 @@ public interface ModelSource {
             @Override
             public boolean has(String version) {
                 return model.version().equals(version);
+            }
+
+            @Override
+            public boolean embeddable(String version) {
+                return has(version);
             }
 
             @Override

@@ -76,6 +76,7 @@ public final class StegoConfig {
     public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout.ms";
     public static final String DEAD_LETTERS_REDACT = "dead.letters.redact";
     public static final String EMBED_REFINE_STEPS = "embed.refine.steps";
+    public static final String EMBED_MODEL_VERSION = "embed.model.version";
     public static final String TILE_SIZE = "inference.tile.size";
     public static final String MEMORY_BUDGET_MB = "inference.memory.budget.mb";
     public static final String VIEWER_HOST = "viewer.host";
@@ -155,6 +156,8 @@ public final class StegoConfig {
         // embedder: Adam steps on each stego image's pixels after the network's pass (Refinement); each costs about
         // one extraction forward and back, so 0 (off) keeps embedding at the network's speed
         d.put(EMBED_REFINE_STEPS, "0");
+        // embedder: the model version to embed with when an X-ray names none; empty: the promoted version
+        d.put(EMBED_MODEL_VERSION, "");
         // embedder and extractor: images with a longer side above the tile size run in overlapping tiles, as many
         // per pass as the memory budget holds (Tiling), in the large-image lane that never holds back smaller ones
         d.put(TILE_SIZE, Integer.toString(Tiling.DEFAULT_TILE_SIZE));
@@ -496,6 +499,15 @@ public final class StegoConfig {
         } catch (IllegalArgumentException e) {
             throw invalid(STEGO_FORMAT, "is not png or jpeg");
         }
+    }
+
+    /**
+     * The model version the embedder embeds with when an X-ray names none ({@code embed.model.version}); empty when it
+     * follows the promoted version.
+     */
+    public Optional<String> embedModelVersion() {
+        String v = get(EMBED_MODEL_VERSION);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
     }
 
     /** How the embedder refines the network's stego images ({@link Refinement#OFF} unless steps are set). */

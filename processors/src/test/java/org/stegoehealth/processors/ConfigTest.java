@@ -321,6 +321,22 @@ class ConfigTest {
     }
 
     @Test
+    void embedModelVersion_isEmptyByDefault_andFollowsTheEnvironment() {
+        assertTrue(StegoConfig.defaultsOnly().embedModelVersion().isEmpty());
+        assertEquals(
+                Optional.of("stego-gray-20261207-0832-61fdfea9"),
+                StegoConfig.load(
+                                null,
+                                Map.of("STEGO_EMBED_MODEL_VERSION", " stego-gray-20261207-0832-61fdfea9 "),
+                                Map.of())
+                        .embedModelVersion());
+        assertTrue(StegoConfig.defaultsOnly()
+                .with(Map.of(StegoConfig.EMBED_MODEL_VERSION, " "))
+                .embedModelVersion()
+                .isEmpty());
+    }
+
+    @Test
     void tiling_defaultsTo512PxTiles_followsTheEnvironment_andBadValuesNameTheKey() {
         StegoConfig d = StegoConfig.defaultsOnly();
         assertEquals(Tiling.defaults(), d.tiling());

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,13 +27,14 @@ import org.stegoehealth.schemas.ModelEvent;
 import org.stegoehealth.schemas.ModelStatus;
 import org.stegoehealth.schemas.RecoveredImageEvent;
 import org.stegoehealth.schemas.StegoImageEvent;
+import org.stegoehealth.schemas.XrayImageEvent;
 import org.stegoehealth.security.Keyring;
 import org.stegoehealth.security.Png;
 
 /**
  * The topologies fed by a registry of model versions (the same registry the applications fill from the model topic):
- * the embedder follows promotions at batch boundaries, the extractor serves every version it has seen and waits for
- * versions not received yet.
+ * the embedder follows promotions at batch boundaries, or embeds with the version an X-ray or its configuration names;
+ * the extractor serves every version it has seen and waits for versions not received yet.
  */
 class ModelVersionsTopologyTest {
 
@@ -47,11 +49,40 @@ class ModelVersionsTopologyTest {
     private ModelRegistry registry;
     private Harness embedder;
     private Harness extractor;
+    /** Every embedding call of the registry's models: version and batch size, as "v1 x2". */
+    private final List<String> embedCalls = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void registry() {
         keyring = Keyring.init(dir.resolve("keyring"), "hospital");
-        registry = new ModelRegistry(new ModelCache(dir.resolve("cache")), keyring.verifier(), 2);
+        registry = new ModelRegistry(
+                new ModelCache(dir.resolve("cache")), keyring.verifier(), null, 2, a -> counted(a.toModel()));
+    }
+
+    /** {@code model}, recording each embedding call in {@link #embedCalls}. */
+    private HidingModel counted(HidingModel model) {
+        return new HidingModel() {
+            @Override
+            public String version() {
+                return model.version();
+            }
+
+            @Override
+            public int secretChannels() {
+                return model.secretChannels();
+            }
+
+            @Override
+            public List<FloatImage> embed(List<FloatImage> covers, List<FloatImage> secrets) {
+                embedCalls.add(model.version() + " x" + covers.size());
+                return model.embed(covers, secrets);
+            }
+
+            @Override
+            public List<FloatImage> extract(List<FloatImage> stegos) {
+                return model.extract(stegos);
+            }
+        };
     }
 
     @AfterEach
@@ -75,18 +106,40 @@ class ModelVersionsTopologyTest {
     }
 
     private void startEmbedder(int batch) {
+        startEmbedder(batch, null);
+    }
+
+    /** An embedder whose embed.model.version is {@code modelVersion} (null: the promoted version). */
+    private void startEmbedder(int batch, String modelVersion) {
         embedder = new Harness(dir.resolve("embedder-state"));
         embedder.start(EmbeddingTopology.build(
-                embedder.topics, registry, BatchSettings.uniform(batch, LINGER, 1024), TestKeys.hospital()));
+                embedder.topics,
+                registry,
+                BatchSettings.uniform(batch, LINGER, 1024),
+                TestKeys.hospital(),
+                StegoFormat.PNG,
+                modelVersion));
         embedder.pipeCover("sky", TestImages.cover(120, 80, 0x4080C0));
     }
 
     private void pipeXray(String id, int seed) {
-        embedder.raw(embedder.topics.xrays.name())
-                .pipeInput(
-                        null,
-                        embedder.serialize(
-                                embedder.topics.xrays, TestImages.xray(id, TestImages.grayXray(32, 32, seed))));
+        pipeXray(id, seed, null);
+    }
+
+    /** An X-ray naming model {@code version} (null: none). */
+    private void pipeXray(String id, int seed, String version) {
+        XrayImageEvent xray = XrayImageEvent.newBuilder(TestImages.xray(id, TestImages.grayXray(32, 32, seed)))
+                .setModelVersion(version)
+                .build();
+        embedder.raw(embedder.topics.xrays.name()).pipeInput(null, embedder.serialize(embedder.topics.xrays, xray));
+    }
+
+    private static List<String> versions(List<StegoImageEvent> events) {
+        return events.stream().map(StegoImageEvent::getModelVersion).toList();
+    }
+
+    private static List<String> ids(List<StegoImageEvent> events) {
+        return events.stream().map(StegoImageEvent::getMessageId).toList();
     }
 
     private List<StegoImageEvent> stego() {
@@ -162,6 +215,160 @@ class ModelVersionsTopologyTest {
                 List.of("a"), out.stream().map(StegoImageEvent::getMessageId).toList());
         assertEquals("v1", out.get(0).getModelVersion());
         assertTrue(embedder.deadLetters().isEmpty());
+    }
+
+    @Test
+    void embedder_xrayNamingAPublishedVersion_isEmbeddedWithIt_andTheExtractorRecoversWithIt() throws IOException {
+        publish("v1", 1);
+        publish("robust", 2);
+        promote("v1");
+        startEmbedder(1);
+
+        pipeXray("a", 1, "robust");
+        pipeXray("b", 2);
+        List<StegoImageEvent> made = stego();
+        assertEquals(List.of("a", "b"), ids(made));
+        assertEquals(List.of("robust", "v1"), versions(made));
+        assertEquals(List.of("robust x1", "v1 x1"), embedCalls);
+        assertTrue(embedder.deadLetters().isEmpty());
+
+        startExtractor();
+        made.forEach(this::pipeStego);
+        extractor.driver.advanceWallClockTime(LINGER);
+        List<RecoveredImageEvent> out = recovered();
+        assertEquals(
+                List.of("robust", "v1"),
+                out.stream().map(RecoveredImageEvent::getModelVersion).toList());
+        for (int i = 0; i < made.size(); i++) {
+            assertArrayEquals(offline(made.get(i)), TestImages.bytes(out.get(i).getImage()));
+        }
+        assertTrue(extractor.deadLetters().isEmpty());
+    }
+
+    @Test
+    void embedder_xrayNamingAnUnknownOrRetiredVersion_isAnUnknownModelDeadLetter_andTheNextIsEmbedded()
+            throws IOException {
+        publish("v1", 1);
+        ModelEvent old = publish("v0", 0);
+        assertTrue(registry.accept(
+                "v0",
+                ModelEvents.withStatus(
+                        old, ModelStatus.RETIRED, "superseded", "ops", Instant.now(), keyring.signer())));
+        promote("v1");
+        startEmbedder(1);
+
+        pipeXray("a", 1, "v9");
+        pipeXray("b", 2, "v0");
+        pipeXray("c", 3);
+
+        assertEquals(List.of("c"), ids(stego()));
+        List<DeadLetterEvent> dead =
+                embedder.deadLetters().stream().map(r -> r.value()).toList();
+        assertEquals(2, dead.size());
+        assertEquals(
+                List.of("UNKNOWN_MODEL", "UNKNOWN_MODEL"),
+                dead.stream().map(DeadLetterEvent::getErrorType).toList());
+        assertTrue(
+                dead.get(0)
+                        .getReason()
+                        .startsWith("X-ray a: names model version v9, which this embedder does not hold"),
+                dead.get(0).getReason());
+        assertTrue(
+                dead.get(1).getReason().contains("names model version v0, which is retired"),
+                dead.get(1).getReason());
+        assertEquals(
+                List.of(0L, 1L),
+                dead.stream().map(DeadLetterEvent::getSourceOffset).toList());
+    }
+
+    @Test
+    void embedder_withAConfiguredVersion_embedsXraysThatNameNoneWithIt_notWithThePromotedOne() throws IOException {
+        publish("v1", 1);
+        publish("robust", 2);
+        promote("v1");
+        startEmbedder(1, "robust");
+
+        pipeXray("a", 1);
+        pipeXray("b", 2, "v1");
+
+        List<StegoImageEvent> made = stego();
+        assertEquals(List.of("a", "b"), ids(made));
+        assertEquals(List.of("robust", "v1"), versions(made));
+        assertTrue(embedder.deadLetters().isEmpty());
+    }
+
+    @Test
+    void embedder_withAConfiguredVersionNotPublishedYet_holdsTheXraysUntilItArrives() throws IOException {
+        publish("v1", 1);
+        promote("v1");
+        startEmbedder(1, "robust");
+
+        pipeXray("a", 1);
+        embedder.driver.advanceWallClockTime(LINGER.multipliedBy(3));
+        assertTrue(stego().isEmpty());
+        assertTrue(embedder.deadLetters().isEmpty());
+
+        publish("robust", 2);
+        embedder.driver.advanceWallClockTime(LINGER);
+        List<StegoImageEvent> made = stego();
+        assertEquals(List.of("a"), ids(made));
+        assertEquals(List.of("robust"), versions(made));
+    }
+
+    @Test
+    void embedder_batchOfMixedVersions_runsEachVersionOnce_andKeepsTheOrder() throws IOException {
+        publish("v1", 1);
+        publish("robust", 2);
+        promote("v1");
+        startEmbedder(4);
+
+        pipeXray("a", 1, "robust");
+        pipeXray("b", 2);
+        pipeXray("c", 3, "robust");
+        pipeXray("d", 4, "v1");
+
+        List<StegoImageEvent> made = stego();
+        assertEquals(List.of("a", "b", "c", "d"), ids(made));
+        assertEquals(List.of("robust", "v1", "robust", "v1"), versions(made));
+        // one model call per version: the X-ray naming the promoted version joins those that name none
+        assertEquals(List.of("robust x2", "v1 x2"), embedCalls);
+        assertTrue(embedder.deadLetters().isEmpty());
+
+        startExtractor();
+        made.forEach(this::pipeStego);
+        extractor.driver.advanceWallClockTime(LINGER);
+        List<RecoveredImageEvent> out = recovered();
+        assertEquals(
+                List.of("a", "b", "c", "d"),
+                out.stream().map(RecoveredImageEvent::getMessageId).toList());
+        for (int i = 0; i < made.size(); i++) {
+            assertArrayEquals(offline(made.get(i)), TestImages.bytes(out.get(i).getImage()));
+        }
+    }
+
+    @Test
+    void embedder_versionRetiredWhileItsXrayWaits_isAnUnknownModelDeadLetter_andItsBatchNeighboursAreEmbedded()
+            throws IOException {
+        publish("v1", 1);
+        ModelEvent robust = publish("robust", 2);
+        promote("v1");
+        startEmbedder(2);
+
+        pipeXray("a", 1, "robust");
+        assertTrue(registry.accept(
+                "robust",
+                ModelEvents.withStatus(
+                        robust, ModelStatus.RETIRED, "withdrawn", "ops", Instant.now(), keyring.signer())));
+        pipeXray("b", 2);
+
+        assertEquals(List.of("b"), ids(stego()));
+        List<DeadLetterEvent> dead =
+                embedder.deadLetters().stream().map(r -> r.value()).toList();
+        assertEquals(1, dead.size());
+        assertEquals("UNKNOWN_MODEL", dead.get(0).getErrorType());
+        assertTrue(
+                dead.get(0).getReason().contains("which is retired"),
+                dead.get(0).getReason());
     }
 
     @Test

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Hide every X-ray published on the X-ray topic in a cover photo and publish the stego image, signed with this hospital's keyring; study references travel only encrypted to the clinic.",
-            "Embeds with the promoted model version and switches at the next batch when another is promoted (stego models promote); --model DIR pins one model instead.",
+            "Embeds with the promoted model version and switches at the next batch when another is promoted (stego models promote); --model-version VERSION embeds with another published version instead, and an X-ray may name its own (stego produce-xrays --model-version); --model DIR pins one model.",
             "Neural stego images go out as lossless PNG, or with stego.format=jpeg as baseline JPEG with 4:2:0 chroma subsampling at stego.jpeg.quality (90); sealed and covert ones always as PNG, and a sealed or covert default method refuses jpeg."
         })
 public final class EmbedderCommand implements Callable<Integer> {
@@ -35,6 +35,13 @@ public final class EmbedderCommand implements Callable<Integer> {
     String hidingMethod;
 
     @Option(
+            names = "--model-version",
+            paramLabel = "VERSION",
+            description = "Published model version to embed X-rays that name none with, instead of the promoted one "
+                    + "(or STEGO_EMBED_MODEL_VERSION; default: the promoted version).")
+    String modelVersion;
+
+    @Option(
             names = "--clinic",
             paramLabel = "NAME",
             description = "Keyring name of the clinic to seal to, whose public keys this keyring imported "
@@ -45,6 +52,7 @@ public final class EmbedderCommand implements Callable<Integer> {
         Map<String, String> extra = app.overrides(StegoConfig.EMBEDDER_APPLICATION_ID);
         extra.put(StegoConfig.HIDING_METHOD, hidingMethod);
         extra.put(StegoConfig.CLINIC_ID, clinic);
+        extra.put(StegoConfig.EMBED_MODEL_VERSION, modelVersion);
         return common.load(extra);
     }
 
@@ -61,6 +69,12 @@ public final class EmbedderCommand implements Callable<Integer> {
                 config,
                 security,
                 config.embedderApplicationId(),
-                (topics, models) -> EmbeddingTopology.build(topics, models, config.batchSettings(), security, format));
+                (topics, models) -> EmbeddingTopology.build(
+                        topics,
+                        models,
+                        config.batchSettings(),
+                        security,
+                        format,
+                        config.embedModelVersion().orElse(null)));
     }
 }

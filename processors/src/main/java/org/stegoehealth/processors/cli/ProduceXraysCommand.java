@@ -94,6 +94,14 @@ public final class ProduceXraysCommand implements Callable<Integer> {
     String hidingMethod;
 
     @Option(
+            names = "--model-version",
+            paramLabel = "VERSION",
+            description = "Model version to hide these X-rays with by the neural method: a version published on the"
+                    + " model topic and not retired (stego models list), else each becomes an UNKNOWN_MODEL dead letter"
+                    + " at the embedder (default: the embedder's embed.model.version, else the promoted version).")
+    String modelVersion;
+
+    @Option(
             names = "--study-ref-from-name",
             description = "Use each file's name without extension as its study reference; it leaves the hospital only "
                     + "encrypted to the clinic, which names the recovered file after it.")
@@ -120,6 +128,15 @@ public final class ProduceXraysCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "--complete-within must be at least the settle time and --settle-ms not negative");
         }
+        HidingMethod method = hidingMethod == null ? null : HidingMethod.parse(hidingMethod);
+        if (modelVersion != null && (modelVersion.isBlank() || (method != null && method.keyed()))) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    modelVersion.isBlank()
+                            ? "--model-version needs a version name (stego models list)"
+                            : "--model-version is for the neural method; the " + method.label()
+                                    + " method uses no model");
+        }
         StegoConfig config = common.load(Map.of());
         Topics topics = Wiring.topics(config);
         PrintWriter out = spec.commandLine().getOut();
@@ -144,12 +161,13 @@ public final class ProduceXraysCommand implements Callable<Integer> {
         try {
             // a run of files connects at the first usable one: unusable files alone never touch Kafka
             XrayProducer plain = new XrayProducer(
-                    () -> kafka.updateAndGet(k -> k != null ? k : connect(config, topics)),
-                    topics.xrays.name(),
-                    config.maxImageSide(),
-                    Clock.systemUTC(),
-                    hidingMethod == null ? null : HidingMethod.parse(hidingMethod),
-                    studyRefFromName);
+                            () -> kafka.updateAndGet(k -> k != null ? k : connect(config, topics)),
+                            topics.xrays.name(),
+                            config.maxImageSide(),
+                            Clock.systemUTC(),
+                            method,
+                            studyRefFromName)
+                    .withModelVersion(modelVersion == null ? null : modelVersion.strip());
             XrayProducer producer = resend ? plain.resending() : plain;
             if (resend) {
                 out.println("re-sending: each X-ray gets a new message id (content id + \"-resend-\" + a fresh suffix),"

@@ -315,6 +315,13 @@ public final class ModelRegistry implements ModelSource {
         return versions.containsKey(version);
     }
 
+    /** Whether the version has arrived and is not retired: new images may be embedded with it. */
+    @Override
+    public synchronized boolean embeddable(String version) {
+        Version v = versions.get(version);
+        return v != null && v.status() != ModelStatus.RETIRED;
+    }
+
     /**
      * The model of a received version, loaded from the cache on first use; the least recently used model leaves
      * memory when more than {@code maxLoaded} are held.

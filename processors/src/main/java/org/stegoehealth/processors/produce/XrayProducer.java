@@ -52,6 +52,7 @@ public final class XrayProducer {
     private final HidingMethod hidingMethod;
     private final boolean studyRefFromName;
     private final boolean resend;
+    private final String modelVersion;
 
     public XrayProducer(Producer<String, XrayImageEvent> producer, String topic, int maxSide, Clock clock) {
         this(producer, topic, maxSide, clock, null, false);
@@ -84,7 +85,13 @@ public final class XrayProducer {
             Clock clock,
             HidingMethod hidingMethod,
             boolean studyRefFromName) {
-        this(new SendBatch.Target<>(producer, topic, maxSide, true), clock, hidingMethod, studyRefFromName, false);
+        this(
+                new SendBatch.Target<>(producer, topic, maxSide, true),
+                clock,
+                hidingMethod,
+                studyRefFromName,
+                false,
+                null);
     }
 
     private XrayProducer(
@@ -92,12 +99,14 @@ public final class XrayProducer {
             Clock clock,
             HidingMethod hidingMethod,
             boolean studyRefFromName,
-            boolean resend) {
+            boolean resend,
+            String modelVersion) {
         this.target = target;
         this.clock = clock;
         this.hidingMethod = hidingMethod;
         this.studyRefFromName = studyRefFromName;
         this.resend = resend;
+        this.modelVersion = modelVersion;
     }
 
     /**
@@ -105,7 +114,15 @@ public final class XrayProducer {
      * id and a fresh suffix), so the clinic recovers it again although it recovered the same content before.
      */
     public XrayProducer resending() {
-        return new XrayProducer(target, clock, hidingMethod, studyRefFromName, true);
+        return new XrayProducer(target, clock, hidingMethod, studyRefFromName, true, modelVersion);
+    }
+
+    /**
+     * This producer asking the embedder to hide each X-ray with model {@code version} (a version published on the
+     * model topic) instead of its own; null leaves the choice to the embedder.
+     */
+    public XrayProducer withModelVersion(String version) {
+        return new XrayProducer(target, clock, hidingMethod, studyRefFromName, resend, version);
     }
 
     /** The file name without its extension. */
@@ -201,6 +218,7 @@ public final class XrayProducer {
                         .setMessageId(id)
                         .setStudyRef(studyRefFromName ? stem(file) : checked.accessionNumber())
                         .setHidingMethod(hidingMethod == null ? null : hidingMethod.label())
+                        .setModelVersion(modelVersion)
                         .setSourceName(file.getFileName().toString())
                         .setCoverId(coverId)
                         .setFormat(checked.image().format())

@@ -371,4 +371,17 @@ class ProducersTest {
         assertTrue(outcomes.stream().noneMatch(PublishOutcome::ok), outcomes.toString());
         assertTrue(!asked.get(), "a Kafka producer was created for a run with nothing to send");
     }
+
+    @Test
+    void withModelVersion_namesTheVersionOnEveryXray_andResendingKeepsIt() throws Exception {
+        write("a.png", TestImages.png(TestImages.grayXray(32, 32, 1)));
+        xrays.withModelVersion("stego-gray-robust").publishAll(List.of(dir), null);
+        xrays.withModelVersion("stego-gray-robust").resending().publishAll(List.of(dir), null);
+        xrays.publishAll(List.of(dir), null);
+        assertEquals(
+                java.util.Arrays.asList("stego-gray-robust", "stego-gray-robust", null),
+                xrayKafka.history().stream()
+                        .map(r -> r.value().getModelVersion())
+                        .toList());
+    }
 }

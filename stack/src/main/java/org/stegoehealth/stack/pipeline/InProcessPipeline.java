@@ -83,7 +83,12 @@ public final class InProcessPipeline implements AutoCloseable {
         StreamsApp embedder = StreamsApp.start(
                 "embedder",
                 EmbeddingTopology.build(
-                        topics, embedderModels, embedderConfig.batchSettings(), hospital, embedderConfig.stegoFormat()),
+                        topics,
+                        embedderModels,
+                        embedderConfig.batchSettings(),
+                        hospital,
+                        embedderConfig.stegoFormat(),
+                        embedderConfig.embedModelVersion().orElse(null)),
                 StreamsConfigs.base(embedderConfig, embedderConfig.embedderApplicationId()));
         StreamsApp extractor = StreamsApp.start(
                 "extractor",
