@@ -8,7 +8,10 @@ public enum ErrorType {
     DECODE,
     /** The image decodes but breaks a rule: size limit, channels, bit depth, declared geometry, format, id. */
     VALIDATION,
-    /** A stego image made by a model version this extractor does not hold. */
+    /**
+     * A stego image made by a model version this extractor does not hold, or an X-ray naming a model version this
+     * embedder does not hold or holds retired.
+     */
     UNKNOWN_MODEL,
     /** The X-ray names a cover the cover library lacks, or the library is empty. */
     UNKNOWN_COVER,

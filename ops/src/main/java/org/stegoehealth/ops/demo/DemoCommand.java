@@ -13,11 +13,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.stegoehealth.lab.eval.Evaluation;
 import org.stegoehealth.model.FloatImage;
+import org.stegoehealth.model.Installation;
 import org.stegoehealth.model.ModelArtifact;
 import org.stegoehealth.model.Progress;
 import org.stegoehealth.model.StegoModel;
@@ -106,6 +109,15 @@ public final class DemoCommand implements Callable<Integer> {
     String format;
 
     @Option(
+            names = "--model-version",
+            paramLabel = "VERSION",
+            description = "Embed with this bundled model version (a directory under models/, e.g. the robust"
+                    + " stego-gray-20261207-0832-61fdfea9, trained for JPEG 4:2:0, resizing and noise): it is published"
+                    + " beside the promoted default, not promoted, and the embedder's embed.model.version names it; or"
+                    + " embed.model.version in the configuration (default: the promoted default model).")
+    String modelVersion;
+
+    @Option(
             names = "--one-cluster",
             description = "One local cluster for the hospital and the clinic, without MirrorMaker 2 (faster).")
     boolean oneCluster;
@@ -136,14 +148,25 @@ public final class DemoCommand implements Callable<Integer> {
         if (format != null) {
             base = base.with(Map.of(StegoConfig.STEGO_FORMAT, format));
         }
+        if (modelVersion != null) {
+            base = base.with(Map.of(StegoConfig.EMBED_MODEL_VERSION, modelVersion));
+        }
         // a bad format, or JPEG with a keyed default method, is refused before the stack starts
         StegoFormat stegoFormat = base.stegoFormat().checkFor(base.hidingMethod());
         Path modelDir = base.modelPathOrDefault();
-        StegoModel stego = ModelArtifact.load(modelDir).toModel();
+        StegoModel promoted = ModelArtifact.load(modelDir).toModel();
+        // a version to embed with other than the promoted one is a bundled model, published beside it: checked now
+        Path embedDir = base.embedModelVersion()
+                .filter(v -> !v.equals(promoted.version()))
+                .map(v -> Installation.home().resolve("models").resolve(v))
+                .orElse(null);
+        StegoModel stego =
+                embedDir == null ? promoted : ModelArtifact.load(embedDir).toModel();
         PrintWriter stdout = spec.commandLine().getOut();
         Progress progress = new Progress(System.err);
-        progress.message(
-                "model " + stego.version() + " from " + modelDir + "; starting (local stack under " + work + ")");
+        progress.message("model " + promoted.version() + " from " + modelDir
+                + (embedDir == null ? "" : ", embedding with " + stego.version() + " from " + embedDir)
+                + "; starting (local stack under " + work + ")");
 
         PipelineCluster.Stack kind = secure
                 ? PipelineCluster.Stack.SECURE
@@ -152,7 +175,7 @@ public final class DemoCommand implements Callable<Integer> {
             StegoConfig config = cluster.config();
             announceStack(progress, cluster);
             PipelineKeys keys = PipelineKeys.under(work.resolve("keys"));
-            publishInputs(progress, cluster, coverDir, modelDir, keys);
+            publishInputs(progress, cluster, coverDir, modelDir, embedDir, keys);
             try (FollowedModels hospitalModels =
                             followModels(cluster, Principal.EMBEDDER, keys.hospital(), keys, "hospital");
                     FollowedModels clinicModels =
@@ -228,10 +251,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     /**
      * Creates the topics, publishes the covers (first: the embedder loads its cover library at start, before it takes
-     * any X-ray) and the model, which travels as a signed event and a promotion, as in production.
+     * any X-ray) and the model, which travels as a signed event and a promotion, as in production; and the model to
+     * embed with in {@code embedDir}, when not null, published but not promoted.
      */
     private static void publishInputs(
-            Progress progress, PipelineCluster cluster, Path coverDir, Path modelDir, PipelineKeys keys)
+            Progress progress, PipelineCluster cluster, Path coverDir, Path modelDir, Path embedDir, PipelineKeys keys)
             throws IOException {
         cluster.createTopics();
         cluster.publishCovers(coverDir);
@@ -239,6 +263,12 @@ public final class DemoCommand implements Callable<Integer> {
                 cluster.publishAndPromote(modelDir, "bundled default model, published by stego demo", keys.hospital());
         progress.message("published and promoted model " + version + " on "
                 + cluster.topics().models.name());
+        if (embedDir != null) {
+            String chosen = cluster.publish(embedDir, keys.hospital());
+            progress.message("published model " + chosen + " on "
+                    + cluster.topics().models.name()
+                    + " (not promoted); the embedder embeds with it (embed.model.version)");
+        }
     }
 
     /** The model versions one site follows on the model topic, cached under the state directory. */
@@ -278,6 +308,13 @@ public final class DemoCommand implements Callable<Integer> {
         stdout.printf(
                 "acknowledged at the hospital: %d of %d X-ray(s) (RECOVERED receipts signed by the clinic%s)%n",
                 acknowledged, sent.size(), cluster.twoClusters() ? ", copied back by MirrorMaker 2" : "");
+        Map<String, Long> byVersion = new TreeMap<>();
+        sent.keySet().forEach(id -> byVersion.merge(outputs.stego().get(id).getModelVersion(), 1L, Long::sum));
+        stdout.printf(
+                "embedded with: %s%n",
+                byVersion.entrySet().stream()
+                        .map(v -> v.getKey() + " (" + v.getValue() + " X-ray(s))")
+                        .collect(Collectors.joining(", ")));
         stdout.printf(
                 "stego events (%s): %.0f bytes on average per event%n",
                 format.describe(),

@@ -264,16 +264,32 @@ public final class PipelineCluster implements AutoCloseable {
      * @return its version
      */
     public String publishAndPromote(Path dir, String reason, Keyring keyring) {
-        try (ModelPublisher publisher = new ModelPublisher(
-                StreamsConfigs.producer(config, "stego-model-publisher"),
-                topics,
-                keyring.signer(),
-                "stego demo",
-                Clock.systemUTC())) {
+        try (ModelPublisher publisher = publisher(keyring)) {
             String version = publisher.publish(dir, null).getVersion();
             publisher.promote(version, reason);
             return version;
         }
+    }
+
+    /**
+     * Signs the model artifact in {@code dir} with {@code keyring} and publishes it on the model topic, without
+     * promoting it: embedders use it only where an X-ray or their {@code embed.model.version} names it.
+     *
+     * @return its version
+     */
+    public String publish(Path dir, Keyring keyring) {
+        try (ModelPublisher publisher = publisher(keyring)) {
+            return publisher.publish(dir, null).getVersion();
+        }
+    }
+
+    private ModelPublisher publisher(Keyring keyring) {
+        return new ModelPublisher(
+                StreamsConfigs.producer(config, "stego-model-publisher"),
+                topics,
+                keyring.signer(),
+                "stego demo",
+                Clock.systemUTC());
     }
 
     /** Publishes every cover of {@code dir} and waits for the broker's acknowledgements. */
