@@ -11,13 +11,16 @@ import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.security.Certificates;
 
@@ -57,7 +60,11 @@ public final class KafkaSecurity {
         EMBEDDER,
         /** The extractor: stego images and models in; recovered X-rays and dead letters out; never X-rays. */
         EXTRACTOR,
-        /** A mirror to the clinic's cluster: reads the stego and model topics only. */
+        /**
+         * MirrorMaker 2: on the hospital's cluster reads the crossing topics and writes the receipts copied back; on
+         * the clinic's writes the crossing topics and reads the receipts; on each, its own bookkeeping topics and
+         * worker group. On one cluster it only reads the stego and model topics.
+         */
         MIRROR,
         /** The clinic's web viewer: reads recovered X-rays, dead letters and models; writes the audit trail only. */
         VIEWER;
@@ -83,14 +90,27 @@ public final class KafkaSecurity {
         this.passwords = passwords;
     }
 
-    /** Generates a certificate authority, the broker's certificate and key store, the trust store and passwords. */
+    /**
+     * Generates a certificate authority, the broker's certificate and key store, the trust store and a password for
+     * every principal.
+     */
     public static KafkaSecurity generate(Path dir) {
+        return generate(dir, EnumSet.allOf(Principal.class));
+    }
+
+    /**
+     * As {@link #generate(Path)} for a cluster with the Kafka users {@code principals} only ({@code admin} always):
+     * each cluster of a two-cluster stack has its own authority, certificate and passwords, so credentials of one are
+     * worth nothing at the other.
+     */
+    public static KafkaSecurity generate(Path dir, Set<Principal> principals) {
         Path abs = dir.toAbsolutePath();
         LocalSupport.createPrivateDirectory(abs);
         String storePassword = randomSecret();
         Map<Principal, String> passwords = new EnumMap<>(Principal.class);
-        for (Principal p : Principal.values()) {
-            passwords.put(p, randomSecret());
+        passwords.put(Principal.ADMIN, randomSecret());
+        for (Principal p : principals) {
+            passwords.computeIfAbsent(p, k -> randomSecret());
         }
         Path keyStore = abs.resolve("broker.p12");
         Path trustStore = abs.resolve("truststore.p12");
@@ -122,9 +142,23 @@ public final class KafkaSecurity {
         return trustStore;
     }
 
-    /** The password of {@code principal}. */
+    /** The Kafka users of this cluster, {@code admin} first. */
+    public Set<Principal> principals() {
+        return Collections.unmodifiableSet(passwords.keySet());
+    }
+
+    /**
+     * The password of {@code principal}.
+     *
+     * @throws LocalStackException when this cluster has no such user
+     */
     public String password(Principal principal) {
-        return passwords.get(principal);
+        String password = passwords.get(principal);
+        if (password == null) {
+            throw new LocalStackException("this cluster has no Kafka user '" + principal.user() + "'; its users are "
+                    + passwords.keySet().stream().map(Principal::user).toList());
+        }
+        return password;
     }
 
     /** Kafka client settings of {@code principal}: SASL_SSL, SCRAM-SHA-512, its credentials, the trust store. */
@@ -157,12 +191,12 @@ public final class KafkaSecurity {
     }
 
     /**
-     * Writes one owner-only Stego-eHealth configuration file per principal ({@code producer.properties}, ...): the
+     * Writes one owner-only Stego-eHealth configuration file per principal of this cluster ({@code producer.properties}, ...): the
      * broker and registry addresses and the principal's {@code kafka.*} settings, for {@code stego <command>
      * --config FILE}.
      */
     public void writeConfigFiles(String bootstrapServers, String schemaRegistryUrl) {
-        for (Principal p : Principal.values()) {
+        for (Principal p : passwords.keySet()) {
             Properties props = new Properties();
             props.setProperty(StegoConfig.BOOTSTRAP_SERVERS, bootstrapServers);
             props.setProperty(StegoConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);

@@ -2,6 +2,7 @@ package org.stegoehealth.stack;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -25,9 +26,19 @@ public final class LocalMirror extends ChildService {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalMirror.class);
     private static final String MAIN_CLASS = "org.apache.kafka.connect.mirror.MirrorMaker";
+    private static final String SECURITY_PROTOCOL = "security.protocol";
+    private static final String KAFKA_PREFIX = "kafka.";
 
-    private LocalMirror(ChildJvm process) {
+    private final Path configFile;
+
+    private LocalMirror(ChildJvm process, Path configFile) {
         super(process);
+        this.configFile = configFile;
+    }
+
+    /** Its {@code mm2.properties} (owner-only: on a secure stack it holds the mirror's passwords). */
+    public Path configFile() {
+        return configFile;
     }
 
     /**
@@ -38,13 +49,30 @@ public final class LocalMirror extends ChildService {
      */
     public static LocalMirror start(
             Path workDir, String hospital, String clinic, List<String> topics, List<String> back, int maxMessageBytes) {
+        return start(workDir, hospital, clinic, topics, back, maxMessageBytes, Map.of(), Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, String, String, List, List, int)}, its clients of each cluster with that cluster's
+     * client settings ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}; none: plaintext). The configuration
+     * file, which then holds both passwords, is owner-only.
+     */
+    public static LocalMirror start(
+            Path workDir,
+            String hospital,
+            String clinic,
+            List<String> topics,
+            List<String> back,
+            int maxMessageBytes,
+            Map<String, String> hospitalClient,
+            Map<String, String> clinicClient) {
         Path dir = workDir.toAbsolutePath();
         Path config = dir.resolve("mm2.properties");
         LocalSupport.createPrivateDirectory(dir);
-        LocalSupport.writePrivate(
-                config,
-                properties(hospital, clinic, topics, back, maxMessageBytes, 1),
-                "MirrorMaker 2: only the listed topics, hospital -> clinic and back");
+        Properties p = properties(hospital, clinic, topics, back, maxMessageBytes, 1);
+        p.putAll(clientSettings(SOURCE, hospitalClient));
+        p.putAll(clientSettings(TARGET, clinicClient));
+        LocalSupport.writePrivate(config, p, "MirrorMaker 2: only the listed topics, hospital -> clinic and back");
         ChildJvm child = ChildJvm.start(
                 "mirrormaker",
                 dir,
@@ -54,14 +82,60 @@ public final class LocalMirror extends ChildService {
                 MAIN_CLASS,
                 List.of(config.toString()));
         LOG.info(
-                "MirrorMaker 2 copying {} from {} to {} and {} back (pid {}, log {})",
+                "MirrorMaker 2 copying {} from {} to {} and {} back{} (pid {}, log {})",
                 topics,
                 hospital,
                 clinic,
                 back,
+                hospitalClient.isEmpty() && clinicClient.isEmpty()
+                        ? ""
+                        : " (" + hospitalClient.getOrDefault(SECURITY_PROTOCOL, "PLAINTEXT") + " to the hospital, "
+                                + clinicClient.getOrDefault(SECURITY_PROTOCOL, "PLAINTEXT") + " to the clinic)",
                 child.pid(),
                 child.logFile());
-        return new LocalMirror(child);
+        return new LocalMirror(child, config);
+    }
+
+    /**
+     * The client settings of MirrorMaker 2 for one cluster, under that cluster's prefix ({@code hospital.} or
+     * {@code clinic.}), which MirrorMaker 2 applies to every client of that cluster (consumers, producers, admin
+     * clients, and the Connect worker of the flow whose target it is). Only {@code security.protocol},
+     * {@code sasl.*} and {@code ssl.*} are taken; a {@code kafka.} prefix (a Stego-eHealth configuration file) is
+     * dropped first.
+     *
+     * @param cluster {@value #SOURCE} or {@value #TARGET}
+     */
+    public static Properties clientSettings(String cluster, Map<String, String> settings) {
+        if (!cluster.equals(SOURCE) && !cluster.equals(TARGET)) {
+            throw new IllegalArgumentException("no cluster '" + cluster + "': " + SOURCE + " or " + TARGET);
+        }
+        Properties p = new Properties();
+        settings.forEach((key, value) -> {
+            String k = key.startsWith(KAFKA_PREFIX) ? key.substring(KAFKA_PREFIX.length()) : key;
+            if (k.equals(SECURITY_PROTOCOL) || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+                p.setProperty(cluster + "." + k, value);
+            }
+        });
+        return p;
+    }
+
+    /**
+     * The Connect worker group that runs the flow from {@code source}, on that flow's target cluster (MirrorMaker 2's
+     * default, which this configuration keeps).
+     */
+    public static String workerGroup(String source) {
+        return source + "-mm2";
+    }
+
+    /**
+     * The Connect worker's configuration, offset and status topics of the flow from {@code source}, on that flow's
+     * target cluster: MirrorMaker 2's bookkeeping, no record data.
+     */
+    public static List<String> workerTopics(String source) {
+        return List.of(
+                "mm2-configs." + source + ".internal",
+                "mm2-offsets." + source + ".internal",
+                "mm2-status." + source + ".internal");
     }
 
     /**

@@ -2,13 +2,16 @@ package org.stegoehealth.stack;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AclBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stegoehealth.processors.StegoConfig;
@@ -88,22 +91,61 @@ public final class LocalStack implements AutoCloseable {
         return start(workDir, LocalKafka.DEFAULT_START_TIMEOUT, false, true);
     }
 
+    /**
+     * A secure stack with two clusters: as {@link #startWithClinic}, but each broker takes only SASL/SCRAM-SHA-512
+     * over TLS and refuses what no ACL allows, and {@link #startMirror} connects MirrorMaker 2 to both that way, as
+     * its own Kafka user {@code mirror}. Each cluster has its own certificate authority, broker certificate and
+     * passwords: the hospital's in {@code workDir/security} (users {@code admin}, {@code producer}, {@code embedder},
+     * {@code mirror}), the clinic's in {@code workDir/clinic-security} ({@code admin}, {@code extractor},
+     * {@code viewer}, {@code mirror}). The users and their ACLs for the default topic catalog and application ids
+     * are created before this returns; {@link #grantAccess} grants them for other ones.
+     */
+    public static LocalStack startSecureWithClinic(Path workDir) {
+        return start(workDir, LocalKafka.DEFAULT_START_TIMEOUT, true, true);
+    }
+
+    /** The Kafka users of the hospital's cluster when the clinic has its own. */
+    static final Set<Principal> HOSPITAL_USERS =
+            EnumSet.of(Principal.ADMIN, Principal.PRODUCER, Principal.EMBEDDER, Principal.MIRROR);
+
+    /** The Kafka users of the clinic's cluster. */
+    static final Set<Principal> CLINIC_USERS =
+            EnumSet.of(Principal.ADMIN, Principal.EXTRACTOR, Principal.VIEWER, Principal.MIRROR);
+
     private static LocalStack start(Path workDir, Duration timeout, boolean withClinic, boolean secure) {
         long started = System.nanoTime();
         // X-rays lie in the brokers' logs: nobody but this user reads anything under the stack's folder
         LocalSupport.createPrivateDirectory(workDir.toAbsolutePath());
-        KafkaSecurity security = secure ? KafkaSecurity.generate(workDir.resolve("security")) : null;
+        KafkaSecurity security = !secure
+                ? null
+                : withClinic
+                        ? KafkaSecurity.generate(workDir.resolve("security"), HOSPITAL_USERS)
+                        : KafkaSecurity.generate(workDir.resolve("security"));
+        KafkaSecurity clinicSecurity =
+                secure && withClinic ? KafkaSecurity.generate(workDir.resolve("clinic-security"), CLINIC_USERS) : null;
         LocalRegistry registry = LocalRegistry.launch(workDir.resolve("registry"));
         LocalKafka kafka = null;
         LocalKafka clinic = null;
         try {
             kafka = LocalKafka.start(workDir.resolve("kafka"), timeout, security);
             if (withClinic) {
-                clinic = LocalKafka.start(workDir.resolve("clinic"), timeout);
+                clinic = LocalKafka.start(workDir.resolve("clinic"), timeout, clinicSecurity);
             }
             registry.awaitReady(timeout);
             if (security != null) {
-                secure(kafka, registry, security);
+                StegoConfig defaults = StegoConfig.defaultsOnly();
+                Topics topics =
+                        new Topics(defaults.topicPrefix(), new HttpSchemaRegistryClient(registry.ccompatUrl()), 1);
+                if (clinic == null) {
+                    secure(
+                            kafka,
+                            registry,
+                            AccessControl.bindings(
+                                    topics, defaults.embedderApplicationId(), defaults.extractorApplicationId()));
+                } else {
+                    secure(kafka, registry, AccessControl.hospitalBindings(topics, defaults.embedderApplicationId()));
+                    secure(clinic, registry, AccessControl.clinicBindings(topics, defaults.extractorApplicationId()));
+                }
             }
         } catch (RuntimeException e) {
             for (AutoCloseable part : new AutoCloseable[] {registry, kafka, clinic}) {
@@ -118,21 +160,20 @@ public final class LocalStack implements AutoCloseable {
                 LocalSupport.seconds(System.nanoTime() - started),
                 kafka.bootstrapServers(),
                 clinic == null ? "" : " (hospital) and " + clinic.bootstrapServers() + " (clinic)",
-                secure ? " (SASL/SCRAM over TLS, ACLs; client settings in " + security.dir() + ")" : "",
+                !secure
+                        ? ""
+                        : " (SASL/SCRAM over TLS, ACLs; client settings in " + security.dir()
+                                + (clinicSecurity == null ? "" : " and " + clinicSecurity.dir()) + ")",
                 registry.ccompatUrl());
         return new LocalStack(kafka, clinic, registry);
     }
 
-    /** Users, the default catalog's ACLs, and the principals' configuration files. */
-    private static void secure(LocalKafka kafka, LocalRegistry registry, KafkaSecurity security) {
-        StegoConfig defaults = StegoConfig.defaultsOnly();
+    /** One broker's users, the default catalog's ACLs on it, and its principals' configuration files. */
+    private static void secure(LocalKafka kafka, LocalRegistry registry, List<AclBinding> bindings) {
+        KafkaSecurity security = kafka.security().orElseThrow();
         try (Admin admin = Admin.create(kafka.adminConfig())) {
             AccessControl.createUsers(admin, security);
-            AccessControl.grant(
-                    admin,
-                    new Topics(defaults.topicPrefix(), new HttpSchemaRegistryClient(registry.ccompatUrl()), 1),
-                    defaults.embedderApplicationId(),
-                    defaults.extractorApplicationId());
+            AccessControl.grant(admin, bindings);
         }
         AccessControl.awaitUsers(kafka.bootstrapServers(), security);
         security.writeConfigFiles(kafka.bootstrapServers(), registry.ccompatUrl());
@@ -211,9 +252,17 @@ public final class LocalStack implements AutoCloseable {
         registry = registry.startAgain(LocalRegistry.DEFAULT_START_TIMEOUT);
     }
 
-    /** The security settings of a secure stack ({@link #startSecure}). */
+    /** The security settings of a secure stack ({@link #startSecure}; of the hospital's cluster when there are two). */
     public Optional<KafkaSecurity> security() {
         return kafka.security();
+    }
+
+    /**
+     * The security settings of the clinic's cluster of a secure two-cluster stack ({@link #startSecureWithClinic});
+     * of the only cluster on a secure one-cluster stack.
+     */
+    public Optional<KafkaSecurity> clinicSecurity() {
+        return clinic == null ? security() : clinic.security();
     }
 
     /**
@@ -232,9 +281,17 @@ public final class LocalStack implements AutoCloseable {
         return c;
     }
 
+    /** As {@link #clientConfig(Principal)}, for the clinic's cluster (the only one, on a one-cluster stack). */
+    public Map<String, Object> clinicClientConfig(Principal principal) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, clinicBootstrapServers());
+        clinicSecurity().ifPresent(s -> c.putAll(s.clientConfig(principal)));
+        return c;
+    }
+
     /**
-     * Overrides for a {@link StegoConfig} that reaches this stack: its broker and registry and, on a secure stack, the
-     * {@code kafka.*} settings of {@code principal}.
+     * Overrides for a {@link StegoConfig} that reaches this stack (the hospital's cluster when there are two): its
+     * broker and registry and, on a secure stack, the {@code kafka.*} settings of {@code principal}.
      */
     public Map<String, String> stegoConfig(Principal principal) {
         Map<String, String> c = new HashMap<>();
@@ -244,16 +301,35 @@ public final class LocalStack implements AutoCloseable {
         return c;
     }
 
+    /** As {@link #stegoConfig(Principal)}, for the clinic's cluster (the only one, on a one-cluster stack). */
+    public Map<String, String> clinicStegoConfig(Principal principal) {
+        Map<String, String> c = new HashMap<>();
+        c.put(StegoConfig.BOOTSTRAP_SERVERS, clinicBootstrapServers());
+        c.put(StegoConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl());
+        clinicSecurity().ifPresent(s -> c.putAll(s.stegoConfig(principal)));
+        return c;
+    }
+
     /**
      * On a secure stack, grants each principal its access to the topics of {@code topics} (another topic prefix) and
-     * to the internal resources of the two Streams applications with these application ids; does nothing otherwise.
+     * to the internal resources of the two Streams applications with these application ids, on each cluster what
+     * belongs there; does nothing otherwise.
      */
     public void grantAccess(Topics topics, String embedderApplicationId, String extractorApplicationId) {
         if (security().isEmpty()) {
             return;
         }
+        if (clinic == null) {
+            try (Admin admin = Admin.create(kafka.adminConfig())) {
+                AccessControl.grant(admin, topics, embedderApplicationId, extractorApplicationId);
+            }
+            return;
+        }
         try (Admin admin = Admin.create(kafka.adminConfig())) {
-            AccessControl.grant(admin, topics, embedderApplicationId, extractorApplicationId);
+            AccessControl.grant(admin, AccessControl.hospitalBindings(topics, embedderApplicationId));
+        }
+        try (Admin admin = Admin.create(clinic.adminConfig())) {
+            AccessControl.grant(admin, AccessControl.clinicBindings(topics, extractorApplicationId));
         }
     }
 
@@ -266,10 +342,7 @@ public final class LocalStack implements AutoCloseable {
             createTopics(clientConfig(), kafka, topics.all());
         } else {
             createTopics(clientConfig(), kafka, topics.hospitalSide());
-            createTopics(
-                    Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, clinic.bootstrapServers()),
-                    clinic,
-                    topics.clinicSide());
+            createTopics(clinic.adminConfig(), clinic, topics.clinicSide());
         }
     }
 
@@ -303,14 +376,21 @@ public final class LocalStack implements AutoCloseable {
         mirrorDir = workDir.resolve("mirror");
         mirrorTopics = topics.crossing().stream().map(TopicSpec::name).toList();
         mirrorBack = topics.crossingBack().stream().map(TopicSpec::name).toList();
-        mirror = LocalMirror.start(
+        mirror = launchMirror();
+        return mirror;
+    }
+
+    /** MirrorMaker 2 with this stack's settings; on a secure stack signed in as {@code mirror} on both clusters. */
+    private LocalMirror launchMirror() {
+        return LocalMirror.start(
                 mirrorDir,
                 kafka.bootstrapServers(),
                 clinic.bootstrapServers(),
                 mirrorTopics,
                 mirrorBack,
-                StegoConfig.defaultsOnly().maxMessageBytes());
-        return mirror;
+                StegoConfig.defaultsOnly().maxMessageBytes(),
+                kafka.security().map(s -> s.clientConfig(Principal.MIRROR)).orElse(Map.of()),
+                clinic.security().map(s -> s.clientConfig(Principal.MIRROR)).orElse(Map.of()));
     }
 
     /**
@@ -325,13 +405,7 @@ public final class LocalStack implements AutoCloseable {
         }
         mirror.kill();
         mirror.close();
-        mirror = LocalMirror.start(
-                mirrorDir,
-                kafka.bootstrapServers(),
-                clinic.bootstrapServers(),
-                mirrorTopics,
-                mirrorBack,
-                StegoConfig.defaultsOnly().maxMessageBytes());
+        mirror = launchMirror();
         return mirror;
     }
 

@@ -1,6 +1,9 @@
 package org.stegoehealth.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -69,6 +72,24 @@ class KafkaSecurityTest {
             assertTrue(file.contains(security.password(p)));
         }
         assertEquals(Principal.values().length, passwords.size());
+    }
+
+    @Test
+    void aClusterWithSomeUsers_hasPasswordsAndFilesForThemOnly_andTheAdminAlways() throws Exception {
+        KafkaSecurity clinic =
+                KafkaSecurity.generate(tmp.resolve("clinic"), Set.of(Principal.EXTRACTOR, Principal.MIRROR));
+        KafkaSecurity hospital = KafkaSecurity.generate(tmp.resolve("hospital"), Set.of(Principal.MIRROR));
+        assertEquals(Set.of(Principal.ADMIN, Principal.EXTRACTOR, Principal.MIRROR), clinic.principals());
+        clinic.writeConfigFiles("127.0.0.1:9", "http://127.0.0.1:8/apis/ccompat/v7");
+        assertTrue(Files.exists(clinic.configFile(Principal.EXTRACTOR)));
+        assertFalse(Files.exists(clinic.configFile(Principal.PRODUCER)));
+        LocalStackException e = assertThrows(LocalStackException.class, () -> clinic.password(Principal.EMBEDDER));
+        assertTrue(e.getMessage().contains("no Kafka user 'embedder'"), e.getMessage());
+        // each cluster its own secrets: the mirror's password at one is not its password at the other
+        assertNotEquals(clinic.password(Principal.MIRROR), hospital.password(Principal.MIRROR));
+        assertNotEquals(
+                clinic.clientConfig(Principal.MIRROR).get("ssl.truststore.password"),
+                hospital.clientConfig(Principal.MIRROR).get("ssl.truststore.password"));
     }
 
     @Test

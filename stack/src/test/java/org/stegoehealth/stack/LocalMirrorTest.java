@@ -82,6 +82,60 @@ class LocalMirrorTest {
         assertEquals(Long.toString(LocalMirror.OFFSET_FLUSH_INTERVAL_MS), back.get("offset.flush.interval.ms"));
     }
 
+    @Test
+    void workerGroupAndTopics_areTheOnesMirrorMakerUses_soTheAclsGrantThem() {
+        MirrorMakerConfig mm2 = new MirrorMakerConfig(toMap(p));
+        for (SourceAndTarget flow : List.of(
+                new SourceAndTarget(LocalMirror.SOURCE, LocalMirror.TARGET),
+                new SourceAndTarget(LocalMirror.TARGET, LocalMirror.SOURCE))) {
+            Map<String, String> worker = mm2.workerConfig(flow);
+            assertEquals(LocalMirror.workerGroup(flow.source()), worker.get("group.id"), flow.toString());
+            assertEquals(
+                    LocalMirror.workerTopics(flow.source()),
+                    List.of(
+                            worker.get("config.storage.topic"),
+                            worker.get("offset.storage.topic"),
+                            worker.get("status.storage.topic")),
+                    flow.toString());
+        }
+    }
+
+    @Test
+    void clientSettings_goUnderEachClustersPrefix_andReachTheWorkerOfTheFlowItIsTheTargetOf() {
+        Properties secured = new Properties();
+        secured.putAll(p);
+        secured.putAll(LocalMirror.clientSettings(
+                LocalMirror.SOURCE,
+                Map.of(
+                        "kafka.security.protocol", "SASL_SSL",
+                        "kafka.sasl.jaas.config", "hospital-jaas",
+                        "kafka.ssl.truststore.location", "/h.p12",
+                        "kafka.bootstrap.servers", "elsewhere:1",
+                        "schema.registry.url", "http://x")));
+        secured.putAll(LocalMirror.clientSettings(
+                LocalMirror.TARGET,
+                Map.of(
+                        "security.protocol",
+                        "SASL_SSL",
+                        "sasl.jaas.config",
+                        "clinic-jaas",
+                        "ssl.truststore.location",
+                        "/c.p12")));
+        assertEquals("SASL_SSL", secured.getProperty("hospital.security.protocol"));
+        assertEquals("hospital-jaas", secured.getProperty("hospital.sasl.jaas.config"));
+        assertEquals("clinic-jaas", secured.getProperty("clinic.sasl.jaas.config"));
+        // only client security settings are taken: the addresses stay those of the flows
+        assertEquals("h:9092", secured.getProperty("hospital.bootstrap.servers"));
+        assertFalse(secured.containsKey("hospital.schema.registry.url"));
+        MirrorMakerConfig mm2 = new MirrorMakerConfig(toMap(secured));
+        Map<String, String> toClinic = mm2.workerConfig(new SourceAndTarget(LocalMirror.SOURCE, LocalMirror.TARGET));
+        assertEquals("clinic-jaas", toClinic.get("sasl.jaas.config"));
+        assertEquals("/c.p12", toClinic.get("ssl.truststore.location"));
+        Map<String, String> toHospital = mm2.workerConfig(new SourceAndTarget(LocalMirror.TARGET, LocalMirror.SOURCE));
+        assertEquals("hospital-jaas", toHospital.get("sasl.jaas.config"));
+        assertThrows(IllegalArgumentException.class, () -> LocalMirror.clientSettings("lab", Map.of()));
+    }
+
     private static Map<String, String> toMap(Properties props) {
         return props.stringPropertyNames().stream()
                 .collect(java.util.stream.Collectors.toMap(k -> k, props::getProperty));

@@ -90,8 +90,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--secure",
-            description = "Run on a secure local stack (one cluster): SASL/SCRAM-SHA-512 over TLS, and every"
-                    + " application signs in as its own Kafka user, allowed only what its ACLs grant.")
+            description = "Run on a secure local stack: both clusters (or one, with --one-cluster) take only"
+                    + " SASL/SCRAM-SHA-512 over TLS, each with its own certificate authority and Kafka users; every"
+                    + " application and MirrorMaker 2 signs in as its own user, allowed only what its ACLs grant.")
     boolean secure;
 
     @Option(
@@ -169,7 +170,7 @@ public final class DemoCommand implements Callable<Integer> {
                 + "; starting (local stack under " + work + ")");
 
         PipelineCluster.Stack kind = secure
-                ? PipelineCluster.Stack.SECURE
+                ? oneCluster ? PipelineCluster.Stack.SECURE : PipelineCluster.Stack.SECURE_TWO_CLUSTERS
                 : oneCluster ? PipelineCluster.Stack.ONE_CLUSTER : PipelineCluster.Stack.TWO_CLUSTERS;
         try (PipelineCluster cluster = PipelineCluster.open(spec, base, work, "demo", kind)) {
             StegoConfig config = cluster.config();
@@ -214,11 +215,7 @@ public final class DemoCommand implements Callable<Integer> {
                 if (keepRunning) {
                     outputs.close();
                     printStillRunning(stdout, cluster);
-                    try (ClinicViewer viewer = startViewer(
-                                    cluster.secure() ? cluster.config(Principal.VIEWER) : cluster.clinicConfig(),
-                                    keys,
-                                    work,
-                                    stdout);
+                    try (ClinicViewer viewer = startViewer(cluster.config(Principal.VIEWER), keys, work, stdout);
                             HospitalConsole console = startConsole(cluster.config(), keys, work, stdout)) {
                         stdout.flush();
                         awaitStopSignal(healthCheck);
@@ -239,14 +236,25 @@ public final class DemoCommand implements Callable<Integer> {
                                 + config.schemaRegistryUrl()
                         : "Kafka " + config.bootstrapServers() + ", schema registry " + config.schemaRegistryUrl());
         if (cluster.secure()) {
-            progress.message("secure stack: Kafka takes SASL/SCRAM-SHA-512 over TLS only; producers, embedder and"
-                    + " extractor each sign in as their own user with ACLs; client settings in "
-                    + securityDir(cluster));
+            progress.message(
+                    cluster.twoClusters()
+                            ? "secure stack: both clusters take SASL/SCRAM-SHA-512 over TLS only, each with its own"
+                                    + " certificate authority and users; producers, embedder, extractor and"
+                                    + " MirrorMaker 2 each sign in as their own user with ACLs; client settings in "
+                                    + securityDir(cluster) + " (hospital) and " + clinicSecurityDir(cluster)
+                                    + " (clinic)"
+                            : "secure stack: Kafka takes SASL/SCRAM-SHA-512 over TLS only; producers, embedder and"
+                                    + " extractor each sign in as their own user with ACLs; client settings in "
+                                    + securityDir(cluster));
         }
     }
 
     private static Path securityDir(PipelineCluster cluster) {
         return cluster.localStack().orElseThrow().security().orElseThrow().dir();
+    }
+
+    private static Path clinicSecurityDir(PipelineCluster cluster) {
+        return cluster.localStack().orElseThrow().clinicSecurity().orElseThrow().dir();
     }
 
     /**
@@ -323,8 +331,13 @@ public final class DemoCommand implements Callable<Integer> {
                         .average()
                         .orElse(0));
         if (cluster.secure()) {
-            stdout.println("secure stack: SASL/SCRAM-SHA-512 over TLS; producer, embedder and extractor signed"
-                    + " in as their own Kafka users, each allowed only its topics");
+            stdout.println(
+                    cluster.twoClusters()
+                            ? "secure stack: SASL/SCRAM-SHA-512 over TLS on both clusters; producer, embedder,"
+                                    + " extractor and MirrorMaker 2 signed in as their own Kafka users, each allowed"
+                                    + " only its topics"
+                            : "secure stack: SASL/SCRAM-SHA-512 over TLS; producer, embedder and extractor signed"
+                                    + " in as their own Kafka users, each allowed only its topics");
         }
         stdout.println("report: " + html.toAbsolutePath().normalize());
         if (cluster.localStack().isPresent()) {
@@ -349,8 +362,14 @@ public final class DemoCommand implements Callable<Integer> {
                 + cluster.topics().xrays.name() + " ... "
                 + cluster.topics().deadLetters.name() + "; press Ctrl-C to stop");
         if (cluster.secure()) {
-            stdout.println("Kafka users' settings (stego <command> --config FILE): " + securityDir(cluster)
-                    + "/{producer,embedder,extractor,mirror,viewer,admin}.properties");
+            stdout.println(
+                    cluster.twoClusters()
+                            ? "Kafka users' settings (stego <command> --config FILE): " + securityDir(cluster)
+                                    + "/{producer,embedder,mirror,admin}.properties (hospital), "
+                                    + clinicSecurityDir(cluster) + "/{extractor,viewer,mirror,admin}.properties"
+                                    + " (clinic)"
+                            : "Kafka users' settings (stego <command> --config FILE): " + securityDir(cluster)
+                                    + "/{producer,embedder,extractor,mirror,viewer,admin}.properties");
         }
         stdout.flush();
     }

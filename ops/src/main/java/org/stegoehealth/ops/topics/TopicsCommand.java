@@ -120,7 +120,10 @@ public final class TopicsCommand implements Runnable {
                 "Print the MirrorMaker 2 configuration (mm2.properties, for connect-mirror-maker.sh) that copies only the"
                         + " stego, models and model-promotions topics from the hospital's cluster (bootstrap.servers) to"
                         + " a clinic's, and only the clinic's receipts topic back, under the same names, committed"
-                        + " transactions only; nothing else crosses."
+                        + " transactions only; nothing else crosses.",
+                "MirrorMaker 2 signs in to the hospital's cluster with the kafka.* settings of the configuration"
+                        + " (security.protocol, sasl.*, ssl.*), and to the clinic's with those of --clinic-config; the"
+                        + " file then holds both passwords, so keep it owner-only."
             })
     static final class MirrorConfig implements Callable<Integer> {
 
@@ -136,6 +139,13 @@ public final class TopicsCommand implements Runnable {
                 required = true,
                 description = "The clinic's cluster.")
         String clinic;
+
+        @Option(
+                names = "--clinic-config",
+                paramLabel = "FILE",
+                description = "A configuration file whose kafka.* settings (TLS, SASL) MirrorMaker 2 uses at the"
+                        + " clinic's cluster (default: none, plaintext).")
+        Path clinicConfig;
 
         @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE instead of standard output.")
         Path out;
@@ -165,6 +175,12 @@ public final class TopicsCommand implements Runnable {
                             .toList(),
                     config.maxMessageBytes(),
                     replicationFactor);
+            p.putAll(LocalMirror.clientSettings(LocalMirror.SOURCE, config.kafkaOverrides()));
+            if (clinicConfig != null) {
+                p.putAll(LocalMirror.clientSettings(
+                        LocalMirror.TARGET,
+                        StegoConfig.load(clinicConfig, Map.of(), Map.of()).kafkaOverrides()));
+            }
             StringWriter raw = new StringWriter();
             p.store(raw, null);
             String text = "# MirrorMaker 2: only the crossing topics, hospital -> clinic, and the receipts back"

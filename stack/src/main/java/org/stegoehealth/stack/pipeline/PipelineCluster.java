@@ -56,16 +56,24 @@ public final class PipelineCluster implements AutoCloseable {
         /** The hospital's and the clinic's clusters, with MirrorMaker 2 copying the crossing topics. */
         TWO_CLUSTERS,
         /** One broker taking only SASL/SCRAM over TLS, with a Kafka user and ACLs per application. */
-        SECURE
+        SECURE,
+        /**
+         * The two clusters and MirrorMaker 2, every broker taking only SASL/SCRAM over TLS: each cluster with its own
+         * certificate authority, its own Kafka users and ACLs, and MirrorMaker 2 signed in to both as {@code mirror}.
+         */
+        SECURE_TWO_CLUSTERS;
+
+        /** Whether this kind of stack takes only SASL/SCRAM over TLS. */
+        public boolean secure() {
+            return this == SECURE || this == SECURE_TWO_CLUSTERS;
+        }
     }
 
     private PipelineCluster(LocalStack stack, boolean ownsStack, StegoConfig config, Path workDir) {
         this.stack = stack;
         this.ownsStack = ownsStack;
         this.config = config;
-        this.clinicConfig = twoClusters(stack)
-                ? config.with(Map.of(StegoConfig.BOOTSTRAP_SERVERS, stack.clinicBootstrapServers()))
-                : config;
+        this.clinicConfig = twoClusters(stack) ? config.with(stack.clinicStegoConfig(Principal.ADMIN)) : config;
         this.workDir = workDir;
         this.topics = Wiring.topics(config);
     }
@@ -121,7 +129,7 @@ public final class PipelineCluster implements AutoCloseable {
     public static PipelineCluster open(
             StegoConfig base, boolean external, boolean keepPrefix, Path workDir, String name, Stack kind)
             throws IOException {
-        if (kind == Stack.SECURE && external) {
+        if (kind.secure() && external) {
             throw new PipelineException("--secure starts its own secure local stack; it cannot be combined with "
                     + "--bootstrap-servers or --schema-registry-url (configure an existing cluster's TLS and SASL "
                     + "with kafka.* settings instead)");
@@ -140,6 +148,7 @@ public final class PipelineCluster implements AutoCloseable {
             case ONE_CLUSTER -> LocalStack.start(stackDir);
             case TWO_CLUSTERS -> LocalStack.startWithClinic(stackDir);
             case SECURE -> LocalStack.startSecure(stackDir);
+            case SECURE_TWO_CLUSTERS -> LocalStack.startSecureWithClinic(stackDir);
         };
         overrides.putAll(stack.stegoConfig(Principal.ADMIN));
         return new PipelineCluster(stack, true, base.with(overrides), stackDir);
@@ -188,16 +197,31 @@ public final class PipelineCluster implements AutoCloseable {
     }
 
     /**
-     * The configuration of {@code principal}'s application: {@link #clinicConfig()} for the extractor,
-     * {@link #config()} for the others, signed in as {@code principal} on a secure local stack.
+     * The configuration of {@code principal}'s application: {@link #clinicConfig()} for the extractor and the viewer,
+     * {@link #config()} for the others (the mirror's: at the hospital), signed in as {@code principal} on a secure
+     * local stack, with the settings of that side's cluster.
      */
     public StegoConfig config(Principal principal) {
-        // the extractor works on the clinic's side, its own cluster when there are two
-        StegoConfig side = principal == Principal.EXTRACTOR ? clinicConfig : config;
+        // the extractor and the viewer work on the clinic's side, its own cluster when there are two
+        boolean atClinic = principal == Principal.EXTRACTOR || principal == Principal.VIEWER;
+        StegoConfig side = atClinic ? clinicConfig : config;
         if (stack == null || stack.security().isEmpty()) {
             return side;
         }
-        return side.with(stack.security().get().stegoConfig(principal));
+        return side.with((atClinic ? stack.clinicSecurity() : stack.security())
+                .orElseThrow()
+                .stegoConfig(principal));
+    }
+
+    /**
+     * As {@link #config(Principal)}, on the clinic's cluster whatever the principal (the mirror's settings there, for
+     * one): the same as {@link #config(Principal)} on one cluster.
+     */
+    public StegoConfig clinicConfig(Principal principal) {
+        if (stack == null || stack.clinicSecurity().isEmpty()) {
+            return clinicConfig;
+        }
+        return clinicConfig.with(stack.clinicSecurity().get().stegoConfig(principal));
     }
 
     /** The configuration of the clinic's clients (extractor, readers of its output): its own cluster, if any. */
@@ -228,7 +252,8 @@ public final class PipelineCluster implements AutoCloseable {
     /**
      * Creates the catalog's topics (one replica on a local stack, the broker's default elsewhere). On two clusters:
      * the hospital's topics on its cluster, the clinic's on the clinic's, then starts MirrorMaker 2 copying the
-     * crossing ones. On a secure stack, grants the principals their access to them.
+     * crossing ones. On a secure stack, grants the principals their access to them (on each cluster what belongs
+     * there) first.
      */
     public void createTopics() {
         Optional<Short> replicas = stack == null ? Optional.empty() : Optional.of((short) 1);
@@ -241,6 +266,7 @@ public final class PipelineCluster implements AutoCloseable {
         }
         TopicAdmin.create(StreamsConfigs.admin(config), topics.hospitalSide(), replicas, config.maxMessageBytes());
         TopicAdmin.create(StreamsConfigs.admin(clinicConfig), topics.clinicSide(), replicas, config.maxMessageBytes());
+        stack.grantAccess(topics, config.embedderApplicationId(), config.extractorApplicationId());
         stack.startMirror(topics, workDir);
     }
 
