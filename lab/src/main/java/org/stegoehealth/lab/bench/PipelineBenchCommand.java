@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Measure end-to-end throughput through Kafka and both Kafka Streams applications (a local broker and registry, or --bootstrap-servers and --schema-registry-url) next to the raw model throughput on the same images and batch sizes in the same run, and the end-to-end latency (p50/p99) at half the measured capacity.",
             "Also reports the bytes per stego event with the image as PNG and as JPEG (stego.jpeg.quality), and their ratio: the records of the run, sent in stego.format, with the image in each format as the embedder encodes it.",
+            "With --console-page, also reads this run's /metrics as the hospital console's pipeline page reads them (every 2 s, one row per application) and sets the page's figures beside the benchmark's: the images each application processed against the X-rays sent, and the extractor's throughput during the burst against the pipeline's images per second (within 20 %); it exits with 1 when they differ.",
             "See PipelineBenchmark for how each figure is taken."
         })
 public final class PipelineBenchCommand implements Callable<Integer> {
@@ -84,10 +85,21 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Mixin
     XraysOption xrays;
 
+    @Option(
+            names = "--console-page",
+            description = "Also read this run's /metrics as the hospital console's pipeline page reads them, every 2 s,"
+                    + " and compare the page's figures with the benchmark's; exit with 1 when they differ.")
+    boolean consolePage;
+
     @Override
     public Integer call() throws Exception {
         if (images < 2) {
             throw new ParameterException(spec.commandLine(), "--images must be at least 2");
+        }
+        if (consolePage && headOfLine != null) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--console-page compares the throughput run; it does not go with --head-of-line");
         }
         for (int size : sizes) {
             if (size < 8) {
@@ -100,6 +112,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         StegoModel stego = ModelArtifact.load(modelDir).toModel().tiled(base.tiling());
         Progress progress = new Progress(System.err);
         List<PipelineBenchmark.Result> results = new ArrayList<>();
+        List<ConsolePageCheck.Comparison> comparisons = new ArrayList<>();
         Path covers = home.resolve("samples").resolve("covers");
         try (WorkDir held = options.claimWorkDir("bench-pipeline");
                 PipelineCluster cluster = PipelineCluster.open(spec, base, held.path(), "bench")) {
@@ -157,8 +170,20 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                     out.flush();
                     return 0;
                 }
-                for (int size : sizes) {
-                    results.add(bench.measure(size, images));
+                ConsolePageCheck page = consolePage ? ConsolePageCheck.start(config, pipeline, stego.version()) : null;
+                try {
+                    for (int size : sizes) {
+                        long before = System.nanoTime();
+                        PipelineBenchmark.Result r = bench.measure(size, images);
+                        results.add(r);
+                        if (page != null) {
+                            comparisons.add(page.compare(r, before, System.nanoTime()));
+                        }
+                    }
+                } finally {
+                    if (page != null) {
+                        page.close();
+                    }
                 }
             }
         }
@@ -206,7 +231,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                                     .toList());
             out.println("JSON written to " + json);
         }
+        comparisons.forEach(c -> out.println(c.describe()));
         out.flush();
-        return 0;
+        return comparisons.stream().allMatch(ConsolePageCheck.Comparison::agrees) ? 0 : 1;
     }
 }

@@ -50,6 +50,8 @@ public final class PipelineBenchmark {
      *
      * @param pngEventBytes  mean bytes of a stego record with its image sent as PNG
      * @param jpegEventBytes mean bytes of a stego record with its image sent as JPEG at the configured quality
+     * @param burstFirstNanos {@link System#nanoTime()} when the burst's first recovered X-ray was read
+     * @param burstLastNanos  {@link System#nanoTime()} when its last was read
      */
     public record Result(
             int size,
@@ -60,7 +62,9 @@ public final class PipelineBenchmark {
             double latencyP50Ms,
             double latencyP99Ms,
             double pngEventBytes,
-            double jpegEventBytes) {
+            double jpegEventBytes,
+            long burstFirstNanos,
+            long burstLastNanos) {
 
         public double ratio() {
             return pipelineImagesPerS / modelImagesPerS;
@@ -153,7 +157,15 @@ public final class PipelineBenchmark {
                 percentile(latencies, 50),
                 percentile(latencies, 99),
                 eventBytes[0],
-                eventBytes[1]);
+                eventBytes[1],
+                ids.stream()
+                        .mapToLong(id -> outputs.recoveredAtNanos().get(id))
+                        .min()
+                        .orElseThrow(),
+                ids.stream()
+                        .mapToLong(id -> outputs.recoveredAtNanos().get(id))
+                        .max()
+                        .orElseThrow());
     }
 
     /**

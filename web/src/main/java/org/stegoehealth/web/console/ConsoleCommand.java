@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
                     + " there, each with a confirmation and a reason, recorded on the signed promotion event and on the"
                     + " audit topic; dead letters by category and time, redriven once each after a dry run; the"
                     + " pipeline's applications (console.applications) and both clusters' topics, read again every 2 s;"
+                    + " each clinic's receipts (sent, acknowledged, reviewed, overdue), as stego receipts lists them;"
                     + " replays of a range of the X-ray topic through chosen versions, started by operators and followed"
                     + " to their report.",
             "Users sign in from viewer.users.file (stego viewer users add NAME --role operator|viewer)."

@@ -25,8 +25,16 @@ import java.util.regex.Pattern;
  */
 public final class PipelineDesk {
 
-    /** An application and the base address of its monitoring endpoints. */
-    public record App(String name, URI base) {}
+    /**
+     * An application and the base address of its monitoring endpoints; {@code application}, when not null, is the
+     * application id whose {@code stego_*} series the row shows, for an endpoint that serves several applications
+     * (one process running both, as {@code stego bench pipeline} does).
+     */
+    public record App(String name, URI base, String application) {
+        public App(String name, URI base) {
+            this(name, base, null);
+        }
+    }
 
     /** One application's state as the page shows it. */
     public record AppRow(
@@ -73,7 +81,10 @@ public final class PipelineDesk {
         this.clock = clock;
     }
 
-    /** The applications of {@code console.applications}: {@code NAME=http://HOST:PORT}, separated by commas. */
+    /**
+     * The applications of {@code console.applications}: {@code NAME=http://HOST:PORT}, separated by commas; an address
+     * may end in {@code ?application=ID} to show only that application's figures.
+     */
     public static List<App> parseApps(String value) {
         List<App> out = new ArrayList<>();
         for (String part : value.split(",")) {
@@ -96,7 +107,16 @@ public final class PipelineDesk {
                 throw new IllegalArgumentException("console.applications: '" + p
                         + "' must name http://HOST:PORT (the application's metrics.port)");
             }
-            out.add(new App(p.substring(0, eq).strip(), uri));
+            String application = null;
+            if (uri.getQuery() != null) {
+                if (!uri.getQuery().startsWith("application=") || uri.getQuery().length() == "application=".length()) {
+                    throw new IllegalArgumentException("console.applications: '" + p
+                            + "' may end only in ?application=ID (the application id whose figures it shows)");
+                }
+                application = uri.getQuery().substring("application=".length());
+            }
+            out.add(new App(
+                    p.substring(0, eq).strip(), URI.create(uri.getScheme() + "://" + uri.getAuthority()), application));
         }
         return out;
     }
@@ -134,6 +154,12 @@ public final class PipelineDesk {
         } catch (Exception e) {
             problems.add(app.name() + ": cannot read " + app.base().resolve("/metrics"));
             samples = List.of();
+        }
+        if (app.application() != null) {
+            samples = samples.stream()
+                    .filter(s -> !s.name().startsWith("stego_")
+                            || app.application().equals(s.labels().get("application")))
+                    .toList();
         }
         String id = PrometheusText.label(samples, "stego_model_info", "application");
         if (id == null) {

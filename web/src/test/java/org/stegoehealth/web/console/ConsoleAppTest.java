@@ -604,13 +604,79 @@ class ConsoleAppTest {
     void consoleApplicationsMustNameHttpAddresses() {
         assertEquals(2, PipelineDesk.parseApps("a=http://h:1, b=http://h:2").size());
         assertTrue(PipelineDesk.parseApps(" ").isEmpty());
-        for (String bad : List.of("embedder", "e=https://h:1", "e=http://h", "=http://h:1")) {
+        assertEquals(
+                new PipelineDesk.App("e", java.net.URI.create("http://h:1"), "stego-embedder"),
+                PipelineDesk.parseApps("e=http://h:1?application=stego-embedder")
+                        .get(0));
+        for (String bad : List.of(
+                "embedder",
+                "e=https://h:1",
+                "e=http://h",
+                "=http://h:1",
+                "e=http://h:1?app=x",
+                "e=http://h:1?application=")) {
             assertTrue(
                     org.junit.jupiter.api.Assertions.assertThrows(
                                     IllegalArgumentException.class, () -> PipelineDesk.parseApps(bad))
                             .getMessage()
                             .startsWith("console.applications"),
                     bad);
+        }
+    }
+
+    @Test
+    void aRowNamingAnApplicationShowsOnlyItsFiguresFromAnEndpointServingSeveral() throws Exception {
+        long[] counts = {10, 4};
+        HttpServer both = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        both.createContext("/health/ready", ex -> reply(ex, 200, "{\"status\":\"UP\",\"state\":\"RUNNING\"}"));
+        both.createContext(
+                "/metrics",
+                ex -> reply(
+                        ex,
+                        200,
+                        "stego_images_processed_total{application=\"stego-embedder\",} " + counts[0] + ".0\n"
+                                + "stego_images_processed_total{application=\"stego-extractor\",} " + counts[1]
+                                + ".0\n"
+                                + "stego_batch_latency_seconds{application=\"stego-embedder\",quantile=\"0.5\",} 0.2\n"
+                                + "stego_batch_latency_seconds{application=\"stego-extractor\",quantile=\"0.5\",} 0.1\n"
+                                + "stego_dead_letters_total{application=\"stego-embedder\",reason=\"DECODE\",} 1.0\n"
+                                + "stego_dead_letters_total{application=\"stego-extractor\",reason=\"TAMPERED\",} 3.0\n"
+                                + "jvm_threads_live_threads 40.0\n"));
+        both.start();
+        try {
+            String at = "http://127.0.0.1:" + both.getAddress().getPort();
+            MutableClock ticks = new MutableClock(T0);
+            PipelineDesk pipeline = new PipelineDesk(
+                    PipelineDesk.parseApps("embedder=" + at + "?application=stego-embedder, extractor=" + at
+                            + "?application=stego-extractor, process=" + at),
+                    List.of(),
+                    Set.of(),
+                    ticks);
+            pipeline.snapshot();
+            counts[0] += 8;
+            counts[1] += 2;
+            ticks.advance(Duration.ofSeconds(2));
+            List<PipelineDesk.AppRow> rows = pipeline.snapshot().apps();
+            assertEquals(
+                    List.of("18", "4.0 /s", "200.0 ms", "1", "stego-embedder"),
+                    List.of(
+                            rows.get(0).processed(),
+                            rows.get(0).throughput(),
+                            rows.get(0).p50(),
+                            rows.get(0).deadLetters(),
+                            rows.get(0).applicationId()));
+            assertEquals(
+                    List.of("6", "1.0 /s", "100.0 ms", "3", "stego-extractor"),
+                    List.of(
+                            rows.get(1).processed(),
+                            rows.get(1).throughput(),
+                            rows.get(1).p50(),
+                            rows.get(1).deadLetters(),
+                            rows.get(1).applicationId()));
+            assertEquals("24", rows.get(2).processed(), "a row without an application sums every one");
+            assertEquals(at, rows.get(0).address());
+        } finally {
+            both.stop(0);
         }
     }
 

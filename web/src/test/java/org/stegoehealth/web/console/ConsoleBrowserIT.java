@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -66,8 +66,9 @@ import org.stegoehealth.web.viewer.Browser;
  * The hospital console in a real browser (Debian's headless chromium) against the real local stack (Kafka and
  * Apicurio Registry as child JVMs): two signed model versions on the model topic, the first promoted; an operator
  * promotes the second with a reason and sees it live, and the signed promotion event and the audit event are on their
- * topics; a viewer finds no promote button and is refused the action; an operator redrives a dead letter after a dry
- * run that publishes nothing, and it goes back to its source topic once.
+ * topics; a viewer finds no promote button and is refused the action; an X-ray naming a cover not yet published is
+ * set aside, and once the cover is there an operator redrives it after a dry run that publishes nothing: it goes back
+ * to its source topic once and the extractor recovers it once.
  */
 @Tag("integration")
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -246,8 +247,11 @@ class ConsoleBrowserIT {
         }
     }
 
+    /** A wait that reads again an element htmx replaced between finding and reading it (the panel refreshes). */
     private WebDriverWait waiting() {
-        return new WebDriverWait(browser, WAIT, Duration.ofMillis(100));
+        WebDriverWait wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(100));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     private void signIn(String user) {
@@ -264,6 +268,11 @@ class ConsoleBrowserIT {
     @Order(1)
     void anOperatorPromotesAVersionWithAReasonAndSeesItLive() throws Exception {
         signIn("ops.anna");
+        assertEquals(
+                List.of("Pipeline", "Models", "Dead letters", "Replays", "Receipts"),
+                browser.findElements(By.cssSelector("nav.pages a")).stream()
+                        .map(a -> a.getText())
+                        .toList());
         assertEquals(first, browser.findElement(By.id("live")).getText());
         Browser.screenshot(browser, "console-models-before");
         browser.findElement(By.id("promote-" + second)).click();
@@ -278,7 +287,7 @@ class ConsoleBrowserIT {
             Thread.sleep(5);
         }
         double reachedMs = (System.nanoTime() - clicked) / 1e6;
-        String id = cluster.publishXray(smallXray(), coverId);
+        String id = cluster.publishXray(smallXray(0, "promotion-check"), coverId);
         long sent = System.nanoTime();
         while (!outputs.stego().containsKey(id)) {
             assertTrue(System.nanoTime() - sent < WAIT.toNanos(), "no stego image for " + id);
@@ -339,9 +348,9 @@ class ConsoleBrowserIT {
                             HttpRequest.newBuilder(URI.create(metricsUrl)).build(),
                             HttpResponse.BodyHandlers.ofString())
                     .body());
-            String readAt = browser.findElement(By.id("read-at")).getText();
+            String readAt = waiting().until(d -> d.findElement(By.id("read-at")).getText());
             waiting().until(d -> !d.findElement(By.id("read-at")).getText().equals(readAt));
-            WebElementRow row = WebElementRow.of(browser);
+            WebElementRow row = waiting().until(d -> WebElementRow.of(browser));
             List<PrometheusText.Sample> after = PrometheusText.parse(http.send(
                             HttpRequest.newBuilder(URI.create(metricsUrl)).build(),
                             HttpResponse.BodyHandlers.ofString())
@@ -395,11 +404,11 @@ class ConsoleBrowserIT {
         }
     }
 
-    /** A 256 x 256 gray X-ray from the samples, so the embedder's batch stays quick. */
-    private Path smallXray() throws Exception {
+    /** A 256 x 256 gray X-ray from the samples (the {@code sample}th), so the embedder's batch stays quick. */
+    private Path smallXray(int sample, String name) throws Exception {
         List<Path> samples = Images.listImages(SAMPLES.resolve("xray"));
-        var gray = Images.squareAt(Images.read(samples.get(0)), 256).withChannels(1);
-        Path file = Files.createDirectories(tmp.resolve("xrays")).resolve("promotion-check.png");
+        var gray = Images.squareAt(Images.read(samples.get(sample)), 256).withChannels(1);
+        Path file = Files.createDirectories(tmp.resolve("xrays")).resolve(name + ".png");
         Files.write(file, Png.encode(gray.quantize8().toBufferedImage()));
         return file;
     }
@@ -430,41 +439,43 @@ class ConsoleBrowserIT {
 
     @Test
     @Order(3)
-    void anOperatorRedrivesADeadLetterAfterADryRunAndItGoesBackOnce() throws Exception {
-        String xrays = cluster.topics().xrays.name();
-        DeadLetterEvent letter = DeadLetterEvent.newBuilder()
-                .setReason("model console-v9 is not known here")
-                .setErrorType("UNKNOWN_MODEL")
-                .setApplication("stego-console-it-embedder")
-                .setSourceTopic(xrays)
-                .setSourcePartition(0)
-                .setSourceOffset(0)
-                .setKey(ByteBuffer.wrap("study-1".getBytes(StandardCharsets.UTF_8)))
-                .setValue(ByteBuffer.wrap("the original record".getBytes(StandardCharsets.UTF_8)))
-                .setFailedAt(Instant.now())
-                .build();
-        String deadLetters = cluster.topics().deadLetters.name();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                StreamsConfigs.producer(cluster.config(), "console-it"),
-                new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(
-                            deadLetters,
-                            Redrive.key(letter).getBytes(StandardCharsets.UTF_8),
-                            cluster.topics()
-                                    .deadLetters
-                                    .valueSerde()
-                                    .serializer()
-                                    .serialize(deadLetters, letter)))
-                    .get(30, TimeUnit.SECONDS);
+    void anOperatorRedrivesADeadLetterAfterFixingItsCauseAndItIsRecoveredOnce() throws Exception {
+        // an X-ray naming a cover the library does not hold yet: the embedder sets it aside
+        String lateCover = "late-cover";
+        String id = cluster.publishXray(smallXray(1, "redrive-check"), lateCover);
+        long sent = System.nanoTime();
+        while (outputs.deadLetters().stream().noneMatch(d -> id.equals(PipelineOutputs.originalKey(d)))) {
+            assertTrue(System.nanoTime() - sent < WAIT.toNanos(), "no dead letter for " + id);
+            pipeline.checkHealthy();
+            outputs.poll(Duration.ofMillis(50));
         }
+        DeadLetterEvent letter = outputs.deadLetters().stream()
+                .filter(d -> id.equals(PipelineOutputs.originalKey(d)))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("UNKNOWN_COVER", letter.getErrorType());
+        assertTrue(!outputs.recovered().containsKey(id));
+
+        // the cause fixed: the cover is published
+        Path covers = Files.createDirectories(tmp.resolve("late-covers"));
+        Files.copy(Images.listImages(SAMPLES.resolve("covers")).get(1), covers.resolve(lateCover + ".jpg"));
+        cluster.publishCovers(covers);
+
+        String xrays = cluster.topics().xrays.name();
         signIn("ops.anna");
         browser.findElement(By.id("nav-dead-letters")).click();
-        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("a.category")));
-        browser.findElement(By.cssSelector("a.category")).click();
+        waiting()
+                .until(ExpectedConditions.presenceOfElementLocated(
+                        By.cssSelector("a.category[href$='reason=UNKNOWN_COVER']")));
+        browser.findElement(By.cssSelector("a.category[href$='reason=UNKNOWN_COVER']"))
+                .click();
         waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("dry-run")));
-        assertTrue(browser.getPageSource().contains("model console-v9 is not known here"));
-        assertTrue(!browser.getPageSource().contains("the original record"), "never the record's bytes");
+        assertTrue(
+                browser.findElement(By.id("letters"))
+                        .getText()
+                        .contains("cover '" + lateCover + "' is not in the cover library"),
+                browser.findElement(By.id("letters")).getText());
+        assertTrue(browser.findElements(By.tagName("img")).isEmpty(), "never the X-ray's pixels");
         Browser.screenshot(browser, "console-dead-letters");
         browser.findElement(By.id("dry-run")).click();
         waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("confirm-redrive")));
@@ -472,12 +483,28 @@ class ConsoleBrowserIT {
         try (ClusterView view = ClusterView.kafka("hospital", StreamsConfigs.admin(cluster.config()), WAIT)) {
             long before = records(view, xrays);
             assertEquals(before, records(view, xrays), "a dry run publishes nothing");
+            assertTrue(!outputs.recovered().containsKey(id));
             Browser.screenshot(browser, "console-redrive-dry-run");
             browser.findElement(By.id("confirm-redrive")).click();
             waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "1 re-published"));
             assertEquals(before + 1, records(view, xrays));
+
+            // the X-ray goes through again, now with its cover, and the extractor recovers it once
+            long redriven = System.nanoTime();
+            while (!outputs.recovered().containsKey(id)) {
+                assertTrue(System.nanoTime() - redriven < WAIT.toNanos(), id + " was not recovered after the redrive");
+                pipeline.checkHealthy();
+                outputs.poll(Duration.ofMillis(50));
+            }
+            assertEquals(second, outputs.stego().get(id).getModelVersion(), "embedded with the live version");
+            System.out.printf(
+                    Locale.ROOT,
+                    "console redrive: %s recovered %.0f ms after the operator's redrive%n",
+                    id,
+                    (System.nanoTime() - redriven) / 1e6);
+
             // again: recorded as redriven, so nothing more goes back
-            browser.get(console.url() + "/dead-letters?reason=UNKNOWN_MODEL");
+            browser.get(console.url() + "/dead-letters?reason=UNKNOWN_COVER");
             waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("dry-run")));
             assertTrue(browser.getPageSource().contains("redriven"));
             browser.findElement(By.id("dry-run")).click();
@@ -487,6 +514,18 @@ class ConsoleBrowserIT {
             assertEquals(before + 1, records(view, xrays), "re-published once");
         }
         assertEquals(Set.of(Redrive.key(letter)), Redrive.replayed(cluster.config(), cluster.topics()));
+        // recovered once: nothing more arrives for it
+        long settled = System.nanoTime();
+        while (System.nanoTime() - settled < Duration.ofSeconds(3).toNanos()) {
+            outputs.poll(Duration.ofMillis(100));
+        }
+        assertEquals(1, outputs.recoveredCounts().get(id), "recovered once");
+        assertEquals(
+                1,
+                outputs.deadLetters().stream()
+                        .filter(d -> id.equals(PipelineOutputs.originalKey(d)))
+                        .count(),
+                "set aside once, before its cover was there");
     }
 
     @Test
@@ -510,6 +549,14 @@ class ConsoleBrowserIT {
         browser.findElement(By.linkText(first)).click();
         waiting().until(ExpectedConditions.textToBe(By.id("version"), first));
         assertTrue(!browser.findElements(By.id("no-curve")).isEmpty(), "the first version records no curve");
+
+        // the receipts and replays pages, from the navigation
+        browser.findElement(By.id("nav-receipts")).click();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("clinics")));
+        Browser.screenshot(browser, "console-receipts");
+        browser.findElement(By.id("nav-replays")).click();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("runs")));
+        Browser.screenshot(browser, "console-replays");
     }
 
     private static long records(ClusterView view, String topic) {
