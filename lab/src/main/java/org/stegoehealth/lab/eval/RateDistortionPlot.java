@@ -58,6 +58,25 @@ public final class RateDistortionPlot {
         return pts;
     }
 
+    /**
+     * The points after {@code attack} (an attack the evaluation ran, e.g. {@code jpeg90}): each method at its clean
+     * cover/stego PSNR and its secret/extracted PSNR after the attack. The paper's point and methods not attacked (the
+     * sealed one, which refuses any altered image) are left out.
+     */
+    public static List<Point> pointsAfter(Evaluation.Result r, String attack) {
+        List<Point> pts = new ArrayList<>();
+        addAfter(pts, "this model", r.network(), attack, Color.RED);
+        r.baselines().values().forEach(m -> addAfter(pts, Evaluation.label(m.name()), m, attack, Color.BLUE));
+        return pts;
+    }
+
+    private static void addAfter(List<Point> pts, String label, Evaluation.MethodResult m, String attack, Color color) {
+        Quality q = m.attacked() == null ? null : m.attacked().get(attack);
+        if (q != null) {
+            pts.add(new Point(label, m.bitsPerChannel(), m.embedding().psnr(), q.psnr(), color));
+        }
+    }
+
     public static BufferedImage draw(List<Point> pts, String title) {
         double[] x = range(pts, true);
         double[] y = range(pts, false);

@@ -22,6 +22,12 @@ public final class Report {
     /** File name of the rate-distortion plot in an evaluation report directory. */
     public static final String RATE_DISTORTION_PNG = "rate-distortion.png";
 
+    /** The attack whose rate-distortion panel the report adds when the evaluation ran it: JPEG q90 4:2:0. */
+    public static final String ATTACK_PANEL = "jpeg90";
+
+    /** File name of that panel. */
+    public static final String RATE_DISTORTION_ATTACKED_PNG = "rate-distortion-" + ATTACK_PANEL + ".png";
+
     private Report() {}
 
     /** Tiles side by side, each with a caption above it. */
@@ -74,6 +80,20 @@ public final class Report {
                                 "Rate-distortion on %d pairs at %dx%d (model %s)",
                                 r.images(), r.size(), r.size(), r.model())),
                 dir.resolve(RATE_DISTORTION_PNG));
+        String panel = "";
+        if (r.attacks().contains(ATTACK_PANEL)) {
+            writePng(
+                    RateDistortionPlot.draw(
+                            RateDistortionPlot.pointsAfter(r, ATTACK_PANEL),
+                            String.format(
+                                    "After JPEG q90 4:2:0, %d pairs at %dx%d (model %s)",
+                                    r.images(), r.size(), r.size(), r.model())),
+                    dir.resolve(RATE_DISTORTION_ATTACKED_PNG));
+            panel = "<h2>Rate-distortion after JPEG q90 4:2:0</h2><p>Secret PSNR after the stego image is re-encoded"
+                    + " as JPEG quality 90 with 4:2:0 chroma (the sealed method refuses any altered image)</p>"
+                    + "<img src=\"" + RATE_DISTORTION_ATTACKED_PNG
+                    + "\" alt=\"cover PSNR against secret PSNR after JPEG q90 per method\">";
+        }
         StringBuilder rows = new StringBuilder();
         int i = 0;
         for (Evaluation.Pair p : r.pairs()) {
@@ -105,7 +125,7 @@ public final class Report {
                 + "<style>body{font-family:sans-serif;margin:2em}pre{background:#f4f4f4;padding:1em}img{max-width:100%}</style>"
                 + "</head><body><h1>Stego-eHealth evaluation</h1><p>Model <b>" + esc(r.model()) + "</b></p><pre>"
                 + esc(table) + "</pre><h2>Rate-distortion</h2><img src=\"" + RATE_DISTORTION_PNG
-                + "\" alt=\"cover PSNR against secret PSNR per method\">" + rows + "</body></html>";
+                + "\" alt=\"cover PSNR against secret PSNR per method\">" + panel + rows + "</body></html>";
         Path file = dir.resolve("report.html");
         Files.writeString(file, html, StandardCharsets.UTF_8);
         return file;
