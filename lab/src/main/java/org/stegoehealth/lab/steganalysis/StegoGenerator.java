@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.BiFunction;
 import org.stegoehealth.model.Baseline;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.HidingModel;
@@ -238,30 +239,7 @@ public interface StegoGenerator {
 
     /** Random bits at payload {@code p}, by LSB matching ({@code matching}) or LSB replacement. */
     static StegoGenerator randomBits(String name, double p, boolean matching) {
-        if (!(p > 0 && p <= 1)) {
-            throw new IllegalArgumentException("payload of " + name + " must be in (0, 1]");
-        }
-        return new StegoGenerator() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public double bitsPerChannel() {
-                return p;
-            }
-
-            @Override
-            public List<Hidden> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
-                List<Hidden> out = new ArrayList<>();
-                for (int i = 0; i < covers.size(); i++) {
-                    out.add(new Hidden(
-                            covers.get(i), randomBits(covers.get(i), p, matching, new Random(seed * 1_000_003L + i))));
-                }
-                return out;
-            }
-        };
+        return perCover(name, p, (cover, rnd) -> new Hidden(cover, randomBits(cover, p, matching, rnd)));
     }
 
     /**
@@ -271,6 +249,43 @@ public interface StegoGenerator {
      * at any rate, without the X-ray sizes its own generator is tied to.
      */
     static StegoGenerator adaptive(String name, double p) {
+        return perCover(name, p, (photo, rnd) -> {
+            FloatImage cover = photo.toRgb();
+            float[] d = cover.data();
+            int[] samples = new int[d.length];
+            int[] slots = new int[d.length];
+            for (int k = 0; k < d.length; k++) {
+                samples[k] = Math.round(d[k] * 255f);
+                slots[k] = k;
+            }
+            for (int k = slots.length - 1; k > 0; k--) {
+                int j = rnd.nextInt(k + 1);
+                int t = slots[k];
+                slots[k] = slots[j];
+                slots[j] = t;
+            }
+            byte[] message = new byte[(int) Math.round(p * samples.length)];
+            for (int k = 0; k < message.length; k++) {
+                message[k] = (byte) rnd.nextInt(2);
+            }
+            AdaptiveEmbedding.write(
+                    samples,
+                    cover.width(),
+                    cover.height(),
+                    slots,
+                    message,
+                    new Stc(SealedHiding.COVERT_STC_HEIGHT, rnd.nextLong()),
+                    rnd);
+            float[] stego = new float[d.length];
+            for (int k = 0; k < d.length; k++) {
+                stego[k] = samples[k] / 255f;
+            }
+            return new Hidden(cover, new FloatImage(cover.width(), cover.height(), 3, stego));
+        });
+    }
+
+    /** A generator of random bits at payload {@code p} that writes each cover on its own, with its own seeded random. */
+    private static StegoGenerator perCover(String name, double p, BiFunction<FloatImage, Random, Hidden> write) {
         if (!(p > 0 && p <= 1)) {
             throw new IllegalArgumentException("payload of " + name + " must be in (0, 1]");
         }
@@ -289,38 +304,7 @@ public interface StegoGenerator {
             public List<Hidden> hide(List<FloatImage> covers, List<FloatImage> secrets, long seed) {
                 List<Hidden> out = new ArrayList<>();
                 for (int i = 0; i < covers.size(); i++) {
-                    Random rnd = new Random(seed * 1_000_003L + i);
-                    FloatImage cover = covers.get(i).toRgb();
-                    float[] d = cover.data();
-                    int[] samples = new int[d.length];
-                    int[] slots = new int[d.length];
-                    for (int k = 0; k < d.length; k++) {
-                        samples[k] = Math.round(d[k] * 255f);
-                        slots[k] = k;
-                    }
-                    for (int k = slots.length - 1; k > 0; k--) {
-                        int j = rnd.nextInt(k + 1);
-                        int t = slots[k];
-                        slots[k] = slots[j];
-                        slots[j] = t;
-                    }
-                    byte[] message = new byte[(int) Math.round(p * samples.length)];
-                    for (int k = 0; k < message.length; k++) {
-                        message[k] = (byte) rnd.nextInt(2);
-                    }
-                    AdaptiveEmbedding.write(
-                            samples,
-                            cover.width(),
-                            cover.height(),
-                            slots,
-                            message,
-                            new Stc(SealedHiding.COVERT_STC_HEIGHT, rnd.nextLong()),
-                            rnd);
-                    float[] stego = new float[d.length];
-                    for (int k = 0; k < d.length; k++) {
-                        stego[k] = samples[k] / 255f;
-                    }
-                    out.add(new Hidden(cover, new FloatImage(cover.width(), cover.height(), 3, stego)));
+                    out.add(write.apply(covers.get(i), new Random(seed * 1_000_003L + i)));
                 }
                 return out;
             }
