@@ -384,11 +384,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     static String describe(String what, PipelineBenchmark.Pause p) {
         return String.format(
                 Locale.ROOT,
-                "%s took %.1f s, output stood still up to %.1f s (steady before: %.1f s), latest X-ray %.1f s",
+                "%s took %.1f s, output stood still up to %.1f s (steady before: %.1f s), the slowest of the %d"
+                        + " X-rays sent from then on took %.1f s",
                 what,
                 p.eventS(),
                 p.pauseS(),
                 p.steadyGapS(),
+                p.sentFromEvent(),
                 p.maxLatencyS());
     }
 }

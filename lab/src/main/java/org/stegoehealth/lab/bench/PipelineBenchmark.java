@@ -191,9 +191,11 @@ public final class PipelineBenchmark {
      * @param pauseS     the longest wait between two consecutive recovered records from the event's start to
      *                   {@code after} past its end: how long the output stood still
      * @param eventS     from the event's start to its end
-     * @param maxLatencyS the longest end-to-end latency of an X-ray published from the event's start on
+     * @param maxLatencyS the longest end-to-end latency of an X-ray published from the event's start on: the longest
+     *                    any of them waited, however the other partitions flowed meanwhile
+     * @param sentFromEvent X-rays published from the event's start on
      */
-    public record Pause(double steadyGapS, double pauseS, double eventS, double maxLatencyS) {}
+    public record Pause(double steadyGapS, double pauseS, double eventS, double maxLatencyS, int sentFromEvent) {}
 
     public Pause pauseAround(int size, double rate, Duration before, Event event, Duration after) throws IOException {
         List<FloatImage> covers = covers(size);
@@ -238,7 +240,9 @@ public final class PipelineBenchmark {
                 .mapToDouble(e -> (outputs.recoveredAtNanos().get(e.getKey()) - e.getValue()) / 1e9)
                 .max()
                 .orElse(Double.NaN);
-        return new Pause(steadyGap, pause, (eventEnd - eventStart) / 1e9, maxLatency);
+        int sentFromEvent =
+                (int) sentAt.values().stream().filter(t -> t >= start).count();
+        return new Pause(steadyGap, pause, (eventEnd - eventStart) / 1e9, maxLatency, sentFromEvent);
     }
 
     /**

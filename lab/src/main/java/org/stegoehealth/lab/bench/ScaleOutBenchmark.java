@@ -77,13 +77,15 @@ final class ScaleOutBenchmark {
             m.put("pause_s", p.pauseS());
             m.put("event_s", p.eventS());
             m.put("max_latency_s", p.maxLatencyS());
+            m.put("xrays_sent_from_event", p.sentFromEvent());
             return m;
         }
     }
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration BEFORE_EVENT = Duration.ofSeconds(15);
-    private static final Duration AFTER_EVENT = Duration.ofSeconds(10);
+    // longer than session.timeout.ms (10 s): a member that stopped without leaving is noticed within it
+    private static final Duration AFTER_EVENT = Duration.ofSeconds(20);
 
     private final LocalStack stack;
     private final StegoConfig base;

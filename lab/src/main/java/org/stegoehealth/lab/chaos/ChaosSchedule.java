@@ -76,7 +76,13 @@ record ChaosSchedule(List<String> initial, List<Event> events) {
                 String role = (String) slot;
                 List<String> candidates =
                         running.stream().filter(n -> roleOf(n).equals(role)).toList();
-                events.add(new Event(Action.KILL, candidates.get(random.nextInt(candidates.size()))));
+                // no draw for a single candidate: a seed of a one-instance run keeps giving the same kills at the same
+                // moments
+                events.add(new Event(
+                        Action.KILL,
+                        candidates.size() == 1
+                                ? candidates.get(0)
+                                : candidates.get(random.nextInt(candidates.size()))));
             }
         }
         return new ChaosSchedule(initial, List.copyOf(events));

@@ -87,4 +87,17 @@ class ChaosScheduleTest {
                 .filter(e -> e.action() == action && e.instance().equals(instance))
                 .count();
     }
+
+    @Test
+    void oneInstanceEach_drawsNothingBeyondTheShuffle_soASeedRepeatsItsRun() {
+        List<String> roles =
+                new java.util.ArrayList<>(List.of("embedder", "extractor", "embedder", "extractor", "mirror"));
+        Random expected = new Random(9);
+        java.util.Collections.shuffle(roles, expected);
+        Random random = new Random(9);
+        ChaosSchedule s = ChaosSchedule.of(2, 1, 1, 1, random);
+        assertEquals(roles, s.events().stream().map(Event::instance).toList());
+        // the kill moments that follow draw from the same point of the sequence
+        assertEquals(expected.nextLong(), random.nextLong());
+    }
 }
