@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -50,7 +51,20 @@ final class ChildJvm implements AutoCloseable {
             List<String> jvmOptions,
             String mainClass,
             List<String> args) {
-        Process process = launch(workDir, logFile, classpath, jvmOptions, mainClass, args);
+        return start(name, workDir, logFile, classpath, jvmOptions, Map.of(), mainClass, args);
+    }
+
+    /** As {@link #start(String, Path, Path, List, List, String, List)}, with {@code environment} added to ours. */
+    static ChildJvm start(
+            String name,
+            Path workDir,
+            Path logFile,
+            List<String> classpath,
+            List<String> jvmOptions,
+            Map<String, String> environment,
+            String mainClass,
+            List<String> args) {
+        Process process = launch(workDir, logFile, classpath, jvmOptions, environment, mainClass, args);
         return new ChildJvm(name, process, logFile);
     }
 
@@ -64,7 +78,7 @@ final class ChildJvm implements AutoCloseable {
             String mainClass,
             List<String> args,
             Duration timeout) {
-        Process process = launch(workDir, logFile, classpath, jvmOptions, mainClass, args);
+        Process process = launch(workDir, logFile, classpath, jvmOptions, Map.of(), mainClass, args);
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -84,6 +98,7 @@ final class ChildJvm implements AutoCloseable {
             Path logFile,
             List<String> classpath,
             List<String> jvmOptions,
+            Map<String, String> environment,
             String mainClass,
             List<String> args) {
         List<String> cp = new ArrayList<>();
@@ -112,8 +127,9 @@ final class ChildJvm implements AutoCloseable {
                     "---- " + LocalDateTime.now() + ": " + String.join(" ", command) + "\n",
                     StandardCharsets.UTF_8,
                     StandardOpenOption.APPEND);
-            return new ProcessBuilder(command)
-                    .directory(workDir.toFile())
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            return builder.directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.PIPE)

@@ -2,7 +2,9 @@ package org.stegoehealth.stack;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -25,6 +27,21 @@ public final class LocalApp extends ChildService {
      * @param home    the installation directory the child sees ({@code stego.home})
      */
     public static LocalApp start(String command, Path configFile, Path workDir, Path logFile, Path home) {
+        return start(command, configFile, workDir, logFile, home, 0);
+    }
+
+    /**
+     * As {@link #start(String, Path, Path, Path, Path)} with the native compute threads of its model (OpenMP, oneDNN,
+     * BLAS) limited to {@code computeThreads}; 0 leaves them at their default (every core).
+     */
+    public static LocalApp start(
+            String command, Path configFile, Path workDir, Path logFile, Path home, int computeThreads) {
+        Map<String, String> environment = new HashMap<>();
+        if (computeThreads > 0) {
+            for (String variable : List.of("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")) {
+                environment.put(variable, Integer.toString(computeThreads));
+            }
+        }
         List<String> jvm = new ArrayList<>(List.of(
                 "-Xmx1g",
                 "-Djava.awt.headless=true",
@@ -42,6 +59,7 @@ public final class LocalApp extends ChildService {
                 logFile.toAbsolutePath(),
                 List.of(StackBuild.cliJar().toString()),
                 jvm,
+                environment,
                 MAIN_CLASS,
                 List.of(command, "--config", configFile.toAbsolutePath().toString()));
         return new LocalApp(child);

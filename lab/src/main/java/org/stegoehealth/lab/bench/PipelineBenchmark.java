@@ -20,8 +20,8 @@ import org.stegoehealth.processors.StegoFormat;
 import org.stegoehealth.processors.produce.CoverProducer;
 import org.stegoehealth.schemas.ImageFormat;
 import org.stegoehealth.security.Png;
-import org.stegoehealth.stack.pipeline.InProcessPipeline;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
+import org.stegoehealth.stack.pipeline.PipelineException;
 import org.stegoehealth.stack.pipeline.PipelineOutputs;
 
 /**
@@ -95,7 +95,9 @@ public final class PipelineBenchmark {
 
     private final PipelineCluster cluster;
     private final StegoModel model;
-    private final InProcessPipeline pipeline;
+    /** Throws when an application of the pipeline has stopped. */
+    private final Runnable healthCheck;
+
     private final PipelineOutputs outputs;
     private final List<BufferedImage> xraySamples;
     private final List<Path> coverFiles;
@@ -107,7 +109,7 @@ public final class PipelineBenchmark {
     public PipelineBenchmark(
             PipelineCluster cluster,
             StegoModel model,
-            InProcessPipeline pipeline,
+            Runnable healthCheck,
             PipelineOutputs outputs,
             List<Path> xrayFiles,
             List<Path> coverFiles,
@@ -116,7 +118,7 @@ public final class PipelineBenchmark {
             Progress progress) {
         this.cluster = cluster;
         this.model = model;
-        this.pipeline = pipeline;
+        this.healthCheck = healthCheck;
         this.outputs = outputs;
         this.xraySamples = xrayFiles.stream().map(Images::read).toList();
         this.coverFiles = coverFiles;
@@ -166,6 +168,124 @@ public final class PipelineBenchmark {
                         .mapToLong(id -> outputs.recoveredAtNanos().get(id))
                         .max()
                         .orElseThrow());
+    }
+
+    /** Publishes {@code count} X-rays at once and waits for them: the first batches, JIT and caches are warm after. */
+    public void warmUp(int size, int count) throws IOException {
+        progress.message(String.format("%d px: pipeline warm-up (%d X-rays)", size, count));
+        burst(samples(size, count, covers(size)), new ArrayList<>());
+    }
+
+    /** The steady-state completion rate of {@code images} X-rays published in one burst (see the class comment). */
+    public double burstRate(int size, int images) throws IOException {
+        progress.message(String.format("%d px: pipeline throughput (%d X-rays in one burst)", size, images));
+        return burst(samples(size, images, covers(size)), new ArrayList<>());
+    }
+
+    /** Each X-ray's end-to-end latency in ms, sorted, {@code images} of them published at {@code rate} per second. */
+    public double[] steadyLatencies(int size, int images, double rate) throws IOException {
+        progress.message(String.format("%d px: pipeline latency (%d X-rays at %.2f/s)", size, images, rate));
+        return steady(samples(size, images, covers(size)), rate);
+    }
+
+    /** Something that happens to the pipeline while X-rays flow: started at once, over when {@link #done()}. */
+    public interface Event {
+        void start();
+
+        boolean done();
+    }
+
+    /**
+     * The pause an event causes: X-rays published at {@code rate} per second for {@code before}, then the event
+     * started and publishing kept on until {@code after} past its end; every X-ray then awaited.
+     *
+     * @param steadyGapS the longest wait between two consecutive recovered records before the event, from the first
+     * @param pauseS     the longest wait between two consecutive recovered records from the event's start to
+     *                   {@code after} past its end: how long the output stood still
+     * @param eventS     from the event's start to its end
+     * @param maxLatencyS the longest end-to-end latency of an X-ray published from the event's start on: the longest
+     *                    any of them waited, however the other partitions flowed meanwhile
+     * @param sentFromEvent X-rays published from the event's start on
+     */
+    public record Pause(double steadyGapS, double pauseS, double eventS, double maxLatencyS, int sentFromEvent) {}
+
+    public Pause pauseAround(int size, double rate, Duration before, Event event, Duration after) throws IOException {
+        List<FloatImage> covers = covers(size);
+        long interval = (long) (1e9 / rate);
+        long t0 = System.nanoTime();
+        long next = t0;
+        long eventStart = 0;
+        long eventEnd = 0;
+        Map<String, Long> sentAt = new LinkedHashMap<>();
+        while (eventEnd == 0 || System.nanoTime() < eventEnd + after.toNanos()) {
+            long now = System.nanoTime();
+            if (eventStart == 0 && now - t0 >= before.toNanos()) {
+                eventStart = now;
+                event.start();
+            } else if (eventStart != 0 && eventEnd == 0 && event.done()) {
+                eventEnd = System.nanoTime();
+            }
+            if (now >= next) {
+                Sample s = samples(size, 1, covers).get(0);
+                sentAt.put(cluster.publishXray(s.file(), s.coverId()), System.nanoTime());
+                next += interval;
+            }
+            healthCheck.run();
+            outputs.poll(Duration.ofMillis(Math.max(1, Math.min(50, (next - System.nanoTime()) / 1_000_000))));
+            if (System.nanoTime() - t0 > timeout.toNanos()) {
+                throw new PipelineException("the event did not end within " + timeout.toSeconds() + " s");
+            }
+        }
+        outputs.awaitRecovered(sentAt.keySet(), timeout, progress, healthCheck);
+        long[] arrived = sentAt.keySet().stream()
+                .mapToLong(id -> outputs.recoveredAtNanos().get(id))
+                .sorted()
+                .toArray();
+        long start = eventStart;
+        long end = eventEnd + after.toNanos();
+        // from the first recovered record on: filling the pipeline is not a pause
+        double steadyGap =
+                arrived.length == 0 || arrived[0] >= start ? Double.NaN : longestGap(arrived, arrived[0], start);
+        double pause = longestGap(arrived, start, end);
+        double maxLatency = sentAt.entrySet().stream()
+                .filter(e -> e.getValue() >= start)
+                .mapToDouble(e -> (outputs.recoveredAtNanos().get(e.getKey()) - e.getValue()) / 1e9)
+                .max()
+                .orElse(Double.NaN);
+        int sentFromEvent =
+                (int) sentAt.values().stream().filter(t -> t >= start).count();
+        return new Pause(steadyGap, pause, (eventEnd - eventStart) / 1e9, maxLatency, sentFromEvent);
+    }
+
+    /**
+     * The longest wait in seconds between consecutive {@code sorted} arrivals within {@code [from, to]}, counting the
+     * wait from {@code from} to the first arrival after it.
+     */
+    static double longestGap(long[] sorted, long from, long to) {
+        long previous = from;
+        long longest = 0;
+        for (long t : sorted) {
+            if (t <= from) {
+                continue;
+            }
+            if (t > to) {
+                longest = Math.max(longest, Math.min(t, to) - previous);
+                previous = to;
+                break;
+            }
+            longest = Math.max(longest, t - previous);
+            previous = t;
+        }
+        longest = Math.max(longest, Math.max(0, to - previous));
+        return longest / 1e9;
+    }
+
+    private List<FloatImage> covers(int size) {
+        List<FloatImage> covers = new ArrayList<>();
+        for (Path c : coverFiles) {
+            covers.add(CoverFitting.fit(FloatImage.of(Images.read(c)), size, size));
+        }
+        return covers;
     }
 
     /**
@@ -242,7 +362,7 @@ public final class PipelineBenchmark {
         for (Sample s : samples) {
             ids.add(cluster.publishXray(s.file(), s.coverId()));
         }
-        outputs.awaitRecovered(ids, timeout, progress, pipeline::checkHealthy);
+        outputs.awaitRecovered(ids, timeout, progress, healthCheck);
         long[] arrived = ids.stream()
                 .mapToLong(id -> outputs.recoveredAtNanos().get(id))
                 .sorted()
@@ -265,14 +385,14 @@ public final class PipelineBenchmark {
         for (Sample s : samples) {
             long wait;
             while ((wait = next - System.nanoTime()) > 0) {
-                pipeline.checkHealthy();
+                healthCheck.run();
                 outputs.poll(Duration.ofNanos(Math.min(wait, 50_000_000L)));
             }
             long now = System.nanoTime();
             sentAt.put(cluster.publishXray(s.file(), s.coverId()), now);
             next += interval;
         }
-        outputs.awaitRecovered(sentAt.keySet(), timeout, progress, pipeline::checkHealthy);
+        outputs.awaitRecovered(sentAt.keySet(), timeout, progress, healthCheck);
         return sentAt.entrySet().stream()
                 .mapToDouble(e -> (outputs.recoveredAtNanos().get(e.getKey()) - e.getValue()) / 1e6)
                 .sorted()
@@ -302,15 +422,15 @@ public final class PipelineBenchmark {
         String largeId = cluster.publishXray(largePng, CoverProducer.coverIdOf(coverFiles.get(0)));
         long wait;
         while ((wait = largeSent + gap.toNanos() - System.nanoTime()) > 0) {
-            pipeline.checkHealthy();
+            healthCheck.run();
             outputs.poll(Duration.ofNanos(Math.min(wait, 50_000_000L)));
         }
         long smallSent = System.nanoTime();
         String smallId = cluster.publishXray(small.file(), small.coverId());
-        outputs.awaitRecovered(List.of(smallId), timeout, progress, pipeline::checkHealthy);
+        outputs.awaitRecovered(List.of(smallId), timeout, progress, healthCheck);
         double smallMs = (outputs.recoveredAtNanos().get(smallId) - smallSent) / 1e6;
         progress.message(String.format("head of line: the %d px X-ray came back in %.0f ms", smallSide, smallMs));
-        outputs.awaitRecovered(List.of(largeId), timeout, progress, pipeline::checkHealthy);
+        outputs.awaitRecovered(List.of(largeId), timeout, progress, healthCheck);
         double largeMs = (outputs.recoveredAtNanos().get(largeId) - largeSent) / 1e6;
         return new HeadOfLine(
                 largePng.getFileName().toString(),

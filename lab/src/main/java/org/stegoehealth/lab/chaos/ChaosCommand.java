@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.stegoehealth.model.Installation;
+import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.cli.ImageSetOptions;
 import org.stegoehealth.stack.pipeline.LocalStackOptions;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Kill the embedder and the extractor with SIGKILL at random moments while X-rays flow, restart them, and check that every X-ray is recovered exactly once with no dead letter.",
+            "With --embedders or --extractors above 1 each application runs as several instances on partitioned topics (--partitions); the last instance of each joins mid-stream, so tasks move between instances while X-rays flow.",
             "Starts its own local Kafka broker and schema registry and runs both applications from the built ops jar as separate processes. Prints the recovery time after each kill and a summary; exits 1 on any loss, duplicate or dead letter.",
             "It needs --count distinct X-rays, more than the samples hold: --xrays defaults to ../shared/data/xray in the installation directory."
         })
@@ -74,6 +76,36 @@ public final class ChaosCommand implements Callable<Integer> {
                     + " hospital's and the clinic's, with the extractor at the clinic; the summary says how many stego"
                     + " records the mirror copied again after its kills.")
     int mirrorKills;
+
+    @Option(
+            names = "--embedders",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "Embedder instances, one JVM each, in one consumer group (default: ${DEFAULT-VALUE}). Above 1"
+                    + " the last one is added mid-stream, and each kill picks one of the running instances.")
+    int embedders;
+
+    @Option(
+            names = "--extractors",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "Extractor instances, as --embedders (default: ${DEFAULT-VALUE}).")
+    int extractors;
+
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            description = "Partitions of every topic (default: topic.partitions, 1, raised to the larger instance"
+                    + " count). Each partition is one stream task; an instance without a task stays idle.")
+    Integer partitions;
+
+    @Option(
+            names = "--standby-replicas",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "Standby replicas of each task's stores on other instances (kafka.num.standby.replicas;"
+                    + " default: ${DEFAULT-VALUE}).")
+    int standbyReplicas;
 
     @Option(
             names = "--max-delay",
@@ -130,6 +162,7 @@ public final class ChaosCommand implements Callable<Integer> {
 
     private int run(Path work) throws Exception {
         Path home = PipelineCluster.home();
+        StegoConfig config = pipeline.config(common);
         ChaosRun.Settings settings = new ChaosRun.Settings(
                 images.xraysOr(Installation.xrays()),
                 images.covers(home),
@@ -137,6 +170,10 @@ public final class ChaosCommand implements Callable<Integer> {
                 size,
                 kills,
                 mirrorKills,
+                embedders,
+                extractors,
+                partitions(config),
+                standbyReplicas,
                 Duration.ofMillis(Math.round(maxDelayS * 1000)),
                 Duration.ofSeconds(recoveryTimeoutS),
                 registryOutage,
@@ -147,9 +184,13 @@ public final class ChaosCommand implements Callable<Integer> {
                 seed != null ? seed : System.nanoTime(),
                 work,
                 home);
-        ChaosRun run = new ChaosRun(
-                settings, pipeline.config(common), spec.commandLine().getOut(), System.err);
+        ChaosRun run = new ChaosRun(settings, config, spec.commandLine().getOut(), System.err);
         return run.run();
+    }
+
+    /** {@code --partitions}, else {@code topic.partitions} raised to the larger instance count. */
+    int partitions(StegoConfig config) {
+        return partitions != null ? partitions : Math.max(config.topicPartitions(), Math.max(embedders, extractors));
     }
 
     /** Refuses options that cannot make a run, before anything starts. */
@@ -169,6 +210,21 @@ public final class ChaosCommand implements Callable<Integer> {
         if (mirrorKills > 0 && secure) {
             throw new ParameterException(
                     spec.commandLine(), "--mirror-kills needs two clusters and --secure runs one: give one of them");
+        }
+        if (embedders < 1 || extractors < 1) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--embedders and --extractors must be at least 1, were " + embedders + " and " + extractors);
+        }
+        if (partitions != null && partitions < Math.max(embedders, extractors)) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--partitions " + partitions + " is fewer than the " + Math.max(embedders, extractors)
+                            + " instances of one application: an instance without a partition has no task");
+        }
+        if (standbyReplicas < 0) {
+            throw new ParameterException(
+                    spec.commandLine(), "--standby-replicas must be 0 or more, was " + standbyReplicas);
         }
         if (!(maxDelayS >= 0)) {
             throw new ParameterException(spec.commandLine(), "--max-delay must be 0 or more, was " + maxDelayS);

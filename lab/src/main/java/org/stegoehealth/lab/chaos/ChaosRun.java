@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -65,6 +64,10 @@ final class ChaosRun {
             int size,
             int kills,
             int mirrorKills,
+            int embedders,
+            int extractors,
+            int partitions,
+            int standbyReplicas,
             Duration maxDelay,
             Duration recoveryTimeout,
             boolean registryOutage,
@@ -101,13 +104,17 @@ final class ChaosRun {
     /** A running application and how to reach its health endpoint. */
     private static final class App {
         final String name;
+        /** {@link #EMBEDDER} or {@link #EXTRACTOR}: the command it runs. */
+        final String role;
+
         final Path config;
         final Path dir;
         final int metricsPort;
         LocalApp process;
 
-        App(String name, Path config, Path dir, int metricsPort) {
+        App(String name, String role, Path config, Path dir, int metricsPort) {
             this.name = name;
+            this.role = role;
             this.config = config;
             this.dir = dir;
             this.metricsPort = metricsPort;
@@ -125,10 +132,14 @@ final class ChaosRun {
     int run() throws IOException {
         Path work = settings.workDir().toAbsolutePath();
         progress.message("chaos: " + settings.count() + " X-ray(s) at " + settings.size() + " px, " + settings.kills()
-                + " kill(s) of each application, seed " + settings.seed() + ", work dir " + work);
+                + " kill(s) of each application, " + settings.embedders() + " embedder(s) and " + settings.extractors()
+                + " extractor(s) on " + settings.partitions() + " partition(s), seed " + settings.seed()
+                + ", work dir " + work);
         List<Path> files = prepareXrays(work.resolve("xrays"));
+        ChaosSchedule schedule = ChaosSchedule.of(
+                settings.kills(), settings.embedders(), settings.extractors(), settings.mirrorKills(), random);
         try (PipelineCluster cluster = PipelineCluster.open(
-                base,
+                base.with(Map.of(StegoConfig.TOPIC_PARTITIONS, Integer.toString(settings.partitions()))),
                 false,
                 false,
                 work,
@@ -152,21 +163,29 @@ final class ChaosRun {
             String version = cluster.publishAndPromote(
                     config.modelPathOrDefault(), "bundled default model, published by stego chaos", keys.hospital());
             progress.message("published and promoted model " + version);
-            apps.put(
-                    EMBEDDER,
-                    app(
-                            EMBEDDER,
-                            cluster.config(Principal.EMBEDDER),
-                            work,
-                            keys,
-                            Map.of(StegoConfig.CLINIC_ID, keys.clinic().name())));
-            apps.put(EXTRACTOR, app(EXTRACTOR, cluster.config(Principal.EXTRACTOR), work, keys, Map.of()));
+            for (String name : schedule.allInstances()) {
+                String role = ChaosSchedule.roleOf(name);
+                apps.put(
+                        name,
+                        role.equals(EMBEDDER)
+                                ? app(
+                                        name,
+                                        EMBEDDER,
+                                        cluster.config(Principal.EMBEDDER),
+                                        work,
+                                        keys,
+                                        Map.of(
+                                                StegoConfig.CLINIC_ID,
+                                                keys.clinic().name()))
+                                : app(name, EXTRACTOR, cluster.config(Principal.EXTRACTOR), work, keys, Map.of()));
+            }
             try (PipelineOutputs o = new PipelineOutputs(cluster, "stego-chaos-checker")) {
                 outputs = o;
-                for (App a : apps.values()) {
+                List<App> initial = schedule.initial().stream().map(apps::get).toList();
+                for (App a : initial) {
                     start(a);
                 }
-                for (App a : apps.values()) {
+                for (App a : initial) {
                     double s = awaitReady(a, System.nanoTime());
                     if (Double.isNaN(s)) {
                         throw new PipelineException(a.name + " did not become ready within "
@@ -175,7 +194,7 @@ final class ChaosRun {
                     progress.message(
                             a.name + " ready (pid " + a.process.pid() + ", metrics port " + a.metricsPort + ")");
                 }
-                List<Kill> kills = killLoop(cluster, files, cluster.localStack().orElseThrow());
+                List<Kill> kills = killLoop(cluster, files, cluster.localStack().orElseThrow(), schedule);
                 awaitAll(cluster);
                 ExactlyOnceCheck check = ExactlyOnceCheck.of(sent, outputs.recoveredCounts(), deadLetterKeys());
                 report(kills, check);
@@ -195,17 +214,13 @@ final class ChaosRun {
 
     private final Set<String> sent = new LinkedHashSet<>();
 
-    /** Sends the X-rays in bursts; before each burst after the first, kills one application and times its restart. */
-    private List<Kill> killLoop(PipelineCluster cluster, List<Path> files, LocalStack stack) throws IOException {
-        List<String> victims = new ArrayList<>();
-        for (int i = 0; i < settings.kills(); i++) {
-            victims.add(EMBEDDER);
-            victims.add(EXTRACTOR);
-        }
-        for (int i = 0; i < settings.mirrorKills(); i++) {
-            victims.add(MIRROR);
-        }
-        Collections.shuffle(victims, random);
+    /**
+     * Sends the X-rays in bursts; before each burst after the first, kills one instance (or the mirror) and times its
+     * restart, or adds an instance and times its joining.
+     */
+    private List<Kill> killLoop(PipelineCluster cluster, List<Path> files, LocalStack stack, ChaosSchedule schedule)
+            throws IOException {
+        List<ChaosSchedule.Event> victims = schedule.events();
         int bursts = victims.size() + 1;
         List<Kill> kills = new ArrayList<>();
         int next = 0;
@@ -226,10 +241,13 @@ final class ChaosRun {
                 break;
             }
             awaitRandomMoment();
+            ChaosSchedule.Event event = victims.get(b);
             kills.add(
-                    victims.get(b).equals(MIRROR)
-                            ? killAndRestartMirror(kills.size() + 1, stack)
-                            : killAndRestart(kills.size() + 1, apps.get(victims.get(b))));
+                    switch (event.action()) {
+                        case MIRROR_KILL -> killAndRestartMirror(kills.size() + 1, stack);
+                        case KILL -> killAndRestart(kills.size() + 1, apps.get(event.instance()));
+                        case ADD -> add(kills.size() + 1, apps.get(event.instance()));
+                    });
         }
         return kills;
     }
@@ -265,7 +283,9 @@ final class ChaosRun {
         start.run();
         double ready = 0;
         for (App a : apps.values()) {
-            ready = Math.max(ready, awaitReady(a, back));
+            if (a.process != null) {
+                ready = Math.max(ready, awaitReady(a, back));
+            }
         }
         // the pipeline's own output: recovered records the extractor wrote once the service was back
         double nextRecord = awaitOwnOutput(EXTRACTOR, back, backAt);
@@ -287,11 +307,37 @@ final class ChaosRun {
         long restarted = System.nanoTime();
         start(app);
         double ready = awaitReady(app, restarted);
-        double nextRecord = awaitOwnOutput(app.name, restarted, restartedAt);
+        double nextRecord = awaitOwnOutput(app.role, restarted, restartedAt);
         progress.message(String.format(
                 "kill %d: %s ready after %s s, its next %s record after %s s",
-                number, app.name, fmt(ready), app.name.equals(EMBEDDER) ? "stego" : "recovered", fmt(nextRecord)));
+                number, app.name, fmt(ready), app.role.equals(EMBEDDER) ? "stego" : "recovered", fmt(nextRecord)));
         return new Kill(number, app.name, at, pid, ready, nextRecord, recoveredAtKill);
+    }
+
+    /**
+     * Starts an instance that has not run yet while the others work: its application's group rebalances and hands it
+     * tasks. Times how long until it is ready (it is RUNNING, so the rebalance is over) and from its start to the
+     * application's first record written after that.
+     */
+    private Kill add(int number, App app) {
+        double at = (System.nanoTime() - startedNanos) / 1e9;
+        int recoveredAtAdd = recoveredSent();
+        progress.message(String.format(
+                "%d: %s added at %.1f s with %d of %d X-ray(s) recovered",
+                number, app.name, at, recoveredAtAdd, sent.size()));
+        long started = System.nanoTime();
+        start(app);
+        double ready = awaitReady(app, started);
+        double nextRecord = Double.NaN;
+        if (!Double.isNaN(ready)) {
+            long readyNanos = started + Math.round(ready * 1e9);
+            Instant readyAt = Instant.now().minusNanos(System.nanoTime() - readyNanos);
+            nextRecord = ready + awaitOwnOutput(app.role, readyNanos, readyAt);
+        }
+        progress.message(String.format(
+                "%d: %s (pid %d) ready after %s s, the %s's next record after %s s",
+                number, app.name, app.process.pid(), fmt(ready), app.role, fmt(nextRecord)));
+        return new Kill(number, app.name + " added", at, app.process.pid(), ready, nextRecord, recoveredAtAdd);
     }
 
     /**
@@ -412,8 +458,9 @@ final class ChaosRun {
         out.println(
                 "| what | times | ready after s (min / median / max) | own next record after s (min / median / max) |");
         out.println("|---|---:|---|---|");
-        for (String name : kills.stream().map(Kill::app).distinct().sorted().toList()) {
-            List<Kill> mine = kills.stream().filter(k -> k.app().equals(name)).toList();
+        for (String name :
+                kills.stream().map(ChaosRun::group).distinct().sorted().toList()) {
+            List<Kill> mine = kills.stream().filter(k -> group(k).equals(name)).toList();
             out.printf(
                     "| %s | %d | %s | %s |%n",
                     name,
@@ -423,12 +470,29 @@ final class ChaosRun {
         }
         out.println();
         out.printf(
-                "%s: %s (%.0f s in all, seed %d)%n",
+                "%s: %s (%.0f s in all, seed %d; %d embedder(s), %d extractor(s), %d partition(s), %d standby"
+                        + " replica(s))%n",
                 check.passed() ? "PASSED" : "FAILED",
                 check.summary(),
                 (System.nanoTime() - startedNanos) / 1e9,
-                settings.seed());
+                settings.seed(),
+                settings.embedders(),
+                settings.extractors(),
+                settings.partitions(),
+                settings.standbyReplicas());
         out.flush();
+    }
+
+    /**
+     * The summary line a kill belongs to: the application for a kill of any of its instances ({@code embedder} for
+     * {@code embedder-2}), {@code embedder added} for an added instance, the outage or the mirror otherwise.
+     */
+    static String group(Kill k) {
+        String app = k.app();
+        if (app.endsWith(" added")) {
+            return ChaosSchedule.roleOf(app.substring(0, app.length() - " added".length())) + " added";
+        }
+        return app.startsWith(EMBEDDER) || app.startsWith(EXTRACTOR) ? ChaosSchedule.roleOf(app) : app;
     }
 
     /** One line of the kill table; the recovered count is the one the kill's progress line gave, of {@code sent}. */
@@ -535,11 +599,12 @@ final class ChaosRun {
 
     private void start(App app) {
         app.process =
-                LocalApp.start(app.name, app.config, app.dir, app.dir.resolve(app.name + ".log"), settings.home());
+                LocalApp.start(app.role, app.config, app.dir, app.dir.resolve(app.name + ".log"), settings.home());
     }
 
     /** The application's own folder and properties file: the stack's settings, its keyring, a metrics port. */
-    private App app(String name, StegoConfig config, Path work, PipelineKeys keys, Map<String, String> extra)
+    private App app(
+            String name, String role, StegoConfig config, Path work, PipelineKeys keys, Map<String, String> extra)
             throws IOException {
         Path dir = Files.createDirectories(work.resolve("apps").resolve(name));
         int port = LocalApp.freePort();
@@ -552,15 +617,21 @@ final class ChaosRun {
         p.setProperty(StegoConfig.STATE_DIR, dir.resolve("state").toString());
         p.setProperty(
                 StegoConfig.KEYRING_DIR,
-                (name.equals(EMBEDDER) ? keys.hospital() : keys.clinic()).dir().toString());
+                (role.equals(EMBEDDER) ? keys.hospital() : keys.clinic()).dir().toString());
         p.setProperty(StegoConfig.METRICS_PORT, Integer.toString(port));
         p.setProperty(StegoConfig.INSTANCE_ID, "chaos-" + name);
+        p.setProperty(StegoConfig.TOPIC_PARTITIONS, Integer.toString(config.topicPartitions()));
+        if (settings.standbyReplicas() > 0) {
+            // a warm copy of each task's stores on another instance: a task moved after a kill resumes from it
+            p.setProperty(
+                    StegoConfig.KAFKA_PREFIX + "num.standby.replicas", Integer.toString(settings.standbyReplicas()));
+        }
         extra.forEach(p::setProperty);
         // on a secure stack, the application's Kafka user and password
         config.kafkaOverrides().forEach((k, v) -> p.setProperty(StegoConfig.KAFKA_PREFIX + k, v));
         Path file = dir.resolve(name + ".properties");
         LocalApp.writeConfig(file, p, "stego chaos: " + name);
-        return new App(name, file, dir, port);
+        return new App(name, role, file, dir, port);
     }
 
     /** The first {@code count} X-rays of the folder, centre-cropped to squares of {@code size} px, as PNG files. */

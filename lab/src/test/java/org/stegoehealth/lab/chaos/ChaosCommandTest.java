@@ -3,8 +3,11 @@ package org.stegoehealth.lab.chaos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.cli.CliRun;
+import picocli.CommandLine;
 
 /** Options that cannot make a chaos run are refused at once, with one line naming the option; nothing starts. */
 class ChaosCommandTest {
@@ -70,5 +73,35 @@ class ChaosCommandTest {
     @Test
     void notANumber_isRefused() {
         assertRefused("--kills", "--kills", "ten");
+    }
+
+    @Test
+    void noInstance_isRefused() {
+        assertRefused("--embedders and --extractors must be at least 1, were 0 and 1", "--embedders", "0");
+    }
+
+    @Test
+    void fewerPartitionsThanInstances_isRefused() {
+        assertRefused(
+                "--partitions 2 is fewer than the 3 instances of one application",
+                "--embedders",
+                "3",
+                "--partitions",
+                "2");
+    }
+
+    @Test
+    void negativeStandbyReplicas_isRefused() {
+        assertRefused("--standby-replicas must be 0 or more, was -1", "--standby-replicas", "-1");
+    }
+
+    @Test
+    void partitions_defaultToTheLargerInstanceCount_orTheConfiguredCountIfLarger() {
+        ChaosCommand c = new ChaosCommand();
+        new CommandLine(c).parseArgs("--embedders", "3", "--extractors", "2");
+        assertEquals(3, c.partitions(StegoConfig.defaultsOnly()));
+        assertEquals(8, c.partitions(StegoConfig.defaultsOnly().with(Map.of(StegoConfig.TOPIC_PARTITIONS, "8"))));
+        new CommandLine(c).parseArgs("--embedders", "3", "--partitions", "6");
+        assertEquals(6, c.partitions(StegoConfig.defaultsOnly()));
     }
 }

@@ -54,4 +54,13 @@ class ChaosRunTest {
         ChaosRun.Kill outage = new ChaosRun.Kill(4, "broker outage", 60.0, 0, 0.0, 1.04, 52);
         assertEquals("| 4 | broker outage | 60.0 | - | 0.0 | 1.0 | 52 of 100 |", ChaosRun.row(outage, 100));
     }
+
+    @Test
+    void theSummary_groupsKillsOfAnyInstanceUnderTheirApplication_andAdditionsApart() {
+        assertEquals("embedder", ChaosRun.group(new ChaosRun.Kill(1, "embedder-2", 1, 1, 1, 1, 0)));
+        assertEquals("extractor", ChaosRun.group(new ChaosRun.Kill(1, "extractor", 1, 1, 1, 1, 0)));
+        assertEquals("embedder added", ChaosRun.group(new ChaosRun.Kill(1, "embedder-3 added", 1, 1, 1, 1, 0)));
+        assertEquals("broker outage", ChaosRun.group(new ChaosRun.Kill(1, "broker outage", 1, 0, 0, 1, 0)));
+        assertEquals("mirror", ChaosRun.group(new ChaosRun.Kill(1, ChaosRun.MIRROR, 1, 1, 0, 1, 0)));
+    }
 }
