@@ -142,7 +142,7 @@ public final class StegoConfig {
         // keyring at the hospital, the one party a clinic's keyring trusts at a clinic (TransferSecurity.Site)
         d.put(HOSPITAL_ID, "");
         d.put(SEALED_BUDGET, "0.5");
-        d.put(COVERT_BUDGET, "0.02");
+        d.put(COVERT_BUDGET, "0.01");
         // covert covers are scaled down to this shorter side, below the 8x8 block grid a JPEG photo keeps
         d.put(COVERT_COVER_SIDE, "512");
         // embedder: neural stego images as lossless PNG or as baseline 4:2:0 JPEG at this quality (StegoFormat); the

@@ -240,7 +240,7 @@ class ConfigTest {
         assertEquals(HidingMethod.NEURAL, d.hidingMethod());
         assertEquals(Optional.empty(), d.clinicId());
         assertEquals(0.5, d.sealedBudget());
-        assertEquals(0.02, d.covertBudget());
+        assertEquals(0.01, d.covertBudget());
         assertEquals(512, d.covertCoverSide());
         assertEquals(0, d.with(Map.of(StegoConfig.COVERT_COVER_SIDE, "0")).covertCoverSide());
         IllegalArgumentException side = assertThrows(

@@ -65,7 +65,7 @@ public final class SealedHiding {
      * Default payload budget of the covert mode: a fiftieth of a bit per colour sample, where the project's detectors
      * do little better than a guess on covers scaled below their JPEG grid (docs/security.md).
      */
-    public static final double DEFAULT_COVERT_BUDGET = 0.02;
+    public static final double DEFAULT_COVERT_BUDGET = 0.01;
     /** Constraint height of the syndrome-trellis code of the covert mode: 128 trellis states per sample. */
     public static final int COVERT_STC_HEIGHT = 7;
 

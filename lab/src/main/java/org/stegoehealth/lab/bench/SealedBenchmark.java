@@ -34,7 +34,7 @@ final class SealedBenchmark implements AutoCloseable {
     }
 
     /** Side of the covert method's X-ray: small enough for its default budget in a 512 px cover. */
-    static final int COVERT_XRAY_SIDE = 32;
+    static final int COVERT_XRAY_SIDE = 24;
 
     /** Shorter side the covert method's cover is scaled to (the {@code covert.cover.side} default). */
     static final int COVERT_COVER_SIDE = 512;

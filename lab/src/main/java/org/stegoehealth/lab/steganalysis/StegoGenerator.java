@@ -117,10 +117,10 @@ public interface StegoGenerator {
     double SEALED_SECRET_SHARE = 0.375;
 
     /**
-     * Side of the X-ray for {@code covert}, as a share of the tile side (12 px for 256 px tiles), so that its payload
+     * Side of the X-ray for {@code covert}, as a share of the tile side (8 px for 256 px tiles), so that its payload
      * stays under the covert budget of the whole tile.
      */
-    double COVERT_SECRET_SHARE = 0.046875;
+    double COVERT_SECRET_SHARE = 0.03125;
 
     /**
      * The covert method ({@link SealedHiding#covert}, default budget): the X-ray, scaled to {@code secretShare} of the

@@ -487,18 +487,18 @@ abstract class PipelineTests {
     @Test
     void covertMethod_8and16bitXrays_comeOutBitIdentical_signed_withTheStudyReferenceOnlyAtTheClinic()
             throws Exception {
-        // the covert method carries a fiftieth of a bit per sample of a cover scaled to a 512 px shorter side (about
-        // 28,000 bits in the sample photos): small X-rays
+        // the covert method carries a hundredth of a bit per sample of a cover scaled to a 512 px shorter side (about
+        // 14,000 bits in the sample photos): small X-rays
         Path dir = Files.createDirectories(tmp.resolve("covert"));
         Path sample = Evaluation.imageFiles(SAMPLES.resolve("xray"), n -> true).get(0);
         BufferedImage eight = Images.decode(Files.readAllBytes(sample), sample.toString());
-        BufferedImage small = new BufferedImage(40, 40, BufferedImage.TYPE_BYTE_GRAY);
-        BufferedImage deep = new BufferedImage(24, 24, BufferedImage.TYPE_USHORT_GRAY);
-        for (int y = 0; y < 40; y++) {
-            for (int x = 0; x < 40; x++) {
-                int v = eight.getRaster().getSample(x * 6, y * 6, 0);
+        BufferedImage small = new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage deep = new BufferedImage(20, 20, BufferedImage.TYPE_USHORT_GRAY);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 32; x++) {
+                int v = eight.getRaster().getSample(x * 8, y * 8, 0);
                 small.getRaster().setSample(x, y, 0, v);
-                if (x < 24 && y < 24) {
+                if (x < 20 && y < 20) {
                     deep.getRaster().setSample(x, y, 0, (v << 8) | ((x * 7 + y * 13) & 0xff));
                 }
             }
