@@ -24,6 +24,8 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.RecoveredImageEvent;
 import org.stegoehealth.schemas.StegoImageEvent;
@@ -314,13 +316,19 @@ class AuthenticatedTransferTest {
         assertEquals(List.of(), model.calls, "the sealed method needs no model");
     }
 
-    @Test
-    void sealed_onePixelChanged_evenWhenSignedAgain_isTampered_andAnotherClinicGetsNotForThisClinic() {
-        StegoImageEvent good = embed(
-                        TestKeys.hospital(HidingMethod.SEALED),
-                        1024,
-                        TestImages.xray("x-1", TestImages.grayXray(40, 30, 1)))
-                .get(0);
+    @ParameterizedTest
+    @EnumSource(
+            value = HidingMethod.class,
+            names = {"SEALED", "COVERT"})
+    void keyedMethods_onePixelChanged_evenWhenSignedAgain_isTampered_andAnotherClinicGetsNotForThisClinic(
+            HidingMethod method) {
+        // the covert method carries a twentieth of a bit per sample of the 256x192 test cover: a smaller X-ray
+        int side = method == HidingMethod.COVERT ? 12 : 40;
+        List<StegoImageEvent> out = embed(
+                TestKeys.hospital(method), 1024, TestImages.xray("x-1", TestImages.grayXray(side, side * 3 / 4, 1)));
+        assertEquals(1, out.size(), () -> "dead letters: " + embedder.deadLetters());
+        StegoImageEvent good = out.get(0);
+        assertEquals(method.label(), good.getHidingMethod());
         StegoImageEvent pixel = onePixelChanged(good);
         // an insider with the hospital's signing key but not the clinic's keys still cannot alter the payload
         StegoImageEvent pixelResigned =
