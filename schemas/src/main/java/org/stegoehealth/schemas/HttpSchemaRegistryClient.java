@@ -137,6 +137,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         boolean configuredBefore = configuredSubjects.contains(subject) || setCompatibility(subject);
         Response response = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+        if (response.status == 409 && response.errorMessage().contains("already exists")) {
+            // another instance created the subject between our lookup and our post: post again, now as a version
+            response = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+        }
         if (response.status == 409) {
             throw new SchemaRegistryException(
                     "schema registry refused " + schema.getFullName() + " for subject '" + subject

@@ -165,6 +165,22 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void register_subjectCreatedByAnotherInstanceAtTheSameMoment_postsAgain_andGetsTheId() {
+        answer(200, "{}");
+        answer(
+                409,
+                "{\"error_code\":409,\"message\":\"An artifact with ID 'stego-images-value' in group 'null' already"
+                        + " exists.\"}");
+        answer(200, "{\"id\":5}");
+
+        assertEquals(5, client().register("stego-images-value", XRAY));
+
+        assertEquals(
+                List.of("PUT", "POST", "POST"),
+                received().stream().map(Received::method).toList());
+    }
+
+    @Test
     void register_incompatibleSchema_throwsOneLineErrorNamingSubjectAndRegistryText_withoutRetrying() {
         answer(200, "{}");
         answer(
