@@ -10,8 +10,9 @@ FROM ${BASE_IMAGE} AS runtime
 # an unprivileged user (uid 10001, group 0 so that any uid given with `docker run --user UID:0` can write too)
 RUN useradd --system --uid 10001 --gid 0 --home-dir /var/lib/stego --no-create-home stego \
     && mkdir -p /var/lib/stego/state /var/lib/stego/recovered /var/lib/stego/dropbox /var/lib/stego/mirror \
-    && mkdir -p /var/lib/stego/keys/hospital /var/lib/stego/keys/clinic \
+    && mkdir -p /var/lib/stego/keys/hospital /var/lib/stego/keys/clinic /var/lib/stego/kafka-security \
     && chown -R 10001:0 /var/lib/stego && chmod -R g=u /var/lib/stego \
+    && chmod 750 /var/lib/stego/kafka-security \
     && chmod 700 /var/lib/stego/keys/hospital /var/lib/stego/keys/clinic
 WORKDIR /app
 COPY models /app/models

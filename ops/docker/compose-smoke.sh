@@ -8,6 +8,9 @@
 # Always tears the stack down (containers and volumes), also on failure or Ctrl-C.
 #
 #   ops/docker/compose-smoke.sh          # needs root (apt, dockerd, debootstrap) on Debian or Ubuntu
+#   ops/docker/compose-smoke.sh --secure # the same with docker-compose.secure.yml on top: both clusters on
+#                                        # SASL/SCRAM over TLS with ACLs; also checks that each broker refuses a
+#                                        # plaintext client and a wrong password
 #
 # Environment: SMOKE_TIMEOUT (seconds to wait for recovered X-rays per phase, default 600), KAFKA_PORT,
 # KAFKA_CONTROLLER_PORT, CLINIC_KAFKA_PORT, CLINIC_KAFKA_CONTROLLER_PORT, REGISTRY_PORT, REGISTRY_MANAGEMENT_PORT,
@@ -16,10 +19,16 @@
 # is not disturbed), SMOKE_KEEP_WORK=1 keeps the work
 # folder (logs, recovered PNGs).
 set -euo pipefail
+SECURE=0
+case "${1:-}" in
+  --secure) SECURE=1 ;;
+  "") ;;
+  *) echo "usage: compose-smoke.sh [--secure]" >&2; exit 2 ;;
+esac
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 TIMEOUT="${SMOKE_TIMEOUT:-600}"
-export COMPOSE_PROJECT_NAME="stego-smoke"
+export COMPOSE_PROJECT_NAME="stego-smoke$([ $SECURE = 1 ] && echo -secure || true)"
 export KAFKA_PORT="${KAFKA_PORT:-29092}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-29093}"
 export CLINIC_KAFKA_PORT="${CLINIC_KAFKA_PORT:-29094}" CLINIC_KAFKA_CONTROLLER_PORT="${CLINIC_KAFKA_CONTROLLER_PORT:-29095}"
 export REGISTRY_PORT="${REGISTRY_PORT:-28081}" REGISTRY_MANAGEMENT_PORT="${REGISTRY_MANAGEMENT_PORT:-29000}"
@@ -30,6 +39,19 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/stego-compose-smoke.XXXXXX")"
 export STEGO_DROPBOX_DIR="$WORK/dropbox" STEGO_RECOVERED_DIR="$WORK/recovered"
 REGISTRY="http://localhost:$REGISTRY_PORT/apis/ccompat/v7"
 COMPOSE=(docker-compose -f "$ROOT/docker-compose.yml")
+JOBS=(topics clinic-topics mirror-config keys produce-covers)
+SECURITY=/var/lib/stego/kafka-security
+if [ $SECURE = 1 ]; then
+  COMPOSE+=(-f "$ROOT/docker-compose.secure.yml")
+  JOBS=(cluster-security cluster-grants "${JOBS[@]}")
+fi
+admin_config() { # service: Kafka tools' options to reach that broker as its admin
+  [ $SECURE = 1 ] || return 0
+  case "$1" in
+    kafka) echo "--command-config $SECURITY/hospital/admin.client.properties" ;;
+    clinic-kafka) echo "--command-config $SECURITY/clinic/admin.client.properties" ;;
+  esac
+}
 
 started=$SECONDS
 declare -a SUMMARY=()
@@ -40,8 +62,7 @@ fail() {
   echo "compose-smoke: FAILED after $((SECONDS - started)) s: $*" >&2
   if [ "${STACK_UP:-0}" = 1 ]; then
     "${COMPOSE[@]}" ps >&2 || true
-    for service in kafka clinic-kafka registry topics clinic-topics mirror-config mirror keys produce-covers \
-        embedder extractor produce-xrays; do
+    for service in kafka clinic-kafka registry "${JOBS[@]}" mirror embedder extractor produce-xrays; do
       echo "--- last log lines of $service" >&2
       "${COMPOSE[@]}" logs --no-color --tail=40 "$service" >&2 || true
     done
@@ -100,8 +121,7 @@ note "stack up (every service started or healthy)" "$((SECONDS - t)) s"
 "${COMPOSE[@]}" ps
 
 declare -A CONTAINER=()
-for service in kafka clinic-kafka registry topics clinic-topics mirror-config mirror keys produce-covers embedder \
-    extractor produce-xrays; do
+for service in kafka clinic-kafka registry "${JOBS[@]}" mirror embedder extractor produce-xrays; do
   CONTAINER[$service]=$("${COMPOSE[@]}" ps -q "$service")
   [ -n "${CONTAINER[$service]}" ] || fail "no container for $service"
 done
@@ -114,7 +134,7 @@ check_running() {
       *) fail "$service is not running ($(state "$service"))" ;;
     esac
   done
-  for job in topics clinic-topics mirror-config keys produce-covers; do
+  for job in "${JOBS[@]}"; do
     [ "$(docker inspect --format '{{.State.Status}}:{{.State.ExitCode}}' "${CONTAINER[$job]}")" = exited:0 ] \
       || fail "the one-shot job $job did not succeed"
   done
@@ -192,14 +212,16 @@ await_recovered "${#SAMPLES[@]}"
 note "X-ray published after the restarts recovered" "$((SECONDS - t)) s after the drop"
 
 for cluster in kafka:$KAFKA_PORT clinic-kafka:$CLINIC_KAFKA_PORT; do
+  # shellcheck disable=SC2046
   dead=$("${COMPOSE[@]}" exec -T "${cluster%%:*}" /opt/kafka/bin/kafka-get-offsets.sh \
-    --bootstrap-server "localhost:${cluster##*:}" --topic dead-letters | awk -F: '{ n += $3 } END { print n + 0 }') \
+    --bootstrap-server "localhost:${cluster##*:}" $(admin_config "${cluster%%:*}") --topic dead-letters | awk -F: '{ n += $3 } END { print n + 0 }') \
     || fail "cannot read the dead-letters topic of ${cluster%%:*}"
   [ "$dead" = 0 ] || fail "$dead record(s) on the dead-letters topic of ${cluster%%:*}"
 done
 note "dead letters" "0 on either cluster"
+# shellcheck disable=SC2046
 clinic_topics=$("${COMPOSE[@]}" exec -T clinic-kafka /opt/kafka/bin/kafka-topics.sh \
-  --bootstrap-server "localhost:$CLINIC_KAFKA_PORT" --list) || fail "cannot list the clinic cluster's topics"
+  --bootstrap-server "localhost:$CLINIC_KAFKA_PORT" $(admin_config clinic-kafka) --list) || fail "cannot list the clinic cluster's topics"
 for topic in xray-images cover-images stego-embedder-xray-batch-buffer-changelog; do
   ! echo "$clinic_topics" | grep -qx "$topic" || fail "the clinic's cluster holds $topic: $(echo $clinic_topics)"
 done
@@ -222,10 +244,41 @@ note "/metrics" "extractor: ${processed%.*} images; embedder: $batches batch(es)
 check_running
 await_healthy kafka clinic-kafka mirror registry embedder extractor produce-xrays
 
+if [ $SECURE = 1 ]; then
+  phase "every broker refuses a plaintext client and a wrong password"
+  for cluster in kafka:$KAFKA_PORT clinic-kafka:$CLINIC_KAFKA_PORT; do
+    service=${cluster%%:*} port=${cluster##*:}
+    side=$([ "$service" = kafka ] && echo hospital || echo clinic)
+    # a plaintext client, and the admin's settings with another password; short timeouts: refused, not hanging
+    refused=$("${COMPOSE[@]}" exec -T "$service" bash -s -- "$port" "$SECURITY/$side/admin.client.properties" <<'TRY'
+cd /tmp
+printf 'request.timeout.ms=5000\ndefault.api.timeout.ms=8000\n' >plain.properties
+sed 's/\(password\\\?=\)"[0-9a-f]*"/\1"wrong"/' "$2" >wrong.properties
+cat plain.properties >>wrong.properties
+grep -q 'password\\\?="wrong"' wrong.properties || { echo "no password to replace in $2"; exit 1; }
+for f in plain wrong; do
+  if /opt/kafka/bin/kafka-topics.sh --bootstrap-server "localhost:$1" --command-config "$f.properties" --list \
+      >"$f.out" 2>&1; then
+    echo "$f: ACCEPTED"
+  else
+    echo "$f: refused"
+  fi
+done
+grep -ho 'SaslAuthenticationException[^.]*' wrong.out | head -1
+TRY
+    ) || fail "cannot try clients on $service"
+    echo "$service: $(echo $refused)"
+    echo "$refused" | grep -q 'plain: refused' || fail "$service accepted a plaintext client: $refused"
+    echo "$refused" | grep -q 'wrong: refused' || fail "$service accepted a wrong password: $refused"
+    echo "$refused" | grep -q 'SaslAuthenticationException' || fail "$service did not refuse the wrong password by SASL: $refused"
+  done
+  note "plaintext client and wrong password" "refused by both brokers"
+fi
+
 phase "summary"
 docker stats --no-stream --format 'table {{.Name}}\t{{.MemUsage}}\t{{.CPUPerc}}' "${CONTAINER[@]}" 2>/dev/null || true
 note "recovered X-rays" "$(recovered) of ${#SAMPLES[@]} (PNG files in the extractor's output folder)"
 note "total wall time" "$((SECONDS - started)) s"
 echo
-echo "compose smoke test PASSED"
+echo "compose smoke test$([ $SECURE = 1 ] && echo " (secure profile)" || true) PASSED"
 printf '  %s\n' "${SUMMARY[@]}"

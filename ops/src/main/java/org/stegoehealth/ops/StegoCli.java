@@ -6,6 +6,7 @@ import org.stegoehealth.lab.chaos.ChaosCommand;
 import org.stegoehealth.lab.eval.EvaluateCommand;
 import org.stegoehealth.lab.replay.ReplayCommand;
 import org.stegoehealth.lab.steganalysis.SteganalysisCommand;
+import org.stegoehealth.ops.clustersecurity.ClusterSecurityCommand;
 import org.stegoehealth.ops.deadletters.DeadLettersCommand;
 import org.stegoehealth.ops.demo.DemoCommand;
 import org.stegoehealth.ops.keys.KeysCommand;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             DemoCommand.class,
             TopicsCommand.class,
+            ClusterSecurityCommand.class,
             EmbedderCommand.class,
             ExtractorCommand.class,
             ExtractCommand.class,

@@ -51,7 +51,7 @@ import org.stegoehealth.stack.KafkaSecurity.Principal;
  * <tr><td>viewer</td><td>recovered, dead letters, models, receipts</td><td>audit, receipts</td><td>-</td></tr>
  * </table>
  */
-final class AccessControl {
+public final class AccessControl {
 
     private static final int SCRAM_ITERATIONS = 8192;
     private static final long TIMEOUT_S = 30;
@@ -61,6 +61,18 @@ final class AccessControl {
     };
 
     private AccessControl() {}
+
+    /**
+     * Secures one running broker as its super user {@code admin}: creates every other user of {@code security},
+     * grants {@code bindings}, and waits until every user can sign in. Running it again is harmless.
+     */
+    public static void secure(String bootstrapServers, KafkaSecurity security, List<AclBinding> bindings) {
+        try (Admin admin = Admin.create(adminConfig(bootstrapServers, security.clientConfig(Principal.ADMIN)))) {
+            createUsers(admin, security);
+            grant(admin, bindings);
+        }
+        awaitUsers(bootstrapServers, security);
+    }
 
     /**
      * Adds a SCRAM-SHA-512 user for every principal of {@code security} but {@code admin} (made when the storage was
@@ -156,7 +168,8 @@ final class AccessControl {
     }
 
     /** Every principal's grants on one cluster that holds every topic (the mirror then only reads what crosses). */
-    static List<AclBinding> bindings(Topics topics, String embedderApplicationId, String extractorApplicationId) {
+    public static List<AclBinding> bindings(
+            Topics topics, String embedderApplicationId, String extractorApplicationId) {
         List<AclBinding> acls = new ArrayList<>();
         producer(acls, topics);
         embedder(acls, topics, embedderApplicationId);
@@ -174,7 +187,7 @@ final class AccessControl {
      * group and bookkeeping topics for the flow back. Nothing for the extractor or the viewer, which have no user
      * there.
      */
-    static List<AclBinding> hospitalBindings(Topics topics, String embedderApplicationId) {
+    public static List<AclBinding> hospitalBindings(Topics topics, String embedderApplicationId) {
         List<AclBinding> acls = new ArrayList<>();
         producer(acls, topics);
         embedder(acls, topics, embedderApplicationId);
@@ -187,7 +200,7 @@ final class AccessControl {
      * what crosses from the hospital (write) and the source of the receipts going back (read), with its worker group
      * and bookkeeping topics for the flow from the hospital. Nothing for the producer or the embedder.
      */
-    static List<AclBinding> clinicBindings(Topics topics, String extractorApplicationId) {
+    public static List<AclBinding> clinicBindings(Topics topics, String extractorApplicationId) {
         List<AclBinding> acls = new ArrayList<>();
         extractor(acls, topics, extractorApplicationId);
         viewer(acls, topics);

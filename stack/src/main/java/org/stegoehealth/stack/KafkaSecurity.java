@@ -2,6 +2,9 @@ package org.stegoehealth.stack;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -11,6 +14,7 @@ import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -49,6 +53,13 @@ public final class KafkaSecurity {
     private static final Duration VALIDITY = Duration.ofDays(30);
     private static final String STORE_TYPE = "PKCS12";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String SECRETS_FILE = "secrets.properties";
+    private static final String STORE_PASSWORD_KEY = "store.password";
+    private static final String PASSWORD_KEY_PREFIX = "password.";
+    /** The broker's security settings, written by {@link #writeBrokerFiles}. */
+    public static final String BROKER_FILE = "broker.properties";
+    /** The storage format's arguments, written by {@link #writeBrokerFiles}. */
+    public static final String FORMAT_ARGUMENTS_FILE = "format-arguments";
 
     /** The Kafka users of a secure stack; what each may do is granted by {@link AccessControl}. */
     public enum Principal {
@@ -104,6 +115,11 @@ public final class KafkaSecurity {
      * worth nothing at the other.
      */
     public static KafkaSecurity generate(Path dir, Set<Principal> principals) {
+        return generate(dir, principals, VALIDITY);
+    }
+
+    /** As {@link #generate(Path, Set)}, with the authority and the broker certificate valid for {@code validity}. */
+    public static KafkaSecurity generate(Path dir, Set<Principal> principals, Duration validity) {
         Path abs = dir.toAbsolutePath();
         LocalSupport.createPrivateDirectory(abs);
         String storePassword = randomSecret();
@@ -116,9 +132,9 @@ public final class KafkaSecurity {
         Path trustStore = abs.resolve("truststore.p12");
         try {
             KeyPair caKeys = Certificates.ecKeys();
-            X509Certificate ca = caCertificate(caKeys);
+            X509Certificate ca = caCertificate(caKeys, validity);
             KeyPair brokerKeys = Certificates.ecKeys();
-            X509Certificate broker = brokerCertificate(brokerKeys, ca, caKeys.getPrivate());
+            X509Certificate broker = brokerCertificate(brokerKeys, ca, caKeys.getPrivate(), validity);
             KeyStore keys = emptyStore();
             keys.setKeyEntry(
                     "broker", brokerKeys.getPrivate(), storePassword.toCharArray(), new Certificate[] {broker, ca});
@@ -206,6 +222,90 @@ public final class KafkaSecurity {
         }
     }
 
+    /**
+     * Saves the key stores' and every user's password to the owner-only {@code secrets.properties} of {@link #dir()},
+     * so that {@link #load} can give them to another process: a broker container, the job that creates the users.
+     */
+    public void save() {
+        Properties p = new Properties();
+        p.setProperty(STORE_PASSWORD_KEY, storePassword);
+        passwords.forEach((principal, password) -> p.setProperty(PASSWORD_KEY_PREFIX + principal.user(), password));
+        LocalSupport.writePrivate(dir.resolve(SECRETS_FILE), p, "passwords of this Kafka cluster's users and stores");
+    }
+
+    /** Whether {@code dir} holds a cluster's security saved by {@link #save}. */
+    public static boolean saved(Path dir) {
+        return Files.isRegularFile(dir.resolve(SECRETS_FILE));
+    }
+
+    /**
+     * The security {@link #save} saved in {@code dir}.
+     *
+     * @throws LocalStackException when {@code dir} holds none, or it names an unknown user
+     */
+    public static KafkaSecurity load(Path dir) {
+        Path abs = dir.toAbsolutePath();
+        Path file = abs.resolve(SECRETS_FILE);
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new LocalStackException(
+                    "cannot read this cluster's passwords from " + file + " (" + e + ");"
+                            + " make them first with `stego cluster-security init --dir " + abs + "`",
+                    e);
+        }
+        Map<Principal, String> passwords = new EnumMap<>(Principal.class);
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith(PASSWORD_KEY_PREFIX)) {
+                String user = key.substring(PASSWORD_KEY_PREFIX.length());
+                Principal principal = Arrays.stream(Principal.values())
+                        .filter(v -> v.user().equals(user))
+                        .findFirst()
+                        .orElseThrow(() -> new LocalStackException("unknown Kafka user '" + user + "' in " + file));
+                passwords.put(principal, p.getProperty(key));
+            }
+        }
+        String storePassword = p.getProperty(STORE_PASSWORD_KEY);
+        if (storePassword == null || !passwords.containsKey(Principal.ADMIN)) {
+            throw new LocalStackException(file + " has no store or admin password");
+        }
+        return new KafkaSecurity(
+                abs, abs.resolve("broker.p12"), abs.resolve("truststore.p12"), storePassword, passwords);
+    }
+
+    /**
+     * Writes what a broker of this cluster needs on top of its plain settings, for a broker started from files (a
+     * container): {@code broker.properties} ({@link #brokerConfig}) and {@code format-arguments}, the arguments that
+     * add the admin's credentials when its storage is formatted. Both owner-only: they hold passwords.
+     */
+    public void writeBrokerFiles(String host, int port, int controllerPort) {
+        Properties p = new Properties();
+        brokerConfig(host, port, controllerPort).forEach(p::setProperty);
+        LocalSupport.writePrivate(dir.resolve(BROKER_FILE), p, "security settings of this cluster's broker");
+        try {
+            LocalSupport.writePrivate(dir.resolve(FORMAT_ARGUMENTS_FILE), String.join(" ", formatArguments()) + "\n");
+        } catch (IOException e) {
+            throw new LocalStackException("cannot write " + dir.resolve(FORMAT_ARGUMENTS_FILE) + ": " + e, e);
+        }
+    }
+
+    /**
+     * Writes one owner-only Kafka client file per user, {@code admin.client.properties}, ...: {@code bootstrap.servers}
+     * and the user's TLS and SASL settings, for Kafka's own tools ({@code kafka-topics.sh --command-config}).
+     */
+    public void writeClientFiles(String bootstrapServers) {
+        for (Principal principal : passwords.keySet()) {
+            Properties p = new Properties();
+            p.setProperty("bootstrap.servers", bootstrapServers);
+            clientConfig(principal).forEach(p::setProperty);
+            LocalSupport.writePrivate(
+                    dir.resolve(principal.user() + ".client.properties"),
+                    p,
+                    "Kafka client settings of user '" + principal.user() + "'");
+        }
+    }
+
     /** Arguments of {@code kafka-storage format} that add the admin's SCRAM credentials to the new cluster. */
     List<String> formatArguments() {
         return List.of(
@@ -268,14 +368,14 @@ public final class KafkaSecurity {
         return HexFormat.of().formatHex(bytes);
     }
 
-    private static X509Certificate caCertificate(KeyPair keys) throws GeneralSecurityException {
-        return Certificates.authority(keys, "Stego-eHealth local stack CA", VALIDITY);
+    private static X509Certificate caCertificate(KeyPair keys, Duration validity) throws GeneralSecurityException {
+        return Certificates.authority(keys, "Stego-eHealth local stack CA", validity);
     }
 
-    private static X509Certificate brokerCertificate(KeyPair keys, X509Certificate ca, PrivateKey caKey)
-            throws GeneralSecurityException {
+    private static X509Certificate brokerCertificate(
+            KeyPair keys, X509Certificate ca, PrivateKey caKey, Duration validity) throws GeneralSecurityException {
         return Certificates.server(
-                keys, List.of(LocalSupport.HOST, "localhost"), "Stego-eHealth local stack", ca, caKey, VALIDITY);
+                keys, List.of(LocalSupport.HOST, "localhost"), "Stego-eHealth local stack", ca, caKey, validity);
     }
 
     private static KeyStore emptyStore() throws GeneralSecurityException, IOException {

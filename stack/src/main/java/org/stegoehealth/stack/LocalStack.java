@@ -105,11 +105,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The Kafka users of the hospital's cluster when the clinic has its own. */
-    static final Set<Principal> HOSPITAL_USERS =
+    public static final Set<Principal> HOSPITAL_USERS =
             EnumSet.of(Principal.ADMIN, Principal.PRODUCER, Principal.EMBEDDER, Principal.MIRROR);
 
     /** The Kafka users of the clinic's cluster. */
-    static final Set<Principal> CLINIC_USERS =
+    public static final Set<Principal> CLINIC_USERS =
             EnumSet.of(Principal.ADMIN, Principal.EXTRACTOR, Principal.VIEWER, Principal.MIRROR);
 
     private static LocalStack start(Path workDir, Duration timeout, boolean withClinic, boolean secure) {
@@ -171,11 +171,7 @@ public final class LocalStack implements AutoCloseable {
     /** One broker's users, the default catalog's ACLs on it, and its principals' configuration files. */
     private static void secure(LocalKafka kafka, LocalRegistry registry, List<AclBinding> bindings) {
         KafkaSecurity security = kafka.security().orElseThrow();
-        try (Admin admin = Admin.create(kafka.adminConfig())) {
-            AccessControl.createUsers(admin, security);
-            AccessControl.grant(admin, bindings);
-        }
-        AccessControl.awaitUsers(kafka.bootstrapServers(), security);
+        AccessControl.secure(kafka.bootstrapServers(), security, bindings);
         security.writeConfigFiles(kafka.bootstrapServers(), registry.ccompatUrl());
     }
 

@@ -101,4 +101,67 @@ class KafkaSecurityTest {
         assertEquals("User:admin", config.get("super.users"));
         assertTrue(security.formatArguments().get(1).startsWith("SCRAM-SHA-512=[name=admin,password="));
     }
+
+    @Test
+    void save_thenLoad_givesTheSamePasswordsAndStores_forAnotherProcess() throws Exception {
+        KafkaSecurity made =
+                KafkaSecurity.generate(tmp.resolve("clinic"), LocalStack.CLINIC_USERS, java.time.Duration.ofDays(365));
+        made.save();
+        assertTrue(KafkaSecurity.saved(made.dir()));
+        assertFalse(KafkaSecurity.saved(tmp.resolve("nothing")));
+
+        KafkaSecurity loaded = KafkaSecurity.load(made.dir());
+
+        assertEquals(made.principals(), loaded.principals());
+        for (Principal p : made.principals()) {
+            assertEquals(made.clientConfig(p), loaded.clientConfig(p));
+        }
+        assertThrows(LocalStackException.class, () -> loaded.password(Principal.EMBEDDER), "no embedder at a clinic");
+        X509Certificate broker = (X509Certificate) load(
+                        loaded.dir().resolve("broker.p12"),
+                        loaded.clientConfig(Principal.ADMIN).get("ssl.truststore.password"))
+                .getCertificate("broker");
+        long days = (broker.getNotAfter().getTime() - broker.getNotBefore().getTime()) / 86_400_000L;
+        assertTrue(days >= 364 && days <= 366, "valid for about a year: " + days + " days");
+        assertEquals(
+                "rw-------",
+                PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(made.dir().resolve("secrets.properties"))));
+        LocalStackException missing =
+                assertThrows(LocalStackException.class, () -> KafkaSecurity.load(tmp.resolve("nothing")));
+        assertTrue(missing.getMessage().contains("stego cluster-security init"), missing.getMessage());
+    }
+
+    @Test
+    void writeBrokerFiles_writesTheListenersAndTheAdminsFormatArguments_ownerOnly() throws Exception {
+        KafkaSecurity security = KafkaSecurity.generate(tmp.resolve("hospital"), LocalStack.HOSPITAL_USERS);
+        security.writeBrokerFiles("localhost", 9092, 9093);
+        security.writeClientFiles("localhost:9092");
+
+        java.util.Properties broker = new java.util.Properties();
+        try (InputStream in = Files.newInputStream(security.dir().resolve(KafkaSecurity.BROKER_FILE))) {
+            broker.load(in);
+        }
+        assertEquals(security.brokerConfig("localhost", 9092, 9093), new java.util.HashMap<>(broker));
+        assertEquals("CLIENT://localhost:9092,CONTROLLER://localhost:9093", broker.getProperty("listeners"));
+        String format = Files.readString(security.dir().resolve(KafkaSecurity.FORMAT_ARGUMENTS_FILE))
+                .strip();
+        assertEquals(String.join(" ", security.formatArguments()), format);
+        assertTrue(format.startsWith("--add-scram SCRAM-SHA-512=[name=admin,password="), format);
+        java.util.Properties mirror = new java.util.Properties();
+        try (InputStream in = Files.newInputStream(security.dir().resolve("mirror.client.properties"))) {
+            mirror.load(in);
+        }
+        assertEquals("localhost:9092", mirror.getProperty("bootstrap.servers"));
+        assertEquals("SASL_SSL", mirror.getProperty("security.protocol"));
+        assertTrue(mirror.getProperty("sasl.jaas.config").contains("username=\"mirror\""));
+        for (String file :
+                List.of(KafkaSecurity.BROKER_FILE, KafkaSecurity.FORMAT_ARGUMENTS_FILE, "admin.client.properties")) {
+            assertEquals(
+                    "rw-------",
+                    PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(security.dir().resolve(file))),
+                    file);
+        }
+    }
 }

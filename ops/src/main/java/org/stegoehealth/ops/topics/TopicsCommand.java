@@ -65,16 +65,6 @@ public final class TopicsCommand implements Runnable {
                 description = "Replicas per partition (default: the broker's default.replication.factor).")
         Short replicationFactor;
 
-        /** Which topics a cluster holds. */
-        enum Side {
-            /** one cluster for the hospital and the clinic: every topic */
-            both,
-            /** the hospital's own cluster: every topic but the clinic's recovered images */
-            hospital,
-            /** a clinic's own cluster: the topics that cross (stego, models, promotions) and the extractor's own */
-            clinic
-        }
-
         @Option(
                 names = "--cluster",
                 paramLabel = "SIDE",
@@ -82,7 +72,7 @@ public final class TopicsCommand implements Runnable {
                 description = {
                     "Which topics to create: both (one cluster for hospital and clinic, the default), hospital (its own cluster, without recovered-images; with receipts, mirrored back from the clinic) or clinic (a clinic's cluster: the mirrored stego, models and model-promotions topics, plus recovered-images, dead letters and the receipts that cross back)."
                 })
-        Side side;
+        ClusterSide side;
 
         @Override
         public Integer call() {
