@@ -1,6 +1,10 @@
 package org.stegoehealth.stack;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +19,8 @@ import java.util.Properties;
 public final class LocalApp extends ChildService {
 
     private static final String MAIN_CLASS = "org.stegoehealth.ops.StegoCli";
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private LocalApp(ChildJvm process) {
         super(process);
@@ -68,6 +74,19 @@ public final class LocalApp extends ChildService {
     /** Writes an app's configuration file ({@code --config}), readable by the owner only: it may hold passwords. */
     public static void writeConfig(Path file, Properties properties, String comment) {
         LocalSupport.writePrivate(file, properties, comment);
+    }
+
+    /**
+     * Whether the app whose {@code metrics.port} is {@code metricsPort} answers 200 on {@code /health/ready} now: its
+     * Kafka Streams client is RUNNING. False while it does not listen yet.
+     */
+    public static boolean ready(int metricsPort) {
+        HttpRequest probe = HttpRequest.newBuilder(
+                        URI.create("http://" + LocalSupport.HOST + ":" + metricsPort + "/health/ready"))
+                .timeout(Duration.ofSeconds(1))
+                .GET()
+                .build();
+        return LocalSupport.answers200(HTTP, probe, "the app on metrics port " + metricsPort);
     }
 
     /** A TCP port free on the loopback interface now, e.g. for the app's {@code metrics.port}. */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,24 +106,13 @@ public final class LocalRegistry extends ChildService {
                 launchedNanos,
                 timeout,
                 250,
-                remaining -> LocalSupport.accepts(port) && answers(http, probe));
+                remaining -> LocalSupport.accepts(port) && LocalSupport.answers200(http, probe, "Apicurio Registry"));
         LOG.info(
                 "Apicurio Registry ready on {} in {} s (pid {}, log {})",
                 ccompatUrl(),
                 LocalSupport.seconds(System.nanoTime() - launchedNanos),
                 process.pid(),
                 process.logFile());
-    }
-
-    private static boolean answers(HttpClient http, HttpRequest probe) {
-        try {
-            return http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LocalStackException("interrupted while waiting for Apicurio Registry", e);
-        }
     }
 
     /** The Confluent-compatible API root, e.g. {@code http://127.0.0.1:41234/apis/ccompat/v7}. */

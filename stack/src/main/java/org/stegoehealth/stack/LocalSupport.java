@@ -8,6 +8,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +46,22 @@ final class LocalSupport {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * Whether {@code probe} answers 200 now: false while nothing listens there yet.
+     *
+     * @throws LocalStackException naming {@code what} when interrupted
+     */
+    static boolean answers200(HttpClient http, HttpRequest probe, String what) {
+        try {
+            return http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalStackException("interrupted while waiting for " + what, e);
         }
     }
 

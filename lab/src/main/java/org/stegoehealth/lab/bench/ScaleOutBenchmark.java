@@ -14,6 +14,7 @@ import org.stegoehealth.model.StegoModel;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.stack.LocalStack;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
+import org.stegoehealth.stack.pipeline.PipelineInstance;
 import org.stegoehealth.stack.pipeline.PipelineKeys;
 import org.stegoehealth.stack.pipeline.PipelineOutputs;
 
@@ -153,7 +154,7 @@ final class ScaleOutBenchmark {
                 int batch = cluster.config().batchSettings().batchSizeFor(size, size);
                 // every task fills a batch or two, so each instance's model has run before the burst
                 bench.warmUp(size, Math.max(2 * batch, 2 * partitions));
-                List<BenchInstances.Instance> instances = apps.running();
+                List<PipelineInstance> instances = apps.running();
                 double[] before = processed(apps, instances);
                 double rate = bench.burstRate(size, images);
                 double[] after = processed(apps, instances);
@@ -162,7 +163,7 @@ final class ScaleOutBenchmark {
                 PipelineBenchmark.Pause join = null;
                 PipelineBenchmark.Pause leave = null;
                 if (rebalance) {
-                    BenchInstances.Instance[] added = new BenchInstances.Instance[1];
+                    PipelineInstance[] added = new PipelineInstance[1];
                     progress.message("rebalance: an embedder joins while X-rays flow at half capacity");
                     join = bench.pauseAround(
                             size,
@@ -180,7 +181,7 @@ final class ScaleOutBenchmark {
 
                                 @Override
                                 public boolean done() {
-                                    return apps.ready(added[0]);
+                                    return added[0].ready();
                                 }
                             },
                             AFTER_EVENT);
@@ -218,7 +219,7 @@ final class ScaleOutBenchmark {
         }
     }
 
-    private static double[] processed(BenchInstances apps, List<BenchInstances.Instance> instances) {
+    private static double[] processed(BenchInstances apps, List<PipelineInstance> instances) {
         double[] counts = new double[instances.size()];
         for (int i = 0; i < counts.length; i++) {
             counts[i] = apps.imagesProcessed(instances.get(i));
@@ -231,16 +232,16 @@ final class ScaleOutBenchmark {
      * and {@code after}, times the pipeline's {@code rate}.
      */
     static Map<String, Double> perInstance(
-            List<BenchInstances.Instance> instances, double[] before, double[] after, double rate) {
+            List<PipelineInstance> instances, double[] before, double[] after, double rate) {
         Map<String, Double> total = new LinkedHashMap<>();
         for (int i = 0; i < instances.size(); i++) {
-            total.merge(instances.get(i).role, after[i] - before[i], Double::sum);
+            total.merge(instances.get(i).role(), after[i] - before[i], Double::sum);
         }
         Map<String, Double> out = new LinkedHashMap<>();
         for (int i = 0; i < instances.size(); i++) {
-            BenchInstances.Instance instance = instances.get(i);
-            double all = total.get(instance.role);
-            out.put(instance.name, all > 0 ? rate * (after[i] - before[i]) / all : 0.0);
+            PipelineInstance instance = instances.get(i);
+            double all = total.get(instance.role());
+            out.put(instance.name(), all > 0 ? rate * (after[i] - before[i]) / all : 0.0);
         }
         return out;
     }

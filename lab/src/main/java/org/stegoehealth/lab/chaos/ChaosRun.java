@@ -3,10 +3,6 @@ package org.stegoehealth.lab.chaos;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -24,7 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import org.stegoehealth.lab.eval.Evaluation;
@@ -34,12 +29,12 @@ import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.security.Png;
 import org.stegoehealth.stack.KafkaSecurity.Principal;
-import org.stegoehealth.stack.LocalApp;
 import org.stegoehealth.stack.LocalMirror;
 import org.stegoehealth.stack.LocalStack;
 import org.stegoehealth.stack.pipeline.ClusterContents;
 import org.stegoehealth.stack.pipeline.PipelineCluster;
 import org.stegoehealth.stack.pipeline.PipelineException;
+import org.stegoehealth.stack.pipeline.PipelineInstance;
 import org.stegoehealth.stack.pipeline.PipelineKeys;
 import org.stegoehealth.stack.pipeline.PipelineOutputs;
 
@@ -50,8 +45,8 @@ import org.stegoehealth.stack.pipeline.PipelineOutputs;
  */
 final class ChaosRun {
 
-    static final String EMBEDDER = "embedder";
-    static final String EXTRACTOR = "extractor";
+    static final String EMBEDDER = PipelineInstance.EMBEDDER;
+    static final String EXTRACTOR = PipelineInstance.EXTRACTOR;
     static final String MIRROR = "mirror";
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration SETTLE = Duration.ofSeconds(5);
@@ -95,31 +90,9 @@ final class ChaosRun {
     private final PrintWriter out;
     private final Progress progress;
     private final Random random;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final long startedNanos = System.nanoTime();
-    private final Map<String, App> apps = new LinkedHashMap<>();
+    private final Map<String, PipelineInstance> apps = new LinkedHashMap<>();
     private PipelineOutputs outputs;
-
-    /** A running application and how to reach its health endpoint. */
-    private static final class App {
-        final String name;
-        /** {@link #EMBEDDER} or {@link #EXTRACTOR}: the command it runs. */
-        final String role;
-
-        final Path config;
-        final Path dir;
-        final int metricsPort;
-        LocalApp process;
-
-        App(String name, String role, Path config, Path dir, int metricsPort) {
-            this.name = name;
-            this.role = role;
-            this.config = config;
-            this.dir = dir;
-            this.metricsPort = metricsPort;
-        }
-    }
 
     ChaosRun(Settings settings, StegoConfig base, PrintWriter out, PrintStream err) {
         this.settings = settings;
@@ -167,32 +140,29 @@ final class ChaosRun {
                 String role = ChaosSchedule.roleOf(name);
                 apps.put(
                         name,
-                        role.equals(EMBEDDER)
-                                ? app(
-                                        name,
-                                        EMBEDDER,
-                                        cluster.config(Principal.EMBEDDER),
-                                        work,
-                                        keys,
-                                        Map.of(
-                                                StegoConfig.CLINIC_ID,
-                                                keys.clinic().name()))
-                                : app(name, EXTRACTOR, cluster.config(Principal.EXTRACTOR), work, keys, Map.of()));
+                        app(
+                                name,
+                                role,
+                                cluster.config(role.equals(EMBEDDER) ? Principal.EMBEDDER : Principal.EXTRACTOR),
+                                work,
+                                keys));
             }
             try (PipelineOutputs o = new PipelineOutputs(cluster, "stego-chaos-checker")) {
                 outputs = o;
-                List<App> initial = schedule.initial().stream().map(apps::get).toList();
-                for (App a : initial) {
+                List<PipelineInstance> initial =
+                        schedule.initial().stream().map(apps::get).toList();
+                for (PipelineInstance a : initial) {
                     start(a);
                 }
-                for (App a : initial) {
+                for (PipelineInstance a : initial) {
                     double s = awaitReady(a, System.nanoTime());
                     if (Double.isNaN(s)) {
-                        throw new PipelineException(a.name + " did not become ready within "
-                                + settings.recoveryTimeout().toSeconds() + " s; see " + a.process.logFile());
+                        throw new PipelineException(a.name() + " did not become ready within "
+                                + settings.recoveryTimeout().toSeconds() + " s; see "
+                                + a.process().logFile());
                     }
                     progress.message(
-                            a.name + " ready (pid " + a.process.pid() + ", metrics port " + a.metricsPort + ")");
+                            a.name() + " ready (pid " + a.process().pid() + ", metrics port " + a.metricsPort() + ")");
                 }
                 List<Kill> kills = killLoop(cluster, files, cluster.localStack().orElseThrow(), schedule);
                 awaitAll(cluster);
@@ -203,9 +173,9 @@ final class ChaosRun {
                 }
                 return check.passed() ? 0 : 1;
             } finally {
-                for (App a : apps.values()) {
-                    if (a.process != null) {
-                        a.process.close();
+                for (PipelineInstance a : apps.values()) {
+                    if (a.process() != null) {
+                        a.process().close();
                     }
                 }
             }
@@ -282,8 +252,8 @@ final class ChaosRun {
         long back = System.nanoTime();
         start.run();
         double ready = 0;
-        for (App a : apps.values()) {
-            if (a.process != null) {
+        for (PipelineInstance a : apps.values()) {
+            if (a.process() != null) {
                 ready = Math.max(ready, awaitReady(a, back));
             }
         }
@@ -295,23 +265,23 @@ final class ChaosRun {
         return new Kill(number, what, at, 0, ready, nextRecord, recoveredAtOutage);
     }
 
-    private Kill killAndRestart(int number, App app) {
+    private Kill killAndRestart(int number, PipelineInstance app) {
         double at = (System.nanoTime() - startedNanos) / 1e9;
-        long pid = app.process.pid();
-        app.process.kill();
+        long pid = app.process().pid();
+        app.process().kill();
         int recoveredAtKill = recoveredSent();
         progress.message(String.format(
                 "kill %d: %s (pid %d) killed at %.1f s with %d of %d X-ray(s) recovered; restarting",
-                number, app.name, pid, at, recoveredAtKill, sent.size()));
+                number, app.name(), pid, at, recoveredAtKill, sent.size()));
         Instant restartedAt = Instant.now();
         long restarted = System.nanoTime();
         start(app);
         double ready = awaitReady(app, restarted);
-        double nextRecord = awaitOwnOutput(app.role, restarted, restartedAt);
+        double nextRecord = awaitOwnOutput(app.role(), restarted, restartedAt);
         progress.message(String.format(
                 "kill %d: %s ready after %s s, its next %s record after %s s",
-                number, app.name, fmt(ready), app.role.equals(EMBEDDER) ? "stego" : "recovered", fmt(nextRecord)));
-        return new Kill(number, app.name, at, pid, ready, nextRecord, recoveredAtKill);
+                number, app.name(), fmt(ready), app.role().equals(EMBEDDER) ? "stego" : "recovered", fmt(nextRecord)));
+        return new Kill(number, app.name(), at, pid, ready, nextRecord, recoveredAtKill);
     }
 
     /**
@@ -319,12 +289,12 @@ final class ChaosRun {
      * tasks. Times how long until it is ready (it is RUNNING, so the rebalance is over) and from its start to the
      * application's first record written after that.
      */
-    private Kill add(int number, App app) {
+    private Kill add(int number, PipelineInstance app) {
         double at = (System.nanoTime() - startedNanos) / 1e9;
         int recoveredAtAdd = recoveredSent();
         progress.message(String.format(
                 "%d: %s added at %.1f s with %d of %d X-ray(s) recovered",
-                number, app.name, at, recoveredAtAdd, sent.size()));
+                number, app.name(), at, recoveredAtAdd, sent.size()));
         long started = System.nanoTime();
         start(app);
         double ready = awaitReady(app, started);
@@ -332,12 +302,12 @@ final class ChaosRun {
         if (!Double.isNaN(ready)) {
             long readyNanos = started + Math.round(ready * 1e9);
             Instant readyAt = Instant.now().minusNanos(System.nanoTime() - readyNanos);
-            nextRecord = ready + awaitOwnOutput(app.role, readyNanos, readyAt);
+            nextRecord = ready + awaitOwnOutput(app.role(), readyNanos, readyAt);
         }
         progress.message(String.format(
                 "%d: %s (pid %d) ready after %s s, the %s's next record after %s s",
-                number, app.name, app.process.pid(), fmt(ready), app.role, fmt(nextRecord)));
-        return new Kill(number, app.name + " added", at, app.process.pid(), ready, nextRecord, recoveredAtAdd);
+                number, app.name(), app.process().pid(), fmt(ready), app.role(), fmt(nextRecord)));
+        return new Kill(number, app.name() + " added", at, app.process().pid(), ready, nextRecord, recoveredAtAdd);
     }
 
     /**
@@ -561,35 +531,25 @@ final class ChaosRun {
 
     /** Reads what came out and checks that no application died on its own. */
     private void pollOnce() {
-        for (App a : apps.values()) {
-            if (a.process != null && !a.process.isAlive()) {
-                throw new PipelineException(a.name + " exited with code " + a.process.exitCode() + " without being"
-                        + " killed" + a.process.lastError() + "; see " + a.process.logFile());
+        for (PipelineInstance a : apps.values()) {
+            if (a.process() != null && !a.process().isAlive()) {
+                throw new PipelineException(a.name() + " exited with code "
+                        + a.process().exitCode() + " without being" + " killed"
+                        + a.process().lastError() + "; see " + a.process().logFile());
             }
         }
         outputs.poll(POLL);
     }
 
     /** Seconds from {@code sinceNanos} until the app's readiness endpoint answers 200, polling outputs meanwhile. */
-    private double awaitReady(App app, long sinceNanos) {
+    private double awaitReady(PipelineInstance app, long sinceNanos) {
         long deadline = sinceNanos + settings.recoveryTimeout().toNanos();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort + "/health/ready"))
-                .timeout(Duration.ofSeconds(1))
-                .GET()
-                .build();
         long lastProbe = 0;
         while (System.nanoTime() < deadline) {
             if (System.nanoTime() - lastProbe > 100_000_000L) {
                 lastProbe = System.nanoTime();
-                try {
-                    if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        return (System.nanoTime() - sinceNanos) / 1e9;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new PipelineException("interrupted while waiting for " + app.name);
+                if (app.ready()) {
+                    return (System.nanoTime() - sinceNanos) / 1e9;
                 }
             }
             pollOnce();
@@ -597,41 +557,24 @@ final class ChaosRun {
         return Double.NaN;
     }
 
-    private void start(App app) {
-        app.process =
-                LocalApp.start(app.role, app.config, app.dir, app.dir.resolve(app.name + ".log"), settings.home());
+    private void start(PipelineInstance app) {
+        app.start(settings.home(), 0);
     }
 
-    /** The application's own folder and properties file: the stack's settings, its keyring, a metrics port. */
-    private App app(
-            String name, String role, StegoConfig config, Path work, PipelineKeys keys, Map<String, String> extra)
+    /**
+     * The application's own folder {@code apps/<name>} and properties file (see {@link PipelineInstance#write}), with
+     * its instance id and the standby replicas of its tasks.
+     */
+    private PipelineInstance app(String name, String role, StegoConfig config, Path work, PipelineKeys keys)
             throws IOException {
-        Path dir = Files.createDirectories(work.resolve("apps").resolve(name));
-        int port = LocalApp.freePort();
-        Properties p = new Properties();
-        p.setProperty(StegoConfig.BOOTSTRAP_SERVERS, config.bootstrapServers());
-        p.setProperty(StegoConfig.SCHEMA_REGISTRY_URL, config.schemaRegistryUrl());
-        p.setProperty(StegoConfig.TOPIC_PREFIX, config.topicPrefix());
-        p.setProperty(StegoConfig.EMBEDDER_APPLICATION_ID, config.embedderApplicationId());
-        p.setProperty(StegoConfig.EXTRACTOR_APPLICATION_ID, config.extractorApplicationId());
-        p.setProperty(StegoConfig.STATE_DIR, dir.resolve("state").toString());
-        p.setProperty(
-                StegoConfig.KEYRING_DIR,
-                (role.equals(EMBEDDER) ? keys.hospital() : keys.clinic()).dir().toString());
-        p.setProperty(StegoConfig.METRICS_PORT, Integer.toString(port));
-        p.setProperty(StegoConfig.INSTANCE_ID, "chaos-" + name);
-        p.setProperty(StegoConfig.TOPIC_PARTITIONS, Integer.toString(config.topicPartitions()));
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put(StegoConfig.INSTANCE_ID, "chaos-" + name);
         if (settings.standbyReplicas() > 0) {
             // a warm copy of each task's stores on another instance: a task moved after a kill resumes from it
-            p.setProperty(
-                    StegoConfig.KAFKA_PREFIX + "num.standby.replicas", Integer.toString(settings.standbyReplicas()));
+            extra.put(StegoConfig.KAFKA_PREFIX + "num.standby.replicas", Integer.toString(settings.standbyReplicas()));
         }
-        extra.forEach(p::setProperty);
-        // on a secure stack, the application's Kafka user and password
-        config.kafkaOverrides().forEach((k, v) -> p.setProperty(StegoConfig.KAFKA_PREFIX + k, v));
-        Path file = dir.resolve(name + ".properties");
-        LocalApp.writeConfig(file, p, "stego chaos: " + name);
-        return new App(name, role, file, dir, port);
+        return PipelineInstance.write(
+                name, role, work.resolve("apps").resolve(name), config, keys, extra, "stego chaos: " + name);
     }
 
     /** The first {@code count} X-rays of the folder, centre-cropped to squares of {@code size} px, as PNG files. */

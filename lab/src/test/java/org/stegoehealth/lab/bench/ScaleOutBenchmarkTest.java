@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.stegoehealth.lab.bench.ScaleOutBenchmark.Setup;
+import org.stegoehealth.stack.pipeline.PipelineInstance;
 
 /** How the scale-out benchmark sets up its configurations and splits a rate over the instances. */
 class ScaleOutBenchmarkTest {
@@ -25,7 +26,7 @@ class ScaleOutBenchmarkTest {
 
     @Test
     void perInstance_splitsTheRateByEachInstancesShareOfItsApplicationsImages() {
-        List<BenchInstances.Instance> instances = List.of(
+        List<PipelineInstance> instances = List.of(
                 instance("embedder-1", BenchInstances.EMBEDDER),
                 instance("embedder-2", BenchInstances.EMBEDDER),
                 instance("extractor-1", BenchInstances.EXTRACTOR),
@@ -63,7 +64,7 @@ class ScaleOutBenchmarkTest {
         assertEquals(4.0, PipelineBenchmark.longestGap(arrivals, 11 * s, 15 * s), 1e-9);
     }
 
-    private static BenchInstances.Instance instance(String name, String role) {
-        return new BenchInstances.Instance(name, role, Path.of(name + ".properties"), Path.of(name), 0);
+    private static PipelineInstance instance(String name, String role) {
+        return new PipelineInstance(name, role, Path.of(name + ".properties"), Path.of(name), 0);
     }
 }
