@@ -39,7 +39,7 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/stego-compose-smoke.XXXXXX")"
 export STEGO_DROPBOX_DIR="$WORK/dropbox" STEGO_RECOVERED_DIR="$WORK/recovered"
 REGISTRY="http://localhost:$REGISTRY_PORT/apis/ccompat/v7"
 COMPOSE=(docker-compose -f "$ROOT/docker-compose.yml")
-JOBS=(topics clinic-topics mirror-config keys produce-covers)
+JOBS=(topics clinic-topics mirror-config keys models-init produce-covers)
 SECURITY=/var/lib/stego/kafka-security
 if [ $SECURE = 1 ]; then
   COMPOSE+=(-f "$ROOT/docker-compose.secure.yml")
