@@ -12,8 +12,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,7 +108,7 @@ class KafkaSecurityTest {
     @Test
     void save_thenLoad_givesTheSamePasswordsAndStores_forAnotherProcess() throws Exception {
         KafkaSecurity made =
-                KafkaSecurity.generate(tmp.resolve("clinic"), LocalStack.CLINIC_USERS, java.time.Duration.ofDays(365));
+                KafkaSecurity.generate(tmp.resolve("clinic"), LocalStack.CLINIC_USERS, Duration.ofDays(365));
         made.save();
         assertTrue(KafkaSecurity.saved(made.dir()));
         assertFalse(KafkaSecurity.saved(tmp.resolve("nothing")));
@@ -138,17 +141,17 @@ class KafkaSecurityTest {
         security.writeBrokerFiles("localhost", 9092, 9093);
         security.writeClientFiles("localhost:9092");
 
-        java.util.Properties broker = new java.util.Properties();
+        Properties broker = new Properties();
         try (InputStream in = Files.newInputStream(security.dir().resolve(KafkaSecurity.BROKER_FILE))) {
             broker.load(in);
         }
-        assertEquals(security.brokerConfig("localhost", 9092, 9093), new java.util.HashMap<>(broker));
+        assertEquals(security.brokerConfig("localhost", 9092, 9093), new HashMap<>(broker));
         assertEquals("CLIENT://localhost:9092,CONTROLLER://localhost:9093", broker.getProperty("listeners"));
         String format = Files.readString(security.dir().resolve(KafkaSecurity.FORMAT_ARGUMENTS_FILE))
                 .strip();
         assertEquals(String.join(" ", security.formatArguments()), format);
         assertTrue(format.startsWith("--add-scram SCRAM-SHA-512=[name=admin,password="), format);
-        java.util.Properties mirror = new java.util.Properties();
+        Properties mirror = new Properties();
         try (InputStream in = Files.newInputStream(security.dir().resolve("mirror.client.properties"))) {
             mirror.load(in);
         }

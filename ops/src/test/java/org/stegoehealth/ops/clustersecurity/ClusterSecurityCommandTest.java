@@ -1,0 +1,95 @@
+package org.stegoehealth.ops.clustersecurity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stegoehealth.ops.StegoCli;
+import org.stegoehealth.processors.cli.CliRun;
+
+/** {@code stego cluster-security init}: the files a broker and each user read, made once and kept. */
+class ClusterSecurityCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private static Properties load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file)) {
+            p.load(in);
+        }
+        return p;
+    }
+
+    private CliRun init(Path dir) {
+        return CliRun.run(
+                new StegoCli(),
+                "cluster-security",
+                "init",
+                "--cluster",
+                "clinic",
+                "--dir",
+                dir.toString(),
+                "--port",
+                "19094",
+                "--controller-port",
+                "19095");
+    }
+
+    @Test
+    void init_writesTheBrokersAndEachClinicUsersFiles_andASecondRunKeepsThePasswords() throws IOException {
+        Path dir = tmp.resolve("clinic");
+        CliRun first = init(dir);
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("Kafka users: admin, extractor, mirror, viewer"), first.out());
+        for (String file : new String[] {
+            "broker.properties",
+            "format-arguments",
+            "broker.p12",
+            "truststore.p12",
+            "extractor.properties",
+            "viewer.client.properties",
+            "mirror.properties"
+        }) {
+            assertTrue(Files.isRegularFile(dir.resolve(file)), file);
+        }
+        assertFalse(Files.exists(dir.resolve("embedder.properties")), "no embedder at a clinic");
+        assertEquals(
+                "CLIENT://localhost:19094",
+                load(dir.resolve("broker.properties")).getProperty("advertised.listeners"));
+        Properties extractor = load(dir.resolve("extractor.properties"));
+        assertEquals("localhost:19094", extractor.getProperty("bootstrap.servers"));
+        assertEquals("SASL_SSL", extractor.getProperty("kafka.security.protocol"));
+        String password = extractor.getProperty("kafka.sasl.jaas.config");
+        String format = Files.readString(dir.resolve("format-arguments"));
+
+        CliRun second = init(dir);
+
+        assertEquals(0, second.code(), second.err());
+        assertTrue(second.out().startsWith("kept"), second.out());
+        assertEquals(password, load(dir.resolve("extractor.properties")).getProperty("kafka.sasl.jaas.config"));
+        assertEquals(format, Files.readString(dir.resolve("format-arguments")));
+    }
+
+    @Test
+    void grant_withoutInit_saysToRunInitFirst() {
+        CliRun run = CliRun.run(
+                new StegoCli(),
+                "cluster-security",
+                "grant",
+                "--dir",
+                tmp.resolve("none").toString(),
+                "--bootstrap-servers",
+                "localhost:1");
+        assertNotEquals(0, run.code());
+        assertTrue(run.err().contains("stego cluster-security init"), run.err());
+    }
+}
