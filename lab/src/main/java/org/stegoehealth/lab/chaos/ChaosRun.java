@@ -102,6 +102,14 @@ final class ChaosRun {
         this.random = new Random(settings.seed());
     }
 
+    /** The stack a run needs: two clusters when the mirror is killed, each secured when {@code secure}. */
+    static PipelineCluster.Stack stack(boolean secure, int mirrorKills) {
+        if (mirrorKills > 0) {
+            return secure ? PipelineCluster.Stack.SECURE_TWO_CLUSTERS : PipelineCluster.Stack.TWO_CLUSTERS;
+        }
+        return secure ? PipelineCluster.Stack.SECURE : PipelineCluster.Stack.ONE_CLUSTER;
+    }
+
     int run() throws IOException {
         Path work = settings.workDir().toAbsolutePath();
         progress.message("chaos: " + settings.count() + " X-ray(s) at " + settings.size() + " px, " + settings.kills()
@@ -117,11 +125,7 @@ final class ChaosRun {
                 false,
                 work,
                 "chaos",
-                settings.secure()
-                        ? PipelineCluster.Stack.SECURE
-                        : settings.mirrorKills() > 0
-                                ? PipelineCluster.Stack.TWO_CLUSTERS
-                                : PipelineCluster.Stack.ONE_CLUSTER)) {
+                stack(settings.secure(), settings.mirrorKills()))) {
             StegoConfig config = cluster.config();
             progress.message("Kafka " + config.bootstrapServers()
                     + (cluster.twoClusters()

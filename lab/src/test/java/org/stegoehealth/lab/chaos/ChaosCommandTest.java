@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.cli.CliRun;
+import org.stegoehealth.stack.pipeline.PipelineCluster;
 import picocli.CommandLine;
 
 /** Options that cannot make a chaos run are refused at once, with one line naming the option; nothing starts. */
@@ -40,8 +41,11 @@ class ChaosCommandTest {
     }
 
     @Test
-    void mirrorKillsOnTheSecureStack_isRefused() {
-        assertRefused("--mirror-kills needs two clusters and --secure runs one", "--mirror-kills", "1", "--secure");
+    void mirrorKills_runOnTwoClusters_securedWithSecure() {
+        assertEquals(PipelineCluster.Stack.ONE_CLUSTER, ChaosRun.stack(false, 0));
+        assertEquals(PipelineCluster.Stack.SECURE, ChaosRun.stack(true, 0));
+        assertEquals(PipelineCluster.Stack.TWO_CLUSTERS, ChaosRun.stack(false, 2));
+        assertEquals(PipelineCluster.Stack.SECURE_TWO_CLUSTERS, ChaosRun.stack(true, 1));
     }
 
     @Test
