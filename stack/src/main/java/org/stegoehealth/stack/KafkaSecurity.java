@@ -1,6 +1,7 @@
 package org.stegoehealth.stack;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -115,11 +117,14 @@ public final class KafkaSecurity {
      * worth nothing at the other.
      */
     public static KafkaSecurity generate(Path dir, Set<Principal> principals) {
-        return generate(dir, principals, VALIDITY);
+        return generate(dir, principals, VALIDITY, Set.of());
     }
 
-    /** As {@link #generate(Path, Set)}, with the authority and the broker certificate valid for {@code validity}. */
-    public static KafkaSecurity generate(Path dir, Set<Principal> principals, Duration validity) {
+    /**
+     * As {@link #generate(Path, Set)}, with the authority and the broker certificate valid for {@code validity}, and
+     * the certificate naming {@code hosts} besides {@code 127.0.0.1} and {@code localhost}.
+     */
+    public static KafkaSecurity generate(Path dir, Set<Principal> principals, Duration validity, Set<String> hosts) {
         Path abs = dir.toAbsolutePath();
         LocalSupport.createPrivateDirectory(abs);
         String storePassword = randomSecret();
@@ -134,7 +139,7 @@ public final class KafkaSecurity {
             KeyPair caKeys = Certificates.ecKeys();
             X509Certificate ca = caCertificate(caKeys, validity);
             KeyPair brokerKeys = Certificates.ecKeys();
-            X509Certificate broker = brokerCertificate(brokerKeys, ca, caKeys.getPrivate(), validity);
+            X509Certificate broker = brokerCertificate(brokerKeys, ca, caKeys.getPrivate(), validity, hosts);
             KeyStore keys = emptyStore();
             keys.setKeyEntry(
                     "broker", brokerKeys.getPrivate(), storePassword.toCharArray(), new Certificate[] {broker, ca});
@@ -274,6 +279,21 @@ public final class KafkaSecurity {
                 abs, abs.resolve("broker.p12"), abs.resolve("truststore.p12"), storePassword, passwords);
     }
 
+    /** The host names and addresses the broker certificate is valid for. */
+    public Set<String> certifiedHosts() {
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            KeyStore keys = KeyStore.getInstance(STORE_TYPE);
+            keys.load(in, storePassword.toCharArray());
+            Set<String> hosts = new LinkedHashSet<>();
+            for (List<?> name : ((X509Certificate) keys.getCertificate("broker")).getSubjectAlternativeNames()) {
+                hosts.add(String.valueOf(name.get(1)));
+            }
+            return hosts;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new LocalStackException("cannot read the broker certificate in " + keyStore + ": " + e, e);
+        }
+    }
+
     /**
      * Writes what a broker of this cluster needs on top of its plain settings, for a broker started from files (a
      * container): {@code broker.properties} ({@link #brokerConfig}) and {@code format-arguments}, the arguments that
@@ -373,9 +393,11 @@ public final class KafkaSecurity {
     }
 
     private static X509Certificate brokerCertificate(
-            KeyPair keys, X509Certificate ca, PrivateKey caKey, Duration validity) throws GeneralSecurityException {
-        return Certificates.server(
-                keys, List.of(LocalSupport.HOST, "localhost"), "Stego-eHealth local stack", ca, caKey, validity);
+            KeyPair keys, X509Certificate ca, PrivateKey caKey, Duration validity, Set<String> hosts)
+            throws GeneralSecurityException {
+        Set<String> names = new LinkedHashSet<>(List.of(LocalSupport.HOST, "localhost"));
+        names.addAll(hosts);
+        return Certificates.server(keys, List.copyOf(names), "Stego-eHealth local stack", ca, caKey, validity);
     }
 
     private static KeyStore emptyStore() throws GeneralSecurityException, IOException {

@@ -108,7 +108,7 @@ class KafkaSecurityTest {
     @Test
     void save_thenLoad_givesTheSamePasswordsAndStores_forAnotherProcess() throws Exception {
         KafkaSecurity made =
-                KafkaSecurity.generate(tmp.resolve("clinic"), LocalStack.CLINIC_USERS, Duration.ofDays(365));
+                KafkaSecurity.generate(tmp.resolve("clinic"), LocalStack.CLINIC_USERS, Duration.ofDays(365), Set.of());
         made.save();
         assertTrue(KafkaSecurity.saved(made.dir()));
         assertFalse(KafkaSecurity.saved(tmp.resolve("nothing")));

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.acl.AclBinding;
+import org.stegoehealth.errors.OptionChecks;
 import org.stegoehealth.ops.topics.ClusterSide;
 import org.stegoehealth.processors.StegoConfig;
 import org.stegoehealth.processors.cli.CommonOptions;
@@ -64,7 +65,7 @@ public final class ClusterSecurityCommand implements Runnable {
             name = "init",
             mixinStandardHelpOptions = true,
             description = {
-                "Make a cluster's certificate authority, broker certificate (for localhost and 127.0.0.1), PKCS12 stores"
+                "Make a cluster's certificate authority, broker certificate (for --host, localhost and 127.0.0.1), PKCS12 stores"
                         + " and a random password per Kafka user, in DIR, all owner-only. A folder that already holds"
                         + " them keeps them: running it again only rewrites the files made from them.",
                 "Writes broker.properties (the broker's listeners, TLS, SASL and authorizer settings, to add to its"
@@ -94,7 +95,8 @@ public final class ClusterSecurityCommand implements Runnable {
                 names = "--host",
                 paramLabel = "HOST",
                 defaultValue = "localhost",
-                description = "The host the broker listens on and advertises (default: ${DEFAULT-VALUE}).")
+                description = "The host the broker listens on and advertises (default: ${DEFAULT-VALUE}); its"
+                        + " certificate names it besides localhost and 127.0.0.1.")
         String host;
 
         @Option(names = "--port", paramLabel = "PORT", required = true, description = "The broker's client port.")
@@ -124,13 +126,21 @@ public final class ClusterSecurityCommand implements Runnable {
 
         @Override
         public Integer call() {
+            OptionChecks.atLeast("--port", port, 1);
+            OptionChecks.atLeast("--controller-port", controllerPort, 1);
+            OptionChecks.atLeast("--validity-days", validityDays, 1);
             PrintWriter out = spec.commandLine().getOut();
             boolean kept = KafkaSecurity.saved(dir);
             KafkaSecurity security;
             if (kept) {
                 security = KafkaSecurity.load(dir);
+                Set<String> certified = security.certifiedHosts();
+                if (!certified.contains(host)) {
+                    throw new IllegalArgumentException("the broker certificate in " + dir + " is for " + certified
+                            + ", not " + host + ": remove " + dir + " to make new certificates and passwords for it");
+                }
             } else {
-                security = KafkaSecurity.generate(dir, users(side), Duration.ofDays(validityDays));
+                security = KafkaSecurity.generate(dir, users(side), Duration.ofDays(validityDays), Set.of(host));
                 security.save();
             }
             String bootstrap = host + ":" + port;

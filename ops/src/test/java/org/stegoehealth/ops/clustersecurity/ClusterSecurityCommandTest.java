@@ -9,11 +9,13 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.ops.StegoCli;
 import org.stegoehealth.processors.cli.CliRun;
+import org.stegoehealth.stack.KafkaSecurity;
 
 /** {@code stego cluster-security init}: the files a broker and each user read, made once and kept. */
 class ClusterSecurityCommandTest {
@@ -91,5 +93,60 @@ class ClusterSecurityCommandTest {
                 "localhost:1");
         assertNotEquals(0, run.code());
         assertTrue(run.err().contains("stego cluster-security init"), run.err());
+    }
+
+    @Test
+    void init_certifiesTheGivenHost_andRefusesAnotherOneForKeptCertificates() {
+        Path dir = tmp.resolve("hospital");
+        CliRun first = CliRun.run(
+                new StegoCli(),
+                "cluster-security",
+                "init",
+                "--dir",
+                dir.toString(),
+                "--host",
+                "kafka.hospital.example",
+                "--port",
+                "9092",
+                "--controller-port",
+                "9093");
+        assertEquals(0, first.code(), first.err());
+        assertTrue(KafkaSecurity.load(dir)
+                .certifiedHosts()
+                .containsAll(List.of("kafka.hospital.example", "localhost", "127.0.0.1")));
+
+        CliRun other = CliRun.run(
+                new StegoCli(),
+                "cluster-security",
+                "init",
+                "--dir",
+                dir.toString(),
+                "--host",
+                "kafka.clinic.example",
+                "--port",
+                "9092",
+                "--controller-port",
+                "9093");
+
+        assertNotEquals(0, other.code());
+        assertTrue(other.err().contains("not kafka.clinic.example"), other.err());
+    }
+
+    @Test
+    void init_refusesAZeroValidity() {
+        CliRun run = CliRun.run(
+                new StegoCli(),
+                "cluster-security",
+                "init",
+                "--dir",
+                tmp.resolve("x").toString(),
+                "--port",
+                "9092",
+                "--controller-port",
+                "9093",
+                "--validity-days",
+                "0");
+        assertNotEquals(0, run.code());
+        assertTrue(run.err().contains("--validity-days"), run.err());
     }
 }
