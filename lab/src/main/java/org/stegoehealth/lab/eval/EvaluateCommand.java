@@ -107,6 +107,15 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "0 leaves it out.")
     double sealedBudget;
 
+    @Option(
+            names = "--secret-rate",
+            paramLabel = "DB",
+            defaultValue = "0",
+            description = "Also report how many bits the X-rays need to reach this PSNR (the smallest gray JPEG that"
+                    + " does), per X-ray pixel and per cover sample, and the PSNR of a half-resolution X-ray: what a"
+                    + " method that compressed the X-ray before hiding it would have to carry; 0 leaves it out.")
+    double secretRate;
+
     @Mixin
     RefineOptions refine;
 
@@ -117,6 +126,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         if (size < 16 || size > 4096) {
             throw new IllegalArgumentException("--size must be 16..4096, was " + size);
+        }
+        if (!(secretRate >= 0 && secretRate < 100)) {
+            throw new IllegalArgumentException("--secret-rate must be 0..99 dB, was " + secretRate);
         }
         OptionChecks.atLeast("--limit", limit, 0);
         OptionChecks.atLeast("--batch", batch, 1);
@@ -147,7 +159,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                 stego, other, coverFiles, secretFiles, size, Math.max(1, batch), attacks, out != null, progress);
         SealedEvaluation.Result sealed =
                 sealedBudget > 0 ? SealedEvaluation.run(coverFiles, secretFiles, size, sealedBudget, progress) : null;
-        String table = Evaluation.table(result, sealed == null ? "" : SealedEvaluation.row(sealed));
+        SecretRate.Result rate = secretRate > 0 ? SecretRate.run(secretFiles, size, secretRate, progress) : null;
+        String table = Evaluation.table(result, sealed == null ? "" : SealedEvaluation.row(sealed))
+                + (rate == null ? "" : SecretRate.line(rate));
         if (refinement.steps() > 0) {
             System.out.println("this model's stego images are " + refinement.describe());
         }
@@ -159,6 +173,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             if (sealed != null) {
                 doc.put("sealed", SealedEvaluation.json(sealed));
+            }
+            if (rate != null) {
+                doc.put("secretRate", SecretRate.json(rate));
             }
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
             System.out.println("JSON written to " + json);

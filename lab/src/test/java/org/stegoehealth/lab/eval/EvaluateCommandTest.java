@@ -45,6 +45,8 @@ class EvaluateCommandTest extends LabCommandTest {
                 json.toString(),
                 "--attack",
                 "jpeg90,resize0.9,noise2",
+                "--secret-rate",
+                "30",
                 "--out",
                 tmp.resolve("report").toString());
         assertEquals(0, r.code(), r.err());
@@ -73,7 +75,10 @@ class EvaluateCommandTest extends LabCommandTest {
             "\"ssim\"",
             "\"mse\"",
             "\"sealed\"",
-            "\"lossless\" : true"
+            "\"lossless\" : true",
+            "\"secretRate\"",
+            "\"bitsPerCoverSample\"",
+            "\"halfResolutionPsnr\""
         }) {
             assertTrue(doc.contains(key), key + " missing in " + doc);
         }
