@@ -87,6 +87,7 @@ public final class StegoConfig {
     public static final String VIEWER_TLS_HOSTS = "viewer.tls.hosts";
     public static final String VIEWER_SESSION_IDLE_MINUTES = "viewer.session.idle.minutes";
     public static final String VIEWER_SESSION_MAX_HOURS = "viewer.session.max.hours";
+    public static final String VIEWER_IMAGE_CACHE_MB = "viewer.image.cache.mb";
     public static final String CONSOLE_APPLICATIONS = "console.applications";
 
     private static final long MAX_TRANSACTION_TIMEOUT_MS = 900_000;
@@ -183,6 +184,9 @@ public final class StegoConfig {
         // a session ends after this long without a request, and in any case this long after sign-in
         d.put(VIEWER_SESSION_IDLE_MINUTES, "15");
         d.put(VIEWER_SESSION_MAX_HOURS, "10");
+        // the viewer keeps the most recently arrived or opened X-rays' PNGs in memory up to this many MiB and reads
+        // any other from the clinic's recovered topic when it is opened; 0 reads every one from the topic
+        d.put(VIEWER_IMAGE_CACHE_MB, "256");
         // the hospital console's pipeline page: each application's monitoring address (its metrics.port), as
         // NAME=http://HOST:PORT separated by commas, e.g. embedder=http://127.0.0.1:9401; empty: none shown
         d.put(CONSOLE_APPLICATIONS, "");

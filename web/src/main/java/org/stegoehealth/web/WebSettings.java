@@ -19,6 +19,7 @@ public record WebSettings(
         List<String> tlsHosts,
         Duration sessionIdle,
         Duration sessionMax,
+        long imageCacheBytes,
         Path stateDir) {
 
     public static WebSettings of(StegoConfig config) {
@@ -41,6 +42,7 @@ public record WebSettings(
                 hosts,
                 Duration.ofMinutes(integer(config, StegoConfig.VIEWER_SESSION_IDLE_MINUTES, 1, 24 * 60)),
                 Duration.ofHours(integer(config, StegoConfig.VIEWER_SESSION_MAX_HOURS, 1, 24 * 7)),
+                integer(config, StegoConfig.VIEWER_IMAGE_CACHE_MB, 0, 1024 * 1024) * (1L << 20),
                 config.stateDir());
     }
 

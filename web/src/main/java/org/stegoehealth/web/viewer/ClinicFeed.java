@@ -22,7 +22,8 @@ import org.stegoehealth.schemas.RecoveredImageEvent;
 import org.stegoehealth.schemas.Topics;
 
 /**
- * Keeps a {@link StudyIndex} up to date from the clinic's topics: every recovered X-ray, every dead letter of a stego
+ * Keeps a {@link StudyIndex} up to date from the clinic's topics: every recovered X-ray (its description, with its
+ * PNG read through {@link RecoveredImages}), every dead letter of a stego
  * image (the extractor's refusals, with their reasons), the model events for {@link ModelQuality}, and the studies
  * already reviewed (the REVIEWED receipts, for {@link Reviews}). One consumer
  * thread reads all partitions from the start ({@code read_committed}: only what the extractor committed), without a
@@ -36,6 +37,7 @@ public final class ClinicFeed implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Topics topics;
     private final StudyIndex index;
+    private final RecoveredImages images;
     private final ModelQuality models;
     private final Reviews reviews;
     private final Thread thread;
@@ -44,13 +46,19 @@ public final class ClinicFeed implements AutoCloseable {
 
     /** @param consumerConfig a {@code read_committed} consumer's settings (StreamsConfigs.readCommittedConsumer) */
     public ClinicFeed(
-            Properties consumerConfig, Topics topics, StudyIndex index, ModelQuality models, Reviews reviews) {
+            Properties consumerConfig,
+            Topics topics,
+            StudyIndex index,
+            RecoveredImages images,
+            ModelQuality models,
+            Reviews reviews) {
         Properties p = new Properties();
         p.putAll(consumerConfig);
         p.remove("group.id");
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.topics = topics;
         this.index = index;
+        this.images = images;
         this.models = models;
         this.reviews = reviews;
         this.thread = new Thread(this::run, "stego-viewer-feed");
@@ -139,6 +147,7 @@ public final class ClinicFeed implements AutoCloseable {
                         topics.recovered.valueSerde().deserializer().deserialize(r.topic(), r.value());
                 byte[] png = new byte[e.getImage().remaining()];
                 e.getImage().duplicate().get(png);
+                images.arrived(r.partition(), r.offset(), png);
                 index.add(Study.recovered(
                         e.getMessageId(),
                         e.getStudyRef(),
@@ -149,7 +158,7 @@ public final class ClinicFeed implements AutoCloseable {
                         e.getHeight(),
                         e.getChannels(),
                         e.getBitDepth(),
-                        png));
+                        images.at(r.partition(), r.offset())));
             } else if (r.topic().equals(topics.deadLetters.name())) {
                 DeadLetterEvent e =
                         topics.deadLetters.valueSerde().deserializer().deserialize(r.topic(), r.value());

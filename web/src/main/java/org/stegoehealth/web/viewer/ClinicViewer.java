@@ -2,6 +2,7 @@ package org.stegoehealth.web.viewer;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stegoehealth.processors.Receipts;
@@ -29,6 +30,7 @@ public final class ClinicViewer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClinicViewer.class);
 
     private final ClinicFeed feed;
+    private final RecoveredImages images;
     private final KafkaAuditTrail audit;
     private final KafkaTopicWriter<ReceiptEvent> receipts;
     private final WebServer server;
@@ -37,12 +39,14 @@ public final class ClinicViewer implements AutoCloseable {
 
     private ClinicViewer(
             ClinicFeed feed,
+            RecoveredImages images,
             KafkaAuditTrail audit,
             KafkaTopicWriter<ReceiptEvent> receipts,
             WebServer server,
             StudyIndex index,
             Reviews reviews) {
         this.feed = feed;
+        this.images = images;
         this.audit = audit;
         this.receipts = receipts;
         this.server = server;
@@ -62,8 +66,9 @@ public final class ClinicViewer implements AutoCloseable {
         KafkaTopicWriter<ReceiptEvent> receipts =
                 new KafkaTopicWriter<>(config, topics.receipts, APPLICATION + "-receipts", "a receipt");
         Reviews reviews = new Reviews(issuer, r -> receipts.write(r.getMessageId(), r), clock);
-        ClinicFeed feed = new ClinicFeed(
-                StreamsConfigs.readCommittedConsumer(config, APPLICATION), topics, index, quality, reviews);
+        Properties consumer = StreamsConfigs.readCommittedConsumer(config, APPLICATION);
+        RecoveredImages images = new RecoveredImages(consumer, topics, web.imageCacheBytes());
+        ClinicFeed feed = new ClinicFeed(consumer, topics, index, images, quality, reviews);
         KafkaAuditTrail audit = new KafkaAuditTrail(config, topics.audit, APPLICATION);
         try {
             ViewerApp app = new ViewerApp(index, quality, reviews, clock);
@@ -83,9 +88,10 @@ public final class ClinicViewer implements AutoCloseable {
                     server.url(),
                     server.settings().tls().fingerprint(),
                     web.usersFile());
-            return new ClinicViewer(feed, audit, receipts, server, index, reviews);
+            return new ClinicViewer(feed, images, audit, receipts, server, index, reviews);
         } catch (RuntimeException e) {
             feed.close();
+            images.close();
             audit.close();
             receipts.close();
             throw e;
@@ -116,6 +122,7 @@ public final class ClinicViewer implements AutoCloseable {
     public void close() {
         server.close();
         feed.close();
+        images.close();
         audit.close();
         receipts.close();
     }

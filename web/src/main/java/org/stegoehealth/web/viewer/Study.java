@@ -11,7 +11,7 @@ import org.stegoehealth.processors.HidingMethod;
  * @param messageId the stego message id (for a refusal, the dead letter's key: unchecked, it may be forged)
  * @param studyRef the hospital's study reference, opened with the clinic's key; null when unknown (refusals)
  * @param method {@code neural} or {@code sealed}; null for a refusal
- * @param png the recovered X-ray, as the extractor wrote it; null for a refusal
+ * @param png where the recovered X-ray's PNG, as the extractor wrote it, is read from; null for a refusal
  */
 public record Study(
         String id,
@@ -26,7 +26,13 @@ public record Study(
         int bitDepth,
         String errorType,
         String reason,
-        byte[] png) {
+        PngSource png) {
+
+    /** Reads a recovered X-ray's PNG when a page needs it (the worklist keeps no pixels). */
+    @FunctionalInterface
+    public interface PngSource {
+        byte[] bytes();
+    }
 
     public static Study recovered(
             String messageId,
@@ -38,7 +44,7 @@ public record Study(
             int height,
             int channels,
             int bitDepth,
-            byte[] png) {
+            PngSource png) {
         return new Study(
                 messageId,
                 messageId,

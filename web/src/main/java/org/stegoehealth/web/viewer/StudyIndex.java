@@ -13,9 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * The worklist's data: every study the clinic received, newest first, in memory. Filled by {@link ClinicFeed} from the
- * clinic's topics (which keep them for their retention, a week by default), so a restart reads it back from Kafka;
- * nothing else stores it. Listeners hear of each new study (live arrivals).
+ * The worklist's data: every study the clinic received, newest first, in memory, without pixels (a study reads its
+ * PNG through {@link RecoveredImages}). Filled by {@link ClinicFeed} from the clinic's topics (which keep them for
+ * their retention, a week by default), so a restart reads it back from Kafka; nothing else stores it. Listeners hear
+ * of each new study (live arrivals).
  */
 public final class StudyIndex {
 

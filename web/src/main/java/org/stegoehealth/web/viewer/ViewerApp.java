@@ -82,6 +82,11 @@ public final class ViewerApp {
                 (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
                         .contentType("text/plain")
                         .result(e.getMessage()));
+        routes.exception(
+                RecoveredImages.ImageGoneException.class,
+                (e, ctx) -> ctx.status(HttpStatus.GONE)
+                        .contentType("text/plain")
+                        .result("this X-ray is no longer kept at the clinic: " + e.getMessage()));
     }
 
     static final class BadRequest extends RuntimeException {
@@ -284,7 +289,8 @@ public final class ViewerApp {
         }
         ctx.header("X-Width", Integer.toString(s.width()));
         ctx.header("X-Height", Integer.toString(s.height()));
-        ctx.contentType("application/octet-stream").result(Pixels.samples(s.png()));
+        ctx.contentType("application/octet-stream")
+                .result(Pixels.samples(s.png().bytes()));
     }
 
     static String exportName(Study s) {
@@ -297,7 +303,7 @@ public final class ViewerApp {
         if (s.isFailed()) {
             throw new NotFoundResponse("a failed study has no image");
         }
-        byte[] png = PngText.withText(s.png(), Badge.of(s, quality).pngText(s));
+        byte[] png = PngText.withText(s.png().bytes(), Badge.of(s, quality).pngText(s));
         server.audit(ctx, "EXPORT", s.messageId(), s.studyRef());
         ctx.header("Content-Disposition", "attachment; filename=\"" + exportName(s) + "\"");
         ctx.contentType("image/png").result(png);

@@ -32,12 +32,12 @@ final class TestStudies {
 
     static Study neural(String messageId, String ref, Instant at) {
         byte[] png = Png.encode(gradient(64, 48, BufferedImage.TYPE_BYTE_GRAY, 255));
-        return Study.recovered(messageId, ref, at, "neural", "stego-gray-test-v1", 64, 48, 1, 8, png);
+        return Study.recovered(messageId, ref, at, "neural", "stego-gray-test-v1", 64, 48, 1, 8, () -> png);
     }
 
     static Study sealed(Instant at) {
         byte[] png = Png.encode(gradient(40, 32, BufferedImage.TYPE_USHORT_GRAY, 65535));
-        return Study.recovered("msg-sealed-1", SEALED_REF, at, "sealed", "sealed-1", 40, 32, 1, 16, png);
+        return Study.recovered("msg-sealed-1", SEALED_REF, at, "sealed", "sealed-1", 40, 32, 1, 16, () -> png);
     }
 
     static Study tampered(Instant at) {

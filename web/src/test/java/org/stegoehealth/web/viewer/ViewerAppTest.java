@@ -296,7 +296,7 @@ class ViewerAppTest {
                 "badge in tEXt");
         assertTrue(chunks.contains("Signature verified: signed by hospital 'hospital-a', key fingerprint ab12cd34"));
         var exported = ImageIO.read(new ByteArrayInputStream(r.body()));
-        var original = ImageIO.read(new ByteArrayInputStream(sealed.png()));
+        var original = ImageIO.read(new ByteArrayInputStream(sealed.png().bytes()));
         assertEquals(16, exported.getColorModel().getComponentSize(0));
         assertArrayEquals(
                 original.getRaster().getPixels(0, 0, 40, 32, (int[]) null),
@@ -308,6 +308,34 @@ class ViewerAppTest {
                 .findFirst()
                 .orElseThrow();
         assertEquals(TestStudies.SEALED_REF, e.getStudyRef());
+    }
+
+    @Test
+    void aStudyWhoseRecordLeftTheTopic_isGoneWithAClearLine_andNoExportIsRecorded() throws Exception {
+        Study old =
+                TestStudies.neural("msg-old-1", "ACC-2026-0003", clock.instant().minusSeconds(900));
+        Study gone = new Study(
+                old.id(),
+                old.messageId(),
+                old.studyRef(),
+                old.receivedAt(),
+                old.method(),
+                old.modelVersion(),
+                old.width(),
+                old.height(),
+                old.channels(),
+                old.bitDepth(),
+                null,
+                null,
+                () -> {
+                    throw new RecoveredImages.ImageGoneException("recovered-0@3 has left the topic");
+                });
+        index.add(gone);
+        String cookie = signIn("dr.smith", PASSWORD);
+        HttpResponse<byte[]> r = send("GET", "/studies/" + gone.id() + "/export", cookie, null);
+        assertEquals(410, r.statusCode());
+        assertEquals("this X-ray is no longer kept at the clinic: recovered-0@3 has left the topic", text(r));
+        assertEquals(0, audit.count("EXPORT"));
     }
 
     @Test

@@ -119,6 +119,8 @@ class ViewerBrowserIT {
                 .with(Map.of(
                         StegoConfig.KEYRING_DIR, keys.clinic().dir().toString(),
                         StegoConfig.VIEWER_PORT, "0",
+                        // every study's pixels come from the recovered topic, as for one past the cache
+                        StegoConfig.VIEWER_IMAGE_CACHE_MB, "0",
                         StegoConfig.VIEWER_USERS_FILE, users.toString(),
                         StegoConfig.STATE_DIR, tmp.resolve("viewer-state").toString())));
         browser = Browser.start(tmp.resolve("chromium-profile"), tmp.resolve("downloads"));
