@@ -52,7 +52,9 @@ import picocli.CommandLine.Spec;
  * recovered X-rays to the recovered topic as the extractor would (256 px, 8-bit), starts the viewer, and then over
  * HTTPS: times the worklist page with that many studies behind it, and times each of {@code --arrivals} new recovered
  * X-rays from the moment the record is acknowledged by the broker to the moment its row arrives on an open
- * server-sent events stream (what the browser's worklist listens to).
+ * server-sent events stream (what the browser's worklist listens to). It also times exporting an X-ray whose PNG the
+ * viewer keeps in memory against one it reads back from the recovered topic ({@code --image-cache-mb} decides how many
+ * stay in memory).
  */
 @Command(
         name = "viewer",
@@ -96,6 +98,14 @@ public final class ViewerBenchCommand implements Callable<Integer> {
             description = "New X-rays timed to the live worklist (default: ${DEFAULT-VALUE}).")
     int arrivals;
 
+    @Option(
+            names = "--image-cache-mb",
+            paramLabel = "MB",
+            defaultValue = "4",
+            description = "The viewer's viewer.image.cache.mb: the newest studies' PNGs that fit stay in memory, the"
+                    + " oldest are read from the topic when exported (default: ${DEFAULT-VALUE}).")
+    int imageCacheMb;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -104,7 +114,7 @@ public final class ViewerBenchCommand implements Callable<Integer> {
                 PipelineCluster cluster = PipelineCluster.open(spec, base, held.path(), "bench")) {
             cluster.createTopics();
             PipelineKeys keys = PipelineKeys.under(held.path().resolve("keys"));
-            byte[] png = Png.encode(new BufferedImage(256, 256, BufferedImage.TYPE_BYTE_GRAY));
+            byte[] png = Png.encode(noise(256, 256));
             try (KafkaProducer<String, RecoveredImageEvent> producer = new KafkaProducer<>(
                     StreamsConfigs.producer(cluster.config(), "bench-viewer"),
                     cluster.topics().recovered.keySerde().serializer(),
@@ -123,6 +133,7 @@ public final class ViewerBenchCommand implements Callable<Integer> {
                         .with(Map.of(
                                 StegoConfig.KEYRING_DIR, keys.clinic().dir().toString(),
                                 StegoConfig.VIEWER_PORT, "0",
+                                StegoConfig.VIEWER_IMAGE_CACHE_MB, Integer.toString(imageCacheMb),
                                 StegoConfig.VIEWER_USERS_FILE, users.toString(),
                                 StegoConfig.STATE_DIR,
                                         held.path().resolve("viewer-state").toString())))) {
@@ -150,6 +161,7 @@ public final class ViewerBenchCommand implements Callable<Integer> {
                         }
                     }
                     out.printf(Locale.ROOT, "worklist page (50 rows of %d studies, HTTPS): %s%n", studies, stats(page));
+                    exports(out, http, viewer.url(), cookie, png.length);
                     out.printf(
                             Locale.ROOT,
                             "live arrivals (topic -> row on the open worklist's stream): %s%n",
@@ -211,6 +223,77 @@ public final class ViewerBenchCommand implements Callable<Integer> {
         }
         stream.body().close();
         return delays;
+    }
+
+    /**
+     * Times exports of the newest studies (their PNGs still in memory) and of the oldest (read back from the topic),
+     * and prints both with their ratio.
+     */
+    private void exports(PrintWriter out, HttpClient http, String url, String cookie, int pngBytes) throws Exception {
+        int n = Math.min(pages, studies / 2);
+        if (n < 1) {
+            return;
+        }
+        long kept = Math.max(0, (long) imageCacheMb * (1 << 20) / pngBytes);
+        if (kept < n + 3) {
+            out.printf(
+                    Locale.ROOT,
+                    "X-ray export: --image-cache-mb %d keeps only %d of these %d-byte PNGs, fewer than the %d timed;"
+                            + " left out%n",
+                    imageCacheMb,
+                    kept,
+                    pngBytes,
+                    n + 3);
+            return;
+        }
+        List<Double> memory = new ArrayList<>();
+        for (int i = 0; i < n + 3; i++) {
+            double ms = export(http, url, cookie, "bench-" + (studies - 1 - i));
+            if (i >= 3) { // the first exports warm the JIT
+                memory.add(ms);
+            }
+        }
+        List<Double> topic = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            topic.add(export(http, url, cookie, "bench-" + i));
+        }
+        out.printf(
+                Locale.ROOT,
+                "X-ray export (%d-byte PNG), kept in memory: %s%nX-ray export, read back from the topic: %s"
+                        + " (median %.1f x the in-memory export)%n",
+                pngBytes,
+                stats(memory),
+                stats(topic),
+                median(topic) / median(memory));
+    }
+
+    private static double export(HttpClient http, String url, String cookie, String id) throws Exception {
+        long t = System.nanoTime();
+        HttpResponse<byte[]> r = http.send(
+                get(url + "/studies/" + id + "/export", cookie).build(), HttpResponse.BodyHandlers.ofByteArray());
+        double ms = (System.nanoTime() - t) / 1e6;
+        if (r.statusCode() != 200 || r.body().length < 8) {
+            throw new IllegalStateException("export of " + id + " answered " + r.statusCode());
+        }
+        return ms;
+    }
+
+    /** A 256-level noise image: it compresses as little as a real X-ray's detail does. */
+    private static BufferedImage noise(int w, int h) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        java.util.Random random = new java.util.Random(42);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                image.getRaster().setSample(x, y, 0, random.nextInt(256));
+            }
+        }
+        return image;
+    }
+
+    private static double median(List<Double> ms) {
+        List<Double> s = new ArrayList<>(ms);
+        Collections.sort(s);
+        return s.get(s.size() / 2);
     }
 
     private static void send(
