@@ -1,8 +1,9 @@
 package org.stegoehealth.model;
 
 /**
- * A classical hiding method that evaluation, robustness tests and steganalysis compare the network against: it
- * writes the secret's bits into the cover's low bits and reads them back.
+ * A classical hiding method that evaluation, robustness tests and steganalysis compare the network against: it writes
+ * the secret's bits into the cover (its low bits, or for {@link DctQim} its luma's DCT coefficients) and reads them
+ * back.
  */
 public interface Baseline {
 

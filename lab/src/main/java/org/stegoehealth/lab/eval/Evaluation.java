@@ -9,6 +9,7 @@ import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import org.stegoehealth.model.Attack;
 import org.stegoehealth.model.Baseline;
+import org.stegoehealth.model.DctQim;
 import org.stegoehealth.model.FloatImage;
 import org.stegoehealth.model.HidingModel;
 import org.stegoehealth.model.ImageInputException;
@@ -21,7 +22,8 @@ import org.stegoehealth.model.StegoModel;
  * Evaluation as the paper reports it: secrets paired in sorted file order with covers in sorted order (covers
  * cycle), each image centre-cropped to a square and resized (bicubic) to one size, the stego image rounded to
  * 8 bits as it would be sent, then extracted. Metrics are averaged per image. Classical baselines run on the same
- * pairs: for a gray secret, spread LSB (the secret's bits spread over R, G and B, see {@link SpreadLsb}); for the
+ * pairs: for a gray secret, spread LSB (the secret's bits spread over R, G and B, see {@link SpreadLsb}) and the
+ * robust DCT-QIM ({@link DctQim}, built to survive JPEG and resizing); for the
  * paper's 3-channel secret, k-bit LSB of the replicated X-ray as in the paper's setting. Optional attacks
  * ({@link Attack}) alter each 8-bit stego image before a second extraction, for the robustness table.
  */
@@ -107,6 +109,7 @@ public final class Evaluation {
         List<Baseline> out = new ArrayList<>();
         if (secretChannels == 1) {
             out.addAll(SpreadLsb.STANDARD);
+            out.add(DctQim.STANDARD);
         } else {
             for (int k : LSB_BITS) {
                 out.add(Baseline.lsb(k));
@@ -357,6 +360,9 @@ public final class Evaluation {
         }
         if (name.startsWith("spread-lsb-")) {
             return "spread LSB " + name.substring(11);
+        }
+        if (name.equals(DctQim.STANDARD.name())) {
+            return "DCT-QIM (robust)";
         }
         return name;
     }

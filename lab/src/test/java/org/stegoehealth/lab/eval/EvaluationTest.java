@@ -16,13 +16,14 @@ class EvaluationTest {
                         "spread-lsb-2-1-1",
                         "spread-lsb-2-2-1",
                         "spread-lsb-2-2-2",
-                        "spread-lsb-3-3-2"),
+                        "spread-lsb-3-3-2",
+                        "dct-qim"),
                 Evaluation.baselinesFor(1).stream().map(Baseline::name).toList());
         assertEquals(
                 List.of("lsb-1", "lsb-2", "lsb-3", "lsb-4"),
                 Evaluation.baselinesFor(3).stream().map(Baseline::name).toList());
         assertEquals(
-                List.of(1.0, 4.0 / 3, 5.0 / 3, 2.0, 8.0 / 3),
+                List.of(1.0, 4.0 / 3, 5.0 / 3, 2.0, 8.0 / 3, 10 / 64.0 * 4 / 6 / 3),
                 Evaluation.baselinesFor(1).stream()
                         .map(Baseline::bitsPerChannel)
                         .toList());
@@ -32,5 +33,6 @@ class EvaluationTest {
     void label_namesRowsForPeople() {
         assertEquals("spread LSB 2-2-1", Evaluation.label("spread-lsb-2-2-1"));
         assertEquals("3-bit LSB", Evaluation.label("lsb-3"));
+        assertEquals("DCT-QIM (robust)", Evaluation.label("dct-qim"));
     }
 }
