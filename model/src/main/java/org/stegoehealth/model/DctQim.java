@@ -105,19 +105,10 @@ public record DctQim(double step, int coefficients, int sampleBits, int protecte
         }
         double[] luma = luma(cover);
         double[] marked = luma.clone();
-        double[][] block = new double[8][8];
-        for (int by = 0; by < h / 8; by++) {
-            for (int bx = 0; bx < w / 8; bx++) {
-                forward(luma, w, bx, by, block);
-                int first = (by * (w / 8) + bx) * coefficients;
-                for (int i = 0; i < coefficients; i++) {
-                    int[] uv = ZIGZAG[i];
-                    double offset = bits[first + i] * step / 2;
-                    block[uv[0]][uv[1]] = step * Math.round((block[uv[0]][uv[1]] - offset) / step) + offset;
-                }
-                inverse(block, marked, w, bx, by);
-            }
-        }
+        eachCoefficient(luma, w, h, marked, (position, v) -> {
+            double offset = bits[position] * step / 2;
+            return step * Math.round((v - offset) / step) + offset;
+        });
         float[] out = cover.data().clone();
         for (int p = 0; p < w * h; p++) {
             float change = (float) ((marked[p] - luma[p]) / 255);
@@ -138,21 +129,12 @@ public record DctQim(double step, int coefficients, int sampleBits, int protecte
         int side = secretSide(w, h);
         int[] order = permutation(w, h);
         int[] bits = new int[order.length];
-        double[] luma = luma(stego);
-        double[][] block = new double[8][8];
-        for (int by = 0; by < h / 8; by++) {
-            for (int bx = 0; bx < w / 8; bx++) {
-                forward(luma, w, bx, by, block);
-                int first = (by * (w / 8) + bx) * coefficients;
-                for (int i = 0; i < coefficients; i++) {
-                    int[] uv = ZIGZAG[i];
-                    double v = block[uv[0]][uv[1]];
-                    double toZero = Math.abs(v - step * Math.round(v / step));
-                    double toOne = Math.abs(v - step / 2 - step * Math.round((v - step / 2) / step));
-                    bits[first + i] = toOne < toZero ? 1 : 0;
-                }
-            }
-        }
+        eachCoefficient(luma(stego), w, h, null, (position, v) -> {
+            double toZero = Math.abs(v - step * Math.round(v / step));
+            double toOne = Math.abs(v - step / 2 - step * Math.round((v - step / 2) / step));
+            bits[position] = toOne < toZero ? 1 : 0;
+            return v;
+        });
         int levels = 1 << sampleBits;
         float[] low = new float[side * side];
         int k = 0;
@@ -169,6 +151,33 @@ public record DctQim(double step, int coefficients, int sampleBits, int protecte
             low[p] = (q + 0.5f) / levels;
         }
         return new FloatImage(side, side, 1, low).resize(w, h);
+    }
+
+    /** What happens to one carrier coefficient: its bit position and value in, its new value out. */
+    @FunctionalInterface
+    private interface CoefficientAction {
+        double apply(int position, double value);
+    }
+
+    /**
+     * Applies {@code action} to the carrier coefficients of every 8x8 block of {@code luma}, in bit-position order;
+     * with {@code changed}, writes each block's inverse DCT there.
+     */
+    private void eachCoefficient(double[] luma, int w, int h, double[] changed, CoefficientAction action) {
+        double[][] block = new double[8][8];
+        for (int by = 0; by < h / 8; by++) {
+            for (int bx = 0; bx < w / 8; bx++) {
+                forward(luma, w, bx, by, block);
+                int first = (by * (w / 8) + bx) * coefficients;
+                for (int i = 0; i < coefficients; i++) {
+                    int[] uv = ZIGZAG[i];
+                    block[uv[0]][uv[1]] = action.apply(first + i, block[uv[0]][uv[1]]);
+                }
+                if (changed != null) {
+                    inverse(block, changed, w, bx, by);
+                }
+            }
+        }
     }
 
     /** A fixed shuffle of the carrier's bit positions (all blocks' coefficients), the same for both sides. */

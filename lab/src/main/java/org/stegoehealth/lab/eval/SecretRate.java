@@ -1,7 +1,6 @@
 package org.stegoehealth.lab.eval;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -132,11 +131,7 @@ public final class SecretRate {
     }
 
     private static FloatImage decode(byte[] jpeg) {
-        try {
-            return FloatImage.of(ImageIO.read(new ByteArrayInputStream(jpeg))).toGray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot decode a JPEG just written", e);
-        }
+        return FloatImage.of(Images.decode(jpeg, "a gray JPEG just written")).toGray();
     }
 
     /** A line under the table: what the X-rays need at the target, and what that is per cover sample. */

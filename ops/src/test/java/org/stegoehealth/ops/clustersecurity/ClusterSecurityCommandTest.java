@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.ops.StegoCli;
@@ -31,19 +33,24 @@ class ClusterSecurityCommandTest {
         return p;
     }
 
+    /** Runs {@code stego cluster-security ARGS}. */
+    private static CliRun clusterSecurity(String... args) {
+        return CliRun.run(new StegoCli(), concat(new String[] {"cluster-security"}, args));
+    }
+
+    /** Runs {@code stego cluster-security init} for a broker on {@code port} and {@code controllerPort}. */
+    private static CliRun init(Path dir, String port, String controllerPort, String... more) {
+        return clusterSecurity(concat(
+                new String[] {"init", "--dir", dir.toString(), "--port", port, "--controller-port", controllerPort},
+                more));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        return Stream.concat(Arrays.stream(a), Arrays.stream(b)).toArray(String[]::new);
+    }
+
     private CliRun init(Path dir) {
-        return CliRun.run(
-                new StegoCli(),
-                "cluster-security",
-                "init",
-                "--cluster",
-                "clinic",
-                "--dir",
-                dir.toString(),
-                "--port",
-                "19094",
-                "--controller-port",
-                "19095");
+        return init(dir, "19094", "19095", "--cluster", "clinic");
     }
 
     @Test
@@ -83,14 +90,8 @@ class ClusterSecurityCommandTest {
 
     @Test
     void grant_withoutInit_saysToRunInitFirst() {
-        CliRun run = CliRun.run(
-                new StegoCli(),
-                "cluster-security",
-                "grant",
-                "--dir",
-                tmp.resolve("none").toString(),
-                "--bootstrap-servers",
-                "localhost:1");
+        CliRun run =
+                clusterSecurity("grant", "--dir", tmp.resolve("none").toString(), "--bootstrap-servers", "localhost:1");
         assertNotEquals(0, run.code());
         assertTrue(run.err().contains("stego cluster-security init"), run.err());
     }
@@ -98,35 +99,13 @@ class ClusterSecurityCommandTest {
     @Test
     void init_certifiesTheGivenHost_andRefusesAnotherOneForKeptCertificates() {
         Path dir = tmp.resolve("hospital");
-        CliRun first = CliRun.run(
-                new StegoCli(),
-                "cluster-security",
-                "init",
-                "--dir",
-                dir.toString(),
-                "--host",
-                "kafka.hospital.example",
-                "--port",
-                "9092",
-                "--controller-port",
-                "9093");
+        CliRun first = init(dir, "9092", "9093", "--host", "kafka.hospital.example");
         assertEquals(0, first.code(), first.err());
         assertTrue(KafkaSecurity.load(dir)
                 .certifiedHosts()
                 .containsAll(List.of("kafka.hospital.example", "localhost", "127.0.0.1")));
 
-        CliRun other = CliRun.run(
-                new StegoCli(),
-                "cluster-security",
-                "init",
-                "--dir",
-                dir.toString(),
-                "--host",
-                "kafka.clinic.example",
-                "--port",
-                "9092",
-                "--controller-port",
-                "9093");
+        CliRun other = init(dir, "9092", "9093", "--host", "kafka.clinic.example");
 
         assertNotEquals(0, other.code());
         assertTrue(other.err().contains("not kafka.clinic.example"), other.err());
@@ -134,18 +113,7 @@ class ClusterSecurityCommandTest {
 
     @Test
     void init_refusesAZeroValidity() {
-        CliRun run = CliRun.run(
-                new StegoCli(),
-                "cluster-security",
-                "init",
-                "--dir",
-                tmp.resolve("x").toString(),
-                "--port",
-                "9092",
-                "--controller-port",
-                "9093",
-                "--validity-days",
-                "0");
+        CliRun run = init(tmp.resolve("x"), "9092", "9093", "--validity-days", "0");
         assertNotEquals(0, run.code());
         assertTrue(run.err().contains("--validity-days"), run.err());
     }

@@ -15,6 +15,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.schemas.DeadLetterEvent;
 import org.stegoehealth.schemas.ReceiptEvent;
 import org.stegoehealth.schemas.ReceiptKind;
@@ -145,8 +146,7 @@ public final class ClinicFeed implements AutoCloseable {
             if (r.topic().equals(topics.recovered.name())) {
                 RecoveredImageEvent e =
                         topics.recovered.valueSerde().deserializer().deserialize(r.topic(), r.value());
-                byte[] png = new byte[e.getImage().remaining()];
-                e.getImage().duplicate().get(png);
+                byte[] png = InputImages.bytes(e.getImage());
                 images.arrived(r.partition(), r.offset(), png);
                 index.add(Study.recovered(
                         e.getMessageId(),

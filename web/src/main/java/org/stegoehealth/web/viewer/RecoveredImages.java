@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.stegoehealth.processors.InputImages;
 import org.stegoehealth.schemas.RecoveredImageEvent;
 import org.stegoehealth.schemas.Topics;
 
@@ -86,8 +87,7 @@ public final class RecoveredImages implements AutoCloseable {
                 if (r.offset() == offset) {
                     RecoveredImageEvent e =
                             topics.recovered.valueSerde().deserializer().deserialize(r.topic(), r.value());
-                    byte[] png = new byte[e.getImage().remaining()];
-                    e.getImage().duplicate().get(png);
+                    byte[] png = InputImages.bytes(e.getImage());
                     cache.put(tp, offset, png);
                     return png;
                 }
