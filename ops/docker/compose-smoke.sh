@@ -162,11 +162,13 @@ drop() { # files...: moved into the watched folder complete (rename on one file 
     cp "$f" "$WORK/staging/" && mv "$WORK/staging/$(basename "$f")" "$STEGO_DROPBOX_DIR/"
   done
 }
+# every HTTP call gives up after 10 s and tries again (a request the registry never answers must not hang the test)
+http() { curl -fsS --max-time 10 --retry 3 --retry-all-errors "$@"; }
 schema_ids() { # subject=id per line, sorted
   local subjects
-  subjects=$(curl -fsS "$REGISTRY/subjects") || fail "the registry does not answer at $REGISTRY"
+  subjects=$(http "$REGISTRY/subjects") || fail "the registry does not answer at $REGISTRY"
   for s in $(echo "$subjects" | tr -d '[]"' | tr ',' ' '); do
-    printf '%s=%s\n' "$s" "$(curl -fsS "$REGISTRY/subjects/$s/versions/latest" | grep -o '"id":[0-9]*' | cut -d: -f2)"
+    printf '%s=%s\n' "$s" "$(http "$REGISTRY/subjects/$s/versions/latest" | grep -o '"id":[0-9]*' | cut -d: -f2)"
   done | sort
 }
 
@@ -231,7 +233,7 @@ done
 note "clinic cluster topics" "$(echo "$clinic_topics" | grep -v '^__' | tr '\n' ' ')"
 [ "$(schema_ids)" = "$before" ] || fail "schema ids changed after the restarts"
 metric() { # port name{labels}: the value, or empty
-  curl -fsS "http://localhost:$1/metrics" | grep -F "$2 " | awk '{ print $2 }' | head -1
+  http "http://localhost:$1/metrics" | grep -F "$2 " | awk '{ print $2 }' | head -1
 }
 processed=$(metric "$EXTRACTOR_METRICS_PORT" 'stego_images_processed_total{application="stego-extractor"}')
 [ "${processed%.*}" = "${#SAMPLES[@]}" ] \
