@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -33,7 +35,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -185,6 +189,50 @@ class LocalStackIT {
         assertEquals(sent, received.get(0).value());
         // the X-ray now lies in the broker's log on disk: no other user may read it, nor anything else of the stack
         assertEquals(List.of(), readableByOthers(workDir), "group or other permissions under " + workDir);
+    }
+
+    /**
+     * A partition created a moment ago must take a write at once: metadata can name its leader before that broker
+     * serves it, and an idempotent producer whose first request meets NOT_LEADER_OR_FOLLOWER while a later one is
+     * written can retry with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (KAFKA-15591, in Kafka 4.1.1).
+     * Here a producer without retries writes to every partition of the catalog right after each of several creations.
+     */
+    @Test
+    void topicsJustCreated_takeAFirstWriteOnEveryPartition_withoutARetry() throws Exception {
+        Map<String, Object> config = new HashMap<>(stack.clientConfig());
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        config.put(ProducerConfig.RETRIES_CONFIG, 0);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        int rounds = 12;
+        List<String> refused = new ArrayList<>();
+        int written = 0;
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int round = 0; round < rounds; round++) {
+                Topics topics = new Topics(uniquePrefix("fresh" + round), stack.schemaRegistryClient(), 3);
+                stack.createTopics(topics);
+                List<Future<RecordMetadata>> sends = new ArrayList<>();
+                List<String> where = new ArrayList<>();
+                for (TopicSpec<?, ?> spec : topics.all()) {
+                    for (int partition = 0; partition < spec.partitions(); partition++) {
+                        sends.add(producer.send(
+                                new ProducerRecord<>(spec.name(), partition, new byte[] {1}, new byte[] {1})));
+                        where.add(spec.name() + "-" + partition);
+                    }
+                }
+                for (int i = 0; i < sends.size(); i++) {
+                    try {
+                        sends.get(i).get(30, TimeUnit.SECONDS);
+                        written++;
+                    } catch (ExecutionException e) {
+                        refused.add(where.get(i) + ": " + e.getCause());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), refused, "first writes refused right after the topics were created");
+        assertTrue(written > rounds * 10, "first writes: " + written);
     }
 
     /** Every path under {@code root} (itself included) that grants anything to its group or to others. */

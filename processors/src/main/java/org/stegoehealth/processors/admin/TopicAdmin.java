@@ -10,8 +10,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -45,34 +48,45 @@ public final class TopicAdmin {
     }
 
     /**
-     * Waits until every partition of {@code topics} has a leader: a producer that writes to a partition created a
-     * moment ago can otherwise meet NOT_LEADER_OR_FOLLOWER, which an idempotent producer may not get past.
+     * Waits until the leader of every partition of {@code topics} serves it. Metadata names a new partition's leader
+     * before that broker has taken the partition on, and a first write in between is refused with
+     * NOT_LEADER_OR_FOLLOWER: an idempotent producer whose later request was written meanwhile then retries the
+     * refused one with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout, and those records are not written
+     * (KAFKA-15591, in Kafka 4.1.1). A partition whose leader answers ListOffsets takes writes.
      */
-    private static void awaitLeaders(Admin admin, List<String> topics) {
-        if (topics.isEmpty()) {
+    private static void awaitLeaders(Admin admin, List<NewTopic> topics) {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        for (NewTopic topic : topics) {
+            for (int p = 0; p < topic.numPartitions(); p++) {
+                partitions.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
+            }
+        }
+        if (partitions.isEmpty()) {
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
         while (true) {
+            Throwable why;
             try {
-                boolean led =
-                        admin.describeTopics(topics).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS).values().stream()
-                                .flatMap(d -> d.partitions().stream())
-                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-                if (led) {
-                    return;
-                }
-            } catch (ExecutionException | TimeoutException e) {
-                // not known to every broker yet: ask again
+                admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs(5_000))
+                        .all()
+                        .get(TIMEOUT_S, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                why = e.getCause(); // not served yet: ask again
+            } catch (TimeoutException e) {
+                why = e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TopicAdminException("interrupted while waiting for the topics' leaders", e);
             }
             if (System.nanoTime() > deadline) {
                 throw new TopicAdminException(
-                        "the partitions of " + topics + " have no leader after " + TIMEOUT_S
-                                + " s: is every broker of the cluster up?",
-                        null);
+                        "the new partitions of "
+                                + topics.stream().map(NewTopic::name).toList()
+                                + " are not served by a leader after " + TIMEOUT_S
+                                + " s: is every broker of the cluster up? (" + why.getMessage() + ")",
+                        why);
             }
             try {
                 Thread.sleep(100);
@@ -94,6 +108,7 @@ public final class TopicAdmin {
             newTopics.add(new NewTopic(spec.name(), Optional.of(spec.partitions()), replicas).configs(configs));
         }
         List<String> created = new ArrayList<>();
+        List<NewTopic> createdTopics = new ArrayList<>();
         List<String> existing = new ArrayList<>();
         try (Admin admin = Admin.create(adminConfig)) {
             Map<String, KafkaFuture<Void>> results =
@@ -102,6 +117,7 @@ public final class TopicAdmin {
                 try {
                     results.get(topic.name()).get(TIMEOUT_S, TimeUnit.SECONDS);
                     created.add(topic.name());
+                    createdTopics.add(topic);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new TopicAdminException(
@@ -120,7 +136,7 @@ public final class TopicAdmin {
                     throw new TopicAdminException("interrupted while creating topics", e);
                 }
             }
-            awaitLeaders(admin, created);
+            awaitLeaders(admin, createdTopics);
         }
         LOG.info(
                 "Created {} of {} topics in {} ms: {}{}",
