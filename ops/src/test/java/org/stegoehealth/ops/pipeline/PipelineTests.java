@@ -52,6 +52,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 import org.stegoehealth.lab.eval.Evaluation;
 import org.stegoehealth.lab.eval.Quality;
@@ -138,6 +141,20 @@ abstract class PipelineTests {
     private TestStack stack;
     private StegoModel model;
     private long classStarted;
+
+    /** After a failed test, what the stack says about itself (a container killed for memory, the broker's warnings). */
+    @RegisterExtension
+    final TestWatcher stackAfterFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (stack != null) {
+                StackSelection.printDiagnosis(
+                        PipelineTests.this.getClass().getSimpleName() + "."
+                                + context.getTestMethod().map(Method::getName).orElse(context.getDisplayName()),
+                        stack);
+            }
+        }
+    };
 
     /** The kind of stack this class runs the pipeline on. */
     abstract StackKind stackKind();

@@ -1,6 +1,7 @@
 package org.stegoehealth.ops.stack;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
@@ -218,6 +220,69 @@ public final class ContainerStack implements TestStack {
         }
     }
 
+    /**
+     * Each container's state as the Docker daemon reports it (running, killed for memory, exit code), its memory
+     * against the limit and how often it reached it, and each log's last warnings and last lines.
+     */
+    @Override
+    public String diagnosis() {
+        StringBuilder out = new StringBuilder();
+        List<GenericContainer<?>> containers = List.of(kafka, registry);
+        for (int i = 0; i < containers.size(); i++) {
+            GenericContainer<?> container = containers.get(i);
+            LogFile log = logs.get(i);
+            out.append(shortId(container))
+                    .append(' ')
+                    .append(container.getDockerImageName())
+                    .append(": ")
+                    .append(state(container))
+                    .append("; ")
+                    .append(memory(container))
+                    .append('\n')
+                    .append("--- last warnings in ")
+                    .append(log.path)
+                    .append(":\n")
+                    .append(log.warnings())
+                    .append("\n--- last lines:\n")
+                    .append(log.tail(LAST_LINES))
+                    .append('\n');
+        }
+        return out.toString();
+    }
+
+    private static final int LAST_LINES = 8;
+
+    private static String state(GenericContainer<?> container) {
+        try {
+            InspectContainerResponse.ContainerState state = DockerClientFactory.instance()
+                    .client()
+                    .inspectContainerCmd(container.getContainerId())
+                    .exec()
+                    .getState();
+            return state.getStatus() + (Boolean.TRUE.equals(state.getOOMKilled()) ? ", KILLED FOR MEMORY" : "")
+                    + (Boolean.TRUE.equals(state.getRunning()) ? "" : ", exit code " + state.getExitCodeLong())
+                    + ", started " + state.getStartedAt();
+        } catch (RuntimeException e) {
+            return "the Docker daemon cannot say (" + e.getMessage() + ")";
+        }
+    }
+
+    /** The container's memory from its cgroup (v1 or v2), read inside it. */
+    private static String memory(GenericContainer<?> container) {
+        String script = "cd /sys/fs/cgroup; if [ -f memory.current ]; then"
+                + " echo \"memory $(cat memory.current) bytes of $(cat memory.max); events: $(tr '\\n' ' ' < memory.events)\";"
+                + " else cd memory; echo \"memory $(cat memory.usage_in_bytes) bytes of $(cat memory.limit_in_bytes),"
+                + " peak $(cat memory.max_usage_in_bytes), limit reached $(cat memory.failcnt) times\"; fi";
+        try {
+            return container.execInContainer("sh", "-c", script).getStdout().strip();
+        } catch (IOException | RuntimeException e) {
+            return "memory unknown (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "memory unknown (interrupted)";
+        }
+    }
+
     private static String shortId(GenericContainer<?> container) {
         String id = container.getContainerId();
         return "container " + (id == null ? "?" : id.substring(0, Math.min(12, id.length())));
@@ -296,9 +361,11 @@ public final class ContainerStack implements TestStack {
     /** A container's output, appended to a file as it comes; remembers its last lines and whether a marker came. */
     private static final class LogFile implements Consumer<OutputFrame>, AutoCloseable {
         private static final int TAIL = 40;
+        private static final int WARNINGS = 12;
         private final Path path;
         private final String marker;
         private final ArrayDeque<String> last = new ArrayDeque<>();
+        private final ArrayDeque<String> warnings = new ArrayDeque<>();
         private volatile boolean seen;
         private BufferedWriter out;
 
@@ -316,9 +383,9 @@ public final class ContainerStack implements TestStack {
             if (marker != null && line.contains(marker)) {
                 seen = true;
             }
-            last.addLast(line);
-            if (last.size() > TAIL) {
-                last.removeFirst();
+            keep(last, line, TAIL);
+            if (line.contains(" WARN ") || line.contains(" ERROR ") || line.contains("Exception")) {
+                keep(warnings, line, WARNINGS);
             }
             try {
                 if (out == null) {
@@ -336,8 +403,23 @@ public final class ContainerStack implements TestStack {
             return seen;
         }
 
+        private static void keep(ArrayDeque<String> lines, String line, int most) {
+            lines.addLast(line);
+            if (lines.size() > most) {
+                lines.removeFirst();
+            }
+        }
+
         synchronized String tail() {
             return String.join("\n", last);
+        }
+
+        synchronized String tail(int lines) {
+            return last.stream().skip(Math.max(0, last.size() - lines)).collect(Collectors.joining("\n"));
+        }
+
+        synchronized String warnings() {
+            return warnings.isEmpty() ? "(none)" : String.join("\n", warnings);
         }
 
         @Override

@@ -1,5 +1,7 @@
 package org.stegoehealth.ops.stack;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -81,6 +83,33 @@ public final class StackSelection {
     private static Opened notRun(String line) {
         banner(line);
         return new Opened(null, line);
+    }
+
+    /** First line of {@link #printDiagnosis}'s block: {@code .ci/run} repeats such blocks when the build fails. */
+    public static final String DIAGNOSIS_BEGIN = "=== stack after a failed test: ";
+
+    /** Last line of {@link #printDiagnosis}'s block. */
+    public static final String DIAGNOSIS_END = "=== end of the stack's state";
+
+    /**
+     * Prints, between {@link #DIAGNOSIS_BEGIN} and {@link #DIAGNOSIS_END}, what {@code stack} says about itself after
+     * {@code test} failed, and the machine's load (a starved machine and a stalled broker look alike from a client).
+     */
+    public static void printDiagnosis(String test, TestStack stack) {
+        String load;
+        try {
+            load = Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException | RuntimeException e) {
+            load = "unknown";
+        }
+        String diagnosis = stack.diagnosis();
+        System.out.println(DIAGNOSIS_BEGIN + test + " on the " + stack.name());
+        System.out.println("load average (1, 5, 15 min; runnable/all; last pid): " + load);
+        if (!diagnosis.isBlank()) {
+            System.out.println(diagnosis.strip());
+        }
+        System.out.println(DIAGNOSIS_END);
+        System.out.flush();
     }
 
     /** A line that stands out in the build output. */

@@ -21,6 +21,14 @@ public interface TestStack extends AutoCloseable {
     /** The registry's Confluent-compatible API root. */
     String schemaRegistryUrl();
 
+    /**
+     * What a failed test's output should show about the broker and the registry: whether they still run, and what they
+     * last said. Empty where there is nothing beyond what their own checks already report.
+     */
+    default String diagnosis() {
+        return "";
+    }
+
     /** Stops the broker and the registry and waits until both are gone. */
     @Override
     void close();
