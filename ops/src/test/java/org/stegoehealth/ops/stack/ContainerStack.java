@@ -170,8 +170,8 @@ public final class ContainerStack implements TestStack {
             registryLog.close();
             throw new IllegalStateException(
                     "the containers did not start: " + e.getMessage() + "\n--- last lines of " + kafkaLog.path + ":\n"
-                            + kafkaLog.tail() + "\n--- last lines of " + registryLog.path + ":\n"
-                            + registryLog.tail(),
+                            + kafkaLog.tail(LogFile.TAIL) + "\n--- last lines of " + registryLog.path + ":\n"
+                            + registryLog.tail(LogFile.TAIL),
                     e);
         }
         return new ContainerStack(kafka, kafkaPort, registry, registryPort, List.of(kafkaLog, registryLog));
@@ -408,10 +408,6 @@ public final class ContainerStack implements TestStack {
             if (lines.size() > most) {
                 lines.removeFirst();
             }
-        }
-
-        synchronized String tail() {
-            return String.join("\n", last);
         }
 
         synchronized String tail(int lines) {

@@ -107,7 +107,6 @@ public final class TopicAdmin {
             configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(spec.maxMessageBytes(maxMessageBytes)));
             newTopics.add(new NewTopic(spec.name(), Optional.of(spec.partitions()), replicas).configs(configs));
         }
-        List<String> created = new ArrayList<>();
         List<NewTopic> createdTopics = new ArrayList<>();
         List<String> existing = new ArrayList<>();
         try (Admin admin = Admin.create(adminConfig)) {
@@ -116,7 +115,6 @@ public final class TopicAdmin {
             for (NewTopic topic : newTopics) {
                 try {
                     results.get(topic.name()).get(TIMEOUT_S, TimeUnit.SECONDS);
-                    created.add(topic.name());
                     createdTopics.add(topic);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
@@ -138,6 +136,7 @@ public final class TopicAdmin {
             }
             awaitLeaders(admin, createdTopics);
         }
+        List<String> created = createdTopics.stream().map(NewTopic::name).toList();
         LOG.info(
                 "Created {} of {} topics in {} ms: {}{}",
                 created.size(),
